@@ -1,0 +1,55 @@
+import type { Logger } from 'pino';
+import type { RequestContext } from '../context.ts';
+import type { Paper } from '../paper.ts';
+import type { Reply } from '../reply.ts';
+import type { SearchEngine } from '../search/types.ts';
+import type { Topic } from '../topics.ts';
+
+/** A `--flag` a command accepts. Values are validated by the command parser before `run` is called. */
+export type FlagSpec =
+  | { name: string; type: 'boolean'; help: string }
+  | { name: string; type: 'int'; help: string; min: number; max: number; default?: number }
+  | { name: string; type: 'string'; help: string; placeholder: string };
+
+export type FlagValue = boolean | number | string;
+
+/** Command words after parsing: positional words (quotes honoured) and validated flags. */
+export interface CommandInput {
+  /** The command name as registered (aliases resolved). */
+  name: string;
+  /** Positional arguments, quotes removed (`"state space" models` -> [`state space`, `models`]). */
+  args: string[];
+  /** The positional arguments joined back into one string (quoted phrases keep their quotes). */
+  rest: string;
+  flags: Record<string, FlagValue>;
+}
+
+/** What every command may use. Extensions (the scheduler) add their own through closures. */
+export interface CommandDeps {
+  engine: SearchEngine;
+  papers: readonly Paper[];
+  topics: readonly Topic[];
+  logger: Logger;
+  /** Injected clock (tests). */
+  now: () => Date;
+  /** Injected randomness in [0, 1) (tests). */
+  random: () => number;
+}
+
+export interface Command {
+  name: string;
+  aliases?: string[];
+  /** One line for the help table. */
+  summary: string;
+  /** Usage after the command word, e.g. `<query> [--limit N] [--page N] [--code]`. */
+  usage: string;
+  /** Longer description shown by `help <command>`. */
+  description?: string;
+  examples: string[];
+  /** `required`: the command refuses to run without positional text. */
+  args: 'none' | 'optional' | 'required';
+  /** Name of the positional argument in messages (`query`, `paper`). */
+  argName?: string;
+  flags: FlagSpec[];
+  run(input: CommandInput, deps: CommandDeps, ctx: RequestContext): Reply | Promise<Reply>;
+}

@@ -1,0 +1,80 @@
+import type { RequestContext } from '../context.ts';
+import { span, type Reply } from '../reply.ts';
+import { closest } from '../text/distance.ts';
+import type { Command, CommandDeps } from './command.ts';
+import { cleanInput, parseCommand } from './parse.ts';
+import { problemReply } from './problems.ts';
+import { splitWords } from './words.ts';
+
+/** Command words the first word of free text may be a typo of (`serach`, `shwo`). */
+function nearMissCommand(word: string, commands: readonly Command[]): Command | undefined {
+  const w = word.toLowerCase().replace(/^\//, '');
+  if (w.length < 3 || !/^[a-z-]+$/.test(w)) return undefined;
+  const names = commands.flatMap((c) => [c.name, ...(c.aliases ?? [])]);
+  const max = w.length <= 4 ? 1 : 2;
+  const [best] = closest(w, names, max);
+  return best ? commands.find((c) => c.name === best || (c.aliases ?? []).includes(best)) : undefined;
+}
+
+function unknownCommandReply(word: string, suggestion: Command | undefined, rest: string): Reply {
+  const fixed = suggestion ? [suggestion.name, rest].filter(Boolean).join(' ') : undefined;
+  return {
+    tone: 'error',
+    summary: suggestion ? `Unknown command "${word}". Did you mean "${suggestion.name}"?` : `Unknown command "${word}".`,
+    blocks: [
+      {
+        kind: 'paragraph',
+        text: [
+          span.text('Unknown command '),
+          span.code(word),
+          ...(suggestion ? [span.text('. Did you mean '), span.code(suggestion.name), span.text('?')] : [span.text('.')]),
+        ],
+      },
+      { kind: 'note', text: [span.code('help'), span.text(' lists every command.')] },
+      ...(fixed ? [{ kind: 'actions' as const, actions: [{ id: 'did-you-mean', label: `Run: ${fixed}`.slice(0, 70), command: fixed, style: 'primary' as const }] }] : []),
+    ],
+  };
+}
+
+/** Turn command text into a reply: clean, parse, run. Bad input becomes an error reply, never an exception. */
+export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+  const cleaned = cleanInput(raw);
+  if (!cleaned.ok) return problemReply(cleaned.problem);
+  const text = cleaned.text;
+  if (text === '') return runParsed('help', commands, deps, ctx);
+
+  const words = splitWords(text);
+  const first = words[0];
+  if (first && !first.quoted && first.text.startsWith('/') && first.text.length > 1) {
+    // `/papers` was stripped already; any other slash word is a command we don't have.
+    const name = first.text.slice(1);
+    const known = commands.find((c) => c.name === name.toLowerCase());
+    if (!known) {
+      return unknownCommandReply(first.text, nearMissCommand(name, commands), words.slice(1).map((w) => w.text).join(' '));
+    }
+    return runParsed(text.slice(1), commands, deps, ctx);
+  }
+  return runParsed(text, commands, deps, ctx);
+}
+
+async function runParsed(text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+  const parsed = parseCommand(text, commands);
+  if (!parsed.ok) return problemReply(parsed.problem);
+  const reply = await parsed.command.run(parsed.input, deps, ctx);
+  if (!parsed.implicit) return reply;
+
+  // Free text ran as a search. If its first word looks like a mistyped command, say so.
+  const first = splitWords(text)[0];
+  const miss = first && !first.quoted ? nearMissCommand(first.text, commands) : undefined;
+  if (!miss || miss.name === parsed.command.name) return reply;
+  const rest = splitWords(text).slice(1).map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+  if (reply.tone === 'empty' || reply.tone === 'error') return unknownCommandReply(first!.text, miss, rest);
+  const fixed = [miss.name, rest].filter(Boolean).join(' ');
+  return {
+    ...reply,
+    blocks: [
+      ...reply.blocks,
+      { kind: 'note', text: [span.text('Searched for your words. Did you mean the '), span.code(miss.name), span.text(' command? Try '), span.code(fixed)] },
+    ],
+  };
+}

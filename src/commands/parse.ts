@@ -1,0 +1,116 @@
+import type { Command, CommandInput, FlagSpec, FlagValue } from './command.ts';
+import { joinWords, splitWords } from './words.ts';
+
+/** Longest command text we accept (chat messages can be huge; commands never are). */
+export const MAX_INPUT_LENGTH = 500;
+
+export type ParseResult =
+  | { ok: true; input: CommandInput; command: Command; /** true when no command word was given (free text). */ implicit: boolean }
+  | { ok: false; problem: ParseProblem };
+
+export type ParseProblem =
+  | { kind: 'too-long'; length: number }
+  | { kind: 'control-characters'; codes: string[] }
+  | { kind: 'empty' }
+  | { kind: 'unknown-flag'; command: Command; flag: string }
+  | { kind: 'bad-flag-value'; command: Command; spec: FlagSpec; value: string | undefined }
+  | { kind: 'missing-argument'; command: Command }
+  | { kind: 'unexpected-argument'; command: Command; text: string };
+
+// C0/C1 controls and DEL, except tab, newline, carriage return (treated as spaces).
+// eslint-disable-next-line no-control-regex
+const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
+
+/** Render a code point as `U+0007`. */
+function codePoint(ch: string): string {
+  return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+}
+
+/**
+ * Normalise raw text from a user: reject control characters and oversize input, strip a leading
+ * `/papers` (or `papers`), and collapse whitespace.
+ */
+export function cleanInput(raw: string): { ok: true; text: string } | { ok: false; problem: ParseProblem } {
+  const controls = raw.match(CONTROL);
+  if (controls) {
+    return { ok: false, problem: { kind: 'control-characters', codes: [...new Set(controls.map(codePoint))].slice(0, 5) } };
+  }
+  let text = raw.replace(/\s+/g, ' ').trim();
+  if (text.length > MAX_INPUT_LENGTH) return { ok: false, problem: { kind: 'too-long', length: text.length } };
+  text = text.replace(/^\/?papers\b\s*/i, '');
+  return { ok: true, text };
+}
+
+/** Find a command by name or alias (case-insensitive). */
+export function findCommand(word: string, commands: readonly Command[]): Command | undefined {
+  const w = word.toLowerCase();
+  return commands.find((c) => c.name === w || (c.aliases ?? []).includes(w));
+}
+
+function parseFlagValue(spec: FlagSpec, value: string | undefined): FlagValue | undefined {
+  if (spec.type === 'boolean') return true;
+  if (value === undefined || value === '') return undefined;
+  if (spec.type === 'int') {
+    if (!/^[+]?\d{1,9}$/.test(value)) return undefined;
+    const n = Number(value);
+    return n >= spec.min && n <= spec.max ? n : undefined;
+  }
+  return value;
+}
+
+/**
+ * Parse cleaned command text against the registry. Text whose first word is no command is a search
+ * (`fallback`), unless there is no fallback command.
+ */
+export function parseCommand(text: string, commands: readonly Command[], fallback = 'search'): ParseResult {
+  const words = splitWords(text);
+  if (words.length === 0) return { ok: false, problem: { kind: 'empty' } };
+
+  let command = words[0]!.quoted ? undefined : findCommand(words[0]!.text, commands);
+  let implicit = false;
+  let rest = words.slice(1);
+  if (!command) {
+    const fb = findCommand(fallback, commands);
+    if (!fb) return { ok: false, problem: { kind: 'empty' } };
+    command = fb;
+    implicit = true;
+    rest = words;
+  }
+
+  const flags: Record<string, FlagValue> = {};
+  const args: string[] = [];
+  const argWords: string[] = [];
+  for (let i = 0; i < rest.length; i++) {
+    const w = rest[i]!;
+    const m = !w.quoted ? /^--?([a-zA-Z][\w-]*)(?:=(.*))?$/.exec(w.text) : null;
+    // A lone `-` or a negative-looking number (`-5`) is an argument, not a flag.
+    if (!m) {
+      args.push(w.text);
+      argWords.push(w.quoted ? `"${w.text}"` : w.text);
+      continue;
+    }
+    const name = m[1]!.toLowerCase();
+    const spec = command.flags.find((f) => f.name === name);
+    if (!spec) return { ok: false, problem: { kind: 'unknown-flag', command, flag: w.text.split('=')[0]! } };
+    let raw: string | undefined = m[2];
+    if (spec.type !== 'boolean' && raw === undefined) {
+      const next = rest[i + 1];
+      if (next && !(!next.quoted && /^--[a-zA-Z]/.test(next.text))) {
+        raw = next.text;
+        i++;
+      }
+    }
+    const value = parseFlagValue(spec, raw);
+    if (value === undefined) return { ok: false, problem: { kind: 'bad-flag-value', command, spec, value: raw } };
+    flags[spec.name] = value;
+  }
+  for (const spec of command.flags) {
+    if (spec.type === 'int' && spec.default !== undefined && flags[spec.name] === undefined) flags[spec.name] = spec.default;
+  }
+
+  if (command.args === 'required' && args.length === 0) return { ok: false, problem: { kind: 'missing-argument', command } };
+  if (command.args === 'none' && args.length > 0) {
+    return { ok: false, problem: { kind: 'unexpected-argument', command, text: joinWords(args) } };
+  }
+  return { ok: true, command, implicit, input: { name: command.name, args, rest: argWords.join(' '), flags } };
+}

@@ -1,0 +1,44 @@
+import { displayName } from '../cards.ts';
+import type { Paper } from '../paper.ts';
+import { span, type Reply } from '../reply.ts';
+import type { SearchEngine } from '../search/types.ts';
+import { quoted } from './results.ts';
+
+/**
+ * Resolve a paper reference for `show`/`similar`. When it is ambiguous or unknown, the reply lists
+ * candidates (with buttons running `verb <id>`) instead of guessing.
+ */
+export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' | 'similar'): { paper: Paper } | { reply: Reply } {
+  const r = engine.resolve(ref);
+  if (r.kind === 'found') return { paper: r.paper };
+  const candidates = (r.kind === 'ambiguous' ? r.candidates : r.suggestions).slice(0, 5);
+  const lead =
+    r.kind === 'ambiguous'
+      ? `${quoted(ref)} matches ${r.candidates.length} papers. Which one?`
+      : `No paper is called ${quoted(ref)}.`;
+  const blocks: Reply['blocks'] = [{ kind: 'paragraph', text: [span.text(lead)] }];
+  if (candidates.length > 0) {
+    if (r.kind === 'none') blocks.push({ kind: 'note', text: [span.text('Closest names:')] });
+    blocks.push({
+      kind: 'list',
+      items: candidates.map((p) => [span.strong(displayName(p)), ...(p.name ? [span.text(` — ${p.title}`)] : []), span.text(' · '), span.code(`${verb} ${p.id}`)]),
+    });
+    blocks.push({
+      kind: 'actions',
+      actions: candidates.map((p) => ({ id: `${verb}:${p.id}`, label: displayName(p).slice(0, 60), command: `${verb} ${p.id}` })),
+    });
+  }
+  blocks.push({
+    kind: 'actions',
+    actions: [{ id: 'search-instead', label: `Search “${ref.slice(0, 40)}”`, command: `search ${ref}` }],
+  });
+  return {
+    reply: {
+      tone: r.kind === 'ambiguous' ? 'info' : 'empty',
+      summary: lead,
+      blocks,
+      command: `${verb} ${ref}`,
+      data: { type: 'results', query: ref, results: [] },
+    },
+  };
+}

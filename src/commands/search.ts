@@ -1,0 +1,68 @@
+import { span, type Reply } from '../reply.ts';
+import type { Command } from './command.ts';
+import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
+import { pastEndReply, quoted, resultsReply } from './results.ts';
+
+export const searchCommand: Command = {
+  name: 'search',
+  aliases: ['find', 's'],
+  summary: 'Search papers by keywords (free text without a command word is a search too)',
+  usage: '<query> [--limit N] [--page N] [--code]',
+  description:
+    'Ranks papers by relevance to your words (titles count more than abstracts). Abbreviations such as kv, lora, moe, ' +
+    'rag and 3dgs are expanded, hyphens and case are ignored (kv-cache = KV cache = kvcache), and typos are corrected. ' +
+    'Put words in quotes to keep them together: "state space" models.',
+  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2'],
+  args: 'required',
+  argName: 'query',
+  flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG],
+  run(input, deps): Reply {
+    const limit = intFlag(input.flags, 'limit', 5);
+    const page = intFlag(input.flags, 'page', 1);
+    const code = input.flags['code'] === true;
+    const query = input.rest;
+    const commandFor = (p: number) => `search ${query}${flagSuffix(limit, code)}${p > 1 ? ` --page ${p}` : ''}`;
+    const result = deps.engine.search(query, { limit, offset: (page - 1) * limit, codeOnly: code });
+
+    if (result.total === 0) {
+      const blocks: Reply['blocks'] = [
+        { kind: 'paragraph', text: [span.text(`No papers match ${quoted(query)}${code ? ' with a code link' : ''}.`)] },
+      ];
+      const actions = [];
+      if (result.suggestion) {
+        blocks.push({ kind: 'note', text: [span.text('Did you mean '), span.strong(result.suggestion), span.text('?')] });
+        actions.push({ id: 'suggestion', label: `Search “${result.suggestion}”`.slice(0, 70), command: `search ${result.suggestion}${code ? ' --code' : ''}`, style: 'primary' as const });
+      } else {
+        blocks.push({
+          kind: 'note',
+          text: [span.text('Try fewer or broader words, drop '), span.code('--code'), span.text(', or browse '), span.code('topics'), span.text('.')],
+        });
+      }
+      if (code) actions.push({ id: 'without-code', label: 'Search without --code', command: `search ${query}` });
+      actions.push({ id: 'topics', label: 'Browse topics', command: 'topics' });
+      blocks.push({ kind: 'actions', actions });
+      return {
+        tone: 'empty',
+        summary: `No papers match ${quoted(query)}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`,
+        blocks,
+        command: commandFor(1),
+        data: { type: 'results', query, results: [] },
+      };
+    }
+    if (result.hits.length === 0) return pastEndReply(query, result.total, page, limit, commandFor);
+
+    const notes = result.suggestion
+      ? [[span.text('Few matches. Did you mean '), span.strong(result.suggestion), span.text('?')]]
+      : [];
+    return resultsReply({
+      heading: `Results for ${quoted(query)}${code ? ' (with code)' : ''}`,
+      query,
+      hits: result.hits,
+      total: result.total,
+      page,
+      perPage: limit,
+      commandFor,
+      notes,
+    });
+  },
+};

@@ -1,0 +1,45 @@
+import { displayName, openingSnippet } from '../cards.ts';
+import { span, type Reply } from '../reply.ts';
+import type { Command } from './command.ts';
+import { LIMIT_FLAG, intFlag } from './flags.ts';
+import { resolveOrReply } from './resolve.ts';
+import { resultsReply } from './results.ts';
+
+export const similarCommand: Command = {
+  name: 'similar',
+  aliases: ['related', 'like'],
+  summary: 'Papers nearest in content to a given paper',
+  usage: '<paper> [--limit N]',
+  description: 'Compares the words of titles and abstracts (TF-IDF cosine similarity).',
+  examples: ['similar snapkv', 'similar flashattention-2 --limit 3'],
+  args: 'required',
+  argName: 'paper name or id',
+  flags: [LIMIT_FLAG],
+  run(input, deps): Reply {
+    const ref = input.args.join(' ');
+    const resolved = resolveOrReply(deps.engine, ref, 'similar');
+    if ('reply' in resolved) return resolved.reply;
+    const paper = resolved.paper;
+    const limit = intFlag(input.flags, 'limit', 5);
+    const hits = deps.engine.similar(paper.id, limit).filter((h) => h.score > 0);
+    const commandFor = () => `similar ${paper.id}${limit !== 5 ? ` --limit ${limit}` : ''}`;
+    if (hits.length === 0) {
+      return {
+        tone: 'empty',
+        summary: `No paper is similar to ${displayName(paper)}.`,
+        blocks: [{ kind: 'paragraph', text: [span.text(`No other paper shares enough words with `), span.strong(displayName(paper)), span.text('.')] }],
+        command: commandFor(),
+        data: { type: 'results', query: ref, results: [] },
+      };
+    }
+    return resultsReply({
+      heading: `Similar to ${displayName(paper)}`,
+      query: ref,
+      hits: hits.map((h) => ({ paper: h.paper, score: h.score, snippet: openingSnippet(h.paper.abstract, 200) })),
+      total: hits.length,
+      page: 1,
+      perPage: limit,
+      commandFor,
+    });
+  },
+};

@@ -1,0 +1,113 @@
+import { span, type Reply } from '../reply.ts';
+import type { SearchEngine } from '../search/types.ts';
+import { closest } from '../text/distance.ts';
+import type { Topic } from '../topics.ts';
+import type { Command } from './command.ts';
+import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
+import { pastEndReply, resultsReply, type RankedPaper } from './results.ts';
+
+/** At most this many papers make up one topic. */
+export const MAX_TOPIC_PAPERS = 30;
+/** A paper belongs to a topic when it scores at least this share of the topic's best paper. */
+export const TOPIC_RELATIVE_CUTOFF = 0.35;
+
+/** The papers of a topic, chosen by the search engine: its query's hits above a relative score cutoff. */
+export function topicPapers(engine: SearchEngine, topic: Topic): RankedPaper[] {
+  const r = engine.search(topic.query, { limit: MAX_TOPIC_PAPERS });
+  const best = r.hits[0]?.score ?? 0;
+  return r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+}
+
+/** Topic by name; also accepts the label or a close spelling through `suggest`. */
+export function findTopic(topics: readonly Topic[], name: string): Topic | undefined {
+  const n = name.toLowerCase().trim().replace(/\s+/g, '-');
+  return topics.find((t) => t.name === n || t.label.toLowerCase() === name.toLowerCase().trim());
+}
+
+export function suggestTopics(topics: readonly Topic[], name: string): Topic[] {
+  const n = name.toLowerCase().trim().replace(/\s+/g, '-');
+  const names = closest(n, topics.map((t) => t.name), 3);
+  const partial = topics.filter((t) => t.name.includes(n) || n.includes(t.name) || t.label.toLowerCase().includes(name.toLowerCase()));
+  const out: Topic[] = [];
+  for (const t of [...names.map((x) => topics.find((t) => t.name === x)!), ...partial]) if (!out.includes(t)) out.push(t);
+  return out.slice(0, 5);
+}
+
+export const topicsCommand: Command = {
+  name: 'topics',
+  summary: 'List the topics you can browse',
+  usage: '',
+  examples: ['topics'],
+  args: 'none',
+  flags: [],
+  run(_input, deps): Reply {
+    if (deps.topics.length === 0) {
+      return { tone: 'empty', summary: 'No topics are configured.', blocks: [{ kind: 'paragraph', text: [span.text('No topics are configured (see TOPICS_PATH).')] }] };
+    }
+    const counts = new Map(deps.topics.map((t) => [t.name, topicPapers(deps.engine, t).length]));
+    return {
+      tone: 'info',
+      summary: `${deps.topics.length} topics`,
+      blocks: [
+        { kind: 'heading', text: 'Topics' },
+        {
+          kind: 'list',
+          items: deps.topics.map((t) => [span.code(t.name), span.text(` — ${t.label} (${counts.get(t.name)} paper${counts.get(t.name) === 1 ? '' : 's'})`)]),
+        },
+        { kind: 'note', text: [span.text('Open one with '), span.code('topic <name>'), span.text(', e.g. '), span.code(`topic ${deps.topics[0]!.name}`)] },
+      ],
+      command: 'topics',
+      data: { type: 'other', value: deps.topics.map((t) => ({ ...t, papers: counts.get(t.name) })) },
+    };
+  },
+};
+
+export const topicCommand: Command = {
+  name: 'topic',
+  summary: 'Papers on one topic',
+  usage: '<name> [--limit N] [--page N]',
+  examples: ['topic kv-cache', 'topic gaussian-splatting --page 2'],
+  args: 'required',
+  argName: 'topic name',
+  flags: [LIMIT_FLAG, PAGE_FLAG],
+  run(input, deps): Reply {
+    const name = input.args.join(' ');
+    const topic = findTopic(deps.topics, name);
+    if (!topic) {
+      const sugg = suggestTopics(deps.topics, name);
+      return {
+        tone: 'error',
+        summary: `No topic named “${name}”.${sugg[0] ? ` Did you mean ${sugg[0].name}?` : ''}`,
+        blocks: [
+          { kind: 'paragraph', text: [span.text(`No topic named “${name}”.`), ...(sugg[0] ? [span.text(' Did you mean '), span.code(sugg[0].name), span.text('?')] : [])] },
+          { kind: 'note', text: [span.code('topics'), span.text(' lists them all.')] },
+          {
+            kind: 'actions',
+            actions: [
+              ...sugg.slice(0, 3).map((t) => ({ id: `topic:${t.name}`, label: t.label.slice(0, 60), command: `topic ${t.name}` })),
+              { id: 'search-instead', label: `Search “${name.slice(0, 40)}”`, command: `search ${name}` },
+            ],
+          },
+        ],
+        data: { type: 'results', query: name, results: [] },
+      };
+    }
+    const limit = intFlag(input.flags, 'limit', 5);
+    const page = intFlag(input.flags, 'page', 1);
+    const all = topicPapers(deps.engine, topic);
+    const commandFor = (p: number) => `topic ${topic.name}${flagSuffix(limit, false)}${p > 1 ? ` --page ${p}` : ''}`;
+    if (all.length === 0) {
+      return {
+        tone: 'empty',
+        summary: `No papers on ${topic.label} yet.`,
+        blocks: [{ kind: 'paragraph', text: [span.text(`No papers on ${topic.label} in this paper set yet.`)] }],
+        command: commandFor(1),
+        data: { type: 'results', query: topic.query, results: [] },
+      };
+    }
+    const hits = all.slice((page - 1) * limit, page * limit);
+    if (hits.length === 0) return pastEndReply(topic.query, all.length, page, limit, commandFor);
+    return resultsReply({ heading: topic.label, query: topic.query, hits, total: all.length, page, perPage: limit, commandFor });
+  },
+};
+

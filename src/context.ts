@@ -1,0 +1,12 @@
+/** Who asked, and where. Adapters fill this in; commands that act on a channel (schedules) need it. */
+export interface RequestContext {
+  platform: 'shell' | 'slack' | 'discord';
+  /** Platform user id of the person who typed the command. */
+  userId?: string;
+  /** Platform channel id the command was typed in (or the DM channel). */
+  channelId?: string;
+  /** Slack team id / Discord guild id. */
+  workspaceId?: string;
+}
+
+export const SHELL_CONTEXT: RequestContext = { platform: 'shell', userId: 'local', channelId: 'shell' };

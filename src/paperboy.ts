@@ -1,0 +1,60 @@
+import { randomBytes } from 'node:crypto';
+import type { Command, CommandDeps } from './commands/command.ts';
+import type { RequestContext } from './context.ts';
+import type { Reply } from './reply.ts';
+import { dispatch } from './commands/dispatch.ts';
+
+/**
+ * The platform-neutral bot: a command registry plus the data it works on.
+ * `run` turns command text into a `Reply` and never throws.
+ */
+export class Paperboy {
+  readonly #commands = new Map<string, Command>();
+  readonly deps: CommandDeps;
+
+  constructor(deps: CommandDeps, commands: Command[] = []) {
+    this.deps = deps;
+    for (const c of commands) this.register(c);
+  }
+
+  /** Add a command (extensions such as the scheduler register theirs here). */
+  register(command: Command): void {
+    for (const word of [command.name, ...(command.aliases ?? [])]) {
+      if (this.#commands.has(word)) throw new Error(`command word "${word}" is registered twice`);
+    }
+    this.#commands.set(command.name, command);
+  }
+
+  /** Registered commands in registration order (help is generated from these). */
+  get commands(): readonly Command[] {
+    return [...this.#commands.values()];
+  }
+
+  /**
+   * Run one line of command text (`search kv cache --limit 3`, `show snapkv`, free text = search).
+   * A leading `/papers` is accepted. Failures come back as an `error` reply with a reference id
+   * that is also in the log; nothing throws.
+   */
+  async run(text: string, ctx: RequestContext): Promise<Reply> {
+    try {
+      return await dispatch(text, this.commands, this.deps, ctx);
+    } catch (err) {
+      const ref = randomBytes(4).toString('hex');
+      this.deps.logger.error({ err, ref, platform: ctx.platform, text: text.slice(0, 200) }, 'command failed');
+      return {
+        tone: 'error',
+        summary: `Something went wrong on our side (ref ${ref}).`,
+        blocks: [
+          {
+            kind: 'paragraph',
+            text: [
+              { kind: 'text', text: 'Something went wrong on our side. The error is logged under reference ' },
+              { kind: 'code', text: ref },
+              { kind: 'text', text: '.' },
+            ],
+          },
+        ],
+      };
+    }
+  }
+}

@@ -1,0 +1,52 @@
+import type { Paper } from '../paper.ts';
+import type { RichText } from '../reply.ts';
+
+export interface SearchOptions {
+  /** Only papers that have a code link. */
+  codeOnly?: boolean;
+  /** How many hits at most (after filtering). Default 10. */
+  limit?: number;
+  /** Skip this many hits first (paging). Default 0. */
+  offset?: number;
+}
+
+export interface SearchHit {
+  paper: Paper;
+  /** Relevance score; higher is better. Comparable only within one result list. */
+  score: number;
+  /** A short excerpt of title/abstract around the matched terms, terms as `mark` spans. */
+  snippet: RichText;
+}
+
+export interface SearchResult {
+  hits: SearchHit[];
+  /** Total matching papers before limit/offset. */
+  total: number;
+  /** Query terms after normalisation and expansion (for display and debugging). */
+  terms: string[];
+  /** A suggested alternative query when nothing (or little) matched, e.g. a typo correction. */
+  suggestion?: string;
+}
+
+/** How a reference (`snapkv`, an id, a typo) resolved to papers. */
+export type Resolution =
+  | { kind: 'found'; paper: Paper; via: 'id' | 'name' | 'alias' | 'title' | 'fuzzy' }
+  | { kind: 'ambiguous'; candidates: Paper[] }
+  | { kind: 'none'; suggestions: Paper[] };
+
+export interface SimilarHit {
+  paper: Paper;
+  /** Cosine similarity in [0, 1]. */
+  score: number;
+}
+
+/** The search core over one paper set. Pure in-memory; build once, query many times. */
+export interface SearchEngine {
+  readonly papers: readonly Paper[];
+  search(query: string, options?: SearchOptions): SearchResult;
+  resolve(ref: string): Resolution;
+  similar(id: string, limit?: number): SimilarHit[];
+  /** Autocomplete for paper references (names, aliases, titles): best first, at most `limit`. */
+  complete(prefix: string, limit?: number): Paper[];
+  byId(id: string): Paper | undefined;
+}

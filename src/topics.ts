@@ -1,0 +1,53 @@
+import { readFile } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+
+export const TopicSchema = z.object({
+  /** The word users type: `topic kv-cache`. */
+  name: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be lowercase words joined by hyphens (e.g. kv-cache)' }),
+  /** Human label: `KV cache compression & management`. */
+  label: z.string().min(1).max(100),
+  /** Search query whose results make up the topic. */
+  query: z.string().min(1).max(300),
+});
+export type Topic = z.infer<typeof TopicSchema>;
+
+export const TopicsFileSchema = z.object({
+  topics: z
+    .array(TopicSchema)
+    .max(100)
+    .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { message: 'topic names must be unique' }),
+});
+
+export const BUILTIN_TOPICS_PATH = fileURLToPath(new URL('../data/topics.json', import.meta.url));
+
+export class TopicsLoadError extends Error {
+  override name = 'TopicsLoadError';
+}
+
+/** Parse a topics file's text (pure). Throws `TopicsLoadError` naming the file and the problems. */
+export function parseTopics(text: string, file: string): Topic[] {
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch (err) {
+    throw new TopicsLoadError(`${file}: not valid JSON (${(err as Error).message})`);
+  }
+  const parsed = TopicsFileSchema.safeParse(json);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((i) => `  - ${i.path.join('.') || '(file)'}: ${i.message}`).join('\n');
+    throw new TopicsLoadError(`${file}: invalid topics file:\n${problems}`);
+  }
+  return parsed.data.topics;
+}
+
+/** Read and validate a topics file (default: the shipped `data/topics.json`). */
+export async function loadTopics(path: string = BUILTIN_TOPICS_PATH): Promise<Topic[]> {
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (err) {
+    throw new TopicsLoadError(`${path}: cannot read topics file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+  }
+  return parseTopics(text, path);
+}
