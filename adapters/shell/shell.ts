@@ -1,0 +1,72 @@
+import { createInterface, type Interface } from 'node:readline';
+import type { Adapter } from '../../src/adapter.ts';
+import { SHELL_CONTEXT } from '../../src/context.ts';
+import type { Paperboy } from '../../src/paperboy.ts';
+import type { Reply } from '../../src/reply.ts';
+import { renderText } from '../../src/render/text.ts';
+
+export interface ShellOptions {
+  paperboy: Paperboy;
+  input?: NodeJS.ReadableStream;
+  output?: NodeJS.WritableStream & { isTTY?: boolean; columns?: number };
+  /** Colour output; default: when output is a TTY and NO_COLOR is unset. */
+  color?: boolean;
+  /** Called when the user quits (quit/exit/Ctrl-D). */
+  onExit?: () => void;
+  /** A line printed before the first prompt. */
+  banner?: string;
+}
+
+const QUIT_WORDS = new Set(['quit', 'exit', ':q', '/quit', '/exit']);
+
+/** A local console adapter: a readline prompt that runs each line through the core and prints the reply. */
+export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promise<void> } {
+  const input = opts.input ?? process.stdin;
+  const output = opts.output ?? process.stdout;
+  const color = opts.color ?? (Boolean(output.isTTY) && !process.env['NO_COLOR']);
+  const width = () => Math.min(100, output.columns ?? 88);
+  let rl: Interface | undefined;
+  let closed = false;
+  let resolveDone!: () => void;
+  const done = new Promise<void>((r) => (resolveDone = r));
+  let chain = Promise.resolve();
+
+  const print = (reply: Reply) => output.write(renderText(reply, { color, width: width() }) + '\n\n');
+
+  return {
+    name: 'shell',
+    done,
+    async start() {
+      rl = createInterface({ input, output, terminal: Boolean(output.isTTY), historySize: 500, prompt: color ? '\x1b[1mpaperboy›\x1b[22m ' : 'paperboy› ' });
+      if (opts.banner) output.write(opts.banner + '\n');
+      rl.on('line', (line) => {
+        chain = chain.then(async () => {
+          const text = line.trim();
+          if (QUIT_WORDS.has(text.toLowerCase())) {
+            rl?.close();
+            return;
+          }
+          if (text !== '') print(await opts.paperboy.run(text, SHELL_CONTEXT));
+          if (!closed) rl?.prompt();
+        });
+      });
+      rl.on('close', () => {
+        void chain.then(() => {
+          closed = true;
+          resolveDone();
+          opts.onExit?.();
+        });
+      });
+      rl.prompt();
+    },
+    async stop() {
+      if (!closed) rl?.close();
+      await done;
+    },
+    async post(_channelId: string, reply: Reply) {
+      output.write(`\n${color ? '\x1b[2m' : ''}── scheduled post ──${color ? '\x1b[22m' : ''}\n`);
+      print(reply);
+      if (!closed) rl?.prompt(true);
+    },
+  };
+}

@@ -1,0 +1,36 @@
+import { config as loadDotenv } from 'dotenv';
+import type { Logger } from 'pino';
+import { createPaperboy, type Booted } from './boot.ts';
+import { loadConfig, type Config } from './config.ts';
+import { createLogger } from './logger.ts';
+
+export type BootResult =
+  | ({ ok: true; config: Config; logger: Logger } & Booted)
+  | { ok: false; message: string };
+
+/**
+ * Read `.env` (if present) and the environment, validate them, and build the Paperboy.
+ * Every failure comes back as a message for the user, never a stack trace.
+ */
+export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEnv }): Promise<BootResult> {
+  if (!opts.env) loadDotenv({ quiet: true });
+  const env = opts.env ?? process.env;
+  const cfg = loadConfig(env);
+  if (!cfg.ok) {
+    return { ok: false, message: `paperboy: configuration problems:\n${cfg.problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.` };
+  }
+  const config = cfg.config;
+  const logger = createLogger(config.logLevel ?? (opts.quiet ? 'warn' : 'info'));
+  try {
+    const booted = await createPaperboy({
+      ...(config.papersPath ? { papersPath: config.papersPath } : {}),
+      ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
+      logger,
+    });
+    return { ok: true, config, logger, ...booted };
+  } catch (err) {
+    const e = err as Error;
+    if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError') return { ok: false, message: `paperboy: ${e.message}` };
+    throw err;
+  }
+}

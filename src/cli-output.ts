@@ -1,0 +1,19 @@
+import type { Reply } from './reply.ts';
+
+/**
+ * The machine-readable form of a reply for `--json`: result lists as `{query, results}`, `show` as the
+ * paper record, other answers as their data, and errors as `{error}`.
+ */
+export function replyJson(reply: Reply): unknown {
+  if (reply.tone === 'error') return { error: reply.summary };
+  const d = reply.data;
+  if (!d) return { text: reply.summary };
+  switch (d.type) {
+    case 'results':
+      return { query: d.query, results: d.results, ...(reply.paging ? { page: reply.paging.page, pages: reply.paging.pages, total: reply.paging.total } : {}) };
+    case 'paper':
+      return d.paper;
+    case 'other':
+      return d.value;
+  }
+}

@@ -1,0 +1,73 @@
+import { createInterface } from 'node:readline';
+import { bootFromEnv } from './boot-env.ts';
+import { replyJson } from './cli-output.ts';
+import { SHELL_CONTEXT } from './context.ts';
+import { joinWords } from './commands/words.ts';
+import { renderText } from './render/text.ts';
+
+const USAGE = `Usage: paperboy <command words> [--json]
+       paperboy --batch [--json]      (one command per line on stdin)
+       paperboy --help | --version
+
+Runs one Paperboy command and exits, e.g.
+  paperboy search kv cache compression --limit 3
+  paperboy show snapkv --json
+  echo "show snapkv" | paperboy --batch --json
+
+Commands: run "paperboy help". Environment: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL (see README).`;
+
+/** Entry point of the one-shot / batch CLI. Returns the process exit code. */
+export async function cli(argv: string[]): Promise<number> {
+  const words = [...argv];
+  const take = (flag: string) => {
+    const i = words.indexOf(flag);
+    if (i === -1) return false;
+    words.splice(i, 1);
+    return true;
+  };
+  const json = take('--json');
+  const batch = take('--batch');
+  if (take('--help') || (words.length === 1 && words[0] === '-h')) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (take('--version')) {
+    const { readFile } = await import('node:fs/promises');
+    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    process.stdout.write(`paperboy ${pkg.version}\n`);
+    return 0;
+  }
+  if (batch && words.length > 0) {
+    process.stderr.write(`paperboy: --batch reads commands from stdin; unexpected words: ${words.join(' ')}\n`);
+    return 2;
+  }
+
+  const booted = await bootFromEnv({ quiet: true });
+  if (!booted.ok) {
+    process.stderr.write(booted.message + '\n');
+    return 2;
+  }
+  const { paperboy } = booted;
+  const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
+  const width = Math.min(100, process.stdout.columns ?? 88);
+  const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
+    process.stdout.write((json ? JSON.stringify(replyJson(reply)) : renderText(reply, { color, width })) + '\n');
+
+  if (!batch) {
+    const reply = await paperboy.run(words.length ? joinWords(words) : 'help', SHELL_CONTEXT);
+    emit(reply);
+    return reply.tone === 'error' ? 1 : 0;
+  }
+  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+  let first = true;
+  for await (const line of rl) {
+    if (line.trim() === '') continue;
+    if (!json && !first) process.stdout.write('\n');
+    first = false;
+    emit(await paperboy.run(line, SHELL_CONTEXT));
+  }
+  return 0;
+}
+
+const code = await cli(process.argv.slice(2));
+process.exitCode = code;

@@ -1,0 +1,87 @@
+import type { Adapter } from './adapter.ts';
+import { bootFromEnv } from './boot-env.ts';
+import type { Reply } from './reply.ts';
+
+const HELP = `Usage: npm start            (or: tsx src/main.ts [--help])
+
+Starts Paperboy. Which adapters run depends on the environment (.env is read if present):
+  SLACK_BOT_TOKEN + SLACK_APP_TOKEN         Slack, Socket Mode
+  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET    Slack, HTTP mode on PORT (default 3000)
+  DISCORD_TOKEN                             Discord
+  (none of these)                           an interactive shell on this terminal
+Slack and Discord can run in one process. Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
+DATA_DIR, PAPERBOY_CONFIG, SLACK_API_URL, DISCORD_GUILD_ID, DISCORD_API_URL. See .env.example.`;
+
+async function main(): Promise<number> {
+  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+    process.stdout.write(HELP + '\n');
+    return 0;
+  }
+  const interactive = !process.env['SLACK_BOT_TOKEN'] && !process.env['DISCORD_TOKEN'];
+  const booted = await bootFromEnv({ quiet: interactive });
+  if (!booted.ok) {
+    process.stderr.write(booted.message + '\n');
+    return 2;
+  }
+  const { config, logger, paperboy, problems } = booted;
+  const adapters: Adapter[] = [];
+  const posters: Partial<Record<'shell' | 'slack' | 'discord', (channelId: string, reply: Reply) => Promise<void>>> = {};
+
+  if (config.slack) {
+    const { createSlackAdapter } = await import('../adapters/slack/index.ts');
+    const slack = createSlackAdapter({ config: config.slack, paperboy, logger });
+    adapters.push(slack);
+    if (slack.post) posters.slack = slack.post.bind(slack);
+  }
+  if (config.discord) {
+    const { createDiscordAdapter } = await import('../adapters/discord/index.ts');
+    const discord = createDiscordAdapter({ config: config.discord, paperboy, logger });
+    adapters.push(discord);
+    if (discord.post) posters.discord = discord.post.bind(discord);
+  }
+
+  let exitShell: Promise<void> | undefined;
+  if (adapters.length === 0) {
+    const { createShellAdapter } = await import('../adapters/shell/shell.ts');
+    const n = paperboy.deps.papers.length;
+    const skipped = problems.length ? ` (${problems.length} chunk${problems.length === 1 ? '' : 's'} skipped: LOG_LEVEL=warn shows why)` : '';
+    const shell = createShellAdapter({
+      paperboy,
+      banner: `Paperboy — ${n} papers loaded${skipped}. Type "help", a search such as "kv cache compression", or "quit".`,
+    });
+    adapters.push(shell);
+    posters.shell = shell.post!.bind(shell);
+    exitShell = shell.done;
+  }
+
+  const { startScheduling } = await import('./schedule/index.ts');
+  const scheduling = await startScheduling({ config, paperboy, posters, logger });
+
+  let stopping = false;
+  const stop = async (why: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ why }, 'stopping');
+    await scheduling.close();
+    await Promise.allSettled(adapters.map((a) => a.stop()));
+  };
+  process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+
+  for (const a of adapters) await a.start();
+  logger.info({ adapters: adapters.map((a) => a.name) }, 'paperboy is running');
+  if (exitShell) {
+    await exitShell;
+    await stop('shell closed');
+    return 0;
+  }
+  return await new Promise<number>(() => {});
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`paperboy: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

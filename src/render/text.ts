@@ -1,0 +1,175 @@
+import type { Action, Block, PaperCard, Reply, RichText, Span } from '../reply.ts';
+
+export interface TextOptions {
+  /** ANSI colours and bold (a TTY). Default false. */
+  color?: boolean;
+  /** Wrap width in columns. Default 88. */
+  width?: number;
+}
+
+type Style = 'plain' | 'bold' | 'mark' | 'code' | 'link' | 'dim' | 'heading';
+
+const ANSI: Record<Style, [string, string]> = {
+  plain: ['', ''],
+  bold: ['\x1b[1m', '\x1b[22m'],
+  mark: ['\x1b[1;33m', '\x1b[22;39m'],
+  code: ['\x1b[36m', '\x1b[39m'],
+  link: ['\x1b[4;34m', '\x1b[24;39m'],
+  dim: ['\x1b[2m', '\x1b[22m'],
+  heading: ['\x1b[1;4m', '\x1b[22;24m'],
+};
+
+/** Remove terminal control sequences and control characters from data-derived text. */
+export function sanitize(s: string): string {
+  // eslint-disable-next-line no-control-regex
+  return s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+}
+
+interface Piece {
+  text: string;
+  style: Style;
+}
+
+function spanPieces(spans: RichText, base: Style = 'plain'): Piece[] {
+  return spans.flatMap((s: Span): Piece[] => {
+    const text = sanitize(s.text);
+    switch (s.kind) {
+      case 'text':
+        return [{ text, style: base }];
+      case 'strong':
+        return [{ text, style: 'bold' }];
+      case 'mark':
+        return [{ text, style: 'mark' }];
+      case 'code':
+        return [{ text, style: 'code' }];
+      case 'link': {
+        const url = sanitize(s.url);
+        return text === url || text === '' ? [{ text: url, style: 'link' }] : [{ text, style: base }, { text: ` (${url})`, style: 'link' }];
+      }
+    }
+  });
+}
+
+/** Word-wrap styled pieces to `width`, prefixing each line with `indent` (first line may differ). */
+function wrap(pieces: Piece[], width: number, indent: string, firstIndent = indent, color = false): string[] {
+  // Tokenise into words that keep their style; whitespace separates words.
+  const words: Piece[][] = [];
+  let cur: Piece[] = [];
+  let pendingSpace = false;
+  for (const p of pieces) {
+    const parts = p.text.split(/(\s+)/);
+    for (const part of parts) {
+      if (part === '') continue;
+      if (/^\s+$/.test(part)) {
+        if (cur.length) words.push(cur);
+        cur = [];
+        pendingSpace = true;
+        continue;
+      }
+      if (pendingSpace && cur.length) {
+        words.push(cur);
+        cur = [];
+      }
+      pendingSpace = false;
+      cur.push({ text: part, style: p.style });
+    }
+  }
+  if (cur.length) words.push(cur);
+
+  const paint = (w: Piece[]) => w.map((p) => (color && p.style !== 'plain' ? `${ANSI[p.style][0]}${p.text}${ANSI[p.style][1]}` : p.text)).join('');
+  const len = (w: Piece[]) => w.reduce((n, p) => n + [...p.text].length, 0);
+  const lines: string[] = [];
+  let line = '';
+  let lineLen = 0;
+  let prefix = firstIndent;
+  for (const w of words) {
+    const l = len(w);
+    if (lineLen > 0 && prefix.length + lineLen + 1 + l > width) {
+      lines.push(prefix + line);
+      prefix = indent;
+      line = '';
+      lineLen = 0;
+    }
+    line += (lineLen > 0 ? ' ' : '') + paint(w);
+    lineLen += (lineLen > 0 ? 1 : 0) + l;
+  }
+  if (lineLen > 0 || lines.length === 0) lines.push(prefix + line);
+  return lines;
+}
+
+function styled(text: string, style: Style, color: boolean): string {
+  const t = sanitize(text);
+  return color && style !== 'plain' ? `${ANSI[style][0]}${t}${ANSI[style][1]}` : t;
+}
+
+function actionLine(actions: readonly Action[], color: boolean): string {
+  return actions.map((a) => `${styled(a.label, 'bold', color)} ${styled(`› ${a.command}`, 'dim', color)}`).join('   ');
+}
+
+function card(c: PaperCard, width: number, color: boolean): string[] {
+  const num = c.rank !== undefined ? `${c.rank}. ` : '';
+  const pad = ' '.repeat(Math.max(3, num.length));
+  const out = wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color);
+  if (c.abstract) {
+    out.push('');
+    out.push(...wrap([{ text: c.abstract, style: 'plain' }], width, pad, pad, color));
+  } else if (c.snippet?.length) {
+    out.push(...wrap(spanPieces(c.snippet), width, pad, pad, color));
+  }
+  if (c.highlights.length) {
+    out.push(...wrap([{ text: `▸ ${c.highlights.join(' · ')}`, style: 'plain' }], width, pad + '  ', pad, color));
+  }
+  for (const l of c.links) out.push(`${pad}${l.kind === 'other' ? 'link' : l.kind}: ${styled(l.url, 'link', color)}`);
+  if (c.actions.length) out.push(`${pad}${c.actions.map((a) => styled(a.command, 'dim', color)).join('  ·  ')}`);
+  return out;
+}
+
+function block(b: Block, width: number, color: boolean): string[] {
+  switch (b.kind) {
+    case 'heading':
+      return [styled(b.text, 'heading', color)];
+    case 'paragraph':
+      return wrap(spanPieces(b.text), width, '', '', color);
+    case 'note':
+      return wrap(spanPieces(b.text, 'dim'), width, '', '', color);
+    case 'paper':
+      return card(b.paper, width, color);
+    case 'list':
+      return b.items.flatMap((item, i) => {
+        const bullet = b.ordered ? `${i + 1}. ` : '• ';
+        return wrap(spanPieces(item), width, ' '.repeat(bullet.length + 2), `  ${bullet}`, color);
+      });
+    case 'fields': {
+      const w = Math.min(24, Math.max(...b.fields.map((f) => sanitize(f.label).length)) + 1);
+      return b.fields.flatMap((f) => wrap(spanPieces(f.value), width, ' '.repeat(w + 3), `  ${styled(`${sanitize(f.label)}:`.padEnd(w), 'bold', color)} `, color));
+    }
+    case 'actions':
+      return b.actions.length ? [actionLine(b.actions, color)] : [];
+    case 'divider':
+      return ['─'.repeat(Math.min(width, 40))];
+  }
+}
+
+/** Render a reply as terminal text (pure). Blocks are separated by blank lines where it reads better. */
+export function renderText(reply: Reply, opts: TextOptions = {}): string {
+  const width = Math.max(40, opts.width ?? 88);
+  const color = opts.color ?? false;
+  const out: string[] = [];
+  let prev: Block['kind'] | undefined;
+  for (const b of reply.blocks) {
+    const lines = block(b, width, color);
+    if (lines.length === 0) continue;
+    const tight = (prev === 'heading' && b.kind === 'note') || (prev === 'note' && b.kind === 'note') || prev === undefined;
+    if (!tight) out.push('');
+    out.push(...lines);
+    prev = b.kind;
+  }
+  if (reply.paging) {
+    const p = reply.paging;
+    const acts = [p.prev, p.next].filter((a): a is Action => !!a);
+    out.push('');
+    out.push(`${styled(`Page ${p.page} of ${p.pages}`, 'dim', color)}${acts.length ? '   ' + actionLine(acts, color) : ''}`);
+  }
+  if (out.length === 0) out.push(sanitize(reply.summary));
+  return out.join('\n');
+}
