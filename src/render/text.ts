@@ -102,8 +102,12 @@ function styled(text: string, style: Style, color: boolean): string {
   return color && style !== 'plain' ? `${ANSI[style][0]}${t}${ANSI[style][1]}` : t;
 }
 
-function actionLine(actions: readonly Action[], color: boolean): string {
-  return actions.map((a) => `${styled(a.label, 'bold', color)} ${styled(`› ${a.command}`, 'dim', color)}`).join('   ');
+function actionPieces(actions: readonly Action[]): Piece[] {
+  return actions.flatMap((a, i): Piece[] => [
+    ...(i > 0 ? [{ text: '  ', style: 'plain' as const }] : []),
+    { text: a.label, style: 'bold' },
+    { text: ` › ${a.command}`, style: 'dim' },
+  ]);
 }
 
 function card(c: PaperCard, width: number, color: boolean): string[] {
@@ -120,7 +124,10 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
     out.push(...wrap([{ text: `▸ ${c.highlights.join(' · ')}`, style: 'plain' }], width, pad + '  ', pad, color));
   }
   for (const l of c.links) out.push(`${pad}${l.kind === 'other' ? 'link' : l.kind}: ${styled(l.url, 'link', color)}`);
-  if (c.actions.length) out.push(`${pad}${c.actions.map((a) => styled(a.command, 'dim', color)).join('  ·  ')}`);
+  if (c.actions.length) {
+    const pieces = c.actions.flatMap((a, i): Piece[] => [...(i > 0 ? [{ text: ' · ', style: 'dim' as const }] : []), { text: a.command, style: 'dim' }]);
+    out.push(...wrap(pieces, width, pad, pad, color));
+  }
   return out;
 }
 
@@ -144,7 +151,7 @@ function block(b: Block, width: number, color: boolean): string[] {
       return b.fields.flatMap((f) => wrap(spanPieces(f.value), width, ' '.repeat(w + 3), `  ${styled(`${sanitize(f.label)}:`.padEnd(w), 'bold', color)} `, color));
     }
     case 'actions':
-      return b.actions.length ? [actionLine(b.actions, color)] : [];
+      return b.actions.length ? wrap(actionPieces(b.actions), width, '  ', '', color) : [];
     case 'divider':
       return ['─'.repeat(Math.min(width, 40))];
   }
@@ -168,7 +175,7 @@ export function renderText(reply: Reply, opts: TextOptions = {}): string {
     const p = reply.paging;
     const acts = [p.prev, p.next].filter((a): a is Action => !!a);
     out.push('');
-    out.push(`${styled(`Page ${p.page} of ${p.pages}`, 'dim', color)}${acts.length ? '   ' + actionLine(acts, color) : ''}`);
+    out.push(...wrap([{ text: `Page ${p.page} of ${p.pages}  `, style: 'dim' }, ...actionPieces(acts)], width, '  ', '', color));
   }
   if (out.length === 0) out.push(sanitize(reply.summary));
   return out.join('\n');

@@ -1,0 +1,64 @@
+import { Writable } from 'node:stream';
+import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../../src/config.ts';
+import { createLogger } from '../../src/logger.ts';
+
+const BOT = 'xoxb-1234567890-abcdefghij';
+const APP = 'xapp-1-A0000000-123456789-abcdef';
+const DISCORD = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
+
+describe('loadConfig', () => {
+  it('needs nothing: the shell on the built-in data', () => {
+    const r = loadConfig({});
+    expect(r).toEqual({ ok: true, config: { dataDir: '.paperboy', papersPath: undefined, topicsPath: undefined, logLevel: undefined, scheduleConfigPath: undefined, slack: undefined, discord: undefined } });
+  });
+  it('treats blank variables as unset', () => {
+    const r = loadConfig({ SLACK_BOT_TOKEN: '  ', PAPERS_PATH: '', LOG_LEVEL: '' });
+    expect(r.ok).toBe(true);
+  });
+  it('reads Socket Mode and HTTP mode Slack settings', () => {
+    const socket = loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_APP_TOKEN: APP });
+    expect(socket.ok && socket.config.slack).toMatchObject({ botToken: BOT, appToken: APP, port: 3000 });
+    const http = loadConfig({ SLACK_BOT_TOKEN: BOT, SLACK_SIGNING_SECRET: 'shh', PORT: '8080', SLACK_API_URL: 'http://127.0.0.1:9999/api/' });
+    expect(http.ok && http.config.slack).toMatchObject({ signingSecret: 'shh', port: 8080, apiUrl: 'http://127.0.0.1:9999/api/' });
+  });
+  it('names every problem at once', () => {
+    const r = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-wrong-kind-of-token', LOG_LEVEL: 'loud', PORT: 'eighty', SLACK_API_URL: 'ftp://x' });
+    expect(r.ok).toBe(false);
+    if (r.ok) return;
+    const text = r.problems.join('\n');
+    expect(text).toMatch(/SLACK_BOT_TOKEN: must be a bot token starting with "xoxb-"/);
+    expect(text).toMatch(/LOG_LEVEL: must be one of/);
+    expect(text).toMatch(/PORT: /);
+    expect(text).toMatch(/SLACK_API_URL: must be an http\(s\) URL/);
+    expect(text).not.toContain('xoxp-wrong-kind-of-token');
+  });
+  it('asks for the second Slack secret', () => {
+    const r = loadConfig({ SLACK_BOT_TOKEN: BOT });
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problems[0]).toMatch(/SLACK_APP_TOKEN or SLACK_SIGNING_SECRET/);
+    const r2 = loadConfig({ SLACK_APP_TOKEN: APP });
+    expect(!r2.ok && r2.problems[0]).toMatch(/SLACK_BOT_TOKEN: required/);
+  });
+  it('checks the Discord token shape and guild id', () => {
+    expect(loadConfig({ DISCORD_TOKEN: DISCORD }).ok).toBe(true);
+    const bad = loadConfig({ DISCORD_TOKEN: 'not-a-token' });
+    expect(!bad.ok && bad.problems[0]).toMatch(/DISCORD_TOKEN/);
+    const guild = loadConfig({ DISCORD_TOKEN: DISCORD, DISCORD_GUILD_ID: 'abc' });
+    expect(!guild.ok && guild.problems[0]).toMatch(/DISCORD_GUILD_ID: must be a Discord id/);
+  });
+});
+
+describe('logger', () => {
+  it('never writes tokens', () => {
+    const lines: string[] = [];
+    const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    const logger = createLogger('info', sink as never);
+    logger.info({ token: DISCORD, config: { slack: { botToken: BOT } }, botToken: BOT, headers: { authorization: `Bot ${DISCORD}` } }, 'hello');
+    logger.info({ req: { headers: { authorization: `Bearer ${BOT}` } } }, 'nested');
+    const out = lines.join('');
+    expect(out).toContain('hello');
+    expect(out).not.toContain(DISCORD);
+    expect(out).not.toContain(BOT);
+  });
+});

@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { renderText, sanitize } from '../../src/render/text.ts';
+import type { Reply } from '../../src/reply.ts';
+
+const reply: Reply = {
+  tone: 'ok',
+  summary: 'Results for “kv cache”: 12 papers',
+  blocks: [
+    { kind: 'heading', text: 'Results for “kv cache”' },
+    { kind: 'note', text: [{ kind: 'text', text: '12 papers · page 1 of 3' }] },
+    {
+      kind: 'paper',
+      paper: {
+        id: 'snapkv-llm-knows',
+        title: 'SnapKV: LLM Knows What You are Looking for Before Generation',
+        name: 'SnapKV',
+        rank: 1,
+        score: 3.2,
+        snippet: [
+          { kind: 'text', text: '…minimizes ' },
+          { kind: 'mark', text: 'KV' },
+          { kind: 'text', text: ' ' },
+          { kind: 'mark', text: 'cache' },
+          { kind: 'text', text: ' size…' },
+        ],
+        links: [{ url: 'https://github.com/FasterDecoding/SnapKV', kind: 'code' }],
+        highlights: ['3.6x increase in generation speed', '8.2x enhancement in memory efficiency'],
+        actions: [
+          { id: 'abstract:snapkv', label: 'Abstract', command: 'show snapkv-llm-knows' },
+          { id: 'similar:snapkv', label: 'Similar', command: 'similar snapkv-llm-knows' },
+        ],
+      },
+    },
+    { kind: 'fields', fields: [{ label: 'Papers', value: [{ kind: 'text', text: '116' }] }] },
+    { kind: 'list', items: [[{ kind: 'code', text: 'help' }, { kind: 'text', text: ' — list commands' }]] },
+    { kind: 'paragraph', text: [{ kind: 'link', text: 'the repo', url: 'https://example.org/x' }] },
+  ],
+  paging: {
+    page: 1,
+    pages: 3,
+    total: 12,
+    perPage: 5,
+    next: { id: 'next', label: 'Next ▶', command: 'search kv cache --page 2' },
+  },
+};
+
+describe('renderText', () => {
+  it('renders headings, cards, highlights, links, fields, lists and paging as plain text', () => {
+    const out = renderText(reply);
+    expect(out).toContain('Results for “kv cache”');
+    expect(out).toContain('1. SnapKV: LLM Knows What You are Looking for Before Generation');
+    expect(out).toContain('…minimizes KV cache size…');
+    expect(out).toContain('▸ 3.6x increase in generation speed · 8.2x enhancement in memory efficiency');
+    expect(out).toContain('code: https://github.com/FasterDecoding/SnapKV');
+    expect(out).toContain('show snapkv-llm-knows');
+    expect(out).toMatch(/Papers:\s+116/);
+    expect(out).toContain('• help — list commands');
+    expect(out).toContain('the repo (https://example.org/x)');
+    expect(out).toContain('Page 1 of 3');
+    expect(out).toContain('search kv cache --page 2');
+    expect(out).not.toContain('\x1b');
+  });
+  it('wraps to the width', () => {
+    const out = renderText(reply, { width: 50 });
+    for (const line of out.split('\n')) {
+      // A single unbreakable word (a URL) may exceed the width; nothing else does.
+      if (!/https?:\/\//.test(line)) expect([...line].length, line).toBeLessThanOrEqual(50);
+    }
+  });
+  it('colours marks and bold on a TTY', () => {
+    const out = renderText(reply, { color: true });
+    expect(out).toContain('\x1b[1;33mKV\x1b[22;39m');
+  });
+  it('strips terminal escapes and control characters from data', () => {
+    expect(sanitize('a\x1b[31mred\x1b[0m\u0007b')).toBe('aredb');
+    const hostile: Reply = { tone: 'ok', summary: 'x', blocks: [{ kind: 'heading', text: 'evil\x1b]0;title\x07\x1b[2J' }] };
+    expect(renderText(hostile)).not.toMatch(/[\x00-\x08\x1b]/);
+  });
+  it('falls back to the summary for a reply without blocks', () => {
+    expect(renderText({ tone: 'info', summary: 'Nothing here', blocks: [] })).toBe('Nothing here');
+  });
+});
