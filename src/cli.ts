@@ -1,5 +1,4 @@
 import { createInterface } from 'node:readline';
-import { bootFromEnv } from './boot-env.ts';
 import { replyJson } from './cli-output.ts';
 import { SHELL_CONTEXT } from './context.ts';
 import { joinWords } from './commands/words.ts';
@@ -42,6 +41,7 @@ export async function cli(argv: string[]): Promise<number> {
     return 2;
   }
 
+  const { bootFromEnv } = await import('./boot-env.ts');
   const booted = await bootFromEnv({ quiet: true });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
