@@ -1,0 +1,195 @@
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import type { Logger } from 'pino';
+import type { Adapter } from '../../src/adapter.ts';
+import type { SlackConfig } from '../../src/config.ts';
+import type { Paperboy } from '../../src/paperboy.ts';
+import type { Reply } from '../../src/reply.ts';
+import { boltLevel, boltLogger } from './bolt-logger.ts';
+import { RecentIds } from './dedupe.ts';
+import { SlackDeliveryError, deliveryFailureReason } from './delivery-error.ts';
+import { errInfo, registerListeners } from './listeners.ts';
+import { renderSlack } from './render.ts';
+
+export { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
+export { SLACK_LIMITS } from './limits.ts';
+export { SlackDeliveryError } from './delivery-error.ts';
+
+export interface SlackAdapterOptions {
+  config: SlackConfig;
+  paperboy: Paperboy;
+  logger: Logger;
+  /** Retries for failed Web API calls (5xx, network, 429 after Retry-After). Default 3. */
+  retries?: number;
+  /** Socket Mode: reconnect when the connection drops (default true). */
+  autoReconnect?: boolean;
+}
+
+export interface SlackAdapter extends Adapter {
+  readonly name: 'slack';
+  /** `socket` when an app token is configured, else `http`. */
+  readonly mode: 'socket' | 'http';
+  /** HTTP mode: the port actually bound (useful with port 0), after `start()`. */
+  readonly port: number | undefined;
+  /** The bot's own Slack user id, after `start()`. */
+  readonly botUserId: string | undefined;
+  /** Post a reply to a channel (scheduled posts). Rejects with `SlackDeliveryError` when Slack refuses. */
+  post(channelId: string, reply: Reply): Promise<void>;
+}
+
+/** `SLACK_API_URL` as the Web API client wants it: always ending in `/`. */
+export function normalizeApiUrl(url: string | undefined): string | undefined {
+  if (url === undefined || url.trim() === '') return undefined;
+  const u = url.trim();
+  return u.endsWith('/') ? u : `${u}/`;
+}
+
+/** Turn a failed `auth.test` into a startup error that names the problem. */
+function startupError(err: unknown, step: string, apiUrl: string): Error {
+  const reason = deliveryFailureReason(err);
+  const hints: Record<string, string> = {
+    invalid_auth: 'the token is not valid (revoked, mistyped, or from another app)',
+    not_authed: 'no token was sent',
+    account_inactive: 'the token belongs to a deleted app or workspace',
+    token_revoked: 'the token was revoked; reinstall the app and copy the new token',
+    not_allowed_token_type: 'the token has the wrong type (SLACK_APP_TOKEN must be an xapp- token)',
+    missing_scope: 'the token lacks a required scope (app token: connections:write)',
+  };
+  const which = step === 'auth.test' ? 'SLACK_BOT_TOKEN' : 'SLACK_APP_TOKEN';
+  const hint = hints[reason] ?? `could not reach the Slack API at ${apiUrl}`;
+  const e = new Error(`Slack start-up failed: ${step} said "${reason}" — ${hint}. Check ${which} in your .env.`);
+  e.name = 'SlackStartupError';
+  return e;
+}
+
+/**
+ * The Slack adapter. Socket Mode when `config.appToken` is set, otherwise HTTP mode (events,
+ * commands and interactivity all on `POST /slack/events` at `config.port`, signatures verified
+ * with `config.signingSecret`). `start()` checks the bot token with `auth.test` first and fails
+ * with a clear message when Slack rejects it.
+ */
+export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
+  const { config, paperboy, logger } = options;
+  const log = logger.child({ component: 'slack' });
+  const mode: 'socket' | 'http' = config.appToken ? 'socket' : 'http';
+  const apiUrl = normalizeApiUrl(config.apiUrl);
+  const recent = new RecentIds();
+  const blog = boltLogger(logger);
+
+  let app: App | undefined;
+  let port: number | undefined;
+  let botUserId: string | undefined;
+  let state: 'new' | 'starting' | 'running' | 'stopped' = 'new';
+
+  const clientOptions = () => ({
+    ...(apiUrl ? { slackApiUrl: apiUrl } : {}),
+    retryConfig: { retries: options.retries ?? 3, factor: 2, minTimeout: 250, maxTimeout: 5000 },
+    timeout: 15_000,
+  });
+
+  function build(): App {
+    if (mode === 'http' && !config.signingSecret) {
+      throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).');
+    }
+    const receiver =
+      mode === 'socket'
+        ? new SocketModeReceiver({
+            appToken: config.appToken ?? '',
+            logger: blog,
+            logLevel: boltLevel(logger),
+            autoReconnectEnabled: options.autoReconnect ?? true,
+            installerOptions: { clientOptions: clientOptions() },
+          })
+        : new HTTPReceiver({
+            signingSecret: config.signingSecret ?? '',
+            port: config.port,
+            logger: blog,
+            logLevel: boltLevel(logger),
+            endpoints: ['/slack/events', '/slack/commands', '/slack/actions'],
+          });
+    const a = new App({
+      token: config.botToken,
+      receiver,
+      logger: blog,
+      logLevel: boltLevel(logger),
+      deferInitialization: true,
+      clientOptions: clientOptions(),
+      ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
+    });
+    registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent });
+    return a;
+  }
+
+  return {
+    name: 'slack',
+    mode,
+    get port() {
+      return port;
+    },
+    get botUserId() {
+      return botUserId;
+    },
+
+    async start() {
+      if (state === 'running' || state === 'starting') return;
+      if (state === 'stopped') throw new Error('the Slack adapter was stopped; create a new one');
+      state = 'starting';
+      const a = build();
+      const where = apiUrl ?? 'https://slack.com/api/';
+      try {
+        const auth = await a.client.auth.test();
+        botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
+        await a.init();
+      } catch (err) {
+        state = 'new';
+        throw startupError(err, 'auth.test', where);
+      }
+      try {
+        if (mode === 'http') {
+          const server = (await a.start(config.port)) as Server;
+          port = (server.address() as AddressInfo).port;
+        } else {
+          await a.start();
+        }
+      } catch (err) {
+        state = 'new';
+        if (mode === 'socket') throw startupError(err, 'apps.connections.open', where);
+        throw new Error(`Slack HTTP mode could not listen on port ${config.port}: ${deliveryFailureReason(err)}`);
+      }
+      app = a;
+      state = 'running';
+      log.info({ mode, port, botUserId }, 'slack adapter running');
+    },
+
+    async stop() {
+      if (state === 'stopped') return;
+      const a = app;
+      state = 'stopped';
+      app = undefined;
+      if (!a) return;
+      try {
+        await a.stop();
+        log.info('slack adapter stopped');
+      } catch (err) {
+        log.warn({ err: errInfo(err) }, 'slack adapter did not stop cleanly');
+      }
+    },
+
+    async post(channelId: string, reply: Reply) {
+      if (!app || state !== 'running') throw new Error('the Slack adapter is not running');
+      try {
+        await app.client.chat.postMessage({
+          channel: channelId,
+          ...renderSlack(reply),
+          unfurl_links: false,
+          unfurl_media: false,
+        });
+      } catch (err) {
+        const reason = deliveryFailureReason(err);
+        log.error({ channel: channelId, reason }, 'scheduled post failed');
+        throw new SlackDeliveryError(channelId, reason);
+      }
+    },
+  };
+}

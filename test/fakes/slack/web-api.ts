@@ -1,0 +1,257 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A local fake of the Slack Web API (node:http) for tests and benchmarks. Point a Bolt app at it with
+ * `clientOptions.slackApiUrl = fake.apiUrl`. It records every call and every `response_url` post,
+ * hands out local response URLs, and can be told to fail calls the way Slack does.
+ */
+
+export interface ApiCall {
+  method: string;
+  /** Arguments, with JSON-looking form fields (`blocks`, ...) parsed. */
+  args: Record<string, unknown>;
+  /** The bearer token the call carried. */
+  token: string | undefined;
+  at: number;
+}
+
+export interface ResponseUrlPost {
+  id: string;
+  body: Record<string, unknown>;
+  at: number;
+}
+
+/** How the fake should answer one future call. */
+export type Failure =
+  | { kind: 'platform'; error: string }
+  | { kind: 'http'; status: number }
+  | { kind: 'ratelimit'; retryAfter: number };
+
+type Waiter = { check: () => boolean; resolve: () => void };
+
+export class FakeSlackApi {
+  readonly calls: ApiCall[] = [];
+  readonly responses: ResponseUrlPost[] = [];
+  botUserId = 'UBOT0001';
+  botId = 'BBOT0001';
+  teamId = 'T0001';
+  /** When set, `auth.test` answers `{ ok: false, error }`. */
+  authError: string | undefined;
+  /** What `apps.connections.open` hands out (the fake Socket Mode server's URL). */
+  socketUrl: string | undefined;
+  readonly #failures = new Map<string, Failure[]>();
+  readonly #expired = new Set<string>();
+  readonly #waiters: Waiter[] = [];
+  #server: Server | undefined;
+  #port = 0;
+  #ts = 1_700_000_000;
+  #responseSeq = 0;
+
+  /** Base URL for `slackApiUrl` (ends with `/`). */
+  get apiUrl(): string {
+    return `http://127.0.0.1:${this.#port}/api/`;
+  }
+
+  get port(): number {
+    return this.#port;
+  }
+
+  async start(): Promise<void> {
+    this.#server = createServer((req, res) => {
+      this.#handle(req, res).catch((err: unknown) => {
+        res.writeHead(500);
+        res.end(String(err));
+      });
+    });
+    await new Promise<void>((resolve) => this.#server?.listen(0, '127.0.0.1', resolve));
+    this.#port = (this.#server.address() as AddressInfo).port;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.#server;
+    this.#server = undefined;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+
+  /** A fresh local response_url. */
+  responseUrl(): string {
+    this.#responseSeq += 1;
+    return `http://127.0.0.1:${this.#port}/response/r${this.#responseSeq}`;
+  }
+
+  /** Make a response_url answer 404 `expired_url`, like Slack after 30 minutes / 5 uses. */
+  expire(url: string): void {
+    this.#expired.add(url.slice(url.lastIndexOf('/') + 1));
+  }
+
+  /** The next call to `method` (or `response_url` for response posts) fails this way. */
+  failNext(method: string, failure: Failure): void {
+    const list = this.#failures.get(method) ?? [];
+    list.push(failure);
+    this.#failures.set(method, list);
+  }
+
+  /** Calls of one method (`chat.postMessage`, ...). */
+  callsTo(method: string): ApiCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Everything that would reach a person: messages, updates and response_url posts. */
+  get deliveries(): number {
+    return (
+      this.callsTo('chat.postMessage').length +
+      this.callsTo('chat.update').length +
+      this.callsTo('chat.postEphemeral').length +
+      this.responses.length
+    );
+  }
+
+  /** Resolve once `check()` holds (re-checked after every request), or reject after `timeoutMs`. */
+  waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+    if (check()) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { check, resolve: () => {} };
+      const timer = setTimeout(() => {
+        this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
+        reject(new Error(`fake Slack: condition not met within ${timeoutMs} ms (calls: ${this.calls.map((c) => c.method).join(', ')}; responses: ${this.responses.length})`));
+      }, timeoutMs);
+      waiter.resolve = () => {
+        clearTimeout(timer);
+        resolve();
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  reset(): void {
+    this.calls.length = 0;
+    this.responses.length = 0;
+    this.#failures.clear();
+    this.#expired.clear();
+    this.authError = undefined;
+  }
+
+  #notify(): void {
+    for (const w of [...this.#waiters]) {
+      if (w.check()) {
+        this.#waiters.splice(this.#waiters.indexOf(w), 1);
+        w.resolve();
+      }
+    }
+  }
+
+  #takeFailure(method: string): Failure | undefined {
+    const list = this.#failures.get(method);
+    const f = list?.shift();
+    if (list && list.length === 0) this.#failures.delete(method);
+    return f;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const c of req) chunks.push(c as Buffer);
+    const raw = Buffer.concat(chunks).toString('utf8');
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+
+    if (path.startsWith('/response/')) {
+      const id = path.slice('/response/'.length);
+      const failure = this.#takeFailure('response_url');
+      if (this.#expired.has(id) || failure) {
+        const status = failure?.kind === 'http' ? failure.status : failure?.kind === 'ratelimit' ? 429 : 404;
+        res.writeHead(status, { 'content-type': 'text/plain' });
+        res.end(failure?.kind === 'platform' ? failure.error : 'expired_url');
+        this.#notify();
+        return;
+      }
+      this.responses.push({ id, body: JSON.parse(raw) as Record<string, unknown>, at: Date.now() });
+      res.writeHead(200, { 'content-type': 'text/plain' });
+      res.end('ok');
+      this.#notify();
+      return;
+    }
+
+    if (!path.startsWith('/api/')) {
+      res.writeHead(404);
+      res.end();
+      return;
+    }
+    const method = path.slice('/api/'.length);
+    const args = parseArgs(raw, req.headers['content-type']);
+    const auth = req.headers.authorization;
+    const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : (args.token as string | undefined);
+    delete args.token;
+    this.calls.push({ method, args, token, at: Date.now() });
+
+    const failure = this.#takeFailure(method);
+    if (failure) {
+      if (failure.kind === 'http') {
+        res.writeHead(failure.status);
+        res.end();
+      } else if (failure.kind === 'ratelimit') {
+        res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
+        res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
+      } else {
+        json(res, { ok: false, error: failure.error });
+      }
+      this.#notify();
+      return;
+    }
+    json(res, this.#answer(method, args));
+    this.#notify();
+  }
+
+  #answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        if (this.authError) return { ok: false, error: this.authError };
+        return {
+          ok: true,
+          url: 'https://fake.slack.test/',
+          team: 'Fake',
+          user: 'paperboy',
+          team_id: this.teamId,
+          user_id: this.botUserId,
+          bot_id: this.botId,
+        };
+      case 'apps.connections.open':
+        return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
+      case 'chat.postMessage':
+        this.#ts += 1;
+        return { ok: true, channel: args.channel, ts: `${this.#ts}.000100`, message: { text: args.text } };
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
+      case 'chat.postEphemeral':
+        this.#ts += 1;
+        return { ok: true, message_ts: `${this.#ts}.000200` };
+      default:
+        return { ok: false, error: 'unknown_method' };
+    }
+  }
+}
+
+function json(res: ServerResponse, body: unknown): void {
+  res.writeHead(200, { 'content-type': 'application/json' });
+  res.end(JSON.stringify(body));
+}
+
+function parseArgs(raw: string, contentType: string | undefined): Record<string, unknown> {
+  if (contentType?.includes('application/json')) {
+    return raw === '' ? {} : (JSON.parse(raw) as Record<string, unknown>);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of new URLSearchParams(raw)) {
+    if ((v.startsWith('[') || v.startsWith('{')) && k !== 'text') {
+      try {
+        out[k] = JSON.parse(v);
+        continue;
+      } catch {
+        // not JSON: keep the string
+      }
+    }
+    out[k] = v;
+  }
+  return out;
+}
