@@ -1,0 +1,25 @@
+/**
+ * The schedule state database cannot be used (corrupt, unwritable, from a newer version).
+ * The message names the file and says what to do; `main` prints it and exits.
+ */
+export class StateStoreError extends Error {
+  override name = 'StateStoreError';
+  constructor(
+    message: string,
+    readonly file: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The schedule config file (`PAPERBOY_CONFIG`) is missing, not JSON, or invalid. */
+export class ScheduleConfigError extends Error {
+  override name = 'ScheduleConfigError';
+  constructor(
+    message: string,
+    readonly file: string,
+  ) {
+    super(message);
+  }
+}

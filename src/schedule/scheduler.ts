@@ -1,0 +1,331 @@
+import type { Logger } from 'pino';
+import type { Reply } from '../reply.ts';
+import type { SearchEngine } from '../search/types.ts';
+import type { Topic } from '../topics.ts';
+import { compileCron } from './cron.ts';
+import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from './deliver.ts';
+import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
+import { DEFAULT_GRACE_MS, type Platform, type RunOutcome, type Schedule } from './schedule.ts';
+import { candidatesFor, planRun, type Candidate, type CandidateList } from './select.ts';
+import type { RunPlan, ScheduleStore } from './store.ts';
+
+/** Sends a reply to a channel on one platform (an adapter's `post`). */
+export type Poster = (channelId: string, reply: Reply) => Promise<void>;
+export type Posters = Partial<Record<Platform, Poster>>;
+
+export interface Clock {
+  now(): Date;
+}
+
+export const systemClock: Clock = { now: () => new Date() };
+
+/** Timer functions, injectable so tests can drive `start()` without real time. */
+export interface Timers {
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+const realTimers: Timers = {
+  setTimeout: (fn, ms) => {
+    const t = setTimeout(fn, ms);
+    t.unref();
+    return t;
+  },
+  clearTimeout: (h) => clearTimeout(h as NodeJS.Timeout),
+};
+
+/** At most this many missed slots per schedule are looked at (and logged as skipped) on catch-up. */
+export const MAX_CATCH_UP_SLOTS = 100;
+/** Longest single timer wait: re-check this often even when nothing is due (clock jumps, new rows). */
+export const DEFAULT_RECHECK_MS = 60_000;
+/** A run still `pending` this long after its claim belonged to a process that died. */
+export const DEFAULT_ABANDON_MS = 15 * 60_000;
+
+export interface SchedulerOptions {
+  store: ScheduleStore;
+  /** The search engine, or a getter when papers can be reloaded at runtime. */
+  engine: SearchEngine | (() => SearchEngine);
+  topics: readonly Topic[] | (() => readonly Topic[]);
+  posters: Posters;
+  logger: Logger;
+  clock?: Clock;
+  /** Missed slots younger than this are posted on start; older ones are recorded as skipped. Default 1 h. */
+  graceMs?: number;
+  sleep?: Sleep;
+  retry?: RetryPolicy;
+  timers?: Timers;
+  recheckMs?: number;
+  abandonMs?: number;
+}
+
+/** What happened to one slot in one call. `not-claimed`: another process has it, or the schedule is gone/paused. */
+export interface RunReport {
+  scheduleId: string;
+  slot: string;
+  slotAt: Date;
+  outcome: RunOutcome | 'not-claimed';
+  detail?: string;
+  attempts: number;
+  paperIds: string[];
+  /** The reply that was (or would have been) posted. */
+  reply?: Reply;
+}
+
+export interface Scheduler {
+  /**
+   * Post every slot due at `now` (default: the clock): for each active schedule the latest slot
+   * since its last recorded one, when within the grace window; older missed slots are recorded as
+   * skipped. Safe to call concurrently and from several processes (slots are claimed).
+   */
+  runDue(now?: Date): Promise<RunReport[]>;
+  /** Post a schedule now (`schedule run`), outside its cron slots. */
+  runNow(scheduleId: string): Promise<RunReport>;
+  /** The next cron slot of a schedule strictly after `after` (default: the clock). */
+  nextRun(schedule: Pick<Schedule, 'cron' | 'timezone'>, after?: Date): Date | undefined;
+  /**
+   * Arm the timers: a first pass right away (without waiting for it), then one timer to the next
+   * slot, re-checking at least every `recheckMs`.
+   */
+  start(): Promise<void>;
+  /** Re-arm the timer after schedules changed (added, resumed, removed). */
+  refresh(): void;
+  /** Stop timers and wait for deliveries in flight. */
+  stop(): Promise<void>;
+}
+
+function minutes(ms: number): string {
+  const m = Math.round(ms / 60000);
+  return `${m} minute${m === 1 ? '' : 's'}`;
+}
+
+/** Create the scheduler. Nothing runs until `start()` or `runDue()`. */
+export function createScheduler(opts: SchedulerOptions): Scheduler {
+  const { store, posters, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const graceMs = opts.graceMs ?? DEFAULT_GRACE_MS;
+  const sleep = opts.sleep ?? realSleep;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const timers = opts.timers ?? realTimers;
+  const recheckMs = opts.recheckMs ?? DEFAULT_RECHECK_MS;
+  const abandonMs = opts.abandonMs ?? DEFAULT_ABANDON_MS;
+  const engineOf = (): SearchEngine => (typeof opts.engine === 'function' ? opts.engine() : opts.engine);
+  const topicsOf = (): readonly Topic[] => (typeof opts.topics === 'function' ? opts.topics() : opts.topics);
+
+  let started = false;
+  let timer: unknown;
+  let current: Promise<RunReport[]> | undefined;
+  const inflight = new Set<Promise<unknown>>();
+
+  function track<T>(p: Promise<T>): Promise<T> {
+    inflight.add(p);
+    void p.finally(() => inflight.delete(p)).catch(() => {});
+    return p;
+  }
+
+  async function deliver(schedule: Schedule, reply: Reply): Promise<{ ok: true; attempts: number } | { ok: false; attempts: number; error: string }> {
+    const poster = posters[schedule.platform];
+    if (!poster) {
+      return { ok: false, attempts: 0, error: `no poster for platform "${schedule.platform}" (is its adapter configured and running?)` };
+    }
+    return deliverWithRetry(() => poster(schedule.channelId, reply), retry, sleep, (attempt, reason, willRetry) => {
+      logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed');
+    });
+  }
+
+  /** Claim one slot, choose papers, post, and record the outcome. */
+  async function execute(scheduleId: string, slot: string, slotAt: Date, trigger: 'cron' | 'manual'): Promise<RunReport> {
+    const engine = engineOf();
+    const topics = topicsOf();
+    let list: CandidateList | undefined;
+    let remaining = 0;
+    const claim = await store.claimRun({
+      scheduleId,
+      slot,
+      slotAt,
+      trigger,
+      now: clock.now(),
+      plan(fresh, posted): RunPlan {
+        try {
+          const found = candidatesFor(fresh, engine, topics);
+          if (!found.ok) return { kind: 'fail', detail: found.problem };
+          list = found.list;
+          const count = fresh.kind === 'digest' ? fresh.count : 1;
+          const plan = planRun(found.list, posted, count, { alreadyNotified: fresh.exhaustedAt !== undefined, manual: trigger === 'manual' });
+          if (plan.kind === 'post') {
+            const picked = new Set(plan.paperIds);
+            remaining = found.list.candidates.filter((c) => !posted.has(c.paper.id) && !picked.has(c.paper.id)).length;
+          }
+          return plan;
+        } catch (err) {
+          return { kind: 'fail', detail: `could not choose papers: ${errorReason(err)}` };
+        }
+      },
+    });
+    const base = { scheduleId, slot, slotAt, attempts: 0, paperIds: [] as string[] };
+    if (!claim.claimed) return { ...base, outcome: 'not-claimed', detail: claim.why };
+
+    const { schedule, plan, runId } = claim;
+    const finish = async (outcome: Exclude<RunOutcome, 'pending'>, attempts: number, detail?: string, noticeSent?: boolean) => {
+      await store.finishRun(runId, { outcome, attempts, ...(detail ? { detail } : {}), ...(noticeSent ? { noticeSent } : {}) }, clock.now());
+    };
+
+    if (plan.kind === 'fail' || !list) {
+      const detail = plan.kind === 'fail' ? plan.detail : 'no candidate list';
+      await finish('failed', 0, detail);
+      logger.error({ schedule: scheduleId, slot, detail }, 'scheduled run failed');
+      return { ...base, outcome: 'failed', detail };
+    }
+
+    if (plan.kind === 'exhausted') {
+      if (!plan.notify) {
+        const detail = trigger === 'manual' ? 'nothing left to post' : 'quiet: exhaustion already announced';
+        await finish('exhausted', 0, detail);
+        return { ...base, outcome: 'exhausted', detail, reply: exhaustedPost(schedule, list, plan.total) };
+      }
+      const reply = exhaustedPost(schedule, list, plan.total);
+      const sent = await deliver(schedule, reply);
+      if (sent.ok) {
+        await finish('exhausted', sent.attempts, 'announced: every matching paper has been posted', true);
+        logger.info({ schedule: scheduleId, slot, total: plan.total }, 'schedule exhausted; announced once');
+        return { ...base, outcome: 'exhausted', attempts: sent.attempts, reply };
+      }
+      await finish('failed', sent.attempts, `exhaustion notice: ${sent.error}`);
+      return { ...base, outcome: 'failed', attempts: sent.attempts, detail: sent.error, reply };
+    }
+
+    const byId = new Map(list.candidates.map((c) => [c.paper.id, c] as const));
+    const picked = plan.paperIds.map((id) => byId.get(id)).filter((c): c is Candidate => c !== undefined);
+    const reply =
+      schedule.kind === 'paper-of-the-day' && picked[0]
+        ? paperOfTheDayPost(schedule, list, picked[0])
+        : digestPost(schedule, list, picked, remaining);
+    const sent = await deliver(schedule, reply);
+    if (sent.ok) {
+      await finish('posted', sent.attempts);
+      logger.info({ schedule: scheduleId, slot, papers: plan.paperIds.length, attempts: sent.attempts }, 'scheduled post sent');
+      return { ...base, outcome: 'posted', attempts: sent.attempts, paperIds: plan.paperIds, reply };
+    }
+    await finish('failed', sent.attempts, sent.error);
+    logger.error({ schedule: scheduleId, slot, attempts: sent.attempts, reason: sent.error }, 'scheduled post given up');
+    return { ...base, outcome: 'failed', attempts: sent.attempts, detail: sent.error, reply };
+  }
+
+  /** The due slot of one schedule at `now`: catch up the latest missed slot within grace, skip the rest. */
+  async function dueFor(schedule: Schedule, now: Date): Promise<RunReport[]> {
+    const times = compileCron(schedule.cron, schedule.timezone);
+    if (!times.ok) {
+      logger.error({ schedule: schedule.id, problem: times.problem }, 'schedule has an unusable cron expression');
+      return [];
+    }
+    const lower = Math.max(schedule.activeSince.getTime(), schedule.lastSlotAt?.getTime() ?? 0);
+    const slots = times.value.between(new Date(lower), now, MAX_CATCH_UP_SLOTS);
+    const [latest, ...older] = slots;
+    if (!latest) return [];
+    const reports: RunReport[] = [];
+    if (older.length > 0) {
+      await store.recordSkipped(schedule.id, older, 'missed: Paperboy was not running (only the latest missed slot is caught up)', now);
+      logger.warn({ schedule: schedule.id, missed: older.length }, 'skipped older missed slots');
+      for (const s of older) reports.push({ scheduleId: schedule.id, slot: s.toISOString(), slotAt: s, outcome: 'skipped', attempts: 0, paperIds: [] });
+    }
+    const late = now.getTime() - latest.getTime();
+    if (late > graceMs) {
+      const detail = `missed by ${minutes(late)}, outside the ${minutes(graceMs)} grace window`;
+      await store.recordSkipped(schedule.id, [latest], detail, now);
+      logger.warn({ schedule: schedule.id, slot: latest.toISOString(), detail }, 'skipped missed slot');
+      reports.push({ scheduleId: schedule.id, slot: latest.toISOString(), slotAt: latest, outcome: 'skipped', detail, attempts: 0, paperIds: [] });
+      return reports;
+    }
+    reports.push(await execute(schedule.id, latest.toISOString(), latest, 'cron'));
+    return reports;
+  }
+
+  async function runDueOnce(now: Date): Promise<RunReport[]> {
+    const abandoned = await store.failAbandoned(new Date(now.getTime() - abandonMs), now);
+    if (abandoned > 0) logger.warn({ runs: abandoned }, 'marked runs abandoned by a stopped process as failed');
+    const schedules = (await store.listSchedules()).filter((s) => !s.paused);
+    const results = await Promise.all(
+      schedules.map((s) =>
+        dueFor(s, now).catch((err: unknown) => {
+          logger.error({ err, schedule: s.id }, 'scheduled run crashed');
+          return [] as RunReport[];
+        }),
+      ),
+    );
+    return results.flat();
+  }
+
+  async function runDue(now: Date = clock.now()): Promise<RunReport[]> {
+    // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
+    const previous = current;
+    const next = (async () => {
+      if (previous) await previous.catch(() => []);
+      return runDueOnce(now);
+    })();
+    current = next;
+    try {
+      return await track(next);
+    } finally {
+      if (current === next) current = undefined;
+    }
+  }
+
+  function nextRun(schedule: Pick<Schedule, 'cron' | 'timezone'>, after: Date = clock.now()): Date | undefined {
+    const times = compileCron(schedule.cron, schedule.timezone);
+    return times.ok ? times.value.next(after) : undefined;
+  }
+
+  async function arm(): Promise<void> {
+    if (!started) return;
+    const now = clock.now();
+    let wait = recheckMs;
+    try {
+      for (const s of await store.listSchedules()) {
+        if (s.paused) continue;
+        const next = nextRun(s, now);
+        if (next) wait = Math.min(wait, next.getTime() - now.getTime());
+      }
+    } catch (err) {
+      logger.error({ err }, 'could not read schedules; retrying');
+    }
+    if (!started) return;
+    if (timer !== undefined) timers.clearTimeout(timer);
+    timer = timers.setTimeout(() => void tick(), Math.max(0, Math.min(wait, 2 ** 31 - 1)));
+  }
+
+  async function tick(): Promise<void> {
+    timer = undefined;
+    if (!started) return;
+    try {
+      await runDue(clock.now());
+    } catch (err) {
+      logger.error({ err }, 'scheduler pass failed');
+    }
+    await arm();
+  }
+
+  return {
+    runDue,
+    runNow(scheduleId) {
+      const now = clock.now();
+      const nonce = Math.random().toString(36).slice(2, 8);
+      return track(execute(scheduleId, `manual:${now.toISOString()}:${nonce}`, now, 'manual'));
+    },
+    nextRun,
+    async start() {
+      if (started) return;
+      started = true;
+      // The first pass (catch-up) runs on the next turn of the event loop, so start-up never waits
+      // on a slow or retrying delivery.
+      timer = timers.setTimeout(() => void tick(), 0);
+    },
+    refresh() {
+      if (started) void arm();
+    },
+    async stop() {
+      started = false;
+      if (timer !== undefined) timers.clearTimeout(timer);
+      timer = undefined;
+      await Promise.allSettled([...inflight]);
+    },
+  };
+}

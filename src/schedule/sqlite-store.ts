@@ -1,0 +1,450 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { StateStoreError } from './errors.ts';
+import { MIGRATIONS } from './migrations.ts';
+import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
+import type {
+  ClaimRequest,
+  ClaimResult,
+  ConfigSyncResult,
+  InsertResult,
+  RunFinish,
+  ScheduleStore,
+} from './store.ts';
+
+/** File name of the state database inside `DATA_DIR`. */
+export const STATE_DB_FILE = 'state.db';
+/** How long a connection waits for another process's write lock before failing. */
+const BUSY_TIMEOUT_MS = 5000;
+
+interface ScheduleRow {
+  id: string;
+  platform: string;
+  channel_id: string;
+  cron: string;
+  timezone: string;
+  kind: string;
+  count: number;
+  filter_kind: string;
+  filter_value: string | null;
+  source: string;
+  paused: number;
+  created_by: string | null;
+  created_at: number;
+  active_since: number;
+  exhausted_at: number | null;
+  last_slot_at: number | null;
+}
+
+interface RunRow {
+  id: number;
+  schedule_id: string;
+  slot: string;
+  slot_at: number;
+  trigger: string;
+  outcome: string;
+  detail: string | null;
+  attempts: number;
+  claimed_at: number;
+  finished_at: number | null;
+  paper_ids: string | null;
+}
+
+function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
+}
+
+/** Turn an error met while opening the database into a message that names the file and the fix. */
+function openError(file: string, err: unknown): StateStoreError {
+  if (err instanceof StateStoreError) return err;
+  const code = sqliteCode(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StateStoreError(
+      `The schedule state database ${file} is corrupt or not a Paperboy database (${reason}). ` +
+        `Move it aside (e.g. rename it to ${file}.broken) and restart: schedules from the config file ` +
+        'are recreated, but schedules made in chat and the posted history are lost.',
+      file,
+      { cause: err },
+    );
+  }
+  if (
+    code === 'SQLITE_CANTOPEN' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PERM' ||
+    code === 'SQLITE_AUTH' ||
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'ENOTDIR' ||
+    code === 'EROFS'
+  ) {
+    return new StateStoreError(
+      `Cannot write the schedule state database ${file} (${code}: ${reason}). ` +
+        'Make sure DATA_DIR points to a directory this process can create and write files in.',
+      file,
+      { cause: err },
+    );
+  }
+  return new StateStoreError(`Cannot open the schedule state database ${file}: ${reason}`, file, { cause: err });
+}
+
+function toSchedule(r: ScheduleRow): Schedule {
+  const filter: PaperFilter =
+    r.filter_kind === 'query' && r.filter_value !== null
+      ? { kind: 'query', query: r.filter_value }
+      : r.filter_kind === 'topic' && r.filter_value !== null
+        ? { kind: 'topic', topic: r.filter_value }
+        : { kind: 'all' };
+  const s: Schedule = {
+    id: r.id,
+    platform: r.platform as Platform,
+    channelId: r.channel_id,
+    cron: r.cron,
+    timezone: r.timezone,
+    kind: r.kind as ScheduleKind,
+    count: r.count,
+    filter,
+    source: r.source === 'config' ? 'config' : 'chat',
+    paused: r.paused !== 0,
+    createdAt: new Date(r.created_at),
+    activeSince: new Date(r.active_since),
+  };
+  if (r.created_by !== null) s.createdBy = r.created_by;
+  if (r.exhausted_at !== null) s.exhaustedAt = new Date(r.exhausted_at);
+  if (r.last_slot_at !== null) s.lastSlotAt = new Date(r.last_slot_at);
+  return s;
+}
+
+function toRun(r: RunRow): RunRecord {
+  const run: RunRecord = {
+    id: r.id,
+    scheduleId: r.schedule_id,
+    slot: r.slot,
+    slotAt: new Date(r.slot_at),
+    trigger: r.trigger === 'manual' ? 'manual' : 'cron',
+    outcome: r.outcome as RunOutcome,
+    attempts: r.attempts,
+    paperIds: r.paper_ids ? r.paper_ids.split(',') : [],
+    claimedAt: new Date(r.claimed_at),
+  };
+  if (r.detail !== null) run.detail = r.detail;
+  if (r.finished_at !== null) run.finishedAt = new Date(r.finished_at);
+  return run;
+}
+
+function filterColumns(f: PaperFilter): { filter_kind: string; filter_value: string | null } {
+  switch (f.kind) {
+    case 'all':
+      return { filter_kind: 'all', filter_value: null };
+    case 'query':
+      return { filter_kind: 'query', filter_value: f.query };
+    case 'topic':
+      return { filter_kind: 'topic', filter_value: f.topic };
+  }
+}
+
+function specColumns(spec: ScheduleSpec) {
+  return {
+    id: spec.id,
+    platform: spec.platform,
+    channel_id: spec.channelId,
+    cron: spec.cron,
+    timezone: spec.timezone,
+    kind: spec.kind,
+    count: spec.count,
+    ...filterColumns(spec.filter),
+  };
+}
+
+const SCHEDULE_SELECT = `
+  SELECT s.*, (SELECT MAX(r.slot_at) FROM runs r WHERE r.schedule_id = s.id AND r.trigger = 'cron') AS last_slot_at
+  FROM schedules s`;
+
+/** Bring the schema up to date inside one write transaction (safe with concurrent openers). */
+function migrate(db: Database.Database, file: string): void {
+  const run = db.transaction(() => {
+    const version = db.pragma('user_version', { simple: true }) as number;
+    if (version > MIGRATIONS.length) {
+      throw new StateStoreError(
+        `The schedule state database ${file} has schema version ${version}, newer than this Paperboy ` +
+          `understands (${MIGRATIONS.length}). Upgrade Paperboy, or point DATA_DIR elsewhere.`,
+        file,
+      );
+    }
+    for (let v = version; v < MIGRATIONS.length; v++) {
+      db.exec(MIGRATIONS[v]!);
+      db.pragma(`user_version = ${v + 1}`);
+    }
+  });
+  run.immediate();
+}
+
+/**
+ * The schedule store on a SQLite file (WAL mode, busy timeout, versioned migrations).
+ * Several processes may share the file: slot claims are `BEGIN IMMEDIATE` transactions.
+ */
+export class SqliteScheduleStore implements ScheduleStore {
+  readonly location: string;
+  readonly #db: Database.Database;
+
+  private constructor(db: Database.Database, location: string) {
+    this.#db = db;
+    this.location = location;
+  }
+
+  /**
+   * Open (creating if needed) the database file and its directory. Throws `StateStoreError`
+   * naming the file when it is corrupt, not a Paperboy database, newer, or not writable.
+   */
+  static open(file: string): SqliteScheduleStore {
+    const path = resolve(file);
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      throw openError(path, err);
+    }
+    let db: Database.Database | undefined;
+    try {
+      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') {
+        throw new StateStoreError(`Cannot switch ${path} to WAL journal mode (got "${String(mode)}").`, path);
+      }
+      db.pragma('synchronous = NORMAL');
+      const check = db.pragma('quick_check', { simple: true });
+      if (check !== 'ok') {
+        throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+      }
+      migrate(db, path);
+      return new SqliteScheduleStore(db, path);
+    } catch (err) {
+      try {
+        db?.close();
+      } catch {
+        // Already failing; the original error is the one to report.
+      }
+      throw openError(path, err);
+    }
+  }
+
+  #scheduleSync(id: string): Schedule | undefined {
+    const row = this.#db.prepare(`${SCHEDULE_SELECT} WHERE s.id = ?`).get(id) as ScheduleRow | undefined;
+    return row ? toSchedule(row) : undefined;
+  }
+
+  async listSchedules(where: { platform?: Platform; channelId?: string } = {}): Promise<Schedule[]> {
+    const conds: string[] = [];
+    const params: string[] = [];
+    if (where.platform) {
+      conds.push('s.platform = ?');
+      params.push(where.platform);
+    }
+    if (where.channelId !== undefined) {
+      conds.push('s.channel_id = ?');
+      params.push(where.channelId);
+    }
+    const sql = `${SCHEDULE_SELECT}${conds.length ? ` WHERE ${conds.join(' AND ')}` : ''} ORDER BY s.created_at, s.id`;
+    return (this.#db.prepare(sql).all(...params) as ScheduleRow[]).map(toSchedule);
+  }
+
+  async getSchedule(id: string): Promise<Schedule | undefined> {
+    return this.#scheduleSync(id);
+  }
+
+  async insertSchedule(spec: ScheduleSpec, meta: { createdBy?: string; now: Date }, maxPerChannel: number): Promise<InsertResult> {
+    const tx = this.#db.transaction((): InsertResult => {
+      if (this.#db.prepare('SELECT 1 FROM schedules WHERE id = ?').get(spec.id)) return { ok: false, why: 'duplicate-id' };
+      const { n } = this.#db
+        .prepare('SELECT COUNT(*) AS n FROM schedules WHERE platform = ? AND channel_id = ?')
+        .get(spec.platform, spec.channelId) as { n: number };
+      if (n >= maxPerChannel) return { ok: false, why: 'channel-full' };
+      this.#db
+        .prepare(
+          `INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
+             source, paused, created_by, created_at, active_since)
+           VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
+             'chat', 0, @created_by, @now, @now)`,
+        )
+        .run({ ...specColumns(spec), created_by: meta.createdBy ?? null, now: meta.now.getTime() });
+      return { ok: true };
+    });
+    return tx.immediate();
+  }
+
+  async syncConfigSchedules(specs: ScheduleSpec[], now: Date): Promise<ConfigSyncResult> {
+    const tx = this.#db.transaction((): ConfigSyncResult => {
+      const result: ConfigSyncResult = { added: [], updated: [], removed: [] };
+      const t = now.getTime();
+      const wanted = new Set(specs.map((s) => s.id));
+      for (const spec of specs) {
+        const old = this.#scheduleSync(spec.id);
+        if (old && old.source !== 'config') {
+          throw new Error(`schedule id "${spec.id}" is already used by a schedule made in chat; pick another id`);
+        }
+        const cols = specColumns(spec);
+        if (!old) {
+          this.#db
+            .prepare(
+              `INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
+                 source, paused, created_by, created_at, active_since)
+               VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
+                 'config', 0, NULL, @now, @now)`,
+            )
+            .run({ ...cols, now: t });
+          result.added.push(spec.id);
+          continue;
+        }
+        const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+        const timingChanged = old.cron !== spec.cron || old.timezone !== spec.timezone;
+        const placeChanged = old.platform !== spec.platform || old.channelId !== spec.channelId;
+        const contentChanged = old.kind !== spec.kind || old.count !== spec.count || !same(old.filter, spec.filter);
+        if (!timingChanged && !placeChanged && !contentChanged) continue;
+        this.#db
+          .prepare(
+            `UPDATE schedules SET platform = @platform, channel_id = @channel_id, cron = @cron, timezone = @timezone,
+               kind = @kind, count = @count, filter_kind = @filter_kind, filter_value = @filter_value,
+               active_since = CASE WHEN @restart THEN @now ELSE active_since END,
+               exhausted_at = CASE WHEN @reset THEN NULL ELSE exhausted_at END
+             WHERE id = @id`,
+          )
+          .run({
+            ...cols,
+            now: t,
+            restart: timingChanged || placeChanged ? 1 : 0,
+            reset: placeChanged || contentChanged ? 1 : 0,
+          });
+        result.updated.push(spec.id);
+      }
+      const stale = (this.#db.prepare(`SELECT id FROM schedules WHERE source = 'config'`).all() as { id: string }[])
+        .map((r) => r.id)
+        .filter((id) => !wanted.has(id));
+      for (const id of stale) this.#removeSync(id);
+      result.removed.push(...stale);
+      return result;
+    });
+    return tx.immediate();
+  }
+
+  async setPaused(id: string, paused: boolean, now: Date): Promise<boolean> {
+    const sql = paused
+      ? 'UPDATE schedules SET paused = 1 WHERE id = ?'
+      : 'UPDATE schedules SET paused = 0, active_since = ? WHERE id = ? AND paused = 1';
+    const info = paused ? this.#db.prepare(sql).run(id) : this.#db.prepare(sql).run(now.getTime(), id);
+    if (info.changes > 0) return true;
+    return this.#scheduleSync(id) !== undefined;
+  }
+
+  #removeSync(id: string): boolean {
+    // The run log goes with the schedule; the channel's posted history stays (no repeats, ever).
+    this.#db.prepare('DELETE FROM runs WHERE schedule_id = ?').run(id);
+    return this.#db.prepare('DELETE FROM schedules WHERE id = ?').run(id).changes > 0;
+  }
+
+  async removeSchedule(id: string): Promise<boolean> {
+    return this.#db.transaction(() => this.#removeSync(id)).immediate();
+  }
+
+  async claimRun(req: ClaimRequest): Promise<ClaimResult> {
+    const tx = this.#db.transaction((): ClaimResult => {
+      const schedule = this.#scheduleSync(req.scheduleId);
+      if (!schedule) return { claimed: false, why: 'gone' };
+      if (req.trigger === 'cron' && schedule.paused) return { claimed: false, why: 'paused' };
+      const ins = this.#db
+        .prepare(
+          `INSERT OR IGNORE INTO runs (schedule_id, slot, slot_at, trigger, outcome, attempts, claimed_at)
+           VALUES (?, ?, ?, ?, 'pending', 0, ?)`,
+        )
+        .run(req.scheduleId, req.slot, req.slotAt.getTime(), req.trigger, req.now.getTime());
+      if (ins.changes === 0) return { claimed: false, why: 'taken' };
+      const runId = Number(ins.lastInsertRowid);
+      const posted = new Set(
+        (
+          this.#db
+            .prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ?')
+            .all(schedule.platform, schedule.channelId) as { paper_id: string }[]
+        ).map((r) => r.paper_id),
+      );
+      const plan = req.plan(schedule, posted);
+      if (plan.kind === 'post') {
+        const reserve = this.#db.prepare(
+          'INSERT INTO posted (platform, channel_id, paper_id, schedule_id, run_id, posted_at) VALUES (?, ?, ?, ?, ?, ?)',
+        );
+        for (const pid of plan.paperIds) {
+          reserve.run(schedule.platform, schedule.channelId, pid, schedule.id, runId, req.now.getTime());
+        }
+      }
+      return { claimed: true, runId, schedule, plan };
+    });
+    return tx.immediate();
+  }
+
+  async finishRun(runId: number, finish: RunFinish, now: Date): Promise<void> {
+    const tx = this.#db.transaction(() => {
+      const run = this.#db.prepare('SELECT schedule_id FROM runs WHERE id = ?').get(runId) as { schedule_id: string } | undefined;
+      this.#db
+        .prepare('UPDATE runs SET outcome = ?, detail = ?, attempts = ?, finished_at = ? WHERE id = ?')
+        .run(finish.outcome, finish.detail ?? null, finish.attempts, now.getTime(), runId);
+      if (finish.outcome === 'failed' || finish.outcome === 'skipped') {
+        this.#db.prepare('DELETE FROM posted WHERE run_id = ?').run(runId);
+      }
+      if (!run) return;
+      if (finish.outcome === 'posted') {
+        this.#db.prepare('UPDATE schedules SET exhausted_at = NULL WHERE id = ?').run(run.schedule_id);
+      } else if (finish.outcome === 'exhausted' && finish.noticeSent) {
+        this.#db.prepare('UPDATE schedules SET exhausted_at = ? WHERE id = ?').run(now.getTime(), run.schedule_id);
+      }
+    });
+    tx.immediate();
+  }
+
+  async recordSkipped(scheduleId: string, slots: Date[], detail: string, now: Date): Promise<number> {
+    const tx = this.#db.transaction(() => {
+      const ins = this.#db.prepare(
+        `INSERT OR IGNORE INTO runs (schedule_id, slot, slot_at, trigger, outcome, detail, attempts, claimed_at, finished_at)
+         VALUES (?, ?, ?, 'cron', 'skipped', ?, 0, ?, ?)`,
+      );
+      let n = 0;
+      for (const slot of slots) {
+        n += ins.run(scheduleId, slot.toISOString(), slot.getTime(), detail, now.getTime(), now.getTime()).changes;
+      }
+      return n;
+    });
+    return tx.immediate();
+  }
+
+  async failAbandoned(claimedBefore: Date, now: Date): Promise<number> {
+    // Papers reserved by an abandoned run stay in the history: the post may have gone out.
+    return this.#db
+      .prepare(
+        `UPDATE runs SET outcome = 'failed', finished_at = ?,
+           detail = 'interrupted: the process stopped while delivering this post (it may or may not have arrived)'
+         WHERE outcome = 'pending' AND claimed_at < ?`,
+      )
+      .run(now.getTime(), claimedBefore.getTime()).changes;
+  }
+
+  async runs(scheduleId: string, limit = 50): Promise<RunRecord[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT r.*, (SELECT GROUP_CONCAT(p.paper_id) FROM posted p WHERE p.run_id = r.id) AS paper_ids
+         FROM runs r WHERE r.schedule_id = ? ORDER BY r.slot_at DESC, r.id DESC LIMIT ?`,
+      )
+      .all(scheduleId, limit) as RunRow[];
+    return rows.map(toRun);
+  }
+
+  async postedPaperIds(platform: Platform, channelId: string): Promise<string[]> {
+    return (
+      this.#db
+        .prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ? ORDER BY posted_at, paper_id')
+        .all(platform, channelId) as { paper_id: string }[]
+    ).map((r) => r.paper_id);
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}

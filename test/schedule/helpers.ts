@@ -1,0 +1,150 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { silentLogger } from '../../src/logger.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import type { Paper } from '../../src/paper.ts';
+import type { Reply } from '../../src/reply.ts';
+import { createSearchEngine } from '../../src/search/engine.ts';
+import type { SearchEngine } from '../../src/search/types.ts';
+import { BUILTIN_TOPICS_PATH, loadTopics, type Topic } from '../../src/topics.ts';
+import type { Sleep } from '../../src/schedule/deliver.ts';
+import { createScheduler, type Posters, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
+import type { ScheduleSpec } from '../../src/schedule/schedule.ts';
+import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
+
+const dirs: string[] = [];
+afterEach(() => {
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+/** A fresh temp directory, removed after the test. */
+export function tempDir(): string {
+  const d = mkdtempSync(join(tmpdir(), 'paperboy-schedule-'));
+  dirs.push(d);
+  return d;
+}
+
+/** A fresh database file path in a temp directory. */
+export function tempDb(): string {
+  return join(tempDir(), 'state.db');
+}
+
+let papers: Promise<Paper[]> | undefined;
+/** The built-in papers (loaded once). */
+export function builtinPapers(): Promise<Paper[]> {
+  papers ??= loadPapers(BUILTIN_PAPERS_PATH).then((l) => l.papers);
+  return papers;
+}
+
+let topics: Promise<Topic[]> | undefined;
+export function builtinTopics(): Promise<Topic[]> {
+  topics ??= loadTopics(BUILTIN_TOPICS_PATH);
+  return topics;
+}
+
+export function engineOver(ps: readonly Paper[]): SearchEngine {
+  return createSearchEngine(ps);
+}
+
+/** A clock the test moves by hand. */
+export class TestClock {
+  #t: number;
+  constructor(start: string | Date) {
+    this.#t = new Date(start).getTime();
+  }
+  now(): Date {
+    return new Date(this.#t);
+  }
+  set(at: string | Date): Date {
+    this.#t = new Date(at).getTime();
+    return this.now();
+  }
+  advance(ms: number): Date {
+    this.#t += ms;
+    return this.now();
+  }
+}
+
+export interface Post {
+  channelId: string;
+  reply: Reply;
+}
+
+/** A poster that records posts and can be told to fail the next `n` calls (or always). */
+export class RecordingPoster {
+  readonly posts: Post[] = [];
+  calls = 0;
+  failNext = 0;
+  failAlways = false;
+  error: Error = new Error('upstream returned 503');
+  readonly post = async (channelId: string, reply: Reply): Promise<void> => {
+    this.calls++;
+    if (this.failAlways || this.failNext > 0) {
+      if (this.failNext > 0) this.failNext--;
+      throw this.error;
+    }
+    this.posts.push({ channelId, reply });
+  };
+}
+
+/** A sleep that returns at once and records the requested waits. */
+export function recordingSleep(): Sleep & { waits: number[] } {
+  const waits: number[] = [];
+  const fn = (async (ms: number) => {
+    waits.push(ms);
+  }) as Sleep & { waits: number[] };
+  fn.waits = waits;
+  return fn;
+}
+
+export function spec(over: Partial<ScheduleSpec> = {}): ScheduleSpec {
+  return {
+    id: 'daily',
+    platform: 'slack',
+    channelId: 'C1',
+    cron: '0 9 * * *',
+    timezone: 'UTC',
+    kind: 'digest',
+    count: 2,
+    filter: { kind: 'all' },
+    ...over,
+  };
+}
+
+export interface Rig {
+  store: SqliteScheduleStore;
+  scheduler: Scheduler;
+  poster: RecordingPoster;
+  clock: TestClock;
+  sleep: ReturnType<typeof recordingSleep>;
+}
+
+/** A scheduler over a SQLite file with a recording Slack poster and a hand-moved clock. */
+export async function rig(opts: {
+  file: string;
+  clock: TestClock;
+  papers?: readonly Paper[];
+  engine?: SchedulerOptions['engine'];
+  poster?: RecordingPoster;
+  posters?: Posters;
+  graceMs?: number;
+  topics?: readonly Topic[];
+}): Promise<Rig> {
+  const store = SqliteScheduleStore.open(opts.file);
+  const poster = opts.poster ?? new RecordingPoster();
+  const sleep = recordingSleep();
+  const engine = opts.engine ?? engineOver(opts.papers ?? (await builtinPapers()));
+  const scheduler = createScheduler({
+    store,
+    engine,
+    topics: opts.topics ?? (await builtinTopics()),
+    posters: opts.posters ?? { slack: poster.post },
+    logger: silentLogger(),
+    clock: opts.clock,
+    sleep,
+    ...(opts.graceMs !== undefined ? { graceMs: opts.graceMs } : {}),
+  });
+  return { store, scheduler, poster, clock: opts.clock, sleep };
+}
