@@ -241,6 +241,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     }
   }
 
+  // Buttons that are not ours (e.g. from an older version of the app): acknowledge, do nothing.
+  app.action(/^(?!pb:)/, async ({ ack, body }) => {
+    await ack();
+    log.debug({ type: (body as { type?: unknown }).type }, 'ignored an interaction that is not a Paperboy button');
+  });
+
   app.error(async (err) => {
     log.error({ reason: deliveryFailureReason(err), err: errInfo(err) }, 'unhandled Slack listener error');
   });

@@ -1,0 +1,409 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { signedHeaders, slackSignature } from '../fakes/slack/sign.ts';
+import {
+  BOT_TOKEN,
+  SECRET,
+  actionBody,
+  buttonsOf,
+  eventBody,
+  post,
+  slashBody,
+  startHttp,
+  type HttpHarness,
+} from './harness.ts';
+import { limitViolations, pings } from './limits-check.ts';
+
+const FORM = 'application/x-www-form-urlencoded';
+const JSON_T = 'application/json';
+
+let h: HttpHarness;
+beforeAll(async () => {
+  h = await startHttp();
+});
+afterAll(async () => {
+  await h.stop();
+});
+beforeEach(() => {
+  h.api.reset();
+});
+
+type Msg = { text: string; blocks: unknown[] };
+const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+
+describe('Slack HTTP mode: start-up', () => {
+  it('checks the bot token with auth.test against SLACK_API_URL (normalised with a trailing /)', async () => {
+    const h2 = await startHttp();
+    try {
+      const auth = h2.api.callsTo('auth.test');
+      expect(auth.length).toBeGreaterThanOrEqual(1);
+      expect(auth[0]?.token).toBe(BOT_TOKEN);
+      expect(h2.adapter.botUserId).toBe('UBOT0001');
+      expect(h2.adapter.port).toBeGreaterThan(0);
+    } finally {
+      await h2.stop();
+    }
+  });
+
+  it('answers the url_verification challenge', async () => {
+    const body = JSON.stringify({ token: 't', challenge: 'c-123-abc', type: 'url_verification' });
+    const res = await post(h.base, body, JSON_T);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body)).toEqual({ challenge: 'c-123-abc' });
+  });
+});
+
+describe('Slack HTTP mode: /papers', () => {
+  it('acks within 3 s, then responds ephemerally with a valid, shareable reply', async () => {
+    const { body, responseUrl } = slashBody(h.api, 'search kv cache');
+    const res = await post(h.base, body, FORM);
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const r = h.api.responses[0]!;
+    expect(responseUrl.endsWith(r.id)).toBe(true);
+    expect(r.body.response_type).toBe('ephemeral');
+    const msg = r.body as unknown as Msg;
+    expect(limitViolations(msg)).toEqual([]);
+    expect(msg.text).toMatch(/kv cache/);
+    const buttons = buttonsOf(msg.blocks);
+    expect(buttons.find((b) => b.action_id === 'pb:share')?.value).toBe('search kv cache');
+    expect(buttons.find((b) => b.action_id === 'pb:page:next')?.value).toBe('search kv cache --page 2');
+    expect(buttons.some((b) => b.text === 'Abstract' && b.value.startsWith('show '))).toBe(true);
+    expect(buttons.some((b) => b.text === 'Similar' && b.value.startsWith('similar '))).toBe(true);
+    // The matched words are bold.
+    expect(JSON.stringify(msg.blocks)).toMatch(/\*(KV|kv|cache)/);
+    expect(h.api.deliveries).toBe(1);
+  });
+
+  it('bare /papers shows help', async () => {
+    const { body } = slashBody(h.api, '');
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const msg = h.api.responses[0]!.body as unknown as Msg;
+    expect(msg.text).toMatch(/Paperboy commands/);
+    expect(limitViolations(msg)).toEqual([]);
+  });
+
+  it('in a DM the reply has no "Post to channel" button', async () => {
+    const { body } = slashBody(h.api, 'search kv cache', { channel_id: 'D0001' });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const msg = h.api.responses[0]!.body as unknown as Msg;
+    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:share')).toBe(false);
+  });
+
+  it.each([
+    ['<!channel> kv cache', 'a channel ping'],
+    ['<!here|here> <@U123|bob> <!subteam^S1|team>', 'mentions and a group ping'],
+    ['<@U123> & <#C123|general>', 'a user and a channel'],
+  ])('hostile text %s (%s): a clear reply that pings nobody', async (text) => {
+    const { body } = slashBody(h.api, text);
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    await settle(50);
+    const msg = h.api.responses[0]!.body as unknown as Msg;
+    expect(limitViolations(msg)).toEqual([]);
+    expect(pings(msg)).toEqual([]);
+    expect(msg.text.length).toBeGreaterThan(0);
+    expect(h.api.deliveries).toBe(1);
+  });
+
+  it('literal <!channel> typed as entities is echoed escaped', async () => {
+    // Slack sends what the user typed with & < > escaped.
+    const { body } = slashBody(h.api, 'xqzzy &lt;!channel&gt; &amp;');
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const msg = h.api.responses[0]!.body as unknown as Msg;
+    expect(pings(msg)).toEqual([]);
+    expect(JSON.stringify(msg)).toContain('&lt;!channel&gt;');
+  });
+
+  it('5,000 characters, control characters, emoji and RTL text: one valid reply', async () => {
+    for (const text of [
+      'kv '.repeat(1700),
+      'kv\u0000\u0007\u001b[31m cache\u202e\u2066',
+      '🧪📄 模型 キャッシュ مرحبا بالعالم שלום ‏kv‎',
+    ]) {
+      h.api.reset();
+      const { body } = slashBody(h.api, text);
+      const res = await post(h.base, body, FORM);
+      expect(res.status).toBe(200);
+      await h.api.waitFor(() => h.api.responses.length === 1);
+      await settle(50);
+      const msg = h.api.responses[0]!.body as unknown as Msg;
+      expect(limitViolations(msg)).toEqual([]);
+      expect(pings(msg)).toEqual([]);
+      // No control or bidi-override characters reach Slack.
+      expect(JSON.stringify(msg)).not.toMatch(/\\u00(0[0-8]|1[0-9a-f])|\u202e|\u2066/i);
+      expect(h.api.deliveries).toBe(1);
+    }
+  });
+
+  it('an expired response_url is logged, never crashes, and the app keeps answering', async () => {
+    h.api.failNext('response_url', { kind: 'http', status: 404 });
+    h.api.failNext('response_url', { kind: 'http', status: 404 });
+    const { body } = slashBody(h.api, 'search kv cache');
+    const res = await post(h.base, body, FORM);
+    expect(res.status).toBe(200);
+    await settle(300);
+    expect(h.api.responses).toHaveLength(0);
+    const again = slashBody(h.api, 'stats');
+    await post(h.base, again.body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+  });
+});
+
+describe('Slack HTTP mode: request verification', () => {
+  const body = () => slashBody(h.api, 'search kv cache').body;
+
+  it('wrong signature -> 401 and no reply', async () => {
+    const b = body();
+    const headers = signedHeaders('not-the-secret', b, FORM);
+    const res = await post(h.base, b, FORM, headers);
+    expect(res.status).toBe(401);
+    await settle();
+    expect(h.api.deliveries).toBe(0);
+  });
+
+  it('missing signature headers -> 401 and no reply', async () => {
+    const b = body();
+    const res = await post(h.base, b, FORM, { 'content-type': FORM });
+    expect(res.status).toBe(401);
+    const onlyTs = await post(h.base, b, FORM, { 'content-type': FORM, 'x-slack-request-timestamp': String(Math.floor(Date.now() / 1000)) });
+    expect(onlyTs.status).toBe(401);
+    await settle();
+    expect(h.api.deliveries).toBe(0);
+  });
+
+  it('timestamp older than 5 minutes -> 401 (replay), even with a valid signature', async () => {
+    const b = body();
+    const old = Math.floor(Date.now() / 1000) - 6 * 60;
+    const res = await post(h.base, b, FORM, signedHeaders(SECRET, b, FORM, old));
+    expect(res.status).toBe(401);
+    await settle();
+    expect(h.api.deliveries).toBe(0);
+  });
+
+  it('a signature over a different body -> 401', async () => {
+    const b = body();
+    const ts = Math.floor(Date.now() / 1000);
+    const res = await post(h.base, b + '&text=extra', FORM, {
+      'content-type': FORM,
+      'x-slack-request-timestamp': String(ts),
+      'x-slack-signature': slackSignature(SECRET, ts, b),
+    });
+    expect(res.status).toBe(401);
+  });
+
+  it('malformed (but signed) body -> 400 and no reply', async () => {
+    for (const [b, type] of [
+      ['{"type": "event_callback", ', JSON_T],
+      ['payload=%7Bnot-json', FORM],
+    ] as const) {
+      const res = await post(h.base, b, type);
+      expect(res.status).toBe(400);
+    }
+    await settle();
+    expect(h.api.deliveries).toBe(0);
+  });
+});
+
+describe('Slack HTTP mode: mentions and DMs', () => {
+  it('@Paperboy <command> answers in a thread under the mention, bot mention stripped', async () => {
+    const ev = { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> search kv cache', ts: '1700000100.000100', channel: 'C0001', team: 'T0001' };
+    const res = await post(h.base, eventBody(ev), JSON_T);
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.token).toBe(BOT_TOKEN);
+    expect(call.args.channel).toBe('C0001');
+    expect(call.args.thread_ts).toBe('1700000100.000100');
+    expect(call.args.text).toMatch(/kv cache/);
+    const msg = call.args as unknown as Msg;
+    expect(limitViolations(msg)).toEqual([]);
+    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:share')).toBe(false);
+  });
+
+  it('a mention inside a thread answers in that thread; a bare mention shows help', async () => {
+    const ev = { type: 'app_mention', user: 'U0001', text: '<@UBOT0001>', ts: '1700000200.000100', thread_ts: '1700000150.000100', channel: 'C0001' };
+    await post(h.base, eventBody(ev), JSON_T);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.args.thread_ts).toBe('1700000150.000100');
+    expect(call.args.text).toMatch(/Paperboy commands/);
+  });
+
+  it('a retried delivery of the same event (X-Slack-Retry-Num: 1) produces exactly one answer', async () => {
+    const ev = { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> stats', ts: '1700000300.000100', channel: 'C0001' };
+    const body = eventBody(ev, 'EvRETRY0001');
+    const first = await post(h.base, body, JSON_T);
+    const headers = { ...signedHeaders(SECRET, body, JSON_T), 'x-slack-retry-num': '1', 'x-slack-retry-reason': 'http_timeout' };
+    const retry = await post(h.base, body, JSON_T, headers);
+    expect(first.status).toBe(200);
+    expect(retry.status).toBe(200);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length >= 1);
+    await settle(300);
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('a DM to the bot is answered in the DM', async () => {
+    const ev = { type: 'message', channel_type: 'im', user: 'U0001', text: 'show snapkv', ts: '1700000400.000100', channel: 'D0001' };
+    await post(h.base, eventBody(ev), JSON_T);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.args.channel).toBe('D0001');
+    expect(call.args.thread_ts).toBeUndefined();
+    expect(String(call.args.text)).toMatch(/SnapKV/);
+    expect(limitViolations(call.args as unknown as Msg)).toEqual([]);
+  });
+
+  it('ignores bot messages, edits/joins and its own messages', async () => {
+    const base = { type: 'message', channel_type: 'im', text: 'stats', channel: 'D0001' };
+    const events = [
+      { ...base, user: 'U0001', subtype: 'message_changed', ts: '1.1' },
+      { ...base, user: 'U0001', subtype: 'channel_join', ts: '1.2' },
+      { ...base, bot_id: 'B999', user: 'U0999', ts: '1.3' },
+      { ...base, subtype: 'bot_message', bot_id: 'B999', ts: '1.4' },
+      { ...base, user: 'UBOT0001', ts: '1.5' },
+      { ...base, channel_type: 'channel', channel: 'C0001', user: 'U0001', ts: '1.6' },
+    ];
+    for (const ev of events) expect((await post(h.base, eventBody(ev), JSON_T)).status).toBe(200);
+    await settle(300);
+    expect(h.api.deliveries).toBe(0);
+  });
+
+  it('a failed chat.postMessage (not_in_channel) is logged and the app keeps working', async () => {
+    h.api.failNext('chat.postMessage', { kind: 'platform', error: 'not_in_channel' });
+    h.api.failNext('chat.postMessage', { kind: 'platform', error: 'not_in_channel' });
+    const ev = { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> stats', ts: '1700000500.000100', channel: 'C0009' };
+    await post(h.base, eventBody(ev), JSON_T);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 2);
+    const ok = { ...ev, ts: '1700000501.000100', channel: 'C0001' };
+    await post(h.base, eventBody(ok), JSON_T);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 3);
+  });
+});
+
+describe('Slack HTTP mode: buttons', () => {
+  async function ephemeralSearch(text: string): Promise<Msg> {
+    const { body } = slashBody(h.api, text);
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const msg = h.api.responses[0]!.body as unknown as Msg;
+    h.api.reset();
+    return msg;
+  }
+
+  it('Next on an ephemeral reply replaces it in place through the response_url', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const next = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:page:next')!;
+    const { body } = actionBody(h.api, next, { ephemeral: true });
+    const res = await post(h.base, body, FORM);
+    expect(res.status).toBe(200);
+    expect(res.ms).toBeLessThan(3000);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const r = h.api.responses[0]!.body;
+    expect(r.replace_original).toBe(true);
+    expect(String(r.text)).toMatch(/page 2 of/i);
+    expect(limitViolations(r as unknown as Msg)).toEqual([]);
+    const prev = buttonsOf((r as unknown as Msg).blocks).find((b) => b.action_id === 'pb:page:prev');
+    expect(prev?.value).toMatch(/^search kv cache( --page 1)?$/);
+  });
+
+  it('Next on a channel message updates it with chat.update (keeping "Shared by")', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const next = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:page:next')!;
+    const shared = [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0001>' }] }];
+    const { body } = actionBody(h.api, next, { ephemeral: false, messageTs: '1700000600.000100', blocks: shared });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.callsTo('chat.update').length === 1);
+    const call = h.api.callsTo('chat.update')[0]!;
+    expect(call.args.ts).toBe('1700000600.000100');
+    expect(call.args.channel).toBe('C0001');
+    expect(JSON.stringify(call.args.blocks)).toContain('Shared by <@U0001>');
+    expect(limitViolations(call.args as unknown as Msg)).toEqual([]);
+    expect(h.api.responses).toHaveLength(0);
+  });
+
+  it('Abstract on an ephemeral reply answers with a new ephemeral message', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const abstract = buttonsOf(first.blocks).find((b) => b.text === 'Abstract')!;
+    const { body } = actionBody(h.api, abstract, { ephemeral: true });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    const r = h.api.responses[0]!.body;
+    expect(r.replace_original).toBe(false);
+    expect(r.response_type).toBe('ephemeral');
+    expect(limitViolations(r as unknown as Msg)).toEqual([]);
+    expect(JSON.stringify(r.blocks)).toMatch(/"type":"section"/);
+  });
+
+  it('Similar on a thread message answers in the thread', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const similar = buttonsOf(first.blocks).find((b) => b.text === 'Similar')!;
+    const { body } = actionBody(h.api, similar, { ephemeral: false, messageTs: '1700000700.000200', threadTs: '1700000700.000100' });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.args.thread_ts).toBe('1700000700.000100');
+    expect(limitViolations(call.args as unknown as Msg)).toEqual([]);
+  });
+
+  it('Post to channel re-runs the command and posts it for everyone, without a share button', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const share = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:share')!;
+    const { body } = actionBody(h.api, share, { ephemeral: true });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.args.channel).toBe('C0001');
+    expect(call.args.thread_ts).toBeUndefined();
+    const msg = call.args as unknown as Msg;
+    expect(msg.text).toBe(first.text);
+    expect(JSON.stringify(msg.blocks)).toContain('Shared by <@U0002>');
+    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:share')).toBe(false);
+    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:page:next')).toBe(true);
+    expect(pings(msg, 'U0002')).toEqual([]);
+    expect(limitViolations(msg)).toEqual([]);
+  });
+
+  it('Post to channel where the bot is not a member falls back to the response_url (in_channel)', async () => {
+    const first = await ephemeralSearch('stats');
+    const share = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:share')!;
+    h.api.failNext('chat.postMessage', { kind: 'platform', error: 'not_in_channel' });
+    const { body } = actionBody(h.api, share, { ephemeral: true });
+    await post(h.base, body, FORM);
+    await h.api.waitFor(() => h.api.responses.length === 1);
+    expect(h.api.responses[0]!.body.response_type).toBe('in_channel');
+    expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
+  });
+
+  it('a button payload with a foreign action_id or no value is acknowledged and ignored', async () => {
+    for (const btn of [
+      { action_id: 'somebody-else', value: 'stats' },
+      { action_id: 'pb:run:1', value: '' },
+    ]) {
+      const { body } = actionBody(h.api, btn, { ephemeral: true });
+      const res = await post(h.base, body, FORM);
+      expect(res.status).toBe(200);
+      expect(res.ms).toBeLessThan(1000);
+    }
+    await settle(300);
+    expect(h.api.deliveries).toBe(0);
+  });
+});
+
+describe('Slack adapter: post() for scheduled messages', () => {
+  it('posts a rendered reply, and rejects with the Slack reason when refused', async () => {
+    const { createPaperboy } = await import('../../src/boot.ts');
+    void createPaperboy;
+    const reply = { tone: 'ok' as const, summary: 'Digest <!channel>', blocks: [{ kind: 'paragraph' as const, text: [{ kind: 'text' as const, text: 'hi <!here>' }] }] };
+    await h.adapter.post('C0042', reply);
+    const call = h.api.callsTo('chat.postMessage')[0]!;
+    expect(call.args.channel).toBe('C0042');
+    expect(pings(call.args)).toEqual([]);
+    h.api.failNext('chat.postMessage', { kind: 'platform', error: 'channel_not_found' });
+    await expect(h.adapter.post('C0043', reply)).rejects.toThrow(/channel_not_found/);
+  });
+});
