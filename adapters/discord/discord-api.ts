@@ -1,0 +1,89 @@
+/**
+ * The few Discord REST calls the adapter makes, over discord.js's REST client, with exact JSON
+ * bodies. Failures are logged with their reason (never a token or URL) and reported as `false`
+ * (or thrown as `DiscordRestError` by `createMessageOrThrow`), so no failure crashes the process.
+ */
+import type { REST } from 'discord.js';
+import type { Logger } from 'pino';
+import { describeRestError, type RestFailure } from './rest-error.ts';
+import type { DiscordMessage } from './render.ts';
+
+/** JSON body for creating/editing a message. */
+export interface MessageBody {
+  content: string;
+  embeds: DiscordMessage['embeds'];
+  components: DiscordMessage['components'];
+  allowed_mentions: { parse: []; replied_user?: boolean };
+  flags?: number;
+  message_reference?: { message_id: string; channel_id?: string; guild_id?: string; fail_if_not_exists: boolean };
+}
+
+/** A rendered message as a REST body (`allowedMentions` -> `allowed_mentions`). */
+export function messageBody(msg: DiscordMessage, extra: Partial<Omit<MessageBody, 'content' | 'embeds' | 'components'>> = {}): MessageBody {
+  return {
+    content: msg.content,
+    embeds: msg.embeds,
+    components: msg.components,
+    allowed_mentions: { parse: [], ...(extra.allowed_mentions ?? {}) },
+    ...(extra.flags !== undefined ? { flags: extra.flags } : {}),
+    ...(extra.message_reference ? { message_reference: extra.message_reference } : {}),
+  };
+}
+
+export class DiscordRestError extends Error {
+  override name = 'DiscordRestError';
+  constructor(
+    readonly op: string,
+    readonly failure: RestFailure,
+  ) {
+    super(`Discord ${op} failed: ${failure.reason}${failure.code !== undefined ? ` (code ${failure.code})` : ''}${failure.hint ? ` — ${failure.hint}` : ''}`);
+  }
+}
+
+export class DiscordApi {
+  constructor(
+    private readonly rest: REST,
+    private readonly logger: Logger,
+  ) {}
+
+  async #call(op: string, context: Record<string, unknown>, fn: () => Promise<unknown>): Promise<RestFailure | undefined> {
+    try {
+      await fn();
+      return undefined;
+    } catch (err) {
+      const failure = describeRestError(err);
+      const level = failure.status !== undefined && failure.status < 500 ? 'warn' : 'error';
+      this.logger[level]({ op, ...context, ...failure }, `discord ${op} failed: ${failure.reason}`);
+      return failure;
+    }
+  }
+
+  /** POST /channels/:id/messages. */
+  async createMessage(channelId: string, body: MessageBody): Promise<boolean> {
+    return (await this.#call('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }))) === undefined;
+  }
+
+  /** Like `createMessage`, but a failure is thrown as `DiscordRestError` (for callers that report it). */
+  async createMessageOrThrow(channelId: string, body: MessageBody): Promise<void> {
+    const failure = await this.#call('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }));
+    if (failure) throw new DiscordRestError('create message', failure);
+  }
+
+  /** POST /interactions/:id/:token/callback (no bot auth: the token authorises). */
+  async callback(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<boolean> {
+    return (
+      (await this.#call('interaction callback', { interactionId, type: body.type }, () =>
+        this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false }),
+      )) === undefined
+    );
+  }
+
+  /** PATCH /webhooks/:app/:token/messages/@original (finish a deferred interaction). */
+  async editOriginal(applicationId: string, token: string, body: Partial<MessageBody>): Promise<boolean> {
+    return (
+      (await this.#call('edit interaction reply', {}, () =>
+        this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
+      )) === undefined
+    );
+  }
+}

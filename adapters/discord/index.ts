@@ -1,0 +1,133 @@
+/**
+ * The Discord adapter: a discord.js gateway client (intents Guilds, GuildMessages, DirectMessages;
+ * no privileged MessageContent: mentions and DMs carry their content anyway) that turns mentions,
+ * DMs, `/papers` slash commands, autocomplete and button clicks into core commands, and replies
+ * with `renderDiscord`. Outgoing calls go through `DiscordApi` with exact JSON bodies.
+ */
+import { once } from 'node:events';
+import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Adapter } from '../../src/adapter.ts';
+import type { DiscordConfig } from '../../src/config.ts';
+import type { Paperboy } from '../../src/paperboy.ts';
+import type { Reply } from '../../src/reply.ts';
+import { ActionStore, type ActionStoreOptions } from './action-store.ts';
+import { encodeCustomId } from './custom-id.ts';
+import { DiscordApi, messageBody } from './discord-api.ts';
+import { InteractionHandler } from './interaction-handler.ts';
+import { MessageHandler } from './message-handler.ts';
+import { renderDiscord, type DiscordMessage } from './render.ts';
+import { slashSpecs, type SubcommandSpec } from './slash-command.ts';
+
+export { renderDiscord, type DiscordMessage } from './render.ts';
+export { buildSlashCommand } from './slash-command.ts';
+export { DiscordRestError } from './discord-api.ts';
+
+export interface DiscordAdapterOptions {
+  config: DiscordConfig;
+  paperboy: Paperboy;
+  logger: Logger;
+  /** Interactions whose reply is not ready after this many ms are deferred first. Default 1500. */
+  deferAfterMs?: number;
+  /** Button command store settings (default: 24 h, 10,000 entries). */
+  actions?: ActionStoreOptions;
+  /** REST retries on 5xx/network errors (default 3, as discord.js). */
+  restRetries?: number;
+  /** How long `start()` waits for the gateway to be ready. Default 30 s. */
+  readyTimeoutMs?: number;
+}
+
+export interface DiscordAdapter extends Adapter {
+  readonly name: 'discord';
+  /** Post a reply to a channel (scheduled posts). Rejects with `DiscordRestError` when Discord refuses. */
+  post(channelId: string, reply: Reply): Promise<void>;
+  /** Render a reply with buttons wired to this adapter's action store. */
+  render(reply: Reply): DiscordMessage;
+}
+
+/** Create the Discord adapter. Nothing connects until `start()`. */
+export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
+  const logger = opts.logger.child({ adapter: 'discord' });
+  const store = new ActionStore(opts.actions);
+  const client = new Client({
+    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
+    partials: [Partials.Channel],
+    allowedMentions: { parse: [] },
+    rest: {
+      ...(opts.config.apiUrl ? { api: opts.config.apiUrl.replace(/\/+$/, '') } : {}),
+      ...(opts.restRetries !== undefined ? { retries: opts.restRetries } : {}),
+    },
+    // We never read message history: keep the caches small for a long-running process.
+    makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
+  });
+  const api = new DiscordApi(client.rest, logger);
+  let started = false;
+  let stopped = false;
+
+  const render = (reply: Reply): DiscordMessage =>
+    renderDiscord(reply, { customId: (action, mode) => encodeCustomId(mode, store.put({ command: action.command, mode })) });
+
+  let specs: SubcommandSpec[] | undefined;
+  const currentSpecs = () => (specs ??= slashSpecs(opts.paperboy.commands));
+
+  const messages = new MessageHandler({ paperboy: opts.paperboy, api, render, logger, botUserId: () => client.user?.id });
+  const interactions = new InteractionHandler({
+    paperboy: opts.paperboy,
+    api,
+    store,
+    specs: currentSpecs,
+    render,
+    logger,
+    deferAfterMs: opts.deferAfterMs ?? 1500,
+  });
+
+  client.on(Events.MessageCreate, (m) => void messages.handle(m));
+  client.on(Events.InteractionCreate, (i) => void interactions.handle(i));
+  client.on(Events.Error, (err) => logger.error({ reason: err.message }, 'discord client error'));
+  client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: err.message }, 'discord gateway connection error'));
+  client.on(Events.ShardDisconnect, (ev, shard) => logger.error({ shard, code: ev.code }, 'discord gateway closed and will not reconnect'));
+  client.on(Events.ShardReconnecting, (shard) => {
+    if (!stopped) logger.info({ shard }, 'discord gateway reconnecting');
+  });
+  client.rest.on('rateLimited', (info) =>
+    logger.warn({ method: info.method, timeToReset: info.timeToReset, global: info.global, limit: info.limit }, 'discord rate limit hit'),
+  );
+
+  return {
+    name: 'discord',
+    render,
+
+    async start() {
+      if (started) return;
+      started = true;
+      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(opts.readyTimeoutMs ?? 30_000) });
+      try {
+        await client.login(opts.config.token);
+        await ready;
+      } catch (err) {
+        ready.catch(() => undefined);
+        await client.destroy().catch(() => undefined);
+        const e = err as Error & { code?: unknown; status?: unknown };
+        const why =
+          e.name === 'AbortError'
+            ? 'the gateway did not become ready in time'
+            : e.code === 'TokenInvalid' || e.status === 401
+              ? 'Discord rejected the bot token (check DISCORD_TOKEN)'
+              : e.message;
+        logger.error({ reason: why }, 'discord adapter failed to start');
+        throw new Error(`Discord: ${why}`);
+      }
+      logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord adapter ready');
+    },
+
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      await client.destroy();
+    },
+
+    async post(channelId, reply) {
+      await api.createMessageOrThrow(channelId, messageBody(render(reply)));
+    },
+  };
+}

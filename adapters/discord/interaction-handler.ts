@@ -1,0 +1,146 @@
+/**
+ * Interactions: `/papers` slash commands, their autocomplete, and button clicks. Every
+ * interaction is acknowledged within Discord's 3 s: a reply that is not ready after `deferAfterMs`
+ * is deferred (callback 5 or 6) and the original response edited when it is.
+ */
+import type { Interaction } from 'discord.js';
+import type { Logger } from 'pino';
+import type { RequestContext } from '../../src/context.ts';
+import type { Paperboy } from '../../src/paperboy.ts';
+import type { Reply } from '../../src/reply.ts';
+import { badInvocationReply, expiredButtonReply } from './adapter-replies.ts';
+import { completions } from './autocomplete.ts';
+import { decodeCustomId } from './custom-id.ts';
+import { messageBody, type DiscordApi } from './discord-api.ts';
+import { CallbackType, EPHEMERAL } from './limits.ts';
+import type { DiscordMessage } from './render.ts';
+import { SLASH_COMMAND_NAME, commandTextFor, type SubcommandSpec } from './slash-command.ts';
+import type { ActionStore } from './action-store.ts';
+
+/** How an answer is delivered: a public reply, a private one, or replacing the clicked message. */
+export type Delivery = 'public' | 'ephemeral' | 'update';
+
+export interface InteractionHandlerDeps {
+  paperboy: Paperboy;
+  api: DiscordApi;
+  store: ActionStore;
+  specs: () => readonly SubcommandSpec[];
+  render: (reply: Reply) => DiscordMessage;
+  logger: Logger;
+  deferAfterMs: number;
+}
+
+/** The reply if `work` settles within `ms`, else undefined (the work keeps running). */
+async function within(work: Promise<Reply>, ms: number): Promise<Reply | undefined> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<undefined>((resolve) => {
+    timer = setTimeout(() => resolve(undefined), ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+function contextOf(i: Interaction): RequestContext {
+  return {
+    platform: 'discord',
+    userId: i.user.id,
+    ...(i.channelId ? { channelId: i.channelId } : {}),
+    ...(i.guildId ? { workspaceId: i.guildId } : {}),
+  };
+}
+
+export class InteractionHandler {
+  constructor(private readonly deps: InteractionHandlerDeps) {}
+
+  /** Handle one interaction; never throws. */
+  async handle(i: Interaction): Promise<void> {
+    try {
+      if (i.isAutocomplete()) return await this.#autocomplete(i);
+      if (i.isChatInputCommand()) return await this.#slash(i);
+      if (i.isButton()) return await this.#button(i);
+      this.deps.logger.debug({ type: i.type }, 'discord: ignored interaction type');
+    } catch (err) {
+      this.deps.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), interactionType: i.type }, 'discord: interaction handler failed');
+    }
+  }
+
+  async #autocomplete(i: Interaction): Promise<void> {
+    if (!i.isAutocomplete()) return;
+    const focused = i.options.getFocused(true);
+    const sub = i.options.getSubcommand(false);
+    const spec = this.deps.specs().find((s) => s.name === sub);
+    const positional = spec?.positionals.find((p) => p.name === focused.name);
+    const { paperboy } = this.deps;
+    const choices = positional?.complete
+      ? completions(positional.complete, String(focused.value), {
+          engine: paperboy.deps.engine,
+          topics: paperboy.deps.topics,
+          commands: paperboy.commands,
+        })
+      : [];
+    await this.deps.api.callback(i.id, i.token, { type: CallbackType.AutocompleteResult, data: { choices } });
+  }
+
+  async #slash(i: Interaction): Promise<void> {
+    if (!i.isChatInputCommand()) return;
+    if (i.commandName !== SLASH_COMMAND_NAME) {
+      await this.#answer(i, Promise.resolve(badInvocationReply(`Unknown command /${i.commandName}; this bot has /${SLASH_COMMAND_NAME}.`)), 'ephemeral');
+      return;
+    }
+    const text = commandTextFor(this.deps.specs(), i.options.data);
+    if (!text.ok) {
+      await this.#answer(i, Promise.resolve(badInvocationReply(text.problem)), 'ephemeral');
+      return;
+    }
+    this.deps.logger.debug({ command: text.text.slice(0, 100), user: i.user.id }, 'discord: slash command');
+    await this.#answer(i, this.deps.paperboy.run(text.text, contextOf(i)), 'public');
+  }
+
+  async #button(i: Interaction): Promise<void> {
+    if (!i.isButton()) return;
+    const id = decodeCustomId(i.customId);
+    if (id.kind === 'noop') {
+      await this.deps.api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage });
+      return;
+    }
+    const stored = id.kind === 'action' ? this.deps.store.get(id.key) : undefined;
+    if (!stored) {
+      await this.#answer(i, Promise.resolve(expiredButtonReply()), 'ephemeral');
+      return;
+    }
+    await this.#answer(i, this.deps.paperboy.run(stored.command, contextOf(i)), stored.mode === 'update' ? 'update' : 'ephemeral');
+  }
+
+  /**
+   * Deliver a reply: at once when it is ready within `deferAfterMs` (callback 4 or 7), else defer
+   * (callback 5 or 6) and edit the original response. A public slash reply that is an error goes
+   * privately to the user who typed it.
+   */
+  async #answer(i: Interaction & { token: string }, work: Promise<Reply>, delivery: Delivery): Promise<void> {
+    const { api, render } = this.deps;
+    const ready = await within(work, this.deps.deferAfterMs);
+    if (ready) {
+      const msg = render(ready);
+      if (delivery === 'update') {
+        await api.callback(i.id, i.token, { type: CallbackType.UpdateMessage, data: messageBody(msg) });
+      } else {
+        const ephemeral = delivery === 'ephemeral' || ready.tone === 'error';
+        await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: messageBody(msg, ephemeral ? { flags: EPHEMERAL } : {}) });
+      }
+      return;
+    }
+    const deferred =
+      delivery === 'update'
+        ? await api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage })
+        : await api.callback(i.id, i.token, {
+            type: CallbackType.DeferredChannelMessage,
+            ...(delivery === 'ephemeral' ? { data: { flags: EPHEMERAL } } : {}),
+          });
+    const reply = await work;
+    if (!deferred) return;
+    await api.editOriginal(i.applicationId, i.token, messageBody(render(reply)));
+  }
+}

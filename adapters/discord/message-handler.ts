@@ -1,0 +1,60 @@
+/**
+ * Messages: `@Paperboy <command>` in a channel, or anything in a DM, runs the command and replies
+ * to the message. Bots (including this one) and webhooks are ignored.
+ */
+import type { Message } from 'discord.js';
+import type { Logger } from 'pino';
+import type { Paperboy } from '../../src/paperboy.ts';
+import type { Reply } from '../../src/reply.ts';
+import { messageBody, type DiscordApi } from './discord-api.ts';
+import { commandTextFromMessage } from './mention.ts';
+import type { DiscordMessage } from './render.ts';
+
+export interface MessageHandlerDeps {
+  paperboy: Paperboy;
+  api: DiscordApi;
+  render: (reply: Reply) => DiscordMessage;
+  logger: Logger;
+  botUserId: () => string | undefined;
+}
+
+export class MessageHandler {
+  constructor(private readonly deps: MessageHandlerDeps) {}
+
+  /** Whether a message is addressed to the bot, and its command text. */
+  #commandOf(m: Message, botId: string): string | undefined {
+    if (m.author.bot || m.author.id === botId || m.webhookId || m.system) return undefined;
+    const inDm = !m.inGuild();
+    const botRoleId = m.inGuild() ? m.guild.members.me?.roles.botRole?.id : undefined;
+    const mentioned = m.mentions.users.has(botId) || (botRoleId !== undefined && m.mentions.roles.has(botRoleId));
+    if (!inDm && !mentioned) return undefined;
+    return commandTextFromMessage(m.content, botId, botRoleId);
+  }
+
+  /** Handle one message; never throws. */
+  async handle(m: Message): Promise<void> {
+    try {
+      const botId = this.deps.botUserId();
+      if (!botId) return;
+      const text = this.#commandOf(m, botId);
+      if (text === undefined) return;
+      const reply = await this.deps.paperboy.run(text, {
+        platform: 'discord',
+        userId: m.author.id,
+        channelId: m.channelId,
+        ...(m.guildId ? { workspaceId: m.guildId } : {}),
+      });
+      const body = messageBody(this.deps.render(reply), {
+        message_reference: {
+          message_id: m.id,
+          channel_id: m.channelId,
+          ...(m.guildId ? { guild_id: m.guildId } : {}),
+          fail_if_not_exists: false,
+        },
+      });
+      await this.deps.api.createMessage(m.channelId, body);
+    } catch (err) {
+      this.deps.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'discord: message handler failed');
+    }
+  }
+}
