@@ -1,0 +1,125 @@
+/**
+ * The text analyzer: words -> index terms.
+ *
+ * A word is a run of letters/digits (with combining marks); hyphens join words into a group
+ * (`kv-cache`, `state-of-the-art`). Each word is folded (see fold.ts), dropped if it is a stopword
+ * or a lone letter, and stemmed. A hyphen group also yields its joined compound (`kv-cache` ->
+ * `kv`, `cach`, `kvcach`), so `kv-cache`, `KV cache` (query side joins adjacent words) and
+ * `kvcache` all meet.
+ */
+import { foldWord } from './fold.ts';
+import { stem } from './stem.ts';
+import { STOPWORDS } from './stopwords.ts';
+
+const WORD_GROUP = /[\p{L}\p{N}\p{M}]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}]+)*/gu;
+const PART = /[\p{L}\p{N}\p{M}]+/gu;
+
+const SLASHED_LETTERS = /(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu;
+
+/** `I/O` -> `I-O` (same length, so offsets hold): a hyphen group whose compound is `io`. */
+function prep(text: string): string {
+  return text.includes('/') ? text.replace(SLASHED_LETTERS, '$1-$2') : text;
+}
+
+const stemCache = new Map<string, string>();
+const STEM_CACHE_MAX = 500_000;
+
+/** Stem with a process-wide memo (vocabularies are small compared to token streams). */
+export function termOf(folded: string): string {
+  let t = stemCache.get(folded);
+  if (t === undefined) {
+    t = stem(folded);
+    if (stemCache.size >= STEM_CACHE_MAX) stemCache.clear();
+    stemCache.set(folded, t);
+  }
+  return t;
+}
+
+/** True when a folded word carries no topic (stopword, lone letter, empty). */
+export function isNoise(folded: string): boolean {
+  if (folded.length === 0) return true;
+  if (folded.length === 1) return !(folded >= '0' && folded <= '9');
+  return STOPWORDS.has(folded);
+}
+
+/** One analysed word with its place in the original text (for snippets). */
+export interface Token {
+  /** Stemmed index term. */
+  term: string;
+  /** Folded surface form (unstemmed). */
+  folded: string;
+  start: number;
+  end: number;
+  /** Index of the hyphen group this word belongs to. */
+  group: number;
+}
+
+/**
+ * Emit every index term of `text`: word terms and hyphen-group compounds. Noise words are skipped
+ * (but still take part in compounds, so `state-of-the-art` gives `stateoftheart`).
+ */
+export function forEachTerm(input: string, emit: (term: string, folded: string) => void): void {
+  const text = prep(input);
+  WORD_GROUP.lastIndex = 0;
+  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
+    const raw = m[0];
+    if (raw.includes('-') || raw.includes('\u2010') || raw.includes('\u2011')) {
+      let joined = '';
+      let parts = 0;
+      for (const p of raw.split(/[-\u2010\u2011]/)) {
+        const f = foldWord(p);
+        joined += f;
+        parts++;
+        if (!isNoise(f)) emit(termOf(f), f);
+      }
+      if (parts > 1 && joined.length > 1) emit(termOf(joined), joined);
+    } else {
+      const f = foldWord(raw);
+      if (!isNoise(f)) emit(termOf(f), f);
+    }
+  }
+}
+
+/** Analysed words of `text` with offsets (noise words left out; compounds not included). */
+export function tokens(input: string): Token[] {
+  const text = prep(input);
+  const out: Token[] = [];
+  let group = 0;
+  WORD_GROUP.lastIndex = 0;
+  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
+    const base = m.index;
+    PART.lastIndex = 0;
+    const raw = m[0];
+    for (let p = PART.exec(raw); p !== null; p = PART.exec(raw)) {
+      const f = foldWord(p[0]);
+      if (!isNoise(f)) out.push({ term: termOf(f), folded: f, start: base + p.index, end: base + p.index + p[0].length, group });
+    }
+    group++;
+  }
+  return out;
+}
+
+/** A word of a query, folded, with the hyphen group it came from. Noise words are kept (flagged). */
+export interface QueryWord {
+  folded: string;
+  noise: boolean;
+  group: number;
+}
+
+/** Split a query into folded words (in order), keeping noise words flagged so phrases still line up. */
+export function queryWords(input: string): QueryWord[] {
+  const text = prep(input);
+  const out: QueryWord[] = [];
+  let group = 0;
+  WORD_GROUP.lastIndex = 0;
+  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
+    PART.lastIndex = 0;
+    const raw = m[0];
+    for (let p = PART.exec(raw); p !== null; p = PART.exec(raw)) {
+      const f = foldWord(p[0]);
+      if (f.length > 0) out.push({ folded: f, noise: isNoise(f), group });
+    }
+    group++;
+  }
+  return out;
+}

@@ -1,0 +1,163 @@
+/**
+ * Paperboy's search engine: BM25F over an own inverted index, with synonyms, compound folding,
+ * typo correction, snippets, reference resolution, similar papers and autocomplete.
+ */
+import type { Paper } from '../paper.ts';
+import { forEachTerm } from './analyze.ts';
+import { Corrector } from './correct.ts';
+import { bm25f, buildIndex, FIELD_COUNT, paperFields, type IndexData } from './inverted-index.ts';
+import { NameIndex } from './name-index.ts';
+import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
+import { Ranker } from './rank.ts';
+import { Resolver } from './resolve.ts';
+import { makeSnippet } from './snippet.ts';
+import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
+
+export interface SearchEngineOptions {
+  /** A prebuilt index for exactly these papers (from the on-disk cache). Built when absent. */
+  index?: IndexData;
+}
+
+/** Most terms of a paper used as the query vector for `similar` (its highest-weighted ones). */
+export const SIMILAR_QUERY_TERMS = 64;
+const MAX_LIMIT = 1000;
+
+function clampInt(v: number | undefined, def: number, min: number, max: number): number {
+  if (v === undefined || !Number.isFinite(v)) return def;
+  return Math.min(max, Math.max(min, Math.floor(v)));
+}
+
+class Engine implements SearchEngine {
+  readonly papers: readonly Paper[];
+  readonly index: IndexData;
+  readonly #termIds = new Map<string, number>();
+  readonly #ranker: Ranker;
+  readonly #names: NameIndex;
+  readonly #resolver: Resolver;
+  #corrector: Corrector | undefined;
+  readonly #vocab: Vocabulary;
+
+  constructor(papers: readonly Paper[], index: IndexData) {
+    if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
+    this.papers = papers;
+    this.index = index;
+    index.terms.forEach((t, i) => this.#termIds.set(t, i));
+    this.#ranker = new Ranker(index);
+    this.#names = new NameIndex(papers);
+    this.#resolver = new Resolver({
+      papers,
+      names: this.#names,
+      searchDocs: (text, limit) => this.#rank(this.#plan(text), limit).top.map((h) => h.doc),
+    });
+    this.#vocab = {
+      id: (t) => this.#termIds.get(t),
+      df: (id) => index.df[id]!,
+      term: (id) => index.terms[id]!,
+      surface: (id) => index.surfaces[id]!,
+      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.df, this.#termIds)),
+    };
+  }
+
+  #plan(query: string): QueryPlan {
+    return planQuery(query, this.#vocab);
+  }
+
+  #rank(plan: QueryPlan, k: number, codeOnly = false) {
+    const hasCode = this.index.hasCode;
+    return this.#ranker.rank(plan, k, codeOnly ? (d) => hasCode[d] === 1 : undefined);
+  }
+
+  /** Terms of the plan's units that the paper actually matched (for snippet marks). */
+  #matchedTerms(plan: QueryPlan, doc: number): Set<string> {
+    const { offsets, docs } = this.index;
+    const has = (t: number): boolean => {
+      let lo = offsets[t]!;
+      let hi = offsets[t + 1]!;
+      while (lo < hi) {
+        const mid = (lo + hi) >>> 1;
+        if (docs[mid]! < doc) lo = mid + 1;
+        else hi = mid;
+      }
+      return lo < offsets[t + 1]! && docs[lo] === doc;
+    };
+    const out = new Set<string>();
+    for (const u of plan.units) if (u.terms.every(has)) for (const t of u.terms) out.add(this.index.terms[t]!);
+    return out;
+  }
+
+  search(query: string, options: SearchOptions = {}): SearchResult {
+    const limit = clampInt(options.limit, 10, 0, MAX_LIMIT);
+    const offset = clampInt(options.offset, 0, 0, 1_000_000);
+    const text = typeof query === 'string' ? query : '';
+    const plan = this.#plan(text);
+    const ranked = this.#rank(plan, offset + limit, options.codeOnly === true);
+    const hits: SearchHit[] = ranked.top.slice(offset).map(({ doc, score }) => {
+      const paper = this.papers[doc]!;
+      return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };
+    });
+    const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
+    if (plan.corrected !== undefined) result.suggestion = plan.corrected;
+    return result;
+  }
+
+  resolve(ref: string): Resolution {
+    return this.#resolver.resolve(typeof ref === 'string' ? ref : '');
+  }
+
+  similar(id: string, limit = 5): SimilarHit[] {
+    const doc = this.#names.ids.get(id);
+    const k = clampInt(limit, 5, 0, MAX_LIMIT);
+    if (doc === undefined || k === 0) return [];
+    const ix = this.index;
+    const norm = ix.norms[doc]!;
+    if (norm === 0) return [];
+    // The paper's own BM25F vector (identical to its postings), strongest terms first.
+    const tf = new Map<number, number[]>();
+    paperFields(this.papers[doc]!).forEach((text, f) => {
+      forEachTerm(text, (term) => {
+        const id = this.#termIds.get(term);
+        if (id === undefined) return;
+        let row = tf.get(id);
+        if (!row) tf.set(id, (row = [0, 0, 0]));
+        row[f]!++;
+      });
+    });
+    const lens = Array.from({ length: FIELD_COUNT }, (_, f) => ix.fieldLens[doc * FIELD_COUNT + f]!);
+    const vec = [...tf].map(([t, row]) => ({ t, w: bm25f(Math.log(1 + (ix.n - ix.df[t]! + 0.5) / (ix.df[t]! + 0.5)), row, lens, ix.avgLens) }));
+    vec.sort((a, b) => b.w - a.w || a.t - b.t);
+    const top = vec.slice(0, SIMILAR_QUERY_TERMS);
+    const hits = this.#ranker.dot(
+      top.map((x) => x.t),
+      top.map((x) => x.w),
+      doc,
+      k,
+    );
+    return hits.map(({ doc: d, score }) => ({ paper: this.papers[d]!, score: Math.min(1, Math.max(0, score / norm)) }));
+  }
+
+  complete(prefix: string, limit = 10): Paper[] {
+    const k = clampInt(limit, 10, 0, 100);
+    if (k === 0) return [];
+    const text = typeof prefix === 'string' ? prefix.slice(0, 200) : '';
+    if (text.trim() === '') return this.papers.slice(0, k);
+    const docs = this.#names.prefix(text, k);
+    if (docs.length < k && text.trim().length >= 3) {
+      for (const h of this.#rank(this.#plan(text), k).top) {
+        if (docs.length >= k) break;
+        if (!docs.includes(h.doc)) docs.push(h.doc);
+      }
+    }
+    return docs.map((d) => this.papers[d]!);
+  }
+
+  byId(id: string): Paper | undefined {
+    const d = this.#names.ids.get(id);
+    return d === undefined ? undefined : this.papers[d];
+  }
+}
+
+/** Build a search engine over `papers` (their order is the tie-break order). */
+export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): SearchEngine & { readonly index: IndexData } {
+  return new Engine(papers, options.index ?? buildIndex(papers));
+}
+

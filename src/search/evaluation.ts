@@ -1,0 +1,65 @@
+/**
+ * Offline evaluation: run Paperboy and the stock baselines over a judged query set and score
+ * them with the same metrics (see metrics.ts).
+ */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { z } from 'zod';
+import type { Paper } from '../paper.ts';
+import { fuseBaseline, minisearchBaseline, type Baseline } from './baselines.ts';
+import { meanScores, ndcgAt, type QualityScores } from './metrics.ts';
+import type { SearchEngine } from './types.ts';
+
+/** The judged query set for the built-in papers. */
+export const BUILTIN_JUDGMENTS_PATH = fileURLToPath(new URL('../../test/fixtures/judgments.json', import.meta.url));
+
+const JudgedQuerySchema = z.object({
+  query: z.string().min(1),
+  kind: z.string().default('topic'),
+  judgments: z.record(z.string(), z.number().int().min(0).max(3)),
+});
+const JudgmentFileSchema = z.object({ description: z.string().optional(), queries: z.array(JudgedQuerySchema).min(1) });
+export type JudgedQuery = z.infer<typeof JudgedQuerySchema>;
+
+/** Read and validate a judgments file; a bad file throws with the zod issue paths in the message. */
+export function loadJudgments(path: string = BUILTIN_JUDGMENTS_PATH): JudgedQuery[] {
+  const raw: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  const parsed = JudgmentFileSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues = parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+    throw new Error(`judgments file ${path} is invalid: ${issues}`);
+  }
+  return parsed.data.queries;
+}
+
+export interface SystemScores extends QualityScores {
+  system: string;
+  /** nDCG@10 per query, in query order. */
+  perQuery: number[];
+}
+
+function score(system: string, rankings: string[][], queries: readonly JudgedQuery[]): SystemScores {
+  const judgments = queries.map((q) => q.judgments);
+  return { system, ...meanScores(rankings, judgments), perQuery: rankings.map((r, i) => ndcgAt(r, judgments[i]!, 10)) };
+}
+
+/**
+ * Evaluate Paperboy (`engine`) and the two stock baselines over `queries`. Judged ids that are
+ * not in `papers` make the evaluation throw (stale judgments must not silently score 0).
+ */
+export function evaluate(papers: readonly Paper[], engine: SearchEngine, queries: readonly JudgedQuery[]): SystemScores[] {
+  const ids = new Set(papers.map((p) => p.id));
+  for (const q of queries) {
+    for (const id of Object.keys(q.judgments)) if (!ids.has(id)) throw new Error(`judged paper "${id}" (query "${q.query}") is not in the paper set`);
+  }
+  const baselines: Baseline[] = [fuseBaseline(papers), minisearchBaseline(papers)];
+  const rows: SystemScores[] = [
+    score(
+      'Paperboy',
+      queries.map((q) => engine.search(q.query, { limit: 10 }).hits.map((h) => h.paper.id)),
+      queries,
+    ),
+  ];
+  for (const b of baselines) rows.push(score(b.name, queries.map((q) => b.search(q.query, 10)), queries));
+  return rows;
+}

@@ -1,0 +1,166 @@
+/**
+ * Term-at-a-time scoring over the postings with reusable accumulators (generation-stamped, so
+ * nothing is cleared between queries) and a bounded top-k heap.
+ */
+import type { IndexData } from './inverted-index.ts';
+import type { QueryPlan } from './query.ts';
+import { requiredClauses } from './query.ts';
+import { TopK } from './top-k.ts';
+
+export interface Ranked {
+  top: Array<{ doc: number; score: number }>;
+  total: number;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** First position in `docs[from..to)` holding a value >= `doc`. */
+function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+export class Ranker {
+  readonly #ix: IndexData;
+  readonly #stamp: Uint32Array;
+  readonly #acc: Float64Array;
+  readonly #mask: Uint32Array;
+  readonly #touched: Uint32Array;
+  #gen = 0;
+
+  constructor(ix: IndexData) {
+    this.#ix = ix;
+    this.#stamp = new Uint32Array(ix.n);
+    this.#acc = new Float64Array(ix.n);
+    this.#mask = new Uint32Array(ix.n);
+    this.#touched = new Uint32Array(ix.n);
+  }
+
+  #nextGen(): number {
+    this.#gen++;
+    if (this.#gen === 0xffffffff) {
+      this.#stamp.fill(0);
+      this.#gen = 1;
+    }
+    return this.#gen;
+  }
+
+  /**
+   * Score a plan. Papers must satisfy `requiredClauses` clauses; the score is the sum of unit
+   * impacts times the fraction of clauses satisfied. `keep(doc)` filters (e.g. code only).
+   */
+  rank(plan: QueryPlan, k: number, keep?: (doc: number) => boolean): Ranked {
+    const ix = this.#ix;
+    const { docs, impacts, offsets } = ix;
+    const stamp = this.#stamp;
+    const acc = this.#acc;
+    const mask = this.#mask;
+    const touched = this.#touched;
+    const gen = this.#nextGen();
+    let nTouched = 0;
+
+    for (const u of plan.units) {
+      const w = u.weight;
+      const covers = u.covers;
+      if (u.terms.length === 1) {
+        const t = u.terms[0]!;
+        const end = offsets[t + 1]!;
+        for (let p = offsets[t]!; p < end; p++) {
+          const d = docs[p]!;
+          if (stamp[d] !== gen) {
+            stamp[d] = gen;
+            acc[d] = 0;
+            mask[d] = 0;
+            touched[nTouched++] = d;
+          }
+          acc[d] = acc[d]! + w * impacts[p]!;
+          mask[d] = mask[d]! | covers;
+        }
+        continue;
+      }
+      // Conjunction: walk the shortest list, probe the others with a moving lower bound.
+      const ts = [...u.terms].sort((a, b) => offsets[a + 1]! - offsets[a]! - (offsets[b + 1]! - offsets[b]!));
+      const lead = ts[0]!;
+      const cursors = ts.map((t) => offsets[t]!);
+      const leadEnd = offsets[lead + 1]!;
+      outer: for (let p = offsets[lead]!; p < leadEnd; p++) {
+        const d = docs[p]!;
+        let sum = impacts[p]!;
+        for (let j = 1; j < ts.length; j++) {
+          const t = ts[j]!;
+          const end = offsets[t + 1]!;
+          const at = lowerBound(docs, cursors[j]!, end, d);
+          cursors[j] = at;
+          if (at >= end) break outer;
+          if (docs[at] !== d) continue outer;
+          sum += impacts[at]!;
+        }
+        if (stamp[d] !== gen) {
+          stamp[d] = gen;
+          acc[d] = 0;
+          mask[d] = 0;
+          touched[nTouched++] = d;
+        }
+        acc[d] = acc[d]! + w * sum;
+        mask[d] = mask[d]! | covers;
+      }
+    }
+
+    const need = requiredClauses(plan.clauses);
+    const heap = new TopK(k);
+    let total = 0;
+    const n = plan.clauses || 1;
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      const cov = popcount(mask[d]! & plan.matchable);
+      if (cov < need) continue;
+      if (keep && !keep(d)) continue;
+      total++;
+      const score = (acc[d]! * cov) / n;
+      if (score > heap.threshold || heap.size < k) heap.push(score, d);
+    }
+    return { top: heap.sorted(), total };
+  }
+
+  /** Dot products of a weighted term vector with every paper (for cosine similarity). */
+  dot(terms: ArrayLike<number>, weights: ArrayLike<number>, skip: number, k: number): Array<{ doc: number; score: number }> {
+    const ix = this.#ix;
+    const { docs, impacts, offsets, norms } = ix;
+    const stamp = this.#stamp;
+    const acc = this.#acc;
+    const touched = this.#touched;
+    const gen = this.#nextGen();
+    let nTouched = 0;
+    for (let i = 0; i < terms.length; i++) {
+      const t = terms[i]!;
+      const w = weights[i]!;
+      const end = offsets[t + 1]!;
+      for (let p = offsets[t]!; p < end; p++) {
+        const d = docs[p]!;
+        if (stamp[d] !== gen) {
+          stamp[d] = gen;
+          acc[d] = 0;
+          touched[nTouched++] = d;
+        }
+        acc[d] = acc[d]! + w * impacts[p]!;
+      }
+    }
+    const heap = new TopK(k);
+    for (let i = 0; i < nTouched; i++) {
+      const d = touched[i]!;
+      if (d === skip || norms[d] === 0) continue;
+      heap.push(acc[d]! / norms[d]!, d);
+    }
+    return heap.sorted();
+  }
+}

@@ -1,0 +1,127 @@
+/**
+ * Paper reference resolution for `show`/`similar`: id, then exact name or alias (folded), then
+ * exact title, then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
+ * come back as `ambiguous` instead of a guess.
+ */
+import Fuse from 'fuse.js';
+import type { Paper } from '../paper.ts';
+import { queryWords, termOf, tokens } from './analyze.ts';
+import { foldKey, foldPhrase } from './fold.ts';
+import type { NameIndex } from './name-index.ts';
+import type { Resolution } from './types.ts';
+
+/** What resolution needs from the engine. */
+export interface ResolveContext {
+  papers: readonly Paper[];
+  names: NameIndex;
+  /** Paper indices of the best full-text hits for `text`. */
+  searchDocs(text: string, limit: number): number[];
+}
+
+/** Above this many papers, fuse runs over a shortlist (search hits and prefix matches) only. */
+export const FUSE_FULL_SCAN_MAX = 2000;
+/** Fuse scores (0 best, 1 worst) above this are not a match. */
+const FUSE_THRESHOLD = 0.34;
+/** Two fuzzy matches this close are ambiguous. */
+const FUSE_CLOSE = 0.04;
+const MAX_CANDIDATES = 10;
+
+const VERSION_SUFFIXES = ['1', '2', '3', '4', '5', 'v1', 'v2', 'v3', 'v4', 'v5'];
+
+interface FuseItem {
+  doc: number;
+  name: string;
+  aliases: string[];
+  title: string;
+}
+
+function fuseOver(items: FuseItem[]): Fuse<FuseItem> {
+  return new Fuse(items, {
+    keys: [
+      { name: 'name', weight: 3 },
+      { name: 'aliases', weight: 2 },
+      { name: 'title', weight: 1 },
+    ],
+    includeScore: true,
+    ignoreLocation: true,
+    threshold: 0.4,
+  });
+}
+
+function item(p: Paper, doc: number): FuseItem {
+  return { doc, name: p.name ?? '', aliases: p.aliases, title: p.title };
+}
+
+export class Resolver {
+  readonly #ctx: ResolveContext;
+  #fullFuse: Fuse<FuseItem> | undefined;
+
+  constructor(ctx: ResolveContext) {
+    this.#ctx = ctx;
+  }
+
+  #papersOf(docs: readonly number[]): Paper[] {
+    return docs.slice(0, MAX_CANDIDATES).map((d) => this.#ctx.papers[d]!);
+  }
+
+  /** Exact name/alias hits, widened to version variants (`flashattention` -> FlashAttention and FlashAttention-2). */
+  #byName(key: string, map: ReadonlyMap<string, number[]>): number[] {
+    const docs = [...(map.get(key) ?? [])];
+    if (docs.length === 0) return docs;
+    for (const s of VERSION_SUFFIXES) for (const d of this.#ctx.names.names.get(key + s) ?? []) if (!docs.includes(d)) docs.push(d);
+    return docs;
+  }
+
+  resolve(ref: string): Resolution {
+    const { papers, names } = this.#ctx;
+    const text = ref.trim().slice(0, 500);
+    const key = foldKey(text);
+    if (key.length === 0) return { kind: 'none', suggestions: [] };
+
+    const byId = names.ids.get(text.toLowerCase()) ?? names.ids.get(foldPhrase(text).replace(/\s+/g, '-'));
+    if (byId !== undefined) return { kind: 'found', paper: papers[byId]!, via: 'id' };
+
+    const byName = this.#byName(key, names.names);
+    if (byName.length === 1) return { kind: 'found', paper: papers[byName[0]!]!, via: 'name' };
+    if (byName.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byName) };
+
+    const byAlias = this.#byName(key, names.aliases);
+    if (byAlias.length === 1) return { kind: 'found', paper: papers[byAlias[0]!]!, via: 'alias' };
+    if (byAlias.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byAlias) };
+
+    const byTitle = names.titles.get(key) ?? [];
+    if (byTitle.length === 1) return { kind: 'found', paper: papers[byTitle[0]!]!, via: 'title' };
+    if (byTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byTitle) };
+
+    const hits = this.#ctx.searchDocs(text, 50);
+
+    // Title words: every content word of the reference appears in the title.
+    const want = [...new Set(queryWords(text).filter((w) => !w.noise).map((w) => termOf(w.folded)))];
+    if (want.length > 0) {
+      const inTitle = hits.filter((d) => {
+        const have = new Set(tokens(papers[d]!.title).map((t) => t.term));
+        return want.every((t) => have.has(t));
+      });
+      if (inTitle.length === 1) return { kind: 'found', paper: papers[inTitle[0]!]!, via: 'fuzzy' };
+      if (inTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(inTitle) };
+    }
+
+    // Fuzzy over short fields.
+    let fuse: Fuse<FuseItem>;
+    if (papers.length <= FUSE_FULL_SCAN_MAX) {
+      this.#fullFuse ??= fuseOver(papers.map(item));
+      fuse = this.#fullFuse;
+    } else {
+      const shortlist = [...new Set([...names.prefix(text, 20), ...hits])];
+      fuse = fuseOver(shortlist.map((d) => item(papers[d]!, d)));
+    }
+    const fuzzy = fuse.search(text.slice(0, 64), { limit: MAX_CANDIDATES }).filter((r) => (r.score ?? 1) <= FUSE_THRESHOLD);
+    const best = fuzzy[0];
+    if (best) {
+      const close = fuzzy.filter((r) => (r.score ?? 1) - (best.score ?? 0) <= FUSE_CLOSE);
+      if (close.length === 1) return { kind: 'found', paper: papers[best.item.doc]!, via: 'fuzzy' };
+      return { kind: 'ambiguous', candidates: close.map((r) => papers[r.item.doc]!) };
+    }
+    return { kind: 'none', suggestions: this.#papersOf(hits.slice(0, 5)) };
+  }
+}
