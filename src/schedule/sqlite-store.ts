@@ -203,7 +203,14 @@ export class SqliteScheduleStore implements ScheduleStore {
     try {
       mkdirSync(dirname(path), { recursive: true });
     } catch (err) {
-      throw openError(path, err);
+      const code = sqliteCode(err) || 'error';
+      throw new StateStoreError(
+        `Cannot write the schedule state database ${path}: cannot create its directory ${dirname(path)} ` +
+          `(${code}${code === 'EEXIST' || code === 'ENOTDIR' ? ': a file is in the way' : ''}). ` +
+          'Make sure DATA_DIR points to a directory this process can create and write files in.',
+        path,
+        { cause: err },
+      );
     }
     let db: Database.Database | undefined;
     try {
