@@ -1,0 +1,189 @@
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
+import { silentLogger } from '../../src/logger.ts';
+import { FakeSocketMode } from '../fakes/slack/socket-mode.ts';
+import { FakeSlackApi } from '../fakes/slack/web-api.ts';
+import { APP_TOKEN, BOT_TOKEN, buttonsOf, builtinPaperboy } from './harness.ts';
+import { limitViolations, pings } from './limits-check.ts';
+
+type Msg = { text: string; blocks: unknown[] };
+
+let api: FakeSlackApi;
+let socket: FakeSocketMode;
+let adapter: SlackAdapter;
+let openTokens: (string | undefined)[] = [];
+
+beforeAll(async () => {
+  api = new FakeSlackApi();
+  await api.start();
+  socket = new FakeSocketMode();
+  await socket.start();
+  api.socketUrl = socket.url;
+  adapter = createSlackAdapter({
+    config: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: api.apiUrl, port: 0 },
+    paperboy: await builtinPaperboy(),
+    logger: silentLogger(),
+    retries: 0,
+    autoReconnect: false,
+  });
+  await adapter.start();
+  await socket.connected();
+  openTokens = api.callsTo('apps.connections.open').map((c) => c.token);
+});
+afterAll(async () => {
+  await adapter.stop();
+  await socket.stop();
+  await api.stop();
+});
+beforeEach(() => {
+  api.calls.length = 0;
+  api.responses.length = 0;
+});
+
+describe('Slack Socket Mode', () => {
+  it('connects with the app token through apps.connections.open', () => {
+    expect(adapter.mode).toBe('socket');
+    expect(openTokens).toEqual([APP_TOKEN]);
+    expect(socket.connections).toBe(1);
+    expect(adapter.botUserId).toBe('UBOT0001');
+  });
+
+  it('slash_commands envelope: acked with its envelope_id within 3 s, then answered ephemerally', async () => {
+    const t0 = Date.now();
+    const ack = await socket.send('slash_commands', {
+      command: '/papers',
+      text: 'search kv cache',
+      user_id: 'U0001',
+      channel_id: 'C0001',
+      team_id: 'T0001',
+      response_url: api.responseUrl(),
+      trigger_id: 't1',
+    });
+    expect(ack.at - t0).toBeLessThan(3000);
+    await api.waitFor(() => api.responses.length === 1);
+    const r = api.responses[0]!.body as unknown as Msg & { response_type: string };
+    expect(r.response_type).toBe('ephemeral');
+    expect(limitViolations(r)).toEqual([]);
+    expect(buttonsOf(r.blocks).some((b) => b.action_id === 'pb:share')).toBe(true);
+  });
+
+  it('events_api app_mention: acked, answered in a thread; a retried envelope is not answered twice', async () => {
+    const payload = {
+      type: 'event_callback',
+      team_id: 'T0001',
+      event_id: 'EvSOCKET01',
+      event: { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> <!channel> stats', ts: '1700000900.000100', channel: 'C0001' },
+    };
+    const ack = await socket.send('events_api', payload);
+    expect(ack.envelope_id).toBeTruthy();
+    await api.waitFor(() => api.callsTo('chat.postMessage').length === 1);
+    const again = await socket.send('events_api', payload, { retry_attempt: 1, retry_reason: 'timeout' });
+    expect(again.envelope_id).toBeTruthy();
+    await new Promise((r) => setTimeout(r, 300));
+    const calls = api.callsTo('chat.postMessage');
+    expect(calls).toHaveLength(1);
+    expect(calls[0]!.token).toBe(BOT_TOKEN);
+    expect(calls[0]!.args.thread_ts).toBe('1700000900.000100');
+    expect(pings(calls[0]!.args)).toEqual([]);
+  });
+
+  it('events_api message.im: answered in the DM', async () => {
+    await socket.send('events_api', {
+      type: 'event_callback',
+      event_id: 'EvSOCKET02',
+      event: { type: 'message', channel_type: 'im', user: 'U0001', text: 'topics', ts: '1700000901.000100', channel: 'D0001' },
+    });
+    await api.waitFor(() => api.callsTo('chat.postMessage').length === 1);
+    expect(api.callsTo('chat.postMessage')[0]!.args.channel).toBe('D0001');
+  });
+
+  it('interactive block_actions: acked, paging replaces the ephemeral message', async () => {
+    const ack = await socket.send('interactive', {
+      type: 'block_actions',
+      user: { id: 'U0001' },
+      team: { id: 'T0001' },
+      channel: { id: 'C0001' },
+      container: { type: 'message', message_ts: '1700000902.000100', channel_id: 'C0001', is_ephemeral: true },
+      response_url: api.responseUrl(),
+      trigger_id: 't2',
+      actions: [{ type: 'button', action_id: 'pb:page:next', value: 'search kv cache --page 2', block_id: 'b' }],
+    });
+    expect(ack.envelope_id).toBeTruthy();
+    await api.waitFor(() => api.responses.length === 1);
+    const r = api.responses[0]!.body;
+    expect(r.replace_original).toBe(true);
+    expect(String(r.text)).toMatch(/page 2/i);
+  });
+});
+
+describe('Slack start-up errors', () => {
+  it('a rejected bot token fails start() with a message naming auth.test, the Slack error and the variable', async () => {
+    const fake = new FakeSlackApi();
+    await fake.start();
+    fake.authError = 'invalid_auth';
+    const a = createSlackAdapter({
+      config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: fake.apiUrl, port: 0 },
+      paperboy: await builtinPaperboy(),
+      logger: silentLogger(),
+      retries: 0,
+    });
+    try {
+      await expect(a.start()).rejects.toThrow(/auth\.test said "invalid_auth".*SLACK_BOT_TOKEN/);
+      expect(a.port).toBeUndefined();
+    } finally {
+      await a.stop();
+      await fake.stop();
+    }
+  });
+
+  it('an unreachable Slack API fails start() clearly', async () => {
+    const a = createSlackAdapter({
+      config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: 'http://127.0.0.1:9/api', port: 0 },
+      paperboy: await builtinPaperboy(),
+      logger: silentLogger(),
+      retries: 0,
+    });
+    await expect(a.start()).rejects.toThrow(/could not reach the Slack API at http:\/\/127\.0\.0\.1:9\/api\//);
+    await a.stop();
+  });
+
+  it('a rejected app token fails start() naming apps.connections.open and SLACK_APP_TOKEN', async () => {
+    const fake = new FakeSlackApi();
+    await fake.start(); // socketUrl unset: apps.connections.open answers invalid_auth
+    const a = createSlackAdapter({
+      config: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl, port: 0 },
+      paperboy: await builtinPaperboy(),
+      logger: silentLogger(),
+      retries: 0,
+      autoReconnect: false,
+    });
+    try {
+      await expect(a.start()).rejects.toThrow(/apps\.connections\.open said "invalid_auth".*SLACK_APP_TOKEN/);
+    } finally {
+      await a.stop();
+      await fake.stop();
+    }
+  });
+
+  it('HTTP mode without a signing secret fails with a clear message', async () => {
+    const a = createSlackAdapter({ config: { botToken: BOT_TOKEN, port: 0 }, paperboy: await builtinPaperboy(), logger: silentLogger() });
+    await expect(a.start()).rejects.toThrow(/SLACK_SIGNING_SECRET/);
+  });
+
+  it('stop() is idempotent and post() after stop says the adapter is not running', async () => {
+    const fake = new FakeSlackApi();
+    await fake.start();
+    const a = createSlackAdapter({
+      config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: fake.apiUrl, port: 0 },
+      paperboy: await builtinPaperboy(),
+      logger: silentLogger(),
+    });
+    await a.start();
+    const port = a.port!;
+    await a.stop();
+    await a.stop();
+    await expect(a.post('C1', { tone: 'ok', summary: 's', blocks: [] })).rejects.toThrow(/not running/);
+    await expect(fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST' })).rejects.toThrow();
+    await fake.stop();
+  });
+});
