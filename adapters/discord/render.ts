@@ -121,7 +121,7 @@ function paperDraft(card: PaperCard): EmbedDraft {
   if (card.abstract !== undefined) lines.push(textLine(card.abstract));
   else if (card.snippet && card.snippet.length > 0) lines.push(richLine(card.snippet));
   if (card.highlights.length > 0) {
-    lines.push(richLine([{ kind: 'text', text: card.highlights.join(' · ') }], '-# '));
+    lines.push({ ...richLine([{ kind: 'text', text: card.highlights.join(' · ') }], '-# '), keep: true });
   }
   const links = linksLine(card);
   if (links) lines.push(links);
@@ -226,41 +226,50 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
   }
 
   const color = TONE_COLOR[reply.tone];
-  // Fixed parts (titles, footers, field names) first; descriptions and field values share the rest.
+  // Every text part shares the 6000-character budget: find the largest per-part cap that fits
+  // (normal replies are far below it, so nothing is cut), then render each part within it.
   const prepared = ds.map((d) => {
     const { fields, extra } = splitFields(d);
-    const title = d.title !== undefined ? titleText(d.title) : undefined;
-    const footer = d.footer !== undefined ? cutText(plainText(d.footer), LIMITS.footer) : undefined;
-    const names = fields.map((f) => titleText(f.label, LIMITS.fieldName) || '​');
     const lines = [...d.lines, ...extra];
-    const descFull = fitLines(lines, LIMITS.embedDescription).length;
-    const valueFull = fields.map((f) => Math.max(1, richMd(f.value, LIMITS.fieldValue).length));
-    return { title, footer, names, fields, lines, descFull, valueFull };
+    return {
+      d,
+      fields,
+      lines,
+      sizes: {
+        title: d.title !== undefined ? titleText(d.title).length : 0,
+        footer: d.footer !== undefined ? cutText(plainText(d.footer), LIMITS.footer).length : 0,
+        desc: fitLines(lines, LIMITS.embedDescription).length,
+        names: fields.map((f) => Math.max(1, titleText(f.label, LIMITS.fieldName).length)),
+        values: fields.map((f) => Math.max(1, richMd(f.value, LIMITS.fieldValue).length)),
+      },
+    };
   });
-  const fixed = prepared.reduce(
-    (s, p) => s + (p.title?.length ?? 0) + (p.footer?.length ?? 0) + p.names.reduce((a, n) => a + n.length, 0),
-    0,
-  );
-  const sizes = prepared.flatMap((p) => [p.descFull, ...p.valueFull]);
-  const cap = waterLevel(sizes, LIMITS.embedsTotal - fixed);
+  const sizes = prepared.flatMap((p) => [p.sizes.title, p.sizes.footer, p.sizes.desc, ...p.sizes.names, ...p.sizes.values]);
+  // Empty field names/values become one invisible character: keep room for those.
+  const reserve = prepared.reduce((s, p) => s + 2 * p.fields.length, 0);
+  const cap = waterLevel(sizes, LIMITS.embedsTotal - reserve);
 
-  return prepared.map((p) => {
-    const e: APIEmbed = { color };
-    if (p.title) e.title = p.title;
-    const description = fitLines(p.lines, Math.min(LIMITS.embedDescription, cap));
-    if (description !== '') e.description = description;
-    if (p.fields.length > 0) {
-      e.fields = p.fields.map(
-        (f, i): APIEmbedField => ({
-          name: p.names[i]!,
-          value: richMd(f.value, Math.min(LIMITS.fieldValue, cap)) || '​',
-          inline: true,
-        }),
-      );
-    }
-    if (p.footer) e.footer = { text: p.footer };
-    return e;
-  });
+  return prepared
+    .map(({ d, fields, lines }) => {
+      const e: APIEmbed = { color };
+      const title = d.title !== undefined ? titleText(d.title, Math.min(LIMITS.embedTitle, cap)) : '';
+      if (title !== '') e.title = title;
+      const description = fitLines(lines, Math.min(LIMITS.embedDescription, cap));
+      if (description !== '') e.description = description;
+      if (fields.length > 0) {
+        e.fields = fields.map(
+          (f): APIEmbedField => ({
+            name: titleText(f.label, Math.min(LIMITS.fieldName, cap)) || '\u200b',
+            value: richMd(f.value, Math.min(LIMITS.fieldValue, cap)) || '\u200b',
+            inline: true,
+          }),
+        );
+      }
+      const footer = d.footer !== undefined ? cutText(plainText(d.footer), Math.min(LIMITS.footer, cap)) : '';
+      if (footer !== '') e.footer = { text: footer };
+      return e;
+    })
+    .filter((e) => e.title !== undefined || e.description !== undefined || e.fields !== undefined || e.footer !== undefined);
 }
 
 /** Short name of a paper for a button label (`SnapKV`, or the title's opening words). */

@@ -1,12 +1,12 @@
 /** Neutral rich text (spans) to Discord markdown, within a length budget. Pure. */
 import type { RichText, Span } from '../../src/reply.ts';
-import { mdLink, safeText, stripControls } from './markdown.ts';
+import { defuseMentions, mdLink, safeText, stripControls } from './markdown.ts';
 import { ELLIPSIS, wordPrefix } from './truncate.ts';
 
 /** Inline code that cannot be broken out of: backticks inside are swapped for a look-alike. */
 function codeMd(text: string): string {
   const inner = stripControls(text).replace(/`/g, 'ˋ').replace(/\n/g, ' ');
-  return inner.trim() === '' ? '' : `\`${inner}\``;
+  return inner.trim() === '' ? '' : `\`${defuseMentions(inner)}\``;
 }
 
 /** One span as markdown. */
