@@ -27,14 +27,27 @@ export class Corrector {
   readonly #ids: ReadonlyMap<string, number>;
   readonly #byDeletion = new Map<string, number | number[]>();
 
-  constructor(terms: readonly string[], df: ArrayLike<number>, ids: ReadonlyMap<string, number>) {
+  readonly #surfaces: readonly string[];
+
+  /**
+   * `terms` are the (stemmed) index terms, `surfaces` one unstemmed form of each: both are keyed,
+   * so a typo is caught whether the stemmer treats it like the word (`cahces`) or not (`quantizaton`).
+   */
+  constructor(terms: readonly string[], surfaces: readonly string[], df: ArrayLike<number>, ids: ReadonlyMap<string, number>) {
     this.#terms = terms;
+    this.#surfaces = surfaces;
     this.#df = df;
     this.#ids = ids;
     for (let id = 0; id < terms.length; id++) {
       const t = terms[id]!;
-      if (!WORDLIKE.test(t)) continue;
-      for (const key of new Set(deletions(t))) {
+      const s = surfaces[id] ?? t;
+      const keys = new Set<string>();
+      if (WORDLIKE.test(t)) for (const k of deletions(t)) keys.add(k);
+      if (s !== t && WORDLIKE.test(s)) {
+        keys.add(s);
+        for (const k of deletions(s)) keys.add(k);
+      }
+      for (const key of keys) {
         const prev = this.#byDeletion.get(key);
         if (prev === undefined) this.#byDeletion.set(key, id);
         else if (typeof prev === 'number') this.#byDeletion.set(key, [prev, id]);
@@ -47,7 +60,7 @@ export class Corrector {
    * The best vocabulary term within the allowed edits of `word` (fewest edits, then most
    * frequent), or undefined. `word` itself is never returned.
    */
-  correct(word: string): number | undefined {
+  correct(word: string, stemmed: string = word): number | undefined {
     const max = maxEdits(word.length);
     if (max === 0 || !WORDLIKE.test(word)) return undefined;
     const cands = new Set<number>();
@@ -56,17 +69,19 @@ export class Corrector {
       if (typeof v === 'number') cands.add(v);
       else for (const id of v) cands.add(id);
     };
-    add(this.#byDeletion.get(word));
-    for (const del of deletions(word)) {
-      add(this.#byDeletion.get(del));
-      add(this.#ids.get(del));
+    for (const w of new Set([word, stemmed])) {
+      add(this.#byDeletion.get(w));
+      for (const del of deletions(w)) {
+        add(this.#byDeletion.get(del));
+        add(this.#ids.get(del));
+      }
     }
     let best: number | undefined;
     let bestD = max + 1;
     for (const id of cands) {
       const t = this.#terms[id]!;
-      if (t === word) continue;
-      const d = editDistance(word, t, max);
+      if (t === word || t === stemmed) continue;
+      const d = Math.min(editDistance(stemmed, t, max), editDistance(word, this.#surfaces[id] ?? t, max));
       if (d > max) continue;
       if (d < bestD || (d === bestD && best !== undefined && (this.#df[id]! > this.#df[best]! || (this.#df[id] === this.#df[best] && t < this.#terms[best]!)))) {
         best = id;

@@ -5,6 +5,7 @@
 import type { Paper } from '../paper.ts';
 import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
+import { foldPhrase } from './fold.ts';
 import { bm25f, buildIndex, FIELD_COUNT, paperFields, type IndexData } from './inverted-index.ts';
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
@@ -48,13 +49,14 @@ class Engine implements SearchEngine {
       papers,
       names: this.#names,
       searchDocs: (text, limit) => this.#rank(this.#plan(text), limit).top.map((h) => h.doc),
+      correct: (text) => this.#plan(text).corrected,
     });
     this.#vocab = {
       id: (t) => this.#termIds.get(t),
       df: (id) => index.df[id]!,
       term: (id) => index.terms[id]!,
       surface: (id) => index.surfaces[id]!,
-      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.df, this.#termIds)),
+      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#termIds)),
     };
   }
 
@@ -141,10 +143,15 @@ class Engine implements SearchEngine {
     const text = typeof prefix === 'string' ? prefix.slice(0, 200) : '';
     if (text.trim() === '') return this.papers.slice(0, k);
     const docs = this.#names.prefix(text, k);
-    if (docs.length < k && text.trim().length >= 3) {
-      for (const h of this.#rank(this.#plan(text), k).top) {
+    // Then papers whose title has a word starting with the last word typed, best full-text match first.
+    const words = foldPhrase(text).split(/\s+/).filter((w) => w.length > 0);
+    const last = words[words.length - 1];
+    if (docs.length < k && last !== undefined && text.trim().length >= 3) {
+      for (const h of this.#rank(this.#plan(text), 4 * k).top) {
         if (docs.length >= k) break;
-        if (!docs.includes(h.doc)) docs.push(h.doc);
+        const p = this.papers[h.doc]!;
+        const titleWords = foldPhrase(`${p.name ?? ''} ${p.aliases.join(' ')} ${p.title}`).split(/\s+/);
+        if (!docs.includes(h.doc) && titleWords.some((w) => w.startsWith(last))) docs.push(h.doc);
       }
     }
     return docs.map((d) => this.papers[d]!);

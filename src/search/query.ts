@@ -88,7 +88,7 @@ export function planQuery(query: string, vocab: Vocabulary): QueryPlan {
     seen.add(key);
     units.push({ terms, weight, covers: covers >>> 0 });
     for (const t of terms) {
-      const s = vocab.term(t);
+      const s = vocab.surface(t);
       if (!display.includes(s)) display.push(s);
     }
   };
@@ -104,7 +104,7 @@ export function planQuery(query: string, vocab: Vocabulary): QueryPlan {
     const split = splitCompound(w.folded, vocab);
     if (split) addUnit(split, WEIGHT_SPLIT, bit);
     if (id === undefined && !split) {
-      const fix = vocab.corrector().correct(terms[i]!);
+      const fix = vocab.corrector().correct(w.folded, terms[i]!);
       if (fix !== undefined) {
         addUnit([fix], WEIGHT_CORRECTION, bit);
         correctedWords[i] = vocab.surface(fix);

@@ -16,6 +16,8 @@ export interface ResolveContext {
   names: NameIndex;
   /** Paper indices of the best full-text hits for `text`. */
   searchDocs(text: string, limit: number): number[];
+  /** The reference with unknown words corrected against the index vocabulary, if any were. */
+  correct(text: string): string | undefined;
 }
 
 /** Above this many papers, fuse runs over a shortlist (search hits and prefix matches) only. */
@@ -92,6 +94,16 @@ export class Resolver {
     const byTitle = names.titles.get(key) ?? [];
     if (byTitle.length === 1) return { kind: 'found', paper: papers[byTitle[0]!]!, via: 'title' };
     if (byTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byTitle) };
+
+    // A typo of a name or alias (`snpakv`, `zipcahce`): correct against the vocabulary, look up again.
+    const corrected = this.#ctx.correct(text);
+    if (corrected !== undefined) {
+      const fixed = foldKey(corrected);
+      const docs = this.#byName(fixed, names.names);
+      if (docs.length === 0) docs.push(...this.#byName(fixed, names.aliases));
+      if (docs.length === 1) return { kind: 'found', paper: papers[docs[0]!]!, via: 'fuzzy' };
+      if (docs.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(docs) };
+    }
 
     const hits = this.#ctx.searchDocs(text, 50);
 
