@@ -62,10 +62,21 @@ export function compileCron(expression: string, timezone: string): Checked<CronT
       return job.nextRuns(n, after);
     },
     between(after, upTo, max) {
-      if (upTo.getTime() <= after.getTime() || max <= 0) return [];
+      const end = upTo.getTime();
+      if (end <= after.getTime() || max <= 0) return [];
+      // Walk forward from `after` (the usual case is zero or one slot)...
+      const found: Date[] = [];
+      let cursor: Date | null = job.nextRun(after);
+      while (cursor && cursor.getTime() <= end) {
+        found.push(cursor);
+        if (found.length > max) break;
+        cursor = job.nextRun(cursor);
+      }
+      if (found.length <= max) return found.reverse();
+      // ...and after a long outage take the most recent `max` walking back from `upTo`.
       // previousRuns excludes a run exactly at the reference; step 1 ms past `upTo` to include it.
-      const recent = job.previousRuns(max, new Date(upTo.getTime() + 1));
-      return recent.filter((d) => d.getTime() > after.getTime() && d.getTime() <= upTo.getTime());
+      const recent = job.previousRuns(max, new Date(end + 1));
+      return recent.filter((d) => d.getTime() > after.getTime() && d.getTime() <= end);
     },
   };
   if (!times.next(new Date(0))) return { ok: false, problem: `The cron expression "${expr}" never runs.` };
