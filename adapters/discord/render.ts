@@ -45,6 +45,8 @@ interface Line {
 }
 
 interface EmbedDraft {
+  /** Small line above the title (a heading that introduces a single paper). */
+  author?: string;
   title?: string;
   lines: Line[];
   fields: { label: string; value: RichText }[];
@@ -172,7 +174,13 @@ function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
         if (compact) {
           text().lines.push(compactPaperLine(b.paper));
         } else {
-          out.push(paperDraft(b.paper));
+          const draft = paperDraft(b.paper);
+          // A lone heading right before a paper becomes the paper embed's author line.
+          if (current && current.title !== undefined && current.lines.length === 0 && current.fields.length === 0) {
+            out.pop();
+            draft.author = current.title;
+          }
+          out.push(draft);
           current = undefined;
         }
         break;
@@ -180,7 +188,7 @@ function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
         break;
     }
   }
-  return out.filter((d) => d.title !== undefined || d.lines.length > 0 || d.fields.length > 0 || d.footer !== undefined);
+  return out.filter((d) => d.author !== undefined || d.title !== undefined || d.lines.length > 0 || d.fields.length > 0 || d.footer !== undefined);
 }
 
 /** Fields beyond 25 (or with nothing to show) move into the description as lines. */
@@ -236,6 +244,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       fields,
       lines,
       sizes: {
+        author: d.author !== undefined ? cutText(plainText(d.author), LIMITS.authorName).length : 0,
         title: d.title !== undefined ? titleText(d.title).length : 0,
         footer: d.footer !== undefined ? cutText(plainText(d.footer), LIMITS.footer).length : 0,
         desc: fitLines(lines, LIMITS.embedDescription).length,
@@ -244,7 +253,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       },
     };
   });
-  const sizes = prepared.flatMap((p) => [p.sizes.title, p.sizes.footer, p.sizes.desc, ...p.sizes.names, ...p.sizes.values]);
+  const sizes = prepared.flatMap((p) => [p.sizes.author, p.sizes.title, p.sizes.footer, p.sizes.desc, ...p.sizes.names, ...p.sizes.values]);
   // Empty field names/values become one invisible character: keep room for those.
   const reserve = prepared.reduce((s, p) => s + 2 * p.fields.length, 0);
   const cap = waterLevel(sizes, LIMITS.embedsTotal - reserve);
@@ -252,6 +261,8 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
   return prepared
     .map(({ d, fields, lines }) => {
       const e: APIEmbed = { color };
+      const author = d.author !== undefined ? cutText(plainText(d.author), Math.min(LIMITS.authorName, cap)) : '';
+      if (author !== '') e.author = { name: author };
       const title = d.title !== undefined ? titleText(d.title, Math.min(LIMITS.embedTitle, cap)) : '';
       if (title !== '') e.title = title;
       const description = fitLines(lines, Math.min(LIMITS.embedDescription, cap));
@@ -269,7 +280,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       if (footer !== '') e.footer = { text: footer };
       return e;
     })
-    .filter((e) => e.title !== undefined || e.description !== undefined || e.fields !== undefined || e.footer !== undefined);
+    .filter((e) => e.author !== undefined || e.title !== undefined || e.description !== undefined || e.fields !== undefined || e.footer !== undefined);
 }
 
 /** Short name of a paper for a button label (`SnapKV`, or the title's opening words). */
