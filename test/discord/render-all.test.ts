@@ -47,7 +47,7 @@ describe('every command reply renders within Discord limits', () => {
     expect(problems).toEqual([]);
   });
 
-  it('show <id> starts with the paper's abstract', async () => {
+  it('show <id> starts with the abstract of the paper', async () => {
     for (const p of paperboy.deps.papers) {
       const msg = renderDiscord(await paperboy.run(`show ${p.id}`, ctx), { customId });
       const text = msg.embeds.map((e) => e.description ?? '').join('\n');
