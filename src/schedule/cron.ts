@@ -97,7 +97,16 @@ export function formatInZone(date: Date, timezone: string): string {
     timeZoneName: 'short',
   }).formatToParts(date);
   const get = (type: Intl.DateTimeFormatPartTypes): string => parts.find((p) => p.type === type)?.value ?? '';
-  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${get('timeZoneName')}`;
+  return `${get('weekday')} ${get('day')} ${get('month')} ${get('year')}, ${get('hour')}:${get('minute')} ${zoneAbbreviation(date, timezone, get('timeZoneName'))}`;
+}
+
+/** British English knows CET/BST, American English knows EST/PST; fall back to `GMT+5:30`. */
+function zoneAbbreviation(date: Date, timezone: string, british: string): string {
+  if (!/^GMT[+-]/.test(british)) return british;
+  const us = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
+    .formatToParts(date)
+    .find((p) => p.type === 'timeZoneName')?.value;
+  return us && !/^GMT[+-]/.test(us) ? us : british;
 }
 
 /**

@@ -107,5 +107,8 @@ describe('formatInZone', () => {
     const d = new Date('2026-07-01T07:00:00Z');
     expect(formatInZone(d, 'Europe/Berlin')).toBe('Wed 1 Jul 2026, 09:00 CEST');
     expect(formatInZone(d, 'UTC')).toBe('Wed 1 Jul 2026, 07:00 UTC');
+    expect(formatInZone(d, 'Europe/London')).toBe('Wed 1 Jul 2026, 08:00 BST');
+    expect(formatInZone(d, 'America/New_York')).toBe('Wed 1 Jul 2026, 03:00 EDT');
+    expect(formatInZone(d, 'Asia/Kolkata')).toBe('Wed 1 Jul 2026, 12:30 GMT+5:30');
   });
 });
