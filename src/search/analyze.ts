@@ -54,30 +54,47 @@ export interface Token {
   group: number;
 }
 
+const NON_ASCII = /[^\x00-\x7f]/;
+const MARKS = /\p{M}+/gu;
+const ASCII_GROUP = /[a-z0-9]+(?:-[a-z0-9]+)*/g;
+const HYPHENS = /[-\u2010\u2011]/;
+
 /**
- * Emit every index term of `text`: word terms and hyphen-group compounds. Noise words are skipped
- * (but still take part in compounds, so `state-of-the-art` gives `stateoftheart`).
+ * Emit every folded word of `text` that is not noise, plus the joined compound of each hyphen
+ * group (`state-of-the-art` -> ..., `stateoftheart`; noise parts still join). Unstemmed: the
+ * indexer memoises folded word -> term id, so the stemmer runs once per distinct word.
  */
-export function forEachTerm(input: string, emit: (term: string, folded: string) => void): void {
-  const text = prep(input);
-  WORD_GROUP.lastIndex = 0;
-  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
+export function forEachWord(input: string, emit: (folded: string) => void): void {
+  let text = prep(input).toLowerCase();
+  let re = ASCII_GROUP;
+  if (NON_ASCII.test(text)) {
+    text = text.normalize('NFKD').replace(MARKS, '');
+    if (NON_ASCII.test(text)) re = WORD_GROUP;
+  }
+  const ascii = re === ASCII_GROUP;
+  re.lastIndex = 0;
+  for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const raw = m[0];
-    if (raw.includes('-') || raw.includes('\u2010') || raw.includes('\u2011')) {
+    if (HYPHENS.test(raw)) {
       let joined = '';
       let parts = 0;
-      for (const p of raw.split(/[-\u2010\u2011]/)) {
-        const f = foldWord(p);
+      for (const p of raw.split(HYPHENS)) {
+        const f = ascii ? p : foldWord(p);
         joined += f;
         parts++;
-        if (!isNoise(f)) emit(termOf(f), f);
+        if (!isNoise(f)) emit(f);
       }
-      if (parts > 1 && joined.length > 1) emit(termOf(joined), joined);
+      if (parts > 1 && joined.length > 1) emit(joined);
     } else {
-      const f = foldWord(raw);
-      if (!isNoise(f)) emit(termOf(f), f);
+      const f = ascii ? raw : foldWord(raw);
+      if (!isNoise(f)) emit(f);
     }
   }
+}
+
+/** Emit every index term of `text` (see forEachWord), stemmed, with its folded surface form. */
+export function forEachTerm(text: string, emit: (term: string, folded: string) => void): void {
+  forEachWord(text, (f) => emit(termOf(f), f));
 }
 
 /** Analysed words of `text` with offsets (noise words left out; compounds not included). */

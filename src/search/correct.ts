@@ -1,9 +1,13 @@
 /**
  * Typo correction against the index vocabulary with a deletion neighbourhood (symmetric delete):
- * every vocabulary term is stored under each of its one-character deletions. A query word meets a
- * term when they share a key, which covers one insertion, deletion, substitution or adjacent
- * transposition, and some two-edit pairs; candidates are verified with a real edit distance.
- * Lookups cost O(word length) map probes, independent of vocabulary size.
+ * every vocabulary term (and its unstemmed surface form) is keyed under each of its
+ * one-character deletions. A query word meets a term when they share a key, which covers one
+ * insertion, deletion, substitution or adjacent transposition (and some two-edit pairs);
+ * candidates are verified with a real edit distance.
+ *
+ * The keys are 31-bit hashes packed with the term id into one sorted Float64Array
+ * (`hash * 2^22 + id`), so the structure is compact, binary-searchable and can be cached on
+ * disk as-is. A lookup is O(word length * log keys), independent of corpus size.
  */
 import { editDistance } from '../text/distance.ts';
 
@@ -14,6 +18,18 @@ export function maxEdits(length: number): number {
 }
 
 const WORDLIKE = /^[a-z][a-z0-9]{2,23}$/;
+const ID_SPACE = 2 ** 22;
+/** Most candidates examined for one key (keeps pathological keys bounded). */
+const MAX_PER_KEY = 64;
+
+function hash31(s: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 1) & 0x7fffffff;
+}
 
 function deletions(word: string): string[] {
   const out: string[] = [];
@@ -21,69 +37,93 @@ function deletions(word: string): string[] {
   return out;
 }
 
+/** Build the sorted key array for a vocabulary (see module doc). */
+export function buildCorrectionKeys(terms: readonly string[], surfaces: readonly string[]): Float64Array {
+  if (terms.length >= ID_SPACE) throw new Error(`vocabulary too large for the typo index (${terms.length} terms)`);
+  let keys = new Float64Array(Math.max(16, terms.length * 8));
+  let n = 0;
+  const push = (k: string, id: number): void => {
+    if (n === keys.length) {
+      const next = new Float64Array(keys.length * 2);
+      next.set(keys);
+      keys = next;
+    }
+    keys[n++] = hash31(k) * ID_SPACE + id;
+  };
+  for (let id = 0; id < terms.length; id++) {
+    const t = terms[id]!;
+    const s = surfaces[id] ?? t;
+    const set = new Set<string>();
+    if (WORDLIKE.test(t)) {
+      set.add(t);
+      for (const k of deletions(t)) set.add(k);
+    }
+    if (s !== t && WORDLIKE.test(s)) {
+      set.add(s);
+      for (const k of deletions(s)) set.add(k);
+    }
+    for (const k of set) push(k, id);
+  }
+  return keys.slice(0, n).sort();
+}
+
 export class Corrector {
   readonly #terms: readonly string[];
-  readonly #df: ArrayLike<number>;
-  readonly #ids: ReadonlyMap<string, number>;
-  readonly #byDeletion = new Map<string, number | number[]>();
-
   readonly #surfaces: readonly string[];
+  readonly #df: ArrayLike<number>;
+  readonly #keys: Float64Array;
 
-  /**
-   * `terms` are the (stemmed) index terms, `surfaces` one unstemmed form of each: both are keyed,
-   * so a typo is caught whether the stemmer treats it like the word (`cahces`) or not (`quantizaton`).
-   */
-  constructor(terms: readonly string[], surfaces: readonly string[], df: ArrayLike<number>, ids: ReadonlyMap<string, number>) {
+  /** `keys` from buildCorrectionKeys(terms, surfaces) (built here when absent). */
+  constructor(terms: readonly string[], surfaces: readonly string[], df: ArrayLike<number>, keys?: Float64Array) {
     this.#terms = terms;
     this.#surfaces = surfaces;
     this.#df = df;
-    this.#ids = ids;
-    for (let id = 0; id < terms.length; id++) {
-      const t = terms[id]!;
-      const s = surfaces[id] ?? t;
-      const keys = new Set<string>();
-      if (WORDLIKE.test(t)) for (const k of deletions(t)) keys.add(k);
-      if (s !== t && WORDLIKE.test(s)) {
-        keys.add(s);
-        for (const k of deletions(s)) keys.add(k);
-      }
-      for (const key of keys) {
-        const prev = this.#byDeletion.get(key);
-        if (prev === undefined) this.#byDeletion.set(key, id);
-        else if (typeof prev === 'number') this.#byDeletion.set(key, [prev, id]);
-        else if (prev.length < 64) prev.push(id);
-      }
+    this.#keys = keys ?? buildCorrectionKeys(terms, surfaces);
+  }
+
+  get keys(): Float64Array {
+    return this.#keys;
+  }
+
+  #lookup(key: string, into: Set<number>): void {
+    const h = hash31(key);
+    const lo0 = h * ID_SPACE;
+    const hi0 = lo0 + ID_SPACE;
+    const keys = this.#keys;
+    let lo = 0;
+    let hi = keys.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >>> 1;
+      if (keys[mid]! < lo0) lo = mid + 1;
+      else hi = mid;
     }
+    for (let i = lo, c = 0; i < keys.length && keys[i]! < hi0 && c < MAX_PER_KEY; i++, c++) into.add(keys[i]! - lo0);
   }
 
   /**
-   * The best vocabulary term within the allowed edits of `word` (fewest edits, then most
-   * frequent), or undefined. `word` itself is never returned.
+   * The best vocabulary term within the allowed edits of the folded `word` (or its stem):
+   * fewest edits, then most frequent, then alphabetical. Never the word itself. Undefined if none.
    */
   correct(word: string, stemmed: string = word): number | undefined {
     const max = maxEdits(word.length);
     if (max === 0 || !WORDLIKE.test(word)) return undefined;
     const cands = new Set<number>();
-    const add = (v: number | number[] | undefined): void => {
-      if (v === undefined) return;
-      if (typeof v === 'number') cands.add(v);
-      else for (const id of v) cands.add(id);
-    };
     for (const w of new Set([word, stemmed])) {
-      add(this.#byDeletion.get(w));
-      for (const del of deletions(w)) {
-        add(this.#byDeletion.get(del));
-        add(this.#ids.get(del));
-      }
+      this.#lookup(w, cands);
+      for (const del of deletions(w)) this.#lookup(del, cands);
     }
     let best: number | undefined;
     let bestD = max + 1;
     for (const id of cands) {
-      const t = this.#terms[id]!;
-      if (t === word || t === stemmed) continue;
+      const t = this.#terms[id];
+      if (t === undefined || t === word || t === stemmed) continue;
       const d = Math.min(editDistance(stemmed, t, max), editDistance(word, this.#surfaces[id] ?? t, max));
       if (d > max) continue;
-      if (d < bestD || (d === bestD && best !== undefined && (this.#df[id]! > this.#df[best]! || (this.#df[id] === this.#df[best] && t < this.#terms[best]!)))) {
+      const better =
+        best === undefined ||
+        d < bestD ||
+        (d === bestD && (this.#df[id]! > this.#df[best]! || (this.#df[id] === this.#df[best] && t < this.#terms[best]!)));
+      if (better) {
         best = id;
         bestD = d;
       }

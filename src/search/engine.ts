@@ -56,7 +56,7 @@ class Engine implements SearchEngine {
       df: (id) => index.df[id]!,
       term: (id) => index.terms[id]!,
       surface: (id) => index.surfaces[id]!,
-      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#termIds)),
+      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df)),
     };
   }
 

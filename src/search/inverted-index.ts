@@ -7,7 +7,7 @@
  * written to disk as-is (see index-cache.ts).
  */
 import type { Paper } from '../paper.ts';
-import { forEachTerm } from './analyze.ts';
+import { forEachWord, termOf } from './analyze.ts';
 import { Growable } from './growable.ts';
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
@@ -69,6 +69,8 @@ export function bm25f(termIdf: number, tf: ArrayLike<number>, lens: ArrayLike<nu
 export function buildIndex(papers: readonly Paper[]): IndexData {
   const n = papers.length;
   const termIds = new Map<string, number>();
+  /** Folded word -> term id (memo: the stemmer runs once per distinct word). */
+  const wordIds = new Map<string, number>();
   const terms: string[] = [];
   const surfaces: string[] = [];
 
@@ -93,14 +95,19 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
     const fields = paperFields(p);
     for (let f = 0; f < FIELD_COUNT; f++) {
       let len = 0;
-      forEachTerm(fields[f]!, (term, folded) => {
+      forEachWord(fields[f]!, (folded) => {
         len++;
-        let id = termIds.get(term);
+        let id = wordIds.get(folded);
         if (id === undefined) {
-          id = terms.length;
-          termIds.set(term, id);
-          terms.push(term);
-          surfaces.push(folded);
+          const term = termOf(folded);
+          id = termIds.get(term);
+          if (id === undefined) {
+            id = terms.length;
+            termIds.set(term, id);
+            terms.push(term);
+            surfaces.push(folded);
+          }
+          wordIds.set(folded, id);
           if (id >= seen.length) {
             const next = new Int32Array(seen.length * 2).fill(-1);
             next.set(seen);
