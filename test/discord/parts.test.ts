@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import { ActionStore } from '../../adapters/discord/action-store.ts';
+import { decodeCustomId, encodeCustomId } from '../../adapters/discord/custom-id.ts';
+import { commandTextFromMessage } from '../../adapters/discord/mention.ts';
+import { BOT_PERMISSIONS, inviteUrl } from '../../adapters/discord/permissions.ts';
+import { describeRestError, redactPath } from '../../adapters/discord/rest-error.ts';
+
+describe('ActionStore', () => {
+  it('stores commands under short keys and expires them', () => {
+    let now = 0;
+    const s = new ActionStore({ ttlMs: 1000, now: () => now });
+    const k = s.put({ command: 'search kv --page 2', mode: 'update' });
+    expect(k).toMatch(/^[\w-]{12}$/);
+    expect(s.get(k)).toEqual({ command: 'search kv --page 2', mode: 'update' });
+    now = 999;
+    expect(s.get(k)).toBeDefined();
+    now = 1000;
+    expect(s.get(k)).toBeUndefined();
+    expect(s.size).toBe(0);
+  });
+
+  it('is bounded, evicting the least recently used', () => {
+    const s = new ActionStore({ maxEntries: 3 });
+    const a = s.put({ command: 'a', mode: 'ephemeral' });
+    const b = s.put({ command: 'b', mode: 'ephemeral' });
+    const c = s.put({ command: 'c', mode: 'ephemeral' });
+    s.get(a);
+    const d = s.put({ command: 'd', mode: 'ephemeral' });
+    expect(s.size).toBe(3);
+    expect(s.get(b)).toBeUndefined();
+    expect([s.get(a)?.command, s.get(c)?.command, s.get(d)?.command]).toEqual(['a', 'c', 'd']);
+    for (let i = 0; i < 100; i++) s.put({ command: `x${i}`, mode: 'update' });
+    expect(s.size).toBe(3);
+  });
+
+  it('rejects nonsense settings', () => {
+    expect(() => new ActionStore({ ttlMs: 0 })).toThrow(/positive/);
+  });
+});
+
+describe('custom ids', () => {
+  it('round-trips and stays far below 100 characters', () => {
+    const id = encodeCustomId('update', 'AbC_-123xyz0');
+    expect(id.length).toBeLessThanOrEqual(100);
+    expect(decodeCustomId(id)).toEqual({ kind: 'action', mode: 'update', key: 'AbC_-123xyz0' });
+    expect(decodeCustomId(encodeCustomId('ephemeral', 'k'))).toMatchObject({ mode: 'ephemeral' });
+    expect(decodeCustomId('noop:page')).toEqual({ kind: 'noop' });
+    for (const bad of ['', 'pb1:x:abc', 'pb1:u:', 'pb1:u:a b', 'pb2:u:abc', 'x'.repeat(100)]) expect(decodeCustomId(bad)).toEqual({ kind: 'unknown' });
+  });
+});
+
+describe('mentions', () => {
+  it('strips the bot mention in any form and position', () => {
+    expect(commandTextFromMessage('<@42> search kv', '42')).toBe('search kv');
+    expect(commandTextFromMessage('<@!42>   show\nsnapkv ', '42')).toBe('show snapkv');
+    expect(commandTextFromMessage('hey <@42> stats', '42')).toBe('hey stats');
+    expect(commandTextFromMessage('<@&7> help', '42', '7')).toBe('help');
+    expect(commandTextFromMessage('<@42>', '42')).toBe('');
+    expect(commandTextFromMessage('<@421> x', '42')).toBe('<@421> x');
+  });
+});
+
+describe('permissions and invite', () => {
+  it('asks only for view, send, send in threads, embed links and read history', () => {
+    expect(BOT_PERMISSIONS).toBe(1024n + 2048n + 16384n + 65536n + 274877906944n);
+    const url = new URL(inviteUrl('123456789012345678'));
+    expect(url.origin + url.pathname).toBe('https://discord.com/oauth2/authorize');
+    expect(url.searchParams.get('scope')).toBe('bot applications.commands');
+    expect(url.searchParams.get('permissions')).toBe('274877991936');
+    expect(url.searchParams.get('client_id')).toBe('123456789012345678');
+  });
+});
+
+describe('REST errors', () => {
+  it('describes Discord errors without URLs', () => {
+    const err = Object.assign(new Error('Missing Permissions'), { status: 403, code: 50013, url: 'https://x/interactions/1/SECRET/callback', rawError: { message: 'Missing Permissions', code: 50013 } });
+    const d = describeRestError(err);
+    expect(d).toMatchObject({ status: 403, code: 50013, reason: 'Missing Permissions' });
+    expect(d.hint).toMatch(/permission/);
+    expect(JSON.stringify(d)).not.toContain('SECRET');
+    expect(describeRestError('boom')).toEqual({ reason: 'boom' });
+    expect(redactPath('/webhooks/123/abc.def/messages/@original')).toBe('/webhooks/123/:token/messages/@original');
+    expect(redactPath('/interactions/9/tok/callback')).toBe('/interactions/9/:token/callback');
+  });
+});

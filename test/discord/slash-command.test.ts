@@ -1,0 +1,124 @@
+import { beforeAll, describe, expect, it } from 'vitest';
+import { completions } from '../../adapters/discord/autocomplete.ts';
+import { buildSlashCommand, commandTextFor, slashSpecs, validateSlashCommand } from '../../adapters/discord/slash-command.ts';
+import type { Command } from '../../src/commands/command.ts';
+import { createPaperboy } from '../../src/boot.ts';
+import { silentLogger } from '../../src/logger.ts';
+import type { Paperboy } from '../../src/paperboy.ts';
+
+let paperboy: Paperboy;
+beforeAll(async () => {
+  ({ paperboy } = await createPaperboy({ logger: silentLogger() }));
+});
+
+const sub = (name: string, values: Record<string, string | number | boolean> = {}) => [
+  { name, type: 1, options: Object.entries(values).map(([n, value]) => ({ name: n, type: typeof value === 'string' ? 3 : typeof value === 'number' ? 4 : 5, value })) },
+];
+
+describe('/papers definition', () => {
+  it('has one subcommand per core command, with the options users expect', () => {
+    const def = buildSlashCommand(paperboy.commands);
+    expect(def.name).toBe('papers');
+    const subs = Object.fromEntries((def.options ?? []).map((o) => [o.name, o]));
+    expect(Object.keys(subs)).toEqual(expect.arrayContaining(['search', 'show', 'similar', 'code', 'topics', 'topic', 'random', 'digest', 'stats', 'help']));
+    const opts = (name: string) => ((subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? []);
+    expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code']);
+    expect(opts('search')[0]).toMatchObject({ required: true, type: 3 });
+    expect(opts('show')[0]).toMatchObject({ name: 'paper', required: true, autocomplete: true });
+    expect(opts('similar')[0]).toMatchObject({ name: 'paper', autocomplete: true });
+    expect(opts('topic')[0]).toMatchObject({ name: 'name', autocomplete: true });
+    expect(opts('digest').map((o) => o.name)).toEqual(['count', 'query']);
+    expect(opts('digest')[0]).toMatchObject({ type: 4, min_value: 1, max_value: 10 });
+    expect(opts('help')[0]).toMatchObject({ name: 'command', required: false, autocomplete: true });
+    expect(opts('stats')).toEqual([]);
+    expect(validateSlashCommand(def)).toEqual([]);
+  });
+
+  it('a command added to the registry becomes a subcommand (e.g. a future schedule)', () => {
+    const schedule: Command = {
+      name: 'schedule',
+      summary: 'Post a digest to this channel on a schedule',
+      usage: '<add|list|remove> ...',
+      examples: [],
+      args: 'required',
+      argName: 'action and schedule',
+      flags: [{ name: 'count', type: 'int', min: 1, max: 10, help: 'papers per post' }],
+      run: () => ({ tone: 'ok', summary: '', blocks: [] }),
+    };
+    const def = buildSlashCommand([...paperboy.commands, schedule]);
+    const s = (def.options ?? []).find((o) => o.name === 'schedule') as { options: { name: string }[] };
+    expect(s.options.map((o) => o.name)).toEqual(['action', 'count']);
+    const specs = slashSpecs([...paperboy.commands, schedule]);
+    expect(commandTextFor(specs, sub('schedule', { action: 'add daily 09:00', count: 3 }))).toMatchObject({ ok: true, text: 'schedule add daily 09:00 --count 3' });
+  });
+
+  it('rejects invalid definitions with clear problems', () => {
+    const bad = { name: 'Papers', description: '', type: 1 as const, options: [{ type: 1 as const, name: 'x y', description: 'd'.repeat(101), options: [{ type: 3 as const, name: 'a', description: 'a', required: false }, { type: 3 as const, name: 'b', description: 'b', required: true }] }] };
+    const problems = validateSlashCommand(bad);
+    expect(problems.join('\n')).toMatch(/name "Papers"/);
+    expect(problems.join('\n')).toMatch(/description must be 1-100/);
+    expect(problems.join('\n')).toMatch(/name "x y"/);
+    expect(problems.join('\n')).toMatch(/required option b after an optional one/);
+  });
+});
+
+describe('invocation -> command text', () => {
+  it('builds command text from options', () => {
+    const specs = slashSpecs(paperboy.commands);
+    expect(commandTextFor(specs, sub('search', { query: 'kv cache', limit: 3, code: true }))).toMatchObject({ ok: true, text: 'search kv cache --limit 3 --code' });
+    expect(commandTextFor(specs, sub('search', { query: 'kv', code: false }))).toMatchObject({ text: 'search kv' });
+    expect(commandTextFor(specs, sub('digest', { count: 3, query: 'diffusion' }))).toMatchObject({ text: 'digest 3 diffusion' });
+    expect(commandTextFor(specs, sub('digest'))).toMatchObject({ text: 'digest' });
+    expect(commandTextFor(specs, sub('show', { paper: 'snapkv' }))).toMatchObject({ text: 'show snapkv' });
+    expect(commandTextFor(specs, sub('help', { command: 'search' }))).toMatchObject({ text: 'help search' });
+    expect(commandTextFor(specs, sub('search', { query: '  multi\n line  ' }))).toMatchObject({ text: 'search multi line' });
+  });
+
+  it('refuses malformed or unknown invocations with a message', () => {
+    const specs = slashSpecs(paperboy.commands);
+    expect(commandTextFor(specs, [])).toMatchObject({ ok: false });
+    expect(commandTextFor(specs, 'nope')).toMatchObject({ ok: false });
+    expect(commandTextFor(specs, sub('teleport'))).toMatchObject({ ok: false, problem: expect.stringMatching(/no longer available/) });
+  });
+
+  it('runs the same command as typing it', async () => {
+    const specs = slashSpecs(paperboy.commands);
+    const r = commandTextFor(specs, sub('search', { query: 'gaussian splatting', limit: 2 }));
+    if (!r.ok) throw new Error(r.problem);
+    const viaSlash = await paperboy.run(r.text, { platform: 'discord' });
+    const typed = await paperboy.run('search gaussian splatting --limit 2', { platform: 'discord' });
+    expect(viaSlash.data).toEqual(typed.data);
+  });
+});
+
+describe('autocomplete', () => {
+  const data = () => ({ engine: paperboy.deps.engine, topics: paperboy.deps.topics, commands: paperboy.commands });
+
+  it('completes paper names and titles with ids as values', () => {
+    const c = completions('paper', 'snap', data());
+    expect(c[0]!.value).toMatch(/^snapkv/);
+    expect(paperboy.deps.engine.byId(c[0]!.value)?.name).toBe('SnapKV');
+    expect(c[0]!.name).toMatch(/SnapKV/);
+    const all = completions('paper', '', data());
+    expect(all).toHaveLength(25);
+    for (const x of all) {
+      expect(x.name.length).toBeGreaterThan(0);
+      expect(x.name.length).toBeLessThanOrEqual(100);
+      expect(x.value.length).toBeLessThanOrEqual(100);
+    }
+    expect(new Set(all.map((x) => x.value)).size).toBe(all.length);
+  });
+
+  it('completes topics and commands, and survives hostile input', () => {
+    const t = paperboy.deps.topics[0]!;
+    expect(completions('topic', t.name.slice(0, 2), data()).map((c) => c.value)).toContain(t.name);
+    expect(completions('command', 'se', data()).map((c) => c.value)).toContain('search');
+    for (const evil of ['@everyone', 'x'.repeat(5000), '\u0000\u0007', '**__', '😀'.repeat(80)]) {
+      for (const src of ['paper', 'topic', 'command'] as const) {
+        const out = completions(src, evil, data());
+        expect(out.length).toBeLessThanOrEqual(25);
+        for (const x of out) expect(x.name).not.toMatch(/@everyone/);
+      }
+    }
+  });
+});
