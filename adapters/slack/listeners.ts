@@ -9,7 +9,8 @@ import type { RecentIds } from './dedupe.ts';
 import { NOT_A_MEMBER, deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { BlockActionsSchema, DirectMessageSchema, MentionEventSchema, SlashCommandSchema } from './payloads.ts';
-import { renderSlack, type SlackMessage } from './render.ts';
+import { CpuQueue } from './cpu-queue.ts';
+import { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
 
 type WebClient = App['client'];
 
@@ -31,6 +32,7 @@ export function errInfo(err: unknown): Record<string, unknown> {
 }
 
 const isDirect = (channelId: string | undefined) => channelId?.startsWith('D') === true;
+
 
 /** Options that keep Slack from unfurling paper links into big previews. */
 const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
@@ -57,6 +59,10 @@ export function sharedByOf(blocks: unknown[] | undefined): string | undefined {
 export function registerListeners(app: App, deps: ListenerDeps): void {
   const { paperboy, logger } = deps;
   const log = logger.child({ component: 'slack' });
+  const cpu = new CpuQueue();
+  /** Run a command and render its reply, queued so acks are never stuck behind a burst of work. */
+  const answer = (text: string, ctx: RequestContext, opts: SlackRenderOptions = {}): Promise<SlackMessage> =>
+    cpu.run(async () => renderSlack(await paperboy.run(text, ctx), opts));
 
   /** Run `work`; on failure log it under a reference id and try `tell` the user that id. */
   async function guarded(
@@ -106,8 +112,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       'slash command',
       { user: c.user_id, channel: c.channel_id },
       async () => {
-        const reply = await paperboy.run(commandText(c.text), ctx);
-        await respond({ response_type: 'ephemeral', ...renderSlack(reply, { share: !isDirect(c.channel_id) }) });
+        const msg = await answer(commandText(c.text), ctx, { share: !isDirect(c.channel_id) });
+        await respond({ response_type: 'ephemeral', ...msg });
       },
       (text) => respond({ response_type: 'ephemeral', text }),
     );
@@ -125,8 +131,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       what,
       { user: ev.user, channel: ev.channel },
       async () => {
-        const reply = await paperboy.run(commandText(ev.text, deps.botUserId()), ctx);
-        await client.chat.postMessage({ ...where, ...renderSlack(reply), ...NO_UNFURL });
+        const msg = await answer(commandText(ev.text, deps.botUserId()), ctx);
+        await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
       },
       (text) => client.chat.postMessage({ ...where, text }),
     );
@@ -183,32 +189,30 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
       `button ${kind}`,
       fields,
       async () => {
-        const reply = await paperboy.run(command, ctx);
+        const personal = ephemeral || !channel;
         if (kind === 'page') {
-          if (ephemeral || !channel || !messageTs) {
-            await respondWith(respond, { replace_original: true, ...renderSlack(reply, { share: !dm }) });
+          if (personal || !messageTs) {
+            const msg = await answer(command, ctx, { share: !dm });
+            await respondWith(respond, { replace_original: true, ...msg });
             return;
           }
-          const msg = renderSlack(reply, { sharedBy: sharedByOf(b.message?.blocks) });
+          const msg = await answer(command, ctx, { sharedBy: sharedByOf(b.message?.blocks) });
           await client.chat.update({ channel, ts: messageTs, ...msg });
           return;
         }
         if (kind === 'run') {
-          if (ephemeral || !channel) {
-            await respondWith(respond, {
-              response_type: 'ephemeral',
-              replace_original: false,
-              ...renderSlack(reply, { share: !dm }),
-            });
+          if (personal) {
+            const msg = await answer(command, ctx, { share: !dm });
+            await respondWith(respond, { response_type: 'ephemeral', replace_original: false, ...msg });
           } else {
             const where = dm ? { channel } : { channel, thread_ts: threadTs ?? messageTs };
-            await client.chat.postMessage({ ...where, ...renderSlack(reply), ...NO_UNFURL });
+            await client.chat.postMessage({ ...where, ...(await answer(command, ctx)), ...NO_UNFURL });
           }
           return;
         }
         // share: post the same reply for everyone, as the bot.
         if (!channel) throw new Error('no channel to share to');
-        await share(client, respond, channel, renderSlack(reply, { sharedBy: b.user.id }), fields);
+        await share(client, respond, channel, await answer(command, ctx, { sharedBy: b.user.id }), fields);
       },
       tell,
     );

@@ -1,0 +1,103 @@
+import { describe, expect, it } from 'vitest';
+import { CpuQueue } from '../../adapters/slack/cpu-queue.ts';
+import { RecentIds } from '../../adapters/slack/dedupe.ts';
+import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';
+import { commandText, slackTokensToText, unescapeSlack } from '../../adapters/slack/incoming.ts';
+import { normalizeApiUrl } from '../../adapters/slack/index.ts';
+import { parseActionId, actionId } from '../../adapters/slack/action-ids.ts';
+import { sharedByOf } from '../../adapters/slack/listeners.ts';
+
+describe('incoming Slack text', () => {
+  it('strips the bot mention; bare mention and empty text mean help', () => {
+    expect(commandText('<@UBOT> search kv cache', 'UBOT')).toBe('search kv cache');
+    expect(commandText('<@UBOT|paperboy>: show snapkv', 'UBOT')).toBe('show snapkv');
+    expect(commandText('<@UBOT>', 'UBOT')).toBe('help');
+    expect(commandText('   ', 'UBOT')).toBe('help');
+    expect(commandText(undefined)).toBe('help');
+  });
+
+  it('turns Slack tokens into what the person typed and decodes entities once', () => {
+    expect(slackTokensToText('<@U1|ann> <#C1|general> <!here> <!subteam^S1|@team> <https://x.org|x.org> <https://y.org>')).toBe(
+      '@ann #general @here @@team x.org https://y.org',
+    );
+    expect(unescapeSlack('a &lt;b&gt; &amp;lt; &amp;')).toBe('a <b> &lt; &');
+    expect(commandText('search state &amp; space', 'UBOT')).toBe('search state & space');
+  });
+});
+
+describe('RecentIds', () => {
+  it('reports a repeat within the TTL, forgets after it, and stays bounded', () => {
+    let now = 0;
+    const r = new RecentIds(1000, 3, () => now);
+    expect(r.checkAndAdd('a')).toBe(false);
+    expect(r.checkAndAdd('a')).toBe(true);
+    now = 1500;
+    expect(r.checkAndAdd('a')).toBe(false);
+    for (const id of ['b', 'c', 'd', 'e']) r.checkAndAdd(id);
+    expect(r.size).toBeLessThanOrEqual(3);
+  });
+});
+
+describe('CpuQueue', () => {
+  it('runs jobs one at a time in order, and a failing job does not stop the next', async () => {
+    const q = new CpuQueue();
+    const order: string[] = [];
+    const a = q.run(async () => {
+      order.push('a1');
+      await new Promise((r) => setTimeout(r, 20));
+      order.push('a2');
+      return 1;
+    });
+    const b = q.run(() => {
+      order.push('b');
+      throw new Error('boom');
+    });
+    const c = q.run(() => {
+      order.push('c');
+      return 3;
+    });
+    expect(await a).toBe(1);
+    await expect(b).rejects.toThrow('boom');
+    expect(await c).toBe(3);
+    expect(order).toEqual(['a1', 'a2', 'b', 'c']);
+  });
+
+  it('a stalled job stops blocking the queue after stallMs', async () => {
+    const q = new CpuQueue(50);
+    void q.run(() => new Promise(() => {}));
+    const t0 = Date.now();
+    expect(await q.run(() => 'next')).toBe('next');
+    expect(Date.now() - t0).toBeLessThan(1000);
+  });
+});
+
+describe('small pieces', () => {
+  it('normalises SLACK_API_URL to end with /', () => {
+    expect(normalizeApiUrl('http://127.0.0.1:9/api')).toBe('http://127.0.0.1:9/api/');
+    expect(normalizeApiUrl('http://127.0.0.1:9/api/')).toBe('http://127.0.0.1:9/api/');
+    expect(normalizeApiUrl(' ')).toBeUndefined();
+  });
+
+  it('action ids encode the delivery kind and stay short and safe', () => {
+    expect(parseActionId(actionId('page', 'next'))).toBe('page');
+    expect(parseActionId(actionId('share'))).toBe('share');
+    const long = actionId('run', `1.${'x:'.repeat(300)}`);
+    expect(long.length).toBeLessThanOrEqual(255);
+    expect(parseActionId(long)).toBe('run');
+    expect(parseActionId('pb:delete:1')).toBeUndefined();
+    expect(parseActionId('other')).toBeUndefined();
+  });
+
+  it('finds the "Shared by" user of a message', () => {
+    expect(sharedByOf([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0AB>' }] }])).toBe('U0AB');
+    expect(sharedByOf([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <!channel>' }] }])).toBeUndefined();
+    expect(sharedByOf(undefined)).toBeUndefined();
+  });
+
+  it('names delivery failures by their Slack reason', () => {
+    expect(deliveryFailureReason({ code: 'slack_webapi_platform_error', data: { error: 'not_in_channel' } })).toBe('not_in_channel');
+    expect(deliveryFailureReason({ code: 'slack_bolt_respond_error', statusCode: 404 })).toMatch(/expired/);
+    expect(deliveryFailureReason({ code: 'slack_webapi_rate_limited_error', retryAfter: 3 })).toMatch(/rate_limited/);
+    expect(deliveryFailureReason(new Error('boom'))).toBe('boom');
+  });
+});
