@@ -17,7 +17,12 @@ import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, 
 export interface SearchEngineOptions {
   /** A prebuilt index for exactly these papers (from the on-disk cache). Built when absent. */
   index?: IndexData;
+  /** Prebuilt typo-correction keys for that index (see correct.ts). Built on first use when absent. */
+  correctionKeys?: Float64Array;
 }
+
+/** The engine with its index exposed (for caching and benchmarks). */
+export type PaperboyEngine = SearchEngine & { readonly index: IndexData };
 
 /** Most terms of a paper used as the query vector for `similar` (its highest-weighted ones). */
 export const SIMILAR_QUERY_TERMS = 64;
@@ -38,7 +43,10 @@ class Engine implements SearchEngine {
   #corrector: Corrector | undefined;
   readonly #vocab: Vocabulary;
 
-  constructor(papers: readonly Paper[], index: IndexData) {
+  readonly #correctionKeys: Float64Array | undefined;
+
+  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array) {
+    this.#correctionKeys = correctionKeys;
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
     this.papers = papers;
     this.index = index;
@@ -56,7 +64,7 @@ class Engine implements SearchEngine {
       df: (id) => index.df[id]!,
       term: (id) => index.terms[id]!,
       surface: (id) => index.surfaces[id]!,
-      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df)),
+      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#correctionKeys)),
     };
   }
 
@@ -164,7 +172,7 @@ class Engine implements SearchEngine {
 }
 
 /** Build a search engine over `papers` (their order is the tie-break order). */
-export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): SearchEngine & { readonly index: IndexData } {
-  return new Engine(papers, options.index ?? buildIndex(papers));
+export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): PaperboyEngine {
+  return new Engine(papers, options.index ?? buildIndex(papers), options.correctionKeys);
 }
 

@@ -1,0 +1,117 @@
+/**
+ * Load a search engine from the on-disk index cache, or build it and write the cache.
+ *
+ * The cache file is keyed by a hash of the input files (names and contents) and the index
+ * format version; either changing means a rebuild. A damaged or unreadable cache file is logged
+ * as a warning and rebuilt, never fatal. Writes are atomic (temp file + rename).
+ */
+import { createHash } from 'node:crypto';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Paper } from '../paper.ts';
+import { buildCorrectionKeys } from './correct.ts';
+import { createSearchEngine, type PaperboyEngine } from './engine.ts';
+import { decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';
+import { buildIndex, INDEX_FORMAT_VERSION } from './inverted-index.ts';
+
+/** A hash of input files (base names and contents, in the given order). */
+export function hashInputFiles(files: readonly string[]): string {
+  const h = createHash('sha256');
+  for (const f of files) {
+    h.update(basename(f));
+    h.update('\0');
+    h.update(readFileSync(f));
+    h.update('\0');
+  }
+  return h.digest('hex');
+}
+
+export interface EngineCacheOptions {
+  cacheDir: string;
+  /** Hash of the inputs (see hashInputFiles). */
+  inputHash: string;
+  logger: Logger;
+}
+
+export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'corrupt';
+
+export interface LoadedEngine {
+  engine: PaperboyEngine;
+  papers: readonly Paper[];
+  cache: CacheOutcome;
+}
+
+/** The cache file for an input hash (format version in the name). */
+export function cacheFilePath(cacheDir: string, inputHash: string): string {
+  return join(cacheDir, `index-v${INDEX_FORMAT_VERSION}-${inputHash.slice(0, 32)}.bin`);
+}
+
+function sameIds(a: readonly Paper[], b: readonly Paper[]): boolean {
+  return a.length === b.length && a.every((p, i) => p.id === b[i]!.id);
+}
+
+/**
+ * Get an engine for the inputs identified by `inputHash`. `source` is either the papers (already
+ * parsed) or a function that parses them; with a function, a cache hit skips parsing entirely
+ * (papers are stored in the cache too).
+ */
+export async function loadOrBuildEngine(
+  source: readonly Paper[] | (() => readonly Paper[] | Promise<readonly Paper[]>),
+  options: EngineCacheOptions,
+): Promise<LoadedEngine> {
+  const { cacheDir, inputHash, logger } = options;
+  const file = cacheFilePath(cacheDir, inputHash);
+  let outcome: CacheOutcome = 'miss';
+  let bytes: Buffer | undefined;
+  try {
+    bytes = readFileSync(file);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err, file }, 'index cache unreadable; rebuilding');
+  }
+  if (bytes) {
+    try {
+      const cached = decodeIndex(bytes);
+      if (cached.inputHash !== inputHash) throw new IndexCacheError('input hash differs');
+      let papers: readonly Paper[];
+      if (typeof source === 'function') {
+        if (!cached.papers) throw new IndexCacheError('cache has no papers');
+        papers = cached.papers;
+      } else {
+        papers = source;
+        if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
+        if (cached.index.n !== papers.length) throw new IndexCacheError('paper count differs');
+      }
+      const engine = createSearchEngine(papers, { index: cached.index, correctionKeys: cached.correctionKeys });
+      logger.debug({ file, papers: papers.length }, 'index cache hit');
+      return { engine, papers, cache: 'hit' };
+    } catch (err) {
+      outcome = 'corrupt';
+      logger.warn({ file, reason: err instanceof Error ? err.message : String(err) }, 'index cache is damaged or does not match; rebuilding');
+    }
+  } else {
+    try {
+      if (readdirSync(cacheDir).some((f) => f.startsWith('index-') && f.endsWith('.bin'))) outcome = 'stale';
+    } catch {
+      /* no cache dir yet */
+    }
+  }
+
+  const papers = typeof source === 'function' ? await source() : source;
+  const index = buildIndex(papers);
+  const correctionKeys = buildCorrectionKeys(index.terms, index.surfaces);
+  const engine = createSearchEngine(papers, { index, correctionKeys });
+  try {
+    mkdirSync(cacheDir, { recursive: true });
+    const tmp = `${file}.${process.pid}.tmp`;
+    writeFileSync(tmp, encodeIndex(index, correctionKeys, inputHash, typeof source === 'function' ? papers : undefined));
+    renameSync(tmp, file);
+    for (const f of readdirSync(cacheDir)) {
+      if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });
+    }
+    logger.info({ file, papers: papers.length }, 'index cache written');
+  } catch (err) {
+    logger.warn({ err, file }, 'could not write the index cache; continuing without it');
+  }
+  return { engine, papers, cache: outcome };
+}
