@@ -78,7 +78,7 @@ export function cleanLatex(text: string, options: LatexOptions = {}): string {
 /** Residue that survives a lost backslash or a pasted page: one combined pass. */
 const GLUED = /\.[A-Z][a-z]/;
 const RESIDUE =
-  /(?<gA>[a-z]{2})\.(?<gB>[A-Z][a-z])|(?<r1>\d)\s*sim\s*(?=\d)|(?<t>\d)times\b|(?<sp>^|\s)(?:sim\s*(?=\d)|(?<cmp>[gl]eq)(?=\s))|(?<d1>\d)\s*-{2,3}\s*(?<d2>\d)|\s---?\s/g;
+  /(?<gA>[a-z]{2})\.(?<gB>[A-Z][a-z])|(?<r1>\d)\s*sim\s*(?=\d)|(?<t>\d)times(?![a-z])|(?<sp>^|\s)(?:sim\s*(?=\d)|(?<cmp>[gl]eq)(?=\s))|(?<d1>\d)\s*-{2,3}\s*(?<d2>\d)|\s---?\s/g;
 
 interface ResidueGroups {
   gA?: string;
