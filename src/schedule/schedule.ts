@@ -2,7 +2,6 @@ import type { RequestContext } from '../context.ts';
 
 /** Platforms a schedule can post to (the same names as `RequestContext.platform`). */
 export type Platform = RequestContext['platform'];
-export const PLATFORMS: readonly Platform[] = ['shell', 'slack', 'discord'];
 
 /** What a schedule posts. */
 export type ScheduleKind = 'digest' | 'paper-of-the-day';
@@ -71,16 +70,4 @@ export interface RunRecord {
   paperIds: string[];
   claimedAt: Date;
   finishedAt?: Date;
-}
-
-/** Human words for a filter: `papers matching "kv cache"`, `papers on KV cache (topic kv-cache)`. */
-export function describeFilter(filter: PaperFilter, topicLabel?: string): string {
-  switch (filter.kind) {
-    case 'all':
-      return 'papers';
-    case 'query':
-      return `papers matching "${filter.query}"`;
-    case 'topic':
-      return topicLabel ? `papers on ${topicLabel} (topic ${filter.topic})` : `papers in topic ${filter.topic}`;
-  }
 }
