@@ -1,0 +1,33 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+
+type Manifest = {
+  features: { app_home: Record<string, boolean>; slash_commands: { command: string; url?: string }[] };
+  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  settings: {
+    event_subscriptions: { bot_events: string[]; request_url?: string };
+    interactivity: { is_enabled: boolean; request_url?: string };
+    socket_mode_enabled: boolean;
+  };
+};
+const load = (name: string) => JSON.parse(readFileSync(new URL(`../../adapters/slack/${name}`, import.meta.url), 'utf8')) as Manifest;
+
+describe('Slack app manifests', () => {
+  for (const [name, socket] of [['manifest.json', true], ['manifest.http.json', false]] as const) {
+    it(`${name}: /papers, exactly the scopes needed, mention + DM events, interactivity, messages tab`, () => {
+      const m = load(name);
+      expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/papers']);
+      expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+      expect(m.oauth_config.scopes.user).toBeUndefined();
+      expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im']);
+      expect(m.settings.interactivity.is_enabled).toBe(true);
+      expect(m.features.app_home.messages_tab_enabled).toBe(true);
+      expect(m.features.app_home.messages_tab_read_only_enabled).toBe(false);
+      expect(m.settings.socket_mode_enabled).toBe(socket);
+      // HTTP mode: every request URL points at the one endpoint the adapter serves.
+      const urls = [m.features.slash_commands[0]?.url, m.settings.event_subscriptions.request_url, m.settings.interactivity.request_url];
+      if (socket) expect(urls.every((u) => u === undefined)).toBe(true);
+      else expect(urls.every((u) => u?.endsWith('/slack/events'))).toBe(true);
+    });
+  }
+});
