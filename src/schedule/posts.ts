@@ -14,9 +14,6 @@ function scheduleNote(schedule: Schedule, extra?: string): Block {
       span.text('Scheduled post '),
       span.code(schedule.id),
       span.text(extra ? ` · ${extra}` : ''),
-      span.text(' · '),
-      span.code('schedule list'),
-      span.text(' shows this channel’s schedules.'),
     ],
   };
 }
