@@ -1,6 +1,6 @@
 import type { Paper } from '../paper.ts';
 import { mergePaper } from './merge.ts';
-import { MAX_TITLE_LENGTH, isBoilerplate, looksLikeAbstract, pageDate } from './page-lines.ts';
+import { isBoilerplate, looksLikeAbstract, pageDate } from './page-lines.ts';
 import { buildPaper } from './paper-record.ts';
 import type { ParseProblem } from './problem.ts';
 
@@ -71,7 +71,7 @@ export function parseDailyPapers(text: string, file: string): ParsedPage {
       if (pending !== undefined) {
         emit(pending, line);
         pending = undefined;
-      } else if (line.text.length <= MAX_TITLE_LENGTH * 2 && !/[.!?]\s/.test(line.text)) {
+      } else if (!/[.!?]$/.test(line.text) && !/[.!?]\s/.test(line.text)) {
         report(line.no, `line is too long for a title (${line.text.length} characters) and no title precedes it; skipped`);
       } else {
         report(line.no, `abstract "${preview(line.text)}" has no title before it; skipped`);

@@ -27,7 +27,7 @@ function startsNumber(text: string, at: number): boolean {
 
 /** Words that end a highlight on either side (clause glue, reporting verbs). */
 const STOP = new Set([
-  'and', 'or', 'but', 'while', 'which', 'that', 'with', 'whereas', 'where', 'when', 'compared', 'than',
+  'and', 'or', 'but', 'while', 'without', 'despite', 'whereby', 'which', 'that', 'with', 'whereas', 'where', 'when', 'compared', 'than',
   'achieves', 'achieve', 'achieved', 'achieving', 'obtains', 'obtained', 'obtain', 'shows', 'show',
   'showing', 'demonstrate', 'demonstrates', 'yields', 'yield', 'yielding', 'delivers', 'delivering',
   'reaching', 'reaches', 'resulting', 'results', 'leading', 'providing', 'provides', 'offering', 'offers',
