@@ -101,17 +101,27 @@ export async function loadOrBuildEngine(
   const index = buildIndex(papers);
   const correctionKeys = buildCorrectionKeys(index.terms, index.surfaces);
   const engine = createSearchEngine(papers, { index, correctionKeys });
+  saveEngineCache(engine, options, typeof source === 'function' ? papers : undefined);
+  return { engine, papers, cache: outcome };
+}
+
+/**
+ * Write an engine's index (and, when given, its papers) to the cache, atomically, removing cache
+ * files of other inputs or versions. Failures are logged as warnings, never thrown.
+ */
+export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOptions, papers?: readonly Paper[]): void {
+  const { cacheDir, inputHash, logger } = options;
+  const file = cacheFilePath(cacheDir, inputHash);
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, encodeIndex(index, correctionKeys, inputHash, typeof source === 'function' ? papers : undefined));
+    writeFileSync(tmp, encodeIndex(engine.index, engine.correctionKeys(), inputHash, papers));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });
     }
-    logger.info({ file, papers: papers.length }, 'index cache written');
+    logger.info({ file, papers: engine.papers.length }, 'index cache written');
   } catch (err) {
     logger.warn({ err, file }, 'could not write the index cache; continuing without it');
   }
-  return { engine, papers, cache: outcome };
 }

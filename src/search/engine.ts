@@ -22,7 +22,11 @@ export interface SearchEngineOptions {
 }
 
 /** The engine with its index exposed (for caching and benchmarks). */
-export type PaperboyEngine = SearchEngine & { readonly index: IndexData };
+export type PaperboyEngine = SearchEngine & {
+  readonly index: IndexData;
+  /** The typo-correction keys (built now if they were not yet). */
+  correctionKeys(): Float64Array;
+};
 
 /** Most terms of a paper used as the query vector for `similar` (its highest-weighted ones). */
 export const SIMILAR_QUERY_TERMS = 64;
@@ -66,6 +70,10 @@ class Engine implements SearchEngine {
       surface: (id) => index.surfaces[id]!,
       corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#correctionKeys)),
     };
+  }
+
+  correctionKeys(): Float64Array {
+    return (this.#corrector ??= new Corrector(this.index.terms, this.index.surfaces, this.index.df, this.#correctionKeys)).keys;
   }
 
   #plan(query: string): QueryPlan {

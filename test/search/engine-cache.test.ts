@@ -1,7 +1,7 @@
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/paper.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
@@ -16,9 +16,9 @@ const papers: Paper[] = [
   paper({ title: 'Über Café Résumé', abstract: 'Diacritics and E²GAN survive the round trip, as do emoji 🚀.' }),
 ];
 
-function capture(): { logger: ReturnType<typeof pino>; lines: () => Array<Record<string, unknown>> } {
+function capture(): { logger: Logger; lines: () => Array<Record<string, unknown>> } {
   const out: string[] = [];
-  const logger = pino({ level: 'debug' }, { write: (s: string) => void out.push(s) });
+  const logger: Logger = pino({ level: 'debug' }, { write: (s: string) => void out.push(s) });
   return { logger, lines: () => out.map((l) => JSON.parse(l) as Record<string, unknown>) };
 }
 
