@@ -114,6 +114,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       logger: blog,
       logLevel: boltLevel(logger),
       deferInitialization: true,
+      // Paperboy keeps no per-conversation state; skip Bolt's store lookups on every request.
+      convoStore: false,
       clientOptions: clientOptions(),
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });

@@ -61,8 +61,10 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const log = logger.child({ component: 'slack' });
   const cpu = new CpuQueue();
   /** Run a command and render its reply, queued so acks are never stuck behind a burst of work. */
-  const answer = (text: string, ctx: RequestContext, opts: SlackRenderOptions = {}): Promise<SlackMessage> =>
-    cpu.run(async () => renderSlack(await paperboy.run(text, ctx), opts));
+  const answer = async (text: string, ctx: RequestContext, opts: SlackRenderOptions = {}): Promise<SlackMessage> => {
+    const reply = await cpu.run(() => paperboy.run(text, ctx));
+    return cpu.run(() => renderSlack(reply, opts));
+  };
 
   /** Run `work`; on failure log it under a reference id and try `tell` the user that id. */
   async function guarded(
