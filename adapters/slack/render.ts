@@ -384,6 +384,6 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   }
   if (notices.length > 0) body.push(context(notices));
 
-  const summary = fitRendered(reply.summary || 'Paperboy', L.fallbackText, (s) => plainText(s)).text;
-  return { text: summary || 'Paperboy', blocks: [...body, ...footer] };
+  const summary = fitRendered(reply.summary, L.fallbackText, (s) => plainText(s)).text.trim();
+  return { text: summary === '' ? 'Paperboy' : summary, blocks: [...body, ...footer] };
 }

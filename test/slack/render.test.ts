@@ -209,6 +209,7 @@ describe('renderSlack', () => {
       reply([{ kind: 'actions', actions: [{ id: 'x', label: 'label '.repeat(40), command: 'stats' }] }], { summary: '' }),
     );
     expect(msg.text.length).toBeGreaterThan(0);
+    for (const summary of [' ', '\u0000\u202e ', '\n\t']) expect(renderSlack(reply([], { summary })).text).toBe('Paperboy');
     const b = buttonsOf(msg.blocks)[0]!;
     expect(b.text.length).toBeLessThanOrEqual(75);
     expect(b.text.endsWith('…')).toBe(true);
