@@ -17,11 +17,17 @@ const FORM = 'application/x-www-form-urlencoded';
 const JSON_T = 'application/json';
 
 let h: HttpHarness;
+const unhandled: unknown[] = [];
+const onUnhandled = (reason: unknown) => unhandled.push(reason);
 beforeAll(async () => {
+  process.on('unhandledRejection', onUnhandled);
   h = await startHttp();
 });
 afterAll(async () => {
   await h.stop();
+  process.off('unhandledRejection', onUnhandled);
+  // No handler, failed delivery or hostile input above left a promise rejection unhandled.
+  expect(unhandled).toEqual([]);
 });
 beforeEach(() => {
   h.api.reset();
@@ -281,6 +287,19 @@ describe('Slack HTTP mode: mentions and DMs', () => {
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 2);
     const ok = { ...ev, ts: '1700000501.000100', channel: 'C0001' };
     await post(h.base, eventBody(ok), JSON_T);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 3);
+  });
+});
+
+describe('Slack HTTP mode: rate limits', () => {
+  it('a 429 on chat.postMessage is logged, not retried forever, and the app keeps answering', async () => {
+    h.api.failNext('chat.postMessage', { kind: 'ratelimit', retryAfter: 0 });
+    h.api.failNext('chat.postMessage', { kind: 'ratelimit', retryAfter: 0 });
+    const ev = { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> stats', ts: '1700000800.000100', channel: 'C0001' };
+    const res = await post(h.base, eventBody(ev), JSON_T);
+    expect(res.status).toBe(200);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 2);
+    await post(h.base, eventBody({ ...ev, ts: '1700000801.000100' }), JSON_T);
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 3);
   });
 });
