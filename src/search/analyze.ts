@@ -97,11 +97,32 @@ export function forEachTerm(text: string, emit: (term: string, folded: string) =
   forEachWord(text, (f) => emit(termOf(f), f));
 }
 
-/** Analysed words of `text` with offsets (noise words left out; compounds not included). */
-export function tokens(input: string): Token[] {
+/**
+ * Visit every non-noise word of `text` with its folded form, offsets in `text` and hyphen group
+ * index (ascending). Allocation-free on the ascii fast path.
+ */
+export function scanWords(input: string, visit: (folded: string, start: number, end: number, group: number) => void): void {
   const text = prep(input);
-  const out: Token[] = [];
   let group = 0;
+  const lower = text.toLowerCase();
+  if (lower.length === text.length && !NON_ASCII.test(lower)) {
+    // Fast path: ascii text, lowercasing keeps offsets.
+    ASCII_GROUP.lastIndex = 0;
+    for (let m = ASCII_GROUP.exec(lower); m !== null; m = ASCII_GROUP.exec(lower)) {
+      const raw = m[0];
+      let at = m.index;
+      if (raw.indexOf('-') < 0) {
+        if (!isNoise(raw)) visit(raw, at, at + raw.length, group);
+      } else {
+        for (const part of raw.split('-')) {
+          if (!isNoise(part)) visit(part, at, at + part.length, group);
+          at += part.length + 1;
+        }
+      }
+      group++;
+    }
+    return;
+  }
   WORD_GROUP.lastIndex = 0;
   for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
     const base = m.index;
@@ -109,10 +130,16 @@ export function tokens(input: string): Token[] {
     const raw = m[0];
     for (let p = PART.exec(raw); p !== null; p = PART.exec(raw)) {
       const f = foldWord(p[0]);
-      if (!isNoise(f)) out.push({ term: termOf(f), folded: f, start: base + p.index, end: base + p.index + p[0].length, group });
+      if (!isNoise(f)) visit(f, base + p.index, base + p.index + p[0].length, group);
     }
     group++;
   }
+}
+
+/** Analysed words of `text` with offsets (noise words left out; compounds not included). */
+export function tokens(text: string): Token[] {
+  const out: Token[] = [];
+  scanWords(text, (folded, start, end, group) => out.push({ term: termOf(folded), folded, start, end, group }));
   return out;
 }
 

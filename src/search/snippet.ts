@@ -3,26 +3,47 @@
  * with matched words as `mark` spans and `…` where the text was cut.
  */
 import type { RichText } from '../reply.ts';
-import { termOf, tokens, type Token } from './analyze.ts';
+import { scanWords, termOf, type Token } from './analyze.ts';
 
 /** Longest snippet text, ellipses excluded. */
 export const SNIPPET_MAX = 240;
 
 /** Marked tokens of `text`: words whose term is in `terms`, or whose hyphen-group compound is. */
 function markedTokens(text: string, terms: ReadonlySet<string>): Token[] {
-  const toks = tokens(text);
-  const marked = new Set<Token>();
-  let i = 0;
-  while (i < toks.length) {
-    let j = i;
-    while (j < toks.length && toks[j]!.group === toks[i]!.group) j++;
-    if (j - i > 1 && terms.has(termOf(toks.slice(i, j).map((t) => t.folded).join('')))) {
-      for (let k = i; k < j; k++) marked.add(toks[k]!);
+  // Porter stemming only rewrites suffixes, so a word can only stem to a wanted term if it starts
+  // with the term's first two characters: a cheap filter before stemming every word.
+  const heads = new Set<number>();
+  for (const t of terms) heads.add((t.charCodeAt(0) << 16) | (t.length > 1 ? t.charCodeAt(1) : 0));
+  const maybe = (w: string): boolean => heads.has((w.charCodeAt(0) << 16) | (w.length > 1 ? w.charCodeAt(1) : 0));
+  const out: Token[] = [];
+  let group = -1;
+  let parts: Token[] = [];
+  let joinable = false;
+  const flush = (): void => {
+    if (parts.length > 1 && joinable) {
+      let joined = '';
+      for (const t of parts) joined += t.folded;
+      if (terms.has(termOf(joined))) {
+        for (const t of parts) if (!out.includes(t)) out.push(t);
+        out.sort((a, b) => a.start - b.start);
+      }
     }
-    for (let k = i; k < j; k++) if (terms.has(toks[k]!.term)) marked.add(toks[k]!);
-    i = j;
-  }
-  return toks.filter((t) => marked.has(t));
+    parts = [];
+  };
+  scanWords(text, (folded, start, end, g) => {
+    if (g !== group) {
+      flush();
+      group = g;
+      joinable = maybe(folded);
+    }
+    const hit = maybe(folded) && terms.has(termOf(folded));
+    if (!hit && !joinable) return;
+    const tok: Token = { term: hit ? termOf(folded) : folded, folded, start, end, group: g };
+    if (hit) out.push(tok);
+    parts.push(tok);
+  });
+  flush();
+  return out;
 }
 
 /** Move `at` forward to the start of a word (never past `limit`). */
