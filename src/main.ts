@@ -54,8 +54,18 @@ async function main(): Promise<number> {
     exitShell = shell.done;
   }
 
-  const { startScheduling } = await import('./schedule/index.ts');
-  const scheduling = await startScheduling({ config, paperboy, posters, logger });
+  const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+  let scheduling: Awaited<ReturnType<typeof startScheduling>>;
+  try {
+    // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
+    scheduling = await startScheduling({ config, paperboy, posters, logger, start: false });
+  } catch (err) {
+    if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
+      process.stderr.write(`paperboy: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
 
   let stopping = false;
   const stop = async (why: string) => {
@@ -68,7 +78,15 @@ async function main(): Promise<number> {
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
 
-  for (const a of adapters) await a.start();
+  try {
+    for (const a of adapters) await a.start();
+  } catch (err) {
+    // Start-up failures (a rejected token, a port in use) are explained by the adapter's message.
+    process.stderr.write(`paperboy: ${err instanceof Error ? err.message : String(err)}\n`);
+    await stop('start-up failed');
+    return 1;
+  }
+  await scheduling.scheduler.start();
   logger.info({ adapters: adapters.map((a) => a.name) }, 'paperboy is running');
   if (exitShell) {
     await exitShell;

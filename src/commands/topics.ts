@@ -11,11 +11,23 @@ export const MAX_TOPIC_PAPERS = 30;
 /** A paper belongs to a topic when it scores at least this share of the topic's best paper. */
 export const TOPIC_RELATIVE_CUTOFF = 0.35;
 
-/** The papers of a topic, chosen by the search engine: its query's hits above a relative score cutoff. */
-export function topicPapers(engine: SearchEngine, topic: Topic): RankedPaper[] {
+/** Topic results per engine (an engine never changes, so its topic papers never do either). */
+const topicCache = new WeakMap<SearchEngine, Map<string, readonly RankedPaper[]>>();
+
+/**
+ * The papers of a topic, chosen by the search engine: its query's hits above a relative score cutoff.
+ * Memoised per engine and query, so `topics` (which counts every topic) stays cheap.
+ */
+export function topicPapers(engine: SearchEngine, topic: Topic): readonly RankedPaper[] {
+  let perEngine = topicCache.get(engine);
+  if (!perEngine) topicCache.set(engine, (perEngine = new Map()));
+  const cached = perEngine.get(topic.query);
+  if (cached) return cached;
   const r = engine.search(topic.query, { limit: MAX_TOPIC_PAPERS });
   const best = r.hits[0]?.score ?? 0;
-  return r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+  const papers = r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+  perEngine.set(topic.query, papers);
+  return papers;
 }
 
 /** Topic by name; also accepts the label or a close spelling through `suggest`. */

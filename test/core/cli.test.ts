@@ -1,0 +1,78 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+
+function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input: opts.input ?? '',
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...opts.env },
+    timeout: 30_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('cli', () => {
+  it('show snapkv --json prints the paper record with its highlights', () => {
+    const r = cli(['show', 'snapkv', '--json']);
+    expect(r.code).toBe(0);
+    const paper = JSON.parse(r.out) as { name: string; highlights: string[]; id: string };
+    expect(paper.name).toBe('SnapKV');
+    expect(paper.highlights.length).toBeGreaterThan(0);
+  });
+  it('search --json prints {query, results:[{id,title,name,score,links}]}', () => {
+    const r = cli(['search', 'state space', 'models', '--limit', '3', '--json']);
+    expect(r.code).toBe(0);
+    const out = JSON.parse(r.out) as { query: string; results: Record<string, unknown>[] };
+    expect(out.query).toBe('"state space" models');
+    expect(out.results.length).toBeGreaterThan(0);
+    expect(out.results.length).toBeLessThanOrEqual(3);
+    expect(Object.keys(out.results[0]!).sort()).toEqual(['id', 'links', 'name', 'score', 'title']);
+  });
+  it('prints text by default and exits 1 on a bad command', () => {
+    const ok = cli(['search', 'kv', 'cache']);
+    expect(ok.code).toBe(0);
+    expect(ok.out).toMatch(/Results for/);
+    const bad = cli(['search', 'kv', '--limit', '0']);
+    expect(bad.code).toBe(1);
+    expect(bad.out).toMatch(/whole number from 1 to 10/);
+  });
+  it('--batch answers each line in order, loading once', () => {
+    const r = cli(['--batch', '--json'], { input: 'show snapkv\n\nsearch lora --limit 2\nbogus --limit 0\n' });
+    expect(r.code).toBe(0);
+    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(lines).toHaveLength(3);
+    expect(lines[0]!['name']).toBe('SnapKV');
+    expect((lines[1]!['results'] as unknown[]).length).toBe(2);
+    expect(lines[2]!['error']).toMatch(/--limit/);
+  });
+  it('reports configuration problems clearly', () => {
+    const r = cli(['stats'], { env: { LOG_LEVEL: 'chatty' } });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/LOG_LEVEL: must be one of/);
+  });
+  it('reports a missing PAPERS_PATH clearly', () => {
+    const r = cli(['stats'], { env: { PAPERS_PATH: '/nonexistent/pages' } });
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/\/nonexistent\/pages/);
+    expect(r.err).not.toMatch(/at .*\.ts:\d+/);
+  });
+  it('loads a folder of pages from PAPERS_PATH', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
+    writeFileSync(join(dir, 'a.txt'), 'Daily Papers\n\nAug 9\n\nFooKV: A Test Paper About Caches\n\nWe introduce FooKV, a method that compresses the key-value cache of large language models during long-context inference by 4x while keeping accuracy within one point of the full-precision baseline on standard benchmarks.\n');
+    const r = cli(['stats', '--json'], { env: { PAPERS_PATH: dir } });
+    expect(r.code).toBe(0);
+    expect((JSON.parse(r.out) as { papers: number }).papers).toBe(1);
+  });
+  it('--help prints usage', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(/Usage: paperboy/);
+  });
+});

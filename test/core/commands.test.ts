@@ -1,0 +1,172 @@
+import { describe, expect, it } from 'vitest';
+import { plain, type Block, type Reply } from '../../src/reply.ts';
+import { renderText } from '../../src/render/text.ts';
+import { ask, testPaperboy } from '../helpers/paperboy.ts';
+
+const text = (r: Reply) => renderText(r);
+const cards = (r: Reply) => r.blocks.filter((b): b is Extract<Block, { kind: 'paper' }> => b.kind === 'paper').map((b) => b.paper);
+
+describe('search', () => {
+  it('finds KV cache compression papers, ranked, with marked snippets and paging', async () => {
+    const r = await ask('search kv cache compression');
+    expect(r.tone).toBe('ok');
+    const found = cards(r);
+    expect(found).toHaveLength(5);
+    expect(found[0]!.rank).toBe(1);
+    expect(found.some((c) => /kv|cache/i.test(c.title))).toBe(true);
+    expect(found.every((c) => c.snippet?.some((s) => s.kind === 'mark'))).toBe(true);
+    expect(r.paging?.next?.command).toBe('search kv cache compression --page 2');
+    expect(r.data?.type).toBe('results');
+  });
+  it('free text is a search, and /papers is accepted', async () => {
+    const a = await ask('kv cache compression');
+    const b = await ask('/papers search kv cache compression');
+    expect(cards(a).map((c) => c.id)).toEqual(cards(b).map((c) => c.id));
+  });
+  it('pages through results without overlap', async () => {
+    const p1 = cards(await ask('search efficient --limit 3'));
+    const p2 = cards(await ask('search efficient --limit 3 --page 2'));
+    expect(p2[0]!.rank).toBe(4);
+    expect(p1.map((c) => c.id).filter((id) => p2.some((c) => c.id === id))).toEqual([]);
+  });
+  it('says when a page is past the end', async () => {
+    const r = await ask('search snapkv --page 50');
+    expect(r.tone).toBe('empty');
+    expect(text(r)).toMatch(/past the end/);
+  });
+  it('--code keeps only papers with code links', async () => {
+    const r = await ask('search gaussian splatting --code --limit 10');
+    expect(cards(r).length).toBeGreaterThan(0);
+    expect(cards(r).every((c) => c.links.some((l) => l.kind === 'code'))).toBe(true);
+  });
+  it('no results: a clear reply with a way forward', async () => {
+    const r = await ask('search zzqxv wplmk');
+    expect(r.tone).toBe('empty');
+    expect(text(r)).toMatch(/No papers match/);
+    expect(r.blocks.some((b) => b.kind === 'actions')).toBe(true);
+  });
+});
+
+describe('show', () => {
+  it('shows SnapKV with abstract, highlights and links', async () => {
+    const r = await ask('show snapkv');
+    expect(r.tone).toBe('ok');
+    const [card] = cards(r);
+    expect(card!.name).toBe('SnapKV');
+    expect(card!.abstract).toMatch(/KV cache/);
+    expect(card!.highlights.length).toBeGreaterThan(0);
+    expect(r.data?.type).toBe('paper');
+  });
+  it('resolves aliases and typos', async () => {
+    expect(cards(await ask('show MiKV'))[0]?.title).toMatch(/No Token Left Behind/);
+    expect(cards(await ask('show snpakv'))[0]?.name).toBe('SnapKV');
+  });
+  it('lists candidates when the name is ambiguous', async () => {
+    const r = await ask('show flashattention');
+    const all = text(r);
+    // Either it is exact (FlashAttention) or it asks; it must never pick FlashAttention-2 for "flashattention".
+    if (r.tone === 'ok') expect(cards(r)[0]!.name).toBe('FlashAttention');
+    else expect(all).toMatch(/FlashAttention-2/);
+  });
+  it('unknown paper: says so, with suggestions', async () => {
+    const r = await ask('show qqqqqqqq');
+    expect(r.tone).toBe('empty');
+    expect(text(r)).toMatch(/No paper is called/);
+  });
+  it('needs a paper', async () => {
+    const r = await ask('show');
+    expect(r.tone).toBe('error');
+    expect(text(r)).toMatch(/Usage: show <paper>/);
+  });
+});
+
+describe('similar, code, topics, random, digest, stats, help', () => {
+  it('similar excludes the paper itself', async () => {
+    const snap = cards(await ask('show snapkv'))[0]!;
+    const r = await ask('similar snapkv');
+    expect(r.tone).toBe('ok');
+    expect(cards(r).map((c) => c.id)).not.toContain(snap.id);
+    expect(cards(r).length).toBe(5);
+  });
+  it('code lists only papers with code links', async () => {
+    const r = await ask('code --limit 10');
+    expect(cards(r).every((c) => c.links.some((l) => l.kind === 'code'))).toBe(true);
+    expect(r.paging?.total).toBeGreaterThan(10);
+  });
+  it('topics lists every topic with a count; topic shows its papers', async () => {
+    const pb = await testPaperboy();
+    const r = await ask('topics');
+    for (const t of pb.deps.topics) expect(text(r)).toContain(t.name);
+    const k = await ask('topic kv-cache');
+    expect(k.tone).toBe('ok');
+    expect(cards(k).length).toBeGreaterThan(0);
+  });
+  it('unknown topic suggests the closest', async () => {
+    const r = await ask('topic kv-cash');
+    expect(r.tone).toBe('error');
+    expect(text(r)).toMatch(/Did you mean kv-cache/);
+  });
+  it('random is drawn from the injected random source', async () => {
+    const a = await ask('random');
+    const b = await ask('random');
+    expect(cards(a)[0]!.id).toBe(cards(b)[0]!.id);
+    const q = await ask('random quantization');
+    expect(cards(q)).toHaveLength(1);
+  });
+  it('digest takes a count and a query; refuses a bad count', async () => {
+    expect(cards(await ask('digest'))).toHaveLength(5);
+    expect(cards(await ask('digest 3 kv cache'))).toHaveLength(3);
+    const bad = await ask('digest 0');
+    expect(bad.tone).toBe('error');
+    expect(text(bad)).toMatch(/1 to 10/);
+  });
+  it('stats counts the built-in set', async () => {
+    const r = await ask('stats');
+    expect(r.summary).toMatch(/^116 papers/);
+  });
+  it('help lists every registered command and explains one', async () => {
+    const pb = await testPaperboy();
+    const r = await ask('help');
+    for (const c of pb.commands) expect(text(r)).toContain(c.name);
+    const s = await ask('help search');
+    expect(text(s)).toMatch(/--limit N/);
+    expect(text(s)).toMatch(/whole number from 1 to 10/);
+    const u = await ask('help serach');
+    expect(u.tone).toBe('error');
+    expect(text(u)).toMatch(/Did you mean search/);
+  });
+  it('bare input shows help', async () => {
+    expect((await ask('')).summary).toMatch(/Paperboy commands/);
+    expect((await ask('/papers')).summary).toMatch(/Paperboy commands/);
+  });
+});
+
+describe('bad input', () => {
+  it('unknown slash command gets "did you mean"', async () => {
+    const r = await ask('/serach kv');
+    expect(r.tone).toBe('error');
+    expect(text(r)).toMatch(/Unknown command/);
+    expect(text(r)).toMatch(/Did you mean search/);
+  });
+  it('a mistyped command word with no results is an unknown command', async () => {
+    const r = await ask('shwo snapkv');
+    expect(text(r)).toMatch(/show/);
+  });
+  it('--limit 0 and --limit abc explain the range', async () => {
+    for (const q of ['search kv --limit 0', 'search kv --limit abc']) {
+      const r = await ask(q);
+      expect(r.tone).toBe('error');
+      expect(text(r)).toMatch(/whole number from 1 to 10/);
+    }
+  });
+  it('over-long input and control characters are refused clearly', async () => {
+    expect(text(await ask('x'.repeat(501)))).toMatch(/too long/);
+    expect(text(await ask('search \u0000kv'))).toMatch(/control characters/);
+  });
+  it('mentions and markup in a query come back as plain data', async () => {
+    const r = await ask('search <!channel> @everyone');
+    expect(['empty', 'ok']).toContain(r.tone);
+    const shown = r.blocks.map((b) => (b.kind === 'paragraph' || b.kind === 'note' ? plain(b.text) : b.kind === 'heading' ? b.text : '')).join('\n');
+    expect(shown).toContain('<!channel> @everyone');
+  });
+});
