@@ -7,12 +7,8 @@ import { isCapitalisedWord, isGenericTerm, isStrongToken } from './name-like.ts'
  */
 const TRIGGER_AT =
   /(?:(introduc(?:e|es|ing)|propos(?:e|es|ing)|present(?:s|ing)?|design|develop|build|release|creat(?:e|ing))|(called|named|dubbed|termed|namely|coined|denoted as|known as|referred to as)|(refer to\b[^.;]{0,120}?\bas))\s+(?:the\s+)?/y;
-/** Three-letter prefixes of the trigger words, as char-code keys, to skip all other words cheaply. */
-const TRIGGER_PREFIXES = new Set(
-  ['int', 'pro', 'pre', 'des', 'dev', 'bui', 'rel', 'cre', 'cal', 'nam', 'dub', 'ter', 'coi', 'den', 'kno', 'ref'].map(
-    (p) => p.charCodeAt(0) * 65536 + p.charCodeAt(1) * 256 + p.charCodeAt(2),
-  ),
-);
+/** Finds candidate trigger words after a space in one native regex pass (cheap on 100k-paper corpora). */
+const TRIGGER_SCAN = / (?:introduc|propos|present|design|develop|build|release|creat|called|named|dubbed|termed|namely|coined|denoted|known as|refer)/g;
 const SELF = /(?:\b(?:we|paper|work|report|study|dissertation|thesis|article)\s+(?:[a-z]+\s+)?|\b(?:by|to)\s+)$/i;
 
 /** Clause ends: sentence end, semicolon, colon. */
@@ -113,28 +109,25 @@ export function extractAliases(abstract: string, name: string | undefined): stri
     seen.add(key);
     out.push(alias);
   };
-  // One linear pass: look only at word starts whose first three letters can begin a trigger.
-  const n = abstract.length;
-  for (let i = 0; i + 3 < n; i++) {
-    const c0 = abstract.charCodeAt(i);
-    if (c0 < 98 || c0 > 116) continue; // b..t
-    if (i > 0) {
-      const p = abstract.charCodeAt(i - 1);
-      if (p !== 32 && p !== 40 && p !== 34) continue; // space, (, "
-    }
-    if (!TRIGGER_PREFIXES.has(c0 * 65536 + abstract.charCodeAt(i + 1) * 256 + abstract.charCodeAt(i + 2))) continue;
+  // One linear pass of a cheap scan; each candidate is confirmed with the exact trigger pattern.
+  const at = (i: number): number => {
     TRIGGER_AT.lastIndex = i;
     const m = TRIGGER_AT.exec(abstract);
-    if (m === null) continue;
+    if (m === null) return i;
     const objectAt = i + m[0].length;
     if (m[1] !== undefined) {
       // Only the authors' own voice: `we (also) propose`, `this paper introduces`, `to create`, `by proposing`.
-      if (!SELF.test(abstract.slice(Math.max(0, i - 30), i))) continue;
+      if (!SELF.test(abstract.slice(Math.max(0, i - 30), i))) return i;
       fromIntroObject(clauseAt(abstract, objectAt, 160), found);
     } else {
       fromNamingObject(clauseAt(abstract, objectAt, 120), found);
     }
-    i = objectAt - 1;
+    return objectAt;
+  };
+  at(0);
+  TRIGGER_SCAN.lastIndex = 0;
+  for (let m = TRIGGER_SCAN.exec(abstract); m !== null; m = TRIGGER_SCAN.exec(abstract)) {
+    TRIGGER_SCAN.lastIndex = Math.max(TRIGGER_SCAN.lastIndex, at(m.index + 1));
   }
   return out;
 }

@@ -97,20 +97,14 @@ export function parseDailyPapers(text: string, file: string): ParsedPage {
     );
   };
 
-  const src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  let src = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
+  if (src.includes('\u0000')) src = src.replace(/\u0000/g, '');
+  // Native splitting is far faster than a character loop on 100k-paper corpora.
+  const rawLines = src.includes('\r') ? src.split(/\r\n|\r|\n/) : src.split('\n');
   let current: Line[] = [];
-  let no = 0;
-  let start = 0;
-  const n = src.length;
-  while (start <= n) {
-    let end = start;
-    while (end < n) {
-      const c = src.charCodeAt(end);
-      if (c === 10 || c === 13) break;
-      end++;
-    }
-    no++;
-    const raw = src.slice(start, end).replace(/\u0000/g, '').trim();
+  for (let i = 0; i < rawLines.length; i++) {
+    const no = i + 1;
+    const raw = (rawLines[i] ?? '').trim();
     const d = raw.length > 0 ? pageDate(raw) : undefined;
     if (raw.length === 0 || isBoilerplate(raw) || d !== undefined) {
       if (current.length > 0) chunk(current);
@@ -123,8 +117,6 @@ export function parseDailyPapers(text: string, file: string): ParsedPage {
     } else {
       current.push({ no, text: raw });
     }
-    if (end >= n) break;
-    start = end + (src.charCodeAt(end) === 13 && src.charCodeAt(end + 1) === 10 ? 2 : 1);
   }
   if (current.length > 0) chunk(current);
   flushPendingTitle();

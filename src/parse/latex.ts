@@ -38,12 +38,15 @@ export interface LatexOptions {
   projectName?: string;
 }
 
+const LOOSE_PUNCTUATION = / [,.;:)]|\( /;
+
 /** Any whitespace run that is not a single plain space. */
 const MESSY_SPACE = /\s{2,}|[^\S ]/g;
 
 /** Collapse whitespace runs to one space and trim; a no-op copy for already-clean text. */
 export function collapseSpace(text: string): string {
-  return text.replace(MESSY_SPACE, ' ').trim();
+  const messy = text.includes('  ') || text.includes('\t') || text.includes('\n') || text.includes('\r') || text.includes('\u00a0');
+  return (messy ? text.replace(MESSY_SPACE, ' ') : text).trim();
 }
 
 
@@ -57,9 +60,10 @@ export function collapseSpace(text: string): string {
  * Linear time; text without markup only has its whitespace collapsed.
  */
 export function cleanLatex(text: string, options: LatexOptions = {}): string {
+  if (!text.includes('://')) return tidy(cleanProse(text, options));
   let out = '';
   let last = 0;
-  if (text.includes('://')) {
+  {
     for (const m of text.matchAll(RAW_URL)) {
       const start = m.index;
       const { url, rest } = splitUrl(m[0]);
@@ -68,14 +72,18 @@ export function cleanLatex(text: string, options: LatexOptions = {}): string {
     }
   }
   out += cleanProse(text.slice(last), options);
-  out = collapseSpace(out);
-  if (out.includes('( ') || out.includes(' )') || out.includes(' ,') || out.includes(' .') || out.includes(' ;') || out.includes(' :')) {
-    out = out.replace(/\(\s+|\s+\)|\s+([,.;:])(?=\s|$)/g, (all, p?: string) => p ?? all.trim());
-  }
-  return out;
+  return tidy(out);
+}
+
+/** Collapse whitespace and pull stray spaces out of brackets and before punctuation. */
+function tidy(text: string): string {
+  const out = collapseSpace(text);
+  if (!LOOSE_PUNCTUATION.test(out)) return out;
+  return out.replace(/\(\s+|\s+\)|\s+([,.;:])(?=\s|$)/g, (all, p?: string) => p ?? all.trim());
 }
 
 /** Residue that survives a lost backslash or a pasted page: one combined pass. */
+const COMPARISON_WORD = /[gl]eq/;
 const GLUED = /\.[A-Z][a-z]/;
 const RESIDUE =
   /(?<gA>[a-z]{2})\.(?<gB>[A-Z][a-z])|(?<r1>\d)\s*sim\s*(?=\d)|(?<t>\d)times(?![a-z])|(?<sp>^|\s)(?:sim\s*(?=\d)|(?<cmp>[gl]eq)(?=\s))|(?<d1>\d)\s*-{2,3}\s*(?<d2>\d)|\s---?\s/g;
@@ -98,14 +106,13 @@ interface ResidueGroups {
  */
 function fixResidue(text: string): string {
   // Cheap literal checks first: most abstracts have none of these.
-  if (
-    !GLUED.test(text) &&
-    !text.includes('times') &&
-    !text.includes('--') &&
-    !text.includes('sim') &&
-    !text.includes('geq') &&
-    !text.includes('leq')
-  ) {
+  const needed =
+    GLUED.test(text) ||
+    (text.includes('times') && /\dtimes/.test(text)) ||
+    text.includes('--') ||
+    (text.includes('sim') && /sim\s*\d/.test(text)) ||
+    COMPARISON_WORD.test(text);
+  if (!needed) {
     return text;
   }
   return text.replace(RESIDUE, (...args: unknown[]) => {
