@@ -1,6 +1,4 @@
 #!/usr/bin/env node
-// The `paperboy` command: runs the TypeScript CLI through tsx's loader.
-import { register } from 'tsx/esm/api';
-
-register();
-await import('../src/cli.ts');
+// The `paperboy` command: the one-shot / batch CLI (bundled on first use, then run with plain Node).
+process.argv.splice(2, 0, 'cli');
+await import('../scripts/run.mjs');

@@ -16,6 +16,7 @@ function time(cmd: string, args: string[]): number {
 export async function run(): Promise<void> {
   const runs = 7;
   const rows: [string, string, string[]][] = [
+    ['node scripts/run.mjs cli show snapkv --json', process.execPath, ['scripts/run.mjs', 'cli', 'show', 'snapkv', '--json']],
     ['node --import tsx src/cli.ts show snapkv --json', process.execPath, ['--import', 'tsx', 'src/cli.ts', 'show', 'snapkv', '--json']],
     ['npm run -s cli -- show snapkv --json', 'npm', ['run', '-s', 'cli', '--', 'show', 'snapkv', '--json']],
   ];
