@@ -11,6 +11,7 @@ import { buildSlashCommand } from '../adapters/discord/slash-command.ts';
 import { createPaperboy } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
+import { startScheduling } from '../src/schedule/index.ts';
 
 /** Register and print; returns the process exit code. */
 export async function main(env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
@@ -29,6 +30,9 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
     ...(cfg.config.topicsPath ? { topicsPath: cfg.config.topicsPath } : {}),
     logger: silentLogger(),
   });
+  // The `schedule` command is registered by the scheduler; open it (no timers) so /papers includes it.
+  const scheduling = await startScheduling({ config: cfg.config, paperboy, posters: {}, logger: silentLogger(), start: false });
+  await scheduling.close();
   const definition = buildSlashCommand(paperboy.commands);
   const rest = new REST({ retries: 1, ...(discord.apiUrl ? { api: discord.apiUrl.replace(/\/+$/, '') } : {}) }).setToken(discord.token);
   try {

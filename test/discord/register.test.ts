@@ -1,5 +1,8 @@
 /** `npm run discord:register` against the fake Discord (the real script entry, run as a process). */
 import { execFile } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
@@ -16,8 +19,8 @@ afterAll(async () => {
 
 async function register(env: Record<string, string>): Promise<{ code: number; out: string }> {
   try {
-    const { stdout, stderr } = await run('npx', ['tsx', 'scripts/discord-register.ts'], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', ...env },
+    const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-register.ts'], {
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-register-')), ...env },
       cwd: process.cwd(),
       timeout: 30_000,
     });
@@ -40,6 +43,7 @@ describe('discord:register', () => {
     expect(body).toHaveLength(1);
     expect(body[0]!.name).toBe('papers');
     expect(body[0]!.options.map((o) => o.name)).toContain('search');
+    expect(body[0]!.options.map((o) => o.name)).toContain('schedule');
     expect(reqs.every((r) => r.authorized)).toBe(true);
     expect(out).toContain(`https://discord.com/oauth2/authorize?client_id=${fake.world.applicationId}&scope=bot+applications.commands&permissions=274877991936`);
     expect(out).not.toContain(fake.token);
