@@ -30,13 +30,30 @@ export function messageBody(msg: DiscordMessage, extra: Partial<Omit<MessageBody
   };
 }
 
+/** Discord error codes that no retry can fix: unknown channel, missing access, missing permissions. */
+const PERMANENT_CODES = new Set([10003, 50001, 50013]);
+
+/**
+ * Whether a failed call may succeed if repeated: rate limits (429), server errors (5xx), timeouts
+ * (408) and network failures (no status) may; 4xx answers (403 forbidden, 404 unknown channel,
+ * 400 invalid body, 401 bad token) and the codes in `PERMANENT_CODES` will not.
+ */
+export function isRetryableFailure(failure: RestFailure): boolean {
+  if (typeof failure.code === 'number' && PERMANENT_CODES.has(failure.code)) return false;
+  if (failure.status === undefined) return true;
+  return failure.status >= 500 || failure.status === 429 || failure.status === 408;
+}
+
 export class DiscordRestError extends Error {
   override name = 'DiscordRestError';
+  /** False when repeating the call cannot help (the scheduler then stops retrying). */
+  readonly retryable: boolean;
   constructor(
     readonly op: string,
     readonly failure: RestFailure,
   ) {
     super(`Discord ${op} failed: ${failure.reason}${failure.code !== undefined ? ` (code ${failure.code})` : ''}${failure.hint ? ` — ${failure.hint}` : ''}`);
+    this.retryable = isRetryableFailure(failure);
   }
 }
 

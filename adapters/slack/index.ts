@@ -8,7 +8,7 @@ import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { RecentIds } from './dedupe.ts';
-import { SlackDeliveryError, deliveryFailureReason } from './delivery-error.ts';
+import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';
 import { errInfo, registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
 
@@ -189,8 +189,9 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         });
       } catch (err) {
         const reason = deliveryFailureReason(err);
-        log.error({ channel: channelId, reason }, 'scheduled post failed');
-        throw new SlackDeliveryError(channelId, reason);
+        const retryable = isRetryableSlackError(err);
+        log.error({ channel: channelId, reason, retryable }, 'scheduled post failed');
+        throw new SlackDeliveryError(channelId, reason, retryable);
       }
     },
   };
