@@ -26,7 +26,10 @@ export class MessageHandler {
     if (m.author.bot || m.author.id === botId || m.webhookId || m.system) return undefined;
     const inDm = !m.inGuild();
     const botRoleId = m.inGuild() ? m.guild.members.me?.roles.botRole?.id : undefined;
-    const mentioned = m.mentions.users.has(botId) || (botRoleId !== undefined && m.mentions.roles.has(botRoleId));
+    // Only a mention written in the text counts: Discord also lists the bot in `mentions` when someone
+    // merely replies to one of its messages (reply ping), and that is not a command.
+    const mentioned =
+      new RegExp(`<@!?${botId}>`).test(m.content) || (botRoleId !== undefined && m.content.includes(`<@&${botRoleId}>`));
     if (!inDm && !mentioned) return undefined;
     return commandTextFromMessage(m.content, botId, botRoleId);
   }

@@ -157,6 +157,9 @@ describe('Discord adapter over a real discord.js client', () => {
       messageCreatePayload(fake.world, { content: `${botMention()} search kv`, author: fake.world.bot, mentions: [fake.world.bot] }),
       messageCreatePayload(fake.world, { content: `${botMention()} search kv`, author: { id: '100000000000000999', username: 'hook', bot: true }, mentions: [fake.world.bot], webhookId: '100000000000000999' }),
       messageCreatePayload(fake.world, { content: '@everyone look', author: alice }),
+      // A reply to one of the bot's messages with "mention" on: Discord lists the bot in `mentions`
+      // (and sends the content), but nobody addressed the bot.
+      { ...messageCreatePayload(fake.world, { content: 'thanks, that was the one', author: alice, mentions: [fake.world.bot] }), type: 19, message_reference: { message_id: snowflake(), channel_id: fake.world.channelId, guild_id: fake.world.guildId } },
     ];
     for (const m of quiet) fake.dispatch('MESSAGE_CREATE', m);
     const { id } = await mention(`${botMention()} stats`);
