@@ -14,7 +14,7 @@ import { STOPWORDS } from './stopwords.ts';
 const WORD_GROUP = /[\p{L}\p{N}\p{M}]+(?:[-\u2010\u2011][\p{L}\p{N}\p{M}]+)*/gu;
 const PART = /[\p{L}\p{N}\p{M}]+/gu;
 
-const SLASHED_LETTERS = /(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu;
+export const SLASHED_LETTERS = /(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu;
 
 /** `I/O` -> `I-O` (same length, so offsets hold): a hyphen group whose compound is `io`. */
 function prep(text: string): string {
@@ -60,11 +60,11 @@ const ASCII_GROUP = /[a-z0-9]+(?:-[a-z0-9]+)*/g;
 const HYPHENS = /[-\u2010\u2011]/;
 
 /**
- * Emit every folded word of `text` that is not noise, plus the joined compound of each hyphen
- * group (`state-of-the-art` -> ..., `stateoftheart`; noise parts still join). Unstemmed: the
- * indexer memoises folded word -> term id, so the stemmer runs once per distinct word.
+ * Push every folded word of `text` onto `out`, plus the joined compound of each hyphen group
+ * (`state-of-the-art` -> ..., `stateoftheart`; noise parts still join). Noise words are pushed
+ * too when `keepNoise` (the indexer filters them through its memo). Unstemmed.
  */
-export function forEachWord(input: string, emit: (folded: string) => void): void {
+export function collectWords(input: string, out: string[], keepNoise = false): void {
   let text = prep(input).toLowerCase();
   let re = ASCII_GROUP;
   if (NON_ASCII.test(text)) {
@@ -75,21 +75,28 @@ export function forEachWord(input: string, emit: (folded: string) => void): void
   re.lastIndex = 0;
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const raw = m[0];
-    if (HYPHENS.test(raw)) {
+    if (ascii ? raw.indexOf('-') >= 0 : HYPHENS.test(raw)) {
       let joined = '';
       let parts = 0;
       for (const p of raw.split(HYPHENS)) {
         const f = ascii ? p : foldWord(p);
         joined += f;
         parts++;
-        if (!isNoise(f)) emit(f);
+        if (keepNoise || !isNoise(f)) out.push(f);
       }
-      if (parts > 1 && joined.length > 1) emit(joined);
+      if (parts > 1 && joined.length > 1) out.push(joined);
     } else {
       const f = ascii ? raw : foldWord(raw);
-      if (!isNoise(f)) emit(f);
+      if (keepNoise || !isNoise(f)) out.push(f);
     }
   }
+}
+
+/** Emit every non-noise folded word of `text` and its hyphen-group compounds (see collectWords). */
+export function forEachWord(input: string, emit: (folded: string) => void): void {
+  const words: string[] = [];
+  collectWords(input, words);
+  for (const w of words) emit(w);
 }
 
 /** Emit every index term of `text` (see forEachWord), stemmed, with its folded surface form. */

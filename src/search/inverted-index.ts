@@ -7,8 +7,11 @@
  * written to disk as-is (see index-cache.ts).
  */
 import type { Paper } from '../paper.ts';
-import { forEachWord, termOf } from './analyze.ts';
-import { Growable } from './growable.ts';
+import { collectWords, isNoise, SLASHED_LETTERS, termOf } from './analyze.ts';
+import { WordTable } from './word-table.ts';
+
+const NON_ASCII = /[^\x00-\x7f]/;
+const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
 export const INDEX_FORMAT_VERSION = 3;
@@ -65,84 +68,146 @@ export function bm25f(termIdf: number, tf: ArrayLike<number>, lens: ArrayLike<nu
   return (termIdf * (w * (K1 + 1))) / (K1 + w);
 }
 
+/** Append-only Uint32 storage in fixed chunks: no doubling copies, so peak memory stays near the data size. */
+class ChunkedU32 {
+  static readonly BITS = 20;
+  readonly #chunks: Uint32Array[] = [];
+  length = 0;
+
+  push(v: number): void {
+    const i = this.length & ((1 << ChunkedU32.BITS) - 1);
+    if (i === 0) this.#chunks.push(new Uint32Array(1 << ChunkedU32.BITS));
+    this.#chunks[this.#chunks.length - 1]![i] = v;
+    this.length++;
+  }
+
+  chunk(c: number): Uint32Array {
+    return this.#chunks[c]!;
+  }
+}
+
+const NAME_TF_MAX = 0xff;
+const TITLE_TF_MAX = 0xff;
+const ABSTRACT_TF_MAX = 0xffff;
+
 /** Build the index for `papers` (in order: paper index = position). */
 export function buildIndex(papers: readonly Paper[]): IndexData {
   const n = papers.length;
   const termIds = new Map<string, number>();
-  /** Folded word -> term id (memo: the stemmer runs once per distinct word). */
+  /** Folded word -> term id, or -1 for noise (memo: stemming and stopword checks run once per distinct word). */
   const wordIds = new Map<string, number>();
   const terms: string[] = [];
   const surfaces: string[] = [];
+  let df = new Uint32Array(1 << 16);
 
-  // Forward buffers: per doc, its distinct terms and per-field tfs.
-  const fwdTerm = new Growable(Uint32Array, 1 << 16);
-  const fwdTf = new Growable(Uint16Array, 1 << 16); // 3 per entry
+  // Forward entries: per doc its distinct terms and packed per-field tfs (name | title << 8 | abstract << 16).
+  const fwdTerm = new ChunkedU32();
+  const fwdTf = new ChunkedU32();
   const docStart = new Uint32Array(n + 1);
   const fieldLens = new Uint16Array(n * FIELD_COUNT);
   const hasCode = new Uint8Array(n);
 
-  let seen = new Int32Array(1024).fill(-1); // term -> slot in this doc's touched list
-  const touched: number[] = [];
-  const tfs: number[] = [];
+  let seen = new Int32Array(1 << 16).fill(-1); // term -> slot in this doc
+  let slotTerm = new Uint32Array(1024);
+  let slotTf = new Uint32Array(1024);
+  const words: string[] = [];
   const lenSums = [0, 0, 0];
+
+  const table = new WordTable();
+  let slots = 0;
+  let field = 0;
+  let fieldLen = 0;
+  /** Term id of a new folded word (-1 for noise), registering new terms. */
+  const resolveWord = (folded: string): number => {
+    if (isNoise(folded)) return -1;
+    const term = termOf(folded);
+    let id = termIds.get(term);
+    if (id === undefined) {
+      id = terms.length;
+      termIds.set(term, id);
+      terms.push(term);
+      surfaces.push(folded);
+      if (id >= seen.length) {
+        const next = new Int32Array(seen.length * 2).fill(-1);
+        next.set(seen);
+        seen = next;
+        const nextDf = new Uint32Array(seen.length);
+        nextDf.set(df);
+        df = nextDf;
+      }
+    }
+    return id;
+  };
+  /** Count one occurrence of term `id` in the current field of the current paper. */
+  const addTerm = (id: number): void => {
+    if (id < 0) return;
+    fieldLen++;
+    let slot = seen[id]!;
+    if (slot < 0) {
+      slot = slots++;
+      if (slot >= slotTerm.length) {
+        const t2 = new Uint32Array(slotTerm.length * 2);
+        t2.set(slotTerm);
+        slotTerm = t2;
+        const f2 = new Uint32Array(slotTf.length * 2);
+        f2.set(slotTf);
+        slotTf = f2;
+      }
+      seen[id] = slot;
+      slotTerm[slot] = id;
+      slotTf[slot] = 0;
+    }
+    const packed = slotTf[slot]!;
+    if (field === 0) {
+      if ((packed & 0xff) < NAME_TF_MAX) slotTf[slot] = packed + 1;
+    } else if (field === 1) {
+      if (((packed >>> 8) & 0xff) < TITLE_TF_MAX) slotTf[slot] = packed + 0x100;
+    } else if (packed >>> 16 < ABSTRACT_TF_MAX) slotTf[slot] = packed + 0x10000;
+  };
 
   for (let d = 0; d < n; d++) {
     const p = papers[d]!;
     docStart[d] = fwdTerm.length;
     hasCode[d] = p.links.some((l) => l.kind === 'code') ? 1 : 0;
-    touched.length = 0;
-    tfs.length = 0;
+    slots = 0;
     const fields = paperFields(p);
     for (let f = 0; f < FIELD_COUNT; f++) {
-      let len = 0;
-      forEachWord(fields[f]!, (folded) => {
-        len++;
-        let id = wordIds.get(folded);
-        if (id === undefined) {
-          const term = termOf(folded);
-          id = termIds.get(term);
+      field = f;
+      fieldLen = 0;
+      const text = fields[f]!;
+      let lower = (text.includes('/') ? text.replace(SLASHED_LETTERS, '$1-$2') : text).toLowerCase();
+      if (NON_ASCII.test(lower)) lower = lower.normalize('NFKD').replace(MARKS, '');
+      if (!NON_ASCII.test(lower)) table.scan(lower, resolveWord, addTerm);
+      else {
+        words.length = 0;
+        collectWords(text, words, true);
+        for (let w = 0; w < words.length; w++) {
+          const folded = words[w]!;
+          let id = wordIds.get(folded);
           if (id === undefined) {
-            id = terms.length;
-            termIds.set(term, id);
-            terms.push(term);
-            surfaces.push(folded);
+            id = resolveWord(folded);
+            wordIds.set(folded, id);
           }
-          wordIds.set(folded, id);
-          if (id >= seen.length) {
-            const next = new Int32Array(seen.length * 2).fill(-1);
-            next.set(seen);
-            seen = next;
-          }
+          addTerm(id);
         }
-        let slot = seen[id]!;
-        if (slot < 0) {
-          slot = touched.length;
-          seen[id] = slot;
-          touched.push(id);
-          tfs.push(0, 0, 0);
-        }
-        const k = slot * 3 + f;
-        tfs[k] = Math.min(65535, tfs[k]! + 1);
-      });
+      }
+      const len = fieldLen;
       fieldLens[d * FIELD_COUNT + f] = Math.min(65535, len);
       lenSums[f]! += len;
     }
-    for (let s = 0; s < touched.length; s++) {
-      const id = touched[s]!;
+    for (let s = 0; s < slots; s++) {
+      const id = slotTerm[s]!;
       seen[id] = -1;
+      df[id]!++;
       fwdTerm.push(id);
-      fwdTf.push(tfs[s * 3]!);
-      fwdTf.push(tfs[s * 3 + 1]!);
-      fwdTf.push(tfs[s * 3 + 2]!);
+      fwdTf.push(slotTf[s]!);
     }
   }
   docStart[n] = fwdTerm.length;
 
   const v = terms.length;
-  const df = new Uint32Array(v);
-  const fwd = fwdTerm.view();
-  for (let i = 0; i < fwd.length; i++) df[fwd[i]!]!++;
-  const avgLens = Float64Array.from(lenSums, (s) => (n > 0 ? s / n : 1));
+  df = df.slice(0, v);
+  const avgLens = Float64Array.from(lenSums, (x) => (n > 0 ? x / n : 1));
 
   const offsets = new Uint32Array(v + 1);
   for (let t = 0; t < v; t++) offsets[t + 1] = offsets[t]! + df[t]!;
@@ -155,20 +220,32 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
   const idfs = new Float64Array(v);
   for (let t = 0; t < v; t++) idfs[t] = idf(n, df[t]!);
 
-  const tfv = fwdTf.view();
-  const tf = [0, 0, 0];
-  const lens = [0, 0, 0];
+  const [w0, w1, w2] = FIELD_WEIGHTS;
+  const [b0, b1, b2] = FIELD_B;
+  const a0 = avgLens[0] || 1;
+  const a1 = avgLens[1] || 1;
+  const a2 = avgLens[2] || 1;
+  const mask = (1 << ChunkedU32.BITS) - 1;
+  let chunkNo = -1;
+  let termChunk: Uint32Array = new Uint32Array(0);
+  let tfChunk: Uint32Array = new Uint32Array(0);
   for (let d = 0; d < n; d++) {
-    lens[0] = fieldLens[d * 3]!;
-    lens[1] = fieldLens[d * 3 + 1]!;
-    lens[2] = fieldLens[d * 3 + 2]!;
+    // Per-paper BM25F field factors: weight / length normalisation.
+    const f0 = w0 / (1 - b0 + (b0 * fieldLens[d * 3]!) / a0);
+    const f1 = w1 / (1 - b1 + (b1 * fieldLens[d * 3 + 1]!) / a1);
+    const f2 = w2 / (1 - b2 + (b2 * fieldLens[d * 3 + 2]!) / a2);
     let sq = 0;
-    for (let i = docStart[d]!; i < docStart[d + 1]!; i++) {
-      const t = fwd[i]!;
-      tf[0] = tfv[i * 3]!;
-      tf[1] = tfv[i * 3 + 1]!;
-      tf[2] = tfv[i * 3 + 2]!;
-      const w = bm25f(idfs[t]!, tf, lens, avgLens);
+    for (let i = docStart[d]!, end = docStart[d + 1]!; i < end; i++) {
+      const c = i >>> ChunkedU32.BITS;
+      if (c !== chunkNo) {
+        chunkNo = c;
+        termChunk = fwdTerm.chunk(c);
+        tfChunk = fwdTf.chunk(c);
+      }
+      const t = termChunk[i & mask]!;
+      const packed = tfChunk[i & mask]!;
+      const tfw = f0 * (packed & 0xff) + f1 * ((packed >>> 8) & 0xff) + f2 * (packed >>> 16);
+      const w = (idfs[t]! * (tfw * (K1 + 1))) / (K1 + tfw);
       const at = cursor[t]!++;
       docs[at] = d;
       impacts[at] = w;
