@@ -35,6 +35,8 @@ export interface DiscordAdapterOptions {
   restRetries?: number;
   /** How long `start()` waits for the gateway to be ready. Default 30 s. */
   readyTimeoutMs?: number;
+  /** How long `stop()` (and a failed `start()`) waits for discord.js to close. Default 3 s. */
+  closeTimeoutMs?: number;
 }
 
 export interface DiscordAdapter extends Adapter {
@@ -63,6 +65,22 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const api = new DiscordApi(client.rest, logger);
   let started = false;
   let stopped = false;
+  const closeTimeoutMs = opts.closeTimeoutMs ?? 3_000;
+
+  /**
+   * `client.destroy()`, bounded: discord.js waits for a shard that is still connecting (e.g. a
+   * gateway that never sent READY) before it resolves, which would hang start-up failures and
+   * shutdown. Sockets are closed either way; we stop waiting after `closeTimeoutMs`.
+   */
+  const destroyClient = async (): Promise<void> => {
+    let timer: NodeJS.Timeout | undefined;
+    const gaveUp = new Promise<'timeout'>((resolve) => {
+      timer = setTimeout(() => resolve('timeout'), closeTimeoutMs);
+    });
+    const result = await Promise.race([client.destroy().then(() => 'done' as const, () => 'done' as const), gaveUp]);
+    clearTimeout(timer);
+    if (result === 'timeout') logger.warn({ closeTimeoutMs }, 'discord client did not close in time; continuing');
+  };
 
   const render = (reply: Reply): DiscordMessage =>
     renderDiscord(reply, { customId: (action, mode) => encodeCustomId(mode, store.put({ command: action.command, mode })) });
@@ -100,13 +118,20 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     async start() {
       if (started) return;
       started = true;
-      const ready = once(client, Events.ClientReady, { signal: AbortSignal.timeout(opts.readyTimeoutMs ?? 30_000) });
+      // A plain timer, not AbortSignal.timeout(): `once` holds its abort listener weakly, so an
+      // otherwise unreferenced timeout signal can be garbage-collected and never fire.
+      const giveUp = new AbortController();
+      const timer = setTimeout(() => giveUp.abort(), opts.readyTimeoutMs ?? 30_000);
+      const ready = once(client, Events.ClientReady, { signal: giveUp.signal });
+      const login = client.login(opts.config.token);
+      // Whichever loses the race below must not become an unhandled rejection.
+      ready.catch(() => undefined);
+      login.catch(() => undefined);
       try {
-        await client.login(opts.config.token);
-        await ready;
+        // `login()` itself waits for the gateway, so the timeout must bound both, not `ready` alone.
+        await Promise.all([login, ready]);
       } catch (err) {
-        ready.catch(() => undefined);
-        await client.destroy().catch(() => undefined);
+        await destroyClient();
         const e = err as Error & { code?: unknown; status?: unknown };
         const why =
           e.name === 'AbortError'
@@ -116,6 +141,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
               : e.message;
         logger.error({ reason: why }, 'discord adapter failed to start');
         throw new Error(`Discord: ${why}`);
+      } finally {
+        clearTimeout(timer);
       }
       logger.info({ user: client.user?.tag, guilds: client.guilds.cache.size }, 'discord adapter ready');
     },
@@ -123,7 +150,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     async stop() {
       if (stopped) return;
       stopped = true;
-      await client.destroy();
+      await destroyClient();
     },
 
     async post(channelId, reply) {

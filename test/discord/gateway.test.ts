@@ -118,8 +118,7 @@ describe('Discord adapter over a real discord.js client', () => {
   });
 
   it('answers heartbeats', async () => {
-    await new Promise((r) => setTimeout(r, 700));
-    expect(fake.heartbeats).toBeGreaterThan(0);
+    await expect.poll(() => fake.heartbeats, { timeout: 5000, interval: 50 }).toBeGreaterThan(0);
   });
 
   it('replies to a mention with a message_reference, embeds within limits and no mentions', async () => {
@@ -352,6 +351,23 @@ describe('start and stop', () => {
     await expect(bad.start()).rejects.toThrow(/Discord rejected the bot token/);
     await bad.stop();
     await other.close();
+  });
+
+  it('a gateway that never becomes ready fails start() with a clear message and no unhandled rejection', async () => {
+    const hung = await FakeDiscord.start({ neverReady: true });
+    const a = createDiscordAdapter({ config: { token: hung.token, apiUrl: hung.apiUrl }, paperboy, logger: silentLogger(), readyTimeoutMs: 400, closeTimeoutMs: 300 });
+    const rejections: unknown[] = [];
+    const onRejection = (reason: unknown) => rejections.push(reason);
+    process.on('unhandledRejection', onRejection);
+    try {
+      await expect(a.start()).rejects.toThrow(/did not become ready in time/);
+      await new Promise((r) => setImmediate(r));
+      expect(rejections).toEqual([]);
+    } finally {
+      process.off('unhandledRejection', onRejection);
+      await a.stop();
+      await hung.close();
+    }
   });
 
   it('stop() closes the gateway connection and is idempotent', async () => {

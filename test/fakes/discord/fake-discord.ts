@@ -49,6 +49,8 @@ export interface FakeDiscordOptions {
   heartbeatIntervalMs?: number;
   /** Added to every REST response (ms), to simulate a slow Discord. */
   restDelayMs?: number;
+  /** Accept IDENTIFY but never send READY (a gateway that hangs during start-up). */
+  neverReady?: boolean;
 }
 
 type Waiter = { pred: (r: RecordedRequest) => boolean; resolve: (r: RecordedRequest) => void };
@@ -61,6 +63,7 @@ export class FakeDiscord {
   readonly identifies: Record<string, unknown>[] = [];
   heartbeats = 0;
   restDelayMs: number;
+  neverReady: boolean;
 
   readonly #server: Server;
   readonly #wss: WebSocketServer;
@@ -84,6 +87,7 @@ export class FakeDiscord {
     this.token = opts.token ?? FAKE_TOKEN;
     this.#heartbeatMs = opts.heartbeatIntervalMs ?? 45_000;
     this.restDelayMs = opts.restDelayMs ?? 0;
+    this.neverReady = opts.neverReady ?? false;
     this.#server = createServer((req, res) => void this.#onHttp(req, res));
     this.#wss = new WebSocketServer({ server: this.#server, path: '/gateway' });
     this.#wss.on('connection', (ws) => this.#onSocket(ws));
@@ -189,6 +193,7 @@ export class FakeDiscord {
             ws.close(4004, 'Authentication failed.');
             return;
           }
+          if (this.neverReady) return;
           this.#ready.add(ws);
           const sessionId = `session-${snowflake()}`;
           this.#send(ws, { op: 0, t: 'READY', s: ++this.#seq, d: readyPayload(this.world, sessionId, this.gatewayUrl) });
