@@ -9,6 +9,32 @@ function codeMd(text: string): string {
   return inner.trim() === '' ? '' : `\`${defuseMentions(inner)}\``;
 }
 
+const isBold = (s: Span | undefined): s is Span => s !== undefined && (s.kind === 'mark' || s.kind === 'strong');
+
+/**
+ * Bold spans separated only by spaces or hyphens become one bold run: `**KV cache**`, not
+ * `**KV** **cache**` (matched terms in a snippet read as a phrase, with half the asterisks).
+ */
+export function joinBoldRuns(rich: RichText): RichText {
+  const out: Span[] = [];
+  for (let i = 0; i < rich.length; i++) {
+    const s = rich[i]!;
+    const prev = out[out.length - 1];
+    const next = rich[i + 1];
+    if (s.kind === 'text' && /^[ -]{1,3}$/.test(s.text) && isBold(prev) && isBold(next)) {
+      out[out.length - 1] = { kind: prev.kind === 'strong' && next.kind === 'strong' ? 'strong' : 'mark', text: `${prev.text}${s.text}${next.text}` };
+      i += 1;
+      continue;
+    }
+    if (isBold(s) && isBold(prev)) {
+      out[out.length - 1] = { kind: prev.kind === 'strong' && s.kind === 'strong' ? 'strong' : 'mark', text: prev.text + s.text };
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 /** One span as markdown. */
 export function spanMd(s: Span, atLineStart = true): string {
   switch (s.kind) {
@@ -50,7 +76,7 @@ export function richMd(rich: RichText, max = Number.POSITIVE_INFINITY, atLineSta
   const parts: string[] = [];
   let len = 0;
   const lineStart = () => (parts.length === 0 ? atLineStart : parts[parts.length - 1]!.endsWith('\n'));
-  for (const s of rich) {
+  for (const s of joinBoldRuns(rich)) {
     const md = spanMd(s, lineStart());
     if (len + md.length <= max) {
       parts.push(md);

@@ -17,11 +17,37 @@ export function safeUrl(url: string): string | undefined {
   return escapeSlack(u.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E'));
 }
 
+const isBold = (s: Span | undefined) => s !== undefined && (s.kind === 'mark' || s.kind === 'strong');
+
+/**
+ * Matched terms separated only by spaces or hyphens read as one phrase: `*KV cache*`, not
+ * `*KV* *cache*` (one bold run instead of a run per word, which is noisy in a snippet).
+ */
+export function joinBoldRuns(text: RichText): RichText {
+  const out: Span[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const s = text[i] as Span;
+    const prev = out[out.length - 1];
+    const next = text[i + 1];
+    if (s.kind === 'text' && /^[ -]{1,3}$/.test(s.text) && isBold(prev) && isBold(next) && prev && next) {
+      out[out.length - 1] = { kind: prev.kind === 'strong' && next.kind === 'strong' ? 'strong' : 'mark', text: `${prev.text}${s.text}${next.text}` };
+      i += 1;
+      continue;
+    }
+    if (isBold(s) && isBold(prev) && prev) {
+      out[out.length - 1] = { kind: prev.kind === 'strong' && s.kind === 'strong' ? 'strong' : 'mark', text: prev.text + s.text };
+      continue;
+    }
+    out.push(s);
+  }
+  return out;
+}
+
 /** Merge adjacent spans that render the same way (`strong` and `mark` are both bold). */
 function mergeSpans(text: RichText): Span[] {
   const out: Span[] = [];
   const style = (s: Span) => (s.kind === 'mark' ? 'strong' : s.kind);
-  for (const s of text) {
+  for (const s of joinBoldRuns(text)) {
     if (s.text === '') continue;
     const prev = out[out.length - 1];
     if (prev && s.kind !== 'link' && style(prev) === style(s)) {

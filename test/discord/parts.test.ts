@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { richMd } from '../../adapters/discord/rich.ts';
 import { ActionStore } from '../../adapters/discord/action-store.ts';
 import { decodeCustomId, encodeCustomId } from '../../adapters/discord/custom-id.ts';
 import { commandTextFromMessage } from '../../adapters/discord/mention.ts';
@@ -81,5 +82,24 @@ describe('REST errors', () => {
     expect(describeRestError('boom')).toEqual({ reason: 'boom' });
     expect(redactPath('/webhooks/123/abc.def/messages/@original')).toBe('/webhooks/123/:token/messages/@original');
     expect(redactPath('/interactions/9/tok/callback')).toBe('/interactions/9/:token/callback');
+  });
+});
+
+describe('matched terms in a snippet', () => {
+  const m = (text: string) => ({ kind: 'mark' as const, text });
+  const t = (text: string) => ({ kind: 'text' as const, text });
+
+  it('terms separated by a space or hyphen render as one bold run; others stay separate', () => {
+    expect(richMd([t('the '), m('KV'), t(' '), m('cache'), t(' and '), m('Key'), t('-'), m('Value'), t('.')])).toBe(
+      'the **KV cache** and **Key-Value**.',
+    );
+    expect(richMd([m('KV'), t(' and '), m('cache')])).toBe('**KV** and **cache**');
+    expect(richMd([m('KV'), t(', '), m('cache')])).toBe('**KV**, **cache**');
+  });
+
+  it('a joined run is still cut within the budget', () => {
+    const out = richMd([m('alpha'), t(' '), m('beta'), t(' '), m('gamma'), t(' tail text here')], 20);
+    expect(out.length).toBeLessThanOrEqual(20);
+    expect(out.endsWith('…')).toBe(true);
   });
 });

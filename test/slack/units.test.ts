@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { toMrkdwn } from '../../adapters/slack/mrkdwn.ts';
 import { CpuQueue } from '../../adapters/slack/cpu-queue.ts';
 import { RecentIds } from '../../adapters/slack/dedupe.ts';
 import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';
@@ -99,5 +100,23 @@ describe('small pieces', () => {
     expect(deliveryFailureReason({ code: 'slack_bolt_respond_error', statusCode: 404 })).toMatch(/expired/);
     expect(deliveryFailureReason({ code: 'slack_webapi_rate_limited_error', retryAfter: 3 })).toMatch(/rate_limited/);
     expect(deliveryFailureReason(new Error('boom'))).toBe('boom');
+  });
+});
+
+describe('matched terms in a snippet', () => {
+  const m = (text: string) => ({ kind: 'mark' as const, text });
+  const t = (text: string) => ({ kind: 'text' as const, text });
+
+  it('terms separated by a space or hyphen render as one bold run', () => {
+    expect(toMrkdwn([t('the '), m('KV'), t(' '), m('cache'), t(' and '), m('Key'), t('-'), m('Value'), t('.')])).toBe(
+      'the *KV cache* and *Key-Value*.',
+    );
+  });
+
+  it('terms separated by words or punctuation stay separate; a lone space between text spans is untouched', () => {
+    expect(toMrkdwn([m('KV'), t(' and '), m('cache')])).toBe('*KV* and *cache*');
+    expect(toMrkdwn([m('KV'), t(', '), m('cache')])).toBe('*KV*, *cache*');
+    expect(toMrkdwn([t('a'), t(' '), m('b')])).toBe('a *b*');
+    expect(toMrkdwn([m('a'), t(' '), t('b')])).toBe('*a* b');
   });
 });
