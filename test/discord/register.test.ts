@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { main } from '../../scripts/discord-register.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 
 const run = promisify(execFile);
@@ -17,6 +18,14 @@ afterAll(async () => {
   await fake.close();
 });
 
+/** The same script in-process (its exported `main`): fast, for the cases that need no process boundary. */
+async function registerInProcess(env: Record<string, string>): Promise<{ code: number; out: string }> {
+  const lines: string[] = [];
+  const code = await main({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-register-')), ...env }, (l) => lines.push(l));
+  return { code, out: lines.join('\n') };
+}
+
+/** The real entry point as a child process (what `npm run discord:register` runs). */
 async function register(env: Record<string, string>): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-register.ts'], {
@@ -51,17 +60,17 @@ describe('discord:register', () => {
 
   it('registers globally without DISCORD_GUILD_ID', async () => {
     const from = fake.requests.length;
-    const { code, out } = await register({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
+    const { code, out } = await registerInProcess({ DISCORD_TOKEN: fake.token, DISCORD_API_URL: fake.apiUrl });
     expect(code).toBe(0);
     expect(out).toMatch(/globally/);
     expect(fake.requests.slice(from).map((r) => `${r.method} ${r.path}`)).toContain(`PUT /applications/${fake.world.applicationId}/commands`);
   }, 60_000);
 
   it('explains a missing token and a rejected one', async () => {
-    const missing = await register({});
+    const missing = await registerInProcess({});
     expect(missing.code).toBe(2);
     expect(missing.out).toMatch(/DISCORD_TOKEN is not set/);
-    const wrong = await register({ DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAw.Gwrong.wrong-token-wrong-token', DISCORD_API_URL: fake.apiUrl });
+    const wrong = await registerInProcess({ DISCORD_TOKEN: 'MTAwMDAwMDAwMDAwMDAwMDAw.Gwrong.wrong-token-wrong-token', DISCORD_API_URL: fake.apiUrl });
     expect(wrong.code).toBe(1);
     expect(wrong.out).toMatch(/401|Unauthorized/);
     expect(wrong.out).not.toContain('wrong-token-wrong-token');
