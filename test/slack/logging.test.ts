@@ -30,7 +30,15 @@ describe('Slack adapter logging', () => {
     h.api.failNext('chat.postMessage', { kind: 'platform', error: 'channel_not_found' });
     const ev = { type: 'app_mention', user: 'U1', text: '<@UBOT0001> stats', ts: '1.1', channel: 'C404' };
     await post(h.base, eventBody(ev), 'application/json');
-    await new Promise((r) => setTimeout(r, 400));
+    // Wait for both failures to be logged (polling, not a fixed sleep: the CI machine is noisy).
+    const failureReasons = () =>
+      lines
+        .map((l) => JSON.parse(l) as Record<string, unknown>)
+        .filter((l) => typeof l.ref === 'string')
+        .map((l) => String(l.reason));
+    await expect
+      .poll(() => failureReasons().some((r) => r.includes('404')) && failureReasons().includes('channel_not_found'), { timeout: 10_000, interval: 25 })
+      .toBe(true);
 
     const all = lines.join('\n');
     expect(all).not.toContain(BOT_TOKEN);
