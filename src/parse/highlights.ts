@@ -3,7 +3,7 @@ export const MAX_HIGHLIGHTS = 5;
 /** Longest highlight, in characters. */
 export const MAX_HIGHLIGHT_LENGTH = 80;
 
-const NUM = String.raw`\d+(?:[.,/]\d+)*`;
+const NUM = String.raw`\d{1,15}(?:[.,/]\d{1,15}){0,4}`; // bounded: no backtracking blow-up on digit runs
 const RANGE = String.raw`${NUM}(?:[x×%]?\s*(?:-|–|to)\s*${NUM})?`;
 /** Qualifiers kept in front of the number (`over 120x`, `up to 20%`), matched backwards from it. */
 const QUALIFIER_BEFORE = /(?:^|\s)((?:over|up to|more than|nearly|approximately|around|about|at least|at most|only|by|almost|less than|under|roughly|above|within)\s+)$/i;

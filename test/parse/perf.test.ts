@@ -1,0 +1,55 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_PAPERS_PATH } from '../../src/load.ts';
+import { parseDailyPapers } from '../../src/parse/index.ts';
+import { syntheticPage } from './perf-corpus.ts';
+
+/** Papers in the corpus check; `PAPERBOY_PERF_PAPERS=100000` runs the full-size check. */
+const PAPERS = Number(process.env['PAPERBOY_PERF_PAPERS'] ?? 20_000);
+/**
+ * CPU budget per paper. The target is < 2 s for 100k papers (20 µs each) on an idle machine; the
+ * assertion allows 5x that so a busy shared box does not flake (the number is printed either way).
+ * Superlinear behaviour is caught by the adversarial cases below, which are far more sensitive.
+ */
+const BUDGET_US_PER_PAPER = 100;
+
+function cpuMs(run: () => void): number {
+  const start = process.cpuUsage();
+  run();
+  const used = process.cpuUsage(start);
+  return (used.user + used.system) / 1000;
+}
+
+describe('parser performance', () => {
+  it(`parses ${PAPERS} synthetic papers (~230-word abstracts) within budget`, () => {
+    const text = syntheticPage(readFileSync(BUILTIN_PAPERS_PATH, 'utf8'), PAPERS);
+    parseDailyPapers(text.slice(0, 200_000), 'warmup.txt');
+    let count = 0;
+    const ms = cpuMs(() => {
+      count = parseDailyPapers(text, 'synthetic.txt').papers.length;
+    });
+    console.info(`parsed ${count} papers (${(text.length / 1e6).toFixed(1)} MB) in ${ms.toFixed(0)} ms CPU (${((ms * 1000) / count).toFixed(1)} µs/paper)`);
+    expect(count).toBe(PAPERS);
+    expect(ms).toBeLessThan((PAPERS * BUDGET_US_PER_PAPER) / 1000);
+  });
+
+  it.each([
+    ['one 1 MB line without spaces', 'x'.repeat(1_000_000)],
+    ['a 1 MB line of braces and dollars', '{$^'.repeat(350_000)],
+    ['a 1 MB line of digits and dots', '1.2'.repeat(350_000)],
+    ['a 1 MB line of URL-ish text', 'https://a.b/'.repeat(90_000)],
+    ['a 1 MB abstract of intro verbs', 'we propose XNet, '.repeat(60_000)],
+    ['a 1 MB abstract of claims', 'up to 2.5x faster and 30% lower '.repeat(32_000)],
+    ['a URL followed by 1M dots', `https://a.b${'.'.repeat(1_000_000)}`],
+    ['a URL followed by 500k closing parentheses', `https://a.b/${')'.repeat(500_000)}`],
+    ['1M dollars', '$'.repeat(1_000_000)],
+    ['300k unknown macros with braces', '\\a{'.repeat(300_000)],
+    ['an apposition list of 300k items', `we propose a, b${', X'.repeat(300_000)}`],
+    ['200k blank lines', '\n'.repeat(200_000)],
+    ['100k one-word lines', 'word\n'.repeat(100_000)],
+  ])('stays linear on %s', (_label, body) => {
+    const text = `Title: A Test\n\n${body}.\n`;
+    const ms = cpuMs(() => parseDailyPapers(text, 'adversarial.txt'));
+    expect(ms).toBeLessThan(1500);
+  });
+});
