@@ -15,7 +15,7 @@ export interface SlackMessage {
 }
 
 export interface SlackRenderOptions {
-  /** Add a "Post to channel" button that shares `reply.command` (ephemeral replies). */
+  /** Add a "Post to channel" button that shares `reply.command` (ephemeral replies with tone `ok` or `info`). */
   share?: boolean;
   /** Slack user id of the person who shared the reply: adds a "shared by" context line. */
   sharedBy?: string;
@@ -331,7 +331,8 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
       if (b) footerButtons.push(b);
     }
   }
-  if (options.share && reply.command) {
+  // Only answers and listings are worth sharing: a "nothing found" or error reply is for its asker.
+  if (options.share && reply.command && (reply.tone === 'ok' || reply.tone === 'info')) {
     const b = r.button('Post to channel', reply.command, 'share', undefined, true);
     if (b) footerButtons.push(b);
   }

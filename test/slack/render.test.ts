@@ -241,3 +241,19 @@ describe('the limit checker itself', () => {
     expect(pings({ blocks: [{ text: 'Shared by <@U1>' }] }, 'U1')).toEqual([]);
   });
 });
+
+describe('the "Post to channel" button', () => {
+  const body: Block[] = [{ kind: 'paragraph', text: [{ kind: 'text', text: 'hello' }] }];
+  const shareIds = (r: Reply) => buttonsOf(renderSlack(r, { share: true }).blocks).filter((b) => b.action_id === 'pb:share');
+
+  it('is offered on answers and listings', () => {
+    expect(shareIds(reply(body, { tone: 'ok' }))).toHaveLength(1);
+    expect(shareIds(reply(body, { tone: 'info', command: 'help' }))).toHaveLength(1);
+  });
+
+  it('is not offered on "nothing found" or error replies, nor without a command', () => {
+    expect(shareIds(reply(body, { tone: 'empty' }))).toEqual([]);
+    expect(shareIds(reply(body, { tone: 'error' }))).toEqual([]);
+    expect(shareIds({ tone: 'ok', summary: 's', blocks: body })).toEqual([]);
+  });
+});
