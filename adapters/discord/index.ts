@@ -33,6 +33,11 @@ export interface DiscordAdapterOptions {
   actions?: ActionStoreOptions;
   /** REST retries on 5xx/network errors (default 3, as discord.js). */
   restRetries?: number;
+  /**
+   * Client-side cap on REST requests per second (discord.js default 50, Discord's global limit).
+   * Only a local fake without that limit (the benchmark) should raise it.
+   */
+  globalRequestsPerSecond?: number;
   /** How long `start()` waits for the gateway to be ready. Default 30 s. */
   readyTimeoutMs?: number;
   /** How long `stop()` (and a failed `start()`) waits for discord.js to close. Default 3 s. */
@@ -58,6 +63,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     rest: {
       ...(opts.config.apiUrl ? { api: opts.config.apiUrl.replace(/\/+$/, '') } : {}),
       ...(opts.restRetries !== undefined ? { retries: opts.restRetries } : {}),
+      ...(opts.globalRequestsPerSecond !== undefined ? { globalRequestsPerSecond: opts.globalRequestsPerSecond } : {}),
     },
     // We never read message history: keep the caches small for a long-running process.
     makeCache: Options.cacheWithLimits({ ...Options.DefaultMakeCacheSettings, MessageManager: 25 }),
