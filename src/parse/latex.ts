@@ -96,12 +96,12 @@ function needsWork(text: string): boolean {
     RARE_MARKUP.test(text) ||
     text.includes('  ') ||
     (text.includes('sim') && SIM_NUMBER.test(text)) ||
-    COMPARISON_WORD.test(text)
+    text.includes('geq') ||
+    text.includes('leq')
   );
 }
 
 /** Residue that survives a lost backslash or a pasted page: one combined pass. */
-const COMPARISON_WORD = /[gl]eq/;
 const GLUED = /\.[A-Z][a-z]/;
 const RESIDUE =
   /(?<gA>[a-z]{2})\.(?<gB>[A-Z][a-z])|(?<r1>\d)\s*sim\s*(?=\d)|(?<t>\d)times(?![a-z])|(?<sp>^|\s)(?:sim\s*(?=\d)|(?<cmp>[gl]eq)(?=\s))|(?<d1>\d)\s*-{2,3}\s*(?<d2>\d)|\s---?\s/g;
@@ -129,7 +129,8 @@ function fixResidue(text: string): string {
     (text.includes('times') && /\dtimes/.test(text)) ||
     text.includes('--') ||
     (text.includes('sim') && /sim\s*\d/.test(text)) ||
-    COMPARISON_WORD.test(text);
+    text.includes('geq') ||
+    text.includes('leq');
   if (!needed) {
     return text;
   }
@@ -146,23 +147,28 @@ function fixResidue(text: string): string {
 }
 
 const SPECIAL = /[\\$~{}^]/;
+const BACKSLASH = /\\(?:([%&#_$])|([A-Za-z]+)\*?(\s*\{)?|(\\|[,;:! ])|)/g;
 
 function cleanProse(text: string, options: LatexOptions): string {
   if (text.length === 0) return text;
   if (!SPECIAL.test(text)) return fixResidue(text);
   let s = text;
   if (s.includes('\\')) {
-    // Escaped specials print literally.
-    s = s.replace(/\\([%&#_$])/g, (_, c: string) => (c === '$' ? '\u0000' : c));
-    // Macros: symbols, formatting wrappers (keep the argument), project-name placeholders, others.
-    s = s.replace(/\\([A-Za-z]+)\*?(\s*\{)?/g, (_all, name: string, brace: string | undefined) => {
-      const sym = SYMBOLS[name];
-      if (sym !== undefined) return brace ? `${sym}{` : sym;
-      if (brace) return '{';
-      if (PROJECT_MACRO.test(name)) return options.projectName ?? 'this method';
-      return name;
+    // One pass over every backslash: escaped specials print literally (`\%` -> `%`), symbol macros
+    // print their symbol, formatting wrappers keep their argument (`\emph{x}` -> `{x}`), project-name
+    // placeholders become the name, spacing commands and line breaks become a space, any other
+    // macro keeps its bare name, and a lone backslash is dropped.
+    s = s.replace(BACKSLASH, (_all, special?: string, name?: string, brace?: string, spacing?: string) => {
+      if (special !== undefined) return special === '$' ? '\u0000' : special;
+      if (name !== undefined) {
+        const sym = SYMBOLS[name];
+        if (sym !== undefined) return brace ? `${sym}{` : sym;
+        if (brace) return '{';
+        if (PROJECT_MACRO.test(name)) return options.projectName ?? 'this method';
+        return name;
+      }
+      return spacing !== undefined ? ' ' : '';
     });
-    s = s.replace(/\\\\|\\[,;:! ]/g, ' ').replace(/\\/g, '');
   }
   if (s.includes('^')) {
     // Superscripts (also outside math: `10^{13}`, `m^2`), optionally followed by a lost \frac denominator.
