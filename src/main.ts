@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import type { Adapter } from './adapter.ts';
 import { bootFromEnv } from './boot-env.ts';
 import type { Reply } from './reply.ts';
@@ -47,6 +48,7 @@ async function main(): Promise<number> {
     const skipped = problems.length ? ` (${problems.length} chunk${problems.length === 1 ? '' : 's'} skipped: LOG_LEVEL=warn shows why)` : '';
     const shell = createShellAdapter({
       paperboy,
+      historyFile: join(config.dataDir, 'shell-history'),
       banner: `Paperboy — ${n} papers loaded${skipped}. Type "help", a search such as "kv cache compression", or "quit".`,
     });
     adapters.push(shell);

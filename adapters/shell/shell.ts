@@ -1,3 +1,5 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../src/adapter.ts';
 import { SHELL_CONTEXT } from '../../src/context.ts';
@@ -15,6 +17,31 @@ export interface ShellOptions {
   onExit?: () => void;
   /** A line printed before the first prompt. */
   banner?: string;
+  /** Where to keep command history between sessions (newest first, at most 500 lines). */
+  historyFile?: string;
+}
+
+const HISTORY_SIZE = 500;
+
+/** Read saved history (newest first); a missing or unreadable file is an empty history. */
+function readHistory(file: string | undefined): string[] {
+  if (!file) return [];
+  try {
+    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, HISTORY_SIZE);
+  } catch {
+    return [];
+  }
+}
+
+/** Save history; failing to save it is not worth interrupting anyone for. */
+function writeHistory(file: string | undefined, lines: readonly string[]): void {
+  if (!file) return;
+  try {
+    mkdirSync(dirname(file), { recursive: true });
+    writeFileSync(file, lines.slice(0, HISTORY_SIZE).join('\n') + '\n');
+  } catch {
+    // read-only home or data dir: history just isn't kept
+  }
 }
 
 const QUIT_WORDS = new Set(['quit', 'exit', ':q', '/quit', '/exit']);
@@ -32,12 +59,22 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
   let chain = Promise.resolve();
 
   const print = (reply: Reply) => output.write(renderText(reply, { color, width: width() }) + '\n\n');
+  // Newest first, as readline keeps it; quit words are not worth remembering.
+  const history = readHistory(opts.historyFile);
 
   return {
     name: 'shell',
     done,
     async start() {
-      rl = createInterface({ input, output, terminal: Boolean(output.isTTY), historySize: 500, prompt: color ? '\x1b[1mpaperboy›\x1b[22m ' : 'paperboy› ' });
+      rl = createInterface({
+        input,
+        output,
+        terminal: Boolean(output.isTTY),
+        history: [...history],
+        historySize: HISTORY_SIZE,
+        removeHistoryDuplicates: true,
+        prompt: color ? '\x1b[1mpaperboy›\x1b[22m ' : 'paperboy› ',
+      });
       if (opts.banner) output.write(opts.banner + '\n');
       rl.on('line', (line) => {
         chain = chain.then(async () => {
@@ -46,6 +83,11 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
             rl?.close();
             return;
           }
+          if (text !== '') {
+            const seen = history.indexOf(text);
+            if (seen !== -1) history.splice(seen, 1);
+            history.unshift(text);
+          }
           if (text !== '') print(await opts.paperboy.run(text, SHELL_CONTEXT));
           if (!closed) rl?.prompt();
         });
@@ -53,6 +95,7 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
       rl.on('close', () => {
         void chain.then(() => {
           closed = true;
+          writeHistory(opts.historyFile, history);
           resolveDone();
           opts.onExit?.();
         });
