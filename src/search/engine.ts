@@ -9,7 +9,8 @@ import { foldPhrase } from './fold.ts';
 import { bm25f, buildIndex, FIELD_COUNT, paperFields, type IndexData } from './inverted-index.ts';
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
-import { Ranker } from './rank.ts';
+import { MaxScoreRanker } from './maxscore.ts';
+import { Ranker, type Ranked } from './rank.ts';
 import { Resolver } from './resolve.ts';
 import { makeSnippet } from './snippet.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
@@ -24,6 +25,8 @@ export interface SearchEngineOptions {
 /** The engine with its index exposed (for caching and benchmarks). */
 export type PaperboyEngine = SearchEngine & {
   readonly index: IndexData;
+  /** The query plan for a text (tests, diagnostics). */
+  readonly plan: (query: string) => QueryPlan;
   /** The typo-correction keys (built now if they were not yet). */
   correctionKeys(): Float64Array;
 };
@@ -42,6 +45,7 @@ class Engine implements SearchEngine {
   readonly index: IndexData;
   readonly #termIds = new Map<string, number>();
   readonly #ranker: Ranker;
+  readonly #maxscore: MaxScoreRanker;
   readonly #names: NameIndex;
   readonly #resolver: Resolver;
   #corrector: Corrector | undefined;
@@ -56,6 +60,7 @@ class Engine implements SearchEngine {
     this.index = index;
     index.terms.forEach((t, i) => this.#termIds.set(t, i));
     this.#ranker = new Ranker(index);
+    this.#maxscore = new MaxScoreRanker(index);
     this.#names = new NameIndex(papers);
     this.#resolver = new Resolver({
       papers,
@@ -70,7 +75,11 @@ class Engine implements SearchEngine {
       surface: (id) => index.surfaces[id]!,
       corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#correctionKeys)),
     };
+    this.plan = (query) => planQuery(query, this.#vocab);
   }
+
+  /** The query plan for a text (exposed for tests and diagnostics). */
+  readonly plan: (query: string) => QueryPlan;
 
   correctionKeys(): Float64Array {
     return (this.#corrector ??= new Corrector(this.index.terms, this.index.surfaces, this.index.df, this.#correctionKeys)).keys;
@@ -80,9 +89,19 @@ class Engine implements SearchEngine {
     return planQuery(query, this.#vocab);
   }
 
-  #rank(plan: QueryPlan, k: number, codeOnly = false) {
-    const hasCode = this.index.hasCode;
-    return this.#ranker.rank(plan, k, codeOnly ? (d) => hasCode[d] === 1 : undefined);
+  /**
+   * Exact top k and total. Plans whose postings cover at least half the papers are scored
+   * exhaustively with sequential accumulators (pruning cannot skip much there); lighter plans use
+   * MaxScore, which skips papers that cannot reach the top k.
+   */
+  #rank(plan: QueryPlan, k: number, codeOnly = false): Ranked {
+    const { offsets } = this.index;
+    let postings = 0;
+    for (const u of plan.units) {
+      const t = u.terms[0]!;
+      postings += offsets[t + 1]! - offsets[t]!;
+    }
+    return postings >= this.index.n / 2 ? this.#ranker.rankDense(plan, k, codeOnly) : this.#maxscore.rank(plan, k, codeOnly);
   }
 
   /** Terms of the plan's units that the paper actually matched (for snippet marks). */

@@ -1,0 +1,255 @@
+/**
+ * Exact top-k with MaxScore pruning and an exact match count from clause bitsets.
+ *
+ * Semantics are those of `Ranker.rankExhaustive` (see rank.ts): score = sum of unit impacts x
+ * (clauses satisfied / clauses), papers need `requiredClauses` clauses, ties go to the lower
+ * paper index. Because candidates are visited in ascending paper order, a paper whose upper
+ * bound does not exceed the current k-th score can never enter the heap and is skipped.
+ */
+import type { IndexData } from './inverted-index.ts';
+import { requiredClauses, type QueryPlan } from './query.ts';
+import type { Ranked } from './rank.ts';
+import { TopK } from './top-k.ts';
+
+interface List {
+  docs: Uint32Array;
+  imps: Float32Array;
+  pos: number;
+  end: number;
+  weight: number;
+  covers: number;
+  ub: number;
+  /** Term id when the list is one term's postings (bitset cache key), else -1. */
+  term: number;
+}
+
+function popcount(x: number): number {
+  let v = x - ((x >>> 1) & 0x55555555);
+  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
+  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
+}
+
+/** Move `l.pos` to the first posting with doc >= `d` (galloping search). */
+function advance(l: List, d: number): void {
+  const docs = l.docs;
+  let lo = l.pos;
+  if (lo >= l.end || docs[lo]! >= d) return;
+  let step = 1;
+  let hi = lo + 1;
+  while (hi < l.end && docs[hi]! < d) {
+    lo = hi;
+    step *= 2;
+    hi = lo + step;
+  }
+  if (hi > l.end) hi = l.end;
+  // docs[lo] < d, answer in (lo, hi]
+  lo++;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < d) lo = mid + 1;
+    else hi = mid;
+  }
+  l.pos = lo;
+}
+
+/** Papers with at least this many postings get a cached bitset for match counting. */
+function denseThreshold(n: number): number {
+  return Math.max(256, n >>> 5);
+}
+
+export class MaxScoreRanker {
+  readonly #ix: IndexData;
+  readonly #words: number;
+  readonly #dense = new Map<number, Uint32Array>();
+  /** Bitset of papers with a code link. */
+  readonly #code: Uint32Array;
+  #clauseBits: Uint32Array[] = [];
+
+  constructor(ix: IndexData) {
+    this.#ix = ix;
+    this.#words = (ix.n + 31) >>> 5;
+    this.#code = new Uint32Array(this.#words);
+    for (let d = 0; d < ix.n; d++) if (ix.hasCode[d]) this.#code[d >>> 5]! |= 1 << (d & 31);
+  }
+
+  #denseBits(t: number): Uint32Array | undefined {
+    const ix = this.#ix;
+    const from = ix.offsets[t]!;
+    const to = ix.offsets[t + 1]!;
+    if (to - from < denseThreshold(ix.n)) return undefined;
+    let bits = this.#dense.get(t);
+    if (!bits) {
+      bits = new Uint32Array(this.#words);
+      for (let p = from; p < to; p++) {
+        const d = ix.docs[p]!;
+        bits[d >>> 5]! |= 1 << (d & 31);
+      }
+      this.#dense.set(t, bits);
+    }
+    return bits;
+  }
+
+  /** Materialise the units of a plan as posting lists (conjunctions are intersected). */
+  #lists(plan: QueryPlan): List[] {
+    const ix = this.#ix;
+    const lists: List[] = [];
+    for (const u of plan.units) {
+      if (u.terms.length === 1) {
+        const t = u.terms[0]!;
+        const from = ix.offsets[t]!;
+        const to = ix.offsets[t + 1]!;
+        if (to > from) lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight: u.weight, covers: u.covers, ub: u.weight * ix.maxImpact[t]!, term: t });
+        continue;
+      }
+      const parts: List[] = u.terms
+        .map((t) => ({ docs: ix.docs, imps: ix.impacts, pos: ix.offsets[t]!, end: ix.offsets[t + 1]!, weight: 1, covers: 0, ub: 0, term: t }))
+        .sort((a, b) => a.end - a.pos - (b.end - b.pos));
+      const lead = parts[0]!;
+      const outDocs: number[] = [];
+      const outImps: number[] = [];
+      let best = 0;
+      outer: for (let p = lead.pos; p < lead.end; p++) {
+        const d = lead.docs[p]!;
+        let sum = lead.imps[p]!;
+        for (let j = 1; j < parts.length; j++) {
+          const l = parts[j]!;
+          advance(l, d);
+          if (l.pos >= l.end) break outer;
+          if (l.docs[l.pos] !== d) continue outer;
+          sum += l.imps[l.pos]!;
+        }
+        outDocs.push(d);
+        outImps.push(sum);
+        if (sum > best) best = sum;
+      }
+      if (outDocs.length > 0) {
+        lists.push({ docs: Uint32Array.from(outDocs), imps: Float32Array.from(outImps), pos: 0, end: outDocs.length, weight: u.weight, covers: u.covers, ub: u.weight * best, term: -1 });
+      }
+    }
+    return lists;
+  }
+
+  /** Exact number of papers meeting the clause requirement (and the code filter). */
+  #count(lists: readonly List[], plan: QueryPlan, need: number, codeOnly: boolean): number {
+    const words = this.#words;
+    const clauses: number[] = [];
+    for (let c = 0; c < 32; c++) if ((plan.matchable >>> c) & 1) clauses.push(c);
+    while (this.#clauseBits.length < clauses.length) this.#clauseBits.push(new Uint32Array(words));
+    const bits = clauses.map((_, i) => this.#clauseBits[i]!.fill(0));
+    for (const l of lists) {
+      const dense = l.term >= 0 ? this.#denseBits(l.term) : undefined;
+      clauses.forEach((c, i) => {
+        if (((l.covers >>> c) & 1) === 0) return;
+        const b = bits[i]!;
+        if (dense) for (let w = 0; w < words; w++) b[w]! |= dense[w]!;
+        else
+          for (let p = l.pos; p < l.end; p++) {
+            const d = l.docs[p]!;
+            b[d >>> 5]! |= 1 << (d & 31);
+          }
+      });
+    }
+    const code = this.#code;
+    let total = 0;
+    if (need <= 1) {
+      for (let w = 0; w < words; w++) {
+        let x = 0;
+        for (const b of bits) x |= b[w]!;
+        if (codeOnly) x &= code[w]!;
+        total += popcount(x);
+      }
+      return total;
+    }
+    // Bit-sliced counters (5 bits: up to 31 clauses), then "count >= need" per bit.
+    const s = new Int32Array(5);
+    for (let w = 0; w < words; w++) {
+      s.fill(0);
+      for (const b of bits) {
+        let carry = b[w]!;
+        for (let k = 0; k < 5 && carry !== 0; k++) {
+          const t = s[k]! & carry;
+          s[k] = s[k]! ^ carry;
+          carry = t;
+        }
+      }
+      let gt = 0;
+      let eq = -1;
+      for (let k = 4; k >= 0; k--) {
+        if ((need >>> k) & 1) eq &= s[k]!;
+        else {
+          gt |= eq & s[k]!;
+          eq &= ~s[k]!;
+        }
+      }
+      let x = gt | eq;
+      if (codeOnly) x &= code[w]!;
+      total += popcount(x);
+    }
+    return total;
+  }
+
+  rank(plan: QueryPlan, k: number, codeOnly: boolean): Ranked {
+    const lists = this.#lists(plan);
+    const need = requiredClauses(plan.clauses);
+    if (lists.length === 0 || plan.clauses === 0) return { top: [], total: 0 };
+    const total = this.#count(lists, plan, need, codeOnly);
+    const heap = new TopK(k);
+    if (k === 0 || total === 0) return { top: [], total };
+
+    lists.sort((a, b) => a.ub - b.ub);
+    const m = lists.length;
+    const cum = new Float64Array(m);
+    let run = 0;
+    for (let i = 0; i < m; i++) cum[i] = run += lists[i]!.ub;
+    const hasCode = this.#ix.hasCode;
+    const matchable = plan.matchable;
+    const n = plan.clauses;
+    let theta = -Infinity;
+    let firstEss = 0;
+
+    for (;;) {
+      while (firstEss < m && cum[firstEss]! <= theta) firstEss++;
+      if (firstEss >= m) break;
+      // Next candidate: smallest current doc among the essential lists.
+      let d = 0xffffffff;
+      for (let i = firstEss; i < m; i++) {
+        const l = lists[i]!;
+        if (l.pos < l.end && l.docs[l.pos]! < d) d = l.docs[l.pos]!;
+      }
+      if (d === 0xffffffff) break;
+      let acc = 0;
+      let mask = 0;
+      for (let i = firstEss; i < m; i++) {
+        const l = lists[i]!;
+        if (l.pos < l.end && l.docs[l.pos] === d) {
+          acc += l.weight * l.imps[l.pos]!;
+          mask |= l.covers;
+          l.pos++;
+        }
+      }
+      if (codeOnly && hasCode[d] !== 1) continue;
+      let pruned = false;
+      for (let i = firstEss - 1; i >= 0; i--) {
+        if (acc + cum[i]! <= theta) {
+          pruned = true;
+          break;
+        }
+        const l = lists[i]!;
+        advance(l, d);
+        if (l.pos < l.end && l.docs[l.pos] === d) {
+          acc += l.weight * l.imps[l.pos]!;
+          mask |= l.covers;
+        }
+      }
+      if (pruned) continue;
+      const cov = popcount(mask & matchable);
+      if (cov < need) continue;
+      const score = (acc * cov) / n;
+      if (score > theta || heap.size < k) {
+        heap.push(score, d);
+        theta = heap.threshold;
+      }
+    }
+    return { top: heap.sorted(), total };
+  }
+}

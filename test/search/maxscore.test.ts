@@ -1,0 +1,67 @@
+import fc from 'fast-check';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { generateCorpus } from '../../src/corpus/generate.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import type { Paper } from '../../src/paper.ts';
+import { parseDailyPapers } from '../../src/parse/daily-papers.ts';
+import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
+import { MaxScoreRanker } from '../../src/search/maxscore.ts';
+import { Ranker, type Ranked } from '../../src/search/rank.ts';
+
+/** MaxScore must return exactly what scoring every posting returns. */
+function check(engine: PaperboyEngine, query: string, k: number, codeOnly: boolean): void {
+  const plan = engine.plan(query);
+  const hasCode = engine.index.hasCode;
+  const slow = new Ranker(engine.index).rankExhaustive(plan, k, codeOnly ? (d) => hasCode[d] === 1 : undefined);
+  for (const fast of [new MaxScoreRanker(engine.index).rank(plan, k, codeOnly), new Ranker(engine.index).rankDense(plan, k, codeOnly)]) same(fast, slow, query);
+}
+
+function same(fast: Ranked, slow: Ranked, query: string): void {
+  expect(fast.total, query).toBe(slow.total);
+  expect(fast.top.length, query).toBe(slow.top.length);
+  fast.top.forEach((h, i) => {
+    expect(h.score, query).toBeCloseTo(slow.top[i]!.score, 6);
+    // Same paper unless two scores tie to float precision.
+    if (Math.abs(h.score - (slow.top[i + 1]?.score ?? -1)) > 1e-6 && Math.abs(h.score - (slow.top[i - 1]?.score ?? -1)) > 1e-6) {
+      expect(h.doc, query).toBe(slow.top[i]!.doc);
+    }
+  });
+}
+
+describe('MaxScore and dense ranking equal exhaustive scoring', () => {
+  let builtin: PaperboyEngine;
+  let synthetic: PaperboyEngine;
+  beforeAll(async () => {
+    builtin = createSearchEngine((await loadPapers(BUILTIN_PAPERS_PATH)).papers);
+    const papers: Paper[] = [];
+    for (const f of generateCorpus({ papers: 3000, seed: 5, perFile: 500 })) papers.push(...parseDailyPapers(f.text, f.name).papers);
+    synthetic = createSearchEngine(papers);
+  });
+
+  it('on hand-picked queries', () => {
+    for (const q of ['kv cache compression', 'llm', 'quantization llm', 'mixture of experts', 'lora', 'flash attention', 'kvcache', 'snpakv', 'a b c', '']) {
+      for (const k of [1, 3, 10, 50]) {
+        check(builtin, q, k, false);
+        check(builtin, q, k, true);
+      }
+    }
+  });
+
+  it('on random word combinations (property)', () => {
+    const vocab = builtin.index.surfaces.filter((w) => /^[a-z]{3,}$/.test(w));
+    const synth = synthetic.index.surfaces.filter((w) => /^[a-z]{3,}$/.test(w)).slice(0, 400);
+    fc.assert(
+      fc.property(
+        fc.array(fc.constantFrom(...vocab), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.constantFrom(...synth), { minLength: 1, maxLength: 5 }),
+        fc.integer({ min: 1, max: 40 }),
+        fc.boolean(),
+        (a, b, k, codeOnly) => {
+          check(builtin, a.join(' '), k, codeOnly);
+          check(synthetic, b.join(' '), k, codeOnly);
+        },
+      ),
+      { numRuns: 150 },
+    );
+  });
+});
