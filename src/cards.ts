@@ -20,13 +20,16 @@ export interface CardOptions {
   snippet?: RichText;
   /** Include the full abstract (the reply is about this paper). */
   withAbstract?: boolean;
+  /** How the card's buttons name the paper (`show <ref>`); default its id. */
+  ref?: string;
 }
 
 /** A paper card with its Abstract / Similar buttons. */
 export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
   const actions: Action[] = [];
-  if (!opts.withAbstract) actions.push({ id: `abstract:${paper.id}`, label: 'Abstract', command: `show ${paper.id}` });
-  actions.push({ id: `similar:${paper.id}`, label: 'Similar', command: `similar ${paper.id}` });
+  const ref = opts.ref ?? paper.id;
+  if (!opts.withAbstract) actions.push({ id: `abstract:${paper.id}`, label: 'Abstract', command: `show ${ref}` });
+  actions.push({ id: `similar:${paper.id}`, label: 'Similar', command: `similar ${ref}` });
   const card: PaperCard = {
     id: paper.id,
     title: paper.title,

@@ -2,6 +2,7 @@ import { span, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { newestFirst, pastEndReply, quoted, resultsReply } from './results.ts';
+import { paperRef } from './ref.ts';
 
 export const codeCommand: Command = {
   name: 'code',
@@ -43,6 +44,7 @@ export const codeCommand: Command = {
     }
     if (hits.length === 0) return pastEndReply(query, total, page, limit, commandFor);
     return resultsReply({
+      ref: (p) => paperRef(deps.engine, p),
       heading: query ? `Papers with code for ${quoted(query)}` : 'Papers with code',
       query,
       hits,

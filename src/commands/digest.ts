@@ -4,6 +4,7 @@ import type { SearchEngine } from '../search/types.ts';
 import type { Command } from './command.ts';
 import { MAX_PER_PAGE } from './flags.ts';
 import { newestFirst, quoted, resultsReply, type RankedPaper } from './results.ts';
+import { paperRef } from './ref.ts';
 
 export const DEFAULT_DIGEST_SIZE = 5;
 
@@ -78,6 +79,7 @@ export const digestCommand: Command = {
     }
     const on = dates(picked.map((h) => h.paper));
     const reply = resultsReply({
+      ref: (p) => paperRef(deps.engine, p),
       heading: query ? `Digest: ${quoted(query)}` : `Digest${on ? ` — ${on}` : ''}`,
       query,
       hits: picked,

@@ -1,6 +1,7 @@
 import { paperCard } from '../cards.ts';
 import { span, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
+import { paperRef } from './ref.ts';
 import { quoted } from './results.ts';
 
 /** How many of a query's best matches `random <query>` draws from. */
@@ -35,7 +36,7 @@ export const randomCommand: Command = {
       summary: `Random pick: ${paper.name ? `${paper.name} — ` : ''}${paper.title}`,
       blocks: [
         { kind: 'heading', text: query ? `Random pick for ${quoted(query)}` : 'Random pick' },
-        { kind: 'paper', paper: paperCard(paper) },
+        { kind: 'paper', paper: paperCard(paper, { ref: paperRef(deps.engine, paper) }) },
         { kind: 'actions', actions: [{ id: 'another', label: 'Another one', command: `random ${query}`.trim() }] },
       ],
       // Not re-runnable as-is (a re-run picks another paper): share the pick itself.

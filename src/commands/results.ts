@@ -22,6 +22,8 @@ export interface ResultsPage {
   commandFor: (page: number) => string;
   /** Extra notes under the heading (e.g. "Did you mean …"). */
   notes?: RichText[];
+  /** How buttons name each paper (see `paperRef`); default its id. */
+  ref?: (paper: Paper) => string;
 }
 
 /** Paging actions for a result list. */
@@ -45,7 +47,12 @@ export function resultsReply(r: ResultsPage): Reply {
     ...(r.notes ?? []).map((text): Block => ({ kind: 'note', text })),
     ...r.hits.map((h, i): Block => ({
       kind: 'paper',
-      paper: paperCard(h.paper, { rank: first + i, score: h.score, ...(h.snippet ? { snippet: h.snippet } : {}) }),
+      paper: paperCard(h.paper, {
+        rank: first + i,
+        score: h.score,
+        ...(h.snippet ? { snippet: h.snippet } : {}),
+        ...(r.ref ? { ref: r.ref(h.paper) } : {}),
+      }),
     })),
   ];
   const reply: Reply = {

@@ -2,6 +2,7 @@ import { span, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { pastEndReply, quoted, resultsReply } from './results.ts';
+import { paperRef } from './ref.ts';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -55,6 +56,7 @@ export const searchCommand: Command = {
       ? [[span.text('Few matches. Did you mean '), span.strong(result.suggestion), span.text('?')]]
       : [];
     return resultsReply({
+      ref: (p) => paperRef(deps.engine, p),
       heading: `Results for ${quoted(query)}${code ? ' (with code)' : ''}`,
       query,
       hits: result.hits,

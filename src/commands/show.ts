@@ -1,6 +1,7 @@
 import { displayName, paperCard } from '../cards.ts';
 import { span, type Block, type Field, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
+import { paperRef } from './ref.ts';
 import { resolveOrReply } from './resolve.ts';
 
 export const showCommand: Command = {
@@ -25,7 +26,7 @@ export const showCommand: Command = {
     fields.push({ label: 'Id', value: [span.code(paper.id)] });
     const blocks: Block[] = [
       { kind: 'heading', text: displayName(paper) },
-      { kind: 'paper', paper: paperCard(paper, { withAbstract: true }) },
+      { kind: 'paper', paper: paperCard(paper, { withAbstract: true, ref: paperRef(deps.engine, paper) }) },
       { kind: 'fields', fields },
     ];
     return {

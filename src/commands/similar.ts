@@ -4,6 +4,7 @@ import type { Command } from './command.ts';
 import { LIMIT_FLAG, intFlag } from './flags.ts';
 import { resolveOrReply } from './resolve.ts';
 import { resultsReply } from './results.ts';
+import { paperRef } from './ref.ts';
 
 export const similarCommand: Command = {
   name: 'similar',
@@ -33,6 +34,7 @@ export const similarCommand: Command = {
       };
     }
     return resultsReply({
+      ref: (p) => paperRef(deps.engine, p),
       heading: `Similar to ${displayName(paper)}`,
       query: ref,
       hits: hits.map((h) => ({ paper: h.paper, score: h.score, snippet: openingSnippet(h.paper.abstract, 200) })),

@@ -5,6 +5,7 @@ import type { Topic } from '../topics.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { pastEndReply, resultsReply, type RankedPaper } from './results.ts';
+import { paperRef } from './ref.ts';
 
 /** At most this many papers make up one topic. */
 export const MAX_TOPIC_PAPERS = 30;
@@ -119,7 +120,8 @@ export const topicCommand: Command = {
     }
     const hits = all.slice((page - 1) * limit, page * limit);
     if (hits.length === 0) return pastEndReply(topic.query, all.length, page, limit, commandFor);
-    return resultsReply({ heading: topic.label, query: topic.query, hits, total: all.length, page, perPage: limit, commandFor });
+    return resultsReply({
+      ref: (p) => paperRef(deps.engine, p), heading: topic.label, query: topic.query, hits, total: all.length, page, perPage: limit, commandFor });
   },
 };
 

@@ -170,3 +170,18 @@ describe('bad input', () => {
     expect(shown).toContain('<!channel> @everyone');
   });
 });
+
+describe('paper references in buttons', () => {
+  it('use the short name when it brings back exactly that paper, else the id', async () => {
+    const r = await ask('search kv cache compression --limit 10');
+    for (const c of cards(r)) {
+      for (const a of c.actions) {
+        const again = await ask(a.command);
+        expect(again.tone, a.command).toBe('ok');
+        if (a.command.startsWith('show ')) expect(cards(again)[0]!.id, a.command).toBe(c.id);
+      }
+    }
+    const snap = cards(r).find((c) => c.name === 'SnapKV');
+    if (snap) expect(snap.actions[0]!.command).toBe('show snapkv');
+  });
+});
