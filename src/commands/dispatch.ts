@@ -1,5 +1,5 @@
 import type { RequestContext } from '../context.ts';
-import { span, type Reply } from '../reply.ts';
+import { span, type Action, type Reply } from '../reply.ts';
 import { closest } from '../text/distance.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { cleanInput, parseCommand } from './parse.ts';
@@ -16,8 +16,11 @@ function nearMissCommand(word: string, commands: readonly Command[]): Command | 
   return best ? commands.find((c) => c.name === best || (c.aliases ?? []).includes(best)) : undefined;
 }
 
-function unknownCommandReply(word: string, suggestion: Command | undefined, rest: string): Reply {
+function unknownCommandReply(word: string, suggestion: Command | undefined, rest: string, asSearch?: string): Reply {
   const fixed = suggestion ? [suggestion.name, rest].filter(Boolean).join(' ') : undefined;
+  const actions: Action[] = [];
+  if (fixed) actions.push({ id: 'did-you-mean', label: `Run: ${fixed}`.slice(0, 70), command: fixed, style: 'primary' });
+  if (asSearch) actions.push({ id: 'search-instead', label: `Search “${asSearch}”`.slice(0, 70), command: `search ${asSearch}` });
   return {
     tone: 'error',
     summary: suggestion ? `Unknown command "${word}". Did you mean "${suggestion.name}"?` : `Unknown command "${word}".`,
@@ -31,7 +34,7 @@ function unknownCommandReply(word: string, suggestion: Command | undefined, rest
         ],
       },
       { kind: 'note', text: [span.code('help'), span.text(' lists every command.')] },
-      ...(fixed ? [{ kind: 'actions' as const, actions: [{ id: 'did-you-mean', label: `Run: ${fixed}`.slice(0, 70), command: fixed, style: 'primary' as const }] }] : []),
+      ...(actions.length ? [{ kind: 'actions' as const, actions }] : []),
     ],
   };
 }
@@ -63,12 +66,21 @@ async function runParsed(text: string, commands: readonly Command[], deps: Comma
   const reply = await parsed.command.run(parsed.input, deps, ctx);
   if (!parsed.implicit) return reply;
 
-  // Free text ran as a search. If its first word looks like a mistyped command, say so.
+  // Free text ran as a search. If its first word looks like a mistyped command, say so: as the
+  // answer when that word is no word of the paper set (`serach kv`, `halp`), else as a note.
   const first = splitWords(text)[0];
   const miss = first && !first.quoted ? nearMissCommand(first.text, commands) : undefined;
-  if (!miss || miss.name === parsed.command.name) return reply;
+  if (!miss) return reply;
   const rest = splitWords(text).slice(1).map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
-  if (reply.tone === 'empty' || reply.tone === 'error') return unknownCommandReply(first!.text, miss, rest);
+  if (miss.name === parsed.command.name) {
+    // `serach kv cache`: the user meant the search command; search for the other words.
+    if (!rest) return reply;
+    const meant = await runParsed(`${miss.name} ${rest}`, commands, deps, ctx);
+    return { ...meant, blocks: [...meant.blocks, { kind: 'note', text: [span.text(`Read “${first!.text}” as `), span.code(miss.name), span.text('.')] }] };
+  }
+  const alone = deps.engine.search(first!.text, { limit: 1 });
+  const isPaperWord = alone.total > 0 && alone.suggestion === undefined;
+  if (reply.tone === 'empty' || reply.tone === 'error' || !isPaperWord) return unknownCommandReply(first!.text, miss, rest, text);
   const fixed = [miss.name, rest].filter(Boolean).join(' ');
   return {
     ...reply,

@@ -185,3 +185,32 @@ describe('paper references in buttons', () => {
     if (snap) expect(snap.actions[0]!.command).toBe('show snapkv');
   });
 });
+
+describe('mistyped command words', () => {
+  it('a mistyped search word searches for the rest', async () => {
+    const a = await ask('serach kv cache compression');
+    const b = await ask('search kv cache compression');
+    expect(cards(a).map((c) => c.id)).toEqual(cards(b).map((c) => c.id));
+    expect(text(a)).toMatch(/Read “serach” as search/);
+  });
+  it('a lone mistyped command word is an unknown command with a button to run the right one', async () => {
+    const r = await ask('halp');
+    expect(r.tone).toBe('error');
+    expect(text(r)).toMatch(/Unknown command halp\. Did you mean help\?/);
+    const actions = r.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
+    expect(actions.map((a) => a.command)).toEqual(['help', 'search halp']);
+  });
+  it('a mistyped command before a paper name offers the command', async () => {
+    const r = await ask('shwo snapkv');
+    expect(r.tone).toBe('error');
+    const actions = r.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
+    expect(actions[0]!.command).toBe('show snapkv');
+  });
+  it('a real word that resembles a command is still a search', async () => {
+    // "state" is one edit from the command "stats", and a word of many abstracts.
+    const r = await ask('state space models');
+    expect(r.tone).toBe('ok');
+    expect(cards(r).length).toBeGreaterThan(0);
+    expect(text(r)).toMatch(/Did you mean the stats command/);
+  });
+});
