@@ -17,7 +17,7 @@ function nearMissCommand(word: string, commands: readonly Command[]): Command | 
 }
 
 function unknownCommandReply(word: string, suggestion: Command | undefined, rest: string, asSearch?: string): Reply {
-  const fixed = suggestion ? [suggestion.name, rest].filter(Boolean).join(' ') : undefined;
+  const fixed = suggestion ? [suggestion.name, suggestion.args === 'none' ? '' : rest].filter(Boolean).join(' ') : undefined;
   const actions: Action[] = [];
   if (fixed) actions.push({ id: 'did-you-mean', label: `Run: ${fixed}`.slice(0, 70), command: fixed, style: 'primary' });
   if (asSearch) actions.push({ id: 'search-instead', label: `Search “${asSearch}”`.slice(0, 70), command: `search ${asSearch}` });
@@ -81,7 +81,7 @@ async function runParsed(text: string, commands: readonly Command[], deps: Comma
   const alone = deps.engine.search(first!.text, { limit: 1 });
   const isPaperWord = alone.total > 0 && alone.suggestion === undefined;
   if (reply.tone === 'empty' || reply.tone === 'error' || !isPaperWord) return unknownCommandReply(first!.text, miss, rest, text);
-  const fixed = [miss.name, rest].filter(Boolean).join(' ');
+  const fixed = [miss.name, miss.args === 'none' ? '' : rest].filter(Boolean).join(' ');
   return {
     ...reply,
     blocks: [
