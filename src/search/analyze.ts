@@ -24,6 +24,11 @@ function prep(text: string): string {
 const stemCache = new Map<string, string>();
 const STEM_CACHE_MAX = 500_000;
 
+/** Drop the stem memo (the indexer calls this after a build: the memo is only worth keeping for query words). */
+export function clearStemCache(): void {
+  stemCache.clear();
+}
+
 /** Stem with a process-wide memo (vocabularies are small compared to token streams). */
 export function termOf(folded: string): string {
   let t = stemCache.get(folded);

@@ -15,9 +15,9 @@ import { createSearchEngine, type PaperboyEngine } from './engine.ts';
 import { decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from './inverted-index.ts';
 
-/** A hash of input files (base names and contents, in the given order). */
+/** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
 export function hashInputFiles(files: readonly string[]): string {
-  const h = createHash('sha256');
+  const h = createHash('sha1');
   for (const f of files) {
     h.update(basename(f));
     h.update('\0');

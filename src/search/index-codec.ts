@@ -5,19 +5,40 @@
  *   0  "PBIDX\0\0\0"         magic
  *   8  u32 format version    INDEX_FORMAT_VERSION
  *  12  u32 header length H
- *  16  16-byte MD5 of everything from byte 32 on
+ *  16  checksum of everything from byte 32 on (CRC-32 in 4 bytes, zero padded)
  *  32  header JSON (counts, average field lengths, input hash, section table)
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
  *
  * Decoding validates magic, version, checksum and structure and throws `IndexCacheError` on any
  * mismatch; typed arrays are zero-copy views on the file buffer.
  */
-import { createHash } from 'node:crypto';
+import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../paper.ts';
 import { INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 
 const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');
+
+/** CRC-32 of the body (zlib's native crc32, Node >= 20.15; a table-driven fallback otherwise). */
+function checksum(body: Uint8Array): Buffer {
+  const native = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
+  let crc: number;
+  if (native) crc = native(body);
+  else {
+    crc = 0xffffffff;
+    for (let i = 0; i < body.length; i++) crc = CRC_TABLE[(crc ^ body[i]!) & 0xff]! ^ (crc >>> 8);
+    crc = (crc ^ 0xffffffff) >>> 0;
+  }
+  const out = Buffer.alloc(16);
+  out.writeUInt32LE(crc >>> 0, 0);
+  return out;
+}
+
+const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
+  let c = n;
+  for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
+  return c >>> 0;
+});
 const PREFIX = 32;
 
 export class IndexCacheError extends Error {
@@ -94,7 +115,7 @@ export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inpu
   out.writeUInt32LE(json.length, 12);
   json.copy(out, PREFIX);
   header.sections.forEach((s, i) => out.set(parts[i]!.data, s.offset));
-  createHash('md5').update(out.subarray(PREFIX)).digest().copy(out, 16);
+  checksum(out.subarray(PREFIX)).copy(out, 16);
   return out;
 }
 
@@ -112,7 +133,7 @@ export function decodeIndex(input: Uint8Array): CachedIndex {
   if (b.length < PREFIX || !b.subarray(0, 8).equals(MAGIC)) throw new IndexCacheError('not an index cache file');
   const version = b.readUInt32LE(8);
   if (version !== INDEX_FORMAT_VERSION) throw new IndexCacheError(`index format ${version}, expected ${INDEX_FORMAT_VERSION}`);
-  const digest = createHash('md5').update(b.subarray(PREFIX)).digest();
+  const digest = checksum(b.subarray(PREFIX));
   if (!digest.equals(b.subarray(16, 32))) throw new IndexCacheError('checksum mismatch (file is damaged)');
   const headerLen = b.readUInt32LE(12);
   let header: Header;

@@ -7,14 +7,14 @@
  * written to disk as-is (see index-cache.ts).
  */
 import type { Paper } from '../paper.ts';
-import { collectWords, isNoise, SLASHED_LETTERS, termOf } from './analyze.ts';
+import { clearStemCache, collectWords, isNoise, SLASHED_LETTERS, termOf } from './analyze.ts';
 import { WordTable } from './word-table.ts';
 
 const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
-export const INDEX_FORMAT_VERSION = 3;
+export const INDEX_FORMAT_VERSION = 4;
 
 export const FIELD_COUNT = 3;
 /** BM25F field weights: name/aliases, title, abstract. */
@@ -204,6 +204,7 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
     }
   }
   docStart[n] = fwdTerm.length;
+  clearStemCache();
 
   const v = terms.length;
   df = df.slice(0, v);

@@ -24,43 +24,65 @@ function lowerBound(entries: readonly Entry[], key: string): number {
   return lo;
 }
 
-function addTo(map: Map<string, number[]>, key: string, doc: number): void {
-  if (key.length === 0) return;
-  const list = map.get(key);
-  if (!list) map.set(key, [doc]);
-  else if (!list.includes(doc)) list.push(doc);
+/** A map from folded key to papers; single papers are stored as a number (most keys are unique). */
+export class KeyMap {
+  readonly #map = new Map<string, number | number[]>();
+
+  add(key: string, doc: number): void {
+    if (key.length === 0) return;
+    const prev = this.#map.get(key);
+    if (prev === undefined) this.#map.set(key, doc);
+    else if (typeof prev === 'number') {
+      if (prev !== doc) this.#map.set(key, [prev, doc]);
+    } else if (!prev.includes(doc)) prev.push(doc);
+  }
+
+  /** Papers under `key` (a fresh array). */
+  get(key: string): number[] {
+    const v = this.#map.get(key);
+    return v === undefined ? [] : typeof v === 'number' ? [v] : [...v];
+  }
 }
 
 export class NameIndex {
   readonly ids = new Map<string, number>();
-  readonly names = new Map<string, number[]>();
-  readonly aliases = new Map<string, number[]>();
-  readonly titles = new Map<string, number[]>();
-  /** Name and alias keys (folded, no spaces), sorted. */
-  readonly #nameKeys: Entry[] = [];
-  /** Title phrases (folded words separated by spaces), sorted. */
-  readonly #titleKeys: Entry[] = [];
+  readonly names = new KeyMap();
+  readonly aliases = new KeyMap();
+  readonly titles = new KeyMap();
+  readonly #papers: readonly Paper[];
+  #sorted: { names: Entry[]; titles: Entry[] } | undefined;
 
   constructor(papers: readonly Paper[]) {
+    this.#papers = papers;
     papers.forEach((p, doc) => {
       if (!this.ids.has(p.id)) this.ids.set(p.id, doc);
+      if (p.name) this.names.add(foldKey(p.name), doc);
+      for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
+      this.titles.add(foldKey(p.title), doc);
+    });
+  }
+
+  /** Sorted name/alias keys and title phrases, built on first use (autocomplete only). */
+  #prefixArrays(): { names: Entry[]; titles: Entry[] } {
+    if (this.#sorted) return this.#sorted;
+    const names: Entry[] = [];
+    const titles: Entry[] = [];
+    this.#papers.forEach((p, doc) => {
       if (p.name) {
         const k = foldKey(p.name);
-        addTo(this.names, k, doc);
-        if (k) this.#nameKeys.push({ key: k, doc, kind: 0 });
+        if (k) names.push({ key: k, doc, kind: 0 });
       }
       for (const a of p.aliases) {
         const k = foldKey(a);
-        addTo(this.aliases, k, doc);
-        if (k) this.#nameKeys.push({ key: k, doc, kind: 1 });
+        if (k) names.push({ key: k, doc, kind: 1 });
       }
-      addTo(this.titles, foldKey(p.title), doc);
-      const phrase = foldPhrase(p.title).replace(/\s+/g, ' ');
-      if (phrase) this.#titleKeys.push({ key: phrase, doc, kind: 2 });
+      const phrase = foldPhrase(p.title);
+      if (phrase) titles.push({ key: phrase, doc, kind: 2 });
     });
     const byKey = (a: Entry, b: Entry): number => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.doc - b.doc);
-    this.#nameKeys.sort(byKey);
-    this.#titleKeys.sort(byKey);
+    names.sort(byKey);
+    titles.sort(byKey);
+    return (this.#sorted = { names, titles });
   }
 
   /**
@@ -69,7 +91,7 @@ export class NameIndex {
    */
   prefix(text: string, limit: number): number[] {
     const key = foldKey(text);
-    const phrase = foldPhrase(text).replace(/\s+/g, ' ');
+    const phrase = foldPhrase(text);
     const found: Array<{ doc: number; rank: number }> = [];
     const scan = (entries: readonly Entry[], k: string, cap: number): void => {
       if (k.length === 0) return;
@@ -81,8 +103,9 @@ export class NameIndex {
       }
     };
     const cap = Math.max(limit * 8, 64);
-    scan(this.#nameKeys, key, cap);
-    scan(this.#titleKeys, phrase, found.length + cap);
+    const sorted = this.#prefixArrays();
+    scan(sorted.names, key, cap);
+    scan(sorted.titles, phrase, found.length + cap);
     found.sort((a, b) => a.rank - b.rank || a.doc - b.doc);
     const out: number[] = [];
     for (const f of found) {

@@ -7,7 +7,7 @@ import Fuse from 'fuse.js';
 import type { Paper } from '../paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';
 import { foldKey, foldPhrase } from './fold.ts';
-import type { NameIndex } from './name-index.ts';
+import type { KeyMap, NameIndex } from './name-index.ts';
 import type { Resolution } from './types.ts';
 
 /** What resolution needs from the engine. */
@@ -67,10 +67,10 @@ export class Resolver {
   }
 
   /** Exact name/alias hits, widened to version variants (`flashattention` -> FlashAttention and FlashAttention-2). */
-  #byName(key: string, map: ReadonlyMap<string, number[]>): number[] {
-    const docs = [...(map.get(key) ?? [])];
+  #byName(key: string, map: KeyMap): number[] {
+    const docs = map.get(key);
     if (docs.length === 0) return docs;
-    for (const s of VERSION_SUFFIXES) for (const d of this.#ctx.names.names.get(key + s) ?? []) if (!docs.includes(d)) docs.push(d);
+    for (const s of VERSION_SUFFIXES) for (const d of this.#ctx.names.names.get(key + s)) if (!docs.includes(d)) docs.push(d);
     return docs;
   }
 
@@ -91,7 +91,7 @@ export class Resolver {
     if (byAlias.length === 1) return { kind: 'found', paper: papers[byAlias[0]!]!, via: 'alias' };
     if (byAlias.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byAlias) };
 
-    const byTitle = names.titles.get(key) ?? [];
+    const byTitle = names.titles.get(key);
     if (byTitle.length === 1) return { kind: 'found', paper: papers[byTitle[0]!]!, via: 'title' };
     if (byTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byTitle) };
 
