@@ -18,6 +18,7 @@ import { parseArgs } from 'node:util';
 import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
 import { generateCorpus } from '../src/corpus/generate.ts';
+import { SCALE_QUERIES, TYPO_QUERIES } from '../src/corpus/bench-queries.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadPapers } from '../src/load.ts';
 import type { Paper } from '../src/paper.ts';
@@ -25,32 +26,6 @@ import { createSearchEngine } from '../src/search/engine.ts';
 import { hashInputFiles, loadOrBuildEngine, saveEngineCache } from '../src/search/engine-cache.ts';
 
 const ROOT = resolve(fileURLToPath(new URL('..', import.meta.url)));
-
-/** Multi-word queries over the synthetic vocabulary's real-word head. */
-export const SCALE_QUERIES = [
-  'efficient inference memory',
-  'kv cache quantization',
-  'gaussian splatting rendering',
-  'retrieval augmented generation',
-  'sparse attention kernel gpu',
-  'distributed training throughput',
-  'low rank adaptation finetuning',
-  'vector search index',
-  'diffusion video generation',
-  'reinforcement learning reward policy',
-  'speech audio tokens',
-  'graph neural network',
-  'point cloud reconstruction',
-  'privacy federated learning',
-  'model compression pruning distillation',
-  'multimodal alignment instruction',
-  'hallucination safety evaluation',
-  'streaming serving latency',
-  'checkpointing fault tolerance',
-  'anomaly detection forecasting',
-];
-/** Single-word typo queries. */
-export const TYPO_QUERIES = ['quantizaton', 'atention', 'retreival', 'splating', 'gausian', 'distilation', 'compresion', 'throughtput', 'reinforcment', 'segmentaton'];
 
 type Engine = 'paperboy' | 'restart' | 'minisearch' | 'fuse';
 

@@ -90,9 +90,9 @@ class Engine implements SearchEngine {
   }
 
   /**
-   * Exact top k and total. Plans whose postings cover at least half the papers are scored
-   * exhaustively with sequential accumulators (pruning cannot skip much there); lighter plans use
-   * MaxScore, which skips papers that cannot reach the top k.
+   * Exact top k and total. MaxScore (skips papers that cannot reach the top k) unless the plan's
+   * postings add up to twice the number of papers or more: then nearly every paper must be scored
+   * anyway and sequential accumulation is cheaper.
    */
   #rank(plan: QueryPlan, k: number, codeOnly = false): Ranked {
     const { offsets } = this.index;
@@ -101,7 +101,7 @@ class Engine implements SearchEngine {
       const t = u.terms[0]!;
       postings += offsets[t + 1]! - offsets[t]!;
     }
-    return postings >= this.index.n / 2 ? this.#ranker.rankDense(plan, k, codeOnly) : this.#maxscore.rank(plan, k, codeOnly);
+    return postings >= 2 * this.index.n ? this.#ranker.rankDense(plan, k, codeOnly) : this.#maxscore.rank(plan, k, codeOnly);
   }
 
   /** Terms of the plan's units that the paper actually matched (for snippet marks). */

@@ -68,6 +68,8 @@ export function bm25f(termIdf: number, tf: ArrayLike<number>, lens: ArrayLike<nu
   return (termIdf * (w * (K1 + 1))) / (K1 + w);
 }
 
+const EMPTY = new Uint32Array(0);
+
 /** Append-only Uint32 storage in fixed chunks: no doubling copies, so peak memory stays near the data size. */
 class ChunkedU32 {
   static readonly BITS = 20;
@@ -83,6 +85,11 @@ class ChunkedU32 {
 
   chunk(c: number): Uint32Array {
     return this.#chunks[c]!;
+  }
+
+  /** Let a consumed chunk be garbage collected. */
+  release(c: number): void {
+    this.#chunks[c] = EMPTY;
   }
 }
 
@@ -239,6 +246,10 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
     for (let i = docStart[d]!, end = docStart[d + 1]!; i < end; i++) {
       const c = i >>> ChunkedU32.BITS;
       if (c !== chunkNo) {
+        if (chunkNo >= 0) {
+          fwdTerm.release(chunkNo);
+          fwdTf.release(chunkNo);
+        }
         chunkNo = c;
         termChunk = fwdTerm.chunk(c);
         tfChunk = fwdTf.chunk(c);

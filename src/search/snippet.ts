@@ -3,7 +3,8 @@
  * with matched words as `mark` spans and `…` where the text was cut.
  */
 import type { RichText } from '../reply.ts';
-import { scanWords, termOf, type Token } from './analyze.ts';
+import { isNoise, scanWords, termOf, type Token } from './analyze.ts';
+import { asciiShadow } from './fold.ts';
 
 /** Longest snippet text, ellipses excluded. */
 export const SNIPPET_MAX = 240;
@@ -14,6 +15,8 @@ function markedTokens(text: string, terms: ReadonlySet<string>): Token[] {
   // with the term's first two characters: a cheap filter before stemming every word.
   const heads = new Set<number>();
   for (const t of terms) heads.add((t.charCodeAt(0) << 16) | (t.length > 1 ? t.charCodeAt(1) : 0));
+  const shadow = text.includes('/') ? undefined : asciiShadow(text);
+  if (shadow !== undefined) return asciiMarks(shadow, terms, heads);
   const maybe = (w: string): boolean => heads.has((w.charCodeAt(0) << 16) | (w.length > 1 ? w.charCodeAt(1) : 0));
   const out: Token[] = [];
   let group = -1;
@@ -43,6 +46,58 @@ function markedTokens(text: string, terms: ReadonlySet<string>): Token[] {
     parts.push(tok);
   });
   flush();
+  return out;
+}
+
+function isWordChar(c: number): boolean {
+  return (c >= 97 && c <= 122) || (c >= 48 && c <= 57);
+}
+
+/** `markedTokens` for lowercased ascii text, scanning char codes (strings only for likely matches). */
+function asciiMarks(lower: string, terms: ReadonlySet<string>, heads: ReadonlySet<number>): Token[] {
+  const out: Token[] = [];
+  const n = lower.length;
+  let i = 0;
+  let group = 0;
+  while (i < n) {
+    if (!isWordChar(lower.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const groupStart = i;
+    const firstOut = out.length;
+    let parts = 0;
+    let joinable = false;
+    for (;;) {
+      const start = i;
+      while (i < n && isWordChar(lower.charCodeAt(i))) i++;
+      const head = (lower.charCodeAt(start) << 16) | (i - start > 1 ? lower.charCodeAt(start + 1) : 0);
+      if (parts === 0) joinable = heads.has(head);
+      parts++;
+      if (heads.has(head)) {
+        const folded = lower.slice(start, i);
+        if (!isNoise(folded)) {
+          const term = termOf(folded);
+          if (terms.has(term)) out.push({ term, folded, start, end: i, group });
+        }
+      }
+      if (i + 1 < n && lower.charCodeAt(i) === 45 && isWordChar(lower.charCodeAt(i + 1))) {
+        i++;
+        continue;
+      }
+      break;
+    }
+    if (parts > 1 && joinable && terms.has(termOf(lower.slice(groupStart, i).replaceAll('-', '')))) {
+      // The compound matched: mark every (non-noise) part of the group.
+      out.length = firstOut;
+      let at = groupStart;
+      for (const part of lower.slice(groupStart, i).split('-')) {
+        if (!isNoise(part)) out.push({ term: termOf(part), folded: part, start: at, end: at + part.length, group });
+        at += part.length + 1;
+      }
+    }
+    group++;
+  }
   return out;
 }
 

@@ -89,3 +89,14 @@ describe('synonyms', () => {
     expect(findSynonyms(t('banana bread'))).toEqual([]);
   });
 });
+
+describe('asciiShadow', () => {
+  it('keeps length and folds accents, superscripts and spaces', async () => {
+    const { asciiShadow } = await import('../../src/search/fold.ts');
+    expect(asciiShadow('Café E²GAN\u00a0x')).toBe('cafe e2gan x');
+    expect(asciiShadow('plain Text')).toBe('plain text');
+    expect(asciiShadow('Greek α')).toBeUndefined();
+    expect(asciiShadow('ﬁne')).toBeUndefined(); // ligature folds to two letters
+    for (const s of ['Café', 'a–b', 'x²']) expect(asciiShadow(s)!.length).toBe(s.length);
+  });
+});
