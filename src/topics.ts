@@ -7,7 +7,7 @@ export const TopicSchema = z.object({
   name: z.string().regex(/^[a-z0-9]+(?:-[a-z0-9]+)*$/, { message: 'must be lowercase words joined by hyphens (e.g. kv-cache)' }),
   /** Human label: `KV cache compression & management`. */
   label: z.string().min(1).max(100),
-  /** Search query whose results make up the topic. */
+  /** Search phrases whose results make up the topic, separated by `|` (`kv cache | key-value cache`). */
   query: z.string().min(1).max(300),
 });
 export type Topic = z.infer<typeof TopicSchema>;

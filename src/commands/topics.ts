@@ -9,24 +9,45 @@ import { paperRef } from './ref.ts';
 
 /** At most this many papers make up one topic. */
 export const MAX_TOPIC_PAPERS = 30;
-/** A paper belongs to a topic when it scores at least this share of the topic's best paper. */
-export const TOPIC_RELATIVE_CUTOFF = 0.35;
+/** A paper belongs to a topic when it scores at least this share of the best paper for one of its phrases. */
+export const TOPIC_RELATIVE_CUTOFF = 0.6;
 
 /** Topic results per engine (an engine never changes, so its topic papers never do either). */
 const topicCache = new WeakMap<SearchEngine, Map<string, readonly RankedPaper[]>>();
 
+/** The alternatives of a topic query: `kv cache | key-value cache` -> [`kv cache`, `key-value cache`]. */
+export function topicPhrases(query: string): string[] {
+  return query
+    .split('|')
+    .map((q) => q.trim())
+    .filter((q) => q !== '');
+}
+
 /**
- * The papers of a topic, chosen by the search engine: its query's hits above a relative score cutoff.
- * Memoised per engine and query, so `topics` (which counts every topic) stays cheap.
+ * The papers of a topic, chosen by the search engine. A topic query lists alternative phrases
+ * separated by `|`; each phrase is searched on its own and keeps the papers scoring at least
+ * `TOPIC_RELATIVE_CUTOFF` of its best hit (a short phrase ranks its real matches close together,
+ * where one long query would let a single paper that matches every word crowd out the rest).
+ * Papers are ordered by their best relative score. Memoised per engine and query.
  */
 export function topicPapers(engine: SearchEngine, topic: Topic): readonly RankedPaper[] {
   let perEngine = topicCache.get(engine);
   if (!perEngine) topicCache.set(engine, (perEngine = new Map()));
   const cached = perEngine.get(topic.query);
   if (cached) return cached;
-  const r = engine.search(topic.query, { limit: MAX_TOPIC_PAPERS });
-  const best = r.hits[0]?.score ?? 0;
-  const papers = r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+  const best = new Map<string, RankedPaper>();
+  for (const phrase of topicPhrases(topic.query)) {
+    const r = engine.search(phrase, { limit: MAX_TOPIC_PAPERS });
+    const top = r.hits[0]?.score ?? 0;
+    if (top <= 0) continue;
+    for (const h of r.hits) {
+      const rel = h.score / top;
+      if (rel < TOPIC_RELATIVE_CUTOFF) continue;
+      const seen = best.get(h.paper.id);
+      if (!seen || rel > seen.score) best.set(h.paper.id, { paper: h.paper, score: rel, snippet: h.snippet });
+    }
+  }
+  const papers = [...best.values()].sort((a, b) => b.score - a.score).slice(0, MAX_TOPIC_PAPERS);
   perEngine.set(topic.query, papers);
   return papers;
 }

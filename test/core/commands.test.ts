@@ -101,6 +101,13 @@ describe('similar, code, topics, random, digest, stats, help', () => {
     expect(k.tone).toBe('ok');
     expect(cards(k).length).toBeGreaterThan(0);
   });
+  it('a topic gathers the papers of each of its phrases, not only those matching every word', async () => {
+    const k = await ask('topic kv-cache --limit 10');
+    const names = cards(k).map((c) => c.name);
+    for (const n of ['SnapKV', 'ZipCache', 'SentenceKV', 'PrefixKV', 'EMS']) expect(names, n).toContain(n);
+    const all = [...cards(k), ...cards(await ask('topic kv-cache --limit 10 --page 2'))];
+    expect(all.every((c) => /\bKV\b|key-value|cache/i.test(`${c.title} ${c.snippet?.map((s) => s.text).join('') ?? ''}`))).toBe(true);
+  });
   it('unknown topic suggests the closest', async () => {
     const r = await ask('topic kv-cash');
     expect(r.tone).toBe('error');
