@@ -10,7 +10,7 @@
  * - synonym/acronym expansions (weight 0.5), below what the user typed.
  */
 import { queryWords, termOf } from './analyze.ts';
-import type { Corrector } from './correct.ts';
+import { maxEdits, type Corrector } from './correct.ts';
 import { findSynonyms } from './synonyms.ts';
 
 export const WEIGHT_EXACT = 1;
@@ -103,7 +103,7 @@ export function planQuery(query: string, vocab: Vocabulary): QueryPlan {
     if (id !== undefined) addUnit([id], WEIGHT_EXACT, bit);
     const split = splitCompound(w.folded, vocab);
     if (split) addUnit(split, WEIGHT_SPLIT, bit);
-    if (id === undefined && !split) {
+    if (id === undefined && !split && maxEdits(w.folded.length) > 0) {
       const fix = vocab.corrector().correct(w.folded, terms[i]!);
       if (fix !== undefined) {
         addUnit([fix], WEIGHT_CORRECTION, bit);
