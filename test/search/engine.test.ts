@@ -215,3 +215,36 @@ describe('on the built-in papers', () => {
     }
   });
 });
+
+describe('snippets on long abstracts', () => {
+  const filler = (n: number): string => Array.from({ length: n }, (_, i) => `word${i} plain filler text`).join(' ');
+  const long = paper({
+    title: 'A Long Paper',
+    abstract: `${filler(40)}. Here the gaussian splatting method compresses scenes well. ${filler(40)}.`,
+  });
+  const e = createSearchEngine([long]);
+
+  it('cuts a window around the matches with ellipses at both ends', () => {
+    const s = e.search('gaussian splatting').hits[0]!.snippet;
+    const text = plain(s);
+    expect(text.startsWith('…')).toBe(true);
+    expect(text.endsWith('…')).toBe(true);
+    expect(text.length).toBeLessThanOrEqual(242);
+    expect(s.filter((x) => x.kind === 'mark').map((x) => x.text)).toEqual(['gaussian', 'splatting']);
+    // The window starts at a word boundary.
+    expect(text.slice(1, 2)).not.toBe(' ');
+  });
+
+  it('marks every word of a matched hyphen compound', () => {
+    const p = paper({ title: 'T', abstract: 'We shrink the KV-cache a lot.' });
+    const s = createSearchEngine([p]).search('kvcache').hits[0]!.snippet;
+    expect(s.filter((x) => x.kind === 'mark').map((x) => x.text)).toEqual(['KV', 'cache']);
+  });
+
+  it('falls back to the title, then to the opening of the abstract', () => {
+    const p = paper({ title: 'Mamba Layers', name: 'Mamba', abstract: `Nothing relevant here. ${filler(60)}` });
+    const eng = createSearchEngine([p]);
+    const s = eng.search('mamba').hits[0]!.snippet;
+    expect(s.some((x) => x.kind === 'mark')).toBe(true);
+  });
+});
