@@ -108,12 +108,15 @@ export class MaxScoreRanker {
       const outDocs: number[] = [];
       const outImps: number[] = [];
       let best = 0;
+      // Galloping pays off when the other lists are much longer than the lead; otherwise step linearly.
+      const gallop = parts.map((l) => l.end - l.pos > 8 * (lead.end - lead.pos));
       outer: for (let p = lead.pos; p < lead.end; p++) {
         const d = lead.docs[p]!;
         let sum = lead.imps[p]!;
         for (let j = 1; j < parts.length; j++) {
           const l = parts[j]!;
-          advance(l, d);
+          if (gallop[j]) advance(l, d);
+          else while (l.pos < l.end && l.docs[l.pos]! < d) l.pos++;
           if (l.pos >= l.end) break outer;
           if (l.docs[l.pos] !== d) continue outer;
           sum += l.imps[l.pos]!;
@@ -210,6 +213,46 @@ export class MaxScoreRanker {
     for (;;) {
       while (firstEss < m && cum[firstEss]! <= theta) firstEss++;
       if (firstEss >= m) break;
+      if (firstEss === m - 1) {
+        // One essential list (the usual steady state): walk it directly.
+        const e = lists[m - 1]!;
+        const below = firstEss > 0 ? cum[firstEss - 1]! : 0;
+        let raised = false;
+        while (e.pos < e.end) {
+          const d = e.docs[e.pos]!;
+          let acc = e.weight * e.imps[e.pos]!;
+          let mask = e.covers;
+          e.pos++;
+          if (acc + below <= theta || (codeOnly && hasCode[d] !== 1)) continue;
+          let pruned = false;
+          for (let i = firstEss - 1; i >= 0; i--) {
+            if (acc + cum[i]! <= theta) {
+              pruned = true;
+              break;
+            }
+            const l = lists[i]!;
+            advance(l, d);
+            if (l.pos < l.end && l.docs[l.pos] === d) {
+              acc += l.weight * l.imps[l.pos]!;
+              mask |= l.covers;
+            }
+          }
+          if (pruned) continue;
+          const cov = popcount(mask & matchable);
+          if (cov < need) continue;
+          const score = (acc * cov) / n;
+          if (score > theta || heap.size < k) {
+            heap.push(score, d);
+            theta = heap.threshold;
+            if (cum[firstEss]! <= theta) {
+              raised = true;
+              break;
+            }
+          }
+        }
+        if (raised) continue;
+        break;
+      }
       // Next candidate: smallest current doc among the essential lists.
       let d = 0xffffffff;
       for (let i = firstEss; i < m; i++) {

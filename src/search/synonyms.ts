@@ -38,7 +38,6 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['ocr', 'optical character recognition'],
   ['cot', 'chain of thought'],
   ['pruning', 'sparsification'],
-  ['serving', 'inference serving'],
 ];
 
 /** A phrase as index terms (stemmed, noise dropped, no compounds). */
