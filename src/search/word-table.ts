@@ -10,35 +10,39 @@ const FNV_OFFSET = 0x811c9dc5 | 0;
 const FNV_PRIME = 0x01000193;
 
 export class WordTable {
-  keys: string[] = [];
+  /** Entry -> value. */
   values: number[] = [];
-  hashes = new Int32Array(1 << 12);
-  slots = new Int32Array(1 << 13).fill(-1);
+  /** Entry -> offset of its characters in `pool` (length in `lengths`). */
+  offsets = new Int32Array(1 << 12);
+  lengths = new Uint8Array(1 << 12);
+  pool = new Uint8Array(1 << 16);
+  poolUsed = 0;
+  /** Open addressing: slot pairs [hash, entry + 1] (0 = empty), so a probe reads one cache line. */
+  slots = new Int32Array(1 << 14);
   mask = (1 << 13) - 1;
 
   get size(): number {
-    return this.keys.length;
+    return this.values.length;
   }
 
-  /** Entry index of the word `text[start..end)` (hyphens skipped when `hyphens`), or -1. */
+  /** Entry index of the word `text[start..end)` (hyphens skipped) of `length` characters, or -1. */
   find(text: string, start: number, end: number, hash: number, length: number): number {
     const slots = this.slots;
     const mask = this.mask;
-    const hashes = this.hashes;
-    const keys = this.keys;
     let slot = hash & mask;
     for (;;) {
-      const e = slots[slot]!;
-      if (e < 0) return -1;
-      if (hashes[e] === hash) {
-        const key = keys[e]!;
-        if (key.length === length) {
-          let k = 0;
+      const e1 = slots[2 * slot + 1]!;
+      if (e1 === 0) return -1;
+      if (slots[2 * slot] === hash) {
+        const e = e1 - 1;
+        if (this.lengths[e] === length) {
+          const pool = this.pool;
+          let k = this.offsets[e]!;
           let i = start;
           for (; i < end; i++) {
             const c = text.charCodeAt(i);
             if (c === 45) continue;
-            if (key.charCodeAt(k++) !== c) break;
+            if (pool[k++] !== c) break;
           }
           if (i === end) return e;
         }
@@ -48,28 +52,44 @@ export class WordTable {
   }
 
   insert(word: string, hash: number, value: number): number {
-    const e = this.keys.length;
-    if (e >= this.hashes.length) {
-      const next = new Int32Array(this.hashes.length * 2);
-      next.set(this.hashes);
-      this.hashes = next;
+    const e = this.values.length;
+    if (e >= this.offsets.length) {
+      const o = new Int32Array(this.offsets.length * 2);
+      o.set(this.offsets);
+      this.offsets = o;
+      const l = new Uint8Array(this.lengths.length * 2);
+      l.set(this.lengths);
+      this.lengths = l;
     }
-    if ((e + 1) * 2 > this.slots.length) {
-      const size = this.slots.length * 2;
-      this.slots = new Int32Array(size).fill(-1);
+    // Words longer than 255 characters are not pooled (never found again; their value is recomputed).
+    const len = Math.min(255, word.length);
+    while (this.poolUsed + len > this.pool.length) {
+      const p = new Uint8Array(this.pool.length * 2);
+      p.set(this.pool);
+      this.pool = p;
+    }
+    this.offsets[e] = this.poolUsed;
+    this.lengths[e] = word.length > 255 ? 0 : len;
+    for (let i = 0; i < len; i++) this.pool[this.poolUsed + i] = word.charCodeAt(i);
+    this.poolUsed += len;
+    this.values.push(value);
+    if ((e + 1) * 2 > this.mask + 1) {
+      const size = (this.mask + 1) * 2;
+      const old = this.slots;
+      this.slots = new Int32Array(2 * size);
       this.mask = size - 1;
-      for (let k = 0; k < e; k++) {
-        let s = this.hashes[k]! & this.mask;
-        while (this.slots[s]! >= 0) s = (s + 1) & this.mask;
-        this.slots[s] = k;
+      for (let s = 0; s < old.length; s += 2) {
+        if (old[s + 1] === 0) continue;
+        let slot = old[s]! & this.mask;
+        while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+        this.slots[2 * slot] = old[s]!;
+        this.slots[2 * slot + 1] = old[s + 1]!;
       }
     }
-    this.keys.push(word);
-    this.values.push(value);
-    this.hashes[e] = hash;
     let slot = hash & this.mask;
-    while (this.slots[slot]! >= 0) slot = (slot + 1) & this.mask;
-    this.slots[slot] = e;
+    while (this.slots[2 * slot + 1] !== 0) slot = (slot + 1) & this.mask;
+    this.slots[2 * slot] = hash;
+    this.slots[2 * slot + 1] = e + 1;
     return e;
   }
 
