@@ -1,4 +1,4 @@
-import { readFileSync, readdirSync, statSync, type Stats } from 'node:fs';
+import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -101,28 +101,29 @@ function combine(files: string[], texts: string[]): LoadedPapers {
 }
 
 /**
- * Load a paper set from a page file or a folder of page files (`*.txt`, by name, not recursive,
- * hidden files ignored). Papers seen in several files are merged by id. Odd chunks come back as
- * `problems`; a missing path, unreadable or binary file, empty folder, or zero papers throws a
- * `PapersLoadError`.
+ * The page files a papers path stands for: the file itself, or the `*.txt` files of a folder (by
+ * name, not recursive, hidden files ignored). Throws `PapersLoadError` for a missing path or a
+ * folder without page files.
  */
-export async function loadPapers(path: string): Promise<LoadedPapers> {
+export async function listPageFiles(path: string): Promise<string[]> {
   let info: Stats;
   try {
     info = await stat(path);
   } catch (err) {
     throw missing(path, err);
   }
-  let files = [path];
-  if (info.isDirectory()) {
-    let names: string[];
-    try {
-      names = await readdir(path);
-    } catch (err) {
-      throw missing(path, err);
-    }
-    files = pageFilesIn(path, names);
+  if (!info.isDirectory()) return [path];
+  let names: string[];
+  try {
+    names = await readdir(path);
+  } catch (err) {
+    throw missing(path, err);
   }
+  return pageFilesIn(path, names);
+}
+
+/** Read and parse the given page files (see `listPageFiles`). */
+export async function loadPageFiles(files: string[]): Promise<LoadedPapers> {
   const texts = await Promise.all(
     files.map(async (file) => {
       try {
@@ -136,31 +137,12 @@ export async function loadPapers(path: string): Promise<LoadedPapers> {
   return combine(files, texts);
 }
 
-/** Synchronous `loadPapers`, for a fast CLI cold start. Same results and errors. */
-export function loadPapersSync(path: string): LoadedPapers {
-  let info: Stats;
-  try {
-    info = statSync(path);
-  } catch (err) {
-    throw missing(path, err);
-  }
-  let files = [path];
-  if (info.isDirectory()) {
-    let names: string[];
-    try {
-      names = readdirSync(path);
-    } catch (err) {
-      throw missing(path, err);
-    }
-    files = pageFilesIn(path, names);
-  }
-  const texts = files.map((file) => {
-    try {
-      return decode(file, readFileSync(file));
-    } catch (err) {
-      if (err instanceof PapersLoadError) throw err;
-      throw new PapersLoadError(`page file "${file}" ${errnoMessage(err)}; check the path and its permissions`, file);
-    }
-  });
-  return combine(files, texts);
+/**
+ * Load a paper set from a page file or a folder of page files (`*.txt`, by name, not recursive,
+ * hidden files ignored). Papers seen in several files are merged by id. Odd chunks come back as
+ * `problems`; a missing path, unreadable or binary file, empty folder, or zero papers throws a
+ * `PapersLoadError`.
+ */
+export async function loadPapers(path: string): Promise<LoadedPapers> {
+  return loadPageFiles(await listPageFiles(path));
 }
