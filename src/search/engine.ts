@@ -6,7 +6,7 @@ import type { Paper } from '../paper.ts';
 import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
 import { foldPhrase } from './fold.ts';
-import { bm25f, buildIndex, FIELD_COUNT, paperFields, type IndexData } from './inverted-index.ts';
+import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type IndexData } from './inverted-index.ts';
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
@@ -50,7 +50,6 @@ class Engine implements SearchEngine {
   readonly #resolver: Resolver;
   #corrector: Corrector | undefined;
   readonly #vocab: Vocabulary;
-
   readonly #correctionKeys: Float64Array | undefined;
 
   constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array) {
@@ -160,7 +159,7 @@ class Engine implements SearchEngine {
       });
     });
     const lens = Array.from({ length: FIELD_COUNT }, (_, f) => ix.fieldLens[doc * FIELD_COUNT + f]!);
-    const vec = [...tf].map(([t, row]) => ({ t, w: bm25f(Math.log(1 + (ix.n - ix.df[t]! + 0.5) / (ix.df[t]! + 0.5)), row, lens, ix.avgLens) }));
+    const vec = [...tf].map(([t, row]) => ({ t, w: bm25f(idf(ix.n, ix.df[t]!), row, lens, ix.avgLens) }));
     vec.sort((a, b) => b.w - a.w || a.t - b.t);
     const top = vec.slice(0, SIMILAR_QUERY_TERMS);
     const hits = this.#ranker.dot(
