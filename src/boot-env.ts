@@ -1,3 +1,4 @@
+import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { createPaperboy, type Booted } from './boot.ts';
@@ -25,6 +26,7 @@ export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEn
     const booted = await createPaperboy({
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
+      cacheDir: join(config.dataDir, 'index-cache'),
       logger,
     });
     return { ok: true, config, logger, ...booted };

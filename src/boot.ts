@@ -2,10 +2,15 @@ import type { Logger } from 'pino';
 import type { CommandDeps } from './commands/command.ts';
 import { helpCommand } from './commands/help.ts';
 import { CORE_COMMANDS } from './commands/index.ts';
-import { BUILTIN_PAPERS_PATH, loadPapers } from './load.ts';
+import { stat } from 'node:fs/promises';
+import { BUILTIN_PAPERS_PATH, listPageFiles, loadPageFiles } from './load.ts';
 import type { ParseProblem } from './parse/problem.ts';
+import { PARSER_VERSION } from './parse/version.ts';
+import type { Paper } from './paper.ts';
 import { Paperboy } from './paperboy.ts';
+import { hashInputFiles, loadOrBuildEngine } from './search/engine-cache.ts';
 import { createSearchEngine } from './search/engine.ts';
+import type { SearchEngine } from './search/types.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics } from './topics.ts';
 
 export interface BootOptions {
@@ -16,7 +21,15 @@ export interface BootOptions {
   logger: Logger;
   now?: () => Date;
   random?: () => number;
+  /**
+   * Where to keep the built index between runs. Used only for paper sets of at least
+   * `CACHE_MIN_BYTES` of page text (small sets build faster than a cache would save).
+   */
+  cacheDir?: string;
 }
+
+/** Page text below this size (~2,500 papers) is always parsed and indexed afresh. */
+export const CACHE_MIN_BYTES = 5 * 1024 * 1024;
 
 export interface Booted {
   paperboy: Paperboy;
@@ -30,12 +43,12 @@ export interface Booted {
  * Throws `PapersLoadError` / `TopicsLoadError` with a clear message when the data cannot be used.
  */
 export async function createPaperboy(opts: BootOptions): Promise<Booted> {
-  const [loaded, topics] = await Promise.all([
-    loadPapers(opts.papersPath ?? BUILTIN_PAPERS_PATH),
+  const [files, topics] = await Promise.all([
+    listPageFiles(opts.papersPath ?? BUILTIN_PAPERS_PATH),
     loadTopics(opts.topicsPath ?? BUILTIN_TOPICS_PATH),
   ]);
-  for (const p of loaded.problems) opts.logger.warn({ file: p.file, line: p.line }, `skipped: ${p.message}`);
-  const engine = createSearchEngine(loaded.papers);
+  const { engine, problems } = await buildEngine(files, opts);
+  for (const p of problems) opts.logger.warn({ file: p.file, line: p.line }, `skipped: ${p.message}`);
   const deps: CommandDeps = {
     engine,
     papers: engine.papers,
@@ -46,6 +59,26 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
   };
   const paperboy = new Paperboy(deps, [...CORE_COMMANDS]);
   paperboy.register(helpCommand(() => paperboy.commands));
-  opts.logger.info({ papers: engine.papers.length, files: loaded.files.length, topics: topics.length }, 'paper set loaded');
-  return { paperboy, problems: loaded.problems, files: loaded.files };
+  opts.logger.info({ papers: engine.papers.length, files: files.length, topics: topics.length }, 'paper set loaded');
+  return { paperboy, problems, files };
+}
+
+/** Parse and index the page files, through the on-disk index cache when the set is large. */
+async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: SearchEngine; problems: ParseProblem[] }> {
+  let problems: ParseProblem[] = [];
+  const parse = async (): Promise<Paper[]> => {
+    const loaded = await loadPageFiles(files);
+    problems = loaded.problems;
+    return loaded.papers;
+  };
+  if (opts.cacheDir) {
+    const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+    if (sizes.reduce((a, b) => a + b, 0) >= CACHE_MIN_BYTES) {
+      const inputHash = `p${PARSER_VERSION}-${hashInputFiles(files)}`;
+      const { engine, cache } = await loadOrBuildEngine(parse, { cacheDir: opts.cacheDir, inputHash, logger: opts.logger });
+      opts.logger.info({ cache, files: files.length }, `index cache ${cache}`);
+      return { engine, problems };
+    }
+  }
+  return { engine: createSearchEngine(await parse()), problems };
 }

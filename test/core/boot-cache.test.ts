@@ -1,0 +1,30 @@
+import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { createPaperboy } from '../../src/boot.ts';
+import { SHELL_CONTEXT } from '../../src/context.ts';
+import { generateCorpus } from '../../src/corpus/generate.ts';
+import { silentLogger } from '../../src/logger.ts';
+
+describe('boot with an index cache', () => {
+  it('writes the cache for a large set, answers the same from it, and skips small sets', async () => {
+    const pages = mkdtempSync(join(tmpdir(), 'pb-boot-pages-'));
+    for (const f of generateCorpus({ papers: 3000, seed: 7 })) writeFileSync(join(pages, f.name), f.text);
+    const cacheDir = join(mkdtempSync(join(tmpdir(), 'pb-boot-cache-')), 'index-cache');
+
+    const first = await createPaperboy({ papersPath: pages, cacheDir, logger: silentLogger() });
+    expect(readdirSync(cacheDir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    const second = await createPaperboy({ papersPath: pages, cacheDir, logger: silentLogger() });
+    expect(second.paperboy.deps.papers.length).toBe(first.paperboy.deps.papers.length);
+    for (const q of ['search attention quantization --limit 10', 'stats']) {
+      const a = await first.paperboy.run(q, SHELL_CONTEXT);
+      const b = await second.paperboy.run(q, SHELL_CONTEXT);
+      expect(b.data).toEqual(a.data);
+    }
+
+    const smallCache = join(mkdtempSync(join(tmpdir(), 'pb-boot-cache-')), 'index-cache');
+    await createPaperboy({ cacheDir: smallCache, logger: silentLogger() });
+    expect(() => readdirSync(smallCache)).toThrow();
+  }, 60_000);
+});
