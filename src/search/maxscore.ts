@@ -52,6 +52,21 @@ function advance(l: List, d: number): void {
   l.pos = lo;
 }
 
+/** Highest-impact papers taken from each list to seed the top-k heap. */
+const SEEDS_PER_LIST = 16;
+
+/** First position in `docs[from..to)` holding a value >= `doc`. */
+function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
+  let lo = from;
+  let hi = to;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (docs[mid]! < doc) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
 /** Papers with at least this many postings get a cached bitset for match counting. */
 function denseThreshold(n: number): number {
   return Math.max(256, n >>> 5);
@@ -61,6 +76,7 @@ export class MaxScoreRanker {
   readonly #ix: IndexData;
   readonly #words: number;
   readonly #dense = new Map<number, Uint32Array>();
+  readonly #top = new Map<number, Uint32Array>();
   /** Bitset of papers with a code link. */
   readonly #code: Uint32Array;
   #clauseBits: Uint32Array[] = [];
@@ -87,6 +103,21 @@ export class MaxScoreRanker {
       this.#dense.set(t, bits);
     }
     return bits;
+  }
+
+  /** The `count` highest-impact papers of a list (cached for long single-term lists). */
+  #topDocs(l: List, count: number): Uint32Array {
+    const long = l.term >= 0 && l.end - l.pos >= denseThreshold(this.#ix.n);
+    const cached = long ? this.#top.get(l.term) : undefined;
+    if (cached) return cached;
+    const heap = new TopK(count);
+    for (let p = l.pos; p < l.end; p++) {
+      const w = l.imps[p]!;
+      if (heap.size < count || w > heap.threshold) heap.push(w, l.docs[p]!);
+    }
+    const docs = Uint32Array.from(heap.sorted(), (h) => h.doc);
+    if (long) this.#top.set(l.term, docs);
+    return docs;
   }
 
   /** Materialise the units of a plan as posting lists (conjunctions are intersected). */
@@ -207,11 +238,32 @@ export class MaxScoreRanker {
     const hasCode = this.#ix.hasCode;
     const matchable = plan.matchable;
     const n = plan.clauses;
-    let theta = -Infinity;
+    // Seed the heap with the papers that score highest on each list, scored exactly, so the
+    // threshold starts near its final value and the walk below can skip most papers at once.
+    const seedSet = new Set<number>();
+    for (const l of lists) for (const d of this.#topDocs(l, SEEDS_PER_LIST)) seedSet.add(d);
+    // Ascending, with a sentinel: the walk checks membership with a moving pointer.
+    const seeds = Uint32Array.from([...seedSet, 0xffffffff]).sort();
+    let si = 0;
+    for (const d of seedSet) {
+      if (codeOnly && hasCode[d] !== 1) continue;
+      let acc = 0;
+      let mask = 0;
+      for (const l of lists) {
+        const at = lowerBound(l.docs, l.pos, l.end, d);
+        if (at < l.end && l.docs[at] === d) {
+          acc += l.weight * l.imps[at]!;
+          mask |= l.covers;
+        }
+      }
+      const cov = popcount(mask & matchable);
+      if (cov >= need) heap.push((acc * cov) / n, d);
+    }
+    let theta = heap.threshold;
     let firstEss = 0;
 
     for (;;) {
-      while (firstEss < m && cum[firstEss]! <= theta) firstEss++;
+      while (firstEss < m && cum[firstEss]! < theta) firstEss++;
       if (firstEss >= m) break;
       if (firstEss === m - 1) {
         // One essential list (the usual steady state): walk it directly.
@@ -223,10 +275,12 @@ export class MaxScoreRanker {
           let acc = e.weight * e.imps[e.pos]!;
           let mask = e.covers;
           e.pos++;
-          if (acc + below <= theta || (codeOnly && hasCode[d] !== 1)) continue;
+          if (acc + below < theta || (codeOnly && hasCode[d] !== 1)) continue;
+          while (seeds[si]! < d) si++;
+          if (seeds[si] === d) continue;
           let pruned = false;
           for (let i = firstEss - 1; i >= 0; i--) {
-            if (acc + cum[i]! <= theta) {
+            if (acc + cum[i]! < theta) {
               pruned = true;
               break;
             }
@@ -241,10 +295,10 @@ export class MaxScoreRanker {
           const cov = popcount(mask & matchable);
           if (cov < need) continue;
           const score = (acc * cov) / n;
-          if (score > theta || heap.size < k) {
+          if (score >= theta) {
             heap.push(score, d);
             theta = heap.threshold;
-            if (cum[firstEss]! <= theta) {
+            if (cum[firstEss]! < theta) {
               raised = true;
               break;
             }
@@ -271,9 +325,11 @@ export class MaxScoreRanker {
         }
       }
       if (codeOnly && hasCode[d] !== 1) continue;
+      while (seeds[si]! < d) si++;
+      if (seeds[si] === d) continue;
       let pruned = false;
       for (let i = firstEss - 1; i >= 0; i--) {
-        if (acc + cum[i]! <= theta) {
+        if (acc + cum[i]! < theta) {
           pruned = true;
           break;
         }
@@ -288,7 +344,7 @@ export class MaxScoreRanker {
       const cov = popcount(mask & matchable);
       if (cov < need) continue;
       const score = (acc * cov) / n;
-      if (score > theta || heap.size < k) {
+      if (score >= theta) {
         heap.push(score, d);
         theta = heap.threshold;
       }
