@@ -37,34 +37,42 @@ function deletions(word: string): string[] {
   return out;
 }
 
-/** Build the sorted key array for a vocabulary (see module doc). */
+/** hash31 of `word` with the character at `skip` removed (-1: nothing removed), without building the string. */
+function hashSkipping(word: string, skip: number): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < word.length; i++) {
+    if (i === skip) continue;
+    h ^= word.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return (h >>> 1) & 0x7fffffff;
+}
+
+/** Build the sorted key array for a vocabulary (see module doc). Allocates no per-key strings. */
 export function buildCorrectionKeys(terms: readonly string[], surfaces: readonly string[]): Float64Array {
   if (terms.length >= ID_SPACE) throw new Error(`vocabulary too large for the typo index (${terms.length} terms)`);
-  let keys = new Float64Array(Math.max(16, terms.length * 8));
-  let n = 0;
-  const push = (k: string, id: number): void => {
-    if (n === keys.length) {
-      const next = new Float64Array(keys.length * 2);
-      next.set(keys);
-      keys = next;
-    }
-    keys[n++] = hash31(k) * ID_SPACE + id;
-  };
+  let total = 0;
   for (let id = 0; id < terms.length; id++) {
     const t = terms[id]!;
     const s = surfaces[id] ?? t;
-    const set = new Set<string>();
-    if (WORDLIKE.test(t)) {
-      set.add(t);
-      for (const k of deletions(t)) set.add(k);
-    }
-    if (s !== t && WORDLIKE.test(s)) {
-      set.add(s);
-      for (const k of deletions(s)) set.add(k);
-    }
-    for (const k of set) push(k, id);
+    if (WORDLIKE.test(t)) total += t.length + 1;
+    if (s !== t && WORDLIKE.test(s)) total += s.length + 1;
   }
-  return keys.slice(0, n).sort();
+  const keys = new Float64Array(total);
+  let n = 0;
+  for (let id = 0; id < terms.length; id++) {
+    const t = terms[id]!;
+    const s = surfaces[id] ?? t;
+    for (const w of s !== t ? [t, s] : [t]) {
+      if (!WORDLIKE.test(w)) continue;
+      for (let skip = -1; skip < w.length; skip++) keys[n++] = hashSkipping(w, skip) * ID_SPACE + id;
+    }
+  }
+  keys.sort();
+  // Drop repeats (a word with a doubled letter has two equal deletions).
+  let out = 0;
+  for (let i = 0; i < n; i++) if (i === 0 || keys[i] !== keys[out - 1]) keys[out++] = keys[i]!;
+  return keys.slice(0, out);
 }
 
 export class Corrector {
