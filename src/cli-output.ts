@@ -10,7 +10,12 @@ export function replyJson(reply: Reply): unknown {
   if (!d) return { text: reply.summary };
   switch (d.type) {
     case 'results':
-      return { query: d.query, results: d.results, ...(reply.paging ? { page: reply.paging.page, pages: reply.paging.pages, total: reply.paging.total } : {}) };
+      return {
+        query: d.query,
+        results: d.results,
+        ...(d.match ? { match: d.match } : {}),
+        ...(reply.paging ? { page: reply.paging.page, pages: reply.paging.pages, total: reply.paging.total } : {}),
+      };
     case 'paper':
       return d.paper;
     case 'other':

@@ -5,7 +5,7 @@ import { joinWords } from './commands/words.ts';
 import { renderText } from './render/text.ts';
 
 const USAGE = `Usage: paperboy <command words> [--json]
-       paperboy --batch [--json]      (one command per line on stdin)
+       paperboy --batch [--json]      (one command per line on stdin; blank lines are skipped)
        paperboy --help | --version
 
 Runs one Paperboy command and exits, e.g.
@@ -47,26 +47,50 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(booted.message + '\n');
     return 2;
   }
-  const { paperboy } = booted;
+  const { paperboy, config, logger } = booted;
   const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
   const width = Math.min(100, process.stdout.columns ?? 88);
   const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
     process.stdout.write((json ? JSON.stringify(replyJson(reply)) : renderText(reply, { color, width })) + '\n');
 
-  if (!batch) {
-    const reply = await paperboy.run(words.length ? joinWords(words) : 'help', SHELL_CONTEXT);
-    emit(reply);
-    return reply.tone === 'error' ? 1 : 0;
+  // `schedule …` manages the shell channel's schedules in DATA_DIR/state.db (no timers run here).
+  // Opened only when it may be needed: the one-shot path stays light.
+  let closeScheduling = async () => {};
+  if (batch || words[0]?.toLowerCase() === 'schedule') {
+    const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+    try {
+      const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void emit(reply) }, logger, start: false });
+      closeScheduling = () => scheduling.close();
+    } catch (err) {
+      if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
+        process.stderr.write(`paperboy: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
   }
-  const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-  let first = true;
-  for await (const line of rl) {
-    if (line.trim() === '') continue;
-    if (!json && !first) process.stdout.write('\n');
-    first = false;
-    emit(await paperboy.run(line, SHELL_CONTEXT));
+  try {
+    if (!batch) {
+      const reply = await paperboy.run(words.length ? joinWords(words) : 'help', SHELL_CONTEXT);
+      emit(reply);
+      return reply.tone === 'error' ? 1 : 0;
+    }
+    return await runBatch();
+  } finally {
+    await closeScheduling();
   }
-  return 0;
+
+  async function runBatch(): Promise<number> {
+    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
+    let first = true;
+    for await (const line of rl) {
+      if (line.trim() === '') continue;
+      if (!json && !first) process.stdout.write('\n');
+      first = false;
+      emit(await paperboy.run(line, SHELL_CONTEXT));
+    }
+    return 0;
+  }
 }
 
 const code = await cli(process.argv.slice(2));

@@ -88,7 +88,8 @@ export interface ResultRow {
 
 /** Machine-readable payload behind a reply, for `--json` and for tests. */
 export type ReplyData =
-  | { type: 'results'; query: string; results: ResultRow[] }
+  /** `match`: set when a paper reference did not resolve to one paper (`results` are then the candidates). */
+  | { type: 'results'; query: string; results: ResultRow[]; match?: 'ambiguous' | 'none' }
   | { type: 'paper'; paper: import('./paper.ts').Paper }
   | { type: 'other'; value: unknown };
 

@@ -54,6 +54,7 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
   const width = () => Math.min(100, output.columns ?? 88);
   let rl: Interface | undefined;
   let closed = false;
+  let quitting = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let chain = Promise.resolve();
@@ -79,7 +80,9 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
       rl.on('line', (line) => {
         chain = chain.then(async () => {
           const text = line.trim();
+          if (quitting) return; // lines pasted after `quit` are not run
           if (QUIT_WORDS.has(text.toLowerCase())) {
+            quitting = true;
             rl?.close();
             return;
           }

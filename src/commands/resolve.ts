@@ -1,4 +1,4 @@
-import { displayName } from '../cards.ts';
+import { displayName, resultRow } from '../cards.ts';
 import type { Paper } from '../paper.ts';
 import { span, type Reply } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
@@ -38,7 +38,7 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' |
       summary: lead,
       blocks,
       command: `${verb} ${ref}`,
-      data: { type: 'results', query: ref, results: [] },
+      data: { type: 'results', query: ref, results: candidates.map((p) => resultRow(p, 0)), match: r.kind },
     },
   };
 }

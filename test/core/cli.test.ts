@@ -76,3 +76,25 @@ describe('cli', () => {
     expect(r.out).toMatch(/Usage: paperboy/);
   });
 });
+
+describe('cli: more', () => {
+  it('show --json on an ambiguous name lists the candidates and says so', () => {
+    const r = cli(['show', 'efficient', '--json']);
+    const out = JSON.parse(r.out) as { match: string; results: unknown[] };
+    expect(out.match).toBe('ambiguous');
+    expect(out.results.length).toBeGreaterThan(1);
+  });
+  it('manages the shell channel schedules', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-state-'));
+    const add = cli(['schedule', 'add', '0 9 * * 1-5', 'digest', '--topic', 'kv-cache', '--tz', 'Europe/Berlin'], { env: { DATA_DIR: dir } });
+    expect(add.code).toBe(0);
+    const id = /s-[0-9a-f]{4}/.exec(add.out)?.[0];
+    expect(id).toBeDefined();
+    const list = cli(['schedule', 'list'], { env: { DATA_DIR: dir } });
+    expect(list.out).toContain(id!);
+    expect(list.out).toMatch(/Europe\/Berlin/);
+    const refused = cli(['schedule', 'add', '*/1 * * * *', 'digest'], { env: { DATA_DIR: dir } });
+    expect(refused.code).toBe(1);
+    expect(refused.out).toMatch(/more often than hourly/);
+  });
+});

@@ -28,6 +28,11 @@ describe('shell adapter', () => {
     expect(i).toBeGreaterThan(-1);
     expect(j).toBeGreaterThan(i);
   });
+  it('does not run lines pasted after quit', async () => {
+    const s = await session(['quit', 'stats']);
+    await s.shell.done;
+    expect(s.output()).not.toMatch(/Paper set/);
+  });
   it('ends on end of input (Ctrl-D)', async () => {
     const s = await session(['stats']);
     s.input.end();
