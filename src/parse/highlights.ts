@@ -34,6 +34,8 @@ const STOP = new Set([
   'is', 'are', 'was', 'were', 'be', 'being', 'can', 'also', 'both', 'we', 'it', 'our', 'its', 'this',
   'these', 'the', 'over', 'relative', 'during', 'using', 'when', 'through',
 ]);
+/** Stop words that may continue a claim to the right of its number. */
+const RIGHT_OK = new Set(['the', 'its', 'our']);
 /** Words a highlight may not end with. */
 const DANGLING = /\s+(?:of|the|a|an|on|in|to|for|by|at|from|as|per|vs|across|under|over|up|our|its)$/i;
 /** Words a highlight may not start with. */
@@ -65,7 +67,8 @@ export function extractHighlights(abstract: string): string[] {
       const w = tail.exec(abstract.slice(right, right + 60));
       if (w === null || words >= MAX_WORDS_RIGHT) break;
       const word = (w[1] ?? '').toLowerCase();
-      if (STOP.has(word) || /^https?:/.test(word)) break;
+      // `the` ends a claim on the left, but on the right it carries the object: `90% of the performance`.
+      if ((STOP.has(word) && !RIGHT_OK.has(word)) || /^https?:/.test(word)) break;
       // Allow `1.3B` style decimals inside a word only (punctuation check already stops at '.').
       right += w[0].length;
       words++;
@@ -89,7 +92,8 @@ export function extractHighlights(abstract: string): string[] {
     for (let i = 0; i < 3 && DANGLING.test(text); i++) text = text.replace(DANGLING, '');
     for (let i = 0; i < 2 && LEADING.test(text); i++) text = text.replace(LEADING, '');
     if (text.length > MAX_HIGHLIGHT_LENGTH) text = `${qualifier}${m[0]}`.trim();
-    if (text.length > 0 && !out.includes(text)) out.push(text);
+    // A bare figure (`90%`) says nothing on its own: keep only claims with at least one word.
+    if (/\p{L}{2,}/u.test(text.replace(/\d+(?:[.,]\d+)*\s*(?:x|×|%|times|fold|percent)/giu, '')) && !out.includes(text)) out.push(text);
     consumed = right;
   }
   return out;
