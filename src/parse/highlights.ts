@@ -51,6 +51,7 @@ const MAX_WORDS_RIGHT = 5;
  */
 export function extractHighlights(abstract: string): string[] {
   const out: string[] = [];
+  const bare: string[] = [];
   let consumed = 0;
   for (const m of abstract.matchAll(CLAIM)) {
     if (out.length >= MAX_HIGHLIGHTS) break;
@@ -92,9 +93,11 @@ export function extractHighlights(abstract: string): string[] {
     for (let i = 0; i < 3 && DANGLING.test(text); i++) text = text.replace(DANGLING, '');
     for (let i = 0; i < 2 && LEADING.test(text); i++) text = text.replace(LEADING, '');
     if (text.length > MAX_HIGHLIGHT_LENGTH) text = `${qualifier}${m[0]}`.trim();
-    // A bare figure (`90%`) says nothing on its own: keep only claims with at least one word.
-    if (/\p{L}{2,}/u.test(text.replace(/\d+(?:[.,]\d+)*\s*(?:x|×|%|times|fold|percent)/giu, '')) && !out.includes(text)) out.push(text);
+    // A bare figure (`90%`) says little on its own: it is kept only when the abstract has no worded claim.
+    const worded = /\p{L}{2,}/u.test(text.replace(/\d+(?:[.,]\d+)*\s*(?:x|×|%|times|fold|percent)/giu, ''));
+    const list = worded ? out : bare;
+    if (text.length > 0 && !list.includes(text)) list.push(text);
     consumed = right;
   }
-  return out;
+  return out.length > 0 ? out : bare.slice(0, MAX_HIGHLIGHTS);
 }
