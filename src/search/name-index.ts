@@ -48,7 +48,6 @@ export class NameIndex {
   readonly ids = new Map<string, number>();
   readonly names = new KeyMap();
   readonly aliases = new KeyMap();
-  readonly titles = new KeyMap();
   readonly #papers: readonly Paper[];
   #sorted: { names: Entry[]; titles: Entry[] } | undefined;
 
@@ -58,7 +57,6 @@ export class NameIndex {
       if (!this.ids.has(p.id)) this.ids.set(p.id, doc);
       if (p.name) this.names.add(foldKey(p.name), doc);
       for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
-      this.titles.add(foldKey(p.title), doc);
     });
   }
 

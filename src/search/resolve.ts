@@ -1,12 +1,13 @@
 /**
  * Paper reference resolution for `show`/`similar`: id, then exact name or alias (folded), then
- * exact title, then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
+ * exact title (case- and punctuation-insensitive, via the title's slug), then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
  * come back as `ambiguous` instead of a guess.
  */
 import Fuse from 'fuse.js';
 import type { Paper } from '../paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';
-import { foldKey, foldPhrase } from './fold.ts';
+import { slugify } from '../parse/slug.ts';
+import { foldKey } from './fold.ts';
 import type { KeyMap, NameIndex } from './name-index.ts';
 import type { Resolution } from './types.ts';
 
@@ -80,7 +81,7 @@ export class Resolver {
     const key = foldKey(text);
     if (key.length === 0) return { kind: 'none', suggestions: [] };
 
-    const byId = names.ids.get(text.toLowerCase()) ?? names.ids.get(foldPhrase(text).replace(/\s+/g, '-'));
+    const byId = names.ids.get(text.toLowerCase());
     if (byId !== undefined) return { kind: 'found', paper: papers[byId]!, via: 'id' };
 
     const byName = this.#byName(key, names.names);
@@ -91,9 +92,9 @@ export class Resolver {
     if (byAlias.length === 1) return { kind: 'found', paper: papers[byAlias[0]!]!, via: 'alias' };
     if (byAlias.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byAlias) };
 
-    const byTitle = names.titles.get(key);
-    if (byTitle.length === 1) return { kind: 'found', paper: papers[byTitle[0]!]!, via: 'title' };
-    if (byTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byTitle) };
+    // Exact title: ids are slugs of titles, so the title's slug is its id.
+    const byTitle = names.ids.get(slugify(text));
+    if (byTitle !== undefined) return { kind: 'found', paper: papers[byTitle]!, via: 'title' };
 
     // A typo of a name or alias (`snpakv`, `zipcahce`): correct against the vocabulary, look up again.
     const corrected = this.#ctx.correct(text);

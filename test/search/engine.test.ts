@@ -154,7 +154,9 @@ describe('on the built-in papers', () => {
     expect(e.resolve('E2GAN')).toMatchObject({ kind: 'found', via: 'name', paper: { name: 'E²GAN' } });
     expect(e.resolve('hpc-colpali')).toMatchObject({ kind: 'found', via: 'alias' });
     expect(e.resolve('HPC ColPali')).toMatchObject({ kind: 'found', via: 'alias' });
-    expect(e.resolve(snap.title.toUpperCase())).toMatchObject({ kind: 'found', paper: { name: 'SnapKV' } });
+    expect(e.resolve(snap.title.toUpperCase())).toMatchObject({ kind: 'found', via: 'title', paper: { name: 'SnapKV' } });
+    const long = papers.find((p) => p.title.length > 90)!; // its id is cut and hashed
+    expect(e.resolve(` ${long.title.toLowerCase()} `)).toMatchObject({ kind: 'found', via: 'title', paper: { id: long.id } });
   });
 
   it('resolves typos fuzzily', () => {
