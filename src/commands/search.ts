@@ -12,7 +12,7 @@ export const searchCommand: Command = {
   description:
     'Ranks papers by relevance to your words (titles count more than abstracts). Abbreviations such as kv, lora, moe, ' +
     'rag and 3dgs are expanded, hyphens and case are ignored (kv-cache = KV cache = kvcache), and typos are corrected. ' +
-    'Put words in quotes to keep them together: "state space" models.',
+    'Words in quotes must appear side by side in a paper: "state space" models.',
   examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2'],
   args: 'required',
   argName: 'query',

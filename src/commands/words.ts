@@ -46,7 +46,10 @@ export function splitWords(text: string): Word[] {
   return words;
 }
 
-/** Join words back into command text, quoting words that contain spaces. */
+/**
+ * Join words back into command text, quoting words that contain spaces. A word that carries its
+ * own quotes (`"state space" models` passed as one shell argument) is kept as written.
+ */
 export function joinWords(words: readonly string[]): string {
-  return words.map((w) => (/\s/.test(w) || w === '' ? `"${w.replace(/"/g, '')}"` : w)).join(' ');
+  return words.map((w) => (/["\u201C\u201D]/.test(w) ? w : /\s/.test(w) || w === '' ? `"${w}"` : w)).join(' ');
 }

@@ -10,7 +10,8 @@ import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type IndexData } from
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
-import { Ranker, type Ranked } from './rank.ts';
+import { lowerBound, Ranker, type Ranked } from './rank.ts';
+import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolve.ts';
 import { makeSnippet } from './snippet.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
@@ -103,6 +104,34 @@ class Engine implements SearchEngine {
     return postings >= 2 * this.index.n ? this.#ranker.rankDense(plan, k, codeOnly) : this.#maxscore.rank(plan, k, codeOnly);
   }
 
+  /**
+   * Keep papers that contain every quoted phrase: first a cheap check that each phrase word is in
+   * the paper's postings, then the words' adjacency in its name, title or abstract.
+   */
+  #phraseFilter(phrases: readonly string[], codeOnly: boolean): (doc: number) => boolean {
+    const { offsets, docs, hasCode } = this.index;
+    const termIds: number[] = [];
+    let unknown = false;
+    for (const p of phrases) {
+      forEachTerm(p, (term) => {
+        const id = this.#termIds.get(term);
+        if (id === undefined) unknown = true;
+        else if (!termIds.includes(id)) termIds.push(id);
+      });
+    }
+    const inPostings = (t: number, doc: number): boolean => {
+      const end = offsets[t + 1]!;
+      const at = lowerBound(docs, offsets[t]!, end, doc);
+      return at < end && docs[at] === doc;
+    };
+    return (doc) => {
+      if (unknown || (codeOnly && hasCode[doc] !== 1)) return false;
+      if (!termIds.every((t) => inPostings(t, doc))) return false;
+      const p = this.papers[doc]!;
+      return containsPhrases(phraseText(paperFields(p).join(' \n ')), phrases);
+    };
+  }
+
   /** Terms of the plan's units that the paper actually matched (for snippet marks). */
   #matchedTerms(plan: QueryPlan, doc: number): Set<string> {
     const { offsets, docs } = this.index;
@@ -126,7 +155,11 @@ class Engine implements SearchEngine {
     const offset = clampInt(options.offset, 0, 0, 1_000_000);
     const text = typeof query === 'string' ? query : '';
     const plan = this.#plan(text);
-    const ranked = this.#rank(plan, offset + limit, options.codeOnly === true);
+    const phrases = quotedPhrases(text);
+    const ranked =
+      phrases.length === 0
+        ? this.#rank(plan, offset + limit, options.codeOnly === true)
+        : this.#ranker.rankExhaustive(plan, offset + limit, this.#phraseFilter(phrases, options.codeOnly === true));
     const hits: SearchHit[] = ranked.top.slice(offset).map(({ doc, score }) => {
       const paper = this.papers[doc]!;
       return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };

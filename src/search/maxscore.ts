@@ -8,7 +8,7 @@
  */
 import type { IndexData } from './inverted-index.ts';
 import { requiredClauses, type QueryPlan } from './query.ts';
-import type { Ranked } from './rank.ts';
+import { lowerBound, type Ranked } from './rank.ts';
 import { TopK } from './top-k.ts';
 
 interface List {
@@ -54,18 +54,6 @@ function advance(l: List, d: number): void {
 
 /** Highest-impact papers taken from each list to seed the top-k heap. */
 const SEEDS_PER_LIST = 16;
-
-/** First position in `docs[from..to)` holding a value >= `doc`. */
-function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
-  let lo = from;
-  let hi = to;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
 
 /** Papers with at least this many postings get a cached bitset for match counting. */
 function denseThreshold(n: number): number {

@@ -26,7 +26,7 @@ function popcount(x: number): number {
 }
 
 /** First position in `docs[from..to)` holding a value >= `doc`. */
-function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
+export function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
   let lo = from;
   let hi = to;
   while (lo < hi) {
