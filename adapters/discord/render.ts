@@ -127,7 +127,17 @@ function paperDraft(card: PaperCard): EmbedDraft {
   }
   const links = linksLine(card);
   if (links) lines.push(links);
-  return { title: paperTitle(card), lines, fields: [], footer: card.name ? `${card.name} · id: ${card.id}` : `id: ${card.id}` };
+  return { title: paperTitle(card), lines, fields: [], footer: footerOf(card) };
+}
+
+/**
+ * How to name the paper in a command: the reference its buttons use (its short name when that is
+ * unambiguous, else its id). The footer shows the name alone when typing it is enough.
+ */
+function footerOf(card: PaperCard): string {
+  const ref = card.actions.map((a) => /^(?:show|similar) (.+)$/.exec(a.command)?.[1]).find((r) => r !== undefined) ?? card.id;
+  if (card.name && ref === card.name.toLowerCase()) return card.name;
+  return card.name ? `${card.name} · id: ${ref}` : `id: ${ref}`;
 }
 
 /** A paper as one compact line (when a reply has more papers than a message has embeds). */

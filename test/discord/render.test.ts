@@ -203,3 +203,28 @@ describe('renderDiscord', () => {
     );
   });
 });
+
+describe('paper footers', () => {
+  it('show the short name alone when the buttons use it, else the id to type', () => {
+    const card = (name: string | undefined, ref: string): Reply => ({
+      tone: 'ok',
+      summary: 's',
+      blocks: [
+        {
+          kind: 'paper',
+          paper: {
+            id: 'long-paper-id-123',
+            title: 'T',
+            ...(name ? { name } : {}),
+            links: [],
+            highlights: [],
+            actions: [{ id: 'a', label: 'Abstract', command: `show ${ref}` }],
+          },
+        },
+      ],
+    });
+    expect(renderDiscord(card('ZipCache', 'zipcache')).embeds[0]!.footer?.text).toBe('ZipCache');
+    expect(renderDiscord(card('Wan', 'long-paper-id-123')).embeds[0]!.footer?.text).toBe('Wan · id: long-paper-id-123');
+    expect(renderDiscord(card(undefined, 'long-paper-id-123')).embeds[0]!.footer?.text).toBe('id: long-paper-id-123');
+  });
+});
