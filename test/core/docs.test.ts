@@ -1,0 +1,27 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { EnvSchema } from '../../src/config.ts';
+import { testPaperboy } from '../helpers/paperboy.ts';
+
+const read = (f: string) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');
+
+describe('docs are in step with the code', () => {
+  it('the README command table lists every core command with its usage', async () => {
+    const readme = read('README.md');
+    for (const c of (await testPaperboy()).commands) {
+      expect(readme, c.name).toContain(`| \`${c.name}${c.usage ? ` ${c.usage}` : ''}\``);
+    }
+  });
+  it('README and .env.example name every environment variable', () => {
+    const readme = read('README.md');
+    const example = read('.env.example');
+    for (const key of Object.keys(EnvSchema.shape)) {
+      expect(readme, key).toContain(key);
+      expect(example, key).toContain(key);
+    }
+  });
+  it('every npm script the README mentions exists', () => {
+    const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
+    for (const m of read('README.md').matchAll(/npm run (?:-s )?([\w:-]+)/g)) expect(scripts, m[1]).toContain(m[1]);
+  });
+});
