@@ -16,6 +16,8 @@ export interface LoadRequest {
 }
 export interface LoadResult {
   runs: { concurrency: number; ackMs: number[]; replyMs: number[]; wallMs: number }[];
+  /** One user at a time: each request waits for its reply before the next is sent. */
+  interactiveReplyMs: number[];
 }
 
 if (!parentPort) throw new Error('slack-load.ts runs as a worker');
@@ -51,7 +53,15 @@ port.once('message', async (req: LoadRequest) => {
   for (let w = 0; w < 50; w++) await one();
   await api.waitFor(() => api.responses.length >= 50, 20_000);
 
-  const result: LoadResult = { runs: [] };
+  const result: LoadResult = { runs: [], interactiveReplyMs: [] };
+  // Reply latency as one user sees it: nothing queued behind other requests.
+  for (let i = 0; i < 100; i++) {
+    api.responses.length = 0;
+    const t = Date.now();
+    await one();
+    await api.waitFor(() => api.responses.length >= 1, 10_000);
+    result.interactiveReplyMs.push(api.responses[0]!.at - t);
+  }
   for (const c of req.concurrency) {
     api.responses.length = 0;
     const ackMs: number[] = [];
