@@ -8,7 +8,7 @@
  */
 import type { IndexData } from './inverted-index.ts';
 import { requiredClauses, type QueryPlan } from './query.ts';
-import { lowerBound, type Ranked } from './rank.ts';
+import { lowerBound, popcount, type Ranked } from './rank.ts';
 import { TopK } from './top-k.ts';
 
 interface List {
@@ -21,12 +21,6 @@ interface List {
   ub: number;
   /** Term id when the list is one term's postings (bitset cache key), else -1. */
   term: number;
-}
-
-function popcount(x: number): number {
-  let v = x - ((x >>> 1) & 0x55555555);
-  v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
-  return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
 /** Move `l.pos` to the first posting with doc >= `d` (galloping search). */
@@ -250,6 +244,32 @@ export class MaxScoreRanker {
     let theta = heap.threshold;
     let firstEss = 0;
 
+    /**
+     * Complete paper `d`'s score from the non-essential lists (strongest bound first), giving up as
+     * soon as it cannot reach the threshold; push it when it makes the top k. Seeds were scored
+     * already. Returns whether the heap (and so the threshold) changed.
+     */
+    const finish = (d: number, acc: number, mask: number): boolean => {
+      while (seeds[si]! < d) si++;
+      if (seeds[si] === d) return false;
+      for (let i = firstEss - 1; i >= 0; i--) {
+        if (acc + cum[i]! < theta) return false;
+        const l = lists[i]!;
+        advance(l, d);
+        if (l.pos < l.end && l.docs[l.pos] === d) {
+          acc += l.weight * l.imps[l.pos]!;
+          mask |= l.covers;
+        }
+      }
+      const cov = popcount(mask & matchable);
+      if (cov < need) return false;
+      const score = (acc * cov) / n;
+      if (score < theta) return false;
+      heap.push(score, d);
+      theta = heap.threshold;
+      return true;
+    };
+
     for (;;) {
       while (firstEss < m && cum[firstEss]! < theta) firstEss++;
       if (firstEss >= m) break;
@@ -260,36 +280,13 @@ export class MaxScoreRanker {
         let raised = false;
         while (e.pos < e.end) {
           const d = e.docs[e.pos]!;
-          let acc = e.weight * e.imps[e.pos]!;
-          let mask = e.covers;
+          const acc = e.weight * e.imps[e.pos]!;
+          const mask = e.covers;
           e.pos++;
           if (acc + below < theta || (codeOnly && hasCode[d] !== 1)) continue;
-          while (seeds[si]! < d) si++;
-          if (seeds[si] === d) continue;
-          let pruned = false;
-          for (let i = firstEss - 1; i >= 0; i--) {
-            if (acc + cum[i]! < theta) {
-              pruned = true;
-              break;
-            }
-            const l = lists[i]!;
-            advance(l, d);
-            if (l.pos < l.end && l.docs[l.pos] === d) {
-              acc += l.weight * l.imps[l.pos]!;
-              mask |= l.covers;
-            }
-          }
-          if (pruned) continue;
-          const cov = popcount(mask & matchable);
-          if (cov < need) continue;
-          const score = (acc * cov) / n;
-          if (score >= theta) {
-            heap.push(score, d);
-            theta = heap.threshold;
-            if (cum[firstEss]! < theta) {
-              raised = true;
-              break;
-            }
+          if (finish(d, acc, mask) && cum[firstEss]! < theta) {
+            raised = true;
+            break;
           }
         }
         if (raised) continue;
@@ -313,29 +310,7 @@ export class MaxScoreRanker {
         }
       }
       if (codeOnly && hasCode[d] !== 1) continue;
-      while (seeds[si]! < d) si++;
-      if (seeds[si] === d) continue;
-      let pruned = false;
-      for (let i = firstEss - 1; i >= 0; i--) {
-        if (acc + cum[i]! < theta) {
-          pruned = true;
-          break;
-        }
-        const l = lists[i]!;
-        advance(l, d);
-        if (l.pos < l.end && l.docs[l.pos] === d) {
-          acc += l.weight * l.imps[l.pos]!;
-          mask |= l.covers;
-        }
-      }
-      if (pruned) continue;
-      const cov = popcount(mask & matchable);
-      if (cov < need) continue;
-      const score = (acc * cov) / n;
-      if (score >= theta) {
-        heap.push(score, d);
-        theta = heap.threshold;
-      }
+      finish(d, acc, mask);
     }
     return { top: heap.sorted(), total };
   }
