@@ -10,7 +10,7 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { guildCreatePayload, readyPayload, snowflake, userObject, type World } from './payloads.ts';
+import { guildCreatePayload, messageObject, readyPayload, snowflake, userObject, type World } from './payloads.ts';
 
 export const FAKE_TOKEN = ['MTAwMDAwMDAwMDAwMDAwMDAw', 'GfakeA', 'fake-token-for-tests-only-000000000000'].join('.');
 
@@ -289,23 +289,14 @@ export class FakeDiscord {
 
   #message(channelId: string, body: unknown): Record<string, unknown> {
     const b = (typeof body === 'object' && body !== null ? body : {}) as Record<string, unknown>;
-    return {
+    return messageObject({
       id: snowflake(),
       channel_id: channelId,
       author: userObject(this.world.bot),
       content: b['content'] ?? '',
       embeds: b['embeds'] ?? [],
       components: b['components'] ?? [],
-      timestamp: new Date().toISOString(),
-      edited_timestamp: null,
-      tts: false,
-      mention_everyone: false,
-      mentions: [],
-      mention_roles: [],
-      attachments: [],
-      pinned: false,
       type: b['message_reference'] ? 19 : 0,
-      flags: 0,
-    };
+    });
   }
 }

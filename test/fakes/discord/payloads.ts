@@ -109,25 +109,36 @@ export interface MessageSpec {
   webhookId?: string;
 }
 
-export function messageCreatePayload(world: World, m: MessageSpec): Record<string, unknown> {
-  const base: Record<string, unknown> = {
-    id: m.id ?? snowflake(),
-    channel_id: m.dmChannelId ?? world.channelId,
-    author: userObject(m.author),
-    content: m.content,
+/** A message object with Discord's defaults; `fields` override them. */
+export function messageObject(fields: { id: string; channel_id: string; author: Record<string, unknown> } & Record<string, unknown>): Record<string, unknown> {
+  return {
+    content: '',
     timestamp: new Date().toISOString(),
     edited_timestamp: null,
     tts: false,
-    mention_everyone: /@everyone|@here/.test(m.content),
-    mentions: (m.mentions ?? []).map(userObject),
-    mention_roles: m.mentionRoles ?? [],
+    mention_everyone: false,
+    mentions: [],
+    mention_roles: [],
     attachments: [],
     embeds: [],
     pinned: false,
     type: 0,
     flags: 0,
     components: [],
+    ...fields,
   };
+}
+
+export function messageCreatePayload(world: World, m: MessageSpec): Record<string, unknown> {
+  const base = messageObject({
+    id: m.id ?? snowflake(),
+    channel_id: m.dmChannelId ?? world.channelId,
+    author: userObject(m.author),
+    content: m.content,
+    mention_everyone: /@everyone|@here/.test(m.content),
+    mentions: (m.mentions ?? []).map(userObject),
+    mention_roles: m.mentionRoles ?? [],
+  });
   if (m.webhookId) base['webhook_id'] = m.webhookId;
   if (m.dmChannelId) {
     base['channel_type'] = 1;
@@ -214,25 +225,6 @@ export function buttonPayload(world: World, b: InteractionBase, customId: string
     b,
     3,
     { custom_id: customId, component_type: 2 },
-    {
-      message: {
-        id: messageId,
-        channel_id: world.channelId,
-        author: userObject(world.bot),
-        content: '',
-        timestamp: new Date().toISOString(),
-        edited_timestamp: null,
-        tts: false,
-        mention_everyone: false,
-        mentions: [],
-        mention_roles: [],
-        attachments: [],
-        embeds: [],
-        pinned: false,
-        type: 0,
-        flags: 0,
-        components: [],
-      },
-    },
+    { message: messageObject({ id: messageId, channel_id: world.channelId, author: userObject(world.bot) }) },
   );
 }
