@@ -21,7 +21,7 @@ import { generateCorpus } from '../src/corpus/generate.ts';
 import { SCALE_QUERIES, TYPO_QUERIES } from '../src/corpus/bench-queries.ts';
 import { silentLogger } from '../src/logger.ts';
 import { loadPapers } from '../src/load.ts';
-import type { Paper } from '../src/paper.ts';
+import type { Paper } from '../src/papers/paper.ts';
 import { createSearchEngine } from '../src/search/engine.ts';
 import { hashInputFiles, loadOrBuildEngine, saveEngineCache } from '../src/search/engine-cache.ts';
 

@@ -4,9 +4,12 @@ import type { Logger } from 'pino';
 import { createPaperboy, type Booted } from './boot.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
+import type { PaperStore } from './store/paper-store.ts';
+import { STATE_DB_FILE } from './store/sqlite/open.ts';
+import { SqlitePaperStore } from './store/sqlite/paper-store.ts';
 
 export type BootResult =
-  | ({ ok: true; config: Config; logger: Logger } & Booted)
+  | ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted)
   | { ok: false; message: string };
 
 /**
@@ -22,17 +25,21 @@ export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEn
   }
   const config = cfg.config;
   const logger = createLogger(config.logLevel ?? (opts.quiet ? 'warn' : 'info'));
+  let store: SqlitePaperStore | undefined;
   try {
+    store = SqlitePaperStore.open(join(config.dataDir, STATE_DB_FILE));
     const booted = await createPaperboy({
+      store,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
       cacheDir: join(config.dataDir, 'index-cache'),
       logger,
     });
-    return { ok: true, config, logger, ...booted };
+    return { ok: true, config, logger, store, ...booted };
   } catch (err) {
+    await store?.close();
     const e = err as Error;
-    if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError') return { ok: false, message: `paperboy: ${e.message}` };
+    if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError' || e.name === 'StateStoreError') return { ok: false, message: `paperboy: ${e.message}` };
     throw err;
   }
 }

@@ -6,8 +6,10 @@ import { stat } from 'node:fs/promises';
 import { BUILTIN_PAPERS_PATH, listPageFiles, loadPageFiles } from './load.ts';
 import type { ParseProblem } from './parse/problem.ts';
 import { PARSER_VERSION } from './parse/version.ts';
-import type { Paper } from './paper.ts';
+import type { Paper } from './papers/paper.ts';
 import { Paperboy } from './paperboy.ts';
+import { Library } from './library/library.ts';
+import type { PaperStore } from './store/paper-store.ts';
 import { hashInputFiles, loadOrBuildEngine } from './search/engine-cache.ts';
 import { createSearchEngine } from './search/engine.ts';
 import type { SearchEngine } from './search/types.ts';
@@ -26,6 +28,8 @@ export interface BootOptions {
    * `CACHE_MIN_BYTES` of page text (small sets build faster than a cache would save).
    */
   cacheDir?: string;
+  /** Stored feed papers (HF, arXiv), combined with the page papers. Absent: page papers only. */
+  store?: PaperStore;
 }
 
 /** Page text below this size (~2,500 papers) is always parsed and indexed afresh. */
@@ -33,6 +37,7 @@ export const CACHE_MIN_BYTES = 5 * 1024 * 1024;
 
 export interface Booted {
   paperboy: Paperboy;
+  library: Library;
   /** Chunks that were reported and skipped while loading (the rest loaded). */
   problems: ParseProblem[];
   files: string[];
@@ -47,11 +52,25 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
     listPageFiles(opts.papersPath ?? BUILTIN_PAPERS_PATH),
     loadTopics(opts.topicsPath ?? BUILTIN_TOPICS_PATH),
   ]);
-  const { engine, problems } = await buildEngine(files, opts);
+  // With stored papers the engine is built over the combined set; page papers alone may come
+  // from the index cache.
+  const stored = opts.store ? await opts.store.count() : 0;
+  const { engine, papers: pagePapers, problems } = stored === 0 ? await buildEngine(files, opts) : { ...(await parsePages(files)), engine: undefined };
   for (const p of problems) opts.logger.warn({ file: p.file, line: p.line }, `skipped: ${p.message}`);
+  const library = await Library.open({
+    pagePapers,
+    logger: opts.logger,
+    ...(opts.store ? { store: opts.store } : {}),
+    ...(engine ? { engine } : {}),
+  });
   const deps: CommandDeps = {
-    engine,
-    papers: engine.papers,
+    library,
+    get engine() {
+      return library.engine;
+    },
+    get papers() {
+      return library.papers;
+    },
     topics,
     logger: opts.logger,
     now: opts.now ?? (() => new Date()),
@@ -59,12 +78,17 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
   };
   const paperboy = new Paperboy(deps, [...CORE_COMMANDS]);
   paperboy.register(helpCommand(() => paperboy.commands));
-  opts.logger.info({ papers: engine.papers.length, files: files.length, topics: topics.length }, 'paper set loaded');
-  return { paperboy, problems, files };
+  opts.logger.info({ papers: library.papers.length, stored, files: files.length, topics: topics.length }, 'paper set loaded');
+  return { paperboy, library, problems, files };
+}
+
+async function parsePages(files: string[]): Promise<{ papers: Paper[]; problems: ParseProblem[] }> {
+  const { papers, problems } = await loadPageFiles(files);
+  return { papers, problems };
 }
 
 /** Parse and index the page files, through the on-disk index cache when the set is large. */
-async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: SearchEngine; problems: ParseProblem[] }> {
+async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: SearchEngine; papers: readonly Paper[]; problems: ParseProblem[] }> {
   let problems: ParseProblem[] = [];
   const parse = async (): Promise<Paper[]> => {
     const loaded = await loadPageFiles(files);
@@ -77,8 +101,9 @@ async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine
       const inputHash = `p${PARSER_VERSION}-${hashInputFiles(files)}`;
       const { engine, cache } = await loadOrBuildEngine(parse, { cacheDir: opts.cacheDir, inputHash, logger: opts.logger });
       opts.logger.info({ cache, files: files.length }, `index cache ${cache}`);
-      return { engine, problems };
+      return { engine, papers: engine.papers, problems };
     }
   }
-  return { engine: createSearchEngine(await parse()), problems };
+  const engine = createSearchEngine(await parse());
+  return { engine, papers: engine.papers, problems };
 }

@@ -1,4 +1,4 @@
-import type { Paper } from './paper.ts';
+import type { Paper } from './papers/paper.ts';
 import { span, type Action, type PaperCard, type ResultRow, type RichText } from './reply.ts';
 
 /** Display name of a paper: its short name, else its title. */
@@ -24,6 +24,23 @@ export interface CardOptions {
   ref?: string;
 }
 
+/** Authors as a short list: the first three, then "et al.". */
+export function authorList(authors: readonly string[] | undefined, max = 3): string | undefined {
+  if (!authors?.length) return undefined;
+  return authors.length <= max ? authors.join(', ') : `${authors.slice(0, max).join(', ')} et al.`;
+}
+
+/** `A, B, C et al. · 2026-11-28 · ▲ 42 · 3 comments`, from what the record knows; undefined when nothing. */
+export function byline(paper: Paper): string | undefined {
+  const parts: string[] = [];
+  const who = authorList(paper.authors);
+  if (who) parts.push(who);
+  if (paper.published) parts.push(paper.published);
+  if (paper.upvotes !== undefined) parts.push(`▲ ${paper.upvotes}`);
+  if (paper.comments) parts.push(`${paper.comments} comment${paper.comments === 1 ? '' : 's'}`);
+  return parts.length ? parts.join(' · ') : undefined;
+}
+
 /** A paper card with its Abstract / Similar buttons. */
 export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
   const actions: Action[] = [];
@@ -38,6 +55,8 @@ export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
     actions,
   };
   if (paper.name) card.name = paper.name;
+  const by = byline(paper);
+  if (by) card.byline = by;
   if (opts.rank !== undefined) card.rank = opts.rank;
   if (opts.score !== undefined) card.score = opts.score;
   if (opts.withAbstract) card.abstract = paper.abstract;
@@ -53,5 +72,8 @@ export function resultRow(paper: Paper, score: number): ResultRow {
     name: paper.name ?? null,
     score: Math.round(score * 1e4) / 1e4,
     links: paper.links.map((l) => ({ url: l.url, kind: l.kind })),
+    arxivId: paper.arxivId ?? null,
+    published: paper.published ?? null,
+    upvotes: paper.upvotes ?? null,
   };
 }

@@ -13,7 +13,8 @@ Runs one Paperboy command and exits, e.g.
   paperboy show snapkv --json
   echo "show snapkv" | paperboy --batch --json
 
-Commands: run "paperboy help". Environment: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL (see README).`;
+Commands: run "paperboy help" (schedule and ingest included). Environment: PAPERS_PATH, TOPICS_PATH,
+DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, LOG_LEVEL (see README).`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */
 export async function cli(argv: string[]): Promise<number> {
@@ -47,20 +48,27 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(booted.message + '\n');
     return 2;
   }
-  const { paperboy, config, logger } = booted;
+  const { paperboy, config, logger, library, store } = booted;
   const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
   const width = Math.min(100, process.stdout.columns ?? 88);
   const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
     process.stdout.write((json ? JSON.stringify(replyJson(reply)) : renderText(reply, { color, width })) + '\n');
 
-  // `schedule …` manages the shell channel's schedules in DATA_DIR/state.db (no timers run here).
-  // Opened only when it may be needed: the one-shot path stays light.
+  // `schedule …` manages the shell channel's schedules in DATA_DIR/state.db (no timers run here);
+  // `ingest …` fetches papers into the store. Set up only when they may be needed: the one-shot
+  // path stays light.
   let closeScheduling = async () => {};
-  if (batch || words[0]?.toLowerCase() === 'schedule') {
+  const first = words[0]?.toLowerCase();
+  if (batch || first === 'schedule' || first === 'ingest') {
     const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
     try {
       const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void emit(reply) }, logger, start: false });
-      closeScheduling = () => scheduling.close();
+      const { startIngest } = await import('./ingest/index.ts');
+      const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: false });
+      closeScheduling = async () => {
+        await ingesting.close();
+        await scheduling.close();
+      };
     } catch (err) {
       if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
         process.stderr.write(`paperboy: ${err.message}\n`);
@@ -78,6 +86,8 @@ export async function cli(argv: string[]): Promise<number> {
     return await runBatch();
   } finally {
     await closeScheduling();
+    await library.close();
+    await store.close();
   }
 
   async function runBatch(): Promise<number> {

@@ -61,6 +61,9 @@ export const EnvSchema = z.object({
   SLACK_API_URL: httpUrl,
   PORT: port,
 
+  HF_API_URL: httpUrl,
+  ARXIV_API_URL: httpUrl,
+
   DISCORD_TOKEN: optionalString,
   DISCORD_GUILD_ID: snowflake,
   DISCORD_API_URL: httpUrl,
@@ -91,6 +94,9 @@ export interface Config {
   logLevel?: LogLevel;
   dataDir: string;
   scheduleConfigPath?: string;
+  /** Live sources' base URLs (defaults: huggingface.co, export.arxiv.org). */
+  hfApiUrl?: string;
+  arxivApiUrl?: string;
   slack?: SlackConfig;
   discord?: DiscordConfig;
 }
@@ -146,6 +152,8 @@ export function loadConfig(env: Record<string, string | undefined>): ConfigResul
       logLevel: e.LOG_LEVEL,
       dataDir: e.DATA_DIR ?? '.paperboy',
       scheduleConfigPath: e.PAPERBOY_CONFIG,
+      ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
+      ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
       slack,
       discord,
     },

@@ -2,9 +2,9 @@ import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Paper } from './paper.ts';
+import type { Paper } from './papers/paper.ts';
 import { parseDailyPapers } from './parse/daily-papers.ts';
-import { mergeById } from './parse/merge.ts';
+import { mergeById } from './papers/merge.ts';
 import type { ParseProblem } from './parse/problem.ts';
 
 export type { ParseProblem } from './parse/problem.ts';

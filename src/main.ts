@@ -11,7 +11,8 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   DISCORD_TOKEN                             Discord
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
-DATA_DIR, PAPERBOY_CONFIG, SLACK_API_URL, DISCORD_GUILD_ID, DISCORD_API_URL. See .env.example.`;
+DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
+DISCORD_API_URL. See .env.example.`;
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -24,7 +25,7 @@ async function main(): Promise<number> {
     process.stderr.write(booted.message + '\n');
     return 2;
   }
-  const { config, logger, paperboy, problems } = booted;
+  const { config, logger, paperboy, problems, library, store } = booted;
   const adapters: Adapter[] = [];
   const posters: Partial<Record<'shell' | 'slack' | 'discord', (channelId: string, reply: Reply) => Promise<void>>> = {};
 
@@ -69,13 +70,21 @@ async function main(): Promise<number> {
     throw err;
   }
 
+  const { startIngest } = await import('./ingest/index.ts');
+  const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: true });
+  // Papers another process stores (a cron'd `paperboy ingest hf`) are picked up within seconds.
+  library.watch();
+
   let stopping = false;
   const stop = async (why: string) => {
     if (stopping) return;
     stopping = true;
     logger.info({ why }, 'stopping');
+    await ingesting.close();
     await scheduling.close();
+    await library.close();
     await Promise.allSettled(adapters.map((a) => a.stop()));
+    await store.close();
   };
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));

@@ -37,7 +37,9 @@ export class Paperboy {
    */
   async run(text: string, ctx: RequestContext): Promise<Reply> {
     try {
-      return await dispatch(text, this.commands, this.deps, ctx);
+      // One library snapshot for the whole request, even if a new one is swapped in meanwhile.
+      const { engine, papers } = this.deps.library.snapshot;
+      return await dispatch(text, this.commands, { ...this.deps, engine, papers }, ctx);
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       this.deps.logger.error({ err, ref, platform: ctx.platform, text: text.slice(0, 200) }, 'command failed');

@@ -30,7 +30,7 @@ export interface Action {
 
 export interface CardLink {
   url: string;
-  kind: 'code' | 'project' | 'other';
+  kind: import('./papers/paper.ts').LinkKind;
 }
 
 /** A paper as shown in a reply. */
@@ -38,6 +38,8 @@ export interface PaperCard {
   id: string;
   title: string;
   name?: string;
+  /** Who and when, in one line: `A. Author, B. Author et al. · 2026-11-28 · ▲ 42 · 3 comments`. */
+  byline?: string;
   /** 1-based rank in the full result list, when the card is a search result. */
   rank?: number;
   /** Relevance score, when the card is a search result. */
@@ -84,13 +86,17 @@ export interface ResultRow {
   name: string | null;
   score: number;
   links: CardLink[];
+  arxivId: string | null;
+  /** ISO date (HF listing day, else arXiv submission day), null when unknown. */
+  published: string | null;
+  upvotes: number | null;
 }
 
 /** Machine-readable payload behind a reply, for `--json` and for tests. */
 export type ReplyData =
   /** `match`: set when a paper reference did not resolve to one paper (`results` are then the candidates). */
   | { type: 'results'; query: string; results: ResultRow[]; match?: 'ambiguous' | 'none' }
-  | { type: 'paper'; paper: import('./paper.ts').Paper }
+  | { type: 'paper'; paper: import('./papers/paper.ts').Paper }
   | { type: 'other'; value: unknown };
 
 export type Tone = 'ok' | 'info' | 'empty' | 'error';

@@ -54,6 +54,14 @@ interface EmbedDraft {
 }
 
 const SEP = '\n';
+const LINK_NAMES: Record<PaperCard['links'][number]['kind'], string> = {
+  code: 'Code',
+  project: 'Project page',
+  arxiv: 'arXiv',
+  pdf: 'PDF',
+  hf: 'Hugging Face',
+  other: 'Link',
+};
 
 function richLine(rich: RichText, prefix = '', suffix = ''): Line {
   return {
@@ -105,11 +113,10 @@ function titleText(text: string, max: number = LIMITS.embedTitle): string {
 
 function linksLine(card: PaperCard): Line | undefined {
   if (card.links.length === 0) return undefined;
-  const names = { code: 'Code', project: 'Project page', other: 'Link' } as const;
   const rich: RichText = [];
   card.links.forEach((l, i) => {
     if (i > 0) rich.push({ kind: 'text', text: ' · ' });
-    rich.push({ kind: 'link', text: names[l.kind], url: l.url });
+    rich.push({ kind: 'link', text: LINK_NAMES[l.kind], url: l.url });
   });
   return { ...richLine(rich), keep: true };
 }
@@ -120,6 +127,7 @@ function paperTitle(card: PaperCard): string {
 
 function paperDraft(card: PaperCard): EmbedDraft {
   const lines: Line[] = [];
+  if (card.byline) lines.push({ ...richLine([{ kind: 'text', text: card.byline }], '-# '), keep: true });
   if (card.abstract !== undefined) lines.push(textLine(card.abstract));
   else if (card.snippet && card.snippet.length > 0) lines.push(richLine(card.snippet));
   if (card.highlights.length > 0) {
@@ -344,10 +352,9 @@ function buildComponents(reply: Reply, customId: CustomIdFor): ButtonRow[] {
     }
   }
   if (cards.length === 1) {
-    const names = { code: 'Code', project: 'Project page', other: 'Link' } as const;
     for (const l of cards[0]!.links) {
       if (/^https?:\/\//.test(l.url) && l.url.length <= LIMITS.url) {
-        loose.push({ type: 2, style: 5, label: names[l.kind], url: l.url });
+        loose.push({ type: 2, style: 5, label: LINK_NAMES[l.kind], url: l.url });
       }
     }
   }

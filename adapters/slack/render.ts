@@ -130,7 +130,14 @@ function linkLabel(link: CardLink): string {
   return cutWords(bare, 60);
 }
 
-const LINK_ICON: Record<CardLink['kind'], string> = { code: ':computer:', project: ':globe_with_meridians:', other: ':link:' };
+const LINK_ICON: Record<CardLink['kind'], string> = {
+  code: ':computer:',
+  project: ':globe_with_meridians:',
+  arxiv: ':page_facing_up:',
+  pdf: ':page_facing_up:',
+  hf: ':hugging_face:',
+  other: ':link:',
+};
 
 class Renderer {
   #seq = 0;
@@ -241,6 +248,7 @@ class Renderer {
       snippet === '' ? headText : `${headText}\n${fitMrkdwn(card.snippet ?? [], snippetMax).text}`;
 
     const meta: string[] = [];
+    if (card.byline) meta.push(fitRendered(card.byline, L.textObject, mrkdwnText).text);
     const links = card.links
       .map((l) => {
         const url = safeUrl(l.url);

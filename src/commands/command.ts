@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
+import type { Library } from '../library/library.ts';
 import type { RequestContext } from '../context.ts';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import type { Reply } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../topics.ts';
@@ -24,10 +25,15 @@ export interface CommandInput {
   flags: Record<string, FlagValue>;
 }
 
-/** What every command may use. Extensions (the scheduler) add their own through closures. */
+/**
+ * What every command may use. Extensions (the scheduler, ingest) add their own through closures.
+ * `engine` and `papers` are one snapshot of the library, fixed for the whole request.
+ */
 export interface CommandDeps {
-  engine: SearchEngine;
-  papers: readonly Paper[];
+  /** The paper library: the current snapshot, the store, refresh after an ingest. */
+  library: Library;
+  readonly engine: SearchEngine;
+  readonly papers: readonly Paper[];
   topics: readonly Topic[];
   logger: Logger;
   /** Injected clock (tests). */

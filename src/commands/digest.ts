@@ -1,4 +1,4 @@
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { span, type Reply } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Command } from './command.ts';

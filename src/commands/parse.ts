@@ -102,7 +102,9 @@ export function parseCommand(text: string, commands: readonly Command[], fallbac
     }
     const value = parseFlagValue(spec, raw);
     if (value === undefined) return { ok: false, problem: { kind: 'bad-flag-value', command, spec, value: raw } };
-    flags[spec.name] = value;
+    // A repeated string flag collects its values (`--category cs.CL --category cs.LG` -> `cs.CL,cs.LG`).
+    const prev = flags[spec.name];
+    flags[spec.name] = spec.type === 'string' && typeof prev === 'string' && typeof value === 'string' ? `${prev},${value}` : value;
   }
   for (const spec of command.flags) {
     if (spec.type === 'int' && spec.default !== undefined && flags[spec.name] === undefined) flags[spec.name] = spec.default;

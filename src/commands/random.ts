@@ -1,4 +1,4 @@
-import { paperCard } from '../cards.ts';
+import { paperCard, resultRow } from '../cards.ts';
 import { span, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { paperRef } from './ref.ts';
@@ -41,7 +41,7 @@ export const randomCommand: Command = {
       ],
       // Not re-runnable as-is (a re-run picks another paper): share the pick itself.
       command: `show ${paper.id}`,
-      data: { type: 'results', query, results: [{ id: paper.id, title: paper.title, name: paper.name ?? null, score: 1, links: paper.links }] },
+      data: { type: 'results', query, results: [resultRow(paper, 1)] },
     };
   },
 };

@@ -1,4 +1,4 @@
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import type { SearchEngine } from '../search/types.ts';
 
 const memo = new WeakMap<SearchEngine, Map<string, string>>();

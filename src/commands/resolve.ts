@@ -1,7 +1,8 @@
 import { displayName, resultRow } from '../cards.ts';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { span, type Reply } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
+import { arxivAbsUrl, parseArxivRef } from '../sources/arxiv-id.ts';
 import { quoted } from './results.ts';
 
 /**
@@ -12,10 +13,13 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' |
   const r = engine.resolve(ref);
   if (r.kind === 'found') return { paper: r.paper };
   const candidates = (r.kind === 'ambiguous' ? r.candidates : r.suggestions).slice(0, 5);
+  const arxivId = r.kind === 'none' ? parseArxivRef(ref) : undefined;
   const lead =
     r.kind === 'ambiguous'
       ? `${quoted(ref)} matches ${r.candidates.length} papers. Which one?`
-      : `No paper is called ${quoted(ref)}.`;
+      : arxivId
+        ? `arXiv ${arxivId} is not in the paper set (yet).`
+        : `No paper is called ${quoted(ref)}.`;
   const blocks: Reply['blocks'] = [{ kind: 'paragraph', text: [span.text(lead)] }];
   if (candidates.length > 0) {
     if (r.kind === 'none') blocks.push({ kind: 'note', text: [span.text('Closest names:')] });
@@ -26,6 +30,12 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' |
     blocks.push({
       kind: 'actions',
       actions: candidates.map((p) => ({ id: `${verb}:${p.id}`, label: displayName(p).slice(0, 60), command: `${verb} ${p.id}` })),
+    });
+  }
+  if (arxivId) {
+    blocks.push({
+      kind: 'note',
+      text: [span.text('Papers arrive with each ingest ('), span.code('ingest hf'), span.text(', '), span.code('ingest arxiv'), span.text('); '), span.link('arXiv page', arxivAbsUrl(arxivId))],
     });
   }
   blocks.push({

@@ -1,16 +1,25 @@
+import { isPageSource, type PaperSource } from '../papers/paper.ts';
 import { displayName, paperCard } from '../cards.ts';
 import { span, type Block, type Field, type Reply } from '../reply.ts';
 import type { Command } from './command.ts';
 import { paperRef } from './ref.ts';
 import { resolveOrReply } from './resolve.ts';
 
+/** Where a paper was seen: `Aug 8 · daily-papers.txt:13`, `Hugging Face 2026-11-28`, `arXiv 2026-11-27`. */
+export function sourceLabel(s: PaperSource): string {
+  if (isPageSource(s)) return `${s.date ? `${s.date} · ` : ''}${s.file.split(/[\\/]/).pop()}:${s.line}`;
+  return `${s.feed === 'hf' ? 'Hugging Face' : 'arXiv'} ${s.date}`;
+}
+
 export const showCommand: Command = {
   name: 'show',
   aliases: ['paper', 'abstract'],
   summary: 'Show one paper: abstract, highlights, links',
   usage: '<paper>',
-  description: 'A paper can be named by its id, its short name (SnapKV), another name from its abstract, its title, or a close spelling.',
-  examples: ['show snapkv', 'show "LLM in a flash"', 'show flashattention-2'],
+  description:
+    'A paper can be named by its id, its short name (SnapKV), another name from its abstract, its title, a close spelling, ' +
+    'an arXiv id (2411.01234, 2411.01234v2, arXiv:2411.01234) or an arxiv.org / huggingface.co/papers link.',
+  examples: ['show snapkv', 'show "LLM in a flash"', 'show 2411.01234', 'show https://arxiv.org/abs/2411.01234v2'],
   args: 'required',
   argName: 'paper name or id',
   flags: [],
@@ -21,11 +30,14 @@ export const showCommand: Command = {
     const paper = resolved.paper;
     const fields: Field[] = [];
     if (paper.aliases.length > 0) fields.push({ label: 'Also called', value: [span.text(paper.aliases.join(', '))] });
-    const sources = paper.sources.map((s) => `${s.date ? `${s.date} · ` : ''}${s.file.split(/[\\/]/).pop()}:${s.line}`);
-    fields.push({ label: paper.sources.length > 1 ? 'Pages' : 'Page', value: [span.text(sources.join('; '))] });
+    if (paper.githubStars !== undefined) fields.push({ label: 'GitHub stars', value: [span.text(String(paper.githubStars))] });
+    if (paper.categories?.length) fields.push({ label: 'Categories', value: [span.text(paper.categories.join(', '))] });
+    if (paper.keywords?.length) fields.push({ label: 'Keywords', value: [span.text(paper.keywords.slice(0, 8).join(', '))] });
+    fields.push({ label: paper.sources.length > 1 ? 'Sources' : 'Source', value: [span.text(paper.sources.map(sourceLabel).join('; '))] });
     fields.push({ label: 'Id', value: [span.code(paper.id)] });
     const blocks: Block[] = [
       { kind: 'heading', text: displayName(paper) },
+      ...(paper.summary ? [{ kind: 'paragraph' as const, text: [span.strong('TL;DR '), span.text(paper.summary)] }] : []),
       { kind: 'paper', paper: paperCard(paper, { withAbstract: true, ref: paperRef(deps.engine, paper) }) },
       { kind: 'fields', fields },
     ];

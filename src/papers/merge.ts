@@ -1,4 +1,4 @@
-import type { Paper } from '../paper.ts';
+import { isPageSource, type Paper, type PaperSource } from './paper.ts';
 
 function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] {
   const seen = new Set(a.map(key));
@@ -13,26 +13,71 @@ function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] 
   return out;
 }
 
+function sourceKey(s: PaperSource): string {
+  return isPageSource(s) ? `page:${s.file}:${s.line}` : `${s.feed}:${s.date}`;
+}
+
+/** The earliest date among a record's sources of one feed. */
+function feedDate(sources: readonly PaperSource[], feed: 'hf' | 'arxiv'): string | undefined {
+  let best: string | undefined;
+  for (const s of sources) if (!isPageSource(s) && s.feed === feed && (best === undefined || s.date < best)) best = s.date;
+  return best;
+}
+
+function hasFeed(p: Paper, feed: 'hf' | 'arxiv'): boolean {
+  return p.sources.some((s) => !isPageSource(s) && s.feed === feed);
+}
+
+function optionalUnion(a: readonly string[] | undefined, b: readonly string[] | undefined, key: (s: string) => string): string[] | undefined {
+  if (!a?.length) return b?.length ? [...b] : undefined;
+  return b?.length ? union(a, b, key) : [...a];
+}
+
 /**
- * Combine two records of the same paper (same id): sources concatenated (first seen first), the
- * longer abstract kept together with its highlights, aliases and links unioned, the first name kept.
+ * Combine two records of the same paper (same arXiv id, or same title when one has none). `second`
+ * is the newer sighting: what changes over time (upvotes, comments, stars, a repository or project
+ * page) takes its value when it has one; a longer abstract replaces a shorter one (with its
+ * highlights); names, links, aliases, keywords, categories and sources are combined; the rest is
+ * kept. The id becomes the arXiv id once one side knows it; the other id is kept in `formerIds`.
+ * `published` is the HF listing day when there is one, else the arXiv submission day.
  */
 export function mergePaper(first: Paper, second: Paper): Paper {
   const longer = second.abstract.length > first.abstract.length ? second : first;
   const name = first.name ?? second.name;
-  const aliases = union(first.aliases, second.aliases, (s) => s.toLowerCase()).filter(
-    (a) => a.toLowerCase() !== name?.toLowerCase(),
-  );
-  return {
-    id: first.id,
+  const aliases = union(first.aliases, second.aliases, (s) => s.toLowerCase()).filter((a) => a.toLowerCase() !== name?.toLowerCase());
+  const arxivId = first.arxivId ?? second.arxivId;
+  const id = first.arxivId ? first.id : second.arxivId ? second.id : first.id;
+  const former = [...(first.formerIds ?? []), ...(second.formerIds ?? []), first.id, second.id].filter((x, i, all) => x !== id && all.indexOf(x) === i);
+  const sources = union(first.sources, second.sources, sourceKey);
+  const published = feedDate(sources, 'hf') ?? feedDate(sources, 'arxiv') ?? first.published ?? second.published;
+  // HF's AI summary beats an extractive one; otherwise the first summary stays.
+  const summary = hasFeed(second, 'hf') && !hasFeed(first, 'hf') ? (second.summary ?? first.summary) : (first.summary ?? second.summary);
+  const out: Paper = {
+    id,
     title: first.title,
     ...(name !== undefined ? { name } : {}),
     aliases,
     abstract: longer.abstract,
     links: union(first.links, second.links, (l) => l.url),
     highlights: longer.highlights,
-    sources: [...first.sources, ...second.sources],
+    sources,
   };
+  const set = <K extends keyof Paper>(key: K, value: Paper[K] | undefined) => {
+    if (value !== undefined) out[key] = value;
+  };
+  set('arxivId', arxivId);
+  set('authors', first.authors?.length ? first.authors : second.authors);
+  set('published', published);
+  set('upvotes', second.upvotes ?? first.upvotes);
+  set('comments', second.comments ?? first.comments);
+  set('githubRepo', second.githubRepo ?? first.githubRepo);
+  set('githubStars', second.githubStars ?? first.githubStars);
+  set('projectPage', second.projectPage ?? first.projectPage);
+  set('summary', summary);
+  set('keywords', optionalUnion(first.keywords, second.keywords, (s) => s.toLowerCase()));
+  set('categories', optionalUnion(first.categories, second.categories, (s) => s));
+  set('formerIds', former.length ? former : undefined);
+  return out;
 }
 
 /** Merge records by id, keeping the order in which each id was first seen. */

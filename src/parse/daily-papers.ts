@@ -1,5 +1,5 @@
-import type { Paper } from '../paper.ts';
-import { mergePaper } from './merge.ts';
+import type { Paper } from '../papers/paper.ts';
+import { mergePaper } from '../papers/merge.ts';
 import { isBoilerplate, looksLikeAbstract, pageDate } from './page-lines.ts';
 import { buildPaper } from './paper-record.ts';
 import type { ParseProblem } from './problem.ts';

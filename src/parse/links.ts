@@ -1,4 +1,4 @@
-import type { PaperLink } from '../paper.ts';
+import type { PaperLink } from '../papers/paper.ts';
 import { RAW_URL, parseUrl, splitUrl } from './url.ts';
 
 const CODE_HOSTS = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|hf\.co|codeberg\.org|sourceforge\.net|gitee\.com|git\.sr\.ht|kaggle\.com|paperswithcode\.com|colab\.research\.google\.com)$/i;

@@ -1,4 +1,4 @@
-import { PaperSchema, type Paper, type PaperSource } from '../paper.ts';
+import { PaperSchema, type Paper, type PaperSource } from '../papers/paper.ts';
 import { extractAliases } from './aliases.ts';
 import { extractHighlights } from './highlights.ts';
 import { cleanLatex } from './latex.ts';

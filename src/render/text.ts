@@ -110,10 +110,20 @@ function actionPieces(actions: readonly Action[]): Piece[] {
   ]);
 }
 
+const LINK_LABEL: Record<PaperCard['links'][number]['kind'], string> = {
+  code: 'code',
+  project: 'project',
+  arxiv: 'arxiv',
+  pdf: 'pdf',
+  hf: 'hf',
+  other: 'link',
+};
+
 function card(c: PaperCard, width: number, color: boolean): string[] {
   const num = c.rank !== undefined ? `${c.rank}. ` : '';
   const pad = ' '.repeat(Math.max(3, num.length));
   const out = wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color);
+  if (c.byline) out.push(...wrap([{ text: c.byline, style: 'dim' }], width, pad, pad, color));
   if (c.abstract) {
     out.push('');
     out.push(...wrap([{ text: c.abstract, style: 'plain' }], width, pad, pad, color));
@@ -123,7 +133,7 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
   if (c.highlights.length) {
     out.push(...wrap([{ text: `▸ ${c.highlights.join(' · ')}`, style: 'plain' }], width, pad + '  ', pad, color));
   }
-  for (const l of c.links) out.push(`${pad}${l.kind === 'other' ? 'link' : l.kind}: ${styled(l.url, 'link', color)}`);
+  for (const l of c.links) out.push(`${pad}${LINK_LABEL[l.kind]}: ${styled(l.url, 'link', color)}`);
   if (c.actions.length) {
     const pieces = c.actions.flatMap((a, i): Piece[] => [...(i > 0 ? [{ text: ' · ', style: 'dim' as const }] : []), { text: a.command, style: 'dim' }]);
     out.push(...wrap(pieces, width, pad, pad, color));

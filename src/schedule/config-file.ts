@@ -38,6 +38,37 @@ const ScheduleEntrySchema = z
   .refine((e) => !(e.query && e.topic), { message: 'give either "query" or "topic", not both' })
   .refine((e) => e.count === undefined || e.kind === 'digest', { message: '"count" applies to digests only', path: ['count'] });
 
+const categoryList = z
+  .array(z.string().trim().regex(/^[a-z-]+(?:\.[A-Za-z-]+)?$/, { message: 'must be an arXiv category such as cs.CL' }))
+  .min(1)
+  .max(20);
+
+/** A live source to ingest on a timetable (`"sources"` in the config file). */
+const SourceEntrySchema = z.discriminatedUnion(
+  'type',
+  [
+    z
+      .object({
+        type: z.literal('hf'),
+        cron: z.string().trim().min(1).max(100),
+        timezone: z.string().trim().min(1).max(64).default('UTC'),
+        /** Days fetched per run, ending today (UTC). Default 2: today and yesterday. */
+        days: z.number().int().min(1).max(31).default(2),
+      })
+      .strict(),
+    z
+      .object({
+        type: z.literal('arxiv'),
+        cron: z.string().trim().min(1).max(100),
+        timezone: z.string().trim().min(1).max(64).default('UTC'),
+        categories: categoryList.optional(),
+        max: z.number().int().min(1).max(2000).default(100),
+      })
+      .strict(),
+  ],
+  { message: 'each source needs "type": "hf" or "arxiv"' },
+);
+
 export const ScheduleConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
@@ -46,6 +77,8 @@ export const ScheduleConfigFileSchema = z
     /** Who may add/remove/pause/resume/run schedules, per platform. A platform not listed: anyone. */
     admins: z.object({ shell: userIds.optional(), slack: userIds.optional(), discord: userIds.optional() }).strict().default({}),
     schedules: z.array(ScheduleEntrySchema).max(1000).default([]),
+    /** Live sources ingested on a timetable. */
+    sources: z.array(SourceEntrySchema).max(20).default([]),
   })
   .strict();
 
@@ -59,9 +92,16 @@ export interface ScheduleConfig {
   /** Admin user ids per platform; a platform without a list lets anyone manage schedules. */
   admins: Partial<Record<Platform, readonly string[]>>;
   schedules: ScheduleSpec[];
+  /** Scheduled ingests. */
+  sources: IngestSourceSpec[];
 }
 
-export const DEFAULT_SCHEDULE_CONFIG: ScheduleConfig = { graceMs: DEFAULT_GRACE_MS, admins: {}, schedules: [] };
+/** A scheduled ingest: `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
+export type IngestSourceSpec =
+  | { type: 'hf'; cron: string; timezone: string; days: number }
+  | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
+
+export const DEFAULT_SCHEDULE_CONFIG: ScheduleConfig = { graceMs: DEFAULT_GRACE_MS, admins: {}, schedules: [], sources: [] };
 
 function issuePath(path: readonly PropertyKey[], json: unknown): string {
   // Name schedules by id when possible: `schedules[1] (ml-digest).cron`.
@@ -131,6 +171,17 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
       filter,
     });
   });
+  const sources: IngestSourceSpec[] = [];
+  data.sources.forEach((e, i) => {
+    const checked = checkCron(e.cron, e.timezone, ctx.now);
+    if (!checked.ok) problems.push(`sources[${i}] (${e.type}): ${checked.problem}`);
+    const timing = { cron: checked.ok ? checked.value.expression : e.cron, timezone: checked.ok ? checked.value.timezone : e.timezone };
+    sources.push(
+      e.type === 'hf'
+        ? { type: 'hf', ...timing, days: e.days }
+        : { type: 'arxiv', ...timing, max: e.max, ...(e.categories ? { categories: [...new Set(e.categories)] } : {}) },
+    );
+  });
   if (problems.length > 0) {
     throw new ScheduleConfigError(`${file}: invalid schedules:\n${problems.map((p) => `  - ${p}`).join('\n')}`, file);
   }
@@ -139,7 +190,7 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
     const list = data.admins[p];
     if (list) admins[p] = [...new Set(list)];
   }
-  return { file, graceMs: Math.round(data.graceMinutes * 60_000), admins, schedules };
+  return { file, graceMs: Math.round(data.graceMinutes * 60_000), admins, schedules, sources };
 }
 
 /** Read the config file at `path` (from `PAPERBOY_CONFIG`); no path means defaults. */

@@ -1,7 +1,9 @@
+import type { ModuleMigrations } from '../store/sqlite/migrate.ts';
+
 /**
- * Schema migrations for the schedule state database. Migration `i` (0-based) brings the database
- * from `PRAGMA user_version = i` to `i + 1`. Append only: never edit a migration that has shipped.
- * Times are stored as Unix milliseconds.
+ * Schema migrations of the schedule module in the state database (run by the shared runner,
+ * `store/sqlite/migrate.ts`). Append only: never edit a migration that has shipped. Times are
+ * stored as Unix milliseconds.
  */
 export const MIGRATIONS: readonly string[] = [
   `
@@ -52,3 +54,10 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX posted_by_run ON posted (run_id);
   `,
 ];
+
+/** The schedule module for the migration runner. Before the runner existed its version was `PRAGMA user_version`. */
+export const SCHEDULE_MIGRATIONS: ModuleMigrations = {
+  module: 'schedule',
+  migrations: MIGRATIONS,
+  legacyVersion: (db) => Number(db.pragma('user_version', { simple: true })) || 0,
+};

@@ -1,6 +1,6 @@
 import { newestFirst, quoted } from '../commands/results.ts';
 import { TOPIC_RELATIVE_CUTOFF, topicPapers } from '../commands/topics.ts';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import type { RichText } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../topics.ts';

@@ -1,8 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import Database from 'better-sqlite3';
-import { StateStoreError } from './errors.ts';
-import { MIGRATIONS } from './migrations.ts';
+import type Database from 'better-sqlite3';
+import { openStateDatabase } from '../store/sqlite/open.ts';
+import { SCHEDULE_MIGRATIONS } from './migrations.ts';
 import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
 import type {
   ClaimRequest,
@@ -13,10 +11,7 @@ import type {
   ScheduleStore,
 } from './store.ts';
 
-/** File name of the state database inside `DATA_DIR`. */
-export const STATE_DB_FILE = 'state.db';
-/** How long a connection waits for another process's write lock before failing. */
-const BUSY_TIMEOUT_MS = 5000;
+export { STATE_DB_FILE } from '../store/sqlite/open.ts';
 
 interface ScheduleRow {
   id: string;
@@ -49,45 +44,6 @@ interface RunRow {
   claimed_at: number;
   finished_at: number | null;
   paper_ids: string | null;
-}
-
-function sqliteCode(err: unknown): string {
-  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
-}
-
-/** Turn an error met while opening the database into a message that names the file and the fix. */
-function openError(file: string, err: unknown): StateStoreError {
-  if (err instanceof StateStoreError) return err;
-  const code = sqliteCode(err);
-  const reason = err instanceof Error ? err.message : String(err);
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
-    return new StateStoreError(
-      `The schedule state database ${file} is corrupt or not a Paperboy database (${reason}). ` +
-        `Move it aside (e.g. rename it to ${file}.broken) and restart: schedules from the config file ` +
-        'are recreated, but schedules made in chat and the posted history are lost.',
-      file,
-      { cause: err },
-    );
-  }
-  if (
-    code === 'SQLITE_CANTOPEN' ||
-    code.startsWith('SQLITE_READONLY') ||
-    code === 'SQLITE_PERM' ||
-    code === 'SQLITE_AUTH' ||
-    code.startsWith('SQLITE_IOERR') ||
-    code === 'EACCES' ||
-    code === 'EPERM' ||
-    code === 'ENOTDIR' ||
-    code === 'EROFS'
-  ) {
-    return new StateStoreError(
-      `Cannot write the schedule state database ${file} (${code}: ${reason}). ` +
-        'Make sure DATA_DIR points to a directory this process can create and write files in.',
-      file,
-      { cause: err },
-    );
-  }
-  return new StateStoreError(`Cannot open the schedule state database ${file}: ${reason}`, file, { cause: err });
 }
 
 function toSchedule(r: ScheduleRow): Schedule {
@@ -162,25 +118,6 @@ const SCHEDULE_SELECT = `
   SELECT s.*, (SELECT MAX(r.slot_at) FROM runs r WHERE r.schedule_id = s.id AND r.trigger = 'cron') AS last_slot_at
   FROM schedules s`;
 
-/** Bring the schema up to date inside one write transaction (safe with concurrent openers). */
-function migrate(db: Database.Database, file: string): void {
-  const run = db.transaction(() => {
-    const version = db.pragma('user_version', { simple: true }) as number;
-    if (version > MIGRATIONS.length) {
-      throw new StateStoreError(
-        `The schedule state database ${file} has schema version ${version}, newer than this Paperboy ` +
-          `understands (${MIGRATIONS.length}). Upgrade Paperboy, or point DATA_DIR elsewhere.`,
-        file,
-      );
-    }
-    for (let v = version; v < MIGRATIONS.length; v++) {
-      db.exec(MIGRATIONS[v]!);
-      db.pragma(`user_version = ${v + 1}`);
-    }
-  });
-  run.immediate();
-}
-
 /**
  * The schedule store on a SQLite file (WAL mode, busy timeout, versioned migrations).
  * Several processes may share the file: slot claims are `BEGIN IMMEDIATE` transactions.
@@ -199,42 +136,8 @@ export class SqliteScheduleStore implements ScheduleStore {
    * naming the file when it is corrupt, not a Paperboy database, newer, or not writable.
    */
   static open(file: string): SqliteScheduleStore {
-    const path = resolve(file);
-    try {
-      mkdirSync(dirname(path), { recursive: true });
-    } catch (err) {
-      const code = sqliteCode(err) || 'error';
-      throw new StateStoreError(
-        `Cannot write the schedule state database ${path}: cannot create its directory ${dirname(path)} ` +
-          `(${code}${code === 'EEXIST' || code === 'ENOTDIR' ? ': a file is in the way' : ''}). ` +
-          'Make sure DATA_DIR points to a directory this process can create and write files in.',
-        path,
-        { cause: err },
-      );
-    }
-    let db: Database.Database | undefined;
-    try {
-      db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
-      db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
-      if (String(mode).toLowerCase() !== 'wal') {
-        throw new StateStoreError(`Cannot switch ${path} to WAL journal mode (got "${String(mode)}").`, path);
-      }
-      db.pragma('synchronous = NORMAL');
-      const check = db.pragma('quick_check', { simple: true });
-      if (check !== 'ok') {
-        throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
-      }
-      migrate(db, path);
-      return new SqliteScheduleStore(db, path);
-    } catch (err) {
-      try {
-        db?.close();
-      } catch {
-        // Already failing; the original error is the one to report.
-      }
-      throw openError(path, err);
-    }
+    const { db, path } = openStateDatabase(file, [SCHEDULE_MIGRATIONS]);
+    return new SqliteScheduleStore(db, path);
   }
 
   #scheduleSync(id: string): Schedule | undefined {

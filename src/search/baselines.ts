@@ -4,7 +4,7 @@
  */
 import Fuse from 'fuse.js';
 import MiniSearch from 'minisearch';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 
 export interface Baseline {
   name: string;

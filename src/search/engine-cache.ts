@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
 import { decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';

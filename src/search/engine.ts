@@ -2,7 +2,7 @@
  * Paperboy's search engine: BM25F over an own inverted index, with synonyms, compound folding,
  * typo correction, snippets, reference resolution, similar papers and autocomplete.
  */
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
 import { foldPhrase } from './fold.ts';

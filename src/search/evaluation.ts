@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { fuseBaseline, minisearchBaseline, type Baseline } from './baselines.ts';
 import { meanScores, ndcgAt, type QualityScores } from './metrics.ts';
 import type { SearchEngine } from './types.ts';

@@ -14,7 +14,7 @@
  */
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 
 const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');

@@ -6,7 +6,7 @@
  * Postings of one term are sorted by paper index. Everything here is plain data and can be
  * written to disk as-is (see index-cache.ts).
  */
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { clearStemCache, collectWords, isNoise, SLASHED_LETTERS, termOf } from './analyze.ts';
 import { WordTable } from './word-table.ts';
 

@@ -3,7 +3,8 @@
  * (`HPC-ColPali` = `hpc colpali` = `hpccolpali`, `E²GAN` = `e2gan`). Prefix lookup is a binary
  * search over sorted keys, so autocomplete stays fast at any corpus size.
  */
-import type { Paper } from '../paper.ts';
+import { slugify } from '../parse/slug.ts';
+import type { Paper } from '../papers/paper.ts';
 import { foldKey, foldPhrase } from './fold.ts';
 
 interface Entry {
@@ -45,7 +46,10 @@ export class KeyMap {
 }
 
 export class NameIndex {
+  /** Ids, former ids (a page slug before the arXiv id was known) and arXiv ids, to documents. */
   readonly ids = new Map<string, number>();
+  /** Title slugs of papers whose id is not their title's slug (arXiv-id papers), for exact titles. */
+  readonly titleSlugs = new Map<string, number>();
   readonly names = new KeyMap();
   readonly aliases = new KeyMap();
   readonly #papers: readonly Paper[];
@@ -55,6 +59,12 @@ export class NameIndex {
     this.#papers = papers;
     papers.forEach((p, doc) => {
       if (!this.ids.has(p.id)) this.ids.set(p.id, doc);
+      for (const f of p.formerIds ?? []) if (!this.ids.has(f)) this.ids.set(f, doc);
+      if (p.arxivId && p.arxivId !== p.id && !this.ids.has(p.arxivId)) this.ids.set(p.arxivId, doc);
+      if (p.arxivId) {
+        const slug = slugify(p.title);
+        if (slug !== p.id && !this.titleSlugs.has(slug)) this.titleSlugs.set(slug, doc);
+      }
       if (p.name) this.names.add(foldKey(p.name), doc);
       for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
     });

@@ -3,8 +3,9 @@
  * exact title (case- and punctuation-insensitive, via the title's slug), then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
  * come back as `ambiguous` instead of a guess.
  */
+import { parseArxivRef } from '../sources/arxiv-id.ts';
 import Fuse from 'fuse.js';
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';
 import { slugify } from '../parse/slug.ts';
 import { foldKey } from './fold.ts';
@@ -81,8 +82,15 @@ export class Resolver {
     const key = foldKey(text);
     if (key.length === 0) return { kind: 'none', suggestions: [] };
 
-    const byId = names.ids.get(text.toLowerCase());
+    const byId = names.ids.get(text.toLowerCase()) ?? names.ids.get(text);
     if (byId !== undefined) return { kind: 'found', paper: papers[byId]!, via: 'id' };
+    // An arXiv id with a version or prefix, or an arxiv.org / huggingface.co/papers URL.
+    const arxivId = parseArxivRef(text);
+    if (arxivId !== undefined) {
+      const doc = names.ids.get(arxivId);
+      if (doc !== undefined) return { kind: 'found', paper: papers[doc]!, via: 'id' };
+      return { kind: 'none', suggestions: [] };
+    }
 
     const byName = this.#byName(key, names.names);
     if (byName.length === 1) return { kind: 'found', paper: papers[byName[0]!]!, via: 'name' };
@@ -92,8 +100,9 @@ export class Resolver {
     if (byAlias.length === 1) return { kind: 'found', paper: papers[byAlias[0]!]!, via: 'alias' };
     if (byAlias.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byAlias) };
 
-    // Exact title: ids are slugs of titles, so the title's slug is its id.
-    const byTitle = names.ids.get(slugify(text));
+    // Exact title: page papers' ids are slugs of their titles; arXiv papers' title slugs are kept aside.
+    const slug = slugify(text);
+    const byTitle = names.ids.get(slug) ?? names.titleSlugs.get(slug);
     if (byTitle !== undefined) return { kind: 'found', paper: papers[byTitle]!, via: 'title' };
 
     // A typo of a name or alias (`snpakv`, `zipcahce`): correct against the vocabulary, look up again.

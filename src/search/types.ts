@@ -1,4 +1,4 @@
-import type { Paper } from '../paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import type { RichText } from '../reply.ts';
 
 export interface SearchOptions {

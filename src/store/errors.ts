@@ -1,5 +1,5 @@
 /**
- * The schedule state database cannot be used (corrupt, unwritable, from a newer version).
+ * The state database (`DATA_DIR/state.db`: schedules, papers) cannot be used (corrupt, unwritable, from a newer version).
  * The message names the file and says what to do; `main` prints it and exits.
  */
 export class StateStoreError extends Error {

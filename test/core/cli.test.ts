@@ -26,14 +26,14 @@ describe('cli', () => {
     expect(paper.name).toBe('SnapKV');
     expect(paper.highlights.length).toBeGreaterThan(0);
   });
-  it('search --json prints {query, results:[{id,title,name,score,links}]}', () => {
+  it('search --json prints {query, results:[{id,title,name,score,links,arxivId,published,upvotes}]}', () => {
     const r = cli(['search', 'state space', 'models', '--limit', '3', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { query: string; results: Record<string, unknown>[] };
     expect(out.query).toBe('"state space" models');
     expect(out.results.length).toBeGreaterThan(0);
     expect(out.results.length).toBeLessThanOrEqual(3);
-    expect(Object.keys(out.results[0]!).sort()).toEqual(['id', 'links', 'name', 'score', 'title']);
+    expect(Object.keys(out.results[0]!).sort()).toEqual(['arxivId', 'id', 'links', 'name', 'published', 'score', 'title', 'upvotes']);
   });
   it('prints text by default and exits 1 on a bad command', () => {
     const ok = cli(['search', 'kv', 'cache']);

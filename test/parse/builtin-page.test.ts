@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH } from '../../src/load.ts';
-import { PaperSchema, type Paper } from '../../src/paper.ts';
+import { PaperSchema, type PageSource, type Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 
 const FILE = 'data/daily-papers.txt';
@@ -28,10 +28,10 @@ describe('built-in Daily Papers page', () => {
     // In the page every paper is: title line, blank, abstract line, blank; titles start at line 13.
     const titleLines = rawLines.flatMap((_, i) => (i + 1 >= 13 && (i + 1 - 13) % 4 === 0 ? [i + 1] : []));
     expect(titleLines).toHaveLength(116);
-    expect(page.papers.map((p) => p.sources[0]?.line)).toEqual(titleLines);
+    expect(page.papers.map((p) => (p.sources[0] as PageSource | undefined)?.line)).toEqual(titleLines);
     for (const p of page.papers) {
       expect(p.sources).toHaveLength(1);
-      const src = p.sources[0];
+      const src = p.sources[0] as PageSource | undefined;
       expect(src).toEqual({ file: FILE, line: src?.line, date: 'Aug 8' });
       const raw = rawLines[(src?.line ?? 0) - 1] ?? '';
       // The title is the raw line minus LaTeX; its words all come from that line.

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDailyPapers } from '../../src/parse/index.ts';
+import type { PageSource } from '../../src/papers/paper.ts';
 
 const fixture = (name: string): string =>
   readFileSync(fileURLToPath(new URL(`../fixtures/pages/${name}`, import.meta.url)), 'utf8');
@@ -14,7 +15,7 @@ describe('malformed pages', () => {
   it('reports each odd chunk with its line and still loads the good ones in order', () => {
     const page = parseDailyPapers(fixture('malformed.txt'), 'malformed.txt');
     expect(page.date).toBe('Aug 9');
-    expect(page.papers.map((p) => [p.name, p.sources[0]?.line])).toEqual([
+    expect(page.papers.map((p) => [p.name, (p.sources[0] as PageSource | undefined)?.line])).toEqual([
       ['GoodNet', 5],
       ['SecondGood', 11],
       ['ThirdGood', 21],
@@ -41,7 +42,7 @@ describe('malformed pages', () => {
     const page = parseDailyPapers(fixture('duplicate.txt'), 'duplicate.txt');
     expect(page.papers).toHaveLength(2);
     const dup = page.papers[0];
-    expect(dup?.sources.map((s) => s.line)).toEqual([3, 11]);
+    expect(dup?.sources.map((s) => (s as PageSource).line)).toEqual([3, 11]);
     expect(dup?.abstract).toMatch(/longer abstract of the two/);
     expect(page.problems).toEqual([
       { file: 'duplicate.txt', line: 11, message: 'paper "DupNet: Twice on One Page" repeats the one on line 3; merged' },
@@ -59,7 +60,7 @@ describe('malformed pages', () => {
   it('does not let a missing abstract shift the pairing of later papers', () => {
     const text = ['First Paper Title', '', 'Second: A Title', '', ABSTRACT, '', TITLE, '', ABSTRACT.replace('SnapKV', 'It')].join('\n');
     const page = parseDailyPapers(text, 'p.txt');
-    expect(page.papers.map((p) => [p.title, p.sources[0]?.line])).toEqual([
+    expect(page.papers.map((p) => [p.title, (p.sources[0] as PageSource | undefined)?.line])).toEqual([
       ['Second: A Title', 3],
       [TITLE, 7],
     ]);
@@ -112,8 +113,8 @@ describe('format variants give identical output', () => {
     const lines = text.split('\n');
     const baseLines = base.split('\n');
     page.papers.forEach((p, i) => {
-      const ref = reference.papers[i]?.sources[0]?.line ?? 0;
-      expect(lines[(p.sources[0]?.line ?? 0) - 1]).toBe(baseLines[ref - 1]);
+      const ref = (reference.papers[i]?.sources[0] as PageSource | undefined)?.line ?? 0;
+      expect(lines[((p.sources[0] as PageSource | undefined)?.line ?? 0) - 1]).toBe(baseLines[ref - 1]);
     });
   });
 });

@@ -11,7 +11,7 @@ import {
 } from '../../src/parse/index.ts';
 import { isStrongToken } from '../../src/parse/name-like.ts';
 import { looksLikeAbstract, pageDate } from '../../src/parse/page-lines.ts';
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 
 describe('slugify', () => {
   it('makes lowercase ascii hyphenated slugs', () => {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { PaperSchema } from '../../src/paper.ts';
+import { PaperSchema } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
+import type { PageSource } from '../../src/papers/paper.ts';
 
 const TITLE = 'SnapKV: LLM Knows What You are Looking for Before Generation';
 const ABSTRACT =
@@ -22,7 +23,7 @@ describe('parseDailyPapers on arbitrary input', () => {
         const lineCount = text.split(/\r\n|\r|\n/).length;
         for (const p of page.papers) {
           expect(PaperSchema.safeParse(p).success).toBe(true);
-          for (const s of p.sources) expect(s.line).toBeLessThanOrEqual(lineCount);
+          for (const s of p.sources) expect((s as PageSource).line).toBeLessThanOrEqual(lineCount);
         }
         for (const pr of page.problems) {
           expect(pr.line).toBeGreaterThanOrEqual(1);

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterEach } from 'vitest';
 import { silentLogger } from '../../src/logger.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import type { Reply } from '../../src/reply.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import type { SearchEngine } from '../../src/search/types.ts';

@@ -27,7 +27,7 @@ describe('SqliteScheduleStore: opening', () => {
     const store = SqliteScheduleStore.open(file);
     await store.close();
     const db = new Database(file, { readonly: true });
-    expect(db.pragma('user_version', { simple: true })).toBe(MIGRATIONS.length);
+    expect(db.prepare("SELECT version FROM schema_migrations WHERE module = 'schedule'").pluck().get()).toBe(MIGRATIONS.length);
     expect(db.pragma('journal_mode', { simple: true })).toBe('wal');
     const tables = (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").all() as { name: string }[]).map((r) => r.name);
     expect(tables).toEqual(expect.arrayContaining(['posted', 'runs', 'schedules']));
@@ -66,7 +66,7 @@ describe('SqliteScheduleStore: opening', () => {
     const fd = Buffer.alloc(2048, 0xab);
     const { openSync, writeSync, closeSync } = await import('node:fs');
     const h = openSync(file, 'r+');
-    writeSync(h, fd, 0, fd.length, 4096 + 100);
+    for (let page = 1; page <= 4; page++) writeSync(h, fd, 0, fd.length, page * 4096 + 100);
     closeSync(h);
     const err = openError(file);
     expect(err.message).toContain(file);
@@ -78,7 +78,7 @@ describe('SqliteScheduleStore: opening', () => {
     const dir = tempDir();
     writeFileSync(join(dir, 'not-a-dir'), 'x');
     const err = openError(join(dir, 'not-a-dir', 'state.db'));
-    expect(err.message).toMatch(/Cannot write the schedule state database/);
+    expect(err.message).toMatch(/Cannot write the state database/);
     expect(err.message).toContain('not-a-dir');
     expect(err.message).toMatch(/DATA_DIR/);
   });
@@ -88,7 +88,7 @@ describe('SqliteScheduleStore: opening', () => {
     mkdirSync(join(dir, 'state.db'));
     const err = openError(join(dir, 'state.db'));
     expect(err.message).toContain(join(dir, 'state.db'));
-    expect(err.message).toMatch(/Cannot write the schedule state database .*SQLITE_CANTOPEN/);
+    expect(err.message).toMatch(/Cannot write the state database .*SQLITE_CANTOPEN/);
   });
 
   it.skipIf(process.getuid?.() === 0)('a read-only data directory is a clear StateStoreError', () => {
@@ -97,7 +97,7 @@ describe('SqliteScheduleStore: opening', () => {
     chmodSync(dir, 0o500);
     try {
       const err = openError(join(dir, 'state.db'));
-      expect(err.message).toMatch(/Cannot write the schedule state database/);
+      expect(err.message).toMatch(/Cannot write the state database/);
     } finally {
       chmodSync(dir, 0o700);
     }

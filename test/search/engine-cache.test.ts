@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
 import { cacheFilePath, hashInputFiles, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
 import { decodeIndex, encodeIndex, IndexCacheError } from '../../src/search/index-codec.ts';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { plain } from '../../src/reply.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import type { SearchEngine } from '../../src/search/types.ts';

@@ -1,4 +1,4 @@
-import type { Paper } from '../../src/paper.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 import { slugify } from '../../src/parse/slug.ts';
 
 /** A valid Paper with sensible defaults for search tests. */

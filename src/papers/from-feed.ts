@@ -1,0 +1,57 @@
+import { buildPaper, type RecordResult } from '../parse/paper-record.ts';
+import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../sources/arxiv-id.ts';
+import type { FetchedPaper } from '../sources/types.ts';
+import { PAPER_ID, PaperSchema, type Paper, type PaperLink } from './paper.ts';
+import { extractiveSummary } from './summary.ts';
+
+function httpUrl(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    const u = new URL(url);
+    return u.protocol === 'http:' || u.protocol === 'https:' ? u.toString() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * A `Paper` record from what a live feed reported: the page parser's cleaning and extraction
+ * (LaTeX, short name, aliases, links and highlights from the abstract), the arXiv id as the id,
+ * the feed's fields, and links to the repository, project page, arXiv abstract and PDF, and the
+ * Hugging Face paper page (HF papers). Pure; an unusable item comes back as a message.
+ */
+export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResult {
+  const base = buildPaper(f.title, f.abstract, { feed, date: f.published });
+  if (!base.ok) return base;
+  const p = base.paper;
+  const extra: PaperLink[] = [];
+  const repo = httpUrl(f.githubRepo);
+  const project = httpUrl(f.projectPage);
+  if (repo) extra.push({ url: repo, kind: 'code' });
+  if (project) extra.push({ url: project, kind: 'project' });
+  extra.push({ url: arxivAbsUrl(f.arxivId), kind: 'arxiv' });
+  extra.push({ url: httpUrl(f.pdfUrl) ?? arxivPdfUrl(f.arxivId), kind: 'pdf' });
+  if (feed === 'hf') extra.push({ url: hfPaperUrl(f.arxivId), kind: 'hf' });
+  const seen = new Set(extra.map((l) => l.url));
+  const summary = f.aiSummary?.trim() || extractiveSummary(p.abstract);
+  const candidate: Paper = {
+    ...p,
+    id: PAPER_ID.test(f.arxivId) ? f.arxivId : p.id,
+    links: [...extra, ...p.links.filter((l) => !seen.has(l.url))],
+    arxivId: f.arxivId,
+    published: f.published,
+    ...(f.authors.length ? { authors: f.authors } : {}),
+    ...(f.upvotes !== undefined ? { upvotes: f.upvotes } : {}),
+    ...(f.comments !== undefined ? { comments: f.comments } : {}),
+    ...(repo ? { githubRepo: repo } : {}),
+    ...(f.githubStars !== undefined ? { githubStars: f.githubStars } : {}),
+    ...(project ? { projectPage: project } : {}),
+    ...(summary ? { summary } : {}),
+    ...(f.keywords?.length ? { keywords: f.keywords } : {}),
+    ...(f.categories?.length ? { categories: f.categories } : {}),
+  };
+  const parsed = PaperSchema.safeParse(candidate);
+  if (parsed.success) return { ok: true, paper: parsed.data };
+  const issues = parsed.error.issues.map((i) => `${i.path.join('.') || 'paper'}: ${i.message}`).join('; ');
+  return { ok: false, message: `invalid (${issues})` };
+}

@@ -1,0 +1,1 @@
+export { StateStoreError, ScheduleConfigError } from '../store/errors.ts';

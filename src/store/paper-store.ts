@@ -1,0 +1,65 @@
+import type { Paper } from '../papers/paper.ts';
+
+export type FeedName = 'hf' | 'arxiv';
+
+/** What one batch did to the store. Ids are the stored (stable) ids. */
+export interface UpsertOutcome {
+  added: string[];
+  /** Papers that existed and changed (upvotes, a longer abstract, a new source, ...). */
+  updated: string[];
+  /** Papers seen again with nothing new. */
+  unchanged: string[];
+}
+
+/** One ingest run of a source, for `stats` ("last succeeded"). */
+export interface IngestRun {
+  source: FeedName;
+  ok: boolean;
+  at: Date;
+  added: number;
+  updated: number;
+  skipped: number;
+  /** Why it failed (or partly failed). */
+  detail?: string;
+}
+
+export interface SourceStatus {
+  source: FeedName;
+  lastSuccessAt?: Date;
+  lastFailureAt?: Date;
+  lastError?: string;
+}
+
+/**
+ * Persistent papers from the live feeds (HF Daily Papers, arXiv). Page-file papers are not stored:
+ * they are read from their files at start-up and combined with these by the library.
+ *
+ * Implementations: SQLite (`sqlite/paper-store.ts`) now; PostgreSQL fills the same interface later.
+ * Every method is async for that reason. Several processes may share one store.
+ */
+export interface PaperStore {
+  /** Where the papers live (file path or database name), for messages. */
+  readonly location: string;
+  /**
+   * Insert or merge one unit of papers (an HF day, an arXiv page) in one transaction: all of it is
+   * stored or none. A paper matches a stored one by arXiv id, or by normalised title when either
+   * side has no arXiv id; matches are merged (`mergePaper`, the stored record first). Concurrent
+   * batches from several processes never create duplicates.
+   */
+  upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome>;
+  /** Every stored paper, newest first (by published date, then first seen). */
+  all(): Promise<Paper[]>;
+  /** A number that changes whenever stored papers change, in any process. Cheap to call. */
+  revision(): Promise<number>;
+  /** How many papers are stored. */
+  count(): Promise<number>;
+  recordRun(run: IngestRun): Promise<void>;
+  /** The last success and failure of each source that has run. */
+  sourceStatus(): Promise<SourceStatus[]>;
+  /**
+   * Claim a scheduled job's slot (`hf`, `2026-11-29T06:30:00.000Z`) for this process. True for
+   * exactly one caller across processes; false when already claimed.
+   */
+  claimSlot(job: string, slot: string, now: Date): Promise<boolean>;
+  close(): Promise<void>;
+}

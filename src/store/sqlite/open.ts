@@ -1,0 +1,97 @@
+import { mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import { StateStoreError } from '../errors.ts';
+import { migrateModule, type ModuleMigrations } from './migrate.ts';
+
+/** File name of the state database inside `DATA_DIR` (schedules, papers, ingest runs). */
+export const STATE_DB_FILE = 'state.db';
+/** How long a connection waits for another process's write lock before failing. */
+export const BUSY_TIMEOUT_MS = 5000;
+
+export function sqliteCode(err: unknown): string {
+  return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
+}
+
+/** Turn an error met while opening the database into a message that names the file and the fix. */
+function openError(file: string, err: unknown): StateStoreError {
+  if (err instanceof StateStoreError) return err;
+  const code = sqliteCode(err);
+  const reason = err instanceof Error ? err.message : String(err);
+  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+    return new StateStoreError(
+      `The state database ${file} is corrupt or not a Paperboy database (${reason}). ` +
+        `Move it aside (e.g. rename it to ${file}.broken) and restart: schedules from the config file ` +
+        'are recreated and papers can be ingested again, but schedules made in chat and the posted history are lost.',
+      file,
+      { cause: err },
+    );
+  }
+  if (
+    code === 'SQLITE_CANTOPEN' ||
+    code.startsWith('SQLITE_READONLY') ||
+    code === 'SQLITE_PERM' ||
+    code === 'SQLITE_AUTH' ||
+    code.startsWith('SQLITE_IOERR') ||
+    code === 'EACCES' ||
+    code === 'EPERM' ||
+    code === 'ENOTDIR' ||
+    code === 'EROFS'
+  ) {
+    return new StateStoreError(
+      `Cannot write the state database ${file} (${code}: ${reason}). ` +
+        'Make sure DATA_DIR points to a directory this process can create and write files in.',
+      file,
+      { cause: err },
+    );
+  }
+  return new StateStoreError(`Cannot open the state database ${file}: ${reason}`, file, { cause: err });
+}
+
+/**
+ * Open (creating if needed) the state database and its directory in WAL mode with a busy timeout,
+ * check it, and run the given modules' migrations. Several processes may share the file. Throws
+ * `StateStoreError` naming the file when it is corrupt, not a Paperboy database, newer, or not writable.
+ */
+export function openStateDatabase(file: string, modules: readonly ModuleMigrations[]): { db: Database.Database; path: string } {
+  const path = file === ':memory:' ? file : resolve(file);
+  if (path !== ':memory:') {
+    try {
+      mkdirSync(dirname(path), { recursive: true });
+    } catch (err) {
+      const code = sqliteCode(err) || 'error';
+      throw new StateStoreError(
+        `Cannot write the state database ${path}: cannot create its directory ${dirname(path)} ` +
+          `(${code}${code === 'EEXIST' || code === 'ENOTDIR' ? ': a file is in the way' : ''}). ` +
+          'Make sure DATA_DIR points to a directory this process can create and write files in.',
+        path,
+        { cause: err },
+      );
+    }
+  }
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
+    db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
+    if (path !== ':memory:') {
+      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      if (String(mode).toLowerCase() !== 'wal') {
+        throw new StateStoreError(`Cannot switch ${path} to WAL journal mode (got "${String(mode)}").`, path);
+      }
+    }
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
+    }
+    for (const m of modules) migrateModule(db, path, m);
+    return { db, path };
+  } catch (err) {
+    try {
+      db?.close();
+    } catch {
+      // Already failing; the original error is the one to report.
+    }
+    throw openError(path, err);
+  }
+}

@@ -1,0 +1,163 @@
+import type Database from 'better-sqlite3';
+import { mergePaper } from '../../papers/merge.ts';
+import { PaperSchema, type Paper } from '../../papers/paper.ts';
+import { titleKey } from '../../papers/title-key.ts';
+import type { ModuleMigrations } from './migrate.ts';
+import { openStateDatabase } from './open.ts';
+import type { FeedName, IngestRun, PaperStore, SourceStatus, UpsertOutcome } from '../paper-store.ts';
+
+/** The papers module's migrations (append only). Times are Unix milliseconds. */
+export const PAPER_MIGRATIONS: ModuleMigrations = {
+  module: 'papers',
+  migrations: [
+    `
+    CREATE TABLE papers (
+      id          TEXT PRIMARY KEY,
+      arxiv_id    TEXT UNIQUE,
+      title_key   TEXT NOT NULL,
+      published   TEXT,
+      record      TEXT NOT NULL,
+      first_seen  INTEGER NOT NULL,
+      updated_at  INTEGER NOT NULL
+    );
+    CREATE INDEX papers_by_title ON papers (title_key);
+    CREATE INDEX papers_by_published ON papers (published, first_seen);
+
+    CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
+    INSERT INTO store_meta (key, value) VALUES ('papers_rev', 0);
+
+    CREATE TABLE ingest_runs (
+      id       INTEGER PRIMARY KEY AUTOINCREMENT,
+      source   TEXT NOT NULL,
+      ok       INTEGER NOT NULL,
+      at       INTEGER NOT NULL,
+      added    INTEGER NOT NULL,
+      updated  INTEGER NOT NULL,
+      skipped  INTEGER NOT NULL,
+      detail   TEXT
+    );
+    CREATE INDEX ingest_runs_by_source ON ingest_runs (source, ok, at);
+
+    CREATE TABLE job_slots (
+      job         TEXT NOT NULL,
+      slot        TEXT NOT NULL,
+      claimed_at  INTEGER NOT NULL,
+      PRIMARY KEY (job, slot)
+    );
+    `,
+  ],
+};
+
+interface PaperRow {
+  id: string;
+  arxiv_id: string | null;
+  record: string;
+}
+
+/** Stored papers in the SQLite state database (`DATA_DIR/state.db`), beside the schedules. */
+export class SqlitePaperStore implements PaperStore {
+  readonly location: string;
+  readonly #db: Database.Database;
+  readonly #now: () => number;
+
+  private constructor(db: Database.Database, location: string, now: () => number) {
+    this.#db = db;
+    this.location = location;
+    this.#now = now;
+  }
+
+  /** Open (creating and migrating) the state database file. Throws `StateStoreError` with a clear message. */
+  static open(file: string, opts: { now?: () => number } = {}): SqlitePaperStore {
+    const { db, path } = openStateDatabase(file, [PAPER_MIGRATIONS]);
+    return new SqlitePaperStore(db, path, opts.now ?? Date.now);
+  }
+
+  async upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome> {
+    const db = this.#db;
+    const byArxiv = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE arxiv_id = ?');
+    const byTitle = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE title_key = ? ORDER BY first_seen');
+    const insert = db.prepare(
+      'INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+    );
+    const update = db.prepare(
+      'UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ? WHERE id = ?',
+    );
+    const bump = db.prepare("UPDATE store_meta SET value = value + 1 WHERE key = 'papers_rev'");
+    const run = db.transaction((batch: readonly Paper[]): UpsertOutcome => {
+      const out: UpsertOutcome = { added: [], updated: [], unchanged: [] };
+      const now = this.#now();
+      for (const incoming of batch) {
+        const paper = PaperSchema.parse(incoming);
+        const key = titleKey(paper.title);
+        let row = paper.arxivId ? (byArxiv.get(paper.arxivId) as PaperRow | undefined) : undefined;
+        if (!row) {
+          const rows = byTitle.all(key) as PaperRow[];
+          row = rows.find((r) => r.arxiv_id === null || paper.arxivId === undefined);
+        }
+        if (!row) {
+          insert.run(paper.id, paper.arxivId ?? null, key, paper.published ?? null, JSON.stringify(paper), now, now);
+          out.added.push(paper.id);
+          continue;
+        }
+        const merged = mergePaper(JSON.parse(row.record) as Paper, paper);
+        const record = JSON.stringify(merged);
+        if (record === row.record) {
+          out.unchanged.push(merged.id);
+          continue;
+        }
+        update.run(merged.id, merged.arxivId ?? null, titleKey(merged.title), merged.published ?? null, record, now, row.id);
+        out.updated.push(merged.id);
+      }
+      if (out.added.length + out.updated.length > 0) bump.run();
+      return out;
+    });
+    return run.immediate(papers);
+  }
+
+  async all(): Promise<Paper[]> {
+    const rows = this.#db.prepare('SELECT record FROM papers ORDER BY published DESC, first_seen DESC, id').pluck().all() as string[];
+    return rows.map((r) => JSON.parse(r) as Paper);
+  }
+
+  async revision(): Promise<number> {
+    return this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number;
+  }
+
+  async count(): Promise<number> {
+    return this.#db.prepare('SELECT COUNT(*) FROM papers').pluck().get() as number;
+  }
+
+  async recordRun(run: IngestRun): Promise<void> {
+    this.#db
+      .prepare('INSERT INTO ingest_runs (source, ok, at, added, updated, skipped, detail) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(run.source, run.ok ? 1 : 0, run.at.getTime(), run.added, run.updated, run.skipped, run.detail ?? null);
+  }
+
+  async sourceStatus(): Promise<SourceStatus[]> {
+    const rows = this.#db
+      .prepare(
+        `SELECT source,
+           (SELECT MAX(at) FROM ingest_runs r WHERE r.source = s.source AND r.ok = 1) AS ok_at,
+           (SELECT MAX(at) FROM ingest_runs r WHERE r.source = s.source AND r.ok = 0) AS fail_at,
+           (SELECT detail FROM ingest_runs r WHERE r.source = s.source AND r.ok = 0 ORDER BY at DESC, id DESC LIMIT 1) AS error
+         FROM (SELECT DISTINCT source FROM ingest_runs) s ORDER BY source`,
+      )
+      .all() as { source: FeedName; ok_at: number | null; fail_at: number | null; error: string | null }[];
+    return rows.map((r) => {
+      const s: SourceStatus = { source: r.source };
+      if (r.ok_at !== null) s.lastSuccessAt = new Date(r.ok_at);
+      if (r.fail_at !== null) s.lastFailureAt = new Date(r.fail_at);
+      if (r.error !== null) s.lastError = r.error;
+      return s;
+    });
+  }
+
+  async claimSlot(job: string, slot: string, now: Date): Promise<boolean> {
+    const r = this.#db.prepare('INSERT OR IGNORE INTO job_slots (job, slot, claimed_at) VALUES (?, ?, ?)').run(job, slot, now.getTime());
+    return r.changes === 1;
+  }
+
+  async close(): Promise<void> {
+    if (this.#db.open) this.#db.close();
+  }
+}
