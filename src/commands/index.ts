@@ -1,6 +1,7 @@
 import type { Command } from './command.ts';
 import { codeCommand } from './code.ts';
 import { digestCommand } from './digest.ts';
+import { newCommand, trendingCommand } from './fresh.ts';
 import { randomCommand } from './random.ts';
 import { searchCommand } from './search.ts';
 import { showCommand } from './show.ts';
@@ -12,6 +13,8 @@ import { topicCommand, topicsCommand } from './topics.ts';
 export const CORE_COMMANDS: readonly Command[] = [
   searchCommand,
   showCommand,
+  newCommand,
+  trendingCommand,
   similarCommand,
   codeCommand,
   topicsCommand,

@@ -3,31 +3,42 @@ import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { pastEndReply, quoted, resultsReply } from './results.ts';
 import { paperRef } from './ref.ts';
+import { AUTHOR_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
+import { flagProblem } from './usage.ts';
 
 export const searchCommand: Command = {
   name: 'search',
   aliases: ['find', 's'],
   summary: 'Search papers by keywords (free text without a command word is a search too)',
-  usage: '<query> [--limit N] [--page N] [--code]',
+  usage: '<query> [--limit N] [--page N] [--code] [--since 7d|YYYY-MM-DD] [--author NAME]',
   description:
     'Ranks papers by relevance to your words (titles count more than abstracts). Abbreviations such as kv, lora, moe, ' +
     'rag and 3dgs are expanded, hyphens and case are ignored (kv-cache = KV cache = kvcache), and typos are corrected. ' +
-    'Words in quotes must appear side by side in a paper: "state space" models.',
-  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2'],
+    'Words in quotes must appear side by side in a paper: "state space" models. --since keeps papers published in the ' +
+    'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored).',
+  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2', 'search diffusion --since 7d'],
   args: 'required',
   argName: 'query',
-  flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG],
+  flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
   run(input, deps): Reply {
+    const filters = paperFilters(input.flags, deps.now());
+    if ('problem' in filters) return flagProblem(filters.problem, 'search <query> [--since 7d|YYYY-MM-DD] [--author NAME]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
     const code = input.flags['code'] === true;
     const query = input.rest;
-    const commandFor = (p: number) => `search ${query}${flagSuffix(limit, code)}${p > 1 ? ` --page ${p}` : ''}`;
-    const result = deps.engine.search(query, { limit, offset: (page - 1) * limit, codeOnly: code });
+    const commandFor = (p: number) => `search ${query}${flagSuffix(limit, code)}${filters.suffix}${p > 1 ? ` --page ${p}` : ''}`;
+    const result = deps.engine.search(query, {
+      limit,
+      offset: (page - 1) * limit,
+      codeOnly: code,
+      ...(filters.filter ? { filter: filters.filter } : {}),
+    });
+    const narrowed = [code ? 'with code' : '', ...filters.labels].filter(Boolean).join(', ');
 
     if (result.total === 0) {
       const blocks: Reply['blocks'] = [
-        { kind: 'paragraph', text: [span.text(`No papers match ${quoted(query)}${code ? ' with a code link' : ''}.`)] },
+        { kind: 'paragraph', text: [span.text(`No papers match ${quoted(query)}${code ? ' with a code link' : ''}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}.`)] },
       ];
       const actions = [];
       if (result.suggestion) {
@@ -39,7 +50,8 @@ export const searchCommand: Command = {
           text: [span.text('Try fewer or broader words, drop '), span.code('--code'), span.text(', or browse '), span.code('topics'), span.text('.')],
         });
       }
-      if (code) actions.push({ id: 'without-code', label: 'Search without --code', command: `search ${query}` });
+      if (filters.filter) actions.push({ id: 'without-filters', label: 'Search without filters', command: `search ${query}${code ? ' --code' : ''}` });
+      else if (code) actions.push({ id: 'without-code', label: 'Search without --code', command: `search ${query}` });
       actions.push({ id: 'topics', label: 'Browse topics', command: 'topics' });
       blocks.push({ kind: 'actions', actions });
       return {
@@ -57,7 +69,7 @@ export const searchCommand: Command = {
       : [];
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
-      heading: `Results for ${quoted(query)}${code ? ' (with code)' : ''}`,
+      heading: `Results for ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}`,
       query,
       hits: result.hits,
       total: result.total,

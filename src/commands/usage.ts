@@ -1,3 +1,4 @@
+import { span, type Reply } from '../reply.ts';
 import type { Command, FlagSpec } from './command.ts';
 
 /** `search <query> [--limit N] [--page N] [--code]` */
@@ -15,4 +16,16 @@ export function flagRange(spec: FlagSpec): string {
     case 'string':
       return `--${spec.name} takes a value (${spec.placeholder})`;
   }
+}
+
+/** A flag value the command could not use: the problem, then the usage line. */
+export function flagProblem(message: string, usage: string): Reply {
+  return {
+    tone: 'error',
+    summary: message,
+    blocks: [
+      { kind: 'paragraph', text: [span.text(message)] },
+      { kind: 'note', text: [span.text('Usage: '), span.code(usage)] },
+    ],
+  };
 }

@@ -33,10 +33,15 @@ function optionalUnion(a: readonly string[] | undefined, b: readonly string[] | 
   return b?.length ? union(a, b, key) : [...a];
 }
 
+/** Counters only grow between sightings (a re-fetched older day must not undo a newer count). */
+function larger(a: number | undefined, b: number | undefined): number | undefined {
+  return a === undefined ? b : b === undefined ? a : Math.max(a, b);
+}
+
 /**
  * Combine two records of the same paper (same arXiv id, or same title when one has none). `second`
- * is the newer sighting: what changes over time (upvotes, comments, stars, a repository or project
- * page) takes its value when it has one; a longer abstract replaces a shorter one (with its
+ * is the newer sighting: counters (upvotes, comments, stars) keep the larger value, so sightings
+ * may come in any order; a repository or project page takes the newer value when it has one; a longer abstract replaces a shorter one (with its
  * highlights); names, links, aliases, keywords, categories and sources are combined; the rest is
  * kept. The id becomes the arXiv id once one side knows it; the other id is kept in `formerIds`.
  * `published` is the HF listing day when there is one, else the arXiv submission day.
@@ -68,10 +73,10 @@ export function mergePaper(first: Paper, second: Paper): Paper {
   set('arxivId', arxivId);
   set('authors', first.authors?.length ? first.authors : second.authors);
   set('published', published);
-  set('upvotes', second.upvotes ?? first.upvotes);
-  set('comments', second.comments ?? first.comments);
+  set('upvotes', larger(first.upvotes, second.upvotes));
+  set('comments', larger(first.comments, second.comments));
   set('githubRepo', second.githubRepo ?? first.githubRepo);
-  set('githubStars', second.githubStars ?? first.githubStars);
+  set('githubStars', larger(first.githubStars, second.githubStars));
   set('projectPage', second.projectPage ?? first.projectPage);
   set('summary', summary);
   set('keywords', optionalUnion(first.keywords, second.keywords, (s) => s.toLowerCase()));

@@ -6,7 +6,7 @@ import { compileCron } from './cron.ts';
 import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from './deliver.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
 import { DEFAULT_GRACE_MS, type Platform, type RunOutcome, type Schedule } from './schedule.ts';
-import { candidatesFor, planRun, type Candidate, type CandidateList } from './select.ts';
+import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList } from './select.ts';
 import type { RunPlan, ScheduleStore } from './store.ts';
 
 /** Sends a reply to a channel on one platform (an adapter's `post`). */
@@ -150,10 +150,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
           if (!found.ok) return { kind: 'fail', detail: found.problem };
           list = found.list;
           const count = fresh.kind === 'digest' ? fresh.count : 1;
-          const plan = planRun(found.list, posted, count, { alreadyNotified: fresh.exhaustedAt !== undefined, manual: trigger === 'manual' });
+          const plan = planRun(found.list, posted, count, {
+            alreadyNotified: fresh.exhaustedAt !== undefined,
+            manual: trigger === 'manual',
+            oneDay: fresh.kind === 'digest',
+          });
           if (plan.kind === 'post') {
             const picked = new Set(plan.paperIds);
-            remaining = found.list.candidates.filter((c) => !posted.has(c.paper.id) && !picked.has(c.paper.id)).length;
+            remaining = found.list.candidates.filter((c) => !wasPosted(c.paper, posted) && !picked.has(c.paper.id)).length;
           }
           return plan;
         } catch (err) {

@@ -86,21 +86,32 @@ export function candidatesFor(
   };
 }
 
+/** Whether a channel has had this paper, under its id or an id it had before (a page slug). */
+export function wasPosted(paper: Paper, posted: ReadonlySet<string>): boolean {
+  return posted.has(paper.id) || (paper.formerIds?.some((id) => posted.has(id)) ?? false);
+}
+
 /**
  * Decide a run from the candidates and the channel's posted history (pure): the first `count`
- * papers not yet posted there, or exhaustion. `alreadyNotified`: the exhaustion notice went out
- * before, so stay quiet; `manual` runs never post the notice (the command replies instead).
+ * papers not yet posted there, or exhaustion. With `oneDay` (digests), dated papers come from one
+ * publication day only, the newest one the channel has not had all of: fresh papers are never
+ * padded out with older ones. `alreadyNotified`: the exhaustion notice went out before, so stay
+ * quiet; `manual` runs never post the notice (the command replies instead).
  */
 export function planRun(
   list: CandidateList,
   posted: ReadonlySet<string>,
   count: number,
-  opts: { alreadyNotified: boolean; manual: boolean },
+  opts: { alreadyNotified: boolean; manual: boolean; oneDay?: boolean },
 ): RunPlan {
+  const unposted = list.candidates.filter((c) => !wasPosted(c.paper, posted));
+  let day: string | undefined;
+  if (opts.oneDay) for (const c of unposted) if (c.paper.published && (day === undefined || c.paper.published > day)) day = c.paper.published;
   const fresh: string[] = [];
-  for (const c of list.candidates) {
+  for (const c of unposted) {
     if (fresh.length >= count) break;
-    if (!posted.has(c.paper.id) && !fresh.includes(c.paper.id)) fresh.push(c.paper.id);
+    if (day !== undefined && c.paper.published !== day) continue;
+    if (!fresh.includes(c.paper.id)) fresh.push(c.paper.id);
   }
   if (fresh.length > 0) return { kind: 'post', paperIds: fresh };
   return { kind: 'exhausted', notify: !opts.alreadyNotified && !opts.manual, total: list.candidates.length };

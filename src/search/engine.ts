@@ -156,10 +156,17 @@ class Engine implements SearchEngine {
     const text = typeof query === 'string' ? query : '';
     const plan = this.#plan(text);
     const phrases = quotedPhrases(text);
-    const ranked =
-      phrases.length === 0
-        ? this.#rank(plan, offset + limit, options.codeOnly === true)
-        : this.#ranker.rankExhaustive(plan, offset + limit, this.#phraseFilter(phrases, options.codeOnly === true));
+    const codeOnly = options.codeOnly === true;
+    const { filter } = options;
+    let ranked: Ranked;
+    if (phrases.length === 0 && !filter) ranked = this.#rank(plan, offset + limit, codeOnly);
+    else {
+      // Filters need every match looked at (their totals are exact too).
+      const hasPhrases = phrases.length > 0 ? this.#phraseFilter(phrases, codeOnly) : undefined;
+      const keep = (doc: number): boolean =>
+        (hasPhrases ? hasPhrases(doc) : !codeOnly || this.index.hasCode[doc] === 1) && (!filter || filter(this.papers[doc]!));
+      ranked = this.#ranker.rankExhaustive(plan, offset + limit, keep);
+    }
     const hits: SearchHit[] = ranked.top.slice(offset).map(({ doc, score }) => {
       const paper = this.papers[doc]!;
       return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };

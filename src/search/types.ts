@@ -8,6 +8,8 @@ export interface SearchOptions {
   limit?: number;
   /** Skip this many hits first (paging). Default 0. */
   offset?: number;
+  /** Keep only papers this accepts (`--since`, `--author`); `total` counts kept papers only. */
+  filter?: (paper: Paper) => boolean;
 }
 
 export interface SearchHit {

@@ -22,7 +22,7 @@ describe('/papers definition', () => {
     const subs = Object.fromEntries((def.options ?? []).map((o) => [o.name, o]));
     expect(Object.keys(subs)).toEqual(expect.arrayContaining(['search', 'show', 'similar', 'code', 'topics', 'topic', 'random', 'digest', 'stats', 'help']));
     const opts = (name: string) => ((subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? []);
-    expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code']);
+    expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code', 'since', 'author']);
     expect(opts('search')[0]).toMatchObject({ required: true, type: 3 });
     expect(opts('show')[0]).toMatchObject({ name: 'paper', required: true, autocomplete: true });
     expect(opts('similar')[0]).toMatchObject({ name: 'paper', autocomplete: true });
