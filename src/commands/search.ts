@@ -10,7 +10,7 @@ export const searchCommand: Command = {
   name: 'search',
   aliases: ['find', 's'],
   summary: 'Search papers by keywords (free text without a command word is a search too)',
-  usage: '<query> [--limit N] [--page N] [--code] [--since 7d|YYYY-MM-DD] [--author NAME]',
+  usage: '<query> [--limit N] [--page N] [--code] [--since WHEN] [--author NAME]',
   description:
     'Ranks papers by relevance to your words (titles count more than abstracts). Abbreviations such as kv, lora, moe, ' +
     'rag and 3dgs are expanded, hyphens and case are ignored (kv-cache = KV cache = kvcache), and typos are corrected. ' +
@@ -22,7 +22,7 @@ export const searchCommand: Command = {
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
   run(input, deps): Reply {
     const filters = paperFilters(input.flags, deps.now());
-    if ('problem' in filters) return flagProblem(filters.problem, 'search <query> [--since 7d|YYYY-MM-DD] [--author NAME]');
+    if ('problem' in filters) return flagProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
     const code = input.flags['code'] === true;
