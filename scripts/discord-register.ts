@@ -12,6 +12,7 @@ import { createPaperboy } from '../src/boot.ts';
 import { loadConfig } from '../src/config.ts';
 import { silentLogger } from '../src/logger.ts';
 import { startScheduling } from '../src/schedule/index.ts';
+import { startIngest } from '../src/ingest/index.ts';
 
 /** Register and print; returns the process exit code. */
 export async function main(env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
@@ -25,13 +26,15 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
     out('discord:register: DISCORD_TOKEN is not set. Put the bot token in .env (see docs/discord.md).');
     return 2;
   }
-  const { paperboy } = await createPaperboy({
+  const { paperboy, library } = await createPaperboy({
     ...(cfg.config.papersPath ? { papersPath: cfg.config.papersPath } : {}),
     ...(cfg.config.topicsPath ? { topicsPath: cfg.config.topicsPath } : {}),
     logger: silentLogger(),
   });
-  // The `schedule` command is registered by the scheduler; open it (no timers) so /papers includes it.
+  // `schedule` and `ingest` are registered by the scheduler and the ingester; set them up (no timers)
+  // so /papers includes them.
   const scheduling = await startScheduling({ config: cfg.config, paperboy, posters: {}, logger: silentLogger(), start: false });
+  startIngest({ config: cfg.config, paperboy, library, settings: scheduling.settings, logger: silentLogger(), jobs: false });
   await scheduling.close();
   const definition = buildSlashCommand(paperboy.commands);
   const rest = new REST({ retries: 1, ...(discord.apiUrl ? { api: discord.apiUrl.replace(/\/+$/, '') } : {}) }).setToken(discord.token);

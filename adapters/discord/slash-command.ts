@@ -58,6 +58,12 @@ const POSITIONALS: Record<string, PositionalSpec[]> = {
     { name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 },
     q('Best papers for these words instead of the newest', false),
   ],
+  new: [
+    { name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 },
+    q('Newest papers on these words', false),
+  ],
+  trending: [{ name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 }],
+  ingest: [{ name: 'source', description: 'hf (Hugging Face Daily Papers) or arxiv', type: 'string', required: true }],
   stats: [],
   help: [{ name: 'command', description: 'Explain one command', type: 'string', required: false, complete: 'command' }],
 };

@@ -1,0 +1,423 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterEach, describe, expect, it } from 'vitest';
+import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import type { Paper } from '../../src/papers/paper.ts';
+import { parseDailyPapers } from '../../src/parse/index.ts';
+import { MIGRATIONS } from '../../src/schedule/migrations.ts';
+import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
+import type { FetchedPaper } from '../../src/sources/types.ts';
+import { StateStoreError } from '../../src/store/errors.ts';
+import { PAPER_MIGRATIONS, SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+
+const dirs: string[] = [];
+const open: SqlitePaperStore[] = [];
+
+afterEach(async () => {
+  for (const s of open.splice(0)) await s.close();
+  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+});
+
+function tempDb(): string {
+  const d = mkdtempSync(join(tmpdir(), 'paperboy-'));
+  dirs.push(d);
+  return join(d, 'state.db');
+}
+
+function openStore(file: string, now?: () => number): SqlitePaperStore {
+  const s = SqlitePaperStore.open(file, now ? { now } : {});
+  open.push(s);
+  return s;
+}
+
+/** A clock that ticks one millisecond per call, so `first_seen` orders inserts. */
+function ticking(start = 1_700_000_000_000): () => number {
+  let t = start;
+  return () => t++;
+}
+
+const ABSTRACT =
+  'We propose a method that compresses the key-value cache of large language models. ' +
+  'It keeps 98.5% of the accuracy while using 4x less memory, and needs no fine-tuning.';
+
+function fetched(over: Partial<FetchedPaper> & { arxivId: string }): FetchedPaper {
+  return {
+    title: `A Study of Paper ${over.arxivId}`,
+    abstract: ABSTRACT,
+    authors: ['Ada Lovelace', 'Alan Turing'],
+    published: '2026-11-20',
+    upvotes: 5,
+    ...over,
+  };
+}
+
+function hf(over: Partial<FetchedPaper> & { arxivId: string }): Paper {
+  const r = paperFromFeed(fetched(over), 'hf');
+  if (!r.ok) throw new Error(r.message);
+  return r.paper;
+}
+
+/** A page-file paper (slug id, no arXiv id). */
+function page(title: string, abstract = ABSTRACT): Paper {
+  const parsed = parseDailyPapers(`Aug 8\n\n${title}\n\n${abstract}\n`, 'pages/aug.txt');
+  expect(parsed.problems).toEqual([]);
+  expect(parsed.papers).toHaveLength(1);
+  return parsed.papers[0]!;
+}
+
+function tables(file: string): string[] {
+  const db = new Database(file, { readonly: true });
+  try {
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter(
+      (n) => n !== 'sqlite_sequence',
+    );
+  } finally {
+    db.close();
+  }
+}
+
+function migrations(file: string): Record<string, number> {
+  const db = new Database(file, { readonly: true });
+  try {
+    const rows = db.prepare('SELECT module, version FROM schema_migrations ORDER BY module').all() as { module: string; version: number }[];
+    return Object.fromEntries(rows.map((r) => [r.module, r.version]));
+  } finally {
+    db.close();
+  }
+}
+
+describe('SqlitePaperStore: opening and migrations', () => {
+  it('creates the tables through the migration runner and records the papers module', async () => {
+    const file = tempDb();
+    const s = openStore(file);
+    expect(s.location).toBe(file);
+    expect(await s.count()).toBe(0);
+    expect(await s.revision()).toBe(0);
+    expect(await s.all()).toEqual([]);
+    await s.close();
+    expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
+    expect(migrations(file)).toEqual({ papers: PAPER_MIGRATIONS.migrations.length });
+  });
+
+  it('opening twice is idempotent and keeps the papers', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    await a.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    const rev = await a.revision();
+    await a.close();
+    const b = openStore(file);
+    const c = openStore(file); // a second connection while the first is open
+    expect(await b.count()).toBe(1);
+    expect(await c.count()).toBe(1);
+    expect(await b.revision()).toBe(rev);
+    expect(migrations(file)).toEqual({ papers: 1 });
+    expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
+  });
+
+  it('refuses a papers schema newer than it knows, with a clear StateStoreError', async () => {
+    const file = tempDb();
+    openStore(file);
+    await open.pop()!.close();
+    const db = new Database(file);
+    db.prepare("UPDATE schema_migrations SET version = 7 WHERE module = 'papers'").run();
+    db.close();
+    let err: unknown;
+    try {
+      openStore(file);
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(StateStoreError);
+    const e = err as StateStoreError;
+    expect(e.file).toBe(file);
+    expect(e.message).toContain(file);
+    expect(e.message).toMatch(/papers schema version 7, newer than this Paperboy understands \(1\)/);
+    expect(e.message).toMatch(/Upgrade Paperboy/);
+    // Nothing was changed by the refused open.
+    expect(migrations(file)).toEqual({ papers: 7 });
+  });
+
+  it('adopts a legacy schedule database (user_version 1, no schema_migrations) without losing schedule rows', async () => {
+    const file = tempDb();
+    const raw = new Database(file);
+    raw.exec(MIGRATIONS[0]!);
+    raw.pragma('user_version = 1');
+    raw
+      .prepare(
+        `INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value, source, created_at, active_since)
+         VALUES ('legacy', 'slack', 'C9', '0 9 * * *', 'UTC', 'digest', 3, 'query', 'kv cache', 'chat', 1, 1)`,
+      )
+      .run();
+    raw.close();
+    expect(tables(file)).not.toContain('schema_migrations');
+
+    const sched = SqliteScheduleStore.open(file);
+    expect((await sched.listSchedules()).map((s) => [s.id, s.channelId, s.count])).toEqual([['legacy', 'C9', 3]]);
+    await sched.close();
+    expect(migrations(file)).toEqual({ schedule: 1 });
+
+    const papers = openStore(file);
+    await papers.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    expect(await papers.count()).toBe(1);
+    expect(migrations(file)).toEqual({ papers: 1, schedule: 1 });
+
+    // Both modules on one file, the schedule row intact; reopening the schedule store runs nothing again.
+    const again = SqliteScheduleStore.open(file);
+    const list = await again.listSchedules();
+    expect(list.map((s) => [s.id, s.channelId, s.count, s.filter])).toEqual([['legacy', 'C9', 3, { kind: 'query', query: 'kv cache' }]]);
+    await again.close();
+    expect(tables(file)).toEqual(
+      expect.arrayContaining(['schedules', 'runs', 'posted', 'papers', 'store_meta', 'ingest_runs', 'job_slots', 'schema_migrations']),
+    );
+  });
+
+  it('opening the papers store first, then the schedule store, also works', async () => {
+    const file = tempDb();
+    const papers = openStore(file);
+    await papers.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    const sched = SqliteScheduleStore.open(file);
+    expect(await sched.listSchedules()).toEqual([]);
+    await sched.close();
+    expect(migrations(file)).toEqual({ papers: 1, schedule: MIGRATIONS.length });
+    expect(await papers.count()).toBe(1);
+  });
+});
+
+describe('SqlitePaperStore: upsertBatch', () => {
+  it('adds new papers, then reports the same records unchanged without moving the revision', async () => {
+    const s = openStore(tempDb());
+    const batch = [hf({ arxivId: '2611.00001' }), hf({ arxivId: '2611.00002' })];
+    expect(await s.upsertBatch(batch)).toEqual({ added: ['2611.00001', '2611.00002'], updated: [], unchanged: [] });
+    expect(await s.count()).toBe(2);
+    const rev = await s.revision();
+    expect(rev).toBe(1);
+    const before = JSON.stringify(await s.all());
+
+    expect(await s.upsertBatch(batch)).toEqual({ added: [], updated: [], unchanged: ['2611.00001', '2611.00002'] });
+    expect(await s.revision()).toBe(rev);
+    expect(JSON.stringify(await s.all())).toBe(before);
+    expect(await s.count()).toBe(2);
+  });
+
+  it('stores the record exactly as given', async () => {
+    const s = openStore(tempDb());
+    const p = hf({ arxivId: '2611.00001', upvotes: 12, githubRepo: 'https://github.com/a/b', keywords: ['kv cache'] });
+    await s.upsertBatch([p]);
+    expect(await s.all()).toEqual([p]);
+  });
+
+  it('an empty batch changes nothing', async () => {
+    const s = openStore(tempDb());
+    expect(await s.upsertBatch([])).toEqual({ added: [], updated: [], unchanged: [] });
+    expect(await s.revision()).toBe(0);
+  });
+
+  it('a higher upvote count is an update and moves the revision', async () => {
+    const s = openStore(tempDb());
+    await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 5 }), hf({ arxivId: '2611.00002', upvotes: 5 })]);
+    const rev = await s.revision();
+    const out = await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 40 }), hf({ arxivId: '2611.00002', upvotes: 5 })]);
+    expect(out).toEqual({ added: [], updated: ['2611.00001'], unchanged: ['2611.00002'] });
+    expect(await s.revision()).toBeGreaterThan(rev);
+    const [p] = (await s.all()).filter((x) => x.id === '2611.00001');
+    expect(p?.upvotes).toBe(40);
+  });
+
+  it('counters keep the larger value whatever order the sightings come in', async () => {
+    const s = openStore(tempDb());
+    await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 50, comments: 2, githubStars: 300 })]);
+    const rev = await s.revision();
+    // An older, smaller sighting comes in later: nothing changes.
+    const out = await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 10, comments: 1, githubStars: 100 })]);
+    expect(out).toEqual({ added: [], updated: [], unchanged: ['2611.00001'] });
+    expect(await s.revision()).toBe(rev);
+    const [p] = await s.all();
+    expect([p?.upvotes, p?.comments, p?.githubStars]).toEqual([50, 2, 300]);
+
+    // Mixed: one counter grows, another shrinks: the larger of each is kept.
+    const out2 = await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 20, comments: 9, githubStars: 50 })]);
+    expect(out2.updated).toEqual(['2611.00001']);
+    const [q] = await s.all();
+    expect([q?.upvotes, q?.comments, q?.githubStars]).toEqual([50, 9, 300]);
+  });
+
+  it('a longer abstract replaces a shorter one; a shorter one does not', async () => {
+    const s = openStore(tempDb());
+    const short = 'We compress the KV cache of large language models by 4x with no fine-tuning.';
+    const long = `${short} It keeps 98.5% of the accuracy across eight long-context benchmarks and runs 2.1x faster.`;
+    await s.upsertBatch([hf({ arxivId: '2611.00001', abstract: short })]);
+    expect((await s.upsertBatch([hf({ arxivId: '2611.00001', abstract: long })])).updated).toEqual(['2611.00001']);
+    expect((await s.all())[0]?.abstract).toBe(long);
+    expect((await s.upsertBatch([hf({ arxivId: '2611.00001', abstract: short })])).unchanged).toEqual(['2611.00001']);
+    expect((await s.all())[0]?.abstract).toBe(long);
+  });
+
+  it('matches by arXiv id even when the title is spelled differently', async () => {
+    const s = openStore(tempDb());
+    await s.upsertBatch([hf({ arxivId: '2611.00001', title: 'SnapKV: LLM Knows What You Are Looking For' })]);
+    const out = await s.upsertBatch([hf({ arxivId: '2611.00001', title: 'A Completely Different Title', upvotes: 99 })]);
+    expect(out).toEqual({ added: [], updated: ['2611.00001'], unchanged: [] });
+    expect(await s.count()).toBe(1);
+    const [p] = await s.all();
+    expect(p?.title).toBe('SnapKV: LLM Knows What You Are Looking For');
+    expect(p?.upvotes).toBe(99);
+  });
+
+  it('a stored slug-id paper gains the arXiv id by normalised title and keeps the slug in formerIds', async () => {
+    const s = openStore(tempDb());
+    const pg = page('SnapKV: LLM Knows What You are Looking for Before Generation');
+    expect(pg.arxivId).toBeUndefined();
+    const slug = pg.id;
+    expect(slug).toMatch(/^snapkv-/);
+    expect(await s.upsertBatch([pg])).toEqual({ added: [slug], updated: [], unchanged: [] });
+
+    // The feed spells the title differently (case, punctuation, a trailing period).
+    const feed = hf({ arxivId: '2404.14469', title: 'SnapKV - LLM knows what you are looking for before generation.', upvotes: 8 });
+    const out = await s.upsertBatch([feed]);
+    expect(out).toEqual({ added: [], updated: ['2404.14469'], unchanged: [] });
+    expect(await s.count()).toBe(1);
+    const [p] = await s.all();
+    expect(p?.id).toBe('2404.14469');
+    expect(p?.arxivId).toBe('2404.14469');
+    expect(p?.formerIds).toEqual([slug]);
+    expect(p?.upvotes).toBe(8);
+    expect(p?.sources).toEqual([...pg.sources, { feed: 'hf', date: '2026-11-20' }]);
+
+    // The page paper seen again afterwards merges into the same row (by title) and changes nothing.
+    expect(await s.upsertBatch([pg])).toEqual({ added: [], updated: [], unchanged: ['2404.14469'] });
+    // And the arXiv id still matches it.
+    expect((await s.upsertBatch([feed])).unchanged).toEqual(['2404.14469']);
+    expect(await s.count()).toBe(1);
+  });
+
+  it('a page paper without arXiv id merges into a stored feed paper with the same title', async () => {
+    const s = openStore(tempDb());
+    await s.upsertBatch([hf({ arxivId: '2404.14469', title: 'SnapKV: LLM Knows What You are Looking for Before Generation' })]);
+    const pg = page('SnapKV: LLM Knows What You are Looking for Before Generation');
+    const out = await s.upsertBatch([pg]);
+    expect(out).toEqual({ added: [], updated: ['2404.14469'], unchanged: [] });
+    const [p] = await s.all();
+    expect(p?.id).toBe('2404.14469');
+    expect(p?.formerIds).toEqual([pg.id]);
+    expect(await s.count()).toBe(1);
+  });
+
+  it('two different papers with the same title but different arXiv ids stay two', async () => {
+    const s = openStore(tempDb());
+    const title = 'Scaling Laws for Neural Language Models';
+    const out = await s.upsertBatch([hf({ arxivId: '2001.08361', title }), hf({ arxivId: '2611.00042', title })]);
+    expect(out.added).toEqual(['2001.08361', '2611.00042']);
+    expect(await s.count()).toBe(2);
+    // Seen again, each matches its own row.
+    const again = await s.upsertBatch([hf({ arxivId: '2611.00042', title, upvotes: 70 }), hf({ arxivId: '2001.08361', title })]);
+    expect(again).toEqual({ added: [], updated: ['2611.00042'], unchanged: ['2001.08361'] });
+    expect(await s.count()).toBe(2);
+  });
+
+  it('the same paper twice in one batch is stored once', async () => {
+    const s = openStore(tempDb());
+    const out = await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 1 }), hf({ arxivId: '2611.00001', upvotes: 3 })]);
+    expect(out).toEqual({ added: ['2611.00001'], updated: ['2611.00001'], unchanged: [] });
+    expect(await s.count()).toBe(1);
+    expect((await s.all())[0]?.upvotes).toBe(3);
+  });
+
+  it('all() is newest published first, then latest first seen', async () => {
+    const s = openStore(tempDb(), ticking());
+    await s.upsertBatch([hf({ arxivId: '2611.00001', published: '2026-11-18' })]);
+    await s.upsertBatch([hf({ arxivId: '2611.00002', published: '2026-11-20' })]);
+    await s.upsertBatch([hf({ arxivId: '2611.00003', published: '2026-11-19' })]);
+    await s.upsertBatch([hf({ arxivId: '2611.00004', published: '2026-11-20' })]);
+    await s.upsertBatch([page('A Paper From a Page With No Date Known')]);
+    const ids = (await s.all()).map((p) => p.id);
+    expect(ids).toEqual(['2611.00004', '2611.00002', '2611.00003', '2611.00001', 'a-paper-from-a-page-with-no-date-known']);
+  });
+
+  it('an invalid record makes the whole batch fail and stores nothing of it', async () => {
+    const s = openStore(tempDb());
+    await s.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    const rev = await s.revision();
+    const before = JSON.stringify(await s.all());
+    const bad = { ...hf({ arxivId: '2611.00003' }), id: 'Not A Valid Id!' };
+    await expect(s.upsertBatch([hf({ arxivId: '2611.00002' }), hf({ arxivId: '2611.00001', upvotes: 90 }), bad])).rejects.toThrow(/id/);
+    expect(await s.count()).toBe(1);
+    expect(await s.revision()).toBe(rev);
+    expect(JSON.stringify(await s.all())).toBe(before);
+    // The store still works afterwards.
+    expect((await s.upsertBatch([hf({ arxivId: '2611.00002' })])).added).toEqual(['2611.00002']);
+  });
+});
+
+describe('SqlitePaperStore: runs and slots', () => {
+  it('recordRun + sourceStatus: last success and failure per source, with the last error text', async () => {
+    const s = openStore(tempDb());
+    expect(await s.sourceStatus()).toEqual([]);
+    const t = (iso: string) => new Date(iso);
+    await s.recordRun({ source: 'hf', ok: true, at: t('2026-11-20T06:00:00Z'), added: 3, updated: 0, skipped: 0 });
+    await s.recordRun({ source: 'hf', ok: false, at: t('2026-11-21T06:00:00Z'), added: 0, updated: 0, skipped: 0, detail: '2026-11-21: HTTP 503 after 3 tries' });
+    await s.recordRun({ source: 'hf', ok: true, at: t('2026-11-22T06:00:00Z'), added: 1, updated: 2, skipped: 1 });
+    await s.recordRun({ source: 'hf', ok: false, at: t('2026-11-19T06:00:00Z'), added: 0, updated: 0, skipped: 0, detail: 'older failure' });
+    await s.recordRun({ source: 'arxiv', ok: false, at: t('2026-11-22T07:00:00Z'), added: 0, updated: 0, skipped: 0, detail: 'cs.CL@0: malformed XML from arXiv' });
+    expect(await s.sourceStatus()).toEqual([
+      { source: 'arxiv', lastFailureAt: t('2026-11-22T07:00:00Z'), lastError: 'cs.CL@0: malformed XML from arXiv' },
+      {
+        source: 'hf',
+        lastSuccessAt: t('2026-11-22T06:00:00Z'),
+        lastFailureAt: t('2026-11-21T06:00:00Z'),
+        lastError: '2026-11-21: HTTP 503 after 3 tries',
+      },
+    ]);
+  });
+
+  it('claimSlot is true once, then false, also from a second connection', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    const b = openStore(file);
+    const now = new Date('2026-11-29T06:30:00Z');
+    expect(await a.claimSlot('hf', '2026-11-29T06:30:00.000Z', now)).toBe(true);
+    expect(await a.claimSlot('hf', '2026-11-29T06:30:00.000Z', now)).toBe(false);
+    expect(await b.claimSlot('hf', '2026-11-29T06:30:00.000Z', now)).toBe(false);
+    // Another slot or another job is free.
+    expect(await b.claimSlot('hf', '2026-11-30T06:30:00.000Z', now)).toBe(true);
+    expect(await a.claimSlot('arxiv', '2026-11-29T06:30:00.000Z', now)).toBe(true);
+    expect(await a.claimSlot('hf', '2026-11-30T06:30:00.000Z', now)).toBe(false);
+  });
+
+  it('claimSlot races between two connections: exactly one wins each slot', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    const b = openStore(file);
+    const now = new Date('2026-11-29T06:30:00Z');
+    const slots = Array.from({ length: 20 }, (_, i) => `2026-11-${String(i + 1).padStart(2, '0')}T06:30:00.000Z`);
+    const results = await Promise.all(slots.flatMap((slot) => [a.claimSlot('hf', slot, now), b.claimSlot('hf', slot, now)]));
+    for (let i = 0; i < slots.length; i++) expect([results[2 * i], results[2 * i + 1]].filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('SqlitePaperStore: two connections on one file', () => {
+  it('the same batch upserted concurrently from two stores creates no duplicates', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    const b = openStore(file);
+    const batch = Array.from({ length: 30 }, (_, i) => hf({ arxivId: `2611.${String(i + 1).padStart(5, '0')}` }));
+    const [ra, rb] = await Promise.all([a.upsertBatch(batch), b.upsertBatch(batch)]);
+    expect(ra.added.length + rb.added.length).toBe(30);
+    expect(ra.unchanged.length + rb.unchanged.length).toBe(30);
+    expect(ra.updated.length + rb.updated.length).toBe(0);
+    expect(await a.count()).toBe(30);
+    expect(await b.count()).toBe(30);
+    expect(new Set((await b.all()).map((p) => p.id)).size).toBe(30);
+  });
+
+  it('a change through one connection moves the revision seen by the other', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    const b = openStore(file);
+    const rev = await b.revision();
+    await a.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    expect(await b.revision()).toBe(rev + 1);
+    expect((await b.all()).map((p) => p.id)).toEqual(['2611.00001']);
+  });
+});
