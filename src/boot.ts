@@ -11,8 +11,7 @@ import { Paperboy } from './paperboy.ts';
 import { Library } from './library/library.ts';
 import type { PaperStore } from './store/paper-store.ts';
 import { hashInputFiles, loadOrBuildEngine } from './search/engine-cache.ts';
-import { createSearchEngine } from './search/engine.ts';
-import type { SearchEngine } from './search/types.ts';
+import { createSearchEngine, type PaperboyEngine } from './search/engine.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics } from './topics.ts';
 
 export interface BootOptions {
@@ -88,7 +87,7 @@ async function parsePages(files: string[]): Promise<{ papers: Paper[]; problems:
 }
 
 /** Parse and index the page files, through the on-disk index cache when the set is large. */
-async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: SearchEngine; papers: readonly Paper[]; problems: ParseProblem[] }> {
+async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: PaperboyEngine; papers: readonly Paper[]; problems: ParseProblem[] }> {
   let problems: ParseProblem[] = [];
   const parse = async (): Promise<Paper[]> => {
     const loaded = await loadPageFiles(files);

@@ -5,7 +5,13 @@ import type { Reply } from './reply.ts';
  * paper record, other answers as their data, and errors as `{error}`.
  */
 export function replyJson(reply: Reply): unknown {
-  if (reply.tone === 'error') return { error: reply.summary };
+  if (reply.tone === 'error') {
+    // An error that carries a report (a failed ingest) keeps it beside the message.
+    const d = reply.data;
+    return d?.type === 'other' && typeof d.value === 'object' && d.value !== null && !Array.isArray(d.value)
+      ? { ...(d.value as Record<string, unknown>), error: reply.summary }
+      : { error: reply.summary };
+  }
   const d = reply.data;
   if (!d) return { text: reply.summary };
   switch (d.type) {

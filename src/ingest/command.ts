@@ -53,6 +53,7 @@ export function ingestDays(flags: CommandInput['flags'], now: Date): { days: str
   const b = to !== undefined ? day(to, 'to') : today;
   if (typeof a === 'string') return { problem: a };
   if (typeof b === 'string') return { problem: b };
+  if (a > today) return { problem: `${isoDay(a)} is in the future (today is ${isoDay(now)} UTC).` };
   if (a > b) return { problem: `--from ${isoDay(a)} is after --to ${isoDay(b)}.` };
   const last = b > today ? today : b;
   const days = daysBetween(a, last);

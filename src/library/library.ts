@@ -1,12 +1,16 @@
 import type { Logger } from 'pino';
+import { mergePaper } from '../papers/merge.ts';
 import type { Paper } from '../papers/paper.ts';
-import { createSearchEngine } from '../search/engine.ts';
+import { titleKey } from '../papers/title-key.ts';
+import { createSearchEngine, type PaperboyEngine } from '../search/engine.ts';
+import type { GlobalStats } from '../search/inverted-index.ts';
+import { SegmentedEngine, statsOf } from '../search/segments.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { combinePapers } from './combine.ts';
 
-/** Builds a search engine over papers (the default builds in this thread). */
-export type EngineBuilder = (papers: readonly Paper[]) => Promise<SearchEngine>;
+/** Builds a search engine over papers, as a segment beside others when `global` is given. */
+export type EngineBuilder = (papers: readonly Paper[], global?: GlobalStats) => Promise<PaperboyEngine>;
 
 /** What a reader gets: one consistent paper set and the engine over it. */
 export interface LibrarySnapshot {
@@ -24,47 +28,63 @@ export interface LibraryOptions {
   logger: Logger;
   build?: EngineBuilder;
   /** An engine already built over exactly the combined papers (from the index cache). */
-  engine?: SearchEngine;
+  engine?: PaperboyEngine;
 }
 
 /** How often a running bot looks for papers another process stored. */
 export const DEFAULT_WATCH_MS = 2000;
+/** New segments kept beside the base before they are compacted into one. */
+export const MAX_NEW_SEGMENTS = 8;
+/** Papers in new segments (at least this many, and a tenth of the base) before they are compacted. */
+export const COMPACT_MIN_PAPERS = 5000;
+/** Below this many papers in all, compaction rebuilds everything into one segment. */
+export const FULL_REBUILD_MAX_PAPERS = 20_000;
 
-const buildHere: EngineBuilder = async (papers) => createSearchEngine(papers);
+const buildHere: EngineBuilder = async (papers, global) => createSearchEngine(papers, global ? { global } : {});
 
 /**
  * The paper library: page papers plus stored feed papers, and the search engine over them. Readers
- * take `snapshot` (or `engine` / `papers`) per request and keep it for that request; when the store
- * changes (an ingest here, or another process writing the same store), `refresh` builds a new
- * engine beside the current one and swaps it in at once, so a query never sees half an update.
+ * take one `snapshot` per request and keep it for that request.
+ *
+ * Growing without pauses: `refresh` reads only the papers that changed in the store since the
+ * current snapshot, indexes them as a new small segment (scored with the statistics of the existing
+ * ones), hides the records they replace, and swaps the new snapshot in with one assignment. When
+ * new segments pile up they are compacted into one (or, for small sets, everything is rebuilt),
+ * again beside the current snapshot. A query never waits for an update or sees half of one.
  */
 export class Library {
   readonly store: PaperStore | undefined;
-  readonly #pages: readonly Paper[];
+  readonly #pagesByTitle = new Map<string, Paper>();
   readonly #logger: Logger;
   readonly #build: EngineBuilder;
   readonly #listeners = new Set<(s: LibrarySnapshot, previous: LibrarySnapshot) => void>();
+  #segments: PaperboyEngine[];
+  #hidden: Set<Paper>;
   #snapshot: LibrarySnapshot;
   #refreshing: Promise<boolean> | undefined;
   #again = false;
   #timer: NodeJS.Timeout | undefined;
 
-  private constructor(opts: LibraryOptions, snapshot: LibrarySnapshot) {
+  private constructor(opts: LibraryOptions, base: PaperboyEngine, revision: number) {
     this.store = opts.store;
-    this.#pages = opts.pagePapers;
+    for (const p of opts.pagePapers) {
+      const k = titleKey(p.title);
+      if (!this.#pagesByTitle.has(k)) this.#pagesByTitle.set(k, p);
+    }
     this.#logger = opts.logger;
     this.#build = opts.build ?? buildHere;
-    this.#snapshot = snapshot;
+    this.#segments = [base];
+    this.#hidden = new Set();
+    this.#snapshot = { engine: base, papers: base.papers, revision };
   }
 
   /** Read the store, combine with the page papers and build the first engine. */
   static async open(opts: LibraryOptions): Promise<Library> {
-    const revision = opts.store ? await opts.store.revision() : -1;
-    const stored = opts.store ? await opts.store.all() : [];
+    const { revision, papers: stored } = opts.store ? await opts.store.snapshot() : { revision: -1, papers: [] };
     const papers = combinePapers(stored, opts.pagePapers);
     const engine =
-      opts.engine && opts.engine.papers.length === papers.length ? opts.engine : await (opts.build ?? buildHere)(papers);
-    return new Library(opts, { engine, papers: engine.papers, revision });
+      opts.engine && stored.length === 0 && opts.engine.papers.length === papers.length ? opts.engine : await (opts.build ?? buildHere)(papers);
+    return new Library(opts, engine, revision);
   }
 
   get snapshot(): LibrarySnapshot {
@@ -76,6 +96,10 @@ export class Library {
   get papers(): readonly Paper[] {
     return this.#snapshot.papers;
   }
+  /** Index segments in use (1 after a start or a full rebuild). */
+  get segmentCount(): number {
+    return this.#segments.length;
+  }
 
   /** Called after each swap with the new and the previous snapshot. Returns an unsubscribe function. */
   onChange(listener: (s: LibrarySnapshot, previous: LibrarySnapshot) => void): () => void {
@@ -84,9 +108,9 @@ export class Library {
   }
 
   /**
-   * Rebuild when the store changed since the current snapshot. Calls while a rebuild runs are
-   * folded into one more check after it. Resolves true when a new snapshot was swapped in.
-   * Never throws: a failed rebuild is logged and the current snapshot stays.
+   * Take in what changed in the store since the current snapshot. Calls while one runs are folded
+   * into one more pass after it. Resolves true when a new snapshot was swapped in. Never throws: a
+   * failure is logged and the current snapshot stays.
    */
   refresh(): Promise<boolean> {
     if (this.#refreshing) {
@@ -111,25 +135,81 @@ export class Library {
     const store = this.store;
     if (!store) return false;
     try {
-      const revision = await store.revision();
-      if (revision === this.#snapshot.revision) return false;
+      const current = this.#snapshot;
+      if ((await store.revision()) === current.revision) return false;
       const started = Date.now();
-      const papers = combinePapers(await store.all(), this.#pages);
-      const engine = await this.#build(papers);
-      const previous = this.#snapshot;
-      this.#snapshot = { engine, papers: engine.papers, revision };
-      this.#logger.info({ papers: papers.length, added: papers.length - previous.papers.length, ms: Date.now() - started }, 'paper set updated');
-      for (const l of this.#listeners) {
-        try {
-          l(this.#snapshot, previous);
-        } catch (err) {
-          this.#logger.error({ err }, 'library listener failed');
-        }
+      const { revision, papers: changed } = await store.changedSince(current.revision);
+      if (changed.length === 0) {
+        this.#snapshot = { ...current, revision };
+        return false;
       }
+      // Each changed record replaces what the current snapshot shows under its ids.
+      const fresh = new Map<string, Paper>();
+      const hidden = new Set(this.#hidden);
+      for (const c of changed) {
+        const page = this.#pagesByTitle.get(titleKey(c.title));
+        const rec = page ? mergePaper(c, page) : c;
+        for (const key of [rec.id, ...(rec.formerIds ?? []), ...(rec.arxivId ? [rec.arxivId] : [])]) {
+          const old = current.engine.byId(key);
+          if (old) hidden.add(old);
+          fresh.delete(key);
+        }
+        fresh.set(rec.id, rec);
+      }
+      const segment = await this.#build([...fresh.values()], statsOf(this.#segments));
+      const segments = [...this.#segments, segment];
+      this.#install(segments, hidden, revision);
+      this.#logger.info({ changed: changed.length, segments: segments.length, ms: Date.now() - started }, 'paper set updated');
+      if (this.#needsCompaction()) await this.#compact();
       return true;
     } catch (err) {
       this.#logger.error({ err }, 'could not refresh the paper set; still answering from the current one');
       return false;
+    }
+  }
+
+  #needsCompaction(): boolean {
+    const [base, ...added] = this.#segments;
+    const addedPapers = added.reduce((a, s) => a + s.papers.length, 0);
+    return added.length > MAX_NEW_SEGMENTS || addedPapers > Math.max(COMPACT_MIN_PAPERS, base!.papers.length / 10);
+  }
+
+  /**
+   * Fold the new segments into one (or, for a small set, rebuild everything as one segment),
+   * beside the current snapshot; swap it in only if nothing changed meanwhile.
+   */
+  async #compact(): Promise<void> {
+    const segments = this.#segments;
+    const hidden = this.#hidden;
+    const revision = this.#snapshot.revision;
+    const visible = (s: PaperboyEngine) => s.papers.filter((p) => !hidden.has(p));
+    const total = segments.reduce((a, s) => a + s.papers.length, 0);
+    const started = Date.now();
+    if (total <= FULL_REBUILD_MAX_PAPERS) {
+      const all = await this.#build(segments.flatMap(visible));
+      if (this.#segments !== segments) return;
+      this.#install([all], new Set(), revision);
+    } else {
+      const [base, ...added] = segments;
+      const merged = await this.#build(added.flatMap(visible), statsOf([base!]));
+      if (this.#segments !== segments) return;
+      this.#install([base!, merged], new Set([...hidden].filter((p) => base!.papers.includes(p))), revision);
+    }
+    this.#logger.info({ segments: this.#segments.length, ms: Date.now() - started }, 'index segments compacted');
+  }
+
+  #install(segments: PaperboyEngine[], hidden: Set<Paper>, revision: number): void {
+    const previous = this.#snapshot;
+    this.#segments = segments;
+    this.#hidden = hidden;
+    const engine = segments.length === 1 && hidden.size === 0 ? segments[0]! : new SegmentedEngine(segments, hidden);
+    this.#snapshot = { engine, papers: engine.papers, revision };
+    for (const l of this.#listeners) {
+      try {
+        l(this.#snapshot, previous);
+      } catch (err) {
+        this.#logger.error({ err }, 'library listener failed');
+      }
     }
   }
 
@@ -140,7 +220,7 @@ export class Library {
     this.#timer.unref();
   }
 
-  /** Stop watching and wait for a rebuild in flight. Does not close the store. */
+  /** Stop watching and wait for a refresh in flight. Does not close the store. */
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;

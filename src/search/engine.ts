@@ -6,7 +6,7 @@ import type { Paper } from '../papers/paper.ts';
 import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
 import { foldPhrase } from './fold.ts';
-import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type IndexData } from './inverted-index.ts';
+import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type GlobalStats, type IndexData } from './inverted-index.ts';
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
@@ -17,6 +17,8 @@ import { makeSnippet } from './snippet.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
 
 export interface SearchEngineOptions {
+  /** Statistics of the segments this engine is added beside (see `GlobalStats`). */
+  global?: GlobalStats;
   /** A prebuilt index for exactly these papers (from the on-disk cache). Built when absent. */
   index?: IndexData;
   /** Prebuilt typo-correction keys for that index (see correct.ts). Built on first use when absent. */
@@ -30,6 +32,12 @@ export type PaperboyEngine = SearchEngine & {
   readonly plan: (query: string) => QueryPlan;
   /** The typo-correction keys (built now if they were not yet). */
   correctionKeys(): Float64Array;
+  /** Document frequency of a stemmed term (0 when unknown): global statistics for new segments. */
+  termDf(term: string): number;
+  /** A paper's strongest weighted terms (the `similar` query vector), or undefined for an unknown id. */
+  termVector(id: string): { terms: string[]; weights: number[]; norm: number } | undefined;
+  /** Papers nearest to a term vector, skipping paper `skipId`: cosine-like scores in [0, 1]. */
+  nearest(vector: { terms: readonly string[]; weights: readonly number[]; norm: number }, skipId: string | undefined, k: number): SimilarHit[];
 };
 
 /** Most terms of a paper used as the query vector for `similar` (its highest-weighted ones). */
@@ -180,21 +188,24 @@ class Engine implements SearchEngine {
     return this.#resolver.resolve(typeof ref === 'string' ? ref : '');
   }
 
-  similar(id: string, limit = 5): SimilarHit[] {
+  termDf(term: string): number {
+    const id = this.#termIds.get(term);
+    return id === undefined ? 0 : this.index.df[id]!;
+  }
+
+  termVector(id: string): { terms: string[]; weights: number[]; norm: number } | undefined {
     const doc = this.#names.ids.get(id);
-    const k = clampInt(limit, 5, 0, MAX_LIMIT);
-    if (doc === undefined || k === 0) return [];
+    if (doc === undefined) return undefined;
     const ix = this.index;
     const norm = ix.norms[doc]!;
-    if (norm === 0) return [];
     // The paper's own BM25F vector (identical to its postings), strongest terms first.
     const tf = new Map<number, number[]>();
     paperFields(this.papers[doc]!).forEach((text, f) => {
       forEachTerm(text, (term) => {
-        const id = this.#termIds.get(term);
-        if (id === undefined) return;
-        let row = tf.get(id);
-        if (!row) tf.set(id, (row = [0, 0, 0]));
+        const t = this.#termIds.get(term);
+        if (t === undefined) return;
+        let row = tf.get(t);
+        if (!row) tf.set(t, (row = [0, 0, 0]));
         row[f]!++;
       });
     });
@@ -202,13 +213,31 @@ class Engine implements SearchEngine {
     const vec = [...tf].map(([t, row]) => ({ t, w: bm25f(idf(ix.n, ix.df[t]!), row, lens, ix.avgLens) }));
     vec.sort((a, b) => b.w - a.w || a.t - b.t);
     const top = vec.slice(0, SIMILAR_QUERY_TERMS);
-    const hits = this.#ranker.dot(
-      top.map((x) => x.t),
-      top.map((x) => x.w),
-      doc,
-      k,
-    );
-    return hits.map(({ doc: d, score }) => ({ paper: this.papers[d]!, score: Math.min(1, Math.max(0, score / norm)) }));
+    return { terms: top.map((x) => ix.terms[x.t]!), weights: top.map((x) => x.w), norm };
+  }
+
+  nearest(vector: { terms: readonly string[]; weights: readonly number[]; norm: number }, skipId: string | undefined, k: number): SimilarHit[] {
+    if (vector.norm === 0 || k <= 0) return [];
+    const ids: number[] = [];
+    const weights: number[] = [];
+    vector.terms.forEach((term, i) => {
+      const t = this.#termIds.get(term);
+      if (t !== undefined) {
+        ids.push(t);
+        weights.push(vector.weights[i]!);
+      }
+    });
+    const skip = skipId === undefined ? -1 : (this.#names.ids.get(skipId) ?? -1);
+    return this.#ranker
+      .dot(ids, weights, skip, k)
+      .map(({ doc: d, score }) => ({ paper: this.papers[d]!, score: Math.min(1, Math.max(0, score / vector.norm)) }));
+  }
+
+  similar(id: string, limit = 5): SimilarHit[] {
+    const k = clampInt(limit, 5, 0, MAX_LIMIT);
+    const vector = this.termVector(id);
+    if (!vector || k === 0) return [];
+    return this.nearest(vector, id, k);
   }
 
   complete(prefix: string, limit = 10): Paper[] {
@@ -239,6 +268,6 @@ class Engine implements SearchEngine {
 
 /** Build a search engine over `papers` (their order is the tie-break order). */
 export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): PaperboyEngine {
-  return new Engine(papers, options.index ?? buildIndex(papers), options.correctionKeys);
+  return new Engine(papers, options.index ?? buildIndex(papers, options.global), options.correctionKeys);
 }
 

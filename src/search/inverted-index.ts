@@ -97,8 +97,24 @@ const NAME_TF_MAX = 0xff;
 const TITLE_TF_MAX = 0xff;
 const ABSTRACT_TF_MAX = 0xffff;
 
-/** Build the index for `papers` (in order: paper index = position). */
-export function buildIndex(papers: readonly Paper[]): IndexData {
+/**
+ * Collection statistics of the segments an index is added to, so that its scores are comparable
+ * with theirs: idf over all papers, length normalisation by the overall average.
+ */
+export interface GlobalStats {
+  /** Papers in the other segments. */
+  n: number;
+  /** Their average field lengths. */
+  avgLens: ArrayLike<number>;
+  /** Their document frequency of a (stemmed) term. */
+  df(term: string): number;
+}
+
+/**
+ * Build the index for `papers` (in order: paper index = position). With `global`, the index is a
+ * segment added beside others: idf and average lengths count the other segments' papers too.
+ */
+export function buildIndex(papers: readonly Paper[], global?: GlobalStats): IndexData {
   const n = papers.length;
   const termIds = new Map<string, number>();
   /** Folded word -> term id, or -1 for noise (memo: stemming and stopword checks run once per distinct word). */
@@ -215,7 +231,9 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
 
   const v = terms.length;
   df = df.slice(0, v);
-  const avgLens = Float64Array.from(lenSums, (x) => (n > 0 ? x / n : 1));
+  const avgLens = global
+    ? Float64Array.from(lenSums, (x, f) => (global.n + n > 0 ? (x + (global.avgLens[f] ?? 0) * global.n) / (global.n + n) : 1))
+    : Float64Array.from(lenSums, (x) => (n > 0 ? x / n : 1));
 
   const offsets = new Uint32Array(v + 1);
   for (let t = 0; t < v; t++) offsets[t + 1] = offsets[t]! + df[t]!;
@@ -226,7 +244,8 @@ export function buildIndex(papers: readonly Paper[]): IndexData {
   const maxImpact = new Float32Array(v);
   const norms = new Float32Array(n);
   const idfs = new Float64Array(v);
-  for (let t = 0; t < v; t++) idfs[t] = idf(n, df[t]!);
+  if (global) for (let t = 0; t < v; t++) idfs[t] = idf(global.n + n, global.df(terms[t]!) + df[t]!);
+  else for (let t = 0; t < v; t++) idfs[t] = idf(n, df[t]!);
 
   const [w0, w1, w2] = FIELD_WEIGHTS;
   const [b0, b1, b2] = FIELD_B;

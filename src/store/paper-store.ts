@@ -49,8 +49,12 @@ export interface PaperStore {
   upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome>;
   /** Every stored paper, newest first (by published date, then first seen). */
   all(): Promise<Paper[]>;
-  /** A number that changes whenever stored papers change, in any process. Cheap to call. */
+  /** A number that grows whenever stored papers change, in any process. Cheap to call. */
   revision(): Promise<number>;
+  /** Every stored paper with the revision they make up (one consistent read), newest first. */
+  snapshot(): Promise<{ revision: number; papers: Paper[] }>;
+  /** Papers added or changed after `revision`, oldest change first, with the current revision (one consistent read). */
+  changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }>;
   /** How many papers are stored. */
   count(): Promise<number>;
   recordRun(run: IngestRun): Promise<void>;

@@ -45,6 +45,11 @@ export const PAPER_MIGRATIONS: ModuleMigrations = {
       PRIMARY KEY (job, slot)
     );
     `,
+    // Which revision last changed each paper, so a running library reads only what changed.
+    `
+    ALTER TABLE papers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
+    CREATE INDEX papers_by_rev ON papers (rev);
+    `,
   ],
 };
 
@@ -77,15 +82,17 @@ export class SqlitePaperStore implements PaperStore {
     const byArxiv = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE arxiv_id = ?');
     const byTitle = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE title_key = ? ORDER BY first_seen');
     const insert = db.prepare(
-      'INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+      'INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
     );
     const update = db.prepare(
-      'UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ? WHERE id = ?',
+      'UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ?, rev = ? WHERE id = ?',
     );
-    const bump = db.prepare("UPDATE store_meta SET value = value + 1 WHERE key = 'papers_rev'");
+    const bump = db.prepare("UPDATE store_meta SET value = ? WHERE key = 'papers_rev'");
+    const currentRev = db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck();
     const run = db.transaction((batch: readonly Paper[]): UpsertOutcome => {
       const out: UpsertOutcome = { added: [], updated: [], unchanged: [] };
       const now = this.#now();
+      const rev = (currentRev.get() as number) + 1;
       for (const incoming of batch) {
         const paper = PaperSchema.parse(incoming);
         const key = titleKey(paper.title);
@@ -95,7 +102,7 @@ export class SqlitePaperStore implements PaperStore {
           row = rows.find((r) => r.arxiv_id === null || paper.arxivId === undefined);
         }
         if (!row) {
-          insert.run(paper.id, paper.arxivId ?? null, key, paper.published ?? null, JSON.stringify(paper), now, now);
+          insert.run(paper.id, paper.arxivId ?? null, key, paper.published ?? null, JSON.stringify(paper), now, now, rev);
           out.added.push(paper.id);
           continue;
         }
@@ -105,10 +112,10 @@ export class SqlitePaperStore implements PaperStore {
           out.unchanged.push(merged.id);
           continue;
         }
-        update.run(merged.id, merged.arxivId ?? null, titleKey(merged.title), merged.published ?? null, record, now, row.id);
+        update.run(merged.id, merged.arxivId ?? null, titleKey(merged.title), merged.published ?? null, record, now, rev, row.id);
         out.updated.push(merged.id);
       }
-      if (out.added.length + out.updated.length > 0) bump.run();
+      if (out.added.length + out.updated.length > 0) bump.run(rev);
       return out;
     });
     return run.immediate(papers);
@@ -117,6 +124,25 @@ export class SqlitePaperStore implements PaperStore {
   async all(): Promise<Paper[]> {
     const rows = this.#db.prepare('SELECT record FROM papers ORDER BY published DESC, first_seen DESC, id').pluck().all() as string[];
     return rows.map((r) => JSON.parse(r) as Paper);
+  }
+
+  async changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }> {
+    // One read transaction: the papers and the revision they belong to are one snapshot.
+    const read = this.#db.transaction(() => ({
+      revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
+      rows: this.#db.prepare('SELECT record FROM papers WHERE rev > ? ORDER BY rev, first_seen, id').pluck().all(revision) as string[],
+    }));
+    const { revision: now, rows } = read.deferred();
+    return { revision: now, papers: rows.map((r) => JSON.parse(r) as Paper) };
+  }
+
+  async snapshot(): Promise<{ revision: number; papers: Paper[] }> {
+    const read = this.#db.transaction(() => ({
+      revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
+      rows: this.#db.prepare('SELECT record FROM papers ORDER BY published DESC, first_seen DESC, id').pluck().all() as string[],
+    }));
+    const { revision, rows } = read.deferred();
+    return { revision, papers: rows.map((r) => JSON.parse(r) as Paper) };
   }
 
   async revision(): Promise<number> {
