@@ -6,12 +6,12 @@ import { stat } from 'node:fs/promises';
 import { BUILTIN_PAPERS_PATH, listPageFiles, loadPageFiles } from './load.ts';
 import type { ParseProblem } from './parse/problem.ts';
 import { PARSER_VERSION } from './parse/version.ts';
-import type { Paper } from './papers/paper.ts';
 import { Paperboy } from './paperboy.ts';
 import { Library } from './library/library.ts';
 import type { PaperStore } from './store/paper-store.ts';
+import { combinePapers } from './library/combine.ts';
+import { isPageSource, type Paper } from './papers/paper.ts';
 import { hashInputFiles, loadOrBuildEngine } from './search/engine-cache.ts';
-import { createSearchEngine, type PaperboyEngine } from './search/engine.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics } from './topics.ts';
 
 export interface BootOptions {
@@ -51,17 +51,8 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
     listPageFiles(opts.papersPath ?? BUILTIN_PAPERS_PATH),
     loadTopics(opts.topicsPath ?? BUILTIN_TOPICS_PATH),
   ]);
-  // With stored papers the engine is built over the combined set; page papers alone may come
-  // from the index cache.
-  const stored = opts.store ? await opts.store.count() : 0;
-  const { engine, papers: pagePapers, problems } = stored === 0 ? await buildEngine(files, opts) : { ...(await parsePages(files)), engine: undefined };
+  const { library, problems, stored } = await openLibrary(files, opts);
   for (const p of problems) opts.logger.warn({ file: p.file, line: p.line }, `skipped: ${p.message}`);
-  const library = await Library.open({
-    pagePapers,
-    logger: opts.logger,
-    ...(opts.store ? { store: opts.store } : {}),
-    ...(engine ? { engine } : {}),
-  });
   const deps: CommandDeps = {
     library,
     get engine() {
@@ -81,28 +72,50 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
   return { paperboy, library, problems, files };
 }
 
-async function parsePages(files: string[]): Promise<{ papers: Paper[]; problems: ParseProblem[] }> {
-  const { papers, problems } = await loadPageFiles(files);
-  return { papers, problems };
-}
+/** Stored papers from this many on, the combined set goes through the index cache. */
+export const CACHE_MIN_STORED = 2500;
 
-/** Parse and index the page files, through the on-disk index cache when the set is large. */
-async function buildEngine(files: string[], opts: BootOptions): Promise<{ engine: PaperboyEngine; papers: readonly Paper[]; problems: ParseProblem[] }> {
+/**
+ * The library over the page files and the store. Large sets go through the on-disk index cache,
+ * keyed by the page files, the store revision and the parser and index versions: a restart with
+ * nothing new skips parsing and indexing.
+ */
+async function openLibrary(files: string[], opts: BootOptions): Promise<{ library: Library; problems: ParseProblem[]; stored: number }> {
+  const { store, logger } = opts;
   let problems: ParseProblem[] = [];
-  const parse = async (): Promise<Paper[]> => {
+  const parsePages = async (): Promise<Paper[]> => {
     const loaded = await loadPageFiles(files);
     problems = loaded.problems;
     return loaded.papers;
   };
+  const stored = store ? await store.count() : 0;
+  const base = { logger, ...(store ? { store } : {}) };
+  let cached = false;
   if (opts.cacheDir) {
     const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
-    if (sizes.reduce((a, b) => a + b, 0) >= CACHE_MIN_BYTES) {
-      const inputHash = `p${PARSER_VERSION}-${hashInputFiles(files)}`;
-      const { engine, cache } = await loadOrBuildEngine(parse, { cacheDir: opts.cacheDir, inputHash, logger: opts.logger });
-      opts.logger.info({ cache, files: files.length }, `index cache ${cache}`);
-      return { engine, papers: engine.papers, problems };
-    }
+    cached = sizes.reduce((a, b) => a + b, 0) >= CACHE_MIN_BYTES || stored >= CACHE_MIN_STORED;
   }
-  const engine = createSearchEngine(await parse());
-  return { engine, papers: engine.papers, problems };
+  if (!cached || !opts.cacheDir) return { library: await Library.open({ ...base, pagePapers: await parsePages() }), problems, stored };
+
+  const revision = store ? await store.revision() : -1;
+  const pagesHash = hashInputFiles(files);
+  let pagePapers: Paper[] | undefined;
+  let snapshotRevision = revision;
+  const inputHash = `p${PARSER_VERSION}-s${revision}-${pagesHash}`;
+  const { engine, cache } = await loadOrBuildEngine(
+    async () => {
+      pagePapers = await parsePages();
+      const snap = store ? await store.snapshot() : { revision: -1, papers: [] };
+      snapshotRevision = snap.revision;
+      return combinePapers(snap.papers, pagePapers);
+    },
+    { cacheDir: opts.cacheDir, inputHash, logger },
+  );
+  logger.info({ cache, files: files.length, stored }, `index cache ${cache}`);
+  // A cache hit has no separate page papers: the combined records that came from pages stand in.
+  const pages = pagePapers ?? engine.papers.filter((p) => p.sources.some(isPageSource));
+  const library = await Library.open({ ...base, pagePapers: pages, initial: { engine, revision: snapshotRevision } });
+  // Anything stored between the revision read and the snapshot is picked up now.
+  if (store) await library.refresh();
+  return { library, problems, stored };
 }

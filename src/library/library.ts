@@ -27,8 +27,8 @@ export interface LibraryOptions {
   store?: PaperStore;
   logger: Logger;
   build?: EngineBuilder;
-  /** An engine already built over exactly the combined papers (from the index cache). */
-  engine?: PaperboyEngine;
+  /** An engine already built over the combined papers at a store revision (from the index cache): the store is not read. */
+  initial?: { engine: PaperboyEngine; revision: number };
 }
 
 /** How often a running bot looks for papers another process stored. */
@@ -80,10 +80,9 @@ export class Library {
 
   /** Read the store, combine with the page papers and build the first engine. */
   static async open(opts: LibraryOptions): Promise<Library> {
+    if (opts.initial) return new Library(opts, opts.initial.engine, opts.initial.revision);
     const { revision, papers: stored } = opts.store ? await opts.store.snapshot() : { revision: -1, papers: [] };
-    const papers = combinePapers(stored, opts.pagePapers);
-    const engine =
-      opts.engine && stored.length === 0 && opts.engine.papers.length === papers.length ? opts.engine : await (opts.build ?? buildHere)(papers);
+    const engine = await (opts.build ?? buildHere)(combinePapers(stored, opts.pagePapers));
     return new Library(opts, engine, revision);
   }
 

@@ -49,14 +49,23 @@ export class SegmentedEngine implements SearchEngine {
     let total = 0;
     let first: SearchResult | undefined;
     for (const s of this.segments) {
-      // Ask each segment for enough to fill the page even when some of its hits are hidden.
-      const r = s.search(query, { ...options, offset: 0, limit: offset + limit + this.#hidden.size });
+      // Ask each segment for one page's worth; when hidden records took places, ask again for more.
+      const want = offset + limit;
+      let k = want;
+      let r = s.search(query, { ...options, offset: 0, limit: k });
+      for (let round = 0; round < 4; round++) {
+        const hiddenHits = r.hits.reduce((n, h) => n + (this.#hidden.has(h.paper) ? 1 : 0), 0);
+        if (hiddenHits === 0 || r.hits.length - hiddenHits >= want || r.hits.length < k) break;
+        k = want + 2 * hiddenHits;
+        r = s.search(query, { ...options, offset: 0, limit: k });
+      }
       first ??= r;
       let hiddenHits = 0;
       for (const h of r.hits) {
         if (this.#hidden.has(h.paper)) hiddenHits++;
         else hits.push(h);
       }
+      // Exact unless hidden records matched beyond the hits looked at (then a few too many).
       total += Math.max(0, r.total - hiddenHits);
     }
     // Newer segments win ties (stable sort keeps older ones first, so sort by score only).
@@ -93,7 +102,7 @@ export class SegmentedEngine implements SearchEngine {
     if (!vector) return [];
     const hits: SimilarHit[] = [];
     for (const s of this.segments) {
-      for (const h of s.nearest(vector, s === own.segment ? own.paper.id : undefined, k + this.#hidden.size)) {
+      for (const h of s.nearest(vector, s === own.segment ? own.paper.id : undefined, k + Math.min(this.#hidden.size, 50))) {
         if (!this.#hidden.has(h.paper) && h.paper.id !== own.paper.id) hits.push(h);
       }
     }
