@@ -49,6 +49,7 @@ export function ingestDays(flags: CommandInput['flags'], now: Date): { days: str
     return { days: [isoDay(d)] };
   }
   if (from === undefined && to === undefined) return { days: daysBetween(new Date(today.getTime() - 86_400_000), today) };
+  if (from === undefined) return { problem: '--to needs --from (or use --date for one day).' };
   const a = from !== undefined ? day(from, 'from') : today;
   const b = to !== undefined ? day(to, 'to') : today;
   if (typeof a === 'string') return { problem: a };

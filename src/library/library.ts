@@ -118,15 +118,18 @@ export class Library {
     }
     const run = async (): Promise<boolean> => {
       let swapped = false;
-      do {
-        this.#again = false;
-        swapped = (await this.#refreshOnce()) || swapped;
-      } while (this.#again);
+      try {
+        do {
+          this.#again = false;
+          swapped = (await this.#refreshOnce()) || swapped;
+        } while (this.#again);
+      } finally {
+        // Cleared in the same step as the last `#again` check: a call after it starts a new run.
+        this.#refreshing = undefined;
+      }
       return swapped;
     };
-    this.#refreshing = run().finally(() => {
-      this.#refreshing = undefined;
-    });
+    this.#refreshing = run();
     return this.#refreshing;
   }
 

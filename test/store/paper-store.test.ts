@@ -1,15 +1,18 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { paperFromFeed } from '../../src/papers/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
+import { titleKey } from '../../src/papers/title-key.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 import { MIGRATIONS } from '../../src/schedule/migrations.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { StateStoreError } from '../../src/store/errors.ts';
+import { openStateDatabase } from '../../src/store/sqlite/open.ts';
 import { PAPER_MIGRATIONS, SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 
 const dirs: string[] = [];
@@ -19,6 +22,9 @@ afterEach(async () => {
   for (const s of open.splice(0)) await s.close();
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
 });
+
+/** The papers module's schema version this code writes. */
+const PV = PAPER_MIGRATIONS.migrations.length;
 
 function tempDb(): string {
   const d = mkdtempSync(join(tmpdir(), 'paperboy-'));
@@ -98,7 +104,8 @@ describe('SqlitePaperStore: opening and migrations', () => {
     expect(await s.all()).toEqual([]);
     await s.close();
     expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
-    expect(migrations(file)).toEqual({ papers: PAPER_MIGRATIONS.migrations.length });
+    expect(PV).toBeGreaterThanOrEqual(1);
+    expect(migrations(file)).toEqual({ papers: PV });
   });
 
   it('opening twice is idempotent and keeps the papers', async () => {
@@ -112,7 +119,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     expect(await b.count()).toBe(1);
     expect(await c.count()).toBe(1);
     expect(await b.revision()).toBe(rev);
-    expect(migrations(file)).toEqual({ papers: 1 });
+    expect(migrations(file)).toEqual({ papers: PV });
     expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
   });
 
@@ -121,7 +128,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     openStore(file);
     await open.pop()!.close();
     const db = new Database(file);
-    db.prepare("UPDATE schema_migrations SET version = 7 WHERE module = 'papers'").run();
+    db.prepare("UPDATE schema_migrations SET version = ? WHERE module = 'papers'").run(PV + 5);
     db.close();
     let err: unknown;
     try {
@@ -133,10 +140,10 @@ describe('SqlitePaperStore: opening and migrations', () => {
     const e = err as StateStoreError;
     expect(e.file).toBe(file);
     expect(e.message).toContain(file);
-    expect(e.message).toMatch(/papers schema version 7, newer than this Paperboy understands \(1\)/);
+    expect(e.message).toContain(`papers schema version ${PV + 5}, newer than this Paperboy understands (${PV})`);
     expect(e.message).toMatch(/Upgrade Paperboy/);
     // Nothing was changed by the refused open.
-    expect(migrations(file)).toEqual({ papers: 7 });
+    expect(migrations(file)).toEqual({ papers: PV + 5 });
   });
 
   it('adopts a legacy schedule database (user_version 1, no schema_migrations) without losing schedule rows', async () => {
@@ -161,7 +168,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     const papers = openStore(file);
     await papers.upsertBatch([hf({ arxivId: '2611.00001' })]);
     expect(await papers.count()).toBe(1);
-    expect(migrations(file)).toEqual({ papers: 1, schedule: 1 });
+    expect(migrations(file)).toEqual({ papers: PV, schedule: 1 });
 
     // Both modules on one file, the schedule row intact; reopening the schedule store runs nothing again.
     const again = SqliteScheduleStore.open(file);
@@ -173,6 +180,40 @@ describe('SqlitePaperStore: opening and migrations', () => {
     );
   });
 
+  it('a database at the first papers version is upgraded in place and keeps its papers', async () => {
+    const file = tempDb();
+    // What the first released papers module wrote: migration 0 only, rows without later columns.
+    const { db } = openStateDatabase(file, [{ module: 'papers', migrations: PAPER_MIGRATIONS.migrations.slice(0, 1) }]);
+    const old = hf({ arxivId: '2611.00001', published: '2026-11-19', upvotes: 3 });
+    db.prepare('INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)').run(
+      old.id,
+      old.arxivId,
+      titleKey(old.title),
+      old.published,
+      JSON.stringify(old),
+      1,
+      1,
+    );
+    db.prepare("UPDATE store_meta SET value = 4 WHERE key = 'papers_rev'").run();
+    db.close();
+    expect(migrations(file)).toEqual({ papers: 1 });
+
+    const s = openStore(file);
+    expect(migrations(file)).toEqual({ papers: PV });
+    expect(await s.all()).toEqual([old]);
+    expect(await s.revision()).toBe(4);
+    expect(await s.upsertBatch([hf({ arxivId: '2611.00001', published: '2026-11-19', upvotes: 9 }), hf({ arxivId: '2611.00002' })])).toEqual({
+      added: ['2611.00002'],
+      updated: ['2611.00001'],
+      unchanged: [],
+    });
+    expect(await s.revision()).toBeGreaterThan(4);
+    expect((await s.all()).map((p) => [p.id, p.upvotes])).toEqual([
+      ['2611.00002', 5],
+      ['2611.00001', 9],
+    ]);
+  });
+
   it('opening the papers store first, then the schedule store, also works', async () => {
     const file = tempDb();
     const papers = openStore(file);
@@ -180,7 +221,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     const sched = SqliteScheduleStore.open(file);
     expect(await sched.listSchedules()).toEqual([]);
     await sched.close();
-    expect(migrations(file)).toEqual({ papers: 1, schedule: MIGRATIONS.length });
+    expect(migrations(file)).toEqual({ papers: PV, schedule: MIGRATIONS.length });
     expect(await papers.count()).toBe(1);
   });
 });
@@ -350,6 +391,59 @@ describe('SqlitePaperStore: upsertBatch', () => {
   });
 });
 
+describe('SqlitePaperStore: snapshot and changedSince', () => {
+  it('snapshot() is all() with the revision it belongs to', async () => {
+    const s = openStore(tempDb(), ticking());
+    expect(await s.snapshot()).toEqual({ revision: 0, papers: [] });
+    await s.upsertBatch([hf({ arxivId: '2611.00001', published: '2026-11-18' }), hf({ arxivId: '2611.00002', published: '2026-11-20' })]);
+    const snap = await s.snapshot();
+    expect(snap.revision).toBe(await s.revision());
+    expect(snap.papers).toEqual(await s.all());
+    expect(snap.papers.map((p) => p.id)).toEqual(['2611.00002', '2611.00001']);
+  });
+
+  it('changedSince(r) is what was added or changed after r, oldest change first, with the current revision', async () => {
+    const s = openStore(tempDb(), ticking());
+    await s.upsertBatch([hf({ arxivId: '2611.00001' }), hf({ arxivId: '2611.00002' })]);
+    const r1 = await s.revision();
+    expect(await s.changedSince(r1)).toEqual({ revision: r1, papers: [] });
+    await s.upsertBatch([hf({ arxivId: '2611.00003' })]);
+    await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 60 }), hf({ arxivId: '2611.00002' })]); // 00002 unchanged
+    const r3 = await s.revision();
+    const changed = await s.changedSince(r1);
+    expect(changed.revision).toBe(r3);
+    expect(changed.papers.map((p) => [p.id, p.upvotes])).toEqual([
+      ['2611.00003', 5],
+      ['2611.00001', 60],
+    ]);
+    expect((await s.changedSince(-1)).papers.map((p) => p.id).sort()).toEqual(['2611.00001', '2611.00002', '2611.00003']);
+    // Unchanged upserts do not show up as changes.
+    await s.upsertBatch([hf({ arxivId: '2611.00003' })]);
+    expect(await s.changedSince(r3)).toEqual({ revision: r3, papers: [] });
+  });
+
+  it('a slug paper that gains its arXiv id shows up as changed under the new id', async () => {
+    const s = openStore(tempDb());
+    const pg = page('SnapKV: LLM Knows What You are Looking for Before Generation');
+    await s.upsertBatch([pg]);
+    const r = await s.revision();
+    await s.upsertBatch([hf({ arxivId: '2404.14469', title: pg.title })]);
+    const changed = await s.changedSince(r);
+    expect(changed.papers.map((p) => [p.id, p.formerIds])).toEqual([['2404.14469', [pg.id]]]);
+  });
+
+  it('changes written through another connection are seen', async () => {
+    const file = tempDb();
+    const a = openStore(file);
+    const b = openStore(file);
+    const r = await b.revision();
+    await a.upsertBatch([hf({ arxivId: '2611.00001' })]);
+    const changed = await b.changedSince(r);
+    expect(changed.revision).toBe(await a.revision());
+    expect(changed.papers.map((p) => p.id)).toEqual(['2611.00001']);
+  });
+});
+
 describe('SqlitePaperStore: runs and slots', () => {
   it('recordRun + sourceStatus: last success and failure per source, with the last error text', async () => {
     const s = openStore(tempDb());
@@ -420,4 +514,79 @@ describe('SqlitePaperStore: two connections on one file', () => {
     expect(await b.revision()).toBe(rev + 1);
     expect((await b.all()).map((p) => p.id)).toEqual(['2611.00001']);
   });
+});
+
+/** Upserts the batches in the JSON file `BATCHES` into `DB` once the file `GO` exists; prints the outcomes. */
+const WORKER = `
+import { existsSync, readFileSync } from 'node:fs';
+import { SqlitePaperStore } from ${JSON.stringify(new URL('../../src/store/sqlite/paper-store.ts', import.meta.url).pathname)};
+const store = SqlitePaperStore.open(process.env.DB);
+const batches = JSON.parse(readFileSync(process.env.BATCHES, 'utf8'));
+while (!existsSync(process.env.GO)) await new Promise((r) => setTimeout(r, 2));
+const outcomes = [];
+for (const b of batches) outcomes.push(await store.upsertBatch(b));
+await store.close();
+process.stdout.write(JSON.stringify(outcomes));
+`;
+
+function runWorker(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WORKER], {
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('error', reject);
+    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
+  });
+}
+
+describe('SqlitePaperStore: two processes on one file', () => {
+  it('racing batches (overlapping arXiv ids, and a page paper vs a feed paper of the same title) never duplicate', async () => {
+    const file = tempDb();
+    openStore(file); // create and migrate before the race
+    await open.pop()!.close();
+    const dir = join(file, '..');
+    const rounds = 15;
+    const batchesA: Paper[][] = [];
+    const batchesB: Paper[][] = [];
+    for (let r = 0; r < rounds; r++) {
+      const ids = Array.from({ length: 8 }, (_, i) => `2611.${String(r * 4 + i + 1).padStart(5, '0')}`);
+      const title = `Shared Title of Race Round ${r}`;
+      batchesA.push([...ids.map((id) => hf({ arxivId: id, upvotes: r })), page(title)]);
+      batchesB.push([...ids.reverse().map((id) => hf({ arxivId: id, upvotes: r + 1 })), hf({ arxivId: `2612.${String(r + 1).padStart(5, '0')}`, title })]);
+    }
+    writeFileSync(join(dir, 'a.json'), JSON.stringify(batchesA));
+    writeFileSync(join(dir, 'b.json'), JSON.stringify(batchesB));
+    const go = join(dir, 'go');
+    const both = Promise.all([
+      runWorker({ DB: file, BATCHES: join(dir, 'a.json'), GO: go }),
+      runWorker({ DB: file, BATCHES: join(dir, 'b.json'), GO: go }),
+    ]);
+    setTimeout(() => writeFileSync(go, 'go'), 700);
+    const [a, b] = await both;
+    expect(a.err).toBe('');
+    expect(b.err).toBe('');
+    expect([a.code, b.code]).toEqual([0, 0]);
+
+    const s = openStore(file);
+    const all = await s.all();
+    const expectedArxiv = (rounds - 1) * 4 + 8;
+    expect(all).toHaveLength(expectedArxiv + rounds);
+    expect(new Set(all.map((p) => p.id)).size).toBe(all.length);
+    for (let r = 0; r < rounds; r++) {
+      const same = all.filter((p) => p.title === `Shared Title of Race Round ${r}`);
+      expect(same).toHaveLength(1);
+      expect(same[0]!.id).toBe(`2612.${String(r + 1).padStart(5, '0')}`);
+      expect(same[0]!.formerIds).toEqual(['shared-title-of-race-round-' + r]);
+    }
+    // Every paper was added exactly once over both processes.
+    type Outcome = { added: string[] };
+    const added = [...(JSON.parse(a.out) as Outcome[]), ...(JSON.parse(b.out) as Outcome[])].flatMap((o) => o.added);
+    expect(added).toHaveLength(all.length);
+    expect(new Set(added).size).toBe(all.length);
+  }, 15_000);
 });
