@@ -5,6 +5,7 @@ import type { Command, FlagSpec } from './command.ts';
 import { MAX_PER_PAGE, PAGE_FLAG, intFlag } from './flags.ts';
 import { pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
+import { usageProblem } from './usage.ts';
 import { TOPIC_RELATIVE_CUTOFF } from './topics.ts';
 
 const DEFAULT_COUNT = 5;
@@ -26,17 +27,6 @@ function countAndQuery(args: readonly string[]): { count: number; query: string 
     rest = rest.slice(1);
   }
   return { count, query: rest.join(' ') };
-}
-
-function problemReply(message: string, usage: string): Reply {
-  return {
-    tone: 'error',
-    summary: message,
-    blocks: [
-      { kind: 'paragraph', text: [span.text(message)] },
-      { kind: 'note', text: [span.text('Usage: '), span.code(usage)] },
-    ],
-  };
 }
 
 function noDatedPapers(command: string): Reply {
@@ -67,7 +57,7 @@ export const newCommand: Command = {
   run(input, deps): Reply {
     const usage = 'new [N] [query] [--days N] [--page N]';
     const parsed = countAndQuery(input.args);
-    if ('problem' in parsed) return problemReply(parsed.problem, usage);
+    if ('problem' in parsed) return usageProblem(parsed.problem, usage);
     const { count, query } = parsed;
     const days = intFlag(input.flags, 'days', 1);
     const page = intFlag(input.flags, 'page', 1);
@@ -125,8 +115,8 @@ export const trendingCommand: Command = {
   run(input, deps): Reply {
     const usage = 'trending [N] [--days D] [--page N]';
     const parsed = countAndQuery(input.args);
-    if ('problem' in parsed) return problemReply(parsed.problem, usage);
-    if (parsed.query) return problemReply(`trending takes a count, not a query (got ${quoted(parsed.query)}); try new ${parsed.query}.`, usage);
+    if ('problem' in parsed) return usageProblem(parsed.problem, usage);
+    if (parsed.query) return usageProblem(`trending takes a count, not a query (got ${quoted(parsed.query)}); try new ${parsed.query}.`, usage);
     const { count } = parsed;
     const days = intFlag(input.flags, 'days', 7);
     const page = intFlag(input.flags, 'page', 1);

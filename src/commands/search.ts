@@ -4,7 +4,7 @@ import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.t
 import { pastEndReply, quoted, resultsReply } from './results.ts';
 import { paperRef } from './ref.ts';
 import { AUTHOR_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
-import { flagProblem } from './usage.ts';
+import { usageProblem } from './usage.ts';
 
 export const searchCommand: Command = {
   name: 'search',
@@ -22,7 +22,7 @@ export const searchCommand: Command = {
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
   run(input, deps): Reply {
     const filters = paperFilters(input.flags, deps.now());
-    if ('problem' in filters) return flagProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME]');
+    if ('problem' in filters) return usageProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
     const code = input.flags['code'] === true;

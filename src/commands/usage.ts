@@ -18,8 +18,8 @@ export function flagRange(spec: FlagSpec): string {
   }
 }
 
-/** A flag value the command could not use: the problem, then the usage line. */
-export function flagProblem(message: string, usage: string): Reply {
+/** Input the command could not use: the problem, then the usage line. */
+export function usageProblem(message: string, usage: string): Reply {
   return {
     tone: 'error',
     summary: message,

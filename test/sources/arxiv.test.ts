@@ -9,6 +9,7 @@ import {
 import { DEFAULT_USER_AGENT, type HttpOptions } from '../../src/sources/http.ts';
 import { SourceError, type FetchedPaper } from '../../src/sources/types.ts';
 import { arxivEntry, errorFeedXml, FakeArxiv, feedXml, refusedUrl } from '../fakes/arxiv/fake-arxiv.ts';
+import { failure } from './helpers.ts';
 
 const fake = new FakeArxiv();
 
@@ -44,16 +45,6 @@ function client(opts: ArxivClientOptions = {}, http: HttpOptions = {}) {
     },
     now: () => clock,
   };
-}
-
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected a SourceError');
 }
 
 const entries = (n: number) =>

@@ -3,6 +3,7 @@ import { createHfClient, DEFAULT_HF_API_URL, toPaper, type HfClientOptions } fro
 import { DEFAULT_USER_AGENT, type HttpOptions } from '../../src/sources/http.ts';
 import { SourceError, type FetchedPaper } from '../../src/sources/types.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
+import { failure } from './helpers.ts';
 
 const DAY = '2024-11-04';
 const fake = new FakeHf();
@@ -23,16 +24,6 @@ function client(opts: HfClientOptions = {}, http: HttpOptions = {}): { hf: Retur
     http: { sleep: async (ms) => void slept.push(ms), random: () => 0.5, timeoutMs: 2000, ...http },
   });
   return { hf, slept };
-}
-
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected a SourceError');
 }
 
 const ids = (n: number, from = 1): string[] => Array.from({ length: n }, (_, i) => `2411.${String(from + i).padStart(5, '0')}`);

@@ -11,6 +11,7 @@ import {
 } from '../../src/sources/http.ts';
 import { SourceError } from '../../src/sources/types.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
+import { failure } from './helpers.ts';
 
 const fake = new FakeHf();
 let url = '';
@@ -36,17 +37,6 @@ function recorder(extra: HttpOptions = {}): { opts: HttpOptions; slept: number[]
       ...extra,
     },
   };
-}
-
-/** The `SourceError` a promise rejects with. */
-async function failure(p: Promise<unknown>): Promise<SourceError> {
-  try {
-    await p;
-  } catch (err) {
-    expect(err).toBeInstanceOf(SourceError);
-    return err as SourceError;
-  }
-  throw new Error('expected a SourceError, but the promise resolved');
 }
 
 describe('fetchText: success', () => {
