@@ -1,7 +1,7 @@
 import type { Command, CommandDeps, CommandInput } from '../commands/command.ts';
 import type { RequestContext } from '../context.ts';
 import { span, type Block, type Reply, type RichText } from '../reply.ts';
-import type { ArxivClient } from '../sources/arxiv.ts';
+import { ARXIV_CATEGORY, type ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import { daysBetween, isoDay, parseDay } from './dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
@@ -11,7 +11,6 @@ export const MAX_INGEST_DAYS = 366;
 export const DEFAULT_ARXIV_MAX = 100;
 export const MAX_ARXIV_MAX = 2000;
 export const DEFAULT_ARXIV_CATEGORIES: readonly string[] = ['cs.CL', 'cs.LG', 'cs.AI', 'cs.CV'];
-const CATEGORY = /^[a-z-]+(?:\.[A-Za-z-]+)?$/;
 
 export interface IngestCommandOptions {
   hf: () => HfClient;
@@ -155,7 +154,8 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
       if (source === 'arxiv') {
         if (['date', 'from', 'to'].some((f) => input.flags[f] !== undefined)) return problem('--date, --from and --to apply to hf.', USAGE);
         const raw = typeof input.flags['category'] === 'string' ? input.flags['category'].split(/[\s,]+/).filter(Boolean) : [...categories];
-        const bad = raw.find((c) => !CATEGORY.test(c));
+        if (raw.length === 0) return problem('--category needs at least one arXiv category (e.g. cs.CL).', USAGE);
+        const bad = raw.find((c) => !ARXIV_CATEGORY.test(c));
         if (bad) return problem(`"${bad.slice(0, 30)}" is not an arXiv category (e.g. cs.CL, cs.LG, stat.ML).`, USAGE);
         const max = typeof input.flags['max'] === 'number' ? input.flags['max'] : DEFAULT_ARXIV_MAX;
         const cats = [...new Set(raw)];

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import type { Topic } from '../topics.ts';
+import { ARXIV_CATEGORY } from '../sources/arxiv.ts';
 import { checkCron } from './cron.ts';
 import { ScheduleConfigError } from './errors.ts';
 import {
@@ -39,7 +40,7 @@ const ScheduleEntrySchema = z
   .refine((e) => e.count === undefined || e.kind === 'digest', { message: '"count" applies to digests only', path: ['count'] });
 
 const categoryList = z
-  .array(z.string().trim().regex(/^[a-z-]+(?:\.[A-Za-z-]+)?$/, { message: 'must be an arXiv category such as cs.CL' }))
+  .array(z.string().trim().regex(ARXIV_CATEGORY, { message: 'must be an arXiv category such as cs.CL' }))
   .min(1)
   .max(20);
 

@@ -124,7 +124,7 @@ export function frequencyProblem(times: CronTimes, from: Date): string | undefin
       return (
         `"${times.expression}" runs more often than hourly: ${formatInZone(a, times.timezone)} and ` +
         `${formatInZone(b, times.timezone)} are ${minutes} minute${minutes === 1 ? '' : 's'} apart. ` +
-        'Schedules may post at most once an hour.'
+        'Schedules and scheduled ingests run at most once an hour.'
       );
     }
   }

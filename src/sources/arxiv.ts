@@ -9,6 +9,9 @@ import { parseArxivRef } from './arxiv-id.ts';
 import { fetchResponse, type HttpOptions } from './http.ts';
 import { SourceError, type FetchedBatch, type FetchedPaper, type SkippedItem } from './types.ts';
 
+/** An arXiv category: `cs.CL`, `stat.ML`, `q-bio.NC`, `hep-th`, `cond-mat.stat-mech`. */
+export const ARXIV_CATEGORY = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
+
 export const DEFAULT_ARXIV_API_URL = 'https://export.arxiv.org/api/query';
 /** arXiv asks for no more than one request every three seconds. */
 export const DEFAULT_ARXIV_MIN_INTERVAL_MS = 3000;
