@@ -14,6 +14,8 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');
 const ENTRIES = { cli: 'src/cli.ts', main: 'src/main.ts' };
+/** Bundled beside the entries but not run from here: the index-build worker thread. */
+const WORKERS = { 'build-worker': 'src/library/build-worker.ts' };
 const SOURCES = ['src', 'adapters', 'package.json', 'scripts/run.mjs'];
 
 function newestMtime(path) {
@@ -37,7 +39,7 @@ export async function buildDist() {
   rmSync(tmp, { recursive: true, force: true });
   await build({
     absWorkingDir: ROOT,
-    entryPoints: Object.fromEntries(Object.entries(ENTRIES).map(([name, file]) => [name, file])),
+    entryPoints: { ...ENTRIES, ...WORKERS },
     outdir: tmp,
     bundle: true,
     splitting: true,

@@ -89,7 +89,8 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
     return loaded.papers;
   };
   const stored = store ? await store.count() : 0;
-  const base = { logger, ...(store ? { store } : {}) };
+  // New segments are indexed in a worker thread once the bot is answering.
+  const base = { logger, worker: store !== undefined, ...(store ? { store } : {}) };
   let cached = false;
   if (opts.cacheDir) {
     const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));

@@ -2,15 +2,14 @@ import type { Logger } from 'pino';
 import { mergePaper } from '../papers/merge.ts';
 import type { Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
-import { createSearchEngine, type PaperboyEngine } from '../search/engine.ts';
-import type { GlobalStats } from '../search/inverted-index.ts';
-import { SegmentedEngine, statsOf } from '../search/segments.ts';
+import type { PaperboyEngine } from '../search/engine.ts';
+import { SegmentedEngine } from '../search/segments.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { combinePapers } from './combine.ts';
+import { buildInThread, createWorkerBuilder, type EngineBuilder } from './worker-builder.ts';
 
-/** Builds a search engine over papers, as a segment beside others when `global` is given. */
-export type EngineBuilder = (papers: readonly Paper[], global?: GlobalStats) => Promise<PaperboyEngine>;
+export type { EngineBuilder } from './worker-builder.ts';
 
 /** What a reader gets: one consistent paper set and the engine over it. */
 export interface LibrarySnapshot {
@@ -26,7 +25,13 @@ export interface LibraryOptions {
   /** Stored feed papers; absent: the page papers only (tests, no DATA_DIR). */
   store?: PaperStore;
   logger: Logger;
+  /** How new segments are built (default: in this thread, or in a worker with `worker`). */
   build?: EngineBuilder;
+  /**
+   * Build new segments and compactions in a worker thread, so requests are never blocked by
+   * indexing. The first build (before the bot answers anything) runs in this thread either way.
+   */
+  worker?: boolean;
   /** An engine already built over the combined papers at a store revision (from the index cache): the store is not read. */
   initial?: { engine: PaperboyEngine; revision: number };
 }
@@ -39,8 +44,6 @@ export const MAX_NEW_SEGMENTS = 8;
 export const COMPACT_MIN_PAPERS = 5000;
 /** Below this many papers in all, compaction rebuilds everything into one segment. */
 export const FULL_REBUILD_MAX_PAPERS = 20_000;
-
-const buildHere: EngineBuilder = async (papers, global) => createSearchEngine(papers, global ? { global } : {});
 
 /**
  * The paper library: page papers plus stored feed papers, and the search engine over them. Readers
@@ -57,6 +60,7 @@ export class Library {
   readonly #pagesByTitle = new Map<string, Paper>();
   readonly #logger: Logger;
   readonly #build: EngineBuilder;
+  readonly #closeBuilder: (() => Promise<void>) | undefined;
   readonly #listeners = new Set<(s: LibrarySnapshot, previous: LibrarySnapshot) => void>();
   #segments: PaperboyEngine[];
   #hidden: Set<Paper>;
@@ -72,7 +76,9 @@ export class Library {
       if (!this.#pagesByTitle.has(k)) this.#pagesByTitle.set(k, p);
     }
     this.#logger = opts.logger;
-    this.#build = opts.build ?? buildHere;
+    const worker = !opts.build && opts.worker ? createWorkerBuilder(opts.logger) : undefined;
+    this.#build = opts.build ?? worker?.build ?? buildInThread;
+    this.#closeBuilder = worker?.close;
     this.#segments = [base];
     this.#hidden = new Set();
     this.#snapshot = { engine: base, papers: base.papers, revision };
@@ -82,7 +88,7 @@ export class Library {
   static async open(opts: LibraryOptions): Promise<Library> {
     if (opts.initial) return new Library(opts, opts.initial.engine, opts.initial.revision);
     const { revision, papers: stored } = opts.store ? await opts.store.snapshot() : { revision: -1, papers: [] };
-    const engine = await (opts.build ?? buildHere)(combinePapers(stored, opts.pagePapers));
+    const engine = await (opts.build ?? buildInThread)(combinePapers(stored, opts.pagePapers), []);
     return new Library(opts, engine, revision);
   }
 
@@ -158,7 +164,7 @@ export class Library {
         }
         fresh.set(rec.id, rec);
       }
-      const segment = await this.#build([...fresh.values()], statsOf(this.#segments));
+      const segment = await this.#build([...fresh.values()], this.#segments);
       const segments = [...this.#segments, segment];
       this.#install(segments, hidden, revision);
       this.#logger.info({ changed: changed.length, segments: segments.length, ms: Date.now() - started }, 'paper set updated');
@@ -188,12 +194,12 @@ export class Library {
     const total = segments.reduce((a, s) => a + s.papers.length, 0);
     const started = Date.now();
     if (total <= FULL_REBUILD_MAX_PAPERS) {
-      const all = await this.#build(segments.flatMap(visible));
+      const all = await this.#build(segments.flatMap(visible), []);
       if (this.#segments !== segments) return;
       this.#install([all], new Set(), revision);
     } else {
       const [base, ...added] = segments;
-      const merged = await this.#build(added.flatMap(visible), statsOf([base!]));
+      const merged = await this.#build(added.flatMap(visible), [base!]);
       if (this.#segments !== segments) return;
       this.#install([base!, merged], new Set([...hidden].filter((p) => base!.papers.includes(p))), revision);
     }
@@ -222,10 +228,11 @@ export class Library {
     this.#timer.unref();
   }
 
-  /** Stop watching and wait for a refresh in flight. Does not close the store. */
+  /** Stop watching, wait for a refresh in flight, stop the build worker. Does not close the store. */
   async close(): Promise<void> {
     if (this.#timer) clearInterval(this.#timer);
     this.#timer = undefined;
     await this.#refreshing;
+    await this.#closeBuilder?.();
   }
 }

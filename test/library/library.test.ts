@@ -10,6 +10,7 @@ import { paperFromFeed } from '../../src/papers/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
+import { buildInThread } from '../../src/library/worker-builder.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 
@@ -181,7 +182,7 @@ describe('Library.open', () => {
       pagePapers: pages,
       logger,
       initial: { engine, revision: -1 },
-      build: async (ps, g) => (builds++, createSearchEngine(ps, g ? { global: g } : {})),
+      build: async (ps, g) => (builds++, buildInThread(ps, g)),
     });
     expect(lib.engine).toBe(engine);
     expect(lib.snapshot.revision).toBe(-1);
@@ -250,7 +251,7 @@ describe('Library.refresh', () => {
     const build: EngineBuilder = async (ps, g) => {
       builds++;
       await new Promise((r) => setTimeout(r, 20));
-      return createSearchEngine(ps, g ? { global: g } : {});
+      return buildInThread(ps, g);
     };
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger, build });
     expect(builds).toBe(1);
@@ -268,7 +269,7 @@ describe('Library.refresh', () => {
     const build: EngineBuilder = async (ps, g) => {
       builds++;
       if (builds === 2) await new Promise<void>((r) => (release = r));
-      return createSearchEngine(ps, g ? { global: g } : {});
+      return buildInThread(ps, g);
     };
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger, build });
     await store.upsertBatch([hf({ arxivId: '2611.00077' })]);
@@ -291,7 +292,7 @@ describe('Library.refresh', () => {
     const store = openStore(tempDb());
     let onBuilt: (() => void) | undefined;
     const build: EngineBuilder = async (ps, g) => {
-      const engine = createSearchEngine(ps, g ? { global: g } : {});
+      const engine = buildInThread(ps, g);
       const hook = onBuilt;
       onBuilt = undefined;
       hook?.();
@@ -332,7 +333,7 @@ describe('Library.refresh', () => {
     const build: EngineBuilder = async (ps, g) => {
       builds++;
       if (builds === 2) throw new Error('out of memory (simulated)');
-      return createSearchEngine(ps, g ? { global: g } : {});
+      return buildInThread(ps, g);
     };
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger, build });
     const before = lib.snapshot;
