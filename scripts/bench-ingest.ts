@@ -203,7 +203,7 @@ async function newDay(): Promise<BigSet> {
   }
   const storeMs = performance.now() - t;
   t = performance.now();
-  const library = await Library.open({ pagePapers: [], store, logger: silentLogger() });
+  const library = await Library.open({ pagePapers: [], store, logger: silentLogger(), worker: true });
   const openMs = performance.now() - t;
   console.log(
     `  setup: upsertBatch in chunks of ${count(STORE_CHUNK)}: ${secs(storeMs)}; Library.open (read + build): ${secs(openMs)}; ` +

@@ -16,7 +16,7 @@ export type BootResult =
  * Read `.env` (if present) and the environment, validate them, and build the Paperboy.
  * Every failure comes back as a message for the user, never a stack trace.
  */
-export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEnv }): Promise<BootResult> {
+export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEnv; workerBuilds?: boolean }): Promise<BootResult> {
   if (!opts.env) loadDotenv({ quiet: true });
   const env = opts.env ?? process.env;
   const cfg = loadConfig(env);
@@ -30,6 +30,7 @@ export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEn
     store = SqlitePaperStore.open(join(config.dataDir, STATE_DB_FILE));
     const booted = await createPaperboy({
       store,
+      workerBuilds: opts.workerBuilds ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
       cacheDir: join(config.dataDir, 'index-cache'),

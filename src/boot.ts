@@ -29,6 +29,11 @@ export interface BootOptions {
   cacheDir?: string;
   /** Stored feed papers (HF, arXiv), combined with the page papers. Absent: page papers only. */
   store?: PaperStore;
+  /**
+   * Index new papers in a worker thread (the long-running bot, which must keep answering while
+   * papers arrive). One-shot commands build in this thread and skip starting a worker.
+   */
+  workerBuilds?: boolean;
 }
 
 /** Page text below this size (~2,500 papers) is always parsed and indexed afresh. */
@@ -89,8 +94,7 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
     return loaded.papers;
   };
   const stored = store ? await store.count() : 0;
-  // New segments are indexed in a worker thread once the bot is answering.
-  const base = { logger, worker: store !== undefined, ...(store ? { store } : {}) };
+  const base = { logger, worker: store !== undefined && opts.workerBuilds === true, ...(store ? { store } : {}) };
   let cached = false;
   if (opts.cacheDir) {
     const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));

@@ -20,7 +20,7 @@ async function main(): Promise<number> {
     return 0;
   }
   const interactive = !process.env['SLACK_BOT_TOKEN'] && !process.env['DISCORD_TOKEN'];
-  const booted = await bootFromEnv({ quiet: interactive });
+  const booted = await bootFromEnv({ quiet: interactive, workerBuilds: true });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;

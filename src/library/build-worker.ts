@@ -28,6 +28,11 @@ export interface BuildRequest {
   register: SegmentStats[];
 }
 
+/** Learn segments' statistics ahead of the first build (sent when the library opens). */
+export interface RegisterRequest {
+  register: SegmentStats[];
+}
+
 export type BuildResponse = { job: number; ok: true; index: IndexData } | { job: number; ok: false; error: string };
 
 interface Known {
@@ -71,7 +76,11 @@ export function handle(req: BuildRequest): { response: BuildResponse; transfer: 
   }
 }
 
-parentPort?.on('message', (req: BuildRequest) => {
+parentPort?.on('message', (req: BuildRequest | RegisterRequest) => {
+  if (!('job' in req)) {
+    for (const s of req.register) remember(s.id, s.n, s.avgLens, s.terms, s.df);
+    return;
+  }
   const { response, transfer } = handle(req);
   parentPort!.postMessage(response, transfer);
 });

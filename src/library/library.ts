@@ -79,6 +79,7 @@ export class Library {
     const worker = !opts.build && opts.worker ? createWorkerBuilder(opts.logger) : undefined;
     this.#build = opts.build ?? worker?.build ?? buildInThread;
     this.#closeBuilder = worker?.close;
+    worker?.prepare([base]);
     this.#segments = [base];
     this.#hidden = new Set();
     this.#snapshot = { engine: base, papers: base.papers, revision };

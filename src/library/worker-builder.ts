@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
 import { createSearchEngine, type PaperboyEngine } from '../search/engine.ts';
 import { statsOf } from '../search/segments.ts';
-import type { BuildRequest, BuildResponse, SegmentStats } from './build-worker.ts';
+import type { BuildRequest, BuildResponse, RegisterRequest, SegmentStats } from './build-worker.ts';
 
 /** Builds a search engine over papers; with `basis`, as a segment added beside those engines. */
 export type EngineBuilder = (papers: readonly Paper[], basis: readonly PaperboyEngine[]) => Promise<PaperboyEngine>;
@@ -13,6 +13,11 @@ export const buildInThread: EngineBuilder = async (papers, basis) => createSearc
 
 export interface WorkerBuilder {
   build: EngineBuilder;
+  /**
+   * Start the worker and hand it these segments' statistics now (at start-up, before requests
+   * arrive), so the first build does not pay for it while the bot is answering.
+   */
+  prepare(segments: readonly PaperboyEngine[]): void;
   /** Stop the worker (idempotent). Builds after this run in this thread. */
   close(): Promise<void>;
 }
@@ -84,12 +89,23 @@ export function createWorkerBuilder(logger: Logger): WorkerBuilder {
     return id;
   };
 
+  const unknown = (segments: readonly PaperboyEngine[]): SegmentStats[] =>
+    segments
+      .filter((e) => !knownToWorker.has(e))
+      .map((e) => ({ id: idOf(e), n: e.index.n, avgLens: [...e.index.avgLens], terms: e.index.terms, df: e.index.df }));
+
+  const prepare = (segments: readonly PaperboyEngine[]): void => {
+    const w = start();
+    if (!w) return;
+    const request: RegisterRequest = { register: unknown(segments) };
+    w.postMessage(request);
+    for (const e of segments) knownToWorker.add(e);
+  };
+
   const build: EngineBuilder = async (papers, basis) => {
     const w = start();
     if (!w) return buildInThread(papers, basis);
-    const register: SegmentStats[] = basis
-      .filter((e) => !knownToWorker.has(e))
-      .map((e) => ({ id: idOf(e), n: e.index.n, avgLens: [...e.index.avgLens], terms: e.index.terms, df: e.index.df }));
+    const register = unknown(basis);
     const job = nextJob++;
     const segment = nextSegment++;
     const request: BuildRequest = { job, segment, papers: [...papers], basis: basis.map(idOf), register };
@@ -112,6 +128,7 @@ export function createWorkerBuilder(logger: Logger): WorkerBuilder {
 
   return {
     build,
+    prepare,
     async close() {
       closed = true;
       const w = worker;
