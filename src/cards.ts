@@ -1,4 +1,5 @@
 import type { Paper } from './papers/paper.ts';
+import { extractiveSummary } from './papers/summary.ts';
 import { span, type Action, type PaperCard, type ResultRow, type RichText } from './reply.ts';
 
 /** Display name of a paper: its short name, else its title. */
@@ -59,7 +60,12 @@ export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
   if (by) card.byline = by;
   if (opts.rank !== undefined) card.rank = opts.rank;
   if (opts.score !== undefined) card.score = opts.score;
-  if (opts.withAbstract) card.abstract = paper.abstract;
+  if (opts.withAbstract) {
+    card.abstract = paper.abstract;
+    // Feed papers carry HF's AI summary (or one chosen at ingest); page papers get theirs here.
+    const tldr = paper.summary ?? extractiveSummary(paper.abstract);
+    if (tldr) card.tldr = tldr;
+  }
   else card.snippet = opts.snippet ?? openingSnippet(paper.abstract);
   return card;
 }

@@ -40,6 +40,8 @@ export interface PaperCard {
   name?: string;
   /** Who and when, in one line: `A. Author, B. Author et al. · 2026-11-28 · ▲ 42 · 3 comments`. */
   byline?: string;
+  /** One-sentence TL;DR, on cards about one paper (with `abstract`). */
+  tldr?: string;
   /** 1-based rank in the full result list, when the card is a search result. */
   rank?: number;
   /** Relevance score, when the card is a search result. */

@@ -128,6 +128,7 @@ function paperTitle(card: PaperCard): string {
 function paperDraft(card: PaperCard): EmbedDraft {
   const lines: Line[] = [];
   if (card.byline) lines.push({ ...richLine([{ kind: 'text', text: card.byline }], '-# '), keep: true });
+  if (card.tldr) lines.push({ ...richLine([{ kind: 'strong', text: 'TL;DR' }, { kind: 'text', text: ` ${card.tldr}` }]), keep: true });
   if (card.abstract !== undefined) lines.push(textLine(card.abstract));
   else if (card.snippet && card.snippet.length > 0) lines.push(richLine(card.snippet));
   if (card.highlights.length > 0) {

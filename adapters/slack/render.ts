@@ -242,7 +242,8 @@ class Renderer {
     if (card.name && !card.title.toLowerCase().includes(card.name.toLowerCase())) {
       head.push({ kind: 'text', text: ` (${card.name})` });
     }
-    const headText = fitMrkdwn(head, 600).text;
+    if (card.tldr) head.push({ kind: 'text', text: '\n' }, { kind: 'strong', text: 'TL;DR' }, { kind: 'text', text: ` ${card.tldr}` });
+    const headText = fitMrkdwn(head, 1000).text;
     const snippet = card.snippet && card.snippet.length > 0 ? toMrkdwn(card.snippet) : '';
     const top = (snippetMax: number) =>
       snippet === '' ? headText : `${headText}\n${fitMrkdwn(card.snippet ?? [], snippetMax).text}`;

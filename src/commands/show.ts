@@ -37,7 +37,6 @@ export const showCommand: Command = {
     fields.push({ label: 'Id', value: [span.code(paper.id)] });
     const blocks: Block[] = [
       { kind: 'heading', text: displayName(paper) },
-      ...(paper.summary ? [{ kind: 'paragraph' as const, text: [span.strong('TL;DR'), span.text(` ${paper.summary}`)] }] : []),
       { kind: 'paper', paper: paperCard(paper, { withAbstract: true, ref: paperRef(deps.engine, paper) }) },
       { kind: 'fields', fields },
     ];

@@ -165,10 +165,13 @@ export class Library {
         }
         fresh.set(rec.id, rec);
       }
+      const read = Date.now();
       const segment = await this.#build([...fresh.values()], this.#segments);
+      const built = Date.now();
       const segments = [...this.#segments, segment];
       this.#install(segments, hidden, revision);
-      this.#logger.info({ changed: changed.length, segments: segments.length, ms: Date.now() - started }, 'paper set updated');
+      const ms = { readMs: read - started, buildMs: built - read, swapMs: Date.now() - built };
+      this.#logger.info({ changed: changed.length, segments: segments.length, ms: Date.now() - started, ...ms }, 'paper set updated');
       if (this.#needsCompaction()) await this.#compact();
       return true;
     } catch (err) {

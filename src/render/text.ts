@@ -124,6 +124,7 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
   const pad = ' '.repeat(Math.max(3, num.length));
   const out = wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color);
   if (c.byline) out.push(...wrap([{ text: c.byline, style: 'dim' }], width, pad, pad, color));
+  if (c.tldr) out.push(...wrap([{ text: 'TL;DR ', style: 'bold' }, { text: c.tldr, style: 'plain' }], width, pad, pad, color));
   if (c.abstract) {
     out.push('');
     out.push(...wrap([{ text: c.abstract, style: 'plain' }], width, pad, pad, color));

@@ -145,7 +145,8 @@ describe('Discord adapter over a real discord.js client', () => {
     expect(body.message_reference).not.toHaveProperty('guild_id');
     expect(body.embeds[0]!.author?.name).toBe('SnapKV');
     expect(body.embeds[0]!.title).toBe('SnapKV: LLM Knows What You are Looking for Before Generation');
-    expect(body.embeds[0]!.description).toMatch(/^Large Language Models/);
+    expect(body.embeds[0]!.description).toMatch(/^\*\*TL;DR\*\* .*SnapKV/);
+    expect(body.embeds[0]!.description).toMatch(/\nLarge Language Models/);
   });
 
   it('ignores channel messages without a mention, other bots, itself and webhooks', async () => {
