@@ -89,7 +89,12 @@ export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inpu
   if (papers) {
     const meta = papers.map(({ abstract: _a, ...rest }) => rest);
     parts.push({ name: 'papers', kind: 'utf8', data: Buffer.from(JSON.stringify(meta), 'utf8') });
-    parts.push({ name: 'abstracts', kind: 'utf8', data: Buffer.from(papers.map((p) => p.abstract.replaceAll(SEP, ' ')).join(SEP), 'utf8') });
+    // Abstracts back to back with their byte offsets, so a restart decodes one only when it is shown.
+    const abstracts = papers.map((p) => Buffer.from(p.abstract, 'utf8'));
+    const offsets = new Uint32Array(papers.length + 1);
+    abstracts.forEach((a, i) => (offsets[i + 1] = offsets[i]! + a.byteLength));
+    parts.push({ name: 'abstractOffsets', kind: 'u32', data: bytesOf(offsets) });
+    parts.push({ name: 'abstracts', kind: 'utf8', data: Buffer.concat(abstracts) });
   }
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
   let headerLen = 0;
@@ -179,11 +184,33 @@ export function decodeIndex(input: Uint8Array): CachedIndex {
   const out: CachedIndex = { index, correctionKeys: view('correctionKeys', Float64Array), inputHash: header.inputHash };
   if (header.hasPapers) {
     const meta: unknown = JSON.parse(text('papers'));
-    const abstracts = text('abstracts').split(SEP);
-    if (!Array.isArray(meta) || meta.length !== n || abstracts.length !== n) throw new IndexCacheError('paper records do not match the index');
-    out.papers = (meta as Array<Omit<Paper, 'abstract'>>).map((m, i) => ({ ...m, abstract: abstracts[i]! }));
+    const offsets = view('abstractOffsets', Uint32Array);
+    const at = section('abstracts');
+    if (!Array.isArray(meta) || meta.length !== n || offsets.length !== n + 1 || offsets[n] !== at.bytes) {
+      throw new IndexCacheError('paper records do not match the index');
+    }
+    for (let i = 0; i < n; i++) if (offsets[i]! > offsets[i + 1]!) throw new IndexCacheError('abstract offsets are not in order');
+    out.papers = (meta as Paper[]).map((m, i) => withLazyAbstract(m, b, at.offset + offsets[i]!, at.offset + offsets[i + 1]!));
   }
   return out;
+}
+
+/**
+ * A paper record whose abstract is decoded from the cache buffer on first read (an own,
+ * enumerable accessor, so spreading, `JSON.stringify` and structured cloning still see it), then
+ * kept as a plain value. Most papers' abstracts are never read after a restart.
+ */
+function withLazyAbstract(paper: Paper, b: Buffer, start: number, end: number): Paper {
+  Object.defineProperty(paper, 'abstract', {
+    enumerable: true,
+    configurable: true,
+    get(this: Paper): string {
+      const value = b.toString('utf8', start, end);
+      Object.defineProperty(this, 'abstract', { value, enumerable: true, configurable: true, writable: true });
+      return value;
+    },
+  });
+  return paper;
 }
 
 /** Structural checks: sizes agree, offsets are monotone, doc ids are in range and sorted per term. */

@@ -14,7 +14,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
-export const INDEX_FORMAT_VERSION = 4;
+export const INDEX_FORMAT_VERSION = 5;
 
 export const FIELD_COUNT = 3;
 /** BM25F field weights: name/aliases, title, abstract. */

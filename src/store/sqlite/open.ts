@@ -50,10 +50,15 @@ function openError(file: string, err: unknown): StateStoreError {
 
 /**
  * Open (creating if needed) the state database and its directory in WAL mode with a busy timeout,
- * check it, and run the given modules' migrations. Several processes may share the file. Throws
+ * check it (`quick_check`, which reads the whole file: skip it with `integrityCheck: false` where
+ * a damaged page would surface as a query error anyway), and run the given modules' migrations. Several processes may share the file. Throws
  * `StateStoreError` naming the file when it is corrupt, not a Paperboy database, newer, or not writable.
  */
-export function openStateDatabase(file: string, modules: readonly ModuleMigrations[]): { db: Database.Database; path: string } {
+export function openStateDatabase(
+  file: string,
+  modules: readonly ModuleMigrations[],
+  opts: { integrityCheck?: boolean } = {},
+): { db: Database.Database; path: string } {
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') {
     try {
@@ -80,7 +85,7 @@ export function openStateDatabase(file: string, modules: readonly ModuleMigratio
       }
     }
     db.pragma('synchronous = NORMAL');
-    const check = db.pragma('quick_check', { simple: true });
+    const check = opts.integrityCheck === false ? 'ok' : db.pragma('quick_check', { simple: true });
     if (check !== 'ok') {
       throw Object.assign(new Error(`integrity check failed: ${String(check)}`), { code: 'SQLITE_CORRUPT' });
     }
