@@ -10,6 +10,8 @@ import { dispatch } from './commands/dispatch.ts';
  */
 export class Paperboy {
   readonly #commands = new Map<string, Command>();
+  /** Every command word (names and aliases) -> the command's name. */
+  readonly #words = new Map<string, string>();
   readonly deps: CommandDeps;
 
   constructor(deps: CommandDeps, commands: Command[] = []) {
@@ -19,9 +21,14 @@ export class Paperboy {
 
   /** Add a command (extensions such as the scheduler register theirs here). */
   register(command: Command): void {
-    for (const word of [command.name, ...(command.aliases ?? [])]) {
-      if (this.#commands.has(word)) throw new Error(`command word "${word}" is registered twice`);
+    const words = [command.name, ...(command.aliases ?? [])].map((w) => w.toLowerCase());
+    for (const word of words) {
+      const owner = this.#words.get(word);
+      if (owner !== undefined || words.indexOf(word) !== words.lastIndexOf(word)) {
+        throw new Error(`command word "${word}" is registered twice (${owner ? `already a word of "${owner}"` : `twice in "${command.name}"`})`);
+      }
     }
+    for (const word of words) this.#words.set(word, command.name);
     this.#commands.set(command.name, command);
   }
 

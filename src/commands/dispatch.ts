@@ -51,7 +51,8 @@ export async function dispatch(raw: string, commands: readonly Command[], deps: 
   if (first && !first.quoted && first.text.startsWith('/') && first.text.length > 1) {
     // `/papers` was stripped already; any other slash word is a command we don't have.
     const name = first.text.slice(1);
-    const known = commands.find((c) => c.name === name.toLowerCase());
+    const word = name.toLowerCase();
+    const known = commands.find((c) => c.name === word || (c.aliases ?? []).includes(word));
     if (!known) {
       return unknownCommandReply(first.text, nearMissCommand(name, commands), words.slice(1).map((w) => w.text).join(' '));
     }

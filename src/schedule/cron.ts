@@ -36,7 +36,11 @@ export function checkTimezone(name: string): Checked<string> {
 /** Croner prefixes its messages with the class name; users need only the reason. */
 function cronerReason(err: unknown): string {
   const msg = err instanceof Error ? err.message : String(err);
-  return msg.replace(/^Cron(Pattern|Date)?:\s*/, '').replace(/\s+/g, ' ').trim();
+  return msg
+    .replace(/^Cron(Pattern|Date)?:\s*/, '')
+    .replace(/\s+/g, ' ')
+    .trim()
+    .replace(/[.\s]+$/, '');
 }
 
 /**
@@ -46,6 +50,13 @@ function cronerReason(err: unknown): string {
 export function compileCron(expression: string, timezone: string): Checked<CronTimes> {
   const expr = expression.trim().replace(/\s+/g, ' ');
   if (expr === '') return { ok: false, problem: 'The cron expression is empty.' };
+  const fields = expr.split(' ').length;
+  if (!expr.startsWith('@') && fields !== 5) {
+    return {
+      ok: false,
+      problem: `Invalid cron expression "${expr}": it needs 5 fields (minute hour day-of-month month day-of-week), not ${fields}.`,
+    };
+  }
   let job: Cron;
   try {
     job = new Cron(expr, { timezone, mode: '5-part', paused: true });

@@ -24,7 +24,7 @@ describe('compileCron', () => {
     for (const [expr, reason] of [
       ['61 * * * *', /minute/i],
       ['* * *', /five|5/],
-      ['0 0 9 * * *', /5 parts|5-part|exactly/i],
+      ['0 0 9 * * *', /needs 5 fields.*not 6/],
       ['0 9 * * mon-funday', /./],
       ['', /empty/],
     ] as const) {
@@ -110,5 +110,22 @@ describe('formatInZone', () => {
     expect(formatInZone(d, 'Europe/London')).toBe('Wed 1 Jul 2026, 08:00 BST');
     expect(formatInZone(d, 'America/New_York')).toBe('Wed 1 Jul 2026, 03:00 EDT');
     expect(formatInZone(d, 'Asia/Kolkata')).toBe('Wed 1 Jul 2026, 12:30 GMT+5:30');
+  });
+});
+
+describe('cron messages in our own words', () => {
+  it('a wrong number of fields says how many are needed and how many were given, with one full stop', () => {
+    for (const [expr, n] of [['every morning', 2], ['0 9 * *', 4], ['0 0 9 * * *', 6]] as const) {
+      const r = compileCron(expr, 'UTC');
+      expect(r.ok).toBe(false);
+      if (r.ok) continue;
+      expect(r.problem).toBe(`Invalid cron expression "${expr}": it needs 5 fields (minute hour day-of-month month day-of-week), not ${n}.`);
+    }
+  });
+  it('a library reason ends with exactly one full stop', () => {
+    const r = compileCron('0 25 * * *', 'UTC');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.problem).toMatch(/hour.*25\.$/);
+    if (!r.ok) expect(r.problem).not.toMatch(/\.\.$/);
   });
 });
