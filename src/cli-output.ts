@@ -28,3 +28,21 @@ export function replyJson(reply: Reply): unknown {
       return d.value;
   }
 }
+
+/**
+ * The CLI's exit code for a reply: 0 it answered; 1 the request failed (bad input, a source or
+ * store failure); 3 it found nothing (no results, or a paper reference that names no paper or
+ * several). Configuration problems exit with 2 before any command runs.
+ */
+export function exitCode(reply: Reply): 0 | 1 | 3 {
+  if (reply.tone === 'error') return 1;
+  if (reply.tone === 'empty' || (reply.data?.type === 'results' && reply.data.match !== undefined)) return 3;
+  return 0;
+}
+
+/** The exit code of a `--batch` run: its worst line (a failure before "nothing found"). */
+export function worstExitCode(codes: Iterable<0 | 1 | 3>): 0 | 1 | 3 {
+  let worst: 0 | 1 | 3 = 0;
+  for (const c of codes) if (c === 1 || (c === 3 && worst === 0)) worst = c;
+  return worst;
+}

@@ -1,14 +1,17 @@
 import { createInterface } from 'node:readline';
-import { replyJson } from './cli-output.ts';
+import { exitCode, replyJson, worstExitCode } from './cli-output.ts';
 import { SHELL_CONTEXT } from './context.ts';
-import { joinWords } from './commands/words.ts';
+import { argvToCommandText } from './commands/argv.ts';
 import { renderText } from './render/text.ts';
 
 const USAGE = `Usage: paperboy <command words> [--json]
        paperboy --batch [--json]      (one command per line on stdin; blank lines are skipped)
        paperboy --help | --version
 
-Runs one Paperboy command and exits, e.g.
+Runs one Paperboy command and exits. Exit codes: 0 answered, 1 failed (bad input, a source or
+store failure), 2 configuration problem, 3 nothing found (no results, or a paper name that names
+no paper or several). With --batch: the worst line's code (1 before 3). Arguments are words;
+quotes inside the text make a phrase: paperboy search '"state space" models'. E.g.
   paperboy search kv cache compression --limit 3
   paperboy show snapkv --json
   echo "show snapkv" | paperboy --batch --json
@@ -79,9 +82,9 @@ export async function cli(argv: string[]): Promise<number> {
   }
   try {
     if (!batch) {
-      const reply = await paperboy.run(words.length ? joinWords(words) : 'help', SHELL_CONTEXT);
+      const reply = await paperboy.run(words.length ? argvToCommandText(words, paperboy.commands) : 'help', SHELL_CONTEXT);
       emit(reply);
-      return reply.tone === 'error' ? 1 : 0;
+      return exitCode(reply);
     }
     return await runBatch();
   } finally {
@@ -93,13 +96,16 @@ export async function cli(argv: string[]): Promise<number> {
   async function runBatch(): Promise<number> {
     const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
     let first = true;
+    const codes: (0 | 1 | 3)[] = [];
     for await (const line of rl) {
       if (line.trim() === '') continue;
       if (!json && !first) process.stdout.write('\n');
       first = false;
-      emit(await paperboy.run(line, SHELL_CONTEXT));
+      const reply = await paperboy.run(line, SHELL_CONTEXT);
+      emit(reply);
+      codes.push(exitCode(reply));
     }
-    return 0;
+    return worstExitCode(codes);
   }
 }
 

@@ -27,7 +27,7 @@ describe('cli', () => {
     expect(paper.highlights.length).toBeGreaterThan(0);
   });
   it('search --json prints {query, results:[{id,title,name,score,links,arxivId,published,upvotes}]}', () => {
-    const r = cli(['search', 'state space', 'models', '--limit', '3', '--json']);
+    const r = cli(['search', '"state space" models', '--limit', '3', '--json']);
     expect(r.code).toBe(0);
     const out = JSON.parse(r.out) as { query: string; results: Record<string, unknown>[] };
     expect(out.query).toBe('"state space" models');
@@ -45,7 +45,8 @@ describe('cli', () => {
   });
   it('--batch answers each line in order, loading once', () => {
     const r = cli(['--batch', '--json'], { input: 'show snapkv\n\nsearch lora --limit 2\nbogus --limit 0\n' });
-    expect(r.code).toBe(0);
+    // A failed line makes the run fail (after every line was answered).
+    expect(r.code).toBe(1);
     const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(3);
     expect(lines[0]!['name']).toBe('SnapKV');
@@ -81,8 +82,16 @@ describe('cli: more', () => {
   it('show --json on an ambiguous name lists the candidates and says so', () => {
     const r = cli(['show', 'efficient', '--json']);
     const out = JSON.parse(r.out) as { match: string; results: unknown[] };
+    expect(r.code).toBe(3);
     expect(out.match).toBe('ambiguous');
     expect(out.results.length).toBeGreaterThan(1);
+  });
+  it('exit codes: 3 when nothing is found, in one-shot and --batch runs; 0 when every line answered', () => {
+    expect(cli(['show', 'gpt-5', '--json']).code).toBe(3);
+    expect(cli(['search', 'zzzqqqxxx']).code).toBe(3);
+    expect(cli(['--batch'], { input: 'show snapkv\nshow gpt-5\n' }).code).toBe(3);
+    expect(cli(['--batch'], { input: 'show gpt-5\nsearch --limit 0 x\n' }).code).toBe(1);
+    expect(cli(['--batch'], { input: 'show snapkv\nsearch lora\n' }).code).toBe(0);
   });
   it('manages the shell channel schedules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-state-'));

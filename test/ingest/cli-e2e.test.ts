@@ -193,7 +193,8 @@ describe('a dead source', () => {
 
   it('leaves the store unchanged and records the failure', async () => {
     const r = await runCli(['--batch', '--json'], env, { input: 'stats\nsearch glimmerfax\n' });
-    expect(r.code, r.err).toBe(0);
+    // The search finds nothing (exit 3): the failed day's paper was not stored.
+    expect(r.code, r.err).toBe(3);
     const [stats, search] = parseJsonLines(r) as unknown as [StatsJson, ResultsJson];
     expect(stats.papers).toBe(papersBefore);
     expect(stats.sources.hf.papers).toBe(1);
