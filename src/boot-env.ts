@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
@@ -12,19 +13,48 @@ export type BootResult =
   | ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted)
   | { ok: false; message: string };
 
+export interface BootFromEnvOptions {
+  /**
+   * Default log level `warn` instead of `info` (no LOG_LEVEL set). A function decides from the
+   * validated config, i.e. after `.env` is read (the bot: quiet when only the shell runs).
+   */
+  quiet: boolean | ((config: Config) => boolean);
+  env?: NodeJS.ProcessEnv;
+  workerBuilds?: boolean;
+  /** Check and use the Slack and Discord settings (default true; the one-shot CLI needs none). */
+  platforms?: boolean;
+}
+
+/** Paths named in the config that do not exist, as problems (so they are listed with the rest). */
+function missingPaths(env: NodeJS.ProcessEnv): string[] {
+  const out: string[] = [];
+  for (const [key, what] of [
+    ['PAPERS_PATH', 'a Daily Papers page file or a folder of them'],
+    ['TOPICS_PATH', 'a topics file'],
+    ['PAPERBOY_CONFIG', 'a config file (see examples/paperboy.config.json)'],
+  ] as const) {
+    const value = env[key]?.trim();
+    if (value && !existsSync(value)) out.push(`${key}: "${value.slice(0, 200)}" does not exist; it should name ${what}`);
+  }
+  return out;
+}
+
 /**
  * Read `.env` (if present) and the environment, validate them, and build the Paperboy.
- * Every failure comes back as a message for the user, never a stack trace.
+ * Every failure comes back as a message for the user, never a stack trace; configuration
+ * problems (bad values, missing files) are listed all at once.
  */
-export async function bootFromEnv(opts: { quiet: boolean; env?: NodeJS.ProcessEnv; workerBuilds?: boolean }): Promise<BootResult> {
+export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult> {
   if (!opts.env) loadDotenv({ quiet: true });
   const env = opts.env ?? process.env;
-  const cfg = loadConfig(env);
-  if (!cfg.ok) {
-    return { ok: false, message: `paperboy: configuration problems:\n${cfg.problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.` };
+  const cfg = loadConfig(env, { platforms: opts.platforms ?? true });
+  const problems = [...(cfg.ok ? [] : cfg.problems), ...missingPaths(env)];
+  if (!cfg.ok || problems.length > 0) {
+    return { ok: false, message: `paperboy: configuration problems:\n${problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.` };
   }
   const config = cfg.config;
-  const logger = createLogger(config.logLevel ?? (opts.quiet ? 'warn' : 'info'));
+  const quiet = typeof opts.quiet === 'function' ? opts.quiet(config) : opts.quiet;
+  const logger = createLogger(config.logLevel ?? (quiet ? 'warn' : 'info'));
   let store: SqlitePaperStore | undefined;
   try {
     store = SqlitePaperStore.open(join(config.dataDir, STATE_DB_FILE));

@@ -46,7 +46,8 @@ export async function cli(argv: string[]): Promise<number> {
   }
 
   const { bootFromEnv } = await import('./boot-env.ts');
-  const booted = await bootFromEnv({ quiet: true });
+  // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked.
+  const booted = await bootFromEnv({ quiet: true, platforms: false });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;

@@ -8,13 +8,18 @@ const optionalString = z.preprocess(
   z.string().optional(),
 );
 
+/** The shortest real Slack token is far longer than this; anything shorter was cut off when pasted. */
+const MIN_TOKEN_LENGTH = 20;
+
 function prefixed(prefix: string, what: string) {
   return z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
     z
       .string()
-      .refine((s) => s.startsWith(prefix) && s.length > prefix.length + 8, {
-        message: `must be ${what} starting with "${prefix}"`,
+      // Messages never echo the value: it is a secret.
+      .refine((s) => s.startsWith(prefix), { message: `must be ${what} starting with "${prefix}"` })
+      .refine((s) => !s.startsWith(prefix) || s.length >= MIN_TOKEN_LENGTH, {
+        message: `looks cut off: ${what} is "${prefix}" and at least ${MIN_TOKEN_LENGTH - prefix.length} more characters; copy it again from the Slack app settings`,
       })
       .optional(),
   );
@@ -50,7 +55,7 @@ export const EnvSchema = z.object({
   TOPICS_PATH: optionalString,
   LOG_LEVEL: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim().toLowerCase() : v),
-    z.enum(LOG_LEVELS, { message: `must be one of ${LOG_LEVELS.join(', ')}` }).optional(),
+    z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, not "${String(issue.input).slice(0, 20)}"` }).optional(),
   ),
   DATA_DIR: optionalString,
   PAPERBOY_CONFIG: optionalString,
@@ -103,39 +108,48 @@ export interface Config {
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
 
-/** Validate the environment into a `Config`, listing every problem (never throws). */
-export function loadConfig(env: Record<string, string | undefined>): ConfigResult {
-  const parsed = EnvSchema.safeParse(env);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((i) => `${i.path.join('.') || 'environment'}: ${i.message}`);
-    return { ok: false, problems };
-  }
-  const e = parsed.data;
+/**
+ * Validate the environment into a `Config`, listing every problem at once (never throws). Each
+ * variable is checked on its own, so one bad value does not hide the others. With
+ * `platforms: false` (the one-shot CLI) the Slack and Discord settings are not needed and not checked.
+ */
+export function loadConfig(env: Record<string, string | undefined>, opts: { platforms?: boolean } = {}): ConfigResult {
+  const platforms = opts.platforms ?? true;
   const problems: string[] = [];
+  const shape = EnvSchema.shape;
+  const values: Partial<Env> = {};
+  for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
+    if (!platforms && /^(SLACK_|DISCORD_|PORT$)/.test(key)) continue;
+    const r = shape[key].safeParse(env[key]);
+    if (r.success) (values as Record<string, unknown>)[key] = r.data;
+    else problems.push(...r.error.issues.map((i) => `${key}: ${i.message}`));
+  }
+  const e = values;
+  const failed = (key: keyof Env) => problems.some((p) => p.startsWith(`${key}:`));
 
   let slack: SlackConfig | undefined;
-  const anySlack = e.SLACK_BOT_TOKEN || e.SLACK_APP_TOKEN || e.SLACK_SIGNING_SECRET;
+  const anySlack = platforms && (env['SLACK_BOT_TOKEN']?.trim() || env['SLACK_APP_TOKEN']?.trim() || env['SLACK_SIGNING_SECRET']?.trim());
   if (anySlack) {
-    if (!e.SLACK_BOT_TOKEN) {
+    if (!e.SLACK_BOT_TOKEN && !failed('SLACK_BOT_TOKEN')) {
       problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set (xoxb-...)');
-    } else if (!e.SLACK_APP_TOKEN && !e.SLACK_SIGNING_SECRET) {
+    } else if (!env['SLACK_APP_TOKEN']?.trim() && !e.SLACK_SIGNING_SECRET) {
       problems.push(
         'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: one is required with SLACK_BOT_TOKEN ' +
           '(app token for Socket Mode, signing secret for HTTP mode)',
       );
-    } else {
+    } else if (e.SLACK_BOT_TOKEN) {
       slack = {
         botToken: e.SLACK_BOT_TOKEN,
         appToken: e.SLACK_APP_TOKEN,
         signingSecret: e.SLACK_SIGNING_SECRET,
         apiUrl: e.SLACK_API_URL,
-        port: e.PORT,
+        port: e.PORT ?? 3000,
       };
     }
   }
 
   let discord: DiscordConfig | undefined;
-  if (e.DISCORD_TOKEN) {
+  if (platforms && e.DISCORD_TOKEN) {
     if (!/^[\w-]+\.[\w-]+\.[\w-]+$/.test(e.DISCORD_TOKEN)) {
       problems.push('DISCORD_TOKEN: does not look like a bot token (three dot-separated parts)');
     } else {

@@ -19,8 +19,8 @@ async function main(): Promise<number> {
     process.stdout.write(HELP + '\n');
     return 0;
   }
-  const interactive = !process.env['SLACK_BOT_TOKEN'] && !process.env['DISCORD_TOKEN'];
-  const booted = await bootFromEnv({ quiet: interactive, workerBuilds: true });
+  // Which adapters run is decided from the validated config, after `.env` is read.
+  const booted = await bootFromEnv({ quiet: (config) => !config.slack && !config.discord, workerBuilds: true });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;
