@@ -80,7 +80,7 @@ async function runParsed(text: string, commands: readonly Command[], deps: Comma
     return { ...meant, blocks: [...meant.blocks, { kind: 'note', text: [span.text(`Read “${first!.text}” as `), span.code(miss.name), span.text('.')] }] };
   }
   const alone = deps.engine.search(first!.text, { limit: 1 });
-  const isPaperWord = alone.total > 0 && alone.suggestion === undefined;
+  const isPaperWord = alone.total > 0 && alone.corrected === undefined;
   if (reply.tone === 'empty' || reply.tone === 'error' || !isPaperWord) return unknownCommandReply(first!.text, miss, rest, text);
   const fixed = [miss.name, miss.args === 'none' ? '' : rest].filter(Boolean).join(' ');
   return {

@@ -64,9 +64,8 @@ export const searchCommand: Command = {
     }
     if (result.hits.length === 0) return pastEndReply(query, result.total, page, limit, commandFor);
 
-    const notes = result.suggestion
-      ? [[span.text('Few matches. Did you mean '), span.strong(result.suggestion), span.text('?')]]
-      : [];
+    const few = result.total <= 3 ? 'Few matches. ' : '';
+    const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
       heading: `Results for ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}`,

@@ -180,8 +180,28 @@ class Engine implements SearchEngine {
       return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };
     });
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
-    if (plan.corrected !== undefined) result.suggestion = plan.corrected;
+    if (plan.corrected !== undefined) {
+      result.corrected = plan.corrected;
+      if (this.#worthSuggesting(text, plan.corrected, codeOnly)) result.suggestion = plan.corrected;
+    }
     return result;
+  }
+
+  /**
+   * Whether a correction is worth offering: the corrected query must find clearly more papers
+   * than the words as typed without it (at least twice as many and three more), or clearly better
+   * ones (a best score half as high again), or something where they found nothing. Turning a
+   * real word the papers happen not to use into another (`anything` -> `another`, `routing` ->
+   * `root`) changes nothing a reader wants, and is not offered.
+   */
+  #worthSuggesting(text: string, corrected: string, codeOnly: boolean): boolean {
+    const fixed = this.#rank(this.#plan(corrected), 1, codeOnly);
+    if (fixed.total === 0) return false;
+    const asTyped = this.#rank(planQuery(text, this.#vocab, { correct: false }), 1, codeOnly);
+    if (asTyped.total === 0) return true;
+    const more = fixed.total >= 2 * asTyped.total && fixed.total - asTyped.total >= 3;
+    const better = (fixed.top[0]?.score ?? 0) >= 1.5 * (asTyped.top[0]?.score ?? 0);
+    return more || better;
   }
 
   resolve(ref: string): Resolution {

@@ -76,7 +76,7 @@ function splitCompound(folded: string, vocab: Vocabulary): [number, number] | un
 }
 
 /** Plan a query against a vocabulary. Never throws; an empty plan matches nothing. */
-export function planQuery(query: string, vocab: Vocabulary): QueryPlan {
+export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: boolean } = {}): QueryPlan {
   const words = queryWords(query.slice(0, 1000));
   const content = words.filter((w) => !w.noise).slice(0, MAX_CLAUSES);
   const units: Unit[] = [];
@@ -103,7 +103,7 @@ export function planQuery(query: string, vocab: Vocabulary): QueryPlan {
     if (id !== undefined) addUnit([id], WEIGHT_EXACT, bit);
     const split = splitCompound(w.folded, vocab);
     if (split) addUnit(split, WEIGHT_SPLIT, bit);
-    if (id === undefined && !split && maxEdits(w.folded.length) > 0) {
+    if (id === undefined && !split && opts.correct !== false && maxEdits(w.folded.length) > 0) {
       const fix = vocab.corrector().correct(w.folded, terms[i]!);
       if (fix !== undefined) {
         addUnit([fix], WEIGHT_CORRECTION, bit);

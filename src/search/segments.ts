@@ -72,6 +72,7 @@ export class SegmentedEngine implements SearchEngine {
     hits.sort((a, b) => b.score - a.score);
     const result: SearchResult = { hits: hits.slice(offset, offset + limit), total, terms: first!.terms };
     // A correction from the large segment only makes sense when the new papers did not match either.
+    if (first!.corrected !== undefined && total === first!.total) result.corrected = first!.corrected;
     if (first!.suggestion !== undefined && total === first!.total) result.suggestion = first!.suggestion;
     return result;
   }

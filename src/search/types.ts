@@ -26,7 +26,9 @@ export interface SearchResult {
   total: number;
   /** Query terms after normalisation and expansion (for display and debugging). */
   terms: string[];
-  /** A suggested alternative query when nothing (or little) matched, e.g. a typo correction. */
+  /** The query with typo corrections applied, when a word was not in the vocabulary. */
+  corrected?: string;
+  /** A correction worth offering ("did you mean"): it finds clearly more or better papers. */
   suggestion?: string;
 }
 
