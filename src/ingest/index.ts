@@ -6,11 +6,11 @@ import type { ScheduleConfig } from '../schedule/config-file.ts';
 import { createArxivClient, DEFAULT_ARXIV_API_URL } from '../sources/arxiv.ts';
 import { createHfClient, DEFAULT_HF_API_URL } from '../sources/hf.ts';
 import type { HttpOptions } from '../sources/http.ts';
-import { createIngestCommand } from './command.ts';
+import { createIngestCommand } from './ingest-command.ts';
 import { startIngestJobs, type IngestJobs } from './jobs.ts';
 
 export { ingestHf, ingestArxiv, type IngestReport } from './run.ts';
-export { createIngestCommand } from './command.ts';
+export { createIngestCommand } from './ingest-command.ts';
 
 export interface StartIngestOptions {
   config: Pick<Config, 'hfApiUrl' | 'arxivApiUrl'>;

@@ -5,7 +5,7 @@ import type { IngestSourceSpec } from '../schedule/config-file.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import type { PaperStore } from '../store/paper-store.ts';
-import { DEFAULT_ARXIV_CATEGORIES } from './command.ts';
+import { DEFAULT_ARXIV_CATEGORIES } from './ingest-command.ts';
 import { daysAgo, isoDay } from './dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
 

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Config } from '../config.ts';
 import type { Paperboy } from '../paperboy.ts';
-import { createScheduleCommand } from './command.ts';
+import { createScheduleCommand } from './schedule-command.ts';
 import { loadScheduleConfig, type ScheduleConfig } from './config-file.ts';
 import { ScheduleConfigError } from './errors.ts';
 import { createScheduler, systemClock, type Clock, type Posters, type Scheduler } from './scheduler.ts';
@@ -11,7 +11,7 @@ import type { ScheduleStore } from './store.ts';
 
 export { StateStoreError, ScheduleConfigError } from './errors.ts';
 export { createScheduler, type Scheduler, type Posters, type Poster, type Clock, type RunReport } from './scheduler.ts';
-export { createScheduleCommand } from './command.ts';
+export { createScheduleCommand } from './schedule-command.ts';
 export { SqliteScheduleStore, STATE_DB_FILE } from './sqlite-store.ts';
 export type { ScheduleStore } from './store.ts';
 export { loadScheduleConfig, parseScheduleConfig, type ScheduleConfig } from './config-file.ts';

@@ -114,6 +114,13 @@ function specColumns(spec: ScheduleSpec) {
   };
 }
 
+/** A new schedule, active from `@now`; `@source` is `chat` or `config`. */
+const INSERT_SCHEDULE = `
+  INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
+    source, paused, created_by, created_at, active_since)
+  VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
+    @source, 0, @created_by, @now, @now)`;
+
 const SCHEDULE_SELECT = `
   SELECT s.*, (SELECT MAX(r.slot_at) FROM runs r WHERE r.schedule_id = s.id AND r.trigger = 'cron') AS last_slot_at
   FROM schedules s`;
@@ -172,13 +179,8 @@ export class SqliteScheduleStore implements ScheduleStore {
         .get(spec.platform, spec.channelId) as { n: number };
       if (n >= maxPerChannel) return { ok: false, why: 'channel-full' };
       this.#db
-        .prepare(
-          `INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
-             source, paused, created_by, created_at, active_since)
-           VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
-             'chat', 0, @created_by, @now, @now)`,
-        )
-        .run({ ...specColumns(spec), created_by: meta.createdBy ?? null, now: meta.now.getTime() });
+        .prepare(INSERT_SCHEDULE)
+        .run({ ...specColumns(spec), source: 'chat', created_by: meta.createdBy ?? null, now: meta.now.getTime() });
       return { ok: true };
     });
     return tx.immediate();
@@ -197,13 +199,8 @@ export class SqliteScheduleStore implements ScheduleStore {
         const cols = specColumns(spec);
         if (!old) {
           this.#db
-            .prepare(
-              `INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
-                 source, paused, created_by, created_at, active_since)
-               VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
-                 'config', 0, NULL, @now, @now)`,
-            )
-            .run({ ...cols, now: t });
+            .prepare(INSERT_SCHEDULE)
+            .run({ ...cols, source: 'config', created_by: null, now: t });
           result.added.push(spec.id);
           continue;
         }

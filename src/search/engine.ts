@@ -12,7 +12,7 @@ import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
 import { lowerBound, Ranker, type Ranked } from './rank.ts';
 import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
-import { Resolver } from './resolve.ts';
+import { Resolver } from './resolver.ts';
 import { makeSnippet } from './snippet.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
 
@@ -117,7 +117,7 @@ class Engine implements SearchEngine {
    * the paper's postings, then the words' adjacency in its name, title or abstract.
    */
   #phraseFilter(phrases: readonly string[], codeOnly: boolean): (doc: number) => boolean {
-    const { offsets, docs, hasCode } = this.index;
+    const { hasCode } = this.index;
     const termIds: number[] = [];
     let unknown = false;
     for (const p of phrases) {
@@ -127,34 +127,26 @@ class Engine implements SearchEngine {
         else if (!termIds.includes(id)) termIds.push(id);
       });
     }
-    const inPostings = (t: number, doc: number): boolean => {
-      const end = offsets[t + 1]!;
-      const at = lowerBound(docs, offsets[t]!, end, doc);
-      return at < end && docs[at] === doc;
-    };
     return (doc) => {
       if (unknown || (codeOnly && hasCode[doc] !== 1)) return false;
-      if (!termIds.every((t) => inPostings(t, doc))) return false;
+      if (!termIds.every((t) => this.#inPostings(t, doc))) return false;
       const p = this.papers[doc]!;
       return containsPhrases(phraseText(paperFields(p).join(' \n ')), phrases);
     };
   }
 
+  /** Whether paper `doc` is in term `t`'s postings. */
+  #inPostings(t: number, doc: number): boolean {
+    const { offsets, docs } = this.index;
+    const end = offsets[t + 1]!;
+    const at = lowerBound(docs, offsets[t]!, end, doc);
+    return at < end && docs[at] === doc;
+  }
+
   /** Terms of the plan's units that the paper actually matched (for snippet marks). */
   #matchedTerms(plan: QueryPlan, doc: number): Set<string> {
-    const { offsets, docs } = this.index;
-    const has = (t: number): boolean => {
-      let lo = offsets[t]!;
-      let hi = offsets[t + 1]!;
-      while (lo < hi) {
-        const mid = (lo + hi) >>> 1;
-        if (docs[mid]! < doc) lo = mid + 1;
-        else hi = mid;
-      }
-      return lo < offsets[t + 1]! && docs[lo] === doc;
-    };
     const out = new Set<string>();
-    for (const u of plan.units) if (u.terms.every(has)) for (const t of u.terms) out.add(this.index.terms[t]!);
+    for (const u of plan.units) if (u.terms.every((t) => this.#inPostings(t, doc))) for (const t of u.terms) out.add(this.index.terms[t]!);
     return out;
   }
 

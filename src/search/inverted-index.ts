@@ -4,7 +4,7 @@
  * Fields: 0 = name and aliases, 1 = title, 2 = abstract. A posting's impact is the whole BM25F
  * contribution of that term to that paper (idf included), so query time is a sum of impacts.
  * Postings of one term are sorted by paper index. Everything here is plain data and can be
- * written to disk as-is (see index-cache.ts).
+ * written to disk as-is (see index-codec.ts and engine-cache.ts).
  */
 import type { Paper } from '../papers/paper.ts';
 import { clearStemCache, collectWords, isNoise, SLASHED_LETTERS, termOf } from './analyze.ts';

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createPaperboy, type Booted } from '../../src/boot.ts';
 import { SHELL_CONTEXT, type RequestContext } from '../../src/context.ts';
-import { createIngestCommand } from '../../src/ingest/command.ts';
+import { createIngestCommand } from '../../src/ingest/ingest-command.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Reply } from '../../src/reply.ts';
 import { renderText } from '../../src/render/text.ts';
@@ -142,7 +142,7 @@ describe('ingest: bad input is a clear error, never a throw, and fetches nothing
     ['ingest arxiv --date 2026-11-27', /--date, --from and --to apply to hf/],
     ["ingest arxiv --category 'not a cat!'", /is not an arXiv category/],
     ['ingest arxiv --category cs.CL,CS', /"CS" is not an arXiv category/],
-    // Bugs (src/ingest/command.ts): an empty category list silently ingests nothing and reports
+    // Bugs (src/ingest/ingest-command.ts): an empty category list silently ingests nothing and reports
     // success; "-" passes the category pattern and is sent to arXiv as `cat:-`.
     ['ingest arxiv --category ,', /arXiv category/],
     ['ingest arxiv --category -', /"-" is not an arXiv category/],

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ingestDays, MAX_INGEST_DAYS } from '../../src/ingest/command.ts';
+import { ingestDays, MAX_INGEST_DAYS } from '../../src/ingest/ingest-command.ts';
 import { daysAgo, daysBetween, isoDay, parseDay, parseSince } from '../../src/ingest/dates.ts';
 
 const NOW = new Date('2026-11-28T23:30:00Z');
@@ -103,7 +103,7 @@ describe('ingestDays', () => {
     expect(days({ from: '2026-12-01', to: '2026-12-03' })).toEqual({ problem: '2026-12-01 is in the future (today is 2026-11-28 UTC).' });
   });
 
-  // SRC BUG (src/ingest/command.ts, ingestDays): a future --from given alone is reported as
+  // SRC BUG (src/ingest/ingest-command.ts, ingestDays): a future --from given alone is reported as
   // "--from 2026-12-01 is after --to 2026-11-28." although no --to was given (its default, today,
   // is compared first). Expected: the same "is in the future" message as --from/--to in the future.
   it('a future --from given alone is reported as in the future, not as after a --to nobody gave', () => {

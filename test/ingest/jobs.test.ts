@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/command.ts';
+import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/ingest-command.ts';
 import { jobName, slotOf, startIngestJobs, type IngestJobs } from '../../src/ingest/jobs.ts';
 import { Library } from '../../src/library/library.ts';
 import { silentLogger } from '../../src/logger.ts';

@@ -4,7 +4,7 @@ import type { RequestContext } from '../../src/context.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import { plain, type Block, type Reply } from '../../src/reply.ts';
-import { createScheduleCommand, splitAddArgs } from '../../src/schedule/command.ts';
+import { createScheduleCommand, splitAddArgs } from '../../src/schedule/schedule-command.ts';
 import { newScheduleId } from '../../src/schedule/ids.ts';
 import type { Platform } from '../../src/schedule/schedule.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
