@@ -5,7 +5,7 @@
  */
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../src/load.ts';
 import { createSearchEngine } from '../src/search/engine.ts';
-import { evaluate, loadJudgments } from '../src/search/evaluation.ts';
+import { evaluate, loadJudgments } from '../src/eval/evaluation.ts';
 
 const f3 = (x: number): string => x.toFixed(3);
 

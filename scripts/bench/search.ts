@@ -8,7 +8,7 @@
  */
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
-import { loadJudgments } from '../../src/search/evaluation.ts';
+import { loadJudgments } from '../../src/eval/evaluation.ts';
 import { percentile as pct } from './stats.ts';
 
 const verdict = (ok: boolean) => (ok ? 'met' : 'NOT met');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { dcg, meanScores, ndcgAt, recallAt, reciprocalRank } from '../../src/search/metrics.ts';
+import { dcg, meanScores, ndcgAt, recallAt, reciprocalRank } from '../../src/eval/metrics.ts';
 
 describe('metrics', () => {
   const j = { a: 3, b: 2, c: 1 };

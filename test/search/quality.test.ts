@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
-import { evaluate, loadJudgments } from '../../src/search/evaluation.ts';
+import { evaluate, loadJudgments } from '../../src/eval/evaluation.ts';
 
 describe('search quality on the judged query set', () => {
   it('keeps nDCG@10 >= 0.90 and beats fuse.js and minisearch', async () => {

@@ -2,8 +2,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
-import { loadJudgments } from '../../src/search/evaluation.ts';
-import { meanScores } from '../../src/search/metrics.ts';
+import { loadJudgments } from '../../src/eval/evaluation.ts';
+import { meanScores } from '../../src/eval/metrics.ts';
 import { SegmentedEngine, statsOf } from '../../src/search/segments.ts';
 
 let papers: Paper[];

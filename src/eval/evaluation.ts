@@ -8,7 +8,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { fuseBaseline, minisearchBaseline, type Baseline } from './baselines.ts';
 import { meanScores, ndcgAt, type QualityScores } from './metrics.ts';
-import type { SearchEngine } from './types.ts';
+import type { SearchEngine } from '../search/types.ts';
 
 /** The judged query set for the built-in papers. */
 export const BUILTIN_JUDGMENTS_PATH = fileURLToPath(new URL('../../test/fixtures/judgments.json', import.meta.url));
