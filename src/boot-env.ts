@@ -19,6 +19,12 @@ export interface BootFromEnvOptions {
    * validated config, i.e. after `.env` is read (the bot: quiet when only the shell runs).
    */
   quiet: boolean | ((config: Config) => boolean);
+  /**
+   * With LOG_LEVEL unset, log only errors while the papers load, then switch to the default level:
+   * the caller reports skipped chunks itself (the shell prints one human line instead of a JSON
+   * warning per chunk). An explicit LOG_LEVEL is always obeyed. A function decides from the config.
+   */
+  quietLoad?: boolean | ((config: Config) => boolean);
   env?: NodeJS.ProcessEnv;
   workerBuilds?: boolean;
   /** Check and use the Slack and Discord settings (default true; the one-shot CLI needs none). */
@@ -54,7 +60,9 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
   }
   const config = cfg.config;
   const quiet = typeof opts.quiet === 'function' ? opts.quiet(config) : opts.quiet;
-  const logger = createLogger(config.logLevel ?? (quiet ? 'warn' : 'info'));
+  const level = config.logLevel ?? (quiet ? 'warn' : 'info');
+  const quietLoad = !config.logLevel && (typeof opts.quietLoad === 'function' ? opts.quietLoad(config) : (opts.quietLoad ?? false));
+  const logger = createLogger(quietLoad ? 'error' : level);
   let store: SqlitePaperStore | undefined;
   try {
     store = SqlitePaperStore.open(join(config.dataDir, STATE_DB_FILE));
@@ -66,6 +74,7 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
       cacheDir: join(config.dataDir, 'index-cache'),
       logger,
     });
+    logger.level = level;
     return { ok: true, config, logger, store, ...booted };
   } catch (err) {
     await store?.close();

@@ -2,7 +2,7 @@ import { createInterface } from 'node:readline';
 import { exitCode, replyJson, worstExitCode } from './cli-output.ts';
 import { SHELL_CONTEXT } from './context.ts';
 import { argvToCommandText } from './commands/argv.ts';
-import { renderText } from './render/text.ts';
+import { renderText, scheduledPostText } from './render/text.ts';
 
 const USAGE = `Usage: paperboy <command words> [--json]
        paperboy --batch [--json]      (one command per line on stdin; blank lines are skipped)
@@ -58,6 +58,11 @@ export async function cli(argv: string[]): Promise<number> {
   const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
     process.stdout.write((json ? JSON.stringify(replyJson(reply)) : renderText(reply, { color, width })) + '\n');
 
+  // What `schedule run` posts to the shell channel: marked as a post and set apart from the
+  // command's own reply, which follows it (a JSON line each with --json, as before).
+  const postShell = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
+    json ? emit(reply) : process.stdout.write(scheduledPostText(reply, { color, width }) + '\n\n');
+
   // `schedule …` manages the shell channel's schedules in DATA_DIR/state.db (no timers run here);
   // `ingest …` fetches papers into the store. Set up only when they may be needed: the one-shot
   // path stays light.
@@ -66,7 +71,7 @@ export async function cli(argv: string[]): Promise<number> {
   if (batch || first === 'schedule' || first === 'ingest') {
     const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
     try {
-      const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void emit(reply) }, logger, start: false });
+      const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void postShell(reply) }, logger, start: false });
       const { startIngest } = await import('./ingest/index.ts');
       const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: false });
       closeScheduling = async () => {

@@ -20,7 +20,9 @@ async function main(): Promise<number> {
     return 0;
   }
   // Which adapters run is decided from the validated config, after `.env` is read.
-  const booted = await bootFromEnv({ quiet: (config) => !config.slack && !config.discord, workerBuilds: true });
+  const shellOnly = (config: { slack?: unknown; discord?: unknown }) => !config.slack && !config.discord;
+  // The shell says in one line which page chunks were skipped (below) instead of a JSON warning each.
+  const booted = await bootFromEnv({ quiet: shellOnly, quietLoad: shellOnly, workerBuilds: true });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;
@@ -46,11 +48,13 @@ async function main(): Promise<number> {
   if (adapters.length === 0) {
     const { createShellAdapter } = await import('../adapters/shell/shell.ts');
     const n = paperboy.deps.papers.length;
-    const skipped = problems.length ? ` (${problems.length} chunk${problems.length === 1 ? '' : 's'} skipped: LOG_LEVEL=warn shows why)` : '';
+    const { skippedChunksNote } = await import('../adapters/shell/notes.ts');
+    // With LOG_LEVEL=warn (or lower) the loader's warnings are on stderr already; the note says so.
+    const note = skippedChunksNote(problems, { logged: logger.isLevelEnabled('warn') && config.logLevel !== undefined });
     const shell = createShellAdapter({
       paperboy,
       historyFile: join(config.dataDir, 'shell-history'),
-      banner: `Paperboy — ${n} papers loaded${skipped}. Type "help", a search such as "kv cache compression", or "quit".`,
+      banner: `Paperboy — ${n} papers loaded. Type "help", a search such as "kv cache compression", or "quit".${note ? `\n${note}` : ''}`,
     });
     adapters.push(shell);
     posters.shell = shell.post!.bind(shell);

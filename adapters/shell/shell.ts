@@ -5,7 +5,7 @@ import type { Adapter } from '../../src/adapter.ts';
 import { SHELL_CONTEXT } from '../../src/context.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
-import { renderText } from '../../src/render/text.ts';
+import { renderText, scheduledPostText } from '../../src/render/text.ts';
 
 export interface ShellOptions {
   paperboy: Paperboy;
@@ -58,6 +58,8 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let chain = Promise.resolve();
+  /** A line's command is running: what it posts meanwhile (`schedule run`) prints before its reply and the prompt. */
+  let busy = false;
 
   const print = (reply: Reply) => output.write(renderText(reply, { color, width: width() }) + '\n\n');
   // Newest first, as readline keeps it; quit words are not worth remembering.
@@ -91,7 +93,14 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
             if (seen !== -1) history.splice(seen, 1);
             history.unshift(text);
           }
-          if (text !== '') print(await opts.paperboy.run(text, SHELL_CONTEXT));
+          if (text !== '') {
+            busy = true;
+            try {
+              print(await opts.paperboy.run(text, SHELL_CONTEXT));
+            } finally {
+              busy = false;
+            }
+          }
           if (!closed) rl?.prompt();
         });
       });
@@ -110,8 +119,14 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
       await done;
     },
     async post(_channelId: string, reply: Reply) {
-      output.write(`\n${color ? '\x1b[2m' : ''}── scheduled post ──${color ? '\x1b[22m' : ''}\n`);
-      print(reply);
+      const text = scheduledPostText(reply, { color, width: width() }) + '\n\n';
+      if (busy) {
+        // Posted by the running command (`schedule run`): its reply and then the prompt follow.
+        output.write(text);
+        return;
+      }
+      // A timer's post while the prompt waits: on a line of its own, then the prompt again.
+      output.write('\n' + text);
       if (!closed) rl?.prompt(true);
     },
   };

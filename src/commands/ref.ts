@@ -10,8 +10,8 @@ function typeable(name: string): boolean {
 
 /**
  * The shortest reference that brings back exactly this paper in `show`/`similar`: its short name
- * (`snapkv`) when that resolves to it unambiguously, else its id. Keeps buttons and the terminal's
- * command hints short and readable.
+ * (`snapkv`) when that resolves to it unambiguously, else another name its abstract introduces
+ * (`mikv`) that does, else its id. Keeps buttons and the terminal's command hints short and readable.
  */
 export function paperRef(engine: SearchEngine, paper: Paper): string {
   let perEngine = memo.get(engine);
@@ -19,9 +19,13 @@ export function paperRef(engine: SearchEngine, paper: Paper): string {
   const hit = perEngine.get(paper.id);
   if (hit) return hit;
   let ref = paper.id;
-  if (paper.name && typeable(paper.name)) {
-    const r = engine.resolve(paper.name);
-    if (r.kind === 'found' && r.paper.id === paper.id) ref = paper.name.toLowerCase();
+  for (const name of [...(paper.name ? [paper.name] : []), ...paper.aliases]) {
+    if (!typeable(name) || name.length >= paper.id.length) continue;
+    const r = engine.resolve(name);
+    if (r.kind === 'found' && r.paper.id === paper.id) {
+      ref = name.toLowerCase();
+      break;
+    }
   }
   perEngine.set(paper.id, ref);
   return ref;

@@ -35,8 +35,9 @@ export const showCommand: Command = {
     if (paper.keywords?.length) fields.push({ label: 'Keywords', value: [span.text(paper.keywords.slice(0, 8).join(', '))] });
     fields.push({ label: paper.sources.length > 1 ? 'Sources' : 'Source', value: [span.text(paper.sources.map(sourceLabel).join('; '))] });
     fields.push({ label: 'Id', value: [span.code(paper.id)] });
+    // The short name heads the reply; a paper without one is headed by its card's title alone.
     const blocks: Block[] = [
-      { kind: 'heading', text: displayName(paper) },
+      ...(paper.name && paper.name !== paper.title ? [{ kind: 'heading' as const, text: paper.name }] : []),
       { kind: 'paper', paper: paperCard(paper, { withAbstract: true, ref: paperRef(deps.engine, paper) }) },
       { kind: 'fields', fields },
     ];

@@ -1,4 +1,5 @@
 import type { Action, Block, PaperCard, Reply, RichText, Span } from '../reply.ts';
+import { stripControlChars } from '../text/control.ts';
 
 export interface TextOptions {
   /** ANSI colours and bold (a TTY). Default false. */
@@ -21,8 +22,7 @@ const ANSI: Record<Style, [string, string]> = {
 
 /** Remove terminal control sequences and control characters from data-derived text. */
 export function sanitize(s: string): string {
-  // eslint-disable-next-line no-control-regex
-  return s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, '').replace(/[\u0000-\u0008\u000B-\u001F\u007F-\u009F]/g, '');
+  return stripControlChars(s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, ''));
 }
 
 interface Piece {
@@ -102,12 +102,46 @@ function styled(text: string, style: Style, color: boolean): string {
   return color && style !== 'plain' ? `${ANSI[style][0]}${t}${ANSI[style][1]}` : t;
 }
 
-function actionPieces(actions: readonly Action[]): Piece[] {
-  return actions.flatMap((a, i): Piece[] => [
-    ...(i > 0 ? [{ text: '  ', style: 'plain' as const }] : []),
+/** One button as a terminal hint: `Label › command`. */
+function hintPieces(a: Action): Piece[] {
+  return [
     { text: a.label, style: 'bold' },
     { text: ` › ${a.command}`, style: 'dim' },
-  ]);
+  ];
+}
+
+/** Hints one per line (`Label › command`), so one never runs into the next. */
+function hintLines(actions: readonly Action[], width: number, color: boolean): string[] {
+  return actions.flatMap((a) => wrap(hintPieces(a), width, '    ', '', color));
+}
+
+/**
+ * A card's command hints (`show snapkv · similar snapkv`): as many to a line as fit, each kept
+ * whole on one line (a hint wider than the line by itself is word-wrapped).
+ */
+function packedHints(commands: readonly string[], width: number, indent: string, color: boolean): string[] {
+  const sep = ' · ';
+  const lines: string[] = [];
+  let line: string[] = [];
+  let lineLen = 0;
+  const flush = () => {
+    if (line.length) lines.push(indent + line.map((c) => styled(c, 'dim', color)).join(styled(sep, 'dim', color)));
+    line = [];
+    lineLen = 0;
+  };
+  for (const raw of commands) {
+    const c = sanitize(raw);
+    const l = [...c].length;
+    if (line.length && indent.length + lineLen + sep.length + l > width) flush();
+    if (!line.length && indent.length + l > width) {
+      lines.push(...wrap([{ text: c, style: 'dim' }], width, indent + '  ', indent, color));
+      continue;
+    }
+    lineLen += (line.length ? sep.length : 0) + l;
+    line.push(c);
+  }
+  flush();
+  return lines;
 }
 
 const LINK_LABEL: Record<PaperCard['links'][number]['kind'], string> = {
@@ -122,7 +156,8 @@ const LINK_LABEL: Record<PaperCard['links'][number]['kind'], string> = {
 function card(c: PaperCard, width: number, color: boolean): string[] {
   const num = c.rank !== undefined ? `${c.rank}. ` : '';
   const pad = ' '.repeat(Math.max(3, num.length));
-  const out = wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color);
+  // A ranked title hangs after its number; a lone card (one paper's reply) starts at the margin.
+  const out = c.rank !== undefined ? wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color) : wrap([{ text: c.title, style: 'bold' }], width, '', '', color);
   if (c.byline) out.push(...wrap([{ text: c.byline, style: 'dim' }], width, pad, pad, color));
   if (c.tldr) out.push(...wrap([{ text: 'TL;DR ', style: 'bold' }, { text: c.tldr, style: 'plain' }], width, pad, pad, color));
   if (c.abstract) {
@@ -135,14 +170,27 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
     out.push(...wrap([{ text: `▸ ${c.highlights.join(' · ')}`, style: 'plain' }], width, pad + '  ', pad, color));
   }
   for (const l of c.links) out.push(`${pad}${LINK_LABEL[l.kind]}: ${styled(l.url, 'link', color)}`);
-  if (c.actions.length) {
-    const pieces = c.actions.flatMap((a, i): Piece[] => [...(i > 0 ? [{ text: ' · ', style: 'dim' as const }] : []), { text: a.command, style: 'dim' }]);
-    out.push(...wrap(pieces, width, pad, pad, color));
-  }
+  if (c.actions.length) out.push(...packedHints(c.actions.map((a) => a.command), width, pad, color));
   return out;
 }
 
-function block(b: Block, width: number, color: boolean): string[] {
+/** Code spans of a block (`show snapkv` in a list of candidates): a hint repeating one adds nothing. */
+function codeTexts(b: Block): string[] {
+  const of = (t: RichText) => t.filter((x) => x.kind === 'code').map((x) => x.text);
+  switch (b.kind) {
+    case 'paragraph':
+    case 'note':
+      return of(b.text);
+    case 'list':
+      return b.items.flatMap(of);
+    case 'fields':
+      return b.fields.flatMap((f) => of(f.value));
+    default:
+      return [];
+  }
+}
+
+function block(b: Block, width: number, color: boolean, shown: ReadonlySet<string>): string[] {
   switch (b.kind) {
     case 'heading':
       return [styled(b.text, 'heading', color)];
@@ -162,10 +210,16 @@ function block(b: Block, width: number, color: boolean): string[] {
       return b.fields.flatMap((f) => wrap(spanPieces(f.value), width, ' '.repeat(w + 3), `  ${styled(`${sanitize(f.label)}:`.padEnd(w), 'bold', color)} `, color));
     }
     case 'actions':
-      return b.actions.length ? wrap(actionPieces(b.actions), width, '  ', '', color) : [];
+      // A button whose command the reply already prints (a candidate list) is not repeated.
+      return hintLines(b.actions.filter((a) => !shown.has(a.command)), width, color);
     case 'divider':
       return ['─'.repeat(Math.min(width, 40))];
   }
+}
+
+/** A scheduled post as the terminal prints it: a marker line, then the reply. */
+export function scheduledPostText(reply: Reply, opts: TextOptions = {}): string {
+  return `${styled('── scheduled post ──', 'dim', opts.color ?? false)}\n${renderText(reply, opts)}`;
 }
 
 /** Render a reply as terminal text (pure). Blocks are separated by blank lines where it reads better. */
@@ -174,8 +228,10 @@ export function renderText(reply: Reply, opts: TextOptions = {}): string {
   const color = opts.color ?? false;
   const out: string[] = [];
   let prev: Block['kind'] | undefined;
+  const shown = new Set<string>();
   for (const b of reply.blocks) {
-    const lines = block(b, width, color);
+    const lines = block(b, width, color, shown);
+    for (const c of codeTexts(b)) shown.add(c);
     if (lines.length === 0) continue;
     const tight = (prev === 'heading' && b.kind === 'note') || (prev === 'note' && b.kind === 'note') || prev === undefined;
     if (!tight) out.push('');
@@ -186,7 +242,8 @@ export function renderText(reply: Reply, opts: TextOptions = {}): string {
     const p = reply.paging;
     const acts = [p.prev, p.next].filter((a): a is Action => !!a);
     out.push('');
-    out.push(...wrap([{ text: `Page ${p.page} of ${p.pages}  `, style: 'dim' }, ...actionPieces(acts)], width, '  ', '', color));
+    out.push(styled(`Page ${p.page} of ${p.pages}`, 'dim', color));
+    out.push(...hintLines(acts, width, color));
   }
   if (out.length === 0) out.push(sanitize(reply.summary));
   return out.join('\n');

@@ -1,4 +1,5 @@
 import { paperCard, resultRow } from '../cards.ts';
+import type { Paper } from '../papers/paper.ts';
 import { span, type Block, type Reply } from '../reply.ts';
 import type { Schedule } from './schedule.ts';
 import type { Candidate, CandidateList } from './select.ts';
@@ -23,11 +24,14 @@ function cap(s: string): string {
   return s.charAt(0).toUpperCase() + s.slice(1);
 }
 
+/** How a post's buttons name a paper (`show <ref>`): `paperRef`, as search results do; default its id. */
+export type PaperRefFn = (paper: Paper) => string;
+
 /**
  * A scheduled digest: heading, one ranked card per paper, and how many matching papers remain
  * unposted in the channel after this one.
  */
-export function digestPost(schedule: Schedule, list: CandidateList, picked: Candidate[], remaining: number): Reply {
+export function digestPost(schedule: Schedule, list: CandidateList, picked: Candidate[], remaining: number, ref?: PaperRefFn): Reply {
   const heading = list.description === 'papers' ? 'Paper digest' : `Paper digest: ${list.description}`;
   const left = remaining === 0 ? 'the last unposted ones' : `${remaining} more not yet posted here`;
   const blocks: Block[] = [
@@ -40,6 +44,7 @@ export function digestPost(schedule: Schedule, list: CandidateList, picked: Cand
           rank: i + 1,
           ...(c.score !== undefined ? { score: c.score } : {}),
           ...(c.snippet ? { snippet: c.snippet } : {}),
+          ...(ref ? { ref: ref(c.paper) } : {}),
         }),
       }),
     ),
@@ -53,7 +58,7 @@ export function digestPost(schedule: Schedule, list: CandidateList, picked: Cand
 }
 
 /** A paper of the day: one card with the full abstract and its highlights. */
-export function paperOfTheDayPost(schedule: Schedule, list: CandidateList, pick: Candidate): Reply {
+export function paperOfTheDayPost(schedule: Schedule, list: CandidateList, pick: Candidate, ref?: PaperRefFn): Reply {
   const name = pick.paper.name ?? pick.paper.title;
   const heading = list.description === 'papers' ? 'Paper of the day' : `Paper of the day: ${list.description}`;
   return {
@@ -61,7 +66,7 @@ export function paperOfTheDayPost(schedule: Schedule, list: CandidateList, pick:
     summary: `${heading}: ${name}`,
     blocks: [
       { kind: 'heading', text: heading },
-      { kind: 'paper', paper: paperCard(pick.paper, { withAbstract: true }) },
+      { kind: 'paper', paper: paperCard(pick.paper, { withAbstract: true, ...(ref ? { ref: ref(pick.paper) } : {}) }) },
       scheduleNote(schedule),
     ],
     data: { type: 'paper', paper: pick.paper },

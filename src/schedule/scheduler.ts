@@ -1,4 +1,5 @@
 import type { Logger } from 'pino';
+import { paperRef } from '../commands/ref.ts';
 import type { Reply } from '../reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../topics.ts';
@@ -199,10 +200,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
     const byId = new Map(list.candidates.map((c) => [c.paper.id, c] as const));
     const picked = plan.paperIds.map((id) => byId.get(id)).filter((c): c is Candidate => c !== undefined);
+    // Buttons name papers as search results do (`show snapkv`, not the 80-character id).
+    const ref = (p: Candidate['paper']) => paperRef(engine, p);
     const reply =
       schedule.kind === 'paper-of-the-day' && picked[0]
-        ? paperOfTheDayPost(schedule, list, picked[0])
-        : digestPost(schedule, list, picked, remaining);
+        ? paperOfTheDayPost(schedule, list, picked[0], ref)
+        : digestPost(schedule, list, picked, remaining, ref);
     const sent = await deliver(schedule, reply);
     if (sent.ok) {
       await finish('posted', sent.attempts);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, sanitize } from '../../src/render/text.ts';
+import { renderText, sanitize, scheduledPostText } from '../../src/render/text.ts';
 import type { Reply } from '../../src/reply.ts';
 
 const reply: Reply = {
@@ -78,5 +78,95 @@ describe('renderText', () => {
   });
   it('falls back to the summary for a reply without blocks', () => {
     expect(renderText({ tone: 'info', summary: 'Nothing here', blocks: [] })).toBe('Nothing here');
+  });
+
+  describe('command hints', () => {
+    const serving: Reply = {
+      tone: 'info',
+      summary: 'Which one?',
+      blocks: [
+        { kind: 'paragraph', text: [{ kind: 'text', text: '“llm serving” matches 2 papers. Which one?' }] },
+        {
+          kind: 'actions',
+          actions: [
+            { id: 'show:burstgpt', label: 'BurstGPT', command: 'show burstgpt' },
+            { id: 'show:efficientllm', label: 'EfficientLLM', command: 'show efficientllm' },
+            { id: 'search-instead', label: 'Search “llm serving”', command: 'search llm serving' },
+          ],
+        },
+      ],
+    };
+
+    it('prints one button hint per line, never two run together', () => {
+      const lines = renderText(serving).split('\n');
+      expect(lines).toContain('BurstGPT › show burstgpt');
+      expect(lines).toContain('EfficientLLM › show efficientllm');
+      expect(lines).toContain('Search “llm serving” › search llm serving');
+      expect(lines.filter((l) => l.includes('›'))).toHaveLength(3);
+    });
+
+    it('keeps a long hint whole on its own lines when wrapped', () => {
+      const long: Reply = {
+        tone: 'info',
+        summary: 'x',
+        blocks: [{ kind: 'actions', actions: [
+          { id: 'a', label: 'A rather long label for a button', command: 'show a-very-long-paper-id-that-goes-on-and-on-for-quite-a-while' },
+          { id: 'b', label: 'Other', command: 'show other' },
+        ] }],
+      };
+      const lines = renderText(long, { width: 50 }).split('\n');
+      expect(lines[0]!.startsWith('A rather long label')).toBe(true);
+      expect(lines.at(-1)).toBe('Other › show other');
+      for (const l of lines.slice(1, -1)) expect(l.startsWith('    ')).toBe(true);
+    });
+
+    it('does not repeat a hint whose command the reply already prints (a candidate list)', () => {
+      const withList: Reply = {
+        ...serving,
+        blocks: [
+          serving.blocks[0]!,
+          { kind: 'list', items: [[{ kind: 'strong', text: 'BurstGPT' }, { kind: 'text', text: ' · ' }, { kind: 'code', text: 'show burstgpt' }]] },
+          serving.blocks[1]!,
+        ],
+      };
+      const out = renderText(withList);
+      expect(out.match(/show burstgpt/g)).toHaveLength(1);
+      expect(out).toContain('EfficientLLM › show efficientllm');
+      expect(out).toContain('Search “llm serving” › search llm serving');
+    });
+
+    it('puts a card\'s hints on one line when they fit, and never splits one across lines', () => {
+      const out = renderText(reply);
+      expect(out).toContain('   show snapkv-llm-knows · similar snapkv-llm-knows');
+      const id = 'no-token-left-behind-reliable-kv-cache-compression-via-importance-aware-18crmmi';
+      const card: Reply = {
+        tone: 'ok',
+        summary: 'x',
+        blocks: [{ kind: 'paper', paper: { id, title: 'No Token Left Behind', rank: 1, links: [], highlights: [], actions: [
+          { id: 'abstract', label: 'Abstract', command: `show ${id}` },
+          { id: 'similar', label: 'Similar', command: `similar ${id}` },
+        ] } }],
+      };
+      const lines = renderText(card, { width: 100 }).split('\n');
+      expect(lines).toContain(`   show ${id}`);
+      expect(lines).toContain(`   similar ${id}`);
+    });
+
+    it('prints the page and each paging hint on lines of their own', () => {
+      const paged: Reply = {
+        ...reply,
+        paging: {
+          page: 2, pages: 3, total: 12, perPage: 5,
+          prev: { id: 'prev', label: '◀ Previous', command: 'search kv cache' },
+          next: { id: 'next', label: 'Next ▶', command: 'search kv cache --page 3' },
+        },
+      };
+      const lines = renderText(paged).split('\n');
+      expect(lines.slice(-3)).toEqual(['Page 2 of 3', '◀ Previous › search kv cache', 'Next ▶ › search kv cache --page 3']);
+    });
+  });
+
+  it('marks a scheduled post', () => {
+    expect(scheduledPostText({ tone: 'ok', summary: 'x', blocks: [{ kind: 'heading', text: 'Paper digest' }] })).toBe('── scheduled post ──\nPaper digest');
   });
 });

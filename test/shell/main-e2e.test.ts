@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = fileURLToPath(new URL('../..', import.meta.url));
+const MALFORMED = join(ROOT, 'test/fixtures/pages/malformed.txt');
+
+function run(entry: 'src/main.ts' | 'src/cli.ts', args: string[], input: string, env: Record<string, string>) {
+  const r = spawnSync(process.execPath, ['--import', 'tsx', entry, ...args], {
+    cwd: ROOT,
+    encoding: 'utf8',
+    input,
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-main-')), ...env },
+    timeout: 60_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+describe('the shell (npm start) on a page file with malformed chunks', () => {
+  it('says which chunks were skipped in one human line, with no JSON log lines', () => {
+    const r = run('src/main.ts', [], 'quit\n', { PAPERS_PATH: MALFORMED });
+    expect(r.code).toBe(0);
+    expect(r.out).toContain('Paperboy — 4 papers loaded.');
+    expect(r.out).toContain('note: skipped 4 chunks of malformed.txt (lines 9, 15, 17, 24) — LOG_LEVEL=warn shows why');
+    expect(r.err).toBe('');
+  });
+  it('LOG_LEVEL=warn still writes the JSON warnings on stderr for operators', () => {
+    const r = run('src/main.ts', [], 'quit\n', { PAPERS_PATH: MALFORMED, LOG_LEVEL: 'warn' });
+    expect(r.code).toBe(0);
+    const logs = r.err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; line: number; msg: string });
+    expect(logs.filter((l) => l.level === 40 && l.msg.startsWith('skipped')).map((l) => l.line)).toEqual([9, 15, 17, 24]);
+    expect(r.out).toContain('note: skipped 4 chunks of malformed.txt (lines 9, 15, 17, 24) — the warnings on stderr say why');
+  });
+});
+
+describe('cli: schedule run', () => {
+  it('marks the post and sets it apart from the confirmation that follows', () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
+    const env = { DATA_DIR: dataDir };
+    const added = run('src/cli.ts', ['schedule', 'add', '"0 9 * * *"', 'digest', '--count', '1'], '', env);
+    const id = /Scheduled (s-[0-9a-f]+)/.exec(added.out)?.[1];
+    expect(id, added.out + added.err).toBeDefined();
+    const r = run('src/cli.ts', ['schedule', 'run', id!], '', env);
+    expect(r.code).toBe(0);
+    expect(r.out).toMatch(new RegExp(`^── scheduled post ──\\nPaper digest\\n[\\s\\S]*\\n\\nPosted ${id} now: 1 paper\\.\\n$`));
+  });
+});
