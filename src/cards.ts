@@ -56,6 +56,7 @@ export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
     actions,
   };
   if (paper.name) card.name = paper.name;
+  if (ref !== paper.id) card.ref = ref;
   const by = byline(paper);
   if (by) card.byline = by;
   if (opts.rank !== undefined) card.rank = opts.rank;

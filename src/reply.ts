@@ -38,6 +38,11 @@ export interface PaperCard {
   id: string;
   title: string;
   name?: string;
+  /**
+   * How commands name this paper (`show <ref>`): its short name when that is unambiguous, else its
+   * id. Absent: the id.
+   */
+  ref?: string;
   /** Who and when, in one line: `A. Author, B. Author et al. · 2026-11-28 · ▲ 42 · 3 comments`. */
   byline?: string;
   /** One-sentence TL;DR, on cards about one paper (with `abstract`). */

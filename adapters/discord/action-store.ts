@@ -3,11 +3,11 @@
  * runs lives here. Bounded (least recently used entries go first) and entries expire.
  */
 import { randomBytes } from 'node:crypto';
-import type { ActionMode } from './render.ts';
+import type { ButtonDelivery } from './render.ts';
 
 export interface StoredAction {
   command: string;
-  mode: ActionMode;
+  delivery: ButtonDelivery;
 }
 
 export interface ActionStoreOptions {
@@ -59,7 +59,7 @@ export class ActionStore {
     }
     this.#entries.delete(key);
     this.#entries.set(key, e);
-    return { command: e.command, mode: e.mode };
+    return { command: e.command, delivery: e.delivery };
   }
 
   get size(): number {

@@ -8,9 +8,9 @@ import type { Command } from '../../src/commands/command.ts';
 import type { SearchEngine } from '../../src/search/types.ts';
 import type { Topic } from '../../src/topics.ts';
 import { LIMITS } from './limits.ts';
-import { plainText } from './markdown.ts';
+import { labelText } from './markdown.ts';
 import type { CompletionSource } from './slash-command.ts';
-import { cutText } from './truncate.ts';
+import { cutWords } from '../../src/text/cut.ts';
 
 export interface CompletionData {
   engine: SearchEngine;
@@ -21,7 +21,7 @@ export interface CompletionData {
 export type Choice = APIApplicationCommandOptionChoice<string>;
 
 function choice(name: string, value: string): Choice | undefined {
-  const n = cutText(plainText(name), LIMITS.choiceName);
+  const n = cutWords(labelText(name), LIMITS.choiceName);
   if (n === '' || value === '' || value.length > LIMITS.choiceValue) return undefined;
   return { name: n, value };
 }

@@ -11,6 +11,7 @@ import type { Adapter } from '../../src/adapter.ts';
 import type { DiscordConfig } from '../../src/config.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
+import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
@@ -89,7 +90,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   };
 
   const render = (reply: Reply): DiscordMessage =>
-    renderDiscord(reply, { customId: (action, mode) => encodeCustomId(mode, store.put({ command: action.command, mode })) });
+    renderDiscord(reply, { customId: (action, delivery) => encodeCustomId(delivery, store.put({ command: action.command, delivery })) });
 
   let specs: SubcommandSpec[] | undefined;
   const currentSpecs = () => (specs ??= slashSpecs(opts.paperboy.commands));
@@ -107,8 +108,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
 
   client.on(Events.MessageCreate, (m) => void messages.handle(m));
   client.on(Events.InteractionCreate, (i) => void interactions.handle(i));
-  client.on(Events.Error, (err) => logger.error({ reason: err.message }, 'discord client error'));
-  client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: err.message }, 'discord gateway connection error'));
+  client.on(Events.Error, (err) => logger.error({ reason: scrubSecrets(err.message), err: errInfo(err) }, 'discord client error'));
+  client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: scrubSecrets(err.message) }, 'discord gateway connection error'));
   client.on(Events.ShardDisconnect, (ev, shard) => logger.error({ shard, code: ev.code }, 'discord gateway closed and will not reconnect'));
   client.on(Events.ShardReconnecting, (shard) => {
     if (!stopped) logger.info({ shard }, 'discord gateway reconnecting');
@@ -144,8 +145,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
             ? 'the gateway did not become ready in time'
             : e.code === 'TokenInvalid' || e.status === 401
               ? 'Discord rejected the bot token (check DISCORD_TOKEN)'
-              : e.message;
-        logger.error({ reason: why }, 'discord adapter failed to start');
+              : scrubSecrets(e.message);
+        logger.error({ reason: scrubSecrets(why) }, 'discord adapter failed to start');
         throw new Error(`Discord: ${why}`);
       } finally {
         clearTimeout(timer);

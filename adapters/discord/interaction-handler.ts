@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../../src/context.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
+import { requestContext, withErrorReference, type Delivery } from '../shared/requests.ts';
 import { badInvocationReply, expiredButtonReply } from './adapter-replies.ts';
 import { completions } from './autocomplete.ts';
 import { decodeCustomId } from './custom-id.ts';
@@ -16,9 +17,6 @@ import { CallbackType, EPHEMERAL } from './limits.ts';
 import type { DiscordMessage } from './render.ts';
 import { SLASH_COMMAND_NAME, commandTextFor, type SubcommandSpec } from './slash-command.ts';
 import type { ActionStore } from './action-store.ts';
-
-/** How an answer is delivered: a public reply, a private one, or replacing the clicked message. */
-export type Delivery = 'public' | 'ephemeral' | 'update';
 
 export interface InteractionHandlerDeps {
   paperboy: Paperboy;
@@ -44,27 +42,32 @@ async function within(work: Promise<Reply>, ms: number): Promise<Reply | undefin
 }
 
 function contextOf(i: Interaction): RequestContext {
-  return {
-    platform: 'discord',
-    userId: i.user.id,
-    ...(i.channelId ? { channelId: i.channelId } : {}),
-    ...(i.guildId ? { workspaceId: i.guildId } : {}),
-  };
+  return requestContext('discord', { userId: i.user.id, channelId: i.channelId, workspaceId: i.guildId });
 }
 
 export class InteractionHandler {
   constructor(private readonly deps: InteractionHandlerDeps) {}
 
-  /** Handle one interaction; never throws. */
+  /**
+   * Handle one interaction; never throws. A failure is logged (secrets scrubbed) under a reference
+   * id that the user is told privately, as the answer or in place of the deferred one.
+   */
   async handle(i: Interaction): Promise<void> {
-    try {
+    const { api, logger } = this.deps;
+    const tell = i.isAutocomplete()
+      ? undefined
+      : async (content: string) => {
+          const body = { content, embeds: [], components: [], allowed_mentions: { parse: [] as [] } };
+          if (await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: { ...body, flags: EPHEMERAL } })) return;
+          // Already acknowledged (the answer was deferred): the failure takes the answer's place.
+          if (!(await api.editOriginal(i.applicationId, i.token, body))) throw new Error('the interaction could not be answered');
+        };
+    await withErrorReference(logger, 'discord interaction', { interactionType: i.type, user: i.user.id }, async () => {
       if (i.isAutocomplete()) return await this.#autocomplete(i);
       if (i.isChatInputCommand()) return await this.#slash(i);
       if (i.isButton()) return await this.#button(i);
-      this.deps.logger.debug({ type: i.type }, 'discord: ignored interaction type');
-    } catch (err) {
-      this.deps.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err), interactionType: i.type }, 'discord: interaction handler failed');
-    }
+      logger.debug({ type: i.type }, 'discord: ignored interaction type');
+    }, tell);
   }
 
   async #autocomplete(i: Interaction): Promise<void> {
@@ -111,7 +114,7 @@ export class InteractionHandler {
       await this.#answer(i, Promise.resolve(expiredButtonReply()), 'ephemeral');
       return;
     }
-    await this.#answer(i, this.deps.paperboy.run(stored.command, contextOf(i)), stored.mode === 'update' ? 'update' : 'ephemeral');
+    await this.#answer(i, this.deps.paperboy.run(stored.command, contextOf(i)), stored.delivery);
   }
 
   /**
@@ -119,7 +122,7 @@ export class InteractionHandler {
    * (callback 5 or 6) and edit the original response. A public slash reply that is an error goes
    * privately to the user who typed it.
    */
-  async #answer(i: Interaction & { token: string }, work: Promise<Reply>, delivery: Delivery): Promise<void> {
+  async #answer(i: Interaction & { token: string }, work: Promise<Reply>, delivery: Extract<Delivery, 'public' | 'ephemeral' | 'update'>): Promise<void> {
     const { api, render } = this.deps;
     const ready = await within(work, this.deps.deferAfterMs);
     if (ready) {

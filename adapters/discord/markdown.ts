@@ -1,19 +1,8 @@
 /**
  * Making user- and data-derived text safe to put in a Discord message: control characters
- * removed, markdown escaped, mentions defused. Pure functions.
+ * removed (`cleanChatText`), markdown escaped, mentions defused. Pure functions.
  */
-
-// C0/C1 controls and DEL (tab and newline are kept), plus bidi overrides/isolates that can
-// visually reorder a message.
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069]/g;
-
-/** Drop control characters (CRLF and CR become LF first; tabs become spaces). */
-export function stripControls(text: string): string {
-  return text.replace(/\r\n?/g, '\n').replace(/\t/g, ' ').replace(CONTROL, '');
-}
-
-const ZWSP = '\u200b';
+import { ZWSP, cleanChatText, linkableUrl } from '../shared/text.ts';
 
 /**
  * Break every mention so Discord shows it as text: `@everyone`, `@here`, `<@id>`, `<@!id>`,
@@ -57,33 +46,28 @@ export function escapeMarkdown(text: string, atLineStart = true): string {
 
 /** Text from users or data, ready for a markdown field: controls stripped, escaped, mentions defused. */
 export function safeText(text: string, atLineStart = true): string {
-  return defuseMentions(escapeMarkdown(stripControls(text), atLineStart));
+  return defuseMentions(escapeMarkdown(cleanChatText(text), atLineStart));
 }
 
-/** Text for a field that does not render markdown (button labels, choice names): controls stripped, mentions defused. */
-export function plainText(text: string): string {
-  return defuseMentions(stripControls(text).replace(/\s+/g, ' ').trim());
+/** One line for a field that does not render markdown (button labels, choice names, footers): controls stripped, mentions defused. */
+export function labelText(text: string): string {
+  return defuseMentions(cleanChatText(text).replace(/\s+/g, ' ').trim());
 }
 
 /**
  * An http(s) URL safe inside `[text](url)`, or undefined when `url` is not one. Characters that
  * would end the link early are percent-encoded.
  */
-export function safeUrl(url: string): string | undefined {
-  let parsed: URL;
-  try {
-    parsed = new URL(url);
-  } catch {
-    return undefined;
-  }
-  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return undefined;
-  const href = parsed.href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
+export function markdownLinkUrl(url: string): string | undefined {
+  const u = linkableUrl(url);
+  if (u === undefined || !URL.canParse(u)) return undefined;
+  const href = new URL(u).href.replace(/[()<>\s]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase().padStart(2, '0')}`);
   return href.length <= 512 ? href : undefined;
 }
 
 /** A markdown link `[text](url)` with the text escaped; plain escaped text when the URL is unusable. */
 export function mdLink(text: string, url: string): string {
-  const href = safeUrl(url);
+  const href = markdownLinkUrl(url);
   const label = safeText(text.replace(/\s+/g, ' ').trim()) || 'link';
   return href ? `[${label}](${href})` : label;
 }

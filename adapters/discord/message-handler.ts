@@ -8,6 +8,7 @@ import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
 import { messageBody, type DiscordApi } from './discord-api.ts';
 import { commandTextFromMessage } from './mention.ts';
+import { requestContext, withErrorReference } from '../shared/requests.ts';
 import type { DiscordMessage } from './render.ts';
 
 export interface MessageHandlerDeps {
@@ -34,30 +35,36 @@ export class MessageHandler {
     return commandTextFromMessage(m.content, botId, botRoleId);
   }
 
-  /** Handle one message; never throws. */
+  /**
+   * Handle one message; never throws. A failure is logged (secrets scrubbed) under a reference id
+   * that the reply tells the user.
+   */
   async handle(m: Message): Promise<void> {
-    try {
-      const botId = this.deps.botUserId();
-      if (!botId) return;
-      const text = this.#commandOf(m, botId);
-      if (text === undefined) return;
-      const reply = await this.deps.paperboy.run(text, {
-        platform: 'discord',
-        userId: m.author.id,
-        channelId: m.channelId,
-        ...(m.guildId ? { workspaceId: m.guildId } : {}),
-      });
-      const body = messageBody(this.deps.render(reply), {
-        message_reference: {
-          message_id: m.id,
-          channel_id: m.channelId,
-          ...(m.guildId ? { guild_id: m.guildId } : {}),
-          fail_if_not_exists: false,
-        },
-      });
-      await this.deps.api.createMessage(m.channelId, body);
-    } catch (err) {
-      this.deps.logger.error({ err: err instanceof Error ? { message: err.message, stack: err.stack } : String(err) }, 'discord: message handler failed');
-    }
+    const replyTo = {
+      message_reference: {
+        message_id: m.id,
+        channel_id: m.channelId,
+        ...(m.guildId ? { guild_id: m.guildId } : {}),
+        fail_if_not_exists: false,
+      },
+    };
+    const send = (msg: DiscordMessage) => this.deps.api.createMessage(m.channelId, messageBody(msg, replyTo));
+    let addressed = false;
+    await withErrorReference(
+      this.deps.logger,
+      'discord message',
+      { user: m.author.id, channel: m.channelId },
+      async () => {
+        const botId = this.deps.botUserId();
+        if (!botId) return;
+        const text = this.#commandOf(m, botId);
+        if (text === undefined) return;
+        addressed = true;
+        const reply = await this.deps.paperboy.run(text, requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId }));
+        await send(this.deps.render(reply));
+      },
+      // Only a message addressed to the bot is answered, failure or not.
+      async (content) => addressed && send({ content, embeds: [], components: [], allowedMentions: { parse: [] } }),
+    );
   }
 }

@@ -8,16 +8,17 @@
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
 import type { Action, Block, PaperCard, Reply, RichText } from '../../src/reply.ts';
+import type { Delivery } from '../shared/requests.ts';
 import { LIMITS, TONE_COLOR } from './limits.ts';
-import { plainText } from './markdown.ts';
+import { labelText } from './markdown.ts';
 import { richMd } from './rich.ts';
-import { cutText } from './truncate.ts';
+import { cutWords } from '../../src/text/cut.ts';
 
 /** What a click on a button does with its reply: replace the clicked message, or answer privately. */
-export type ActionMode = 'update' | 'ephemeral';
+export type ButtonDelivery = Extract<Delivery, 'update' | 'ephemeral'>;
 
 /** Maps an action to the custom_id of its button (<= 100 characters, unique within a message). */
-export type CustomIdFor = (action: Action, mode: ActionMode) => string;
+export type CustomIdFor = (action: Action, delivery: ButtonDelivery) => string;
 
 export interface RenderOptions {
   customId?: CustomIdFor;
@@ -140,11 +141,11 @@ function paperDraft(card: PaperCard): EmbedDraft {
 }
 
 /**
- * How to name the paper in a command: the reference its buttons use (its short name when that is
- * unambiguous, else its id). The footer shows the name alone when typing it is enough.
+ * How to name the paper in a command: the reference its buttons use (`card.ref`: its short name
+ * when that is unambiguous, else its id). The footer shows the name alone when typing it is enough.
  */
 function footerOf(card: PaperCard): string {
-  const ref = card.actions.map((a) => /^(?:show|similar) (.+)$/.exec(a.command)?.[1]).find((r) => r !== undefined) ?? card.id;
+  const ref = card.ref ?? card.id;
   if (card.name && ref === card.name.toLowerCase()) return card.name;
   return card.name ? `${card.name} · id: ${ref}` : `id: ${ref}`;
 }
@@ -263,9 +264,9 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       fields,
       lines,
       sizes: {
-        author: d.author !== undefined ? cutText(plainText(d.author), LIMITS.authorName).length : 0,
+        author: d.author !== undefined ? cutWords(labelText(d.author), LIMITS.authorName).length : 0,
         title: d.title !== undefined ? titleText(d.title).length : 0,
-        footer: d.footer !== undefined ? cutText(plainText(d.footer), LIMITS.footer).length : 0,
+        footer: d.footer !== undefined ? cutWords(labelText(d.footer), LIMITS.footer).length : 0,
         desc: fitLines(lines, LIMITS.embedDescription).length,
         names: fields.map((f) => Math.max(1, titleText(f.label, LIMITS.fieldName).length)),
         values: fields.map((f) => Math.max(1, richMd(f.value, LIMITS.fieldValue).length)),
@@ -280,7 +281,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
   return prepared
     .map(({ d, fields, lines }) => {
       const e: APIEmbed = { color };
-      const author = d.author !== undefined ? cutText(plainText(d.author), Math.min(LIMITS.authorName, cap)) : '';
+      const author = d.author !== undefined ? cutWords(labelText(d.author), Math.min(LIMITS.authorName, cap)) : '';
       if (author !== '') e.author = { name: author };
       const title = d.title !== undefined ? titleText(d.title, Math.min(LIMITS.embedTitle, cap)) : '';
       if (title !== '') e.title = title;
@@ -295,7 +296,7 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
           }),
         );
       }
-      const footer = d.footer !== undefined ? cutText(plainText(d.footer), Math.min(LIMITS.footer, cap)) : '';
+      const footer = d.footer !== undefined ? cutWords(labelText(d.footer), Math.min(LIMITS.footer, cap)) : '';
       if (footer !== '') e.footer = { text: footer };
       return e;
     })
@@ -304,24 +305,24 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
 
 /** Short name of a paper for a button label (`SnapKV`, or the title's opening words). */
 function shortName(card: PaperCard): string {
-  return card.name ?? cutText(card.title, 28);
+  return card.name ?? cutWords(card.title, 28);
 }
 
 function label(text: string): string {
-  return cutText(plainText(text), LIMITS.buttonLabel) || 'Open';
+  return cutWords(labelText(text), LIMITS.buttonLabel) || 'Open';
 }
 
 const defaultCustomId = (): CustomIdFor => {
   let n = 0;
-  return (_action, mode) => `${mode}:${n++}`;
+  return (_action, delivery) => `${delivery}:${n++}`;
 };
 
-function button(action: Action, mode: ActionMode, customId: CustomIdFor, text = action.label): APIButtonComponent {
+function button(action: Action, delivery: ButtonDelivery, customId: CustomIdFor, text = action.label): APIButtonComponent {
   return {
     type: 2,
     style: action.style === 'primary' ? 1 : 2,
     label: label(text),
-    custom_id: customId(action, mode).slice(0, LIMITS.customId),
+    custom_id: customId(action, delivery).slice(0, LIMITS.customId),
   };
 }
 

@@ -3,6 +3,7 @@
  * its message and a hint. Never includes the request URL (interaction and webhook URLs carry
  * tokens) or the request body.
  */
+import { scrubSecrets } from '../shared/requests.ts';
 
 export interface RestFailure {
   status?: number;
@@ -32,7 +33,7 @@ export function describeRestError(err: unknown): RestFailure {
   const raw = prop(err, 'rawError');
   const rawMessage = prop(raw, 'message');
   const message = typeof rawMessage === 'string' ? rawMessage : err instanceof Error ? err.message : String(err);
-  const out: RestFailure = { reason: message.split('\n')[0]!.slice(0, 300) || 'unknown error' };
+  const out: RestFailure = { reason: scrubSecrets(message.split('\n')[0]!).slice(0, 300) || 'unknown error' };
   if (typeof status === 'number') out.status = status;
   if (typeof code === 'number' || typeof code === 'string') out.code = code;
   const hint = typeof code === 'number' ? HINTS[code] : undefined;
@@ -41,9 +42,4 @@ export function describeRestError(err: unknown): RestFailure {
   else if (status === 401) out.hint = 'the bot token was rejected';
   else if (status === 429) out.hint = 'rate limited';
   return out;
-}
-
-/** A path with webhook/interaction tokens replaced (`/webhooks/123/:token/messages/@original`). */
-export function redactPath(path: string): string {
-  return path.replace(/\/(webhooks|interactions)\/(\d+)\/[^/?]+/g, '/$1/$2/:token');
 }

@@ -1,38 +1,13 @@
 /** Neutral rich text (spans) to Discord markdown, within a length budget. Pure. */
 import type { RichText, Span } from '../../src/reply.ts';
-import { defuseMentions, mdLink, safeText, stripControls } from './markdown.ts';
-import { ELLIPSIS, wordPrefix } from './truncate.ts';
+import { ELLIPSIS, wordPrefix } from '../../src/text/cut.ts';
+import { cleanChatText, joinBoldRuns } from '../shared/text.ts';
+import { defuseMentions, mdLink, safeText } from './markdown.ts';
 
 /** Inline code that cannot be broken out of: backticks inside are swapped for a look-alike. */
 function codeMd(text: string): string {
-  const inner = stripControls(text).replace(/`/g, 'ˋ').replace(/\n/g, ' ');
+  const inner = cleanChatText(text).replace(/`/g, 'ˋ').replace(/\n/g, ' ');
   return inner.trim() === '' ? '' : `\`${defuseMentions(inner)}\``;
-}
-
-const isBold = (s: Span | undefined): s is Span => s !== undefined && (s.kind === 'mark' || s.kind === 'strong');
-
-/**
- * Bold spans separated only by spaces or hyphens become one bold run: `**KV cache**`, not
- * `**KV** **cache**` (matched terms in a snippet read as a phrase, with half the asterisks).
- */
-export function joinBoldRuns(rich: RichText): RichText {
-  const out: Span[] = [];
-  for (let i = 0; i < rich.length; i++) {
-    const s = rich[i]!;
-    const prev = out[out.length - 1];
-    const next = rich[i + 1];
-    if (s.kind === 'text' && /^[ -]{1,3}$/.test(s.text) && isBold(prev) && isBold(next)) {
-      out[out.length - 1] = { kind: prev.kind === 'strong' && next.kind === 'strong' ? 'strong' : 'mark', text: `${prev.text}${s.text}${next.text}` };
-      i += 1;
-      continue;
-    }
-    if (isBold(s) && isBold(prev)) {
-      out[out.length - 1] = { kind: prev.kind === 'strong' && s.kind === 'strong' ? 'strong' : 'mark', text: prev.text + s.text };
-      continue;
-    }
-    out.push(s);
-  }
-  return out;
 }
 
 /** One span as markdown. */

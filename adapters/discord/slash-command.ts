@@ -12,7 +12,7 @@ import type {
 import { z } from 'zod';
 import type { Command, FlagSpec } from '../../src/commands/command.ts';
 import { LIMITS } from './limits.ts';
-import { cutText } from './truncate.ts';
+import { cutWords } from '../../src/text/cut.ts';
 
 export const SLASH_COMMAND_NAME = 'papers';
 
@@ -86,7 +86,7 @@ function optionName(text: string): string {
 
 function describe(text: string, fallback: string): string {
   const t = text.replace(/\s+/g, ' ').trim() || fallback;
-  return cutText(t.charAt(0).toUpperCase() + t.slice(1), LIMITS.commandDescription);
+  return cutWords(t.charAt(0).toUpperCase() + t.slice(1), LIMITS.commandDescription);
 }
 
 /** Subcommand specs for the registered commands (at most 25, in registration order). */
@@ -209,10 +209,24 @@ const SubOption = z.object({ name: z.string(), type: z.literal(1), options: z.ar
 export const InvocationOptions = z.array(SubOption).length(1);
 export type InvocationOptions = z.infer<typeof InvocationOptions>;
 
-/** Quote a flag value that has spaces (quotes inside are dropped: the core's quoting has no escapes). */
-function flagValueText(v: string): string {
-  const t = v.replace(/["“”]/g, '').replace(/\s+/g, ' ').trim();
-  return /\s/.test(t) || t.startsWith('-') ? `"${t}"` : t;
+/** Quote pairs the core's word splitter understands, in order of preference. */
+const QUOTES: readonly [string, string][] = [
+  ['"', '"'],
+  ['\u201C', '\u201D'],
+  ["'", "'"],
+  ['\u2018', '\u2019'],
+];
+
+/**
+ * A flag value as one word of command text, exactly as typed: quoted when it has spaces or starts
+ * like a flag or a quote, in a pair of quotes whose closing mark it does not contain (so quotes
+ * inside it are kept). Only a value holding every closing mark loses them.
+ */
+export function flagValueText(v: string): string {
+  const t = v.replace(/\s+/g, ' ').trim();
+  if (t !== '' && !/\s/.test(t) && !/^[-"'\u201C\u201D\u2018\u2019\u201E]/.test(t)) return t;
+  const pair = QUOTES.find(([, close]) => !t.includes(close));
+  return pair ? `${pair[0]}${t}${pair[1]}` : `"${t.replace(/"/g, '')}"`;
 }
 
 export type CommandTextResult =

@@ -1,21 +1,43 @@
 /**
  * Button `action_id`s. Every Paperboy button carries the core command to run in its `value`; the
- * id only says how the answer is delivered:
- * - `pb:page:<prev|next>`: replace the message in place (paging);
- * - `pb:run:<n>`: answer with a new message (Abstract, Similar, ...);
- * - `pb:share`: post the reply to the channel for everyone.
+ * id says how the answer is delivered (`Delivery`), in words that buttons already posted in
+ * Slack keep using:
+ * - `pb:page:<prev|next>`: `update`, replace the message in place (paging);
+ * - `pb:run:<n>`: `reply`, answer with a new message (Abstract, Similar, ...);
+ * - `pb:share`: `public`, post the reply to the channel for everyone.
+ * A paging button on a shared message also carries who shared it (`pb:page:next.by-U123`), so
+ * the next page keeps its "Shared by" line.
  */
-export type ButtonKind = 'page' | 'run' | 'share';
+import type { Delivery } from '../shared/requests.ts';
+
+/** The deliveries a Slack button can ask for. */
+export type ButtonDelivery = Extract<Delivery, 'update' | 'reply' | 'public'>;
+
+const WIRE: Record<ButtonDelivery, string> = { update: 'page', reply: 'run', public: 'share' };
+const FROM_WIRE: Record<string, ButtonDelivery> = { page: 'update', run: 'reply', share: 'public' };
 
 export const ACTION_ID_PATTERN = /^pb:(page|run|share)(?::[\w.-]{1,200})?$/;
 
-export function actionId(kind: ButtonKind, suffix?: string): string {
-  const safe = suffix?.replace(/[^\w.-]/g, '-').slice(0, 200);
-  return safe ? `pb:${kind}:${safe}` : `pb:${kind}`;
+const SHARED_BY = /(?:^|\.)by-([UW][A-Z0-9]{2,20})$/;
+
+export function actionId(delivery: ButtonDelivery, suffix?: string, sharedBy?: string): string {
+  const by = sharedBy !== undefined ? `by-${sharedBy}` : undefined;
+  const full = [suffix, by].filter((s) => s !== undefined && s !== '').join('.');
+  const safe = full.replace(/[^\w.-]/g, '-').slice(0, 200);
+  return safe ? `pb:${WIRE[delivery]}:${safe}` : `pb:${WIRE[delivery]}`;
 }
 
-/** The delivery kind of a Paperboy action id, or undefined for anything else. */
-export function parseActionId(id: string): ButtonKind | undefined {
+export interface ParsedActionId {
+  delivery: ButtonDelivery;
+  /** The Slack user who shared the message the button is on, when the id says so. */
+  sharedBy?: string;
+}
+
+/** What a Paperboy action id asks for, or undefined for anything else. */
+export function parseActionId(id: string): ParsedActionId | undefined {
   const m = ACTION_ID_PATTERN.exec(id);
-  return m ? (m[1] as ButtonKind) : undefined;
+  if (!m) return undefined;
+  const delivery = FROM_WIRE[m[1]!]!;
+  const by = delivery === 'update' ? SHARED_BY.exec(id.slice(m[1]!.length + 4))?.[1] : undefined;
+  return by ? { delivery, sharedBy: by } : { delivery };
 }

@@ -1,10 +1,7 @@
 import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
+import { scrubSecrets } from '../shared/requests.ts';
 
-/** Anything that looks like a Slack token or a signature becomes `[redacted]` before it is logged. */
-export function scrubSecrets(s: string): string {
-  return s.replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]').replace(/\bv0=[0-9a-f]{64}\b/g, '[redacted]');
-}
 
 function format(parts: unknown[]): string {
   return scrubSecrets(
@@ -34,14 +31,16 @@ export function boltLevel(logger: Logger): LogLevel {
 /**
  * Bolt's Logger interface over our pino logger (child `{ component: 'bolt' }`). Tokens are scrubbed
  * from every line. The level stays the one pino was configured with: Bolt's `setLevel` is ignored.
+ * While `quiet()` is true (start-up, whose failure the adapter reports itself, and an app given up
+ * after a failed start), warnings and errors are logged at debug level.
  */
-export function boltLogger(logger: Logger, name = 'bolt'): BoltLogger {
+export function boltLogger(logger: Logger, name = 'bolt', quiet: () => boolean = () => false): BoltLogger {
   let log = logger.child({ component: name });
   return {
     debug: (...msg: unknown[]) => log.debug(format(msg)),
     info: (...msg: unknown[]) => log.info(format(msg)),
-    warn: (...msg: unknown[]) => log.warn(format(msg)),
-    error: (...msg: unknown[]) => log.error(format(msg)),
+    warn: (...msg: unknown[]) => (quiet() ? log.debug(format(msg)) : log.warn(format(msg))),
+    error: (...msg: unknown[]) => (quiet() ? log.debug(format(msg)) : log.error(format(msg))),
     setLevel: () => {},
     getLevel: () => boltLevel(logger),
     setName: (n: string) => {

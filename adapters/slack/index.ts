@@ -9,7 +9,8 @@ import type { Reply } from '../../src/reply.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { RecentIds } from './dedupe.ts';
 import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';
-import { errInfo, registerListeners } from './listeners.ts';
+import { errInfo } from '../shared/requests.ts';
+import { registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
 
 export { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
@@ -45,9 +46,42 @@ export function normalizeApiUrl(url: string | undefined): string | undefined {
   return u.endsWith('/') ? u : `${u}/`;
 }
 
-/** Turn a failed `auth.test` into a startup error that names the problem. */
+/**
+ * Whether a failed call never got an answer from Slack (no connection, DNS failure, timeout):
+ * a network problem, which no token change can fix.
+ */
+function isNetworkFailure(err: unknown): boolean {
+  const code = err !== null && typeof err === 'object' ? (err as { code?: unknown }).code : undefined;
+  return code === 'slack_webapi_request_error' || code === 'ETIMEDOUT' || code === 'ECONNREFUSED' || code === 'ENOTFOUND';
+}
+
+/** The low-level cause of a network failure (`getaddrinfo ENOTFOUND slack.com`), when there is one. */
+function networkCause(err: unknown): string | undefined {
+  const original = (err as { original?: { message?: unknown; cause?: { message?: unknown; code?: unknown } } }).original;
+  const cause = original?.cause?.message ?? original?.cause?.code ?? original?.message;
+  return typeof cause === 'string' && cause !== '' ? cause.slice(0, 200) : undefined;
+}
+
+/** Turn a failed `auth.test` (or `apps.connections.open`) into a startup error that names the problem. */
 function startupError(err: unknown, step: string, apiUrl: string): Error {
+  const e = new Error(startupMessage(err, step, apiUrl));
+  e.name = 'SlackStartupError';
+  return e;
+}
+
+function startupMessage(err: unknown, step: string, apiUrl: string): string {
+  if (isNetworkFailure(err)) {
+    const cause = networkCause(err);
+    return (
+      `Slack start-up failed: could not reach the Slack API at ${apiUrl}${cause ? ` (${cause})` : ''} — a network problem, ` +
+      'not a token problem. Check the internet connection, proxy or firewall' +
+      `${apiUrl === DEFAULT_API_URL ? '' : ', and SLACK_API_URL'}.`
+    );
+  }
   const reason = deliveryFailureReason(err);
+  if (/^http_5\d\d$/.test(reason)) {
+    return `Slack start-up failed: ${step} got ${reason} from ${apiUrl} — Slack is having trouble; try again in a few minutes.`;
+  }
   const hints: Record<string, string> = {
     invalid_auth: 'the token is not valid (revoked, mistyped, or from another app)',
     not_authed: 'no token was sent',
@@ -57,11 +91,11 @@ function startupError(err: unknown, step: string, apiUrl: string): Error {
     missing_scope: 'the token lacks a required scope (app token: connections:write)',
   };
   const which = step === 'auth.test' ? 'SLACK_BOT_TOKEN' : 'SLACK_APP_TOKEN';
-  const hint = hints[reason] ?? `could not reach the Slack API at ${apiUrl}`;
-  const e = new Error(`Slack start-up failed: ${step} said "${reason}" — ${hint}. Check ${which} in your .env.`);
-  e.name = 'SlackStartupError';
-  return e;
+  const hint = hints[reason] ?? `Slack refused the request at ${apiUrl}`;
+  return `Slack start-up failed: ${step} said "${reason}" — ${hint}. Check ${which} in your .env.`;
 }
+
+const DEFAULT_API_URL = 'https://slack.com/api/';
 
 /**
  * The Slack adapter. Socket Mode when `config.appToken` is set, otherwise HTTP mode (events,
@@ -75,7 +109,6 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const mode: 'socket' | 'http' = config.appToken ? 'socket' : 'http';
   const apiUrl = normalizeApiUrl(config.apiUrl);
   const recent = new RecentIds();
-  const blog = boltLogger(logger);
 
   let app: App | undefined;
   let port: number | undefined;
@@ -88,10 +121,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     timeout: 15_000,
   });
 
-  function build(): App {
+  /** An app, and the switch that keeps its Bolt and Web API warnings at debug level during start-up. */
+  function build(): { a: App; session: { quiet: boolean } } {
     if (mode === 'http' && !config.signingSecret) {
       throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).');
     }
+    // A failed start is reported once, by start()'s error: the client's own "http request failed"
+    // retries are not repeated as warnings, before or after it.
+    const session = { quiet: true };
+    const blog = boltLogger(logger, 'bolt', () => session.quiet);
     const receiver =
       mode === 'socket'
         ? new SocketModeReceiver({
@@ -120,7 +158,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });
     registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent });
-    return a;
+    return { a, session };
   }
 
   return {
@@ -137,8 +175,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       if (state === 'running' || state === 'starting') return;
       if (state === 'stopped') throw new Error('the Slack adapter was stopped; create a new one');
       state = 'starting';
-      const a = build();
-      const where = apiUrl ?? 'https://slack.com/api/';
+      const { a, session } = build();
+      const where = apiUrl ?? DEFAULT_API_URL;
       try {
         const auth = await a.client.auth.test();
         botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
@@ -156,11 +194,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         }
       } catch (err) {
         state = 'new';
+        // Nothing of the failed app may keep running (a Socket Mode client would keep reconnecting).
+        await a.stop().catch(() => undefined);
         if (mode === 'socket') throw startupError(err, 'apps.connections.open', where);
         throw new Error(`Slack HTTP mode could not listen on port ${config.port}: ${deliveryFailureReason(err)}`);
       }
       app = a;
       state = 'running';
+      session.quiet = false;
       log.info({ mode, port, botUserId }, 'slack adapter running');
     },
 

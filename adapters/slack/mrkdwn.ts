@@ -1,5 +1,7 @@
 import type { RichText, Span } from '../../src/reply.ts';
-import { ELLIPSIS, ZWSP, clean, cleanLine, cutWords, escapeSlack, mrkdwnText } from './text.ts';
+import { ELLIPSIS } from '../../src/text/cut.ts';
+import { ZWSP, joinBoldRuns, linkableUrl } from '../shared/text.ts';
+import { clean, cleanLine, cutWords, escapeSlack, mrkdwnText } from './text.ts';
 
 /**
  * Neutral rich text -> Slack mrkdwn. Every string from the reply is escaped; `strong` and `mark`
@@ -9,38 +11,12 @@ import { ELLIPSIS, ZWSP, clean, cleanLine, cutWords, escapeSlack, mrkdwnText } f
 const WORD_CHAR = /[\p{L}\p{N}]$/u;
 const WORD_START = /^[\p{L}\p{N}]/u;
 
-/** A URL Slack can link to safely, or undefined (then the link renders as its text). */
-export function safeUrl(url: string): string | undefined {
-  const u = url.trim();
-  if (!/^(https?:\/\/|mailto:)/i.test(u) || /[\s\u0000-\u001F\u007F]/.test(u)) return undefined;
+/** A URL for a Slack link token `<url|text>`, or undefined (then the link renders as its text). */
+export function slackLinkUrl(url: string): string | undefined {
+  const u = linkableUrl(url, { mailto: true });
+  if (u === undefined) return undefined;
   // `|` and `>` would end the link token early; `<` is never valid inside it.
   return escapeSlack(u.replace(/\|/g, '%7C').replace(/</g, '%3C').replace(/>/g, '%3E'));
-}
-
-const isBold = (s: Span | undefined) => s !== undefined && (s.kind === 'mark' || s.kind === 'strong');
-
-/**
- * Matched terms separated only by spaces or hyphens read as one phrase: `*KV cache*`, not
- * `*KV* *cache*` (one bold run instead of a run per word, which is noisy in a snippet).
- */
-export function joinBoldRuns(text: RichText): RichText {
-  const out: Span[] = [];
-  for (let i = 0; i < text.length; i++) {
-    const s = text[i] as Span;
-    const prev = out[out.length - 1];
-    const next = text[i + 1];
-    if (s.kind === 'text' && /^[ -]{1,3}$/.test(s.text) && isBold(prev) && isBold(next) && prev && next) {
-      out[out.length - 1] = { kind: prev.kind === 'strong' && next.kind === 'strong' ? 'strong' : 'mark', text: `${prev.text}${s.text}${next.text}` };
-      i += 1;
-      continue;
-    }
-    if (isBold(s) && isBold(prev) && prev) {
-      out[out.length - 1] = { kind: prev.kind === 'strong' && s.kind === 'strong' ? 'strong' : 'mark', text: prev.text + s.text };
-      continue;
-    }
-    out.push(s);
-  }
-  return out;
 }
 
 /** Merge adjacent spans that render the same way (`strong` and `mark` are both bold). */
@@ -87,7 +63,7 @@ function renderSpan(s: Span, prevOut: string, nextRaw: string | undefined): stri
       return wrap('`', escapeSlack(core), prevOut, nextRaw);
     }
     case 'link': {
-      const url = safeUrl(s.url);
+      const url = slackLinkUrl(s.url);
       const label = cleanLine(s.text).trim();
       if (url === undefined) return mrkdwnText(label || s.url);
       return label === '' || label === s.url.trim() ? `<${url}>` : `<${url}|${mrkdwnText(label)}>`;

@@ -1,9 +1,10 @@
 import type { types } from '@slack/bolt';
 import type { Action, Block, CardLink, PaperCard, Reply, RichText } from '../../src/reply.ts';
-import { actionId, type ButtonKind } from './action-ids.ts';
+import { actionId, type ButtonDelivery } from './action-ids.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
-import { fitMrkdwn, safeUrl, toMrkdwn } from './mrkdwn.ts';
-import { ELLIPSIS, clean, cutWords, fitRendered, mrkdwnText, plainText } from './text.ts';
+import { ELLIPSIS } from '../../src/text/cut.ts';
+import { fitMrkdwn, slackLinkUrl, toMrkdwn } from './mrkdwn.ts';
+import { clean, cutWords, fitRendered, mrkdwnText, plainTextObject } from './text.ts';
 
 type KnownBlock = types.KnownBlock;
 type Button = types.Button;
@@ -17,7 +18,10 @@ export interface SlackMessage {
 export interface SlackRenderOptions {
   /** Add a "Post to channel" button that shares `reply.command` (ephemeral replies with tone `ok` or `info`). */
   share?: boolean;
-  /** Slack user id of the person who shared the reply: adds a "shared by" context line. */
+  /**
+   * Slack user id of the person who shared the reply: adds a "shared by" context line, and the
+   * paging buttons carry it so the next page keeps the line.
+   */
   sharedBy?: string;
   /** Total text budget (defaults to `SLACK_LIMITS.totalText`). */
   textBudget?: number;
@@ -144,7 +148,7 @@ class Renderer {
   /** Buttons that could not be rendered (command longer than a button value can carry). */
   droppedButtons = 0;
 
-  button(label: string, command: string, kind: ButtonKind, suffix?: string, primary = false): Button | undefined {
+  button(label: string, command: string, delivery: ButtonDelivery, suffix?: string, primary = false, sharedBy?: string): Button | undefined {
     const value = command.trim();
     if (value === '' || value.length > L.buttonValue) {
       this.droppedButtons += 1;
@@ -153,18 +157,18 @@ class Renderer {
     this.#seq += 1;
     const btn: Button = {
       type: 'button',
-      action_id: actionId(kind, kind === 'run' ? `${this.#seq}.${suffix ?? ''}` : suffix),
-      text: { type: 'plain_text', text: fitRendered(label, L.buttonText, plainText).text || 'Open', emoji: true },
+      action_id: actionId(delivery, delivery === 'reply' ? `${this.#seq}.${suffix ?? ''}` : suffix, sharedBy),
+      text: { type: 'plain_text', text: fitRendered(label, L.buttonText, plainTextObject).text || 'Open', emoji: true },
       value,
     };
     if (primary) btn.style = 'primary';
     return btn;
   }
 
-  actionButtons(actions: Action[], kind: ButtonKind = 'run'): Button[] {
+  actionButtons(actions: Action[], delivery: ButtonDelivery = 'reply'): Button[] {
     const out: Button[] = [];
     for (const a of actions) {
-      const b = this.button(a.label, a.command, kind, a.id, a.style === 'primary');
+      const b = this.button(a.label, a.command, delivery, a.id, a.style === 'primary');
       if (b) out.push(b);
     }
     return out;
@@ -195,7 +199,7 @@ class Renderer {
   }
 
   heading(text: string): Unit {
-    const plain = plainText(text);
+    const plain = plainTextObject(text);
     if (plain.length <= L.headerText && plain.trim() !== '') {
       return { blocks: [{ type: 'header', text: { type: 'plain_text', text: plain, emoji: true } }] };
     }
@@ -252,7 +256,7 @@ class Renderer {
     if (card.byline) meta.push(fitRendered(card.byline, L.textObject, mrkdwnText).text);
     const links = card.links
       .map((l) => {
-        const url = safeUrl(l.url);
+        const url = slackLinkUrl(l.url);
         return url ? `${LINK_ICON[l.kind]} <${url}|${mrkdwnText(linkLabel(l))}>` : undefined;
       })
       .filter((s): s is string => s !== undefined);
@@ -279,7 +283,7 @@ class Renderer {
       blocks: build(abstractChunks, []),
       shrink: (chars, maxBlocks) => {
         // Keep the card, cut the abstract (and offer the full text), then the snippet.
-        const full = this.button('Full abstract', `show ${card.id}`, 'run', `full:${card.id}`);
+        const full = this.button('Full abstract', `show ${card.id}`, 'reply', `full:${card.id}`);
         const base = build([], full ? [full] : []);
         const baseSize = blockTextSize(base);
         if (baseSize > chars || base.length > maxBlocks) return undefined;
@@ -326,29 +330,30 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   // Footer first: it is always kept.
   const footer: KnownBlock[] = [];
   const footerButtons: Button[] = [];
+  const sharedBy = options.sharedBy !== undefined && USER_ID.test(options.sharedBy) ? options.sharedBy : undefined;
   if (reply.paging && reply.paging.pages > 1) {
     const p = reply.paging;
     footer.push(
       context([`Page ${p.page} of ${p.pages} · ${p.total} result${p.total === 1 ? '' : 's'}`]),
     );
     if (p.prev) {
-      const b = r.button(p.prev.label || 'Previous', p.prev.command, 'page', 'prev');
+      const b = r.button(p.prev.label || 'Previous', p.prev.command, 'update', 'prev', false, sharedBy);
       if (b) footerButtons.push(b);
     }
     if (p.next) {
-      const b = r.button(p.next.label || 'Next', p.next.command, 'page', 'next');
+      const b = r.button(p.next.label || 'Next', p.next.command, 'update', 'next', false, sharedBy);
       if (b) footerButtons.push(b);
     }
   }
   // Only answers and listings are worth sharing: a "nothing found" or error reply is for its asker.
   if (options.share && reply.command && (reply.tone === 'ok' || reply.tone === 'info')) {
-    const b = r.button('Post to channel', reply.command, 'share', undefined, true);
+    const b = r.button('Post to channel', reply.command, 'public', undefined, true);
     if (b) footerButtons.push(b);
   }
   const droppedFooterButtons = r.droppedButtons;
   if (footerButtons.length > 0) footer.push(...r.actionsBlocks(footerButtons));
-  if (options.sharedBy !== undefined && USER_ID.test(options.sharedBy)) {
-    footer.push(context([`Shared by <@${options.sharedBy}>`]));
+  if (sharedBy !== undefined) {
+    footer.push(context([`Shared by <@${sharedBy}>`]));
   }
 
   const noticeReserve = 400;
@@ -394,6 +399,6 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   }
   if (notices.length > 0) body.push(context(notices));
 
-  const summary = fitRendered(reply.summary, L.fallbackText, (s) => plainText(s)).text.trim();
+  const summary = fitRendered(reply.summary, L.fallbackText, plainTextObject).text.trim();
   return { text: summary === '' ? 'Paperboy' : summary, blocks: [...body, ...footer] };
 }

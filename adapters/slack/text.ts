@@ -3,25 +3,14 @@
  * (`&`, `<`, `>`), keep data from triggering mrkdwn formatting, and cut long text on a word boundary
  * with a visible ellipsis. Pure functions.
  */
-
-export const ELLIPSIS = '…';
-
-/** Zero-width space: separates our own formatting marks from adjacent word characters. */
-export const ZWSP = '\u200B';
-
-// C0 controls except \t and \n, DEL, C1 controls, bidi embeddings/overrides/isolates, BOM.
-// eslint-disable-next-line no-control-regex
-const INVISIBLE = /[\u0000-\u0008\u000B-\u001F\u007F-\u009F\u202A-\u202E\u2066-\u2069\uFEFF]/g;
-const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
+import { cutWords as cutWordsShared } from '../../src/text/cut.ts';
+import { ZWSP, cleanChatText } from '../shared/text.ts';
 
 /**
- * Remove characters that have no business in a chat message: control characters (tabs become
- * spaces, `\r` is dropped), bidi override/isolate controls (which can visually reorder the text
- * around them) and lone surrogates (which make invalid JSON text for Slack). Newlines are kept.
+ * Remove characters that have no business in a chat message (see `cleanChatText`: controls, bidi
+ * overrides, the BOM, lone surrogates). Newlines are kept.
  */
-export function clean(s: string): string {
-  return s.replace(/\t/g, ' ').replace(INVISIBLE, '').replace(LONE_SURROGATE, '\uFFFD');
-}
+export const clean = cleanChatText;
 
 /** Like `clean`, and newlines become spaces (for one-line contexts: labels, headers, inline spans). */
 export function cleanLine(s: string): string {
@@ -74,27 +63,14 @@ export function mrkdwnText(s: string): string {
   return escapeSlack(neutralizeMrkdwn(clean(s)));
 }
 
-/** Data text as plain_text (headers, button labels): one line, escaped. */
-export function plainText(s: string): string {
+/** Data text for a Slack `plain_text` object (headers, button labels): one line, escaped. */
+export function plainTextObject(s: string): string {
   return escapeSlack(cleanLine(s));
 }
 
-/**
- * Cut `s` to at most `max` characters (code points never split), preferring the last word
- * boundary in the final fifth, and end it with `…`. Returns `s` unchanged when it fits.
- */
+/** Cut `s` to at most `max` characters on a word boundary in the final fifth, ending in `…`. */
 export function cutWords(s: string, max: number): string {
-  if (s.length <= max) return s;
-  if (max <= ELLIPSIS.length) return ELLIPSIS.slice(0, Math.max(0, max));
-  let end = max - ELLIPSIS.length;
-  // Never split a surrogate pair.
-  const code = s.charCodeAt(end - 1);
-  if (code >= 0xd800 && code <= 0xdbff) end -= 1;
-  let head = s.slice(0, end);
-  const lastSpace = head.search(/\s\S*$/);
-  if (lastSpace > 0 && lastSpace >= Math.floor(end * 0.8)) head = head.slice(0, lastSpace);
-  head = head.replace(/[\s,;:.\-–—]+$/u, '');
-  return head + ELLIPSIS;
+  return cutWordsShared(s, max, 0.8);
 }
 
 /**

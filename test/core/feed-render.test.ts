@@ -22,7 +22,7 @@ import { renderText } from '../../src/render/text.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { allText, limitViolations as discordViolations } from '../discord/check-limits.ts';
-import { allStrings, limitViolations as slackViolations, pings } from '../slack/limits-check.ts';
+import { allStrings, limitViolations as slackViolations, pings } from '../slack/check-limits.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const BIG_ID = '2611.05001';
@@ -289,7 +289,6 @@ describe('terminal', () => {
     expect(out).toMatch(new RegExp(`^\\s+hf: ${HF.replace(/\./g, '\\.')}$`, 'm'));
     expect(out).toMatch(/^\s+code: https:\/\/github\.com\/zebra-lab\/zebrafish-cache$/m);
     expect(out).toMatch(/^\s+project: https:\/\/zebrafish\.example\.org\/$/m);
-    // eslint-disable-next-line no-control-regex
     expect(out).not.toMatch(/[\u0000-\u0008\u000B-\u001F\u007F]/);
   });
 

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.ts';
 import type { MessageBody } from '../../adapters/discord/discord-api.ts';
 import type { Command } from '../../src/commands/command.ts';
-import { createPaperboy } from '../../src/boot.ts';
+import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import { span } from '../../src/reply.ts';
@@ -47,7 +47,7 @@ const slowCommand: Command = {
 
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
-  ({ paperboy } = await createPaperboy({ logger: silentLogger() }));
+  paperboy = await newTestPaperboy();
   paperboy.register(slowCommand);
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
@@ -330,6 +330,35 @@ describe('Discord adapter over a real discord.js client', () => {
     expect(req.body).not.toHaveProperty('message_reference');
     fake.fail('POST', /\/messages$/, 403, 50001, 'Missing Access');
     await expect(adapter.post(fake.world.channelId, reply)).rejects.toThrow(/Missing Access \(code 50001\)/);
+  });
+
+  it('a failure while answering is logged under a reference id, secrets scrubbed, and the user is told the reference', async () => {
+    const run = paperboy.run.bind(paperboy);
+    const secretPath = `/interactions/123456789/tok-77-secret/callback`;
+    paperboy.run = async (text, ctx) => {
+      if (text.includes('explode-now')) throw new Error(`boom with ${fake.token} at ${secretPath}`);
+      return run(text, ctx);
+    };
+    try {
+      const { body } = await mention(`${botMention()} search explode-now`);
+      const ref = /\(ref ([0-9a-f]{8})\)/.exec(body.content)?.[1];
+      expect(body.content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
+      expect(body.allowed_mentions).toEqual({ parse: [] });
+      await expect.poll(() => logLines.some((l) => l.includes(`"ref":"${ref}"`))).toBe(true);
+      const line = logLines.find((l) => l.includes(`"ref":"${ref}"`))!;
+      expect(line).toContain('[redacted]');
+      expect(line).not.toContain(fake.token);
+      expect(line).not.toContain('tok-77-secret');
+
+      const slash = await interact(slashPayload(fake.world, { user: alice }, 'search', { query: 'explode-now' }));
+      expect(slash.body.type).toBe(4);
+      expect(slash.body.data?.flags).toBe(64);
+      const slashRef = /\(ref ([0-9a-f]{8})\)/.exec(slash.body.data?.content ?? '')?.[1];
+      expect(slashRef).toBeDefined();
+      await expect.poll(() => logLines.some((l) => l.includes(`"ref":"${slashRef}"`))).toBe(true);
+    } finally {
+      paperboy.run = run;
+    }
   });
 
   it('never logs the bot token or an interaction token', () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { defuseMentions, escapeMarkdown, mdLink, plainText, safeText, safeUrl, stripControls } from '../../adapters/discord/markdown.ts';
+import { defuseMentions, escapeMarkdown, labelText, markdownLinkUrl, mdLink, safeText } from '../../adapters/discord/markdown.ts';
+import { cleanChatText } from '../../adapters/shared/text.ts';
 import { richMd } from '../../adapters/discord/rich.ts';
-import { cutText, wordPrefix } from '../../adapters/discord/truncate.ts';
+import { cutWords, wordPrefix } from '../../src/text/cut.ts';
 import { span } from '../../src/reply.ts';
 
 describe('escapeMarkdown', () => {
@@ -36,18 +37,18 @@ describe('mentions and controls', () => {
     expect(out).not.toMatch(/@everyone|<@&\d/);
   });
   it('strips control and bidi characters, keeps newlines', () => {
-    expect(stripControls('a\u0000b\u0007c\r\nd\te\u202Ef\u009b')).toBe('abc\nd ef');
+    expect(cleanChatText('a\u0000b\u0007c\r\nd\te\u202Ef\u009b')).toBe('abc\nd ef');
   });
-  it('plainText collapses whitespace', () => {
-    expect(plainText('  a \n b\u0001 @here ')).toBe('a b @\u200bhere');
+  it('labelText collapses whitespace', () => {
+    expect(labelText('  a \n b\u0001 @here ')).toBe('a b @\u200bhere');
   });
 });
 
 describe('links', () => {
   it('accepts only http(s) and encodes link-breaking characters', () => {
-    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
-    expect(safeUrl('not a url')).toBeUndefined();
-    expect(safeUrl('https://x.org/a_(b)')).toBe('https://x.org/a_%28b%29');
+    expect(markdownLinkUrl('javascript:alert(1)')).toBeUndefined();
+    expect(markdownLinkUrl('not a url')).toBeUndefined();
+    expect(markdownLinkUrl('https://x.org/a_(b)')).toBe('https://x.org/a_%28b%29');
   });
   it('escapes link text brackets', () => {
     expect(mdLink('a]b[c', 'https://x.org')).toBe('[a\\]b\\[c](https://x.org/)');
@@ -57,13 +58,13 @@ describe('links', () => {
 
 describe('truncation', () => {
   it('cuts on a word boundary with a visible ellipsis', () => {
-    expect(cutText('alpha beta gamma delta', 14)).toBe('alpha beta…');
-    expect(cutText('short', 10)).toBe('short');
+    expect(cutWords('alpha beta gamma delta', 14)).toBe('alpha beta…');
+    expect(cutWords('short', 10)).toBe('short');
     expect(wordPrefix('abcdefghij', 5)).toBe('abcde');
   });
   it('never splits a surrogate pair', () => {
     const s = '😀'.repeat(10);
-    const cut = cutText(s, 6);
+    const cut = cutWords(s, 6);
     expect(cut.length).toBeLessThanOrEqual(6);
     expect(cut.endsWith('…')).toBe(true);
     expect(cut.slice(0, -1)).toBe('😀'.repeat(2));

@@ -5,8 +5,7 @@
  */
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.ts';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { testPaperboy } from '../helpers/paperboy.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import { limitViolations } from './check-limits.ts';
 
@@ -14,7 +13,7 @@ let paperboy: Paperboy;
 const ctx = { platform: 'discord' as const, userId: '1', channelId: '2' };
 
 beforeAll(async () => {
-  ({ paperboy } = await createPaperboy({ logger: silentLogger(), random: () => 0.42, now: () => new Date('2026-01-01T00:00:00Z') }));
+  paperboy = await testPaperboy();
 });
 
 const customId: CustomIdFor = (() => {
@@ -31,6 +30,16 @@ async function check(text: string): Promise<string[]> {
 describe('every command reply renders within Discord limits', () => {
   it('has the built-in data', () => {
     expect(paperboy.deps.papers.length).toBeGreaterThanOrEqual(100);
+  });
+
+  it('paper cards carry the reference their buttons use (card.ref), and the footer shows it', async () => {
+    const reply = await paperboy.run('search snapkv --limit 1', ctx);
+    const card = reply.blocks.flatMap((b) => (b.kind === 'paper' ? [b.paper] : []))[0]!;
+    expect(card.name).toBe('SnapKV');
+    expect(card.ref).toBe('snapkv');
+    expect(card.actions.map((a) => a.command)).toContain('show snapkv');
+    const footers = renderDiscord(reply, { customId }).embeds.map((e) => e.footer?.text).filter(Boolean);
+    expect(footers).toContain('SnapKV');
   });
 
   it('help and help <command>', async () => {

@@ -1,8 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.ts';
-import type { Action, Block, PaperCard, Reply } from '../../src/reply.ts';
+import type { Action, Block, Reply } from '../../src/reply.ts';
 import { span } from '../../src/reply.ts';
+import { testCard } from '../helpers/cards.ts';
 import { allText, limitViolations } from './check-limits.ts';
 
 const ids = (): CustomIdFor => {
@@ -10,29 +11,13 @@ const ids = (): CustomIdFor => {
   return (a, mode) => `${mode}:${n++}:${a.command}`.slice(0, 100);
 };
 
-function card(i: number, over: Partial<PaperCard> = {}): PaperCard {
-  return {
-    id: `paper-${i}`,
-    title: `Paper number ${i}: a study`,
-    rank: i,
-    snippet: [span.text('We study '), span.mark('kv cache'), span.text(' compression.')],
-    links: [{ url: `https://github.com/x/p${i}`, kind: 'code' }],
-    highlights: ['3x faster'],
-    actions: [
-      { id: `abstract:paper-${i}`, label: 'Abstract', command: `show paper-${i}` },
-      { id: `similar:paper-${i}`, label: 'Similar', command: `similar paper-${i}` },
-    ],
-    ...over,
-  };
-}
-
 const results = (n: number, extra: Partial<Reply> = {}): Reply => ({
   tone: 'ok',
   summary: 'Results',
   blocks: [
     { kind: 'heading', text: 'Results for “kv cache”' },
     { kind: 'note', text: [span.text(`${n} papers`)] },
-    ...Array.from({ length: n }, (_, i): Block => ({ kind: 'paper', paper: card(i + 1) })),
+    ...Array.from({ length: n }, (_, i): Block => ({ kind: 'paper', paper: testCard(i + 1) })),
   ],
   ...extra,
 });
@@ -60,7 +45,7 @@ describe('renderDiscord', () => {
   });
 
   it('a single paper gets plain labels and URL buttons for its links', () => {
-    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: card(1, { rank: undefined, abstract: 'Full abstract.', snippet: undefined }) }] }, { customId: ids() });
+    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { rank: undefined, abstract: 'Full abstract.', snippet: undefined }) }] }, { customId: ids() });
     const buttons = msg.components.flatMap((r) => r.components);
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Abstract', 'Similar', 'Code']);
     expect(buttons[2]).toMatchObject({ style: 5, url: 'https://github.com/x/p1' });
@@ -112,7 +97,7 @@ describe('renderDiscord', () => {
 
   it('cuts a long abstract on a word boundary with a visible ellipsis, keeping the links', () => {
     const abstract = 'word '.repeat(2000).trim();
-    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: card(1, { abstract, snippet: undefined }) }] }, { customId: ids() });
+    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { abstract, snippet: undefined }) }] }, { customId: ids() });
     const d = msg.embeds[0]!.description!;
     expect(d.length).toBeLessThanOrEqual(4096);
     expect(d).toMatch(/word…\n-# 3x faster\n\[Code\]\(https:\/\/github\.com\/x\/p1\)$/);
@@ -130,7 +115,7 @@ describe('renderDiscord', () => {
         { kind: 'paragraph', text: [span.text(long)] },
         { kind: 'fields', fields: Array.from({ length: 40 }, (_, i) => ({ label: `${long}${i}`, value: [span.text(long)] })) },
         { kind: 'actions', actions: many },
-        ...Array.from({ length: 14 }, (_, i): Block => ({ kind: 'paper', paper: card(i, { title: long, abstract: long, snippet: undefined, highlights: [long] }) })),
+        ...Array.from({ length: 14 }, (_, i): Block => ({ kind: 'paper', paper: testCard(i, { title: long, abstract: long, snippet: undefined, highlights: [long] }) })),
         { kind: 'heading', text: 'tail' },
         { kind: 'note', text: [span.text(long)] },
       ],
@@ -157,7 +142,7 @@ describe('renderDiscord', () => {
         { kind: 'heading', text: evil },
         { kind: 'paragraph', text: [span.text(evil), span.mark(evil), span.strong(evil), span.code(evil), span.link(evil, 'https://x.org')] },
         { kind: 'note', text: [span.text(evil)] },
-        { kind: 'paper', paper: card(1, { title: evil, name: evil, snippet: [span.text(evil)], highlights: [evil], actions: [{ id: 'x', label: evil, command: 'x' }], links: [{ url: 'javascript:alert(1)', kind: 'code' }] }) },
+        { kind: 'paper', paper: testCard(1, { title: evil, name: evil, snippet: [span.text(evil)], highlights: [evil], actions: [{ id: 'x', label: evil, command: 'x' }], links: [{ url: 'javascript:alert(1)', kind: 'code' }] }) },
         { kind: 'fields', fields: [{ label: evil, value: [span.text(evil)] }] },
       ],
     };
@@ -205,8 +190,8 @@ describe('renderDiscord', () => {
 });
 
 describe('paper footers', () => {
-  it('show the short name alone when the buttons use it, else the id to type', () => {
-    const card = (name: string | undefined, ref: string): Reply => ({
+  it('show the short name alone when the card is named by it (card.ref), else the id to type', () => {
+    const card = (name: string | undefined, ref: string | undefined): Reply => ({
       tone: 'ok',
       summary: 's',
       blocks: [
@@ -216,9 +201,11 @@ describe('paper footers', () => {
             id: 'long-paper-id-123',
             title: 'T',
             ...(name ? { name } : {}),
+            ...(ref ? { ref } : {}),
             links: [],
             highlights: [],
-            actions: [{ id: 'a', label: 'Abstract', command: `show ${ref}` }],
+            // The footer does not read the reference back out of the button's command.
+            actions: [{ id: 'a', label: 'Abstract', command: 'show something-else' }],
           },
         },
       ],
@@ -226,5 +213,6 @@ describe('paper footers', () => {
     expect(renderDiscord(card('ZipCache', 'zipcache')).embeds[0]!.footer?.text).toBe('ZipCache');
     expect(renderDiscord(card('Wan', 'long-paper-id-123')).embeds[0]!.footer?.text).toBe('Wan · id: long-paper-id-123');
     expect(renderDiscord(card(undefined, 'long-paper-id-123')).embeds[0]!.footer?.text).toBe('id: long-paper-id-123');
+    expect(renderDiscord(card('Wan', undefined)).embeds[0]!.footer?.text).toBe('Wan · id: long-paper-id-123');
   });
 });

@@ -1,14 +1,14 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completions } from '../../adapters/discord/autocomplete.ts';
-import { buildSlashCommand, commandTextFor, slashSpecs, validateSlashCommand } from '../../adapters/discord/slash-command.ts';
+import { buildSlashCommand, commandTextFor, flagValueText, slashSpecs, validateSlashCommand } from '../../adapters/discord/slash-command.ts';
 import type { Command } from '../../src/commands/command.ts';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { parseCommand } from '../../src/commands/parse.ts';
+import { testPaperboy } from '../helpers/paperboy.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 
 let paperboy: Paperboy;
 beforeAll(async () => {
-  ({ paperboy } = await createPaperboy({ logger: silentLogger() }));
+  paperboy = await testPaperboy();
 });
 
 const sub = (name: string, values: Record<string, string | number | boolean> = {}) => [
@@ -72,6 +72,21 @@ describe('invocation -> command text', () => {
     expect(commandTextFor(specs, sub('show', { paper: 'snapkv' }))).toMatchObject({ text: 'show snapkv' });
     expect(commandTextFor(specs, sub('help', { command: 'search' }))).toMatchObject({ text: 'help search' });
     expect(commandTextFor(specs, sub('search', { query: '  multi\n line  ' }))).toMatchObject({ text: 'search multi line' });
+  });
+
+  it('keeps quotes inside flag values: the command text parses back to exactly what was typed', () => {
+    const specs = slashSpecs(paperboy.commands);
+    const values = ['Ann "the Bot" Lee', "O'Brien", '"Bob"', 'Jo ”x” "y"', '--not-a-flag', 'Zoë', `it's "all" ”quoted”`];
+    for (const author of values) {
+      const r = commandTextFor(specs, sub('search', { query: 'kv cache', author }));
+      if (!r.ok) throw new Error(r.problem);
+      const parsed = parseCommand(r.text, paperboy.commands);
+      if (!parsed.ok) throw new Error(`${r.text}: ${parsed.problem.kind}`);
+      expect(parsed.input.flags['author'], r.text).toBe(author);
+      expect(parsed.command.name).toBe('search');
+    }
+    // A value holding every kind of closing quote cannot be quoted whole: its straight quotes go.
+    expect(flagValueText(`a"b ”c’ 'd`)).toBe(`"ab ”c’ 'd"`);
   });
 
   it('refuses malformed or unknown invocations with a message', () => {

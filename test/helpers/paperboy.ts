@@ -4,15 +4,24 @@ import { silentLogger } from '../../src/logger.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
 
+/** The one clock of every test bot: a Thursday morning (UTC). */
+export const TEST_NOW = new Date('2026-11-26T09:00:00Z');
+
+/**
+ * A new Paperboy on the built-in data with a silent logger, the fixed clock `TEST_NOW` and a
+ * fixed random source. For a test that changes its bot (registers a command); others share
+ * `testPaperboy()`.
+ */
+export async function newTestPaperboy(): Promise<Paperboy> {
+  const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => TEST_NOW, random: () => 0.5 });
+  return paperboy;
+}
+
 let cached: Promise<Paperboy> | undefined;
 
-/** A Paperboy on the built-in data with a silent logger and a fixed clock and random source. */
+/** The test bot (`newTestPaperboy`), built once per test file. */
 export function testPaperboy(): Promise<Paperboy> {
-  cached ??= createPaperboy({
-    logger: silentLogger(),
-    now: () => new Date('2026-11-26T09:00:00Z'),
-    random: () => 0.5,
-  }).then((b) => b.paperboy);
+  cached ??= newTestPaperboy();
   return cached;
 }
 

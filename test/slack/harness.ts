@@ -1,23 +1,14 @@
-import { createPaperboy } from '../../src/boot.ts';
 import { silentLogger } from '../../src/logger.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';
 import type { Logger } from 'pino';
+import { testPaperboy } from '../helpers/paperboy.ts';
 
 export const SECRET = 'test-signing-secret-0123456789';
 export const BOT_TOKEN = ['xoxb', 'test', '1234567890', 'abcdefghij'].join('-');
 export const APP_TOKEN = ['xapp', '1', 'test', '1234567890', 'abcdef'].join('-');
-
-let shared: Promise<Paperboy> | undefined;
-/** The real Paperboy over the built-in data (built once per test file). */
-export function builtinPaperboy(): Promise<Paperboy> {
-  shared ??= createPaperboy({ logger: silentLogger(), now: () => new Date('2025-08-10T12:00:00Z'), random: () => 0.5 }).then(
-    (b) => b.paperboy,
-  );
-  return shared;
-}
 
 export interface HttpHarness {
   api: FakeSlackApi;
@@ -32,7 +23,7 @@ export async function startHttp(opts: { logger?: Logger; paperboy?: Paperboy; re
   await api.start();
   const adapter = createSlackAdapter({
     config: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: api.apiUrl.replace(/\/$/, ''), port: 0 },
-    paperboy: opts.paperboy ?? (await builtinPaperboy()),
+    paperboy: opts.paperboy ?? (await testPaperboy()),
     logger: opts.logger ?? silentLogger(),
     retries: opts.retries ?? 0,
   });

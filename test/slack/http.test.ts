@@ -11,7 +11,7 @@ import {
   startHttp,
   type HttpHarness,
 } from './harness.ts';
-import { limitViolations, pings } from './limits-check.ts';
+import { limitViolations, pings } from './check-limits.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
 const JSON_T = 'application/json';
@@ -330,7 +330,24 @@ describe('Slack HTTP mode: buttons', () => {
     expect(prev?.value).toMatch(/^search kv cache( --page 1)?$/);
   });
 
-  it('Next on a channel message updates it with chat.update (keeping "Shared by")', async () => {
+  it('Next on a shared message updates it with chat.update, keeping "Shared by" from the button itself', async () => {
+    const first = await ephemeralSearch('search kv cache');
+    const share = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:share')!;
+    await post(h.base, actionBody(h.api, share, { ephemeral: true }).body, FORM);
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
+    const posted = h.api.callsTo('chat.postMessage')[0]!.args as unknown as Msg;
+    const next = buttonsOf(posted.blocks).find((b) => b.action_id.startsWith('pb:page:next'))!;
+    expect(next.action_id).toBe('pb:page:next.by-U0002');
+    // The message's blocks are not read: the button says who shared it.
+    await post(h.base, actionBody(h.api, next, { ephemeral: false, messageTs: '1700000700.000100', blocks: [] }).body, FORM);
+    await h.api.waitFor(() => h.api.callsTo('chat.update').length === 1);
+    const update = h.api.callsTo('chat.update')[0]!.args as unknown as Msg;
+    expect(JSON.stringify(update.blocks)).toContain('Shared by <@U0002>');
+    expect(buttonsOf(update.blocks).some((b) => b.action_id === 'pb:page:next.by-U0002')).toBe(true);
+    expect(limitViolations(update)).toEqual([]);
+  });
+
+  it('Next on a channel message posted by an earlier version updates it with chat.update (keeping "Shared by")', async () => {
     const first = await ephemeralSearch('search kv cache');
     const next = buttonsOf(first.blocks).find((b) => b.action_id === 'pb:page:next')!;
     const shared = [{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0001>' }] }];
@@ -382,7 +399,7 @@ describe('Slack HTTP mode: buttons', () => {
     expect(msg.text).toBe(first.text);
     expect(JSON.stringify(msg.blocks)).toContain('Shared by <@U0002>');
     expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:share')).toBe(false);
-    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:page:next')).toBe(true);
+    expect(buttonsOf(msg.blocks).some((b) => b.action_id === 'pb:page:next.by-U0002')).toBe(true);
     expect(pings(msg, 'U0002')).toEqual([]);
     expect(limitViolations(msg)).toEqual([]);
   });

@@ -2,7 +2,7 @@ import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.ts';
 import { APP_TOKEN, BOT_TOKEN, SECRET, eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
-import { scrubSecrets } from '../../adapters/slack/bolt-logger.ts';
+import { scrubSecrets } from '../../adapters/shared/requests.ts';
 
 const lines: string[] = [];
 const sink = new Writable({

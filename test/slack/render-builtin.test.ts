@@ -2,8 +2,9 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { renderSlack } from '../../adapters/slack/render.ts';
 import type { Paperboy } from '../../src/paperboy.ts';
 import type { Reply } from '../../src/reply.ts';
-import { buttonsOf, builtinPaperboy } from './harness.ts';
-import { limitViolations, pings } from './limits-check.ts';
+import { buttonsOf } from './harness.ts';
+import { testPaperboy } from '../helpers/paperboy.ts';
+import { limitViolations, pings } from './check-limits.ts';
 
 /**
  * Every command's reply over every built-in paper, rendered for Slack, must respect every Block Kit
@@ -12,7 +13,7 @@ import { limitViolations, pings } from './limits-check.ts';
 
 let paperboy: Paperboy;
 beforeAll(async () => {
-  paperboy = await builtinPaperboy();
+  paperboy = await testPaperboy();
 });
 
 const ctx = { platform: 'slack' as const, userId: 'U0001', channelId: 'C0001' };

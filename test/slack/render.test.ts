@@ -2,10 +2,11 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderSlack } from '../../adapters/slack/render.ts';
 import { cutWords, escapeSlack, neutralizeMrkdwn, clean } from '../../adapters/slack/text.ts';
-import { toMrkdwn, safeUrl } from '../../adapters/slack/mrkdwn.ts';
-import type { Block, PaperCard, Reply, RichText } from '../../src/reply.ts';
+import { toMrkdwn, slackLinkUrl } from '../../adapters/slack/mrkdwn.ts';
+import type { Block, Reply, RichText } from '../../src/reply.ts';
 import { buttonsOf } from './harness.ts';
-import { allStrings, limitViolations, pings } from './limits-check.ts';
+import { testCard } from '../helpers/cards.ts';
+import { allStrings, limitViolations, pings } from './check-limits.ts';
 
 const HOSTILE = [
   '<!channel>',
@@ -22,22 +23,6 @@ const HOSTILE = [
   'a\u0000b\u0007c\u001bd\u202Ee\u2066f\uFEFFg',
   '🧪 模型 مرحبا שלום',
 ];
-
-function paper(i: number, extra: Partial<PaperCard> = {}): PaperCard {
-  return {
-    id: `paper-${i}`,
-    title: `Paper ${i}: a study of things`,
-    rank: i,
-    snippet: [{ kind: 'text', text: 'we study ' }, { kind: 'mark', text: 'things' }, { kind: 'text', text: ' at scale' }],
-    links: [{ url: `https://github.com/org/repo${i}`, kind: 'code' }],
-    highlights: ['3x faster'],
-    actions: [
-      { id: `abstract:paper-${i}`, label: 'Abstract', command: `show paper-${i}` },
-      { id: `similar:paper-${i}`, label: 'Similar', command: `similar paper-${i}` },
-    ],
-    ...extra,
-  };
-}
 
 const reply = (blocks: Block[], extra: Partial<Reply> = {}): Reply => ({ tone: 'ok', summary: 'summary', blocks, command: 'search x', ...extra });
 
@@ -67,8 +52,8 @@ describe('text helpers', () => {
   });
 
   it('renders links only for http(s)/mailto, escaping the URL', () => {
-    expect(safeUrl('javascript:alert(1)')).toBeUndefined();
-    expect(safeUrl('https://x.org/a?b=1&c=<2>|3')).toBe('https://x.org/a?b=1&amp;c=%3C2%3E%7C3');
+    expect(slackLinkUrl('javascript:alert(1)')).toBeUndefined();
+    expect(slackLinkUrl('https://x.org/a?b=1&c=<2>|3')).toBe('https://x.org/a?b=1&amp;c=%3C2%3E%7C3');
     expect(toMrkdwn([{ kind: 'link', text: 'repo <!here>', url: 'https://github.com/a/b' }])).toBe('<https://github.com/a/b|repo &lt;!here&gt;>');
     expect(toMrkdwn([{ kind: 'link', text: 'x', url: 'javascript:1' }])).toBe('x');
   });
@@ -89,7 +74,7 @@ describe('renderSlack', () => {
         { kind: 'note', text: [{ kind: 'text', text: bad }] },
         { kind: 'list', items: [[{ kind: 'text', text: bad }]] },
         { kind: 'fields', fields: [{ label: bad, value: [{ kind: 'text', text: bad }] }] },
-        { kind: 'paper', paper: paper(1, { title: bad, snippet: [{ kind: 'text', text: bad }], highlights: [bad], abstract: bad, links: [{ url: `https://x.org/${bad}`, kind: 'code' }] }) },
+        { kind: 'paper', paper: testCard(1, { title: bad, snippet: [{ kind: 'text', text: bad }], highlights: [bad], abstract: bad, links: [{ url: `https://x.org/${bad}`, kind: 'code' }] }) },
         { kind: 'actions', actions: [{ id: bad, label: bad, command: `search ${bad}` }] },
       ],
       { summary: bad, command: `search ${bad}` },
@@ -125,7 +110,7 @@ describe('renderSlack', () => {
               { kind: 'heading', text: t },
               { kind: 'paragraph', text: r },
               { kind: 'list', items: items.map((i) => [{ kind: 'text', text: i }]) },
-              { kind: 'paper', paper: paper(1, { title: t || 'x', snippet: r }) },
+              { kind: 'paper', paper: testCard(1, { title: t || 'x', snippet: r }) },
             ],
             { summary: t },
           ),
@@ -156,7 +141,7 @@ describe('renderSlack', () => {
 
   it('too many cards: cut visibly, with a note, paging and share buttons kept', () => {
     const blocks: Block[] = [{ kind: 'heading', text: 'Results' }];
-    for (let i = 1; i <= 40; i++) blocks.push({ kind: 'paper', paper: paper(i, { abstract: 'long abstract words '.repeat(150) }) });
+    for (let i = 1; i <= 40; i++) blocks.push({ kind: 'paper', paper: testCard(i, { abstract: 'long abstract words '.repeat(150) }) });
     const msg = renderSlack(
       reply(blocks, { paging: { page: 1, pages: 4, total: 160, perPage: 40, next: { id: 'next', label: 'Next ▶', command: 'search x --page 2' } } }),
       { share: true },
@@ -221,7 +206,7 @@ describe('renderSlack', () => {
   });
 
   it('is pure: same input, same output', () => {
-    const r = reply([{ kind: 'paper', paper: paper(1) }]);
+    const r = reply([{ kind: 'paper', paper: testCard(1) }]);
     expect(renderSlack(r, { share: true })).toEqual(renderSlack(r, { share: true }));
   });
 });

@@ -1,10 +1,12 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { Writable } from 'node:stream';
+import { createLogger, silentLogger } from '../../src/logger.ts';
+import { testPaperboy } from '../helpers/paperboy.ts';
 import { FakeSocketMode } from '../fakes/slack/socket-mode.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
-import { APP_TOKEN, BOT_TOKEN, buttonsOf, builtinPaperboy } from './harness.ts';
-import { limitViolations, pings } from './limits-check.ts';
+import { APP_TOKEN, BOT_TOKEN, buttonsOf } from './harness.ts';
+import { limitViolations, pings } from './check-limits.ts';
 
 type Msg = { text: string; blocks: unknown[] };
 
@@ -21,7 +23,7 @@ beforeAll(async () => {
   api.socketUrl = socket.url;
   adapter = createSlackAdapter({
     config: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: api.apiUrl, port: 0 },
-    paperboy: await builtinPaperboy(),
+    paperboy: await testPaperboy(),
     logger: silentLogger(),
     retries: 0,
     autoReconnect: false,
@@ -117,34 +119,71 @@ describe('Slack Socket Mode', () => {
 });
 
 describe('Slack start-up errors', () => {
-  it('a rejected bot token fails start() with a message naming auth.test, the Slack error and the variable', async () => {
+  /** start() against a fake Web API prepared by `setup`; the start-up error, or undefined when it started. */
+  async function startFailure(setup: (fake: FakeSlackApi) => void): Promise<{ error: Error | undefined; port: number | undefined }> {
     const fake = new FakeSlackApi();
     await fake.start();
-    fake.authError = 'invalid_auth';
+    setup(fake);
     const a = createSlackAdapter({
       config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: fake.apiUrl, port: 0 },
-      paperboy: await builtinPaperboy(),
+      paperboy: await testPaperboy(),
       logger: silentLogger(),
       retries: 0,
     });
     try {
-      await expect(a.start()).rejects.toThrow(/auth\.test said "invalid_auth".*SLACK_BOT_TOKEN/);
-      expect(a.port).toBeUndefined();
+      const error = await a.start().then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      return { error, port: a.port };
     } finally {
       await a.stop();
       await fake.stop();
     }
+  }
+
+  it('a rejected bot token fails start() with a message naming auth.test, the Slack error and the variable', async () => {
+    const { error, port } = await startFailure((fake) => {
+      fake.authError = 'invalid_auth';
+    });
+    expect(error?.message).toMatch(/auth\.test said "invalid_auth".*SLACK_BOT_TOKEN/);
+    expect(port).toBeUndefined();
   });
 
-  it('an unreachable Slack API fails start() clearly', async () => {
-    const a = createSlackAdapter({
-      config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: 'http://127.0.0.1:9/api', port: 0 },
-      paperboy: await builtinPaperboy(),
-      logger: silentLogger(),
-      retries: 0,
+  it('an unreachable Slack API fails start() as a network problem, not a token problem, and logs no stray warning', async () => {
+    const lines: { level: number; msg: string }[] = [];
+    const sink = new Writable({
+      write(chunk: Buffer, _enc, cb) {
+        for (const l of chunk.toString('utf8').split('\n').filter(Boolean)) lines.push(JSON.parse(l) as { level: number; msg: string });
+        cb();
+      },
     });
-    await expect(a.start()).rejects.toThrow(/could not reach the Slack API at http:\/\/127\.0\.0\.1:9\/api\//);
-    await a.stop();
+    for (const appToken of [undefined, APP_TOKEN]) {
+      const a = createSlackAdapter({
+        config: { botToken: BOT_TOKEN, ...(appToken ? { appToken } : { signingSecret: 'secret-secret' }), apiUrl: 'http://127.0.0.1:9/api', port: 0 },
+        paperboy: await testPaperboy(),
+        logger: createLogger('info', sink),
+        retries: 1,
+        autoReconnect: false,
+      });
+      const failure = await a.start().then(
+        () => undefined,
+        (err: unknown) => err as Error,
+      );
+      expect(failure?.message).toMatch(/could not reach the Slack API at http:\/\/127\.0\.0\.1:9\/api\/ \(.+\) — a network problem, not a token problem/);
+      expect(failure?.message).toMatch(/SLACK_API_URL/);
+      expect(failure?.message).not.toMatch(/SLACK_BOT_TOKEN|SLACK_APP_TOKEN|said "/);
+      await new Promise((r) => setTimeout(r, 300));
+      await a.stop();
+    }
+    // The client's retries ("http request failed") are not warnings: start()'s error says it all.
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+  });
+
+  it('an HTTP 5xx at start-up says Slack is having trouble, not that the token is wrong', async () => {
+    const { error } = await startFailure((fake) => fake.failNext('auth.test', { kind: 'http', status: 503 }));
+    expect(error?.message).toMatch(/auth\.test got http_503 from .* Slack is having trouble/);
+    expect(error?.message).not.toMatch(/SLACK_BOT_TOKEN/);
   });
 
   it('a rejected app token fails start() naming apps.connections.open and SLACK_APP_TOKEN', async () => {
@@ -152,7 +191,7 @@ describe('Slack start-up errors', () => {
     await fake.start(); // socketUrl unset: apps.connections.open answers invalid_auth
     const a = createSlackAdapter({
       config: { botToken: BOT_TOKEN, appToken: APP_TOKEN, apiUrl: fake.apiUrl, port: 0 },
-      paperboy: await builtinPaperboy(),
+      paperboy: await testPaperboy(),
       logger: silentLogger(),
       retries: 0,
       autoReconnect: false,
@@ -166,7 +205,7 @@ describe('Slack start-up errors', () => {
   });
 
   it('HTTP mode without a signing secret fails with a clear message', async () => {
-    const a = createSlackAdapter({ config: { botToken: BOT_TOKEN, port: 0 }, paperboy: await builtinPaperboy(), logger: silentLogger() });
+    const a = createSlackAdapter({ config: { botToken: BOT_TOKEN, port: 0 }, paperboy: await testPaperboy(), logger: silentLogger() });
     await expect(a.start()).rejects.toThrow(/SLACK_SIGNING_SECRET/);
   });
 
@@ -175,7 +214,7 @@ describe('Slack start-up errors', () => {
     await fake.start();
     const a = createSlackAdapter({
       config: { botToken: BOT_TOKEN, signingSecret: 'secret-secret', apiUrl: fake.apiUrl, port: 0 },
-      paperboy: await builtinPaperboy(),
+      paperboy: await testPaperboy(),
       logger: silentLogger(),
     });
     await a.start();

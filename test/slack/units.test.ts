@@ -6,7 +6,7 @@ import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';
 import { commandText, slackTokensToText, unescapeSlack } from '../../adapters/slack/incoming.ts';
 import { normalizeApiUrl } from '../../adapters/slack/index.ts';
 import { parseActionId, actionId } from '../../adapters/slack/action-ids.ts';
-import { sharedByOf } from '../../adapters/slack/listeners.ts';
+import { legacySharedBy } from '../../adapters/slack/interaction-handler.ts';
 
 describe('incoming Slack text', () => {
   it('strips the bot mention; bare mention and empty text mean help', () => {
@@ -79,20 +79,22 @@ describe('small pieces', () => {
     expect(normalizeApiUrl(' ')).toBeUndefined();
   });
 
-  it('action ids encode the delivery kind and stay short and safe', () => {
-    expect(parseActionId(actionId('page', 'next'))).toBe('page');
-    expect(parseActionId(actionId('share'))).toBe('share');
-    const long = actionId('run', `1.${'x:'.repeat(300)}`);
+  it('action ids encode the delivery and stay short and safe', () => {
+    expect(actionId('update', 'next')).toBe('pb:page:next');
+    expect(parseActionId(actionId('update', 'next'))).toEqual({ delivery: 'update' });
+    expect(parseActionId(actionId('public'))).toEqual({ delivery: 'public' });
+    expect(actionId('public')).toBe('pb:share');
+    const long = actionId('reply', `1.${'x:'.repeat(300)}`);
     expect(long.length).toBeLessThanOrEqual(255);
-    expect(parseActionId(long)).toBe('run');
+    expect(parseActionId(long)).toEqual({ delivery: 'reply' });
     expect(parseActionId('pb:delete:1')).toBeUndefined();
     expect(parseActionId('other')).toBeUndefined();
   });
 
-  it('finds the "Shared by" user of a message', () => {
-    expect(sharedByOf([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0AB>' }] }])).toBe('U0AB');
-    expect(sharedByOf([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <!channel>' }] }])).toBeUndefined();
-    expect(sharedByOf(undefined)).toBeUndefined();
+  it('finds the "Shared by" user of a message posted by an earlier version', () => {
+    expect(legacySharedBy([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <@U0AB>' }] }])).toBe('U0AB');
+    expect(legacySharedBy([{ type: 'context', elements: [{ type: 'mrkdwn', text: 'Shared by <!channel>' }] }])).toBeUndefined();
+    expect(legacySharedBy(undefined)).toBeUndefined();
   });
 
   it('names delivery failures by their Slack reason', () => {
@@ -103,20 +105,3 @@ describe('small pieces', () => {
   });
 });
 
-describe('matched terms in a snippet', () => {
-  const m = (text: string) => ({ kind: 'mark' as const, text });
-  const t = (text: string) => ({ kind: 'text' as const, text });
-
-  it('terms separated by a space or hyphen render as one bold run', () => {
-    expect(toMrkdwn([t('the '), m('KV'), t(' '), m('cache'), t(' and '), m('Key'), t('-'), m('Value'), t('.')])).toBe(
-      'the *KV cache* and *Key-Value*.',
-    );
-  });
-
-  it('terms separated by words or punctuation stay separate; a lone space between text spans is untouched', () => {
-    expect(toMrkdwn([m('KV'), t(' and '), m('cache')])).toBe('*KV* and *cache*');
-    expect(toMrkdwn([m('KV'), t(', '), m('cache')])).toBe('*KV*, *cache*');
-    expect(toMrkdwn([t('a'), t(' '), m('b')])).toBe('a *b*');
-    expect(toMrkdwn([m('a'), t(' '), t('b')])).toBe('*a* b');
-  });
-});

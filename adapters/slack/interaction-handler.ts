@@ -1,0 +1,160 @@
+/**
+ * Interactions: the `/papers` slash command (answered privately, with "Post to channel") and
+ * button clicks (paging in place, new answers, sharing). Every interaction is acknowledged first,
+ * then worked on; a failure is logged under a reference id that the user is told.
+ */
+import type { App, RespondArguments, RespondFn } from '@slack/bolt';
+import type { Logger } from 'pino';
+import { requestContext, withErrorReference } from '../shared/requests.ts';
+import { parseActionId } from './action-ids.ts';
+import { NOT_A_MEMBER, deliveryFailureReason } from './delivery-error.ts';
+import { commandText } from './incoming.ts';
+import type { Answer } from './listeners.ts';
+import { NO_UNFURL } from './message-handler.ts';
+import { BlockActionsSchema, SlashCommandSchema } from './payloads.ts';
+import type { SlackMessage } from './render.ts';
+
+type WebClient = App['client'];
+
+const isDirect = (channelId: string | undefined) => channelId?.startsWith('D') === true;
+
+/**
+ * The "Shared by" user of a message posted before paging buttons carried it in their action id
+ * (`pb:page:next.by-U…`): read from the message's context line, so such messages keep the line.
+ */
+export function legacySharedBy(blocks: unknown[] | undefined): string | undefined {
+  for (const b of blocks ?? []) {
+    const els = (b as { type?: unknown; elements?: unknown }).elements;
+    if ((b as { type?: unknown }).type !== 'context' || !Array.isArray(els)) continue;
+    for (const el of els) {
+      const text = (el as { text?: unknown }).text;
+      const m = typeof text === 'string' ? /^Shared by <@([UW][A-Z0-9]{2,20})>$/.exec(text) : null;
+      if (m) return m[1];
+    }
+  }
+  return undefined;
+}
+
+export interface InteractionHandlerDeps {
+  answer: Answer;
+  logger: Logger;
+}
+
+export class InteractionHandler {
+  constructor(private readonly deps: InteractionHandlerDeps) {}
+
+  /** A slash command (already acknowledged); never throws. */
+  async slashCommand(command: unknown, respond: RespondFn): Promise<void> {
+    const parsed = SlashCommandSchema.safeParse(command);
+    if (!parsed.success) {
+      this.deps.logger.warn({ issues: parsed.error.issues.map((i) => i.path.join('.')) }, 'slash command payload not understood');
+      return;
+    }
+    const c = parsed.data;
+    const ctx = requestContext('slack', { userId: c.user_id, channelId: c.channel_id, workspaceId: c.team_id });
+    await withErrorReference(
+      this.deps.logger,
+      'slash command',
+      { user: c.user_id, channel: c.channel_id },
+      async () => {
+        const msg = await this.deps.answer(commandText(c.text), ctx, { share: !isDirect(c.channel_id) });
+        await respond({ response_type: 'ephemeral', ...msg });
+      },
+      (text) => respond({ response_type: 'ephemeral', text }),
+      deliveryFailureReason,
+    );
+  }
+
+  /** A click on a Paperboy button (already acknowledged); never throws. */
+  async button(body: unknown, respond: RespondFn | undefined, client: WebClient): Promise<void> {
+    const parsed = BlockActionsSchema.safeParse(body);
+    if (!parsed.success) {
+      this.deps.logger.warn('button payload not understood');
+      return;
+    }
+    const b = parsed.data;
+    const action = b.actions[0];
+    const id = action ? parseActionId(action.action_id) : undefined;
+    const command = action?.value;
+    if (!id || !command) return;
+    const { answer } = this.deps;
+
+    const channel = b.channel?.id ?? b.container?.channel_id;
+    const ephemeral = b.container?.is_ephemeral === true;
+    const dm = isDirect(channel);
+    const messageTs = b.container?.message_ts ?? b.message?.ts;
+    const threadTs = b.container?.thread_ts ?? b.message?.thread_ts;
+    const ctx = requestContext('slack', { userId: b.user.id, channelId: channel, workspaceId: b.team?.id });
+    const fields = { user: b.user.id, channel, button: id.delivery };
+    const personal = ephemeral || !channel;
+
+    const tell = (text: string) =>
+      personal
+        ? respondWith(respond, { response_type: 'ephemeral', replace_original: false, text })
+        : client.chat.postEphemeral({ channel, user: b.user.id, text });
+
+    await withErrorReference(
+      this.deps.logger,
+      `button ${id.delivery}`,
+      fields,
+      async () => {
+        switch (id.delivery) {
+          case 'update': {
+            if (personal || !messageTs) {
+              const msg = await answer(command, ctx, { share: !dm });
+              await respondWith(respond, { replace_original: true, ...msg });
+              return;
+            }
+            const sharedBy = id.sharedBy ?? legacySharedBy(b.message?.blocks);
+            const msg = await answer(command, ctx, sharedBy ? { sharedBy } : {});
+            await client.chat.update({ channel, ts: messageTs, ...msg });
+            return;
+          }
+          case 'reply': {
+            if (personal) {
+              const msg = await answer(command, ctx, { share: !dm });
+              await respondWith(respond, { response_type: 'ephemeral', replace_original: false, ...msg });
+            } else {
+              const where = dm ? { channel } : { channel, thread_ts: threadTs ?? messageTs };
+              await client.chat.postMessage({ ...where, ...(await answer(command, ctx)), ...NO_UNFURL });
+            }
+            return;
+          }
+          case 'public':
+            // Post the same reply for everyone, as the bot.
+            if (!channel) throw new Error('no channel to share to');
+            await this.#share(client, respond, channel, await answer(command, ctx, { sharedBy: b.user.id }), fields);
+        }
+      },
+      tell,
+      deliveryFailureReason,
+    );
+  }
+
+  async #share(client: WebClient, respond: RespondFn | undefined, channel: string, msg: SlackMessage, fields: Record<string, unknown>): Promise<void> {
+    const log = this.deps.logger;
+    try {
+      await client.chat.postMessage({ channel, ...msg, ...NO_UNFURL });
+    } catch (err) {
+      const reason = deliveryFailureReason(err);
+      if (!NOT_A_MEMBER.has(reason) || !respond) throw err;
+      // The bot is not in this channel: the interaction's response_url can still post here.
+      log.info({ ...fields, reason }, 'bot not in channel; sharing through the response_url');
+      try {
+        await respond({ response_type: 'in_channel', replace_original: false, ...msg });
+      } catch (err2) {
+        log.warn({ ...fields, reason: deliveryFailureReason(err2) }, 'sharing through the response_url failed');
+        await respond({
+          response_type: 'ephemeral',
+          replace_original: false,
+          text: `I can't post in this channel (${reason}). Invite me with \`/invite @Paperboy\` and try again.`,
+        });
+      }
+    }
+  }
+}
+
+function respondWith(respond: RespondFn | undefined, args: RespondArguments) {
+  if (!respond) throw new Error('no response_url in the payload');
+  return respond(args);
+}
