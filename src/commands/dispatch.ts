@@ -2,9 +2,9 @@ import type { RequestContext } from '../context.ts';
 import { span, type Action, type Reply } from '../reply.ts';
 import { closest } from '../text/distance.ts';
 import type { Command, CommandDeps } from './command.ts';
-import { cleanInput, parseCommand } from './parse.ts';
+import { cleanInput, parseWords } from './parse.ts';
 import { problemReply } from './problems.ts';
-import { splitWords } from './words.ts';
+import { splitWords, type Word } from './words.ts';
 
 /** Command words the first word of free text may be a typo of (`serach`, `shwo`). */
 function nearMissCommand(word: string, commands: readonly Command[]): Command | undefined {
@@ -39,49 +39,56 @@ function unknownCommandReply(word: string, suggestion: Command | undefined, rest
   };
 }
 
-/** Turn command text into a reply: clean, parse, run. Bad input becomes an error reply, never an exception. */
+/** Command text back from words (quoted words keep their quotes), for messages and buttons. */
+function textOf(words: readonly Word[]): string {
+  return words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+}
+
+/**
+ * Turn command text into a reply: clean, split into words once, parse, run. Bad input becomes an
+ * error reply, never an exception.
+ */
 export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
   const cleaned = cleanInput(raw);
   if (!cleaned.ok) return problemReply(cleaned.problem);
-  const text = cleaned.text;
-  if (text === '') return runParsed('help', commands, deps, ctx);
-
-  const words = splitWords(text);
+  const words = splitWords(cleaned.text);
   const first = words[0];
-  if (first && !first.quoted && first.text.startsWith('/') && first.text.length > 1) {
-    // `/papers` was stripped already; any other slash word is a command we don't have.
+  if (!first) return runParsed([{ text: 'help', quoted: false }], cleaned.text, commands, deps, ctx);
+  if (!first.quoted && first.text.startsWith('/') && first.text.length > 1) {
+    // `/papers` was stripped already; another slash word must be a command (or an alias) we have.
     const name = first.text.slice(1);
     const word = name.toLowerCase();
     const known = commands.find((c) => c.name === word || (c.aliases ?? []).includes(word));
-    if (!known) {
-      return unknownCommandReply(first.text, nearMissCommand(name, commands), words.slice(1).map((w) => w.text).join(' '));
-    }
-    return runParsed(text.slice(1), commands, deps, ctx);
+    if (!known) return unknownCommandReply(first.text, nearMissCommand(name, commands), textOf(words.slice(1)));
+    const unslashed = [{ text: name, quoted: false }, ...words.slice(1)];
+    return runParsed(unslashed, textOf(unslashed), commands, deps, ctx);
   }
-  return runParsed(text, commands, deps, ctx);
+  return runParsed(words, cleaned.text, commands, deps, ctx);
 }
 
-async function runParsed(text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
-  const parsed = parseCommand(text, commands);
+async function runParsed(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+  const parsed = parseWords(words, commands);
   if (!parsed.ok) return problemReply(parsed.problem);
   const reply = await parsed.command.run(parsed.input, deps, ctx);
   if (!parsed.implicit) return reply;
 
   // Free text ran as a search. If its first word looks like a mistyped command, say so: as the
   // answer when that word is no word of the paper set (`serach kv`, `halp`), else as a note.
-  const first = splitWords(text)[0];
+  const first = words[0];
   const miss = first && !first.quoted ? nearMissCommand(first.text, commands) : undefined;
-  if (!miss) return reply;
-  const rest = splitWords(text).slice(1).map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+  if (!first || !miss) return reply;
+  const restWords = words.slice(1);
+  const rest = textOf(restWords);
   if (miss.name === parsed.command.name) {
     // `serach kv cache`: the user meant the search command; search for the other words.
     if (!rest) return reply;
-    const meant = await runParsed(`${miss.name} ${rest}`, commands, deps, ctx);
-    return { ...meant, blocks: [...meant.blocks, { kind: 'note', text: [span.text(`Read “${first!.text}” as `), span.code(miss.name), span.text('.')] }] };
+    const meantWords = [{ text: miss.name, quoted: false }, ...restWords];
+    const meant = await runParsed(meantWords, textOf(meantWords), commands, deps, ctx);
+    return { ...meant, blocks: [...meant.blocks, { kind: 'note', text: [span.text(`Read “${first.text}” as `), span.code(miss.name), span.text('.')] }] };
   }
-  const alone = deps.engine.search(first!.text, { limit: 1 });
+  const alone = deps.engine.search(first.text, { limit: 1 });
   const isPaperWord = alone.total > 0 && alone.corrected === undefined;
-  if (reply.tone === 'empty' || reply.tone === 'error' || !isPaperWord) return unknownCommandReply(first!.text, miss, rest, text);
+  if (reply.tone === 'empty' || reply.tone === 'error' || !isPaperWord) return unknownCommandReply(first.text, miss, rest, text);
   const fixed = [miss.name, miss.args === 'none' ? '' : rest].filter(Boolean).join(' ');
   return {
     ...reply,

@@ -1,5 +1,6 @@
 import type { Command, CommandInput, FlagSpec, FlagValue } from './command.ts';
-import { joinWords, splitWords } from './words.ts';
+import { controlCharsIn } from '../text/control.ts';
+import { joinWords, splitWords, type Word } from './words.ts';
 
 /** Longest command text we accept (chat messages can be huge; commands never are). */
 export const MAX_INPUT_LENGTH = 500;
@@ -17,10 +18,6 @@ export type ParseProblem =
   | { kind: 'missing-argument'; command: Command }
   | { kind: 'unexpected-argument'; command: Command; text: string };
 
-// C0/C1 controls and DEL, except tab, newline, carriage return (treated as spaces).
-// eslint-disable-next-line no-control-regex
-const CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/g;
-
 /** Render a code point as `U+0007`. */
 function codePoint(ch: string): string {
   return `U+${ch.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
@@ -31,8 +28,9 @@ function codePoint(ch: string): string {
  * `/papers` (or `papers`), and collapse whitespace.
  */
 export function cleanInput(raw: string): { ok: true; text: string } | { ok: false; problem: ParseProblem } {
-  const controls = raw.match(CONTROL);
-  if (controls) {
+  // Tab, newline and carriage return are whitespace; other control characters are refused.
+  const controls = controlCharsIn(raw);
+  if (controls.length > 0) {
     return { ok: false, problem: { kind: 'control-characters', codes: [...new Set(controls.map(codePoint))].slice(0, 5) } };
   }
   let text = raw.replace(/\s+/g, ' ').trim();
@@ -63,7 +61,11 @@ function parseFlagValue(spec: FlagSpec, value: string | undefined): FlagValue | 
  * (`fallback`), unless there is no fallback command.
  */
 export function parseCommand(text: string, commands: readonly Command[], fallback = 'search'): ParseResult {
-  const words = splitWords(text);
+  return parseWords(splitWords(text), commands, fallback);
+}
+
+/** `parseCommand` for text already split into words (split once, parse from the words). */
+export function parseWords(words: readonly Word[], commands: readonly Command[], fallback = 'search'): ParseResult {
   if (words.length === 0) return { ok: false, problem: { kind: 'empty' } };
 
   let command = words[0]!.quoted ? undefined : findCommand(words[0]!.text, commands);
@@ -74,7 +76,7 @@ export function parseCommand(text: string, commands: readonly Command[], fallbac
     if (!fb) return { ok: false, problem: { kind: 'empty' } };
     command = fb;
     implicit = true;
-    rest = words;
+    rest = [...words];
   }
 
   const flags: Record<string, FlagValue> = {};
