@@ -7,9 +7,9 @@ export const MAX_INPUT_LENGTH = 500;
 
 export type ParseResult =
   | { ok: true; input: CommandInput; command: Command; /** true when no command word was given (free text). */ implicit: boolean }
-  | { ok: false; problem: ParseProblem };
+  | { ok: false; problem: CommandProblem };
 
-export type ParseProblem =
+export type CommandProblem =
   | { kind: 'too-long'; length: number }
   | { kind: 'control-characters'; codes: string[] }
   | { kind: 'empty' }
@@ -27,7 +27,7 @@ function codePoint(ch: string): string {
  * Normalise raw text from a user: reject control characters and oversize input, strip a leading
  * `/papers` (or `papers`), and collapse whitespace.
  */
-export function cleanInput(raw: string): { ok: true; text: string } | { ok: false; problem: ParseProblem } {
+export function cleanInput(raw: string): { ok: true; text: string } | { ok: false; problem: CommandProblem } {
   // Tab, newline and carriage return are whitespace; other control characters are refused.
   const controls = controlCharsIn(raw);
   if (controls.length > 0) {

@@ -1,5 +1,5 @@
 import type { Command } from './command.ts';
-import type { ParseProblem } from './parse.ts';
+import type { CommandProblem } from './parse.ts';
 import { MAX_INPUT_LENGTH } from './parse.ts';
 import { flagRange, usageLine } from './usage.ts';
 import { span, type Block, type Reply } from '../reply.ts';
@@ -12,7 +12,7 @@ function errorReply(summary: string, blocks: Block[], command?: Command): Reply 
 }
 
 /** A short, clear reply for input that could not be parsed. */
-export function problemReply(problem: ParseProblem): Reply {
+export function problemReply(problem: CommandProblem): Reply {
   switch (problem.kind) {
     case 'too-long':
       return errorReply(`That message is too long (${problem.length} characters; the limit is ${MAX_INPUT_LENGTH}).`, [
