@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
-import { exitCode, replyJson, worstExitCode } from './cli-output.ts';
-import { SHELL_CONTEXT } from './context.ts';
+import { exitCode, replyJson, worstExitCode } from './app/cli-output.ts';
+import { SHELL_CONTEXT } from './core/context.ts';
 import { argvToCommandText } from './commands/argv.ts';
 import { renderText, scheduledPostText } from './render/text.ts';
 
@@ -45,7 +45,7 @@ export async function cli(argv: string[]): Promise<number> {
     return 2;
   }
 
-  const { bootFromEnv } = await import('./boot-env.ts');
+  const { bootFromEnv } = await import('./app/boot-env.ts');
   // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked.
   const booted = await bootFromEnv({ quiet: true, platforms: false });
   if (!booted.ok) {

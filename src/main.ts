@@ -1,7 +1,7 @@
 import { join } from 'node:path';
-import type { Adapter } from './adapter.ts';
-import { bootFromEnv } from './boot-env.ts';
-import type { Reply } from './reply.ts';
+import type { Adapter } from './core/adapter.ts';
+import { bootFromEnv } from './app/boot-env.ts';
+import type { Reply } from './core/reply.ts';
 
 const HELP = `Usage: npm start            (or: tsx src/main.ts [--help])
 

@@ -1,10 +1,10 @@
 import type { Logger } from 'pino';
 import type { Library } from '../library/library.ts';
-import type { RequestContext } from '../context.ts';
+import type { RequestContext } from '../core/context.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { Reply } from '../reply.ts';
+import type { Reply } from '../core/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
-import type { Topic } from '../topics.ts';
+import type { Topic } from '../library/topics.ts';
 
 /** A `--flag` a command accepts. Values are validated by the command parser before `run` is called. */
 export type FlagSpec =

@@ -1,6 +1,6 @@
-import { displayName, resultRow } from '../cards.ts';
+import { displayName, resultRow } from '../core/cards.ts';
 import type { Paper } from '../papers/paper.ts';
-import { span, type Reply } from '../reply.ts';
+import { span, type Reply } from '../core/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import { arxivAbsUrl, parseArxivRef } from '../sources/arxiv-id.ts';
 import { quoted } from './results.ts';

@@ -1,4 +1,4 @@
-import { span, type Reply } from '../reply.ts';
+import { span, type Reply } from '../core/reply.ts';
 import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { pastEndReply, quoted, resultsReply } from './results.ts';

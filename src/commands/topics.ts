@@ -1,7 +1,7 @@
-import { span, type Reply } from '../reply.ts';
+import { span, type Reply } from '../core/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import { closest } from '../text/distance.ts';
-import type { Topic } from '../topics.ts';
+import type { Topic } from '../library/topics.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { pastEndReply, resultsReply, type RankedPaper } from './results.ts';

@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
+import type { Config } from '../app/config.ts';
 import type { Library } from '../library/library.ts';
-import type { Paperboy } from '../paperboy.ts';
+import type { Paperboy } from '../core/paperboy.ts';
 import type { ScheduleConfig } from '../schedule/config-file.ts';
 import { createArxivClient, DEFAULT_ARXIV_API_URL } from '../sources/arxiv.ts';
 import { createHfClient, DEFAULT_HF_API_URL } from '../sources/hf.ts';

@@ -1,6 +1,6 @@
 import type { Command, CommandDeps, CommandInput } from '../commands/command.ts';
-import type { RequestContext } from '../context.ts';
-import { span, type Block, type Reply, type RichText } from '../reply.ts';
+import type { RequestContext } from '../core/context.ts';
+import { span, type Block, type Reply, type RichText } from '../core/reply.ts';
 import { ARXIV_CATEGORY, type ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import { daysBetween, isoDay, parseDay } from './dates.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import type { Topic } from '../topics.ts';
+import type { Topic } from '../library/topics.ts';
 import { ARXIV_CATEGORY } from '../sources/arxiv.ts';
 import { checkCron } from './cron.ts';
 import { ScheduleConfigError } from './errors.ts';

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../config.ts';
-import type { Paperboy } from '../paperboy.ts';
+import type { Config } from '../app/config.ts';
+import type { Paperboy } from '../core/paperboy.ts';
 import { createScheduleCommand } from './schedule-command.ts';
 import { loadScheduleConfig, type ScheduleConfig } from './config-file.ts';
 import { ScheduleConfigError } from './errors.ts';

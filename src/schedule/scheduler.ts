@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { paperRef } from '../commands/ref.ts';
-import type { Reply } from '../reply.ts';
+import type { Reply } from '../core/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
-import type { Topic } from '../topics.ts';
+import type { Topic } from '../library/topics.ts';
 import { compileCron } from './cron.ts';
 import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from './deliver.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';

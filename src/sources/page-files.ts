@@ -1,16 +1,16 @@
 import type { Stats } from 'node:fs';
 import { readFile, readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Paper } from './papers/paper.ts';
-import { parseDailyPapers } from './parse/daily-papers.ts';
-import { mergeById } from './papers/merge.ts';
-import type { ParseProblem } from './parse/problem.ts';
+import type { Paper } from '../papers/paper.ts';
+import { parseDailyPapers } from '../parse/daily-papers.ts';
+import { mergeById } from '../papers/merge.ts';
+import type { ParseProblem } from '../parse/problem.ts';
+import { packagePath } from '../app/package-root.ts';
 
-export type { ParseProblem } from './parse/problem.ts';
+export type { ParseProblem } from '../parse/problem.ts';
 
 /** Absolute path of the built-in Daily Papers page (`data/daily-papers.txt`), independent of the cwd. */
-export const BUILTIN_PAPERS_PATH = fileURLToPath(new URL('../data/daily-papers.txt', import.meta.url));
+export const BUILTIN_PAPERS_PATH = packagePath('data', 'daily-papers.txt');
 
 /** Loading a paper set failed; the message names the file (and line) and says what to do. */
 export class PapersLoadError extends Error {

@@ -1,18 +1,18 @@
 import type { Logger } from 'pino';
-import type { CommandDeps } from './commands/command.ts';
-import { helpCommand } from './commands/help.ts';
-import { CORE_COMMANDS } from './commands/index.ts';
+import type { CommandDeps } from '../commands/command.ts';
+import { helpCommand } from '../commands/help.ts';
+import { CORE_COMMANDS } from '../commands/index.ts';
 import { stat } from 'node:fs/promises';
-import { BUILTIN_PAPERS_PATH, listPageFiles, loadPageFiles } from './load.ts';
-import type { ParseProblem } from './parse/problem.ts';
-import { PARSER_VERSION } from './parse/version.ts';
-import { Paperboy } from './paperboy.ts';
-import { Library } from './library/library.ts';
-import type { PaperStore } from './store/paper-store.ts';
-import { combinePapers } from './library/combine.ts';
-import { isPageSource, type Paper } from './papers/paper.ts';
-import { hashInputFiles, loadOrBuildEngine } from './search/engine-cache.ts';
-import { BUILTIN_TOPICS_PATH, loadTopics } from './topics.ts';
+import { BUILTIN_PAPERS_PATH, listPageFiles, loadPageFiles } from '../sources/page-files.ts';
+import type { ParseProblem } from '../parse/problem.ts';
+import { PARSER_VERSION } from '../parse/version.ts';
+import { Paperboy } from '../core/paperboy.ts';
+import { Library } from '../library/library.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { combinePapers } from '../library/combine.ts';
+import { isPageSource, type Paper } from '../papers/paper.ts';
+import { hashInputFiles, loadOrBuildEngine } from '../search/engine-cache.ts';
+import { BUILTIN_TOPICS_PATH, loadTopics } from '../library/topics.ts';
 
 export interface BootOptions {
   /** A page file or a folder of page files; default: the built-in page. */

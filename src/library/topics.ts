@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
+import { packagePath } from '../app/package-root.ts';
 
 export const TopicSchema = z.object({
   /** The word users type: `topic kv-cache`. */
@@ -19,7 +19,7 @@ export const TopicsFileSchema = z.object({
     .refine((ts) => new Set(ts.map((t) => t.name)).size === ts.length, { message: 'topic names must be unique' }),
 });
 
-export const BUILTIN_TOPICS_PATH = fileURLToPath(new URL('../data/topics.json', import.meta.url));
+export const BUILTIN_TOPICS_PATH = packagePath('data', 'topics.json');
 
 export class TopicsLoadError extends Error {
   override name = 'TopicsLoadError';

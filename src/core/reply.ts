@@ -30,7 +30,7 @@ export interface Action {
 
 export interface CardLink {
   url: string;
-  kind: import('./papers/paper.ts').LinkKind;
+  kind: import('../papers/paper.ts').LinkKind;
 }
 
 /** A paper as shown in a reply. */
@@ -103,7 +103,7 @@ export interface ResultRow {
 export type ReplyData =
   /** `match`: set when a paper reference did not resolve to one paper (`results` are then the candidates). */
   | { type: 'results'; query: string; results: ResultRow[]; match?: 'ambiguous' | 'none' }
-  | { type: 'paper'; paper: import('./papers/paper.ts').Paper }
+  | { type: 'paper'; paper: import('../papers/paper.ts').Paper }
   | { type: 'other'; value: unknown };
 
 export type Tone = 'ok' | 'info' | 'empty' | 'error';

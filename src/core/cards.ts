@@ -1,5 +1,5 @@
-import type { Paper } from './papers/paper.ts';
-import { extractiveSummary } from './papers/summary.ts';
+import type { Paper } from '../papers/paper.ts';
+import { extractiveSummary } from '../papers/summary.ts';
 import { span, type Action, type PaperCard, type ResultRow, type RichText } from './reply.ts';
 
 /** Display name of a paper: its short name, else its title. */

@@ -5,9 +5,9 @@ import type { Logger } from 'pino';
 import { createPaperboy, type Booted } from './boot.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
-import type { PaperStore } from './store/paper-store.ts';
-import { STATE_DB_FILE } from './store/sqlite/open.ts';
-import { SqlitePaperStore } from './store/sqlite/paper-store.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { STATE_DB_FILE } from '../store/sqlite/open.ts';
+import { SqlitePaperStore } from '../store/sqlite/paper-store.ts';
 
 export type BootResult =
   | ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted)

@@ -1,8 +1,8 @@
 import { randomBytes } from 'node:crypto';
-import type { Command, CommandDeps } from './commands/command.ts';
+import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from './context.ts';
 import type { Reply } from './reply.ts';
-import { dispatch } from './commands/dispatch.ts';
+import { dispatch } from '../commands/dispatch.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
