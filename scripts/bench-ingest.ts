@@ -34,7 +34,7 @@ import { parseArgs } from 'node:util';
 import { SCALE_QUERIES } from '../src/corpus/bench-queries.ts';
 import { ingestHf } from '../src/ingest/run.ts';
 import { Library } from '../src/library/library.ts';
-import { silentLogger } from '../src/logger.ts';
+import { silentLogger } from '../src/app/logger.ts';
 import { createHfClient } from '../src/sources/hf.ts';
 import type { FetchedPaper } from '../src/sources/types.ts';
 import { SqlitePaperStore } from '../src/store/sqlite/paper-store.ts';

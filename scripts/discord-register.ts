@@ -8,9 +8,9 @@ import { config as loadDotenv } from 'dotenv';
 import { inviteUrl } from '../adapters/discord/permissions.ts';
 import { fetchApplication, registerCommands } from '../adapters/discord/register.ts';
 import { buildSlashCommand } from '../adapters/discord/slash-command.ts';
-import { createPaperboy } from '../src/boot.ts';
-import { loadConfig } from '../src/config.ts';
-import { silentLogger } from '../src/logger.ts';
+import { createPaperboy } from '../src/app/boot.ts';
+import { loadConfig } from '../src/app/config.ts';
+import { silentLogger } from '../src/app/logger.ts';
 import { startScheduling } from '../src/schedule/index.ts';
 import { startIngest } from '../src/ingest/index.ts';
 

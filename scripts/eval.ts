@@ -3,7 +3,7 @@
  * Paperboy and two stock baselines (fuse.js, minisearch) computed in the same run, then the
  * per-query nDCG@10. Exits non-zero when Paperboy does not beat both baselines.
  */
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../src/sources/page-files.ts';
 import { createSearchEngine } from '../src/search/engine.ts';
 import { evaluate, loadJudgments } from '../src/eval/evaluation.ts';
 

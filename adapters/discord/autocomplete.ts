@@ -6,7 +6,7 @@
 import type { APIApplicationCommandOptionChoice } from 'discord.js';
 import type { Command } from '../../src/commands/command.ts';
 import type { SearchEngine } from '../../src/search/types.ts';
-import type { Topic } from '../../src/topics.ts';
+import type { Topic } from '../../src/library/topics.ts';
 import { LIMITS } from './limits.ts';
 import { labelText } from './markdown.ts';
 import type { CompletionSource } from './slash-command.ts';

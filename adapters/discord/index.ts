@@ -7,10 +7,10 @@
 import { once } from 'node:events';
 import { Client, Events, GatewayIntentBits, Options, Partials } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Adapter } from '../../src/adapter.ts';
-import type { DiscordConfig } from '../../src/config.ts';
-import type { Paperboy } from '../../src/paperboy.ts';
-import type { Reply } from '../../src/reply.ts';
+import type { Adapter } from '../../src/core/adapter.ts';
+import type { DiscordConfig } from '../../src/app/config.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId } from './custom-id.ts';

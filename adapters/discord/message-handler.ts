@@ -4,8 +4,8 @@
  */
 import type { Message } from 'discord.js';
 import type { Logger } from 'pino';
-import type { Paperboy } from '../../src/paperboy.ts';
-import type { Reply } from '../../src/reply.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import { messageBody, type DiscordApi } from './discord-api.ts';
 import { commandTextFromMessage } from './mention.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';

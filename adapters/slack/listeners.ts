@@ -1,7 +1,7 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { RequestContext } from '../../src/context.ts';
-import type { Paperboy } from '../../src/paperboy.ts';
+import type { RequestContext } from '../../src/core/context.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
 import { errInfo } from '../shared/requests.ts';
 import { ACTION_ID_PATTERN } from './action-ids.ts';
 import { CpuQueue } from './cpu-queue.ts';

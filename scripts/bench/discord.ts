@@ -5,8 +5,8 @@
  * Env: BENCH_DISCORD_N (messages per run, default 600).
  */
 import { createDiscordAdapter } from '../../adapters/discord/index.ts';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { FakeDiscord } from '../../test/fakes/discord/fake-discord.ts';
 import { messageCreatePayload, snowflake } from '../../test/fakes/discord/payloads.ts';
 import { percentile } from './stats.ts';

@@ -6,7 +6,7 @@
  * and a steady-state figure (median of repeated builds) are printed; the target is checked on the
  * steady state, as latency is measured after warm-up.
  */
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { loadJudgments } from '../../src/eval/evaluation.ts';
 import { percentile as pct } from './stats.ts';

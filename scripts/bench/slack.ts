@@ -6,8 +6,8 @@
  * Env: BENCH_SLACK_N (requests per run, default 600), BENCH_SLACK_QUERIES (`|`-separated commands).
  */
 import { Worker } from 'node:worker_threads';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { createSlackAdapter } from '../../adapters/slack/index.ts';
 import type { LoadRequest, LoadResult } from './slack-load.ts';
 import { percentile } from './stats.ts';

@@ -2,10 +2,10 @@ import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { createPaperboy } from '../../src/boot.ts';
-import { SHELL_CONTEXT } from '../../src/context.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { SHELL_CONTEXT } from '../../src/core/context.ts';
 import { generateCorpus } from '../../src/corpus/generate.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 
 describe('boot with an index cache', () => {
   it('writes the cache for a large set, answers the same from it, and skips small sets', async () => {

@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bootFromEnv } from '../../src/boot-env.ts';
-import { loadConfig } from '../../src/config.ts';
+import { bootFromEnv } from '../../src/app/boot-env.ts';
+import { loadConfig } from '../../src/app/config.ts';
 
 const SHORT_APP = ['xapp', '1', 'abc'].join('-');
 const SHORT_BOT = ['xoxb', '1', 'abc'].join('-');

@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { loadConfig } from '../../src/app/config.ts';
+import { createLogger } from '../../src/app/logger.ts';
 
 const BOT = ['xoxb', '1234567890', 'abcdefghij'].join('-');
 const APP = ['xapp', '1', 'A0000000', '123456789', 'abcdef'].join('-');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { EnvSchema } from '../../src/config.ts';
+import { EnvSchema } from '../../src/app/config.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 
 const read = (f: string) => readFileSync(new URL(`../../${f}`, import.meta.url), 'utf8');

@@ -6,7 +6,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
-import type { Paperboy } from '../../src/paperboy.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
 import { limitViolations } from './check-limits.ts';
 
 let paperboy: Paperboy;

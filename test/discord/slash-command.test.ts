@@ -4,7 +4,7 @@ import { buildSlashCommand, commandTextFor, flagValueText, slashSpecs, validateS
 import type { Command } from '../../src/commands/command.ts';
 import { parseCommand } from '../../src/commands/parse.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
-import type { Paperboy } from '../../src/paperboy.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
 
 let paperboy: Paperboy;
 beforeAll(async () => {

@@ -5,10 +5,10 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPaperboy } from '../../src/boot.ts';
-import { SHELL_CONTEXT } from '../../src/context.ts';
-import { silentLogger } from '../../src/logger.ts';
-import type { ResultRow } from '../../src/reply.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { silentLogger } from '../../src/app/logger.ts';
+import type { ResultRow } from '../../src/core/reply.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';

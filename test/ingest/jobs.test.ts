@@ -10,7 +10,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/ingest-command.ts';
 import { jobName, slotOf, startIngestJobs, type IngestJobs } from '../../src/ingest/jobs.ts';
 import { Library } from '../../src/library/library.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { parseScheduleConfig, type IngestSourceSpec } from '../../src/schedule/config-file.ts';
 import { ScheduleConfigError } from '../../src/schedule/errors.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';

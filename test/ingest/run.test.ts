@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ingestArxiv, ingestHf, type IngestReport } from '../../src/ingest/run.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient } from '../../src/sources/hf.ts';
 import type { HttpOptions } from '../../src/sources/http.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildInThread, createWorkerBuilder, type WorkerBuilder } from '../../src/library/worker-builder.ts';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { extractiveSummary, splitSentences } from '../../src/papers/summary.ts';
 
 type Paper = Awaited<ReturnType<typeof loadPapers>>['papers'][number];

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { titleKey } from '../../src/papers/title-key.ts';
 
 const DASHES = ['-', '‐', '‑', '‒', '–', '—', '―', '−', '--', '---', ' - ', ' – '];

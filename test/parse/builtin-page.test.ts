@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH } from '../../src/sources/page-files.ts';
 import { PaperSchema, type PageSource, type Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, PapersLoadError, listPageFiles, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, PapersLoadError, listPageFiles, loadPapers } from '../../src/sources/page-files.ts';
 
 const FIXTURES = fileURLToPath(new URL('../fixtures/pages', import.meta.url));
 const FOLDER = join(FIXTURES, 'folder');

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH } from '../../src/sources/page-files.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 import { syntheticPage } from './perf-corpus.ts';
 

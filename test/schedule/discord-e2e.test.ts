@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.ts';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';

@@ -1,10 +1,10 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
-import { createPaperboy } from '../../src/boot.ts';
-import { SHELL_CONTEXT } from '../../src/context.ts';
-import { silentLogger } from '../../src/logger.ts';
-import { plain, type Block } from '../../src/reply.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { silentLogger } from '../../src/app/logger.ts';
+import { plain, type Block } from '../../src/core/reply.ts';
 import { ScheduleConfigError, StateStoreError, startScheduling } from '../../src/schedule/index.ts';
 import { RecordingPoster, tempDir, TestClock } from './helpers.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, it, vi } from 'vitest';
 import { newestFirst } from '../../src/commands/results.ts';
-import { plain, type Block, type PaperCard, type Reply } from '../../src/reply.ts';
+import { plain, type Block, type PaperCard, type Reply } from '../../src/core/reply.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import type { Timers } from '../../src/schedule/scheduler.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { builtinPapers, builtinTopics, engineOver, RecordingPoster, rig, spec, tempDb, TestClock } from './helpers.ts';
 
 const HOUR = 3_600_000;

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { silentLogger } from '../../src/logger.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { startHttp, type HttpHarness } from '../slack/harness.ts';

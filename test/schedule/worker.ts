@@ -4,13 +4,13 @@
  * of five mornings in step with the other process, and appends each delivered post as a JSON line to argv[3].
  */
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
-import { silentLogger } from '../../src/logger.ts';
-import type { Reply } from '../../src/reply.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
+import { silentLogger } from '../../src/app/logger.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
-import { loadTopics } from '../../src/topics.ts';
+import { loadTopics } from '../../src/library/topics.ts';
 
 const [file, out, go] = process.argv.slice(2) as [string, string, string];
 let now = new Date('2026-11-26T08:00:00Z');

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generateCorpus } from '../../src/corpus/generate.ts';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/daily-papers.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';

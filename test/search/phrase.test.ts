@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { containsPhrases, phraseText, quotedPhrases } from '../../src/search/phrase.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { joinWords } from '../../src/commands/words.ts';
 
 describe('quoted phrases', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { evaluate, loadJudgments } from '../../src/eval/evaluation.ts';
 

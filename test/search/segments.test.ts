@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
 import { loadJudgments } from '../../src/eval/evaluation.ts';

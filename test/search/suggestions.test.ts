@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/load.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
 
@@ -40,7 +40,7 @@ describe('did-you-mean suggestions', () => {
 
   it('the search reply says "Few matches" only when there are few', async () => {
     const { searchCommand } = await import('../../src/commands/search.ts');
-    const { silentLogger } = await import('../../src/logger.ts');
+    const { silentLogger } = await import('../../src/app/logger.ts');
     const deps = { engine: e, papers: e.papers, topics: [], logger: silentLogger(), now: () => new Date(), random: () => 0.5 } as never;
     const many = await searchCommand.run({ name: 'search', args: ['quantizaton', 'cahce'], rest: 'quantizaton cahce', flags: { limit: 5, page: 1 } }, deps, { platform: 'shell' });
     const notes = many.blocks.filter((b) => b.kind === 'note').map((b) => JSON.stringify(b));

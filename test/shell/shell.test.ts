@@ -5,8 +5,8 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createShellAdapter } from '../../adapters/shell/shell.ts';
 import { skippedChunksNote } from '../../adapters/shell/notes.ts';
-import { createPaperboy } from '../../src/boot.ts';
-import { silentLogger } from '../../src/logger.ts';
+import { createPaperboy } from '../../src/app/boot.ts';
+import { silentLogger } from '../../src/app/logger.ts';
 import { startScheduling } from '../../src/schedule/index.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 

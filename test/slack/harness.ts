@@ -1,5 +1,5 @@
-import { silentLogger } from '../../src/logger.ts';
-import type { Paperboy } from '../../src/paperboy.ts';
+import { silentLogger } from '../../src/app/logger.ts';
+import type { Paperboy } from '../../src/core/paperboy.ts';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';

@@ -432,7 +432,7 @@ describe('Slack HTTP mode: buttons', () => {
 
 describe('Slack adapter: post() for scheduled messages', () => {
   it('posts a rendered reply, and rejects with the Slack reason when refused', async () => {
-    const { createPaperboy } = await import('../../src/boot.ts');
+    const { createPaperboy } = await import('../../src/app/boot.ts');
     void createPaperboy;
     const reply = { tone: 'ok' as const, summary: 'Digest <!channel>', blocks: [{ kind: 'paragraph' as const, text: [{ kind: 'text' as const, text: 'hi <!here>' }] }] };
     await h.adapter.post('C0042', reply);

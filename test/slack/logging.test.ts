@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createLogger } from '../../src/logger.ts';
+import { createLogger } from '../../src/app/logger.ts';
 import { APP_TOKEN, BOT_TOKEN, SECRET, eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
 import { scrubSecrets } from '../../adapters/shared/requests.ts';
 

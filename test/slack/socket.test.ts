@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createSlackAdapter, type SlackAdapter } from '../../adapters/slack/index.ts';
 import { Writable } from 'node:stream';
-import { createLogger, silentLogger } from '../../src/logger.ts';
+import { createLogger, silentLogger } from '../../src/app/logger.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 import { FakeSocketMode } from '../fakes/slack/socket-mode.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
