@@ -16,7 +16,8 @@ quotes inside the text make a phrase: paperboy search '"state space" models'. E.
   paperboy show snapkv --json
   echo "show snapkv" | paperboy --batch --json
 
-Commands: run "paperboy help" (schedule and ingest included). Environment: PAPERS_PATH, TOPICS_PATH,
+Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
+schedule, ingest, help ("paperboy help <command>" explains one). Environment: PAPERS_PATH, TOPICS_PATH,
 DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, LOG_LEVEL (see README).`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */

@@ -24,4 +24,10 @@ describe('docs are in step with the code', () => {
     const scripts = Object.keys((JSON.parse(read('package.json')) as { scripts: Record<string, string> }).scripts);
     for (const m of read('README.md').matchAll(/npm run (?:-s )?([\w:-]+)/g)) expect(scripts, m[1]).toContain(m[1]);
   });
+  it('the CLI usage names every command, schedule and ingest included', async () => {
+    const source = read('src/cli.ts');
+    const list = source.slice(source.indexOf('Commands: '), source.indexOf('Environment: '));
+    const names = (await testPaperboy()).commands.map((c) => c.name);
+    for (const name of [...names, 'schedule', 'ingest']) expect(list, name).toMatch(new RegExp(`\\b${name}\\b`));
+  });
 });
