@@ -3,10 +3,7 @@
  * naming `sources[i]`), and `startIngestJobs(...).runSlot` with real clients against the local
  * fakes, a real SQLite paper store and a Library — each slot runs once, across connections too.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/ingest-command.ts';
 import { jobName, slotOf, startIngestJobs, type IngestJobs } from '../../src/ingest/jobs.ts';
 import { Library } from '../../src/library/library.ts';
@@ -18,6 +15,7 @@ import { createHfClient } from '../../src/sources/hf.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
 import { FakeHf, hfItem } from '../fakes/hf/fake-hf.ts';
+import { useTempStores } from '../helpers/temp-store.ts';
 
 const logger = silentLogger();
 const NOW = new Date('2026-11-23T06:30:00Z');
@@ -198,24 +196,7 @@ afterAll(async () => {
   await arxivFake.close();
 });
 
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDb(): string {
-  const d = mkdtempSync(join(tmpdir(), 'paperboy-jobs-'));
-  dirs.push(d);
-  return join(d, 'state.db');
-}
-
-function openStore(file: string): SqlitePaperStore {
-  const s = SqlitePaperStore.open(file);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { tempDb, openStore, cleanups } = useTempStores('paperboy-jobs-');
 
 async function openLibrary(store: SqlitePaperStore): Promise<Library> {
   const lib = await Library.open({ pagePapers: [], store, logger });

@@ -1,7 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { combinePapers } from '../../src/library/combine.ts';
 import { Library, type EngineBuilder, type LibrarySnapshot } from '../../src/library/library.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
@@ -13,27 +10,10 @@ import { createSearchEngine } from '../../src/search/engine.ts';
 import { buildInThread } from '../../src/library/worker-builder.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { useTempStores } from '../helpers/temp-store.ts';
 
 const logger = silentLogger();
-const dirs: string[] = [];
-const cleanups: (() => Promise<void>)[] = [];
-
-afterEach(async () => {
-  for (const c of cleanups.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
-function tempDb(): string {
-  const d = mkdtempSync(join(tmpdir(), 'paperboy-'));
-  dirs.push(d);
-  return join(d, 'state.db');
-}
-
-function openStore(file: string): SqlitePaperStore {
-  const s = SqlitePaperStore.open(file);
-  cleanups.push(() => s.close());
-  return s;
-}
+const { tempDb, openStore, cleanups } = useTempStores('paperboy-');
 
 async function openLibrary(opts: Parameters<typeof Library.open>[0]): Promise<Library> {
   const lib = await Library.open(opts);

@@ -1,0 +1,30 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach } from 'vitest';
+import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+
+/**
+ * Temporary state databases for a test file: `tempDb()` names a fresh file in a fresh folder,
+ * `openStore(file)` opens a paper store on it; `cleanups` run in reverse after each test, then the
+ * folders are removed. Call once at the top level of a test file.
+ */
+export function useTempStores(prefix = 'paperboy-') {
+  const dirs: string[] = [];
+  const cleanups: (() => Promise<void> | void)[] = [];
+  afterEach(async () => {
+    for (const c of cleanups.splice(0).reverse()) await c();
+    for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  });
+  const tempDb = (): string => {
+    const d = mkdtempSync(join(tmpdir(), prefix));
+    dirs.push(d);
+    return join(d, 'state.db');
+  };
+  const openStore = (file: string): SqlitePaperStore => {
+    const s = SqlitePaperStore.open(file);
+    cleanups.push(() => s.close());
+    return s;
+  };
+  return { tempDb, openStore, cleanups };
+}
