@@ -99,7 +99,7 @@ export class InteractionHandler {
       return;
     }
     this.deps.logger.debug({ command: text.text.slice(0, 100), user: i.user.id }, 'discord: slash command');
-    await this.#answer(i, this.deps.paperboy.run(text.text, contextOf(i)), 'public');
+    await this.#answer(i, this.deps.paperboy.runWords(text.words, contextOf(i)), 'public');
   }
 
   async #button(i: Interaction): Promise<void> {

@@ -13,6 +13,7 @@ import { z } from 'zod';
 import type { Command, FlagSpec } from '../../src/commands/command.ts';
 import { LIMITS } from './limits.ts';
 import { cutWords } from '../../src/text/cut.ts';
+import { splitWords, type Word } from '../../src/commands/words.ts';
 
 export const SLASH_COMMAND_NAME = 'papers';
 
@@ -230,10 +231,21 @@ export function flagValueText(v: string): string {
 }
 
 export type CommandTextResult =
-  | { ok: true; text: string; spec: SubcommandSpec }
+  | {
+      ok: true;
+      /** The invocation as command text (for logs, buttons and "run it again"). */
+      text: string;
+      /** The same as words, for `Paperboy.runWords`: option values are never split or re-read. */
+      words: Word[];
+      spec: SubcommandSpec;
+    }
   | { ok: false; problem: string };
 
-/** Core command text for a `/papers` invocation (`/papers search query:kv limit:3` -> `search kv --limit 3`). */
+/**
+ * Core command input for a `/papers` invocation (`/papers search query:kv cache limit:3` ->
+ * `search kv cache --limit 3`). Free-text options (the query) are words as if typed, so quotes
+ * inside them still make phrases; a flag's value is one word exactly as given.
+ */
 export function commandTextFor(specs: readonly SubcommandSpec[], data: unknown): CommandTextResult {
   const parsed = InvocationOptions.safeParse(data);
   if (!parsed.success) return { ok: false, problem: 'This command invocation has an unexpected shape; try /papers help.' };
@@ -241,20 +253,28 @@ export function commandTextFor(specs: readonly SubcommandSpec[], data: unknown):
   const spec = specs.find((s) => s.name === sub.name);
   if (!spec) return { ok: false, problem: `/papers ${sub.name} is no longer available; run /papers help to see the commands.` };
   const values = new Map((sub.options ?? []).map((o) => [o.name, o.value]));
-  const words: string[] = [spec.command];
+  const words: Word[] = [{ text: spec.command, quoted: false }];
+  const texts: string[] = [spec.command];
   for (const p of spec.positionals) {
     const v = values.get(p.name);
     if (v === undefined || v === '') continue;
-    words.push(String(v).replace(/\s+/g, ' ').trim());
+    const typed = String(v).replace(/\s+/g, ' ').trim();
+    words.push(...splitWords(typed));
+    texts.push(typed);
   }
   for (const f of spec.flags) {
     const v = values.get(f.name);
     if (v === undefined) continue;
     if (f.type === 'boolean') {
-      if (v === true) words.push(`--${f.name}`);
+      if (v === true) {
+        words.push({ text: `--${f.name}`, quoted: false });
+        texts.push(`--${f.name}`);
+      }
     } else {
-      words.push(`--${f.name}`, f.type === 'int' ? String(v) : flagValueText(String(v)));
+      const value = String(v).replace(/\s+/g, ' ').trim();
+      words.push({ text: `--${f.name}`, quoted: false }, { text: value, quoted: f.type !== 'int' });
+      texts.push(`--${f.name}`, f.type === 'int' ? value : flagValueText(value));
     }
   }
-  return { ok: true, text: words.filter((w) => w !== '').join(' '), spec };
+  return { ok: true, text: texts.filter((w) => w !== '').join(' '), words: words.filter((w) => w.text !== ''), spec };
 }

@@ -51,9 +51,30 @@ function textOf(words: readonly Word[]): string {
 export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
   const cleaned = cleanInput(raw);
   if (!cleaned.ok) return problemReply(cleaned.problem);
-  const words = splitWords(cleaned.text);
+  return dispatchClean(splitWords(cleaned.text), cleaned.text, commands, deps, ctx);
+}
+
+/**
+ * `dispatch` for input that arrives already in words (a Discord slash command's options): each
+ * word is checked like typed text, then parsed as is — never joined and split again, so a value
+ * keeps its spaces and quotes and is never read as a flag.
+ */
+export async function dispatchWords(input: readonly Word[], commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+  const words: Word[] = [];
+  for (const w of input) {
+    const cleaned = cleanInput(w.text);
+    if (!cleaned.ok) return problemReply(cleaned.problem);
+    const text = w.text.replace(/\s+/g, ' ').trim();
+    if (text !== '') words.push({ text, quoted: w.quoted });
+  }
+  const joined = cleanInput(textOf(words));
+  if (!joined.ok) return problemReply(joined.problem);
+  return dispatchClean(words, textOf(words), commands, deps, ctx);
+}
+
+async function dispatchClean(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
   const first = words[0];
-  if (!first) return runParsed([{ text: 'help', quoted: false }], cleaned.text, commands, deps, ctx);
+  if (!first) return runParsed([{ text: 'help', quoted: false }], text, commands, deps, ctx);
   if (!first.quoted && first.text.startsWith('/') && first.text.length > 1) {
     // `/papers` was stripped already; another slash word must be a command (or an alias) we have.
     const name = first.text.slice(1);
@@ -63,7 +84,7 @@ export async function dispatch(raw: string, commands: readonly Command[], deps: 
     const unslashed = [{ text: name, quoted: false }, ...words.slice(1)];
     return runParsed(unslashed, textOf(unslashed), commands, deps, ctx);
   }
-  return runParsed(words, cleaned.text, commands, deps, ctx);
+  return runParsed(words, text, commands, deps, ctx);
 }
 
 async function runParsed(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {

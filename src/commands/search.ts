@@ -56,7 +56,7 @@ export const searchCommand: Command = {
       blocks.push({ kind: 'actions', actions });
       return {
         tone: 'empty',
-        summary: `No papers match ${quoted(query)}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`,
+        summary: `No papers match ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`,
         blocks,
         command: commandFor(1),
         data: { type: 'results', query, results: [] },

@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from './context.ts';
 import type { Reply } from './reply.ts';
-import { dispatch } from '../commands/dispatch.ts';
+import { dispatch, dispatchWords } from '../commands/dispatch.ts';
+import type { Word } from '../commands/words.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
@@ -43,10 +44,23 @@ export class Paperboy {
    * that is also in the log; nothing throws.
    */
   async run(text: string, ctx: RequestContext): Promise<Reply> {
+    return this.#guarded(text, ctx, (deps) => dispatch(text, this.commands, deps, ctx));
+  }
+
+  /**
+   * Run command input that arrives already split into words (a slash command's options): the
+   * words are parsed as they are, so values keep their spaces and quotes. Never throws.
+   */
+  async runWords(words: readonly Word[], ctx: RequestContext): Promise<Reply> {
+    const text = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+    return this.#guarded(text, ctx, (deps) => dispatchWords(words, this.commands, deps, ctx));
+  }
+
+  async #guarded(text: string, ctx: RequestContext, run: (deps: CommandDeps) => Promise<Reply>): Promise<Reply> {
     try {
       // One library snapshot for the whole request, even if a new one is swapped in meanwhile.
       const { engine, papers } = this.deps.library.snapshot;
-      return await dispatch(text, this.commands, { ...this.deps, engine, papers }, ctx);
+      return await run({ ...this.deps, engine, papers });
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
       this.deps.logger.error({ err, ref, platform: ctx.platform, text: text.slice(0, 200) }, 'command failed');

@@ -334,10 +334,16 @@ describe('Discord adapter over a real discord.js client', () => {
 
   it('a failure while answering is logged under a reference id, secrets scrubbed, and the user is told the reference', async () => {
     const run = paperboy.run.bind(paperboy);
+    const runWords = paperboy.runWords.bind(paperboy);
     const secretPath = `/interactions/123456789/tok-77-secret/callback`;
     paperboy.run = async (text, ctx) => {
       if (text.includes('explode-now')) throw new Error(`boom with ${fake.token} at ${secretPath}`);
       return run(text, ctx);
+    };
+    // Slash commands arrive as words.
+    paperboy.runWords = async (words, ctx) => {
+      if (words.some((w) => w.text.includes('explode-now'))) throw new Error(`boom with ${fake.token} at ${secretPath}`);
+      return runWords(words, ctx);
     };
     try {
       const { body } = await mention(`${botMention()} search explode-now`);
@@ -358,6 +364,7 @@ describe('Discord adapter over a real discord.js client', () => {
       await expect.poll(() => logLines.some((l) => l.includes(`"ref":"${slashRef}"`))).toBe(true);
     } finally {
       paperboy.run = run;
+      paperboy.runWords = runWords;
     }
   });
 

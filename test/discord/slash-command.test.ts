@@ -137,3 +137,35 @@ describe('autocomplete', () => {
     }
   });
 });
+
+describe('/papers options reach the core as words, parsed once', () => {
+  it('a flag value is one word exactly as given, never re-read as a flag or split', async () => {
+    const { testPaperboy } = await import('../helpers/paperboy.ts');
+    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const bot = await testPaperboy();
+    const specs = slashSpecs(bot.commands);
+    const r = commandTextFor(specs, sub('search', { query: 'attention', author: '--code "Tri" Dao' }));
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.words).toEqual([
+      { text: 'search', quoted: false },
+      { text: 'attention', quoted: false },
+      { text: '--author', quoted: false },
+      { text: '--code "Tri" Dao', quoted: true },
+    ]);
+    const reply = await bot.runWords(r.words, SHELL_CONTEXT);
+    // The odd author matches nobody: an empty answer, not a flag error about --code.
+    expect(reply.tone).toBe('empty');
+    expect(reply.summary).toMatch(/by --code "Tri" Dao/);
+  });
+  it('the query option is words as typed: quotes inside it still make a phrase', async () => {
+    const { testPaperboy } = await import('../helpers/paperboy.ts');
+    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const bot = await testPaperboy();
+    const r = commandTextFor(slashSpecs(bot.commands), sub('search', { query: '"state space" models', limit: 3 }));
+    if (!r.ok) throw new Error('expected ok');
+    const viaWords = await bot.runWords(r.words, SHELL_CONTEXT);
+    const viaText = await bot.run('search "state space" models --limit 3', SHELL_CONTEXT);
+    expect(viaWords.data).toEqual(viaText.data);
+  });
+});
