@@ -283,7 +283,7 @@ class Renderer {
       blocks: build(abstractChunks, []),
       shrink: (chars, maxBlocks) => {
         // Keep the card, cut the abstract (and offer the full text), then the snippet.
-        const full = this.button('Full abstract', `show ${card.id}`, 'reply', `full:${card.id}`);
+        const full = this.button('Full abstract', `show ${card.ref ?? card.id}`, 'reply', `full:${card.id}`);
         const base = build([], full ? [full] : []);
         const baseSize = blockTextSize(base);
         if (baseSize > chars || base.length > maxBlocks) return undefined;

@@ -4,6 +4,7 @@ import { span, type Reply } from '../core/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import { arxivAbsUrl, parseArxivRef } from '../sources/arxiv-id.ts';
 import { quoted } from './results.ts';
+import { paperRef } from './ref.ts';
 
 /**
  * Resolve a paper reference for `show`/`similar`. When it is ambiguous or unknown, the reply lists
@@ -25,11 +26,11 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' |
     if (r.kind === 'none') blocks.push({ kind: 'note', text: [span.text('Closest names:')] });
     blocks.push({
       kind: 'list',
-      items: candidates.map((p) => [span.strong(displayName(p)), ...(p.name ? [span.text(` — ${p.title}`)] : []), span.text(' · '), span.code(`${verb} ${p.id}`)]),
+      items: candidates.map((p) => [span.strong(displayName(p)), ...(p.name ? [span.text(` — ${p.title}`)] : []), span.text(' · '), span.code(`${verb} ${paperRef(engine, p)}`)]),
     });
     blocks.push({
       kind: 'actions',
-      actions: candidates.map((p) => ({ id: `${verb}:${p.id}`, label: displayName(p).slice(0, 60), command: `${verb} ${p.id}` })),
+      actions: candidates.map((p) => ({ id: `${verb}:${p.id}`, label: displayName(p).slice(0, 60), command: `${verb} ${paperRef(engine, p)}` })),
     });
   }
   if (arxivId) {

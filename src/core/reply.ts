@@ -39,8 +39,8 @@ export interface PaperCard {
   title: string;
   name?: string;
   /**
-   * How commands name this paper (`show <ref>`): its short name when that is unambiguous, else its
-   * id. Absent: the id.
+   * How commands name this paper (`show <ref>`): its short name, else another name from its
+   * abstract, when that finds only this paper; else its id. Absent: the id.
    */
   ref?: string;
   /** Who and when, in one line: `A. Author, B. Author et al. · 2026-11-28 · ▲ 42 · 3 comments`. */
