@@ -19,13 +19,14 @@ export type Delivery = 'update' | 'reply' | 'ephemeral' | 'public';
 /** The core's request context for a chat request; ids the platform did not send are left out. */
 export function requestContext(
   platform: 'slack' | 'discord',
-  ids: { userId?: string | null; channelId?: string | null; workspaceId?: string | null },
+  ids: { userId?: string | null; channelId?: string | null; workspaceId?: string | null; threadId?: string | null },
 ): RequestContext {
   return {
     platform,
     ...(ids.userId ? { userId: ids.userId } : {}),
     ...(ids.channelId ? { channelId: ids.channelId } : {}),
     ...(ids.workspaceId ? { workspaceId: ids.workspaceId } : {}),
+    ...(ids.threadId ? { threadId: ids.threadId } : {}),
   };
 }
 

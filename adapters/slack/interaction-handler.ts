@@ -84,7 +84,7 @@ export class InteractionHandler {
     const dm = isDirect(channel);
     const messageTs = b.container?.message_ts ?? b.message?.ts;
     const threadTs = b.container?.thread_ts ?? b.message?.thread_ts;
-    const ctx = requestContext('slack', { userId: b.user.id, channelId: channel, workspaceId: b.team?.id });
+    const ctx = requestContext('slack', { userId: b.user.id, channelId: channel, workspaceId: b.team?.id, threadId: b.container?.thread_ts ?? b.message?.thread_ts });
     const fields = { user: b.user.id, channel, button: id.delivery };
     const personal = ephemeral || !channel;
 

@@ -34,7 +34,7 @@ export class MessageHandler {
     }
     const e = parsed.data;
     if (e.bot_id) return; // never converse with bots (loops)
-    await this.#answer(client, 'mention', e, e.thread_ts ?? e.ts);
+    await this.#answer(client, 'mention', e, e.thread_ts ?? e.ts, e.thread_ts);
   }
 
   /** A `message` event: only plain messages people type in a DM with the bot; never throws. */
@@ -45,7 +45,7 @@ export class MessageHandler {
     // No edits, joins, bot posts, or our own.
     if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined) return;
     if (!m.user || m.user === this.deps.botUserId()) return;
-    await this.#answer(client, 'direct message', m, undefined);
+    await this.#answer(client, 'direct message', m, undefined, undefined);
   }
 
   async #answer(
@@ -53,8 +53,10 @@ export class MessageHandler {
     what: string,
     ev: { text: string; user?: string; channel: string; team?: string },
     threadTs: string | undefined,
+    /** The thread the message was typed in (a conversation of its own); a new top-level mention has none. */
+    inThread: string | undefined,
   ): Promise<void> {
-    const ctx = requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team });
+    const ctx = requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread });
     const where = threadTs ? { channel: ev.channel, thread_ts: threadTs } : { channel: ev.channel };
     await withErrorReference(
       this.deps.logger,

@@ -56,6 +56,8 @@ export interface Command {
   args: 'none' | 'optional' | 'required';
   /** Name of the positional argument in messages (`query`, `paper`). */
   argName?: string;
+  /** The positional argument names one paper: a bare number means that result of the last list (`show 2`). */
+  takesPaper?: boolean;
   flags: FlagSpec[];
   run(input: CommandInput, deps: CommandDeps, ctx: RequestContext): Reply | Promise<Reply>;
 }

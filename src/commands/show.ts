@@ -18,10 +18,12 @@ export const showCommand: Command = {
   usage: '<paper>',
   description:
     'A paper can be named by its id, its short name (SnapKV), another name from its abstract, its title, a close spelling, ' +
-    'an arXiv id (2411.01234, 2411.01234v2, arXiv:2411.01234) or an arxiv.org / huggingface.co/papers link.',
+    'an arXiv id (2411.01234, 2411.01234v2, arXiv:2411.01234) or an arxiv.org / huggingface.co/papers link.' +
+    ' A bare number is that result of the last list (show 2).',
   examples: ['show snapkv', 'show "LLM in a flash"', 'show 2411.01234', 'show https://arxiv.org/abs/2411.01234v2'],
   args: 'required',
   argName: 'paper name or id',
+  takesPaper: true,
   flags: [],
   run(input, deps): Reply {
     const ref = input.args.join(' ');

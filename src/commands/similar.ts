@@ -11,10 +11,12 @@ export const similarCommand: Command = {
   aliases: ['related', 'like'],
   summary: 'Papers nearest in content to a given paper',
   usage: '<paper> [--limit N]',
-  description: 'Compares the words of titles and abstracts (TF-IDF cosine similarity).',
+  description: 'Compares the words of titles and abstracts (TF-IDF cosine similarity).' +
+    ' A bare number is that result of the last list (similar 3).',
   examples: ['similar snapkv', 'similar flashattention-2 --limit 3'],
   args: 'required',
   argName: 'paper name or id',
+  takesPaper: true,
   flags: [LIMIT_FLAG],
   run(input, deps): Reply {
     const ref = input.args.join(' ');

@@ -7,6 +7,8 @@ export interface RequestContext {
   channelId?: string;
   /** Slack team id / Discord guild id. */
   workspaceId?: string;
+  /** The thread the message is in (Slack thread ts, Discord thread id): a conversation of its own. */
+  threadId?: string;
 }
 
 export const SHELL_CONTEXT: RequestContext = { platform: 'shell', userId: 'local', channelId: 'shell' };

@@ -3,7 +3,10 @@ import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from './context.ts';
 import type { Reply } from './reply.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
-import type { Word } from '../commands/words.ts';
+import { splitWords, type Word } from '../commands/words.ts';
+import { cleanInput } from '../commands/parse.ts';
+import { followUp, shownList } from '../conversation/follow-up.ts';
+import { ConversationMemory } from '../conversation/memory.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
@@ -11,6 +14,8 @@ import type { Word } from '../commands/words.ts';
  */
 export class Paperboy {
   readonly #commands = new Map<string, Command>();
+  /** The last list shown in each conversation, for `show 2`, `more`, `back`. */
+  readonly #conversations = new ConversationMemory();
   /** Every command word (names and aliases) -> the command's name. */
   readonly #words = new Map<string, string>();
   readonly deps: CommandDeps;
@@ -44,7 +49,10 @@ export class Paperboy {
    * that is also in the log; nothing throws.
    */
   async run(text: string, ctx: RequestContext): Promise<Reply> {
-    return this.#guarded(text, ctx, (deps) => dispatch(text, this.commands, deps, ctx));
+    const cleaned = cleanInput(text);
+    // Bad input (control characters, too long) gets its own clear reply from the dispatcher.
+    if (!cleaned.ok) return this.#guarded(text, ctx, (deps) => dispatch(text, this.commands, deps, ctx));
+    return this.#inConversation(splitWords(cleaned.text), text, ctx);
   }
 
   /**
@@ -52,8 +60,19 @@ export class Paperboy {
    * words are parsed as they are, so values keep their spaces and quotes. Never throws.
    */
   async runWords(words: readonly Word[], ctx: RequestContext): Promise<Reply> {
-    const text = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
-    return this.#guarded(text, ctx, (deps) => dispatchWords(words, this.commands, deps, ctx));
+    return this.#inConversation(words, words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' '), ctx);
+  }
+
+  /** Resolve follow-ups against the conversation's last list, run, and remember a new list. */
+  async #inConversation(words: readonly Word[], text: string, ctx: RequestContext): Promise<Reply> {
+    return this.#guarded(text, ctx, async (deps) => {
+      const follow = followUp(words, this.commands, this.#conversations.lastList(ctx));
+      if (follow.kind === 'reply') return follow.reply;
+      const reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx);
+      const list = shownList(reply);
+      if (list) this.#conversations.remember(ctx, list);
+      return reply;
+    });
   }
 
   async #guarded(text: string, ctx: RequestContext, run: (deps: CommandDeps) => Promise<Reply>): Promise<Reply> {

@@ -93,6 +93,17 @@ describe('cli: more', () => {
     expect(cli(['--batch'], { input: 'show gpt-5\nsearch --limit 0 x\n' }).code).toBe(1);
     expect(cli(['--batch'], { input: 'show snapkv\nsearch lora\n' }).code).toBe(0);
   });
+  it('follow-ups in one --batch run: show 2, similar 3, more, show 99', () => {
+    const r = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\nsimilar 3\nsearch kv cache compression\nmore\nshow 99\n' });
+    const [list, second, similar, , more, past] = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ids = (x: unknown) => ((x as { results: { id: string }[] }).results ?? []).map((p) => p.id);
+    expect((second as { id: string }).id).toBe(ids(list)[1]);
+    expect(ids(similar).length).toBeGreaterThan(0);
+    expect(ids(similar)).not.toContain(ids(list)[2]);
+    expect((more as { page: number }).page).toBe(2);
+    expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
+    expect(r.code).toBe(1);
+  });
   it('manages the shell channel schedules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-state-'));
     const add = cli(['schedule', 'add', '0 9 * * 1-5', 'digest', '--topic', 'kv-cache', '--tz', 'Europe/Berlin'], { env: { DATA_DIR: dir } });

@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import { ConversationMemory } from '../../src/conversation/memory.ts';
+import type { RequestContext } from '../../src/core/context.ts';
+import type { Reply } from '../../src/core/reply.ts';
+import { newTestPaperboy } from '../helpers/paperboy.ts';
+
+const ids = (r: Reply) => (r.data?.type === 'results' ? r.data.results.map((x) => x.id) : []);
+const paperId = (r: Reply) => (r.data?.type === 'paper' ? r.data.paper.id : undefined);
+
+describe('follow-ups in a conversation', () => {
+  it('show N, similar N, more, back and a number past the end, in one conversation', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'shell', userId: 'u1', channelId: 'c1' };
+    const list = await bot.run('search kv cache compression', ctx);
+    const shown = ids(list);
+    expect(shown.length).toBe(5);
+
+    expect(paperId(await bot.run('show 2', ctx))).toBe(shown[1]);
+    const similar3 = await bot.run('similar 3', ctx);
+    const similarDirect = await bot.run(`similar ${shown[2]}`, { platform: 'shell', userId: 'other', channelId: 'c1' });
+    expect(ids(similar3)).toEqual(ids(similarDirect));
+
+    // `similar 3` showed a list of its own: numbers now refer to it. A new search resets them.
+    await bot.run('search kv cache compression', ctx);
+    const page2 = await bot.run('more', ctx);
+    expect(page2.paging?.page).toBe(2);
+    expect(ids(page2)).toEqual(ids(await bot.run('search kv cache compression --page 2', { platform: 'shell', userId: 'x' })));
+    // Numbers are the ranks printed: page 2 shows 6-10.
+    expect(paperId(await bot.run('show 7', ctx))).toBe(ids(page2)[1]);
+    const past = await bot.run('show 99', ctx);
+    expect(past.tone).toBe('error');
+    expect(past.summary).toBe('No result 99: the last list shows results 6–10.');
+    const back = await bot.run('back', ctx);
+    expect(back.paging?.page).toBe(1);
+    expect(ids(back)).toEqual(shown);
+  });
+
+  it('without a list, a number or more gets a clear reply; conversations are kept apart', async () => {
+    const bot = await newTestPaperboy();
+    const a: RequestContext = { platform: 'slack', userId: 'U1', channelId: 'C1', workspaceId: 'T1' };
+    const b: RequestContext = { platform: 'slack', userId: 'U2', channelId: 'C1', workspaceId: 'T1' };
+    const thread: RequestContext = { ...a, threadId: '1700000000.000100' };
+    const none = await bot.run('show 2', a);
+    expect(none.tone).toBe('error');
+    expect(none.summary).toMatch(/no list to take result 2 from/);
+    expect((await bot.run('more', a)).summary).toMatch(/no list to continue/);
+    await bot.run('search diffusion', a);
+    expect((await bot.run('show 2', b)).tone).toBe('error');
+    expect((await bot.run('show 2', thread)).tone).toBe('error');
+    expect(paperId(await bot.run('show 2', a))).toBeDefined();
+    expect(paperId(await bot.run('/papers show #1', a))).toBeDefined();
+  });
+
+  it('the last page says so; a paper name that is a number-like word is left alone when quoted', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'discord', userId: 'D1', channelId: 'DC1' };
+    const r = await bot.run('search snapkv', ctx);
+    expect(r.paging).toBeUndefined();
+    expect((await bot.run('next', ctx)).summary).toBe('That was the last page of the list.');
+    expect((await bot.run('prev', ctx)).summary).toBe('That was the first page of the list.');
+    // Quoted, the number is a name to look up, not a rank.
+    expect((await bot.run('show "2"', ctx)).summary).not.toMatch(/No result 2/);
+  });
+
+  it('commands that take a count keep their numbers (digest 3, new 2)', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'shell', userId: 'n', channelId: 'n' };
+    await bot.run('search lora', ctx);
+    expect(ids(await bot.run('digest 3', ctx))).toHaveLength(3);
+  });
+});
+
+describe('ConversationMemory', () => {
+  it('forgets the least recently used first, and what was idle for an hour', () => {
+    let now = 0;
+    const m = new ConversationMemory({ now: () => now, max: 2 });
+    const ctx = (u: string): RequestContext => ({ platform: 'shell', userId: u });
+    m.remember(ctx('a'), { ids: ['x'], firstRank: 1 });
+    m.remember(ctx('b'), { ids: ['y'], firstRank: 1 });
+    expect(m.lastList(ctx('a'))?.ids).toEqual(['x']);
+    m.remember(ctx('c'), { ids: ['z'], firstRank: 1 });
+    expect(m.lastList(ctx('b'))).toBeUndefined();
+    expect(m.lastList(ctx('a'))?.ids).toEqual(['x']);
+    expect(m.size).toBe(2);
+    now += 60 * 60 * 1000 + 1;
+    expect(m.lastList(ctx('a'))).toBeUndefined();
+  });
+});
