@@ -1,10 +1,11 @@
 import { randomBytes } from 'node:crypto';
 import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from './context.ts';
-import type { Reply } from './reply.ts';
+import { span, type Reply } from './reply.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
 import { splitWords, type Word } from '../commands/words.ts';
-import { cleanInput } from '../commands/parse.ts';
+import { cleanInput, findCommand } from '../commands/parse.ts';
+import { understand } from '../conversation/questions.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
 import { ConversationMemory } from '../conversation/memory.ts';
 
@@ -68,7 +69,14 @@ export class Paperboy {
     return this.#guarded(text, ctx, async (deps) => {
       const follow = followUp(words, this.commands, this.#conversations.lastList(ctx));
       if (follow.kind === 'reply') return follow.reply;
-      const reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx);
+      // Free text that reads as a question is run as the command it asks for, and says so.
+      const first = words[0];
+      const asked = follow.kind === 'none' && first && !first.quoted && !first.text.startsWith('/') && !findCommand(first.text, this.commands)
+        ? understand(words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' '))
+        : undefined;
+      const run = follow.kind === 'rewrite' ? follow.words : asked ? splitWords(asked.command) : words;
+      let reply = await dispatchWords(run, this.commands, deps, ctx);
+      if (asked) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(asked.command), span.text('.')] }] };
       const list = shownList(reply);
       if (list) this.#conversations.remember(ctx, list);
       return reply;

@@ -1,0 +1,39 @@
+import { describe, expect, it } from 'vitest';
+import { understand } from '../../src/conversation/questions.ts';
+import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { newTestPaperboy } from '../helpers/paperboy.ts';
+
+describe('questions read as commands', () => {
+  it.each([
+    ['anything on speculative decoding?', 'search speculative decoding'],
+    ['I am looking for work on kv cache compression', 'search kv cache compression'],
+    ['what is there on making diffusion sampling faster?', 'search making diffusion sampling faster'],
+    ['show me papers about speculative decoding', 'search speculative decoding'],
+    ['papers about LoRA with code', 'search LoRA --code'],
+    ['is there anything on 3D gaussian splatting with code?', 'search 3D gaussian splatting --code'],
+    ["what's new today?", 'new'],
+    ['anything new on diffusion this week?', 'new diffusion --days 7'],
+    ['latest papers on quantization', 'new quantization'],
+    ['papers similar to SnapKV', 'similar SnapKV'],
+    ['who wrote SnapKV?', 'show SnapKV'],
+    ['code for FlashAttention-2', 'show FlashAttention-2'],
+  ])('%s -> %s', (q, command) => {
+    expect(understand(q)?.command).toBe(command);
+  });
+
+  it('keywords stay keywords', () => {
+    for (const q of ['kv cache compression', 'gaussian splatting', 'state space models', 'lora']) expect(understand(q), q).toBeUndefined();
+  });
+
+  it('a question finds what its keywords find, and the reply says how it was read', async () => {
+    const bot = await newTestPaperboy();
+    const asked = await bot.run('anything on kv cache compression?', SHELL_CONTEXT);
+    const typed = await bot.run('search kv cache compression', SHELL_CONTEXT);
+    expect(asked.data).toEqual(typed.data);
+    expect(JSON.stringify(asked.blocks)).toContain('Read your question as ');
+    const who = await bot.run('who wrote SnapKV?', SHELL_CONTEXT);
+    expect(who.data?.type === 'paper' && who.data.paper.name).toBe('SnapKV');
+    // A command word first is a command, never a question.
+    expect((await bot.run('search anything on kv cache?', SHELL_CONTEXT)).blocks.some((b) => JSON.stringify(b).includes('Read your question'))).toBe(false);
+  });
+});
