@@ -2,7 +2,8 @@
  * Follow-ups: command words that refer to the last list shown in the conversation. Pure.
  * - `more` / `next` show the next page of that list, `back` / `prev` the previous one;
  * - a command that takes a paper (`show`, `similar`) given a bare number means that result of the
- *   list, by the rank printed beside it (`show 7` on page 2 of 5 per page is its second paper).
+ *   list, by the rank printed beside it (`show 7` on page 2 of 5 per page is its second paper);
+ * - after a reply about one paper, such a command without a paper means that paper (`similar`).
  */
 import { findCommand } from '../commands/parse.ts';
 import type { Command } from '../commands/command.ts';
@@ -38,15 +39,20 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   const word = first.text.replace(/^\//, '').toLowerCase();
   if (words.length === 1 && (NEXT.has(word) || PREV.has(word)) && !findCommand(word, commands)) {
     const forward = NEXT.has(word);
-    if (!list) return { kind: 'reply', reply: problem(`There is no list to ${forward ? 'continue' : 'go back in'} here yet.`, SEARCH_FIRST) };
+    if (!list || list.ids.length === 0) {
+      return { kind: 'reply', reply: problem(`There is no list to ${forward ? 'continue' : 'go back in'} here yet.`, SEARCH_FIRST) };
+    }
     const command = forward ? list.next : list.prev;
     if (!command) return { kind: 'reply', reply: problem(forward ? 'That was the last page of the list.' : 'That was the first page of the list.') };
     return { kind: 'rewrite', words: splitWords(command) };
   }
   const command = findCommand(word, commands);
-  if (!command?.takesPaper || !second || second.quoted || !/^#?\d{1,6}$/.test(second.text)) return { kind: 'none' };
+  if (!command?.takesPaper) return { kind: 'none' };
+  // `similar` alone, right after a reply about one paper (in a thread under it, say): that paper.
+  if (!second && list?.paperId) return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.paperId, quoted: false }] };
+  if (!second || second.quoted || !/^#?\d{1,6}$/.test(second.text)) return { kind: 'none' };
   const n = Number(second.text.replace('#', ''));
-  if (!list) return { kind: 'reply', reply: problem(`There is no list to take result ${n} from here yet.`, SEARCH_FIRST) };
+  if (!list || list.ids.length === 0) return { kind: 'reply', reply: problem(`There is no list to take result ${n} from here yet.`, SEARCH_FIRST) };
   const at = n - list.firstRank;
   if (at < 0 || at >= list.ids.length) {
     return { kind: 'reply', reply: problem(`No result ${n}: the last list shows ${ranks(list)}.`) };
@@ -54,9 +60,11 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.ids[at]!, quoted: false }, ...words.slice(2)] };
 }
 
-/** The list a reply showed, to remember for follow-ups (undefined: the reply was no list of papers). */
-export function shownList(reply: Reply): ShownList | undefined {
+/** What to remember of a reply for follow-ups: the list it showed, or the paper it was about (undefined: neither). */
+export function shownList(reply: Reply, previous?: ShownList): ShownList | undefined {
   const d = reply.data;
+  // A reply about one paper keeps the list it came from (numbers still refer to it).
+  if (d?.type === 'paper') return { ...(previous ?? { ids: [], firstRank: 1 }), paperId: d.paper.id };
   if (d?.type !== 'results' || d.match !== undefined || d.results.length === 0) return undefined;
   const firstCard = reply.blocks.find((b) => b.kind === 'paper');
   const firstRank = firstCard?.kind === 'paper' && firstCard.paper.rank !== undefined ? firstCard.paper.rank : 1;

@@ -9,6 +9,8 @@ import type { RequestContext } from '../core/context.ts';
 
 /** The last list of papers shown in a conversation. */
 export interface ShownList {
+  /** When the reply was about one paper (a `show` reply), that paper: `similar` alone means it. */
+  paperId?: string;
   /** Paper ids in the order shown. */
   ids: string[];
   /** The rank printed beside the first one (6 on page 2 of 5 per page). */

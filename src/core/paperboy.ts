@@ -67,7 +67,8 @@ export class Paperboy {
   /** Resolve follow-ups against the conversation's last list, run, and remember a new list. */
   async #inConversation(words: readonly Word[], text: string, ctx: RequestContext): Promise<Reply> {
     return this.#guarded(text, ctx, async (deps) => {
-      const follow = followUp(words, this.commands, this.#conversations.lastList(ctx));
+      const last = this.#conversations.lastList(ctx);
+      const follow = followUp(words, this.commands, last);
       if (follow.kind === 'reply') return follow.reply;
       // Free text that reads as a question is run as the command it asks for, and says so.
       const first = words[0];
@@ -77,7 +78,7 @@ export class Paperboy {
       const run = follow.kind === 'rewrite' ? follow.words : asked ? splitWords(asked.command) : words;
       let reply = await dispatchWords(run, this.commands, deps, ctx);
       if (asked) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(asked.command), span.text('.')] }] };
-      const list = shownList(reply);
+      const list = shownList(reply, last);
       if (list) this.#conversations.remember(ctx, list);
       return reply;
     });

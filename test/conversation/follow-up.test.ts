@@ -86,3 +86,16 @@ describe('ConversationMemory', () => {
     expect(m.lastList(ctx('a'))).toBeUndefined();
   });
 });
+
+describe('after a reply about one paper', () => {
+  it('a command that takes a paper, given none, means that paper; a number means result 1 of it', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'slack', userId: 'U5', channelId: 'C5', threadId: '1700000000.000200' };
+    const shown = await bot.run('show snapkv', ctx);
+    expect(paperId(shown)).toBeDefined();
+    const similar = await bot.run('similar', ctx);
+    expect(ids(similar)).toEqual(ids(await bot.run(`similar ${paperId(shown)}`, { platform: 'shell', userId: 'z' })));
+    // In another conversation `similar` alone still asks which paper.
+    expect((await bot.run('similar', { platform: 'slack', userId: 'U6', channelId: 'C5' })).tone).toBe('error');
+  });
+});

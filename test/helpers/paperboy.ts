@@ -25,7 +25,9 @@ export function testPaperboy(): Promise<Paperboy> {
   return cached;
 }
 
-/** Push one message, pop the reply. */
+let asker = 0;
+
+/** Push one message, pop the reply. Each call is its own conversation (no follow-ups leak between tests). */
 export async function ask(text: string): Promise<Reply> {
-  return (await testPaperboy()).run(text, SHELL_CONTEXT);
+  return (await testPaperboy()).run(text, { ...SHELL_CONTEXT, userId: `asker-${++asker}` });
 }
