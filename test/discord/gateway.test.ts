@@ -138,6 +138,16 @@ describe('Discord adapter over a real discord.js client', () => {
     expect(body.embeds[0]!.title ?? '').toMatch(/Paperboy|Commands|help/i);
   });
 
+  it('follow-ups: show 2 after a search shows its second result; show 42 says the list is shorter', async () => {
+    const list = await mention(`${botMention()} search kv cache compression`);
+    const titles = list.body.embeds.map((e) => e.title ?? '').filter((t) => /^\d+\. /.test(t));
+    expect(titles.length).toBeGreaterThanOrEqual(2);
+    const second = await mention(`${botMention()} show 2`);
+    expect(titles[1]!.replace(/^2\. /, '')).toBe(second.body.embeds[0]!.title);
+    const past = await mention(`${botMention()} show 42`);
+    expect(JSON.stringify(past.body)).toMatch(/No result 42: the last list shows results 1–5\./);
+  });
+
   it('answers DMs without a mention', async () => {
     const { req, body } = await mention('show snapkv', { dm: true });
     expect(req.path).toBe(`/channels/${DM_CHANNEL}/messages`);
