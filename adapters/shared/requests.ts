@@ -19,7 +19,7 @@ export type Delivery = 'update' | 'reply' | 'ephemeral' | 'public';
 /** The core's request context for a chat request; ids the platform did not send are left out. */
 export function requestContext(
   platform: 'slack' | 'discord',
-  ids: { userId?: string | null; channelId?: string | null; workspaceId?: string | null; threadId?: string | null },
+  ids: { userId?: string | null; channelId?: string | null; workspaceId?: string | null; threadId?: string | null; replyThreadId?: string | null },
 ): RequestContext {
   return {
     platform,
@@ -27,6 +27,7 @@ export function requestContext(
     ...(ids.channelId ? { channelId: ids.channelId } : {}),
     ...(ids.workspaceId ? { workspaceId: ids.workspaceId } : {}),
     ...(ids.threadId ? { threadId: ids.threadId } : {}),
+    ...(ids.replyThreadId ? { replyThreadId: ids.replyThreadId } : {}),
   };
 }
 

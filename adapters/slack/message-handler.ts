@@ -56,7 +56,7 @@ export class MessageHandler {
     /** The thread the message was typed in (a conversation of its own); a new top-level mention has none. */
     inThread: string | undefined,
   ): Promise<void> {
-    const ctx = requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread });
+    const ctx = requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread, replyThreadId: threadTs });
     const where = threadTs ? { channel: ev.channel, thread_ts: threadTs } : { channel: ev.channel };
     await withErrorReference(
       this.deps.logger,

@@ -9,6 +9,11 @@ export interface RequestContext {
   workspaceId?: string;
   /** The thread the message is in (Slack thread ts, Discord thread id): a conversation of its own. */
   threadId?: string;
+  /**
+   * The thread the answer starts (Slack answers a channel mention in a thread under it): a reply
+   * typed in that thread continues from this answer (`@Paperboy similar`, `show 2`).
+   */
+  replyThreadId?: string;
 }
 
 export const SHELL_CONTEXT: RequestContext = { platform: 'shell', userId: 'local', channelId: 'shell' };

@@ -79,7 +79,12 @@ export class Paperboy {
       let reply = await dispatchWords(run, this.commands, deps, ctx);
       if (asked) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(asked.command), span.text('.')] }] };
       const list = shownList(reply, last);
-      if (list) this.#conversations.remember(ctx, list);
+      if (list) {
+        this.#conversations.remember(ctx, list);
+        if (ctx.replyThreadId && ctx.replyThreadId !== ctx.threadId) {
+          this.#conversations.remember({ ...ctx, threadId: ctx.replyThreadId }, list);
+        }
+      }
       return reply;
     });
   }

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { post, slashBody, startHttp, type HttpHarness } from './harness.ts';
+import { eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -31,5 +31,30 @@ describe('Slack: follow-ups refer to the last list in the conversation', () => {
     expect(stranger.text).toMatch(/no list to take result 2 from/);
     const past = await slash('show 42');
     expect(past.text).toBe('No result 42: the last list shows results 1–5.');
+  });
+});
+
+describe('Slack: a thread under Paperboy\'s answer continues from it', () => {
+  async function mention(text: string, ts: string, threadTs?: string, user = 'U0042'): Promise<string> {
+    const before = h.api.callsTo('chat.postMessage').length;
+    const ev = { type: 'app_mention', user, text: `<@UBOT0001> ${text}`, ts, channel: 'C0042', team: 'T0001', ...(threadTs ? { thread_ts: threadTs } : {}) };
+    await post(h.base, eventBody(ev), 'application/json');
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === before + 1);
+    return String(h.api.callsTo('chat.postMessage')[before]!.args.text);
+  }
+
+  it('show 2 and similar in the reply thread refer to the answer above them', async () => {
+    const top = '1700009000.000100';
+    const list = await mention('search kv cache compression', top);
+    expect(list).toMatch(/kv cache compression/);
+    const second = await mention('show 2', '1700009001.000100', top);
+    const direct = await slash('search kv cache compression');
+    expect(direct.text).toMatch(/kv cache/);
+    expect(second).toBe((await slash('show 2')).text);
+    // After a show reply in the thread, `similar` alone means that paper.
+    const similar = await mention('similar', '1700009002.000100', top);
+    expect(similar).toMatch(/^Similar to /);
+    // Another thread knows nothing of it.
+    expect(await mention('show 2', '1700009003.000100', '1700008000.000100')).toMatch(/no list to take result 2 from/);
   });
 });
