@@ -81,9 +81,15 @@ export class DiscordApi {
   }
 
   /** Like `createMessage`, but a failure is thrown as `DiscordRestError` (for callers that report it). */
-  async createMessageOrThrow(channelId: string, body: MessageBody): Promise<void> {
-    const failure = await this.#call('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }));
+  /** Create a message; resolves with its id (undefined if Discord's answer had none). */
+  async createMessageOrThrow(channelId: string, body: MessageBody): Promise<string | undefined> {
+    let created: unknown;
+    const failure = await this.#call('create message', { channelId }, async () => {
+      created = await this.rest.post(`/channels/${channelId}/messages`, { body });
+    });
     if (failure) throw new DiscordRestError('create message', failure);
+    const id = (created as { id?: unknown } | undefined)?.id;
+    return typeof id === 'string' ? id : undefined;
   }
 
   /** POST /interactions/:id/:token/callback (no bot auth: the token authorises). */

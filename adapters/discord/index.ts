@@ -161,7 +161,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     },
 
     async post(channelId, reply) {
-      await api.createMessageOrThrow(channelId, messageBody(render(reply)));
+      const id = await api.createMessageOrThrow(channelId, messageBody(render(reply)));
+      // A thread started from the post has the post's id: follow-ups there refer to what it showed.
+      if (id) opts.paperboy.rememberPost('discord', id, reply);
     },
   };
 }

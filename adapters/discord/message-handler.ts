@@ -60,7 +60,9 @@ export class MessageHandler {
         const text = this.#commandOf(m, botId);
         if (text === undefined) return;
         addressed = true;
-        const reply = await this.deps.paperboy.run(text, requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId }));
+        // In a thread started from one of our posts the thread's id is the post's: `underPost` finds it.
+        const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId }), underPost: m.channelId };
+        const reply = await this.deps.paperboy.run(text, ctx);
         await send(this.deps.render(reply));
       },
       // Only a message addressed to the bot is answered, failure or not.

@@ -12,6 +12,7 @@ import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from
 import { errInfo } from '../shared/requests.ts';
 import { registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
+import { slackPostRef } from './post-ref.ts';
 
 export { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
 export { SLACK_LIMITS } from './limits.ts';
@@ -222,12 +223,14 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     async post(channelId: string, reply: Reply) {
       if (!app || state !== 'running') throw new Error('the Slack adapter is not running');
       try {
-        await app.client.chat.postMessage({
+        const posted = await app.client.chat.postMessage({
           channel: channelId,
           ...renderSlack(reply),
           unfurl_links: false,
           unfurl_media: false,
         });
+        // Replies in the post's thread (`@Paperboy show 2`) refer to what it showed.
+        if (typeof posted.ts === 'string') paperboy.rememberPost('slack', slackPostRef(channelId, posted.ts), reply);
       } catch (err) {
         const reason = deliveryFailureReason(err);
         const retryable = isRetryableSlackError(err);

@@ -9,6 +9,7 @@ import { deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { DirectMessageSchema, MentionEventSchema } from './payloads.ts';
 import type { Answer } from './listeners.ts';
+import { slackPostRef } from './post-ref.ts';
 
 type WebClient = App['client'];
 
@@ -56,7 +57,10 @@ export class MessageHandler {
     /** The thread the message was typed in (a conversation of its own); a new top-level mention has none. */
     inThread: string | undefined,
   ): Promise<void> {
-    const ctx = requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread, replyThreadId: threadTs });
+    const ctx = {
+      ...requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread, replyThreadId: threadTs }),
+      ...(inThread ? { underPost: slackPostRef(ev.channel, inThread) } : {}),
+    };
     const where = threadTs ? { channel: ev.channel, thread_ts: threadTs } : { channel: ev.channel };
     await withErrorReference(
       this.deps.logger,

@@ -22,6 +22,8 @@ export interface ShownList {
 
 export const MAX_CONVERSATIONS = 10_000;
 export const IDLE_MS = 60 * 60 * 1000;
+/** A scheduled post is answered in its thread for longer: a day. */
+export const POST_IDLE_MS = 24 * 60 * 60 * 1000;
 
 /** The conversation a request belongs to. */
 export function conversationKey(ctx: RequestContext): string {
@@ -29,7 +31,7 @@ export function conversationKey(ctx: RequestContext): string {
 }
 
 export class ConversationMemory {
-  readonly #lists = new Map<string, { list: ShownList; at: number }>();
+  readonly #lists = new Map<string, { list: ShownList; at: number; idleMs: number }>();
   readonly #now: () => number;
   readonly #max: number;
   readonly #idleMs: number;
@@ -42,10 +44,13 @@ export class ConversationMemory {
 
   /** The last list shown in this conversation, if it is not older than the idle limit. */
   lastList(ctx: RequestContext): ShownList | undefined {
-    const key = conversationKey(ctx);
+    return this.#get(conversationKey(ctx));
+  }
+
+  #get(key: string): ShownList | undefined {
     const entry = this.#lists.get(key);
     if (!entry) return undefined;
-    if (this.#now() - entry.at > this.#idleMs) {
+    if (this.#now() - entry.at > entry.idleMs) {
       this.#lists.delete(key);
       return undefined;
     }
@@ -56,10 +61,23 @@ export class ConversationMemory {
     return entry.list;
   }
 
+  /** What a post of the bot's own showed (a scheduled digest), for replies under it by anyone. */
+  rememberPost(platform: RequestContext['platform'], post: string, list: ShownList): void {
+    this.#put(`post\u0000${platform}\u0000${post}`, list, POST_IDLE_MS);
+  }
+
+  /** The list a post showed, when the request is a reply under it. */
+  postList(ctx: RequestContext): ShownList | undefined {
+    return ctx.underPost ? this.#get(`post\u0000${ctx.platform}\u0000${ctx.underPost}`) : undefined;
+  }
+
   remember(ctx: RequestContext, list: ShownList): void {
-    const key = conversationKey(ctx);
+    this.#put(conversationKey(ctx), list);
+  }
+
+  #put(key: string, list: ShownList, idleMs = this.#idleMs): void {
     this.#lists.delete(key);
-    this.#lists.set(key, { list, at: this.#now() });
+    this.#lists.set(key, { list, at: this.#now(), idleMs });
     while (this.#lists.size > this.#max) {
       const oldest = this.#lists.keys().next().value;
       if (oldest === undefined) break;

@@ -14,6 +14,11 @@ export interface RequestContext {
    * typed in that thread continues from this answer (`@Paperboy similar`, `show 2`).
    */
   replyThreadId?: string;
+  /**
+   * The bot post the message is a reply under (a thread under a scheduled digest), as the adapter
+   * named it in `Paperboy.rememberPost`: follow-ups there refer to that post.
+   */
+  underPost?: string;
 }
 
 export const SHELL_CONTEXT: RequestContext = { platform: 'shell', userId: 'local', channelId: 'shell' };

@@ -39,6 +39,15 @@ export class Paperboy {
     this.#commands.set(command.name, command);
   }
 
+  /**
+   * Remember what a post of the bot's own (a scheduled digest or paper of the day) showed, so that
+   * replies under it (`show 2`, `similar`) refer to it. `post` is the adapter's name for the message.
+   */
+  rememberPost(platform: RequestContext['platform'], post: string, reply: Reply): void {
+    const list = shownList(reply);
+    if (list) this.#conversations.rememberPost(platform, post, list);
+  }
+
   /** Registered commands in registration order (help is generated from these). */
   get commands(): readonly Command[] {
     return [...this.#commands.values()];
@@ -67,7 +76,8 @@ export class Paperboy {
   /** Resolve follow-ups against the conversation's last list, run, and remember a new list. */
   async #inConversation(words: readonly Word[], text: string, ctx: RequestContext): Promise<Reply> {
     return this.#guarded(text, ctx, async (deps) => {
-      const last = this.#conversations.lastList(ctx);
+      // The conversation's own last list; else, in a thread under a post of ours, that post's.
+      const last = this.#conversations.lastList(ctx) ?? this.#conversations.postList(ctx);
       const follow = followUp(words, this.commands, last);
       if (follow.kind === 'reply') return follow.reply;
       // Free text that reads as a question is run as the command it asks for, and says so.

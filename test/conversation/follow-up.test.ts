@@ -99,3 +99,17 @@ describe('after a reply about one paper', () => {
     expect((await bot.run('similar', { platform: 'slack', userId: 'U6', channelId: 'C5' })).tone).toBe('error');
   });
 });
+
+describe('replies under a post of ours', () => {
+  it('refer to what the post showed, for anyone, until a day has passed', async () => {
+    const bot = await newTestPaperboy();
+    const digest = await bot.run('digest 5 kv cache', { platform: 'discord', userId: 'sched' });
+    bot.rememberPost('discord', '900000000000000001', digest);
+    const inThread: RequestContext = { platform: 'discord', userId: 'D9', channelId: '900000000000000001', underPost: '900000000000000001' };
+    expect(paperId(await bot.run('show 4', inThread))).toBe(ids(digest)[3]);
+    // Elsewhere the number means nothing.
+    expect((await bot.run('show 4', { platform: 'discord', userId: 'D9', channelId: '42' })).tone).toBe('error');
+    // Another platform's post with the same name is another post.
+    expect((await bot.run('show 4', { ...inThread, platform: 'slack' })).tone).toBe('error');
+  });
+});

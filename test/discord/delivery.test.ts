@@ -52,7 +52,7 @@ describe('Discord post errors and the scheduler retry policy', () => {
 
     const before = posts();
     fake.fail('POST', path(), status, code, message);
-    const result = await deliverWithRetry(() => api.createMessageOrThrow(fake.world.channelId, body), policy, noSleep);
+    const result = await deliverWithRetry(async () => void (await api.createMessageOrThrow(fake.world.channelId, body)), policy, noSleep);
     expect(result).toMatchObject({ ok: false, attempts: 1, error: expect.stringContaining(String(code)) });
     expect(posts() - before).toBe(1);
   });
@@ -61,7 +61,7 @@ describe('Discord post errors and the scheduler retry policy', () => {
     expect((await failure(502, 0, 'Bad Gateway')).retryable).toBe(true);
     const before = posts();
     fake.fail('POST', path(), 500, 0, 'Internal Server Error', 2);
-    const result = await deliverWithRetry(() => api.createMessageOrThrow(fake.world.channelId, body), policy, noSleep);
+    const result = await deliverWithRetry(async () => void (await api.createMessageOrThrow(fake.world.channelId, body)), policy, noSleep);
     expect(result).toEqual({ ok: true, attempts: 3 });
     expect(posts() - before).toBe(3);
   });

@@ -58,3 +58,24 @@ describe('Slack: a thread under Paperboy\'s answer continues from it', () => {
     expect(await mention('show 2', '1700009003.000100', '1700008000.000100')).toMatch(/no list to take result 2 from/);
   });
 });
+
+describe('Slack: a thread under a scheduled post refers to that post', () => {
+  it('anyone replying in the thread of a posted digest gets its papers by number', async () => {
+    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const { testPaperboy } = await import('../helpers/paperboy.ts');
+    const bot = await testPaperboy();
+    const digest = await bot.run('digest 5 kv cache', { ...SHELL_CONTEXT, userId: 'scheduler-test' });
+    const ids = digest.data?.type === 'results' ? digest.data.results.map((r) => r.id) : [];
+    expect(ids.length).toBe(5);
+    await h.adapter.post!('C0077', digest);
+    const ts = h.api.lastPostedTs!;
+    const before = h.api.callsTo('chat.postMessage').length;
+    const ev = { type: 'app_mention', user: 'U0099', text: '<@UBOT0001> show 3', ts: '1800000000.000100', thread_ts: ts, channel: 'C0077', team: 'T0001' };
+    await post(h.base, eventBody(ev), 'application/json');
+    await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === before + 1);
+    const answer = h.api.callsTo('chat.postMessage')[before]!.args;
+    expect(answer.thread_ts).toBe(ts);
+    const third = await bot.run(`show ${ids[2]}`, { ...SHELL_CONTEXT, userId: 'check' });
+    expect(String(answer.text)).toBe(third.summary);
+  });
+});

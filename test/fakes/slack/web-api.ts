@@ -46,6 +46,8 @@ export class FakeSlackApi {
   #server: Server | undefined;
   #port = 0;
   #ts = 1_700_000_000;
+  /** The `ts` the last chat.postMessage was answered with. */
+  lastPostedTs: string | undefined;
   #responseSeq = 0;
 
   /** Base URL for `slackApiUrl` (ends with `/`). */
@@ -220,7 +222,8 @@ export class FakeSlackApi {
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'chat.postMessage':
         this.#ts += 1;
-        return { ok: true, channel: args.channel, ts: `${this.#ts}.000100`, message: { text: args.text } };
+        this.lastPostedTs = `${this.#ts}.000100`;
+        return { ok: true, channel: args.channel, ts: this.lastPostedTs, message: { text: args.text } };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
