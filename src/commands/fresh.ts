@@ -9,6 +9,8 @@ import { usageProblem } from './usage.ts';
 import { TOPIC_RELATIVE_CUTOFF } from './topics.ts';
 
 const DEFAULT_COUNT = 5;
+const NEW_USAGE = '[N] [query] [--days N] [--page N]';
+const TRENDING_USAGE = '[N] [--days D] [--page N]';
 const DAYS_FLAG = (def: number, help: string): FlagSpec => ({ name: 'days', type: 'int', min: 1, max: 365, default: def, help });
 
 /** Most upvoted first, then the newer, then the more relevant; stable. */
@@ -46,7 +48,7 @@ export const newCommand: Command = {
   name: 'new',
   aliases: ['latest'],
   summary: 'The newest papers: the latest publication day, most upvoted first',
-  usage: '[N] [query] [--days N] [--page N]',
+  usage: NEW_USAGE,
   description:
     `N papers per page (1 to ${MAX_PER_PAGE}, default ${DEFAULT_COUNT}) from the most recent publication day in the set, ` +
     'or with a query from the most recent day with good matches. --days widens the window to that many days.',
@@ -55,7 +57,7 @@ export const newCommand: Command = {
   argName: 'count and query',
   flags: [DAYS_FLAG(1, 'publication days to cover, ending with the newest'), PAGE_FLAG],
   run(input, deps): Reply {
-    const usage = 'new [N] [query] [--days N] [--page N]';
+    const usage = `new ${NEW_USAGE}`;
     const parsed = countAndQuery(input.args);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
     const { count, query } = parsed;
@@ -106,14 +108,14 @@ export const trendingCommand: Command = {
   name: 'trending',
   aliases: ['hot'],
   summary: 'The most upvoted papers published in the last days',
-  usage: '[N] [--days D] [--page N]',
+  usage: TRENDING_USAGE,
   description: `N papers per page (1 to ${MAX_PER_PAGE}, default ${DEFAULT_COUNT}) published in the last D days (default 7, today included), by Hugging Face upvotes.`,
   examples: ['trending', 'trending 10', 'trending --days 30'],
   args: 'optional',
   argName: 'count',
   flags: [DAYS_FLAG(7, 'how many days back, today included'), PAGE_FLAG],
   run(input, deps): Reply {
-    const usage = 'trending [N] [--days D] [--page N]';
+    const usage = `trending ${TRENDING_USAGE}`;
     const parsed = countAndQuery(input.args);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
     if (parsed.query) return usageProblem(`trending takes a count, not a query (got ${quoted(parsed.query)}); try new ${parsed.query}.`, usage);

@@ -3,7 +3,7 @@
  * naming `sources[i]`), and `startIngestJobs(...).runSlot` with real clients against the local
  * fakes, a real SQLite paper store and a Library — each slot runs once, across connections too.
  */
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/ingest-command.ts';
 import { jobName, slotOf, startIngestJobs, type IngestJobs } from '../../src/ingest/jobs.ts';
 import { Library } from '../../src/library/library.ts';
@@ -13,9 +13,10 @@ import { ScheduleConfigError } from '../../src/schedule/errors.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient } from '../../src/sources/hf.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
-import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
-import { FakeHf, hfItem } from '../fakes/hf/fake-hf.ts';
+import { arxivEntry } from '../fakes/arxiv/fake-arxiv.ts';
+import { hfItem } from '../fakes/hf/fake-hf.ts';
 import { useTempStores } from '../helpers/temp-store.ts';
+import { useFakeSources } from '../helpers/fake-sources.ts';
 
 const logger = silentLogger();
 const NOW = new Date('2026-11-23T06:30:00Z');
@@ -185,16 +186,7 @@ describe('jobName and slotOf', () => {
 // runSlot against the fakes
 // ---------------------------------------------------------------------------------------------
 
-const hfFake = new FakeHf();
-const arxivFake = new FakeArxiv();
-beforeAll(async () => {
-  await hfFake.start();
-  await arxivFake.start();
-});
-afterAll(async () => {
-  await hfFake.close();
-  await arxivFake.close();
-});
+const { hfFake, arxivFake } = useFakeSources();
 
 const { tempDb, openStore, cleanups } = useTempStores('paperboy-jobs-');
 

@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ingestArxiv, ingestHf, type IngestReport } from '../../src/ingest/run.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
@@ -9,8 +9,9 @@ import { createHfClient } from '../../src/sources/hf.ts';
 import type { HttpOptions } from '../../src/sources/http.ts';
 import type { PaperStore } from '../../src/store/paper-store.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
-import { arxivEntry, errorFeedXml, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
-import { FakeHf, hfItem, refusedUrl, type FakeFault } from '../fakes/hf/fake-hf.ts';
+import { arxivEntry, errorFeedXml } from '../fakes/arxiv/fake-arxiv.ts';
+import { hfItem, refusedUrl, type FakeFault } from '../fakes/hf/fake-hf.ts';
+import { useFakeSources } from '../helpers/fake-sources.ts';
 
 const logger = silentLogger();
 const NOW = new Date('2026-11-23T06:30:00Z');
@@ -18,16 +19,7 @@ const D1 = '2026-11-20';
 const D2 = '2026-11-21';
 const D3 = '2026-11-22';
 
-const hfFake = new FakeHf();
-const arxivFake = new FakeArxiv();
-beforeAll(async () => {
-  await hfFake.start();
-  await arxivFake.start();
-});
-afterAll(async () => {
-  await hfFake.close();
-  await arxivFake.close();
-});
+const { hfFake, arxivFake } = useFakeSources();
 
 const dirs: string[] = [];
 const stores: SqlitePaperStore[] = [];
