@@ -102,10 +102,6 @@ export class Library {
   get papers(): readonly Paper[] {
     return this.#snapshot.papers;
   }
-  /** Index segments in use (1 after a start or a full rebuild). */
-  get segmentCount(): number {
-    return this.#segments.length;
-  }
 
   /** Called after each swap with the new and the previous snapshot. Returns an unsubscribe function. */
   onChange(listener: (s: LibrarySnapshot, previous: LibrarySnapshot) => void): () => void {

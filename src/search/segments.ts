@@ -38,10 +38,6 @@ export class SegmentedEngine implements SearchEngine {
     return (this.#papers = out);
   }
 
-  get hidden(): ReadonlySet<Paper> {
-    return this.#hidden;
-  }
-
   search(query: string, options: SearchOptions = {}): SearchResult {
     const limit = Math.max(0, Math.floor(options.limit ?? 10));
     const offset = Math.max(0, Math.floor(options.offset ?? 0));

@@ -331,24 +331,9 @@ describe('startIngestJobs: runSlot', () => {
   it('stop() resolves, with and without cron jobs', async () => {
     const store = openStore(tempDb());
     const library = await openLibrary(store);
-    const none = startIngestJobs({
-      sources: [],
-      store,
-      library,
-      hf: () => createHfClient({ baseUrl: hfFake.url, http }),
-      arxiv: () => createArxivClient({ baseUrl: arxivFake.url, http, minIntervalMs: 0 }),
-      logger,
-    });
+    const none = jobs(store, library);
     await expect(none.stop()).resolves.toBeUndefined();
-    const some = startIngestJobs({
-      sources: [HF_SPEC, AX_SPEC],
-      store,
-      library,
-      hf: () => createHfClient({ baseUrl: hfFake.url, http }),
-      arxiv: () => createArxivClient({ baseUrl: arxivFake.url, http, minIntervalMs: 0 }),
-      logger,
-      now: () => NOW,
-    });
+    const some = jobs(store, library, [HF_SPEC, AX_SPEC]);
     await expect(some.stop()).resolves.toBeUndefined();
     // Stopping twice is harmless.
     await expect(some.stop()).resolves.toBeUndefined();
