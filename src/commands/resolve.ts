@@ -10,9 +10,9 @@ import { paperRef } from './ref.ts';
  * Resolve a paper reference for `show`/`similar`. When it is ambiguous or unknown, the reply lists
  * candidates (with buttons running `verb <id>`) instead of guessing.
  */
-export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' | 'similar'): { paper: Paper } | { reply: Reply } {
+export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' | 'similar'): { paper: Paper; related: Paper[] } | { reply: Reply } {
   const r = engine.resolve(ref);
-  if (r.kind === 'found') return { paper: r.paper };
+  if (r.kind === 'found') return { paper: r.paper, related: r.related ?? [] };
   const candidates = (r.kind === 'ambiguous' ? r.candidates : r.suggestions).slice(0, 5);
   const arxivId = r.kind === 'none' ? parseArxivRef(ref) : undefined;
   const lead =

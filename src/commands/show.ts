@@ -43,6 +43,14 @@ export const showCommand: Command = {
       { kind: 'paper', paper: paperCard(paper, { withAbstract: true, ref: paperRef(deps.engine, paper) }) },
       { kind: 'fields', fields },
     ];
+    // An exact name answered; its other versions are one click away (FlashAttention -> FlashAttention-2).
+    if (resolved.related.length > 0) {
+      blocks.push({
+        kind: 'note',
+        text: [span.text('Also named like this: '), ...resolved.related.slice(0, 3).flatMap((p, i) => [...(i > 0 ? [span.text(', ')] : []), span.strong(displayName(p)), span.text(' '), span.code(`show ${paperRef(deps.engine, p)}`)])],
+      });
+      blocks.push({ kind: 'actions', actions: resolved.related.slice(0, 3).map((p) => ({ id: `show:${p.id}`, label: displayName(p).slice(0, 60), command: `show ${paperRef(deps.engine, p)}` })) });
+    }
     return {
       tone: 'ok',
       summary: `${displayName(paper)}${paper.name ? ` — ${paper.title}` : ''}`,

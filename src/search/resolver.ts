@@ -8,6 +8,7 @@ import Fuse from 'fuse.js';
 import type { Paper } from '../papers/paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';
 import { slugify } from '../parse/slug.ts';
+import { cleanLatex } from '../parse/latex.ts';
 import { foldKey } from './fold.ts';
 import type { KeyMap, NameIndex } from './name-index.ts';
 import type { Resolution } from './types.ts';
@@ -56,6 +57,13 @@ function item(p: Paper, doc: number): FuseItem {
   return { doc, name: p.name ?? '', aliases: p.aliases, title: p.title };
 }
 
+/** Strip one pair of surrounding quotes (straight, curly, guillemets) and spaces. */
+function unquote(text: string): string {
+  const t = text.trim();
+  const m = /^["'“”‘’«»„](.*)["'“”‘’«»„]$/su.exec(t);
+  return (m ? m[1]! : t).trim();
+}
+
 export class Resolver {
   readonly #ctx: ResolveContext;
   #fullFuse: Fuse<FuseItem> | undefined;
@@ -72,13 +80,37 @@ export class Resolver {
   #byName(key: string, map: KeyMap): number[] {
     const docs = map.get(key);
     if (docs.length === 0) return docs;
-    for (const s of VERSION_SUFFIXES) for (const d of this.#ctx.names.names.get(key + s)) if (!docs.includes(d)) docs.push(d);
+    for (const d of this.#variants(key)) if (!docs.includes(d)) docs.push(d);
     return docs;
+  }
+
+  /** Papers named `key` plus a version suffix (`flashattention` -> FlashAttention-2). */
+  #variants(key: string): number[] {
+    const out: number[] = [];
+    for (const s of VERSION_SUFFIXES) for (const d of this.#ctx.names.names.get(key + s)) if (!out.includes(d)) out.push(d);
+    return out;
+  }
+
+  /**
+   * One paper named exactly `key` answers directly, with the papers named as its versions as
+   * `related` (`flashattention` is FlashAttention, FlashAttention-2 beside it); several exact
+   * names, or only versions, are ambiguous.
+   */
+  #named(key: string, map: KeyMap, via: 'name' | 'alias'): Resolution | undefined {
+    const exact = map.get(key);
+    const { papers } = this.#ctx;
+    if (exact.length === 1) {
+      const related = this.#variants(key).filter((d) => d !== exact[0]);
+      return { kind: 'found', paper: papers[exact[0]!]!, via, ...(related.length > 0 ? { related: this.#papersOf(related) } : {}) };
+    }
+    if (exact.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(this.#byName(key, map)) };
+    return undefined;
   }
 
   resolve(ref: string): Resolution {
     const { papers, names } = this.#ctx;
-    const text = ref.trim().slice(0, 500);
+    // A pasted title may carry its LaTeX (`E$^{2}$GAN`) and quotes; read it as the page shows it.
+    const text = unquote(/[$\\{}]/.test(ref) ? cleanLatex(ref.slice(0, 500)) : ref.trim().slice(0, 500));
     const key = foldKey(text);
     if (key.length === 0) return { kind: 'none', suggestions: [] };
 
@@ -92,13 +124,12 @@ export class Resolver {
       return { kind: 'none', suggestions: [] };
     }
 
-    const byName = this.#byName(key, names.names);
-    if (byName.length === 1) return { kind: 'found', paper: papers[byName[0]!]!, via: 'name' };
-    if (byName.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byName) };
-
-    const byAlias = this.#byName(key, names.aliases);
-    if (byAlias.length === 1) return { kind: 'found', paper: papers[byAlias[0]!]!, via: 'alias' };
-    if (byAlias.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(byAlias) };
+    const byName = this.#named(key, names.names, 'name') ?? this.#named(key, names.aliases, 'alias');
+    if (byName) return byName;
+    // Only versions of the name (`flashattention` when just FlashAttention-2 exists): one answers, several are asked about.
+    const versions = key.length >= 3 ? this.#variants(key) : [];
+    if (versions.length === 1) return { kind: 'found', paper: papers[versions[0]!]!, via: 'name' };
+    if (versions.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(versions) };
 
     // Exact title: page papers' ids are slugs of their titles; arXiv papers' title slugs are kept aside.
     const slug = slugify(text);
@@ -109,10 +140,8 @@ export class Resolver {
     const corrected = this.#ctx.correct(text);
     if (corrected !== undefined) {
       const fixed = foldKey(corrected);
-      const docs = this.#byName(fixed, names.names);
-      if (docs.length === 0) docs.push(...this.#byName(fixed, names.aliases));
-      if (docs.length === 1) return { kind: 'found', paper: papers[docs[0]!]!, via: 'fuzzy' };
-      if (docs.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(docs) };
+      const named = this.#named(fixed, names.names, 'name') ?? this.#named(fixed, names.aliases, 'alias');
+      if (named) return named.kind === 'found' ? { ...named, via: 'fuzzy' } : named;
     }
 
     const hits = this.#ctx.searchDocs(text, 50);

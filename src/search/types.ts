@@ -34,7 +34,13 @@ export interface SearchResult {
 
 /** How a reference (`snapkv`, an id, a typo) resolved to papers. */
 export type Resolution =
-  | { kind: 'found'; paper: Paper; via: 'id' | 'name' | 'alias' | 'title' | 'fuzzy' }
+  | {
+      kind: 'found';
+      paper: Paper;
+      via: 'id' | 'name' | 'alias' | 'title' | 'fuzzy';
+      /** Papers a reader may have meant instead: versions of an exact name (FlashAttention-2 beside FlashAttention). */
+      related?: Paper[];
+    }
   | { kind: 'ambiguous'; candidates: Paper[] }
   | { kind: 'none'; suggestions: Paper[] };
 

@@ -159,15 +159,25 @@ describe('on the built-in papers', () => {
     expect(e.resolve(` ${long.title.toLowerCase()} `)).toMatchObject({ kind: 'found', via: 'title', paper: { id: long.id } });
   });
 
+  it('resolves exact titles whatever their markup: LaTeX, Unicode superscripts, dashes, quotes', () => {
+    const e2gan = { kind: 'found', via: 'title', paper: { name: 'E²GAN' } };
+    expect(e.resolve('E$^{2}$GAN: Efficient Training of Efficient GANs for Image-to-Image Translation')).toMatchObject(e2gan);
+    expect(e.resolve('E²GAN: Efficient Training of Efficient GANs for Image-to-Image Translation')).toMatchObject(e2gan);
+    expect(e.resolve('“E2GAN: Efficient Training of Efficient GANs for Image–to–Image Translation”')).toMatchObject(e2gan);
+    expect(e.resolve('FlashAttention — Fast and Memory-Efficient Exact Attention with IO-Awareness')).toMatchObject({ kind: 'found', paper: { name: 'FlashAttention' } });
+  });
+
   it('resolves typos fuzzily', () => {
     expect(e.resolve('snpakv')).toMatchObject({ kind: 'found', via: 'fuzzy', paper: { name: 'SnapKV' } });
     expect(e.resolve('zipcahce')).toMatchObject({ kind: 'found', via: 'fuzzy', paper: { name: 'ZipCache' } });
   });
 
   it('returns ambiguous candidates instead of guessing', () => {
+    // An exact name answers directly; the longer name that starts with it comes as `related`.
     const fa = e.resolve('flashattention');
-    expect(fa.kind).toBe('ambiguous');
-    if (fa.kind === 'ambiguous') expect(fa.candidates.map((p) => p.name).sort()).toEqual(['FlashAttention', 'FlashAttention-2']);
+    expect(fa).toMatchObject({ kind: 'found', via: 'name', paper: { name: 'FlashAttention' } });
+    if (fa.kind === 'found') expect(fa.related?.map((p) => p.name)).toEqual(['FlashAttention-2']);
+    expect(e.resolve('flashatention')).toMatchObject({ kind: 'found', paper: { name: 'FlashAttention' } });
     expect(e.resolve('flashattention-2')).toMatchObject({ kind: 'found', paper: { name: 'FlashAttention-2' } });
     const c3d = e.resolve('compact 3d gaussian');
     expect(c3d.kind).toBe('ambiguous');
