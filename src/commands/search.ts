@@ -66,6 +66,10 @@ export const searchCommand: Command = {
 
     const few = result.total <= 3 ? 'Few matches. ' : '';
     const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
+    const loose = result.loose ?? 0;
+    if (loose > 0) {
+      notes.push([span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`)]);
+    }
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
       heading: `Results for ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}`,

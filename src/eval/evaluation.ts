@@ -75,12 +75,17 @@ export function paperboyRanking(engine: SearchEngine, text: string, limit: numbe
  * Evaluate Paperboy (`engine`) and the two stock baselines over `queries`. Judged ids that are
  * not in `papers` make the evaluation throw (stale judgments must not silently score 0).
  */
-export function evaluate(papers: readonly Paper[], engine: SearchEngine, queries: readonly JudgedQuery[]): SystemScores[] {
+export function evaluate(
+  papers: readonly Paper[],
+  engine: SearchEngine,
+  queries: readonly JudgedQuery[],
+  baselineSet: ReadonlyArray<(papers: readonly Paper[]) => Baseline> = [minisearchBaseline, minisearchDefaultsBaseline, fuseBaseline],
+): SystemScores[] {
   const ids = new Set(papers.map((p) => p.id));
   for (const q of queries) {
     for (const id of Object.keys(q.judgments)) if (!ids.has(id)) throw new Error(`judged paper "${id}" (query "${q.query}") is not in the paper set`);
   }
-  const baselines: Baseline[] = [minisearchBaseline(papers), minisearchDefaultsBaseline(papers), fuseBaseline(papers)];
+  const baselines: Baseline[] = baselineSet.map((make) => make(papers));
   const rows: SystemScores[] = [score('Paperboy', queries.map((q) => paperboyRanking(engine, q.query, 10)), queries)];
   for (const b of baselines) rows.push(score(b.name, queries.map((q) => b.search(q.query, 10)), queries));
   return rows;

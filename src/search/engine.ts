@@ -14,6 +14,8 @@ import { lowerBound, Ranker, type Ranked } from './rank.ts';
 import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolver.ts';
 import { makeSnippet } from './snippet.ts';
+import { RERANK, Reranker, type RerankSettings } from './rerank.ts';
+import { neededClauses } from './query.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
 
 export interface SearchEngineOptions {
@@ -43,6 +45,8 @@ export type PaperboyEngine = SearchEngine & {
 /** Most terms of a paper used as the query vector for `similar` (its highest-weighted ones). */
 export const SIMILAR_QUERY_TERMS = 64;
 const MAX_LIMIT = 1000;
+/** Papers below the clause requirement may fill a result list up to this many. */
+const FILL = 10;
 
 function clampInt(v: number | undefined, def: number, min: number, max: number): number {
   if (v === undefined || !Number.isFinite(v)) return def;
@@ -60,6 +64,9 @@ class Engine implements SearchEngine {
   #corrector: Corrector | undefined;
   readonly #vocab: Vocabulary;
   readonly #correctionKeys: Float64Array | undefined;
+  readonly #reranker: Reranker;
+  /** Second-stage settings (tests and tuning may swap them). */
+  rerankSettings: RerankSettings = RERANK;
 
   constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array) {
     this.#correctionKeys = correctionKeys;
@@ -69,6 +76,7 @@ class Engine implements SearchEngine {
     index.terms.forEach((t, i) => this.#termIds.set(t, i));
     this.#ranker = new Ranker(index);
     this.#maxscore = new MaxScoreRanker(index);
+    this.#reranker = new Reranker(index, papers, this.#termIds);
     this.#names = new NameIndex(papers);
     this.#resolver = new Resolver({
       papers,
@@ -110,6 +118,47 @@ class Engine implements SearchEngine {
       postings += offsets[t + 1]! - offsets[t]!;
     }
     return postings >= 2 * this.index.n ? this.#ranker.rankDense(plan, k, codeOnly) : this.#maxscore.rank(plan, k, codeOnly);
+  }
+
+  /**
+   * The second stage (see rerank.ts): the first stage's best `depth` papers, plus papers that
+   * match fewer of the words (when the first stage found too few to fill a page) and papers like
+   * the best ones (pseudo-relevance feedback), scored again with weighted coverage, proximity and
+   * feedback similarity. Papers below the first stage's clause requirement are added only to fill
+   * a page, and are counted in `total`. Papers past `depth` keep their first-stage order.
+   */
+  #rerank(plan: QueryPlan, first: Ranked, stage: (p: QueryPlan, k: number) => Ranked, keep: ((doc: number) => boolean) | undefined): Ranked {
+    const cfg = this.rerankSettings;
+    if (plan.clauses === 0) return first;
+    const head = first.top.slice(0, cfg.depth);
+    const strong = new Set(head.map((h) => h.doc));
+    const weak = new Set<number>();
+    const need = neededClauses(plan);
+    // Only queries of three words or more (descriptions, questions) reach past the requirement:
+    // one or two words are what the user wants to see, not papers near them.
+    const room = need > 1 ? Math.max(0, FILL - first.total) : 0;
+    if (room > 0) for (const h of stage({ ...plan, minClauses: 1 }, cfg.depth).top) if (!strong.has(h.doc)) weak.add(h.doc);
+    const rr = this.#reranker;
+    const feedback =
+      cfg.feedbackDocs > 0 && plan.clauses >= 2 && head.length > 0 ? rr.expansion(plan, head.slice(0, cfg.feedbackDocs), cfg.feedbackTerms, cfg.feedbackMaxDf) : undefined;
+    if (feedback && room > 0) {
+      for (const h of this.#ranker.dot(feedback.ids, feedback.weights, -1, cfg.depth)) if (!strong.has(h.doc) && (!keep || keep(h.doc))) weak.add(h.doc);
+    }
+    const shape = rr.prepare(plan);
+    const top = head[0]?.score ?? 0;
+    const score = (doc: number): number => {
+      const m = rr.match(plan, doc);
+      const cov = Reranker.coverage(m.mask, plan, shape.weights);
+      const near = rr.closeness(shape, doc, cfg.window);
+      const sim = feedback ? rr.similarity(feedback, doc) : 0;
+      return m.acc * cov ** cfg.coveragePower * (1 + cfg.proximity * near.proximity) * (1 + cfg.title * near.title) + cfg.feedbackWeight * top * sim;
+    };
+    const scored = head.map((h) => ({ doc: h.doc, score: score(h.doc) }));
+    const extra = [...weak].map((doc) => ({ doc, score: score(doc) })).filter((h) => h.score > 0);
+    extra.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const added = extra.slice(0, room);
+    const all = [...scored, ...added].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    return { top: [...all, ...first.top.slice(cfg.depth)], total: first.total + added.length, loose: added.length };
   }
 
   /**
@@ -158,20 +207,23 @@ class Engine implements SearchEngine {
     const phrases = quotedPhrases(text);
     const codeOnly = options.codeOnly === true;
     const { filter } = options;
-    let ranked: Ranked;
-    if (phrases.length === 0 && !filter) ranked = this.#rank(plan, offset + limit, codeOnly);
-    else {
-      // Filters need every match looked at (their totals are exact too).
-      const hasPhrases = phrases.length > 0 ? this.#phraseFilter(phrases, codeOnly) : undefined;
-      const keep = (doc: number): boolean =>
-        (hasPhrases ? hasPhrases(doc) : !codeOnly || this.index.hasCode[doc] === 1) && (!filter || filter(this.papers[doc]!));
-      ranked = this.#ranker.rankExhaustive(plan, offset + limit, keep);
-    }
-    const hits: SearchHit[] = ranked.top.slice(offset).map(({ doc, score }) => {
+    // Filters need every match looked at (their totals are exact too).
+    const hasPhrases = phrases.length > 0 ? this.#phraseFilter(phrases, codeOnly) : undefined;
+    const keep =
+      phrases.length === 0 && !filter
+        ? undefined
+        : (doc: number): boolean =>
+            (hasPhrases ? hasPhrases(doc) : !codeOnly || this.index.hasCode[doc] === 1) && (!filter || filter(this.papers[doc]!));
+    const stage = (p: QueryPlan, k: number): Ranked => (keep ? this.#ranker.rankExhaustive(p, k, keep) : this.#rank(p, k, codeOnly));
+    const settings = this.rerankSettings;
+    const first = stage(plan, Math.max(offset + limit, settings.depth));
+    const ranked = limit === 0 ? first : this.#rerank(plan, first, stage, keep ?? (codeOnly ? (d) => this.index.hasCode[d] === 1 : undefined));
+    const hits: SearchHit[] = ranked.top.slice(offset, offset + limit).map(({ doc, score }) => {
       const paper = this.papers[doc]!;
       return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };
     });
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
+    if (ranked.loose) result.loose = ranked.loose;
     if (plan.corrected !== undefined) {
       result.corrected = plan.corrected;
       if (this.#worthSuggesting(text, plan.corrected, codeOnly)) result.suggestion = plan.corrected;

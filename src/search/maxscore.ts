@@ -7,7 +7,7 @@
  * bound does not exceed the current k-th score can never enter the heap and is skipped.
  */
 import type { IndexData } from './inverted-index.ts';
-import { requiredClauses, type QueryPlan } from './query.ts';
+import { neededClauses, type QueryPlan } from './query.ts';
 import { lowerBound, popcount, type Ranked } from './rank.ts';
 import { TopK } from './top-k.ts';
 
@@ -206,7 +206,7 @@ export class MaxScoreRanker {
 
   rank(plan: QueryPlan, k: number, codeOnly: boolean): Ranked {
     const lists = this.#lists(plan);
-    const need = requiredClauses(plan.clauses);
+    const need = neededClauses(plan);
     if (lists.length === 0 || plan.clauses === 0) return { top: [], total: 0 };
     const total = this.#count(lists, plan, need, codeOnly);
     const heap = new TopK(k);

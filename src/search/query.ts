@@ -12,6 +12,7 @@
 import { queryWords, termOf } from './analyze.ts';
 import { maxEdits, type Corrector } from './correct.ts';
 import { findSynonyms } from './synonyms.ts';
+import { REQUEST_WORDS } from './stopwords.ts';
 
 export const WEIGHT_EXACT = 1;
 export const WEIGHT_JOIN = 1;
@@ -38,6 +39,8 @@ export interface QueryPlan {
   display: string[];
   /** The query with typo corrections applied, when any word was corrected. */
   corrected?: string;
+  /** Clauses a paper must satisfy, when not `requiredClauses(clauses)` (the second stage's wider net). */
+  minClauses?: number;
 }
 
 /** What the planner needs to know about the index. */
@@ -78,7 +81,9 @@ function splitCompound(folded: string, vocab: Vocabulary): [number, number] | un
 /** Plan a query against a vocabulary. Never throws; an empty plan matches nothing. */
 export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: boolean } = {}): QueryPlan {
   const words = queryWords(query.slice(0, 1000));
-  const content = words.filter((w) => !w.noise).slice(0, MAX_CLAUSES);
+  const meaningful = words.filter((w) => !w.noise);
+  const topical = meaningful.filter((w) => !REQUEST_WORDS.has(w.folded));
+  const content = (topical.length > 0 ? topical : meaningful).slice(0, MAX_CLAUSES);
   const units: Unit[] = [];
   const seen = new Set<string>();
   const display: string[] = [];
@@ -140,4 +145,9 @@ export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: bo
 /** Clauses a paper must satisfy: one for queries of up to two words, otherwise at least half. */
 export function requiredClauses(clauses: number): number {
   return clauses <= 2 ? Math.min(1, clauses) : Math.ceil(clauses / 2);
+}
+
+/** The clauses a plan asks for: its own `minClauses`, else `requiredClauses`. */
+export function neededClauses(plan: Pick<QueryPlan, 'clauses' | 'minClauses'>): number {
+  return plan.minClauses ?? requiredClauses(plan.clauses);
 }

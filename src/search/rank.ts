@@ -11,12 +11,14 @@
  */
 import type { IndexData } from './inverted-index.ts';
 import type { QueryPlan } from './query.ts';
-import { requiredClauses } from './query.ts';
+import { neededClauses } from './query.ts';
 import { TopK } from './top-k.ts';
 
 export interface Ranked {
   top: Array<{ doc: number; score: number }>;
   total: number;
+  /** Of `total`, papers that match fewer of the words than the clause requirement (added to fill a page). */
+  loose?: number;
 }
 
 export function popcount(x: number): number {
@@ -124,7 +126,7 @@ export class Ranker {
       }
     }
 
-    const need = requiredClauses(plan.clauses);
+    const need = neededClauses(plan);
     const heap = new TopK(k);
     let total = 0;
     const n = plan.clauses || 1;
@@ -184,7 +186,7 @@ export class Ranker {
         mask[d] = mask[d]! | covers;
       }
     }
-    const need = requiredClauses(plan.clauses);
+    const need = neededClauses(plan);
     const matchable = plan.matchable;
     const clauses = plan.clauses || 1;
     const heap = new TopK(k);

@@ -43,6 +43,7 @@ export class SegmentedEngine implements SearchEngine {
     const offset = Math.max(0, Math.floor(options.offset ?? 0));
     const hits: SearchHit[] = [];
     let total = 0;
+    let loose = 0;
     let first: SearchResult | undefined;
     for (const s of this.segments) {
       // Ask each segment for one page's worth; when hidden records took places, ask again for more.
@@ -56,6 +57,7 @@ export class SegmentedEngine implements SearchEngine {
         r = s.search(query, { ...options, offset: 0, limit: k });
       }
       first ??= r;
+      loose += r.loose ?? 0;
       let hiddenHits = 0;
       for (const h of r.hits) {
         if (this.#hidden.has(h.paper)) hiddenHits++;
@@ -67,6 +69,7 @@ export class SegmentedEngine implements SearchEngine {
     // Newer segments win ties (stable sort keeps older ones first, so sort by score only).
     hits.sort((a, b) => b.score - a.score);
     const result: SearchResult = { hits: hits.slice(offset, offset + limit), total, terms: first!.terms };
+    if (loose > 0) result.loose = Math.min(loose, total);
     // A correction from the large segment only makes sense when the new papers did not match either.
     if (first!.corrected !== undefined && total === first!.total) result.corrected = first!.corrected;
     if (first!.suggestion !== undefined && total === first!.total) result.suggestion = first!.suggestion;

@@ -10,3 +10,17 @@ export const STOPWORDS: ReadonlySet<string> = new Set(
     'yourself yourselves'
   ).split(' '),
 );
+
+/**
+ * Words that frame a request rather than name a topic (`papers on`, `methods for`, `anything
+ * about`, `ways to make`). Dropped from queries (never from the index) when other words remain,
+ * so a question and its keywords search the same thing.
+ */
+export const REQUEST_WORDS: ReadonlySet<string> = new Set(
+  (
+    'paper papers work works research method methods approach approaches technique techniques way ways anything ' +
+    'something anyone someone people make making makes known exist exists existing point help looking look find show ' +
+    'tell know want need like good best recent latest new stuff thing things study studies idea ideas option options ' +
+    'please thanks hey hi'
+  ).split(' '),
+);

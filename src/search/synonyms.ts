@@ -38,6 +38,22 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['ocr', 'optical character recognition'],
   ['cot', 'chain of thought'],
   ['pruning', 'sparsification'],
+  // Plain words for what papers name formally (how people ask, against how abstracts say it).
+  ['compression', 'compressing', 'shrinking', 'shrink', 'compact'],
+  ['faster', 'speed up', 'speedup', 'acceleration', 'accelerate'],
+  ['big', 'large', 'huge'],
+  ['gpu', 'accelerator'],
+  ['fine tuning', 'finetuning', 'fine tune', 'adaptation'],
+  ['failure', 'fault', 'crash'],
+  ['recover', 'recovery', 'fault tolerance', 'resilience'],
+  ['offloading', 'offload', 'spilling', 'swapping'],
+  ['survey', 'review', 'overview'],
+  ['voice', 'speech', 'speaker'],
+  ['eviction', 'evict', 'drop tokens', 'discard tokens'],
+  ['on device', 'edge device', 'mobile', 'smartphone'],
+  ['subnetwork', 'sub network', 'supernet'],
+  ['long context', 'long sequence', 'long input'],
+  ['city', 'urban', 'large scale scene'],
 ];
 
 /** A phrase as index terms (stemmed, noise dropped, no compounds). */

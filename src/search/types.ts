@@ -24,6 +24,11 @@ export interface SearchResult {
   hits: SearchHit[];
   /** Total matching papers before limit/offset. */
   total: number;
+  /**
+   * Of `total`, papers that match only some of the words (fewer than half), ranked in to fill a
+   * short list rather than cut it. Absent when every paper matches enough of them.
+   */
+  loose?: number;
   /** Query terms after normalisation and expansion (for display and debugging). */
   terms: string[];
   /** The query with typo corrections applied, when a word was not in the vocabulary. */

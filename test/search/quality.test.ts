@@ -1,17 +1,64 @@
-import { describe, expect, it } from 'vitest';
+/**
+ * Guards search quality on the held-out test split of the judged queries (see
+ * test/fixtures/judgments.json and `npm run eval`). Targets from issue #11 that are met are
+ * asserted as targets; the ones not met yet are asserted at the level reached, so a change that
+ * loses ground fails here (raise them as the ranking improves; the README quotes the figures).
+ */
+import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
-import { evaluate, loadJudgments } from '../../src/eval/evaluation.ts';
+import { evaluate, loadJudgments, slice, type JudgedQuery, type SystemScores } from '../../src/eval/evaluation.ts';
+import { minisearchBaseline } from '../../src/eval/baselines.ts';
+import { QUALITY_TARGETS } from '../../src/eval/targets.ts';
+import type { Paper } from '../../src/papers/paper.ts';
 
-describe('search quality on the judged query set', () => {
-  it('keeps nDCG@10 >= 0.90 and beats fuse.js and minisearch', async () => {
-    const { papers } = await loadPapers(BUILTIN_PAPERS_PATH);
-    const queries = loadJudgments();
-    expect(queries.length).toBeGreaterThanOrEqual(25);
-    const [ours, fuse, mini] = evaluate(papers, createSearchEngine(papers), queries);
-    expect(ours!.ndcg10).toBeGreaterThanOrEqual(0.9);
-    expect(ours!.ndcg10).toBeGreaterThan(fuse!.ndcg10);
-    expect(ours!.ndcg10).toBeGreaterThan(mini!.ndcg10);
-    expect(ours!.mrr).toBeGreaterThanOrEqual(Math.max(fuse!.mrr, mini!.mrr));
+let papers: Paper[];
+let queries: JudgedQuery[];
+const scores = (split: 'dev' | 'test', group: 'keywords' | 'questions'): [SystemScores, SystemScores] => {
+  const [ours, mini] = evaluate(papers, createSearchEngine(papers), slice(queries, split, group), [minisearchBaseline]);
+  return [ours!, mini!];
+};
+
+beforeAll(async () => {
+  ({ papers } = await loadPapers(BUILTIN_PAPERS_PATH));
+  queries = loadJudgments();
+});
+
+describe('the judged query set', () => {
+  it('has at least 100 queries, 30 of them questions, split into dev and test, with every judged id in the paper set', () => {
+    expect(queries.length).toBeGreaterThanOrEqual(100);
+    expect(queries.filter((q) => q.kind === 'question').length).toBeGreaterThanOrEqual(30);
+    for (const group of ['keywords', 'questions'] as const) {
+      expect(slice(queries, 'test', group).length).toBeGreaterThanOrEqual(20);
+      expect(slice(queries, 'dev', group).length).toBeGreaterThanOrEqual(20);
+    }
+    // Queries written while tuning never count as held out.
+    expect(queries.filter((q) => q.split === 'test' && q.origin !== 'blind')).toEqual([]);
+    for (const q of queries) expect(Object.values(q.judgments).some((g) => g >= 2), q.query).toBe(true);
+  });
+});
+
+describe('search quality on the held-out test split', () => {
+  it('keyword queries: ahead of minisearch configured as its users would', () => {
+    const [ours, mini] = scores('test', 'keywords');
+    expect(ours.ndcg10 - mini.ndcg10).toBeGreaterThanOrEqual(QUALITY_TARGETS.margin);
+    // Target 0.92; reached 0.908.
+    expect(ours.ndcg10).toBeGreaterThanOrEqual(0.9);
+    // Target 0.95; reached 0.931.
+    expect(ours.mrr).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('questions: nDCG@10 target met, ahead of tuned minisearch', () => {
+    const [ours, mini] = scores('test', 'questions');
+    expect(ours.ndcg10).toBeGreaterThanOrEqual(QUALITY_TARGETS.questions.ndcg10);
+    expect(ours.ndcg10 - mini.ndcg10).toBeGreaterThanOrEqual(QUALITY_TARGETS.margin);
+    // Target 0.95; reached 0.938.
+    expect(ours.mrr).toBeGreaterThanOrEqual(0.92);
+  });
+
+  it('questions rank nearly as well as keyword queries (they used to trail by 0.2)', () => {
+    const [kw] = scores('test', 'keywords');
+    const [qs] = scores('test', 'questions');
+    expect(kw.ndcg10 - qs.ndcg10).toBeLessThan(0.06);
   });
 });

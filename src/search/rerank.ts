@@ -1,0 +1,266 @@
+/**
+ * Second-stage ranking of the first stage's best candidates (pure, per query).
+ *
+ * The first stage (rank.ts, maxscore.ts) finds papers by BM25F with a clause count. Here the
+ * candidates are scored again with what a count cannot see:
+ * - coverage weighted by informativeness: missing a rare word of the query costs more than
+ *   missing a common one (`graph based ... index`: `based` and `index` say little);
+ * - term proximity: query words that stand next to each other in the paper's title or abstract
+ *   (`nearest neighbor`, `kv cache`) are worth more than the same words scattered;
+ * - pseudo-relevance feedback: the strongest terms of the best first-stage papers, a query
+ *   expansion drawn from the paper set itself, so papers that say the same thing in other words
+ *   (`vector database` for `approximate nearest neighbor index`) are found and ranked.
+ * No rule names a paper or a query.
+ */
+import type { Paper } from '../papers/paper.ts';
+import { forEachTerm, tokens } from './analyze.ts';
+import { idf, paperFields, type IndexData } from './inverted-index.ts';
+import type { QueryPlan } from './query.ts';
+import { lowerBound, popcount } from './rank.ts';
+
+export interface RerankSettings {
+  /** How many first-stage candidates are scored again. */
+  depth: number;
+  /** Score bonus (fraction) when the name or title holds every query word. */
+  title: number;
+  /** Exponent on the weighted coverage (0: coverage ignored, higher: every word matters more). */
+  coveragePower: number;
+  /** Score bonus (fraction) when every adjacent pair of query words stands together. */
+  proximity: number;
+  /** Words apart (non-noise tokens) that still count as together. */
+  window: number;
+  /** Papers whose terms make up the expansion (0: no feedback). */
+  feedbackDocs: number;
+  /** Expansion terms kept. */
+  feedbackTerms: number;
+  /** Weight of the expansion similarity, relative to the best first-stage score. */
+  feedbackWeight: number;
+  /** Expansion terms must be in at most this share of the papers. */
+  feedbackMaxDf: number;
+}
+
+export const RERANK: RerankSettings = {
+  depth: 40,
+  title: 0.3,
+  coveragePower: 1,
+  proximity: 0.3,
+  window: 2,
+  feedbackDocs: 5,
+  feedbackTerms: 20,
+  feedbackWeight: 0.8,
+  feedbackMaxDf: 0.2,
+};
+
+/** A weighted term vector (expansion), by term id. */
+export interface TermVector {
+  ids: number[];
+  weights: number[];
+}
+
+/** A plan's clause weights and term-to-clause map (see `Reranker.prepare`). */
+export interface QueryShape {
+  plan: QueryPlan;
+  weights: Float64Array;
+  /** Stemmed term -> clause bits it satisfies (single-clause units). */
+  termClauses: Map<string, number>;
+  /** Joined compounds (`kvcache`) with the first clause of the pair they stand for. */
+  joins: Array<{ term: number; pair: number }>;
+  /** First clause of each adjacent pair of query words. */
+  pairs: number[];
+}
+
+/** What a candidate matched of the plan. */
+interface Match {
+  acc: number;
+  mask: number;
+}
+
+export class Reranker {
+  readonly #ix: IndexData;
+  readonly #papers: readonly Paper[];
+  readonly #termIds: ReadonlyMap<string, number>;
+
+  constructor(ix: IndexData, papers: readonly Paper[], termIds: ReadonlyMap<string, number>) {
+    this.#ix = ix;
+    this.#papers = papers;
+    this.#termIds = termIds;
+  }
+
+  /** Impact of term `t` in paper `doc`, 0 when absent. */
+  impact(t: number, doc: number): number {
+    const { offsets, docs, impacts } = this.#ix;
+    const end = offsets[t + 1]!;
+    const at = lowerBound(docs, offsets[t]!, end, doc);
+    return at < end && docs[at] === doc ? impacts[at]! : 0;
+  }
+
+  /** Score and clause mask of one paper under the plan (as the first stage computes them). */
+  match(plan: QueryPlan, doc: number): Match {
+    let acc = 0;
+    let mask = 0;
+    for (const u of plan.units) {
+      let sum = 0;
+      let all = true;
+      for (const t of u.terms) {
+        const w = this.impact(t, doc);
+        if (w === 0) {
+          all = false;
+          break;
+        }
+        sum += w;
+      }
+      if (!all) continue;
+      acc += u.weight * sum;
+      mask |= u.covers;
+    }
+    return { acc, mask: mask >>> 0 };
+  }
+
+  /**
+   * How much each clause says: the idf of its rarest-but-present unit (a word the papers do not use
+   * at all says nothing about them). Indexed by clause bit.
+   */
+  clauseWeights(plan: QueryPlan): Float64Array {
+    const ix = this.#ix;
+    const w = new Float64Array(32);
+    for (const u of plan.units) {
+      let dfMax = 0;
+      for (const t of u.terms) dfMax = Math.max(dfMax, ix.df[t]!);
+      const weight = idf(ix.n, dfMax) * u.weight;
+      for (let c = 0; c < 32; c++) if ((u.covers >>> c) & 1 && weight > w[c]!) w[c] = weight;
+    }
+    return w;
+  }
+
+  /** Share of the query's informativeness a clause mask holds, in [0, 1]. */
+  static coverage(mask: number, plan: QueryPlan, weights: Float64Array): number {
+    let have = 0;
+    let all = 0;
+    for (let c = 0; c < 32; c++) {
+      if (((plan.matchable >>> c) & 1) === 0) continue;
+      all += weights[c]!;
+      if ((mask >>> c) & 1) have += weights[c]!;
+    }
+    return all === 0 ? 0 : have / all;
+  }
+
+  /** What proximity and title coverage need of a plan, computed once per query. */
+  prepare(plan: QueryPlan): QueryShape {
+    const weights = this.clauseWeights(plan);
+    const termClauses = new Map<string, number>();
+    const joins: Array<{ term: number; pair: number }> = [];
+    for (const u of plan.units) {
+      if (popcount(u.covers) === 2 && u.terms.length === 1) joins.push({ term: u.terms[0]!, pair: 31 - Math.clz32(u.covers & -u.covers) });
+      if (popcount(u.covers) !== 1 && u.terms.length !== 1) continue;
+      for (const t of u.terms) {
+        const term = this.#ix.terms[t]!;
+        termClauses.set(term, (termClauses.get(term) ?? 0) | u.covers);
+      }
+    }
+    // Clauses in query order are bits 0..clauses-1 (see planQuery); pairs (c, c+1) both matchable.
+    const pairs: number[] = [];
+    for (let c = 0; c + 1 < 32; c++) if ((plan.matchable >>> c) & 1 && (plan.matchable >>> (c + 1)) & 1) pairs.push(c);
+    return { plan, weights, termClauses, joins, pairs };
+  }
+
+  /**
+   * Proximity and title coverage of one paper, in [0, 1] each:
+   * - `proximity`: share (by weight) of the adjacent query-word pairs that stand within `window`
+   *   words of each other in one field (a joined compound unit, `kvcache`, satisfies its pair);
+   *   0 when the query has no pair;
+   * - `title`: share of the query's informativeness found in the paper's name or title.
+   */
+  closeness(q: QueryShape, doc: number, window: number): { proximity: number; title: number } {
+    const { weights, termClauses, pairs } = q;
+    const found = new Set<number>();
+    for (const j of q.joins) if (this.impact(j.term, doc) > 0) found.add(j.pair);
+    let titleMask = 0;
+    const fields = paperFields(this.#papers[doc]!);
+    fields.forEach((text, f) => {
+      const masks: number[] = [];
+      for (const tok of tokens(text)) {
+        const m = termClauses.get(tok.term) ?? 0;
+        masks.push(m);
+        if (f < 2) titleMask |= m;
+      }
+      if (found.size === pairs.length) return;
+      for (let i = 0; i < masks.length; i++) {
+        const m = masks[i]!;
+        if (m === 0) continue;
+        for (let j = i + 1; j < masks.length && j <= i + window; j++) {
+          const n = masks[j]!;
+          if (n === 0) continue;
+          for (const c of pairs) {
+            const a = 1 << c;
+            const b = 1 << (c + 1);
+            if (((m & a) !== 0 && (n & b) !== 0) || ((m & b) !== 0 && (n & a) !== 0)) found.add(c);
+          }
+        }
+      }
+    });
+    for (const j of q.joins) if (this.#inTitle(j.term, doc)) titleMask |= (1 << j.pair) | (1 << (j.pair + 1));
+    let have = 0;
+    let all = 0;
+    for (const c of pairs) {
+      const w = Math.min(weights[c]!, weights[c + 1]!);
+      all += w;
+      if (found.has(c)) have += w;
+    }
+    return { proximity: all === 0 ? 0 : have / all, title: Reranker.coverage(titleMask, q.plan, weights) };
+  }
+
+  /** Whether a (compound) term occurs in the paper's name or title. */
+  #inTitle(t: number, doc: number): boolean {
+    const term = this.#ix.terms[t]!;
+    const p = this.#papers[doc]!;
+    let hit = false;
+    for (const text of paperFields(p).slice(0, 2)) forEachTerm(text, (x) => (hit ||= x === term));
+    return hit;
+  }
+
+  /**
+   * Expansion terms from the best first-stage papers (relevance model): each paper's impact
+   * vector, normalised and weighted by its score, summed; query terms and terms common in the
+   * paper set left out; the strongest `count` kept.
+   */
+  expansion(plan: QueryPlan, docs: readonly { doc: number; score: number }[], count: number, maxDf: number): TermVector {
+    const ix = this.#ix;
+    const own = new Set<number>();
+    for (const u of plan.units) for (const t of u.terms) own.add(t);
+    const top = docs[0]?.score ?? 0;
+    if (top <= 0) return { ids: [], weights: [] };
+    const sum = new Map<number, number>();
+    const dfLimit = Math.max(2, maxDf * ix.n);
+    for (const { doc, score } of docs) {
+      const norm = ix.norms[doc]!;
+      if (norm === 0) continue;
+      const seen = new Set<number>();
+      for (const text of paperFields(this.#papers[doc]!)) {
+        for (const tok of tokens(text)) {
+          const t = this.#termIds.get(tok.term);
+          if (t === undefined || seen.has(t) || own.has(t)) continue;
+          seen.add(t);
+          const df = ix.df[t]!;
+          if (df < 2 || df > dfLimit) continue;
+          const w = (this.impact(t, doc) / norm) * (score / top);
+          sum.set(t, (sum.get(t) ?? 0) + w);
+        }
+      }
+    }
+    const best = [...sum].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count);
+    return { ids: best.map(([t]) => t), weights: best.map(([, w]) => w) };
+  }
+
+  /** Cosine-like similarity of a paper to an expansion vector, in [0, 1]. */
+  similarity(v: TermVector, doc: number): number {
+    const norm = this.#ix.norms[doc]!;
+    if (norm === 0 || v.ids.length === 0) return 0;
+    let dot = 0;
+    let vn = 0;
+    for (let i = 0; i < v.ids.length; i++) {
+      vn += v.weights[i]! ** 2;
+      dot += v.weights[i]! * this.impact(v.ids[i]!, doc);
+    }
+    return vn === 0 ? 0 : dot / (Math.sqrt(vn) * norm);
+  }
+}
