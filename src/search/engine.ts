@@ -38,6 +38,8 @@ export type PaperboyEngine = SearchEngine & {
   termDf(term: string): number;
   /** A paper's strongest weighted terms (the `similar` query vector), or undefined for an unknown id. */
   termVector(id: string): { terms: string[]; weights: number[]; norm: number } | undefined;
+  /** Second-stage ranking settings (see rerank.ts); tests and tuning may swap them. */
+  rerankSettings: RerankSettings;
   /** Papers nearest to a term vector, skipping paper `skipId`: cosine-like scores in [0, 1]. */
   nearest(vector: { terms: readonly string[]; weights: readonly number[]; norm: number }, skipId: string | undefined, k: number): SimilarHit[];
 };
