@@ -142,24 +142,34 @@ class Engine implements SearchEngine {
     if (room > 0) for (const h of stage({ ...plan, minClauses: 1 }, cfg.depth).top) if (!strong.has(h.doc)) weak.add(h.doc);
     const rr = this.#reranker;
     const feedback =
-      cfg.feedbackDocs > 0 && plan.clauses >= 2 && head.length > 0 ? rr.expansion(plan, head.slice(0, cfg.feedbackDocs), cfg.feedbackTerms, cfg.feedbackMaxDf) : undefined;
+      cfg.feedbackDocs > 0 && plan.clauses >= cfg.feedbackMinWords && head.length > 0 ? rr.expansion(plan, head.slice(0, cfg.feedbackDocs), cfg.feedbackTerms, cfg.feedbackMaxDf) : undefined;
     if (feedback && room > 0) {
       for (const h of this.#ranker.dot(feedback.ids, feedback.weights, -1, cfg.depth)) if (!strong.has(h.doc) && (!keep || keep(h.doc))) weak.add(h.doc);
     }
     const shape = rr.prepare(plan);
     const top = head[0]?.score ?? 0;
-    const score = (doc: number): number => {
+    // Cheap features for every candidate; proximity and title (which read the paper's text) only
+    // for the best `closeDepth` of them, the only places they can still reorder.
+    const base = (doc: number, weakOne: boolean) => {
       const m = rr.match(plan, doc);
-      const cov = Reranker.coverage(m.mask, plan, shape.weights);
-      const near = rr.closeness(shape, doc, cfg.window);
-      const sim = feedback ? rr.similarity(feedback, doc) : 0;
-      return m.acc * cov ** cfg.coveragePower * (1 + cfg.proximity * near.proximity) * (1 + cfg.title * near.title) + cfg.feedbackWeight * top * sim;
+      const lexical = m.acc * Reranker.coverage(m.mask, plan, shape.weights) ** cfg.coveragePower;
+      const fed = feedback ? cfg.feedbackWeight * top * rr.similarity(feedback, doc) : 0;
+      return { doc, lexical, fed, score: lexical + fed, weak: weakOne };
     };
-    const scored = head.map((h) => ({ doc: h.doc, score: score(h.doc) }));
-    const extra = [...weak].map((doc) => ({ doc, score: score(doc) })).filter((h) => h.score > 0);
-    extra.sort((a, b) => b.score - a.score || a.doc - b.doc);
-    const added = extra.slice(0, room);
-    const all = [...scored, ...added].sort((a, b) => b.score - a.score || a.doc - b.doc);
+    const cands = [...head.map((h) => base(h.doc, false)), ...[...weak].map((doc) => base(doc, true))];
+    cands.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    if (cfg.proximity > 0 || cfg.title > 0) {
+      for (const c of cands.slice(0, cfg.closeDepth)) {
+        if (c.lexical === 0) continue;
+        const near = rr.closeness(shape, c.doc, cfg.window);
+        c.score = c.lexical * (1 + cfg.proximity * near.proximity) * (1 + cfg.title * near.title) + c.fed;
+      }
+      cands.sort((a, b) => b.score - a.score || a.doc - b.doc);
+    }
+    // Weak candidates (below the clause requirement) only fill the room left on the first page.
+    let used = 0;
+    const all = cands.filter((c) => !c.weak || (c.score > 0 && used < room && ++used > 0));
+    const added = { length: used };
     return { top: [...all, ...first.top.slice(cfg.depth)], total: first.total + added.length, loose: added.length };
   }
 

@@ -13,7 +13,7 @@
  * No rule names a paper or a query.
  */
 import type { Paper } from '../papers/paper.ts';
-import { forEachTerm, tokens } from './analyze.ts';
+import { forEachTerm, scanWords, termOf } from './analyze.ts';
 import { idf, paperFields, type IndexData } from './inverted-index.ts';
 import type { QueryPlan } from './query.ts';
 import { lowerBound, popcount } from './rank.ts';
@@ -21,6 +21,8 @@ import { lowerBound, popcount } from './rank.ts';
 export interface RerankSettings {
   /** How many first-stage candidates are scored again. */
   depth: number;
+  /** How many of the best candidates get the proximity and title features (they read the text). */
+  closeDepth: number;
   /** Score bonus (fraction) when the name or title holds every query word. */
   title: number;
   /** Exponent on the weighted coverage (0: coverage ignored, higher: every word matters more). */
@@ -29,6 +31,8 @@ export interface RerankSettings {
   proximity: number;
   /** Words apart (non-noise tokens) that still count as together. */
   window: number;
+  /** Queries with fewer words than this get no feedback (short queries say what they mean). */
+  feedbackMinWords: number;
   /** Papers whose terms make up the expansion (0: no feedback). */
   feedbackDocs: number;
   /** Expansion terms kept. */
@@ -41,10 +45,12 @@ export interface RerankSettings {
 
 export const RERANK: RerankSettings = {
   depth: 40,
+  closeDepth: 12,
   title: 0.3,
   coveragePower: 1,
   proximity: 0.3,
   window: 2,
+  feedbackMinWords: 3,
   feedbackDocs: 5,
   feedbackTerms: 20,
   feedbackWeight: 0.8,
@@ -57,12 +63,15 @@ export interface TermVector {
   weights: number[];
 }
 
+/** Most folded words remembered with their term id. */
+const WORD_MEMO_MAX = 200_000;
+
 /** A plan's clause weights and term-to-clause map (see `Reranker.prepare`). */
 export interface QueryShape {
   plan: QueryPlan;
   weights: Float64Array;
-  /** Stemmed term -> clause bits it satisfies (single-clause units). */
-  termClauses: Map<string, number>;
+  /** Term id -> clause bits it satisfies (single-clause units). */
+  termClauses: Map<number, number>;
   /** Joined compounds (`kvcache`) with the first clause of the pair they stand for. */
   joins: Array<{ term: number; pair: number }>;
   /** First clause of each adjacent pair of query words. */
@@ -80,10 +89,36 @@ export class Reranker {
   readonly #papers: readonly Paper[];
   readonly #termIds: ReadonlyMap<string, number>;
 
+  /** Folded word -> term id (-1: not in the index), a memo over stemming and the term table. */
+  readonly #wordIds = new Map<string, number>();
+  /** Per-term scratch for `expansion` (stamped, so it is never cleared). */
+  readonly #stamp: Uint32Array;
+  readonly #acc: Float64Array;
+  #gen = 0;
+
   constructor(ix: IndexData, papers: readonly Paper[], termIds: ReadonlyMap<string, number>) {
     this.#ix = ix;
     this.#papers = papers;
     this.#termIds = termIds;
+    this.#stamp = new Uint32Array(ix.terms.length);
+    this.#acc = new Float64Array(ix.terms.length);
+  }
+
+  /** The term id of a folded word, -1 when the index does not have it. */
+  #idOf(folded: string): number {
+    let id = this.#wordIds.get(folded);
+    if (id === undefined) {
+      id = this.#termIds.get(termOf(folded)) ?? -1;
+      if (this.#wordIds.size >= WORD_MEMO_MAX) this.#wordIds.clear();
+      this.#wordIds.set(folded, id);
+    }
+    return id;
+  }
+
+  #nextGen(): number {
+    this.#gen = this.#gen >= 0xfffffffe ? 1 : this.#gen + 1;
+    if (this.#gen === 1) this.#stamp.fill(0);
+    return this.#gen;
   }
 
   /** Impact of term `t` in paper `doc`, 0 when absent. */
@@ -147,15 +182,12 @@ export class Reranker {
   /** What proximity and title coverage need of a plan, computed once per query. */
   prepare(plan: QueryPlan): QueryShape {
     const weights = this.clauseWeights(plan);
-    const termClauses = new Map<string, number>();
+    const termClauses = new Map<number, number>();
     const joins: Array<{ term: number; pair: number }> = [];
     for (const u of plan.units) {
       if (popcount(u.covers) === 2 && u.terms.length === 1) joins.push({ term: u.terms[0]!, pair: 31 - Math.clz32(u.covers & -u.covers) });
       if (popcount(u.covers) !== 1 && u.terms.length !== 1) continue;
-      for (const t of u.terms) {
-        const term = this.#ix.terms[t]!;
-        termClauses.set(term, (termClauses.get(term) ?? 0) | u.covers);
-      }
+      for (const t of u.terms) termClauses.set(t, (termClauses.get(t) ?? 0) | u.covers);
     }
     // Clauses in query order are bits 0..clauses-1 (see planQuery); pairs (c, c+1) both matchable.
     const pairs: number[] = [];
@@ -178,11 +210,11 @@ export class Reranker {
     const fields = paperFields(this.#papers[doc]!);
     fields.forEach((text, f) => {
       const masks: number[] = [];
-      for (const tok of tokens(text)) {
-        const m = termClauses.get(tok.term) ?? 0;
+      scanWords(text, (folded) => {
+        const m = termClauses.get(this.#idOf(folded)) ?? 0;
         masks.push(m);
         if (f < 2) titleMask |= m;
-      }
+      });
       if (found.size === pairs.length) return;
       for (let i = 0; i < masks.length; i++) {
         const m = masks[i]!;
@@ -229,24 +261,32 @@ export class Reranker {
     for (const u of plan.units) for (const t of u.terms) own.add(t);
     const top = docs[0]?.score ?? 0;
     if (top <= 0) return { ids: [], weights: [] };
-    const sum = new Map<number, number>();
     const dfLimit = Math.max(2, maxDf * ix.n);
+    const stamp = this.#stamp;
+    const acc = this.#acc;
+    const touched: number[] = [];
+    const gen = this.#nextGen();
     for (const { doc, score } of docs) {
       const norm = ix.norms[doc]!;
       if (norm === 0) continue;
       const seen = new Set<number>();
       for (const text of paperFields(this.#papers[doc]!)) {
-        for (const tok of tokens(text)) {
-          const t = this.#termIds.get(tok.term);
-          if (t === undefined || seen.has(t) || own.has(t)) continue;
+        scanWords(text, (folded) => {
+          const t = this.#idOf(folded);
+          if (t < 0 || seen.has(t) || own.has(t)) return;
           seen.add(t);
           const df = ix.df[t]!;
-          if (df < 2 || df > dfLimit) continue;
-          const w = (this.impact(t, doc) / norm) * (score / top);
-          sum.set(t, (sum.get(t) ?? 0) + w);
-        }
+          if (df < 2 || df > dfLimit) return;
+          if (stamp[t] !== gen) {
+            stamp[t] = gen;
+            acc[t] = 0;
+            touched.push(t);
+          }
+          acc[t] = acc[t]! + (this.impact(t, doc) / norm) * (score / top);
+        });
       }
     }
+    const sum = touched.map((t) => [t, acc[t]!] as const);
     const best = [...sum].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count);
     return { ids: best.map(([t]) => t), weights: best.map(([, w]) => w) };
   }
