@@ -44,15 +44,15 @@ export interface RerankSettings {
 }
 
 export const RERANK: RerankSettings = {
-  depth: 40,
-  closeDepth: 12,
+  depth: 20,
+  closeDepth: 10,
   title: 0.3,
   coveragePower: 1,
   proximity: 0.3,
   window: 2,
   feedbackMinWords: 3,
-  feedbackDocs: 5,
-  feedbackTerms: 20,
+  feedbackDocs: 3,
+  feedbackTerms: 12,
   feedbackWeight: 0.8,
   feedbackMaxDf: 0.2,
 };
