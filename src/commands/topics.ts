@@ -10,7 +10,7 @@ import { paperRef } from './ref.ts';
 /** At most this many papers make up one topic. */
 export const MAX_TOPIC_PAPERS = 30;
 /** A paper belongs to a topic when it scores at least this share of the best paper for one of its phrases. */
-export const TOPIC_RELATIVE_CUTOFF = 0.6;
+export const TOPIC_RELATIVE_CUTOFF = 0.5;
 
 /** Topic results per engine (an engine never changes, so its topic papers never do either). */
 const topicCache = new WeakMap<SearchEngine, Map<string, readonly RankedPaper[]>>();
