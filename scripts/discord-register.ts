@@ -13,6 +13,9 @@ import { loadConfig } from '../src/app/config.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { startScheduling } from '../src/schedule/index.ts';
 import { startIngest } from '../src/ingest/index.ts';
+import { startWatching } from '../src/watch/index.ts';
+import { startVotes } from '../src/votes/index.ts';
+import { startReading } from '../src/reading/index.ts';
 
 /** Register and print; returns the process exit code. */
 export async function main(env: Record<string, string | undefined>, out: (line: string) => void): Promise<number> {
@@ -35,7 +38,10 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
   // so /papers includes them.
   const scheduling = await startScheduling({ config: cfg.config, paperboy, posters: {}, logger: silentLogger(), start: false });
   startIngest({ config: cfg.config, paperboy, library, settings: scheduling.settings, logger: silentLogger(), jobs: false });
+  await startWatching({ config: cfg.config, paperboy, library, admins: {}, posters: {}, logger: silentLogger(), notify: false }).close();
   await scheduling.close();
+  await startVotes({ config: cfg.config, paperboy, logger: silentLogger() }).close();
+  await startReading({ config: cfg.config, paperboy, logger: silentLogger() }).close();
   const definition = buildSlashCommand(paperboy.commands);
   const rest = new REST({ retries: 1, ...(discord.apiUrl ? { api: discord.apiUrl.replace(/\/+$/, '') } : {}) }).setToken(discord.token);
   try {

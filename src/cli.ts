@@ -17,8 +17,9 @@ quotes inside the text make a phrase: paperboy search '"state space" models'. E.
   echo "show snapkv" | paperboy --batch --json
 
 Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
-schedule, ingest, help ("paperboy help <command>" explains one). Environment: PAPERS_PATH, TOPICS_PATH,
-DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, LOG_LEVEL (see README).`;
+schedule, ingest, watch, top, save, unsave, saved, cite, help ("paperboy help <command>"
+explains one). Environment: PAPERS_PATH, TOPICS_PATH, DATA_DIR, PAPERBOY_CONFIG, HF_API_URL,
+ARXIV_API_URL, LOG_LEVEL (see README).`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */
 export async function cli(argv: string[]): Promise<number> {
@@ -69,14 +70,19 @@ export async function cli(argv: string[]): Promise<number> {
   // path stays light.
   let closeScheduling = async () => {};
   const first = words[0]?.toLowerCase();
-  if (batch || first === 'schedule' || first === 'ingest') {
+  // `help` (and no command at all) lists and explains these too.
+  if (batch || first === undefined || first === 'help' || first === 'schedule' || first === 'ingest' || first === 'watch' || first === 'watches') {
     const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
     try {
       const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void postShell(reply) }, logger, start: false });
       const { startIngest } = await import('./ingest/index.ts');
       const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: false });
+      // `watch …` manages the shell channel's watches; alerts are sent by a running bot, not from here.
+      const { startWatching } = await import('./watch/index.ts');
+      const watching = startWatching({ config, paperboy, library, admins: scheduling.settings.admins, posters: {}, logger, notify: false });
       closeScheduling = async () => {
         await ingesting.close();
+        await watching.close();
         await scheduling.close();
       };
     } catch (err) {
@@ -87,6 +93,31 @@ export async function cli(argv: string[]): Promise<number> {
       throw err;
     }
   }
+  // `top` reads the votes in DATA_DIR/state.db (the shell channel has none: votes are chat reactions);
+  // `help` lists and explains it.
+  if (batch || first === undefined || first === 'help' || first === 'top' || first === 'votes') {
+    const { startVotes } = await import('./votes/index.ts');
+    const { StateStoreError } = await import('./store/errors.ts');
+    try {
+      const voting = startVotes({ config, paperboy, logger });
+      const before = closeScheduling;
+      closeScheduling = async () => {
+        await voting.close();
+        await before();
+      };
+    } catch (err) {
+      if (err instanceof StateStoreError) {
+        await closeScheduling();
+        process.stderr.write(`paperboy: ${err.message}\n`);
+        return 2;
+      }
+      throw err;
+    }
+  }
+  // `save`, `unsave`, `saved`, `cite`: the local user's reading list in DATA_DIR/state.db, opened
+  // only when a command first needs it (`cite` never does).
+  const { startReading } = await import('./reading/index.ts');
+  const reading = startReading({ config, paperboy, logger });
   try {
     if (!batch) {
       const reply = await paperboy.run(words.length ? argvToCommandText(words, paperboy.commands) : 'help', SHELL_CONTEXT);
@@ -95,6 +126,7 @@ export async function cli(argv: string[]): Promise<number> {
     }
     return await runBatch();
   } finally {
+    await reading.close();
     await closeScheduling();
     await library.close();
     await store.close();

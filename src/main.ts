@@ -12,7 +12,7 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
 DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
-DISCORD_API_URL. See .env.example.`;
+DISCORD_API_URL, VOTE_EMOJI. See .env.example.`;
 
 async function main(): Promise<number> {
   if (process.argv.includes('--help') || process.argv.includes('-h')) {
@@ -74,8 +74,39 @@ async function main(): Promise<number> {
     throw err;
   }
 
+  const { startVotes } = await import('./votes/index.ts');
+  let voting: ReturnType<typeof startVotes>;
+  try {
+    // Reactions on the bot's one-paper posts are votes; `top` lists them.
+    voting = startVotes({ config, paperboy, logger });
+  } catch (err) {
+    if (err instanceof StateStoreError) {
+      await scheduling.close();
+      process.stderr.write(`paperboy: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
+  const { startWatching } = await import('./watch/index.ts');
+  let watching: ReturnType<typeof startWatching>;
+  try {
+    // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
+    watching = startWatching({ config, paperboy, library, admins: scheduling.settings.admins, posters, logger, notify: true });
+  } catch (err) {
+    if (err instanceof StateStoreError) {
+      await scheduling.close();
+      process.stderr.write(`paperboy: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+
   const { startIngest } = await import('./ingest/index.ts');
   const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: true });
+  // Reading lists (`save`, `unsave`, `saved`, `cite`): each person's own list in DATA_DIR/state.db.
+  const { startReading } = await import('./reading/index.ts');
+  const reading = startReading({ config, paperboy, logger });
   // Papers another process stores (a cron'd `paperboy ingest hf`) are picked up within seconds.
   library.watch();
 
@@ -85,7 +116,10 @@ async function main(): Promise<number> {
     stopping = true;
     logger.info({ why }, 'stopping');
     await ingesting.close();
+    await watching.close();
     await scheduling.close();
+    await voting.close();
+    await reading.close();
     await library.close();
     await Promise.allSettled(adapters.map((a) => a.stop()));
     await store.close();
@@ -102,6 +136,7 @@ async function main(): Promise<number> {
     return 1;
   }
   await scheduling.scheduler.start();
+  watching.notifier?.start();
   logger.info({ adapters: adapters.map((a) => a.name) }, 'paperboy is running');
   if (exitShell) {
     await exitShell;

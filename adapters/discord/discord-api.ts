@@ -48,13 +48,22 @@ export class DiscordRestError extends Error {
   override name = 'DiscordRestError';
   /** False when repeating the call cannot help (the scheduler then stops retrying). */
   readonly retryable: boolean;
+  /** Unknown Channel (10003): the channel is gone, so watches posting there pause themselves. */
+  readonly channelGone: boolean;
   constructor(
     readonly op: string,
     readonly failure: RestFailure,
   ) {
     super(`Discord ${op} failed: ${failure.reason}${failure.code !== undefined ? ` (code ${failure.code})` : ''}${failure.hint ? ` — ${failure.hint}` : ''}`);
     this.retryable = isRetryableFailure(failure);
+    this.channelGone = failure.code === 10003;
   }
+}
+
+/** The `id` of a message object in a REST answer, when it has one. */
+function messageIdOf(value: unknown): string | undefined {
+  const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
+  return typeof id === 'string' && /^\d{1,25}$/.test(id) ? id : undefined;
 }
 
 export class DiscordApi {
@@ -73,6 +82,45 @@ export class DiscordApi {
       this.logger[level]({ op, ...context, ...failure }, `discord ${op} failed: ${failure.reason}`);
       return failure;
     }
+  }
+
+  /** Like `#call`, keeping the call's result. */
+  async #callFor(op: string, context: Record<string, unknown>, fn: () => Promise<unknown>): Promise<{ failure?: RestFailure; value?: unknown }> {
+    let value: unknown;
+    const failure = await this.#call(op, context, async () => {
+      value = await fn();
+    });
+    return failure ? { failure } : { value };
+  }
+
+  /** POST /channels/:id/messages; resolves with the new message's id, undefined when it failed (logged). */
+  async createMessageForId(channelId: string, body: MessageBody): Promise<string | undefined> {
+    const { value } = await this.#callFor('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }));
+    return messageIdOf(value);
+  }
+
+  /**
+   * An interaction callback that creates a message, asking Discord for what it created
+   * (`with_response=true`): whether it succeeded, and the id of the message when Discord said.
+   */
+  async callbackForMessage(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<{ ok: boolean; messageId?: string }> {
+    const { failure, value } = await this.#callFor('interaction callback', { interactionId, type: body.type }, () =>
+      this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false, query: new URLSearchParams({ with_response: 'true' }) }),
+    );
+    if (failure) return { ok: false };
+    const v = value as { interaction?: { response_message_id?: unknown }; resource?: { message?: unknown } } | undefined;
+    const id = messageIdOf(v?.resource?.message) ?? (typeof v?.interaction?.response_message_id === 'string' ? v.interaction.response_message_id : undefined);
+    return id ? { ok: true, messageId: id } : { ok: true };
+  }
+
+  /** `editOriginal`, with the id of the edited message when Discord's answer has it. */
+  async editOriginalForId(applicationId: string, token: string, body: Partial<MessageBody>): Promise<{ ok: boolean; messageId?: string }> {
+    const { failure, value } = await this.#callFor('edit interaction reply', {}, () =>
+      this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
+    );
+    if (failure) return { ok: false };
+    const id = messageIdOf(value);
+    return id ? { ok: true, messageId: id } : { ok: true };
   }
 
   /** POST /channels/:id/messages. */

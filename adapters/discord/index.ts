@@ -1,5 +1,6 @@
 /**
- * The Discord adapter: a discord.js gateway client (intents Guilds, GuildMessages, DirectMessages;
+ * The Discord adapter: a discord.js gateway client (intents Guilds, GuildMessages, DirectMessages,
+ * GuildMessageReactions and DirectMessageReactions for votes;
  * no privileged MessageContent: mentions and DMs carry their content anyway) that turns mentions,
  * DMs, `/papers` slash commands, autocomplete and button clicks into core commands, and replies
  * with `renderDiscord`. Outgoing calls go through `DiscordApi` with exact JSON bodies.
@@ -17,6 +18,7 @@ import { encodeCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
+import { ReactionHandler } from './reactions.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
 import { slashSpecs, type SubcommandSpec } from './slash-command.ts';
 
@@ -58,8 +60,17 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const logger = opts.logger.child({ adapter: 'discord' });
   const store = new ActionStore(opts.actions);
   const client = new Client({
-    intents: [GatewayIntentBits.Guilds, GatewayIntentBits.GuildMessages, GatewayIntentBits.DirectMessages],
-    partials: [Partials.Channel],
+    intents: [
+      GatewayIntentBits.Guilds,
+      GatewayIntentBits.GuildMessages,
+      GatewayIntentBits.DirectMessages,
+      // Reactions are votes (neither intent is privileged).
+      GatewayIntentBits.GuildMessageReactions,
+      GatewayIntentBits.DirectMessageReactions,
+    ],
+    // Channel: DMs. Message, Reaction, User: reactions on messages the client has not cached (our
+    // replies are sent over REST, so they never are) still arrive, with their ids.
+    partials: [Partials.Channel, Partials.Message, Partials.Reaction, Partials.User],
     allowedMentions: { parse: [] },
     rest: {
       ...(opts.config.apiUrl ? { api: opts.config.apiUrl.replace(/\/+$/, '') } : {}),
@@ -108,6 +119,9 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
 
   client.on(Events.MessageCreate, (m) => void messages.handle(m));
   client.on(Events.InteractionCreate, (i) => void interactions.handle(i));
+  const reactions = new ReactionHandler({ paperboy: opts.paperboy, logger, botUserId: () => client.user?.id });
+  client.on(Events.MessageReactionAdd, (r, u) => void reactions.handle(r, u, true));
+  client.on(Events.MessageReactionRemove, (r, u) => void reactions.handle(r, u, false));
   client.on(Events.Error, (err) => logger.error({ reason: scrubSecrets(err.message), err: errInfo(err) }, 'discord client error'));
   client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: scrubSecrets(err.message) }, 'discord gateway connection error'));
   client.on(Events.ShardDisconnect, (ev, shard) => logger.error({ shard, code: ev.code }, 'discord gateway closed and will not reconnect'));
@@ -164,6 +178,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       const id = await api.createMessageOrThrow(channelId, messageBody(render(reply)));
       // A thread started from the post has the post's id: follow-ups there refer to what it showed.
       if (id) opts.paperboy.rememberPost('discord', id, reply);
+      // Reactions on a post about one paper are votes for it.
+      if (id && opts.paperboy.wantsPost(reply)) await opts.paperboy.posted({ platform: 'discord', channelId, messageId: id }, reply);
     },
   };
 }

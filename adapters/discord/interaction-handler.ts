@@ -42,7 +42,7 @@ async function within(work: Promise<Reply>, ms: number): Promise<Reply | undefin
 }
 
 function contextOf(i: Interaction): RequestContext {
-  return requestContext('discord', { userId: i.user.id, channelId: i.channelId, workspaceId: i.guildId });
+  return requestContext('discord', { userId: i.user.id, channelId: i.channelId, workspaceId: i.guildId, isDirect: i.guildId === null });
 }
 
 export class InteractionHandler {
@@ -131,7 +131,14 @@ export class InteractionHandler {
         await api.callback(i.id, i.token, { type: CallbackType.UpdateMessage, data: messageBody(msg) });
       } else {
         const ephemeral = delivery === 'ephemeral' || ready.tone === 'error';
-        await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: messageBody(msg, ephemeral ? { flags: EPHEMERAL } : {}) });
+        const body = { type: CallbackType.ChannelMessage, data: messageBody(msg, ephemeral ? { flags: EPHEMERAL } : {}) };
+        if (!ephemeral && this.deps.paperboy.wantsPost(ready)) {
+          // A public answer about one paper: learn its message id, so reactions on it are votes.
+          const { messageId } = await api.callbackForMessage(i.id, i.token, body);
+          if (messageId) await this.#posted(i, messageId, ready);
+        } else {
+          await api.callback(i.id, i.token, body);
+        }
       }
       return;
     }
@@ -144,6 +151,13 @@ export class InteractionHandler {
           });
     const reply = await work;
     if (!deferred) return;
-    await api.editOriginal(i.applicationId, i.token, messageBody(render(reply)));
+    const edited = await api.editOriginalForId(i.applicationId, i.token, messageBody(render(reply)));
+    if (delivery === 'public' && edited.messageId && this.deps.paperboy.wantsPost(reply)) await this.#posted(i, edited.messageId, reply);
+  }
+
+  /** Tell the core a public answer was posted (votes). */
+  async #posted(i: Interaction, messageId: string, reply: Reply): Promise<void> {
+    if (!i.channelId) return;
+    await this.deps.paperboy.posted({ platform: 'discord', channelId: i.channelId, messageId, ...(i.guildId ? { workspaceId: i.guildId } : {}) }, reply);
   }
 }

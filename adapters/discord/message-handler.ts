@@ -61,9 +61,13 @@ export class MessageHandler {
         if (text === undefined) return;
         addressed = true;
         // In a thread started from one of our posts the thread's id is the post's: `underPost` finds it.
-        const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId }), underPost: m.channelId };
+        const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId, isDirect: !m.inGuild() }), underPost: m.channelId };
         const reply = await this.deps.paperboy.run(text, ctx);
-        await send(this.deps.render(reply));
+        const id = await this.deps.api.createMessageForId(m.channelId, messageBody(this.deps.render(reply), replyTo));
+        // Reactions on an answer about one paper are votes for it.
+        if (id && this.deps.paperboy.wantsPost(reply)) {
+          await this.deps.paperboy.posted({ platform: 'discord', channelId: m.channelId, messageId: id, ...(m.guildId ? { workspaceId: m.guildId } : {}) }, reply);
+        }
       },
       // Only a message addressed to the bot is answered, failure or not.
       async (content) => addressed && send({ content, embeds: [], components: [], allowedMentions: { parse: [] } }),

@@ -9,6 +9,7 @@
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
 import type { Action, Block, PaperCard, Reply, RichText } from '../../src/core/reply.ts';
 import type { Delivery } from '../shared/requests.ts';
+import { codeChunks, fencedCode } from './code-block.ts';
 import { LIMITS, TONE_COLOR } from './limits.ts';
 import { labelText } from './markdown.ts';
 import { richMd } from './rich.ts';
@@ -156,6 +157,17 @@ function compactPaperLine(card: PaperCard): Line {
   return richLine(rich);
 }
 
+/**
+ * Longest fenced code block per embed: a description holds 4096 characters; the rest is room for a
+ * note beside it.
+ */
+const CODE_BLOCK_MAX = 3900;
+
+/** A code block as a description line: fenced, and cut between lines (fences kept) when space is short. */
+function codeLine(lines: readonly string[], language: string | undefined): Line {
+  return { render: (max) => fencedCode(lines, language, Math.min(max, CODE_BLOCK_MAX)) };
+}
+
 /** Turn blocks into embed drafts. */
 function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
   const out: EmbedDraft[] = [];
@@ -204,6 +216,20 @@ function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
           current = undefined;
         }
         break;
+      case 'code': {
+        // The first block joins the current embed when both fit one description; the rest get their own.
+        codeChunks(b.text, b.language, CODE_BLOCK_MAX).forEach((chunk, i) => {
+          const line = codeLine(chunk, b.language);
+          const used = current ? current.lines.reduce((n, l) => n + l.render(Number.POSITIVE_INFINITY).length + SEP.length, 0) : 0;
+          if (i === 0 && current && current.fields.length === 0 && used + line.render(CODE_BLOCK_MAX).length <= LIMITS.embedDescription - 100) {
+            current.lines.push(line);
+          } else {
+            current = { lines: [line], fields: [] };
+            out.push(current);
+          }
+        });
+        break;
+      }
       case 'actions':
         break;
     }

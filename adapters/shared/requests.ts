@@ -19,12 +19,20 @@ export type Delivery = 'update' | 'reply' | 'ephemeral' | 'public';
 /** The core's request context for a chat request; ids the platform did not send are left out. */
 export function requestContext(
   platform: 'slack' | 'discord',
-  ids: { userId?: string | null; channelId?: string | null; workspaceId?: string | null; threadId?: string | null; replyThreadId?: string | null },
+  ids: {
+    userId?: string | null;
+    channelId?: string | null;
+    workspaceId?: string | null;
+    threadId?: string | null;
+    replyThreadId?: string | null;
+    isDirect?: boolean;
+  },
 ): RequestContext {
   return {
     platform,
     ...(ids.userId ? { userId: ids.userId } : {}),
     ...(ids.channelId ? { channelId: ids.channelId } : {}),
+    ...(ids.isDirect ? { isDirect: true } : {}),
     ...(ids.workspaceId ? { workspaceId: ids.workspaceId } : {}),
     ...(ids.threadId ? { threadId: ids.threadId } : {}),
     ...(ids.replyThreadId ? { replyThreadId: ids.replyThreadId } : {}),

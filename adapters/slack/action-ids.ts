@@ -4,19 +4,20 @@
  * Slack keep using:
  * - `pb:page:<prev|next>`: `update`, replace the message in place (paging);
  * - `pb:run:<n>`: `reply`, answer with a new message (Abstract, Similar, ...);
- * - `pb:share`: `public`, post the reply to the channel for everyone.
+ * - `pb:share`: `public`, post the reply to the channel for everyone;
+ * - `pb:me:<n>`: `ephemeral`, answer only the person who clicked (Save to a reading list).
  * A paging button on a shared message also carries who shared it (`pb:page:next.by-U123`), so
  * the next page keeps its "Shared by" line.
  */
 import type { Delivery } from '../shared/requests.ts';
 
 /** The deliveries a Slack button can ask for. */
-export type ButtonDelivery = Extract<Delivery, 'update' | 'reply' | 'public'>;
+export type ButtonDelivery = Extract<Delivery, 'update' | 'reply' | 'public' | 'ephemeral'>;
 
-const WIRE: Record<ButtonDelivery, string> = { update: 'page', reply: 'run', public: 'share' };
-const FROM_WIRE: Record<string, ButtonDelivery> = { page: 'update', run: 'reply', share: 'public' };
+const WIRE: Record<ButtonDelivery, string> = { update: 'page', reply: 'run', public: 'share', ephemeral: 'me' };
+const FROM_WIRE: Record<string, ButtonDelivery> = { page: 'update', run: 'reply', share: 'public', me: 'ephemeral' };
 
-export const ACTION_ID_PATTERN = /^pb:(page|run|share)(?::[\w.-]{1,200})?$/;
+export const ACTION_ID_PATTERN = /^pb:(page|run|share|me)(?::[\w.-]{1,200})?$/;
 
 const SHARED_BY = /(?:^|\.)by-([UW][A-Z0-9]{2,20})$/;
 

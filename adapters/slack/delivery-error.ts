@@ -59,6 +59,8 @@ export function isRetryableSlackError(err: unknown): boolean {
  * then gives up at once instead of backing off).
  */
 export class SlackDeliveryError extends Error {
+  /** The channel does not exist (or the bot cannot see it): watches posting there pause themselves. */
+  readonly channelGone: boolean;
   constructor(
     readonly channelId: string,
     readonly reason: string,
@@ -66,5 +68,6 @@ export class SlackDeliveryError extends Error {
   ) {
     super(`Slack refused the message to ${channelId}: ${reason}`);
     this.name = 'SlackDeliveryError';
+    this.channelGone = reason === 'channel_not_found';
   }
 }

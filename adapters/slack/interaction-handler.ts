@@ -9,7 +9,7 @@ import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { parseActionId } from './action-ids.ts';
 import { NOT_A_MEMBER, deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
-import type { Answer } from './listeners.ts';
+import type { Answer, Posted } from './listeners.ts';
 import { NO_UNFURL } from './message-handler.ts';
 import { BlockActionsSchema, SlashCommandSchema } from './payloads.ts';
 import type { SlackMessage } from './render.ts';
@@ -38,6 +38,8 @@ export function legacySharedBy(blocks: unknown[] | undefined): string | undefine
 export interface InteractionHandlerDeps {
   answer: Answer;
   logger: Logger;
+  /** Report an answer posted for everyone to the core (votes). */
+  posted?: Posted;
 }
 
 export class InteractionHandler {
@@ -51,7 +53,7 @@ export class InteractionHandler {
       return;
     }
     const c = parsed.data;
-    const ctx = requestContext('slack', { userId: c.user_id, channelId: c.channel_id, workspaceId: c.team_id });
+    const ctx = requestContext('slack', { userId: c.user_id, channelId: c.channel_id, workspaceId: c.team_id, isDirect: isDirect(c.channel_id) });
     await withErrorReference(
       this.deps.logger,
       'slash command',
@@ -84,7 +86,13 @@ export class InteractionHandler {
     const dm = isDirect(channel);
     const messageTs = b.container?.message_ts ?? b.message?.ts;
     const threadTs = b.container?.thread_ts ?? b.message?.thread_ts;
-    const ctx = requestContext('slack', { userId: b.user.id, channelId: channel, workspaceId: b.team?.id, threadId: b.container?.thread_ts ?? b.message?.thread_ts });
+    const ctx = requestContext('slack', {
+      userId: b.user.id,
+      channelId: channel,
+      workspaceId: b.team?.id,
+      threadId: b.container?.thread_ts ?? b.message?.thread_ts,
+      isDirect: dm,
+    });
     const fields = { user: b.user.id, channel, button: id.delivery };
     const personal = ephemeral || !channel;
 
@@ -116,14 +124,24 @@ export class InteractionHandler {
               await respondWith(respond, { response_type: 'ephemeral', replace_original: false, ...msg });
             } else {
               const where = dm ? { channel } : { channel, thread_ts: threadTs ?? messageTs };
-              await client.chat.postMessage({ ...where, ...(await answer(command, ctx)), ...NO_UNFURL });
+              const msg = await answer(command, ctx);
+              const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
+              this.deps.posted?.(msg, { channel, team: b.team?.id }, result);
             }
+            return;
+          }
+          case 'ephemeral': {
+            // Only the clicker sees the answer (Save): through the response_url, else chat.postEphemeral.
+            const msg = await answer(command, ctx);
+            if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
+            else if (channel) await client.chat.postEphemeral({ channel, user: b.user.id, ...(threadTs ? { thread_ts: threadTs } : {}), ...msg });
+            else throw new Error('no response_url or channel to answer in');
             return;
           }
           case 'public':
             // Post the same reply for everyone, as the bot.
             if (!channel) throw new Error('no channel to share to');
-            await this.#share(client, respond, channel, await answer(command, ctx, { sharedBy: b.user.id }), fields);
+            await this.#share(client, respond, channel, await answer(command, ctx, { sharedBy: b.user.id }), fields, b.team?.id);
         }
       },
       tell,
@@ -131,10 +149,11 @@ export class InteractionHandler {
     );
   }
 
-  async #share(client: WebClient, respond: RespondFn | undefined, channel: string, msg: SlackMessage, fields: Record<string, unknown>): Promise<void> {
+  async #share(client: WebClient, respond: RespondFn | undefined, channel: string, msg: SlackMessage, fields: Record<string, unknown>, team?: string): Promise<void> {
     const log = this.deps.logger;
     try {
-      await client.chat.postMessage({ channel, ...msg, ...NO_UNFURL });
+      const result = await client.chat.postMessage({ channel, ...msg, ...NO_UNFURL });
+      this.deps.posted?.(msg, { channel, team }, result);
     } catch (err) {
       const reason = deliveryFailureReason(err);
       if (!NOT_A_MEMBER.has(reason) || !respond) throw err;

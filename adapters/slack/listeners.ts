@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../../src/core/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import { errInfo } from '../shared/requests.ts';
 import { ACTION_ID_PATTERN } from './action-ids.ts';
 import { CpuQueue } from './cpu-queue.ts';
@@ -9,6 +10,7 @@ import type { RecentIds } from './dedupe.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
+import { ReactionHandler } from './reactions.ts';
 import { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
 
 export interface ListenerDeps {
@@ -24,6 +26,12 @@ export interface ListenerDeps {
 export type Answer = (text: string, ctx: RequestContext, opts?: SlackRenderOptions) => Promise<SlackMessage>;
 
 /**
+ * Tell the core that an answer (`msg`, as `Answer` returned it) was posted for everyone to see:
+ * `result` is `chat.postMessage`'s answer (its `ts`). Never throws.
+ */
+export type Posted = (msg: SlackMessage, where: { channel: string; team?: string | undefined }, result: { ts?: unknown } | undefined) => void;
+
+/**
  * Register Paperboy's Slack listeners on a Bolt app: the slash command and buttons
  * (`InteractionHandler`), @mentions and DMs (`MessageHandler`). Every listener acknowledges first,
  * then works; no listener ever rejects (failures are logged with a reference id that the user also
@@ -33,13 +41,24 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const { paperboy } = deps;
   const log = deps.logger.child({ component: 'slack' });
   const cpu = new CpuQueue();
+  // The reply behind each rendered answer, so a posted answer can be reported to the core (votes).
+  const replies = new WeakMap<SlackMessage, Reply>();
   // Queued, so acks are never stuck behind a burst of work.
   const answer: Answer = async (text, ctx, opts = {}) => {
     const reply = await cpu.run(() => paperboy.run(text, ctx));
-    return cpu.run(() => renderSlack(reply, opts));
+    const msg = await cpu.run(() => renderSlack(reply, opts));
+    replies.set(msg, reply);
+    return msg;
   };
-  const messages = new MessageHandler({ answer, logger: log, botUserId: deps.botUserId });
-  const interactions = new InteractionHandler({ answer, logger: log });
+  const posted: Posted = (msg, where, result) => {
+    const reply = replies.get(msg);
+    const ts = result?.ts;
+    if (!reply || typeof ts !== 'string' || !paperboy.wantsPost(reply)) return;
+    void paperboy.posted({ platform: 'slack', channelId: where.channel, messageId: ts, ...(where.team ? { workspaceId: where.team } : {}) }, reply);
+  };
+  const messages = new MessageHandler({ answer, logger: log, botUserId: deps.botUserId, posted });
+  const interactions = new InteractionHandler({ answer, logger: log, posted });
+  const reactions = new ReactionHandler({ paperboy, logger: log, botUserId: deps.botUserId });
 
   // Slack retries an Events API delivery it thinks was lost; answer each event id once.
   app.use(async ({ body, context, next }) => {
@@ -57,6 +76,8 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
   app.event('app_mention', ({ event, client }) => messages.mention(event, client));
   app.event('message', ({ event, client }) => messages.directMessage(event, client));
+  app.event('reaction_added', ({ event, body }) => reactions.handle(event, (body as { team_id?: unknown }).team_id));
+  app.event('reaction_removed', ({ event, body }) => reactions.handle(event, (body as { team_id?: unknown }).team_id));
   app.action(ACTION_ID_PATTERN, async ({ ack, body, respond, client }) => {
     await ack();
     await interactions.button(body, respond, client);

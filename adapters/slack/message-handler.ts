@@ -8,7 +8,7 @@ import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { DirectMessageSchema, MentionEventSchema } from './payloads.ts';
-import type { Answer } from './listeners.ts';
+import type { Answer, Posted } from './listeners.ts';
 import { slackPostRef } from './post-ref.ts';
 
 type WebClient = App['client'];
@@ -21,6 +21,8 @@ export interface MessageHandlerDeps {
   logger: Logger;
   /** The bot's own user id (known after `auth.test`). */
   botUserId: () => string | undefined;
+  /** Report a posted answer to the core (votes). */
+  posted?: Posted;
 }
 
 export class MessageHandler {
@@ -58,7 +60,14 @@ export class MessageHandler {
     inThread: string | undefined,
   ): Promise<void> {
     const ctx = {
-      ...requestContext('slack', { userId: ev.user, channelId: ev.channel, workspaceId: ev.team, threadId: inThread, replyThreadId: threadTs }),
+      ...requestContext('slack', {
+        userId: ev.user,
+        channelId: ev.channel,
+        workspaceId: ev.team,
+        threadId: inThread,
+        replyThreadId: threadTs,
+        isDirect: ev.channel.startsWith('D'),
+      }),
       ...(inThread ? { underPost: slackPostRef(ev.channel, inThread) } : {}),
     };
     const where = threadTs ? { channel: ev.channel, thread_ts: threadTs } : { channel: ev.channel };
@@ -68,7 +77,8 @@ export class MessageHandler {
       { user: ev.user, channel: ev.channel },
       async () => {
         const msg = await this.deps.answer(commandText(ev.text, this.deps.botUserId()), ctx);
-        await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
+        const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
+        this.deps.posted?.(msg, { channel: ev.channel, team: ev.team }, result);
       },
       (text) => client.chat.postMessage({ ...where, text }),
       deliveryFailureReason,

@@ -3,6 +3,7 @@ import type { Action, Block, CardLink, PaperCard, Reply, RichText } from '../../
 import { actionId, type ButtonDelivery } from './action-ids.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
 import { ELLIPSIS } from '../../src/text/cut.ts';
+import { codeSections } from './code-block.ts';
 import { fitMrkdwn, slackLinkUrl, toMrkdwn } from './mrkdwn.ts';
 import { clean, cutWords, fitRendered, mrkdwnText, plainTextObject } from './text.ts';
 
@@ -157,7 +158,7 @@ class Renderer {
     this.#seq += 1;
     const btn: Button = {
       type: 'button',
-      action_id: actionId(delivery, delivery === 'reply' ? `${this.#seq}.${suffix ?? ''}` : suffix, sharedBy),
+      action_id: actionId(delivery, delivery === 'reply' || delivery === 'ephemeral' ? `${this.#seq}.${suffix ?? ''}` : suffix, sharedBy),
       text: { type: 'plain_text', text: fitRendered(label, L.buttonText, plainTextObject).text || 'Open', emoji: true },
       value,
     };
@@ -168,7 +169,8 @@ class Renderer {
   actionButtons(actions: Action[], delivery: ButtonDelivery = 'reply'): Button[] {
     const out: Button[] = [];
     for (const a of actions) {
-      const b = this.button(a.label, a.command, delivery, a.id, a.style === 'primary');
+      // A personal answer (Save) goes to the clicker alone, whatever the message's audience.
+      const b = this.button(a.label, a.command, a.personal && delivery === 'reply' ? 'ephemeral' : delivery, a.id, a.style === 'primary');
       if (b) out.push(b);
     }
     return out;
@@ -296,6 +298,25 @@ class Renderer {
     };
   }
 
+  /** Preformatted text: fenced sections split between lines; cut to whole sections when space is short. */
+  code(text: string): Unit {
+    const blocks = codeSections(text, L.sectionText).map(section);
+    return {
+      blocks,
+      shrink: (chars, maxBlocks) => {
+        const kept: KnownBlock[] = [];
+        let used = 0;
+        for (const b of blocks) {
+          const size = blockTextSize(b);
+          if (used + size > chars || kept.length + 1 > maxBlocks) break;
+          kept.push(b);
+          used += size;
+        }
+        return kept.length > 0 ? kept : undefined;
+      },
+    };
+  }
+
   block(b: Block): Unit {
     switch (b.kind) {
       case 'heading':
@@ -312,6 +333,8 @@ class Renderer {
         return this.fields(b.fields);
       case 'actions':
         return { blocks: this.actionsBlocks(this.actionButtons(b.actions)) };
+      case 'code':
+        return this.code(b.text);
       case 'divider':
         return { blocks: [{ type: 'divider' }] };
     }

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseVoteEmoji } from '../votes/emoji.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -72,6 +73,22 @@ export const EnvSchema = z.object({
   DISCORD_TOKEN: optionalString,
   DISCORD_GUILD_ID: snowflake,
   DISCORD_API_URL: httpUrl,
+
+  /** Reactions that count as votes: emoji or short names, separated by commas or spaces. */
+  VOTE_EMOJI: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .transform((s, ctx) => {
+        const r = parseVoteEmoji(s);
+        if (!r.ok) {
+          ctx.addIssue({ code: 'custom', message: r.problem });
+          return z.NEVER;
+        }
+        return r.emoji;
+      })
+      .optional(),
+  ),
 });
 export type Env = z.infer<typeof EnvSchema>;
 
@@ -104,6 +121,8 @@ export interface Config {
   arxivApiUrl?: string;
   slack?: SlackConfig;
   discord?: DiscordConfig;
+  /** Reactions that count as votes (`VOTE_EMOJI`); absent: 👍 ⭐ ❤️ 🔥. */
+  voteEmoji?: string[];
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -168,6 +187,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       scheduleConfigPath: e.PAPERBOY_CONFIG,
       ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
       ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
+      ...(e.VOTE_EMOJI ? { voteEmoji: e.VOTE_EMOJI } : {}),
       slack,
       discord,
     },

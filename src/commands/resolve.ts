@@ -7,10 +7,11 @@ import { quoted } from './results.ts';
 import { paperRef } from './ref.ts';
 
 /**
- * Resolve a paper reference for `show`/`similar`. When it is ambiguous or unknown, the reply lists
- * candidates (with buttons running `verb <id>`) instead of guessing.
+ * Resolve a paper reference for a command that takes one (`show`, `similar`, `save`, `cite`). When
+ * it is ambiguous or unknown, the reply lists candidates (with buttons running `verb <id>`) instead
+ * of guessing.
  */
-export function resolveOrReply(engine: SearchEngine, ref: string, verb: 'show' | 'similar'): { paper: Paper; related: Paper[] } | { reply: Reply } {
+export function resolveOrReply(engine: SearchEngine, ref: string, verb: string): { paper: Paper; related: Paper[] } | { reply: Reply } {
   const r = engine.resolve(ref);
   if (r.kind === 'found') return { paper: r.paper, related: r.related ?? [] };
   const candidates = (r.kind === 'ambiguous' ? r.candidates : r.suggestions).slice(0, 5);

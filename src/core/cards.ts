@@ -42,12 +42,14 @@ export function byline(paper: Paper): string | undefined {
   return parts.length ? parts.join(' · ') : undefined;
 }
 
-/** A paper card with its Abstract / Similar buttons. */
+/** A paper card with its Abstract / Similar buttons (Similar / Save on a card about one paper). */
 export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
   const actions: Action[] = [];
   const ref = opts.ref ?? paper.id;
   if (!opts.withAbstract) actions.push({ id: `abstract:${paper.id}`, label: 'Abstract', command: `show ${ref}` });
   actions.push({ id: `similar:${paper.id}`, label: 'Similar', command: `similar ${ref}` });
+  // A card about one paper (a `show` reply, a paper of the day) can be saved to the clicker's reading list.
+  if (opts.withAbstract) actions.push({ id: `save:${paper.id}`, label: 'Save', command: `save ${ref}`, personal: true });
   const card: PaperCard = {
     id: paper.id,
     title: paper.title,

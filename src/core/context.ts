@@ -5,6 +5,8 @@ export interface RequestContext {
   userId?: string;
   /** Platform channel id the command was typed in (or the DM channel). */
   channelId?: string;
+  /** The request came from a direct message with the bot (watches made there are personal). */
+  isDirect?: boolean;
   /** Slack team id / Discord guild id. */
   workspaceId?: string;
   /** The thread the message is in (Slack thread ts, Discord thread id): a conversation of its own. */

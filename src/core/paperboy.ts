@@ -8,6 +8,7 @@ import { cleanInput, findCommand } from '../commands/parse.ts';
 import { understand } from '../conversation/questions.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
 import { ConversationMemory } from '../conversation/memory.ts';
+import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
@@ -19,6 +20,8 @@ export class Paperboy {
   readonly #conversations = new ConversationMemory();
   /** Every command word (names and aliases) -> the command's name. */
   readonly #words = new Map<string, string>();
+  /** Extensions told about the bot's posts and reactions to messages (votes). */
+  readonly #observers: PostObserver[] = [];
   readonly deps: CommandDeps;
 
   constructor(deps: CommandDeps, commands: Command[] = []) {
@@ -46,6 +49,40 @@ export class Paperboy {
   rememberPost(platform: RequestContext['platform'], post: string, reply: Reply): void {
     const list = shownList(reply);
     if (list) this.#conversations.rememberPost(platform, post, list);
+  }
+
+  /** Tell `observer` about the bot's posts and about reactions (see `posted`, `reacted`). Returns an unsubscribe. */
+  observe(observer: PostObserver): () => void {
+    this.#observers.push(observer);
+    return () => {
+      const i = this.#observers.indexOf(observer);
+      if (i >= 0) this.#observers.splice(i, 1);
+    };
+  }
+
+  /** Whether an adapter should report where `reply` is posted (`posted`): some observer wants it. */
+  wantsPost(reply: Reply): boolean {
+    return this.#observers.some((o) => o.wants(reply));
+  }
+
+  /** An adapter posted `reply` where people can react to it. Never rejects (observer failures are logged). */
+  async posted(post: PostedMessage, reply: Reply): Promise<void> {
+    await this.#notify('post', post, (o) => (o.wants(reply) ? o.posted(post, reply) : undefined));
+  }
+
+  /** Someone reacted to a message (adapters leave out bots). Never rejects. */
+  async reacted(event: ReactionEvent): Promise<void> {
+    await this.#notify('reaction', event, (o) => o.reacted(event));
+  }
+
+  async #notify(what: string, about: PostedMessage, call: (o: PostObserver) => Promise<void> | undefined): Promise<void> {
+    for (const o of [...this.#observers]) {
+      try {
+        await call(o);
+      } catch (err) {
+        this.deps.logger.error({ err, platform: about.platform, channel: about.channelId, message: about.messageId }, `${what} observer failed`);
+      }
+    }
   }
 
   /** Registered commands in registration order (help is generated from these). */

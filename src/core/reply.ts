@@ -26,6 +26,11 @@ export interface Action {
   label: string;
   command: string;
   style?: 'primary' | 'default';
+  /**
+   * The answer concerns only the person who clicks (a Save to their reading list): chat adapters
+   * show it to them alone, even when the button is on a message everyone sees.
+   */
+  personal?: boolean;
 }
 
 export interface CardLink {
@@ -74,6 +79,12 @@ export type Block =
   | { kind: 'list'; items: RichText[]; ordered?: boolean }
   | { kind: 'fields'; fields: Field[] }
   | { kind: 'actions'; actions: Action[] }
+  /**
+   * Preformatted text shown exactly as it is, to be copied (a BibTeX entry): never wrapped or
+   * reflowed; where a platform limit forces a split, it is split between lines.
+   * `language` names it for syntax highlighting (`bibtex`).
+   */
+  | { kind: 'code'; text: string; language?: string }
   | { kind: 'divider' };
 
 export interface Paging {

@@ -212,9 +212,18 @@ function block(b: Block, width: number, color: boolean, shown: ReadonlySet<strin
     case 'actions':
       // A button whose command the reply already prints (a candidate list) is not repeated.
       return hintLines(b.actions.filter((a) => !shown.has(a.command)), width, color);
+    case 'code':
+      return codeLines(b.text, color);
     case 'divider':
       return ['─'.repeat(Math.min(width, 40))];
   }
+}
+
+/** Preformatted text line for line, never wrapped (so it copies exactly); only control characters go. */
+function codeLines(text: string, color: boolean): string[] {
+  const lines = text.replace(/\r\n?/g, '\n').replace(/\t/g, '  ').split('\n');
+  while (lines.length > 0 && lines[lines.length - 1]!.trim() === '') lines.pop();
+  return lines.map((l) => styled(l, 'code', color));
 }
 
 /** A scheduled post as the terminal prints it: a marker line, then the reply. */

@@ -57,6 +57,14 @@ export interface PaperStore {
   changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }>;
   /** How many papers are stored. */
   count(): Promise<number>;
+  /**
+   * Papers changed after `revision` that were first stored after `since`, oldest arrival first,
+   * each with when it was first stored, and the current revision (one consistent read). Watches
+   * use it to find what arrived.
+   */
+  arrivals(revision: number, since: Date): Promise<{ revision: number; papers: { paper: Paper; firstSeen: Date }[] }>;
+  /** How many ingest runs have been recorded (grows when an ingest ends, in any process). Cheap to call. */
+  runsRecorded(): Promise<number>;
   recordRun(run: IngestRun): Promise<void>;
   /** The last success and failure of each source that has run. */
   sourceStatus(): Promise<SourceStatus[]>;

@@ -45,8 +45,8 @@ describe('hint names: the shortest name that brings back the paper', () => {
     const title = 'No Token Left Behind: Reliable KV Cache Compression';
     expect(out.split(title)).toHaveLength(2);
     expect(reply.blocks.some((b) => b.kind === 'heading')).toBe(false);
-    expect(commands(reply)).toEqual(['similar mikv']);
-    expect(out).toMatch(/^ {3}similar mikv$/m);
+    expect(commands(reply)).toEqual(['similar mikv', 'save mikv']);
+    expect(out).toMatch(/^ {3}similar mikv · save mikv$/m);
   });
 
   it('`show snapkv` keeps its short-name heading above the full title', async () => {
@@ -72,7 +72,7 @@ describe('hint names: the shortest name that brings back the paper', () => {
     const [digest, potd] = r.poster.posts.map((p) => p.reply);
     expect(cards(digest!)[0]!.id).toMatch(/^ems-adaptive/);
     expect(commands(digest!)).toEqual(['show ems', 'similar ems']);
-    expect(commands(potd!)).toEqual(['similar ems']);
+    expect(commands(potd!)).toEqual(['similar ems', 'save ems']);
     const searched = await ask('search evict then merge head-wise --limit 1');
     expect(commands(searched)).toEqual(commands(digest!));
     await r.store.close();

@@ -107,10 +107,10 @@ function buttons(body: MessageBody) {
 }
 
 describe('Discord adapter over a real discord.js client', () => {
-  it('identifies with Guilds, GuildMessages and DirectMessages only (no MessageContent)', () => {
+  it('identifies with Guilds, GuildMessages, DirectMessages and their reactions only (no MessageContent)', () => {
     expect(fake.identifies).toHaveLength(1);
     const intents = Number(fake.identifies[0]!['intents']);
-    expect(intents).toBe((1 << 0) | (1 << 9) | (1 << 12));
+    expect(intents).toBe((1 << 0) | (1 << 9) | (1 << 10) | (1 << 12) | (1 << 13));
     expect(intents & (1 << 15)).toBe(0);
     const gw = fake.find('GET', /^\/gateway\/bot$/);
     expect(gw.length).toBeGreaterThan(0);

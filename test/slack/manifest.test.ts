@@ -14,12 +14,12 @@ const load = (name: string) => JSON.parse(readFileSync(new URL(`../../adapters/s
 
 describe('Slack app manifests', () => {
   for (const [name, socket] of [['manifest.json', true], ['manifest.http.json', false]] as const) {
-    it(`${name}: /papers, exactly the scopes needed, mention + DM events, interactivity, messages tab`, () => {
+    it(`${name}: /papers, exactly the scopes needed, mention + DM + reaction events, interactivity, messages tab`, () => {
       const m = load(name);
       expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/papers']);
-      expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history']);
+      expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'reactions:read']);
       expect(m.oauth_config.scopes.user).toBeUndefined();
-      expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im']);
+      expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im', 'reaction_added', 'reaction_removed']);
       expect(m.settings.interactivity.is_enabled).toBe(true);
       expect(m.features.app_home.messages_tab_enabled).toBe(true);
       expect(m.features.app_home.messages_tab_read_only_enabled).toBe(false);

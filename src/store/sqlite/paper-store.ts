@@ -153,6 +153,21 @@ export class SqlitePaperStore implements PaperStore {
     return this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number;
   }
 
+  async arrivals(revision: number, since: Date): Promise<{ revision: number; papers: { paper: Paper; firstSeen: Date }[] }> {
+    const read = this.#db.transaction(() => ({
+      revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
+      rows: this.#db
+        .prepare('SELECT record, first_seen FROM papers WHERE rev > ? AND first_seen > ? ORDER BY first_seen, id')
+        .all(revision, since.getTime()) as { record: string; first_seen: number }[],
+    }));
+    const { revision: now, rows } = read.deferred();
+    return { revision: now, papers: rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, firstSeen: new Date(r.first_seen) })) };
+  }
+
+  async runsRecorded(): Promise<number> {
+    return this.#db.prepare('SELECT COALESCE(MAX(id), 0) FROM ingest_runs').pluck().get() as number;
+  }
+
   async count(): Promise<number> {
     return this.#db.prepare('SELECT COUNT(*) FROM papers').pluck().get() as number;
   }

@@ -25,6 +25,9 @@ export interface RecordedRequest {
   /** Whether any `Authorization` header was sent. */
   sentAuth: boolean;
   at: number;
+  /** What the fake answered (status and body), e.g. the created message with its id. */
+  status?: number;
+  response?: unknown;
 }
 
 export interface CannedFailure {
@@ -237,6 +240,8 @@ export class FakeDiscord {
     };
     if (this.restDelayMs > 0) await new Promise((r) => setTimeout(r, this.restDelayMs));
     const [status, payload] = this.#route(rec, url.pathname.startsWith('/api/v10/'));
+    rec.status = status;
+    rec.response = payload;
     // Record after routing decisions so waiters see the request once its answer is known.
     this.requests.push(rec);
     for (const w of this.#waiters) {
@@ -275,7 +280,7 @@ export class FakeDiscord {
     let match = m(/^\/channels\/(\d+)\/messages$/);
     if (r.method === 'POST' && match) return [200, this.#message(match[1]!, r.body)];
     match = m(/^\/interactions\/(\d+)\/([^/]+)\/callback$/);
-    if (r.method === 'POST' && match) return [204, null];
+    if (r.method === 'POST' && match) return r.query.get('with_response') === 'true' ? [200, this.#callbackResponse(match[1]!, r.body)] : [204, null];
     match = m(/^\/webhooks\/(\d+)\/([^/]+)(?:\/messages\/(@original|\d+))?$/);
     if (match && (r.method === 'POST' || r.method === 'PATCH')) return [200, this.#message(this.world.channelId, r.body)];
     match = m(/^\/applications\/(\d+)(?:\/guilds\/(\d+))?\/commands$/);
@@ -285,6 +290,22 @@ export class FakeDiscord {
       return [200, list.map((c: Record<string, unknown>) => ({ id: snowflake(), application_id: match![1], version: snowflake(), ...c, ...(match![2] ? { guild_id: match![2] } : {}) }))];
     }
     return [404, { message: '404: Not Found', code: 0 }];
+  }
+
+  /**
+   * What Discord answers a callback with `with_response=true`: the interaction and, for a reply
+   * that creates a message (types 4 and 5), that message. Its id is what the bot learns.
+   */
+  #callbackResponse(interactionId: string, body: unknown): Record<string, unknown> {
+    const b = (typeof body === 'object' && body !== null ? body : {}) as { type?: unknown; data?: unknown };
+    const data = (typeof b.data === 'object' && b.data !== null ? b.data : {}) as Record<string, unknown>;
+    const creates = b.type === 4 || b.type === 5;
+    const message = creates ? this.#message(this.world.channelId, data) : undefined;
+    const ephemeral = typeof data['flags'] === 'number' && (data['flags'] & 64) !== 0;
+    return {
+      interaction: { id: interactionId, type: 2, ...(message ? { response_message_id: message['id'], response_message_loading: b.type === 5, response_message_ephemeral: ephemeral } : {}) },
+      ...(message ? { resource: { type: b.type, message } } : {}),
+    };
   }
 
   #message(channelId: string, body: unknown): Record<string, unknown> {

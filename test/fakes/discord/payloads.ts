@@ -228,3 +228,39 @@ export function buttonPayload(world: World, b: InteractionBase, customId: string
     { message: messageObject({ id: messageId, channel_id: world.channelId, author: userObject(world.bot) }) },
   );
 }
+
+export interface ReactionSpec {
+  user: FakeUser;
+  messageId: string;
+  /** A unicode emoji (`👍`), or a custom emoji's name with `customId`. */
+  emoji: string;
+  customId?: string;
+  /** In a DM: the DM channel id (no guild, no member). */
+  dmChannelId?: string;
+  /** The message's author (Discord sends it on adds). */
+  messageAuthorId?: string;
+}
+
+/**
+ * MESSAGE_REACTION_ADD (`added`) or MESSAGE_REACTION_REMOVE: a guild add carries the member;
+ * removes carry only ids.
+ */
+export function reactionPayload(world: World, r: ReactionSpec, added: boolean): Record<string, unknown> {
+  const d: Record<string, unknown> = {
+    user_id: r.user.id,
+    channel_id: r.dmChannelId ?? world.channelId,
+    message_id: r.messageId,
+    emoji: { id: r.customId ?? null, name: r.emoji },
+    burst: false,
+    type: 0,
+  };
+  if (!r.dmChannelId) {
+    d['guild_id'] = world.guildId;
+    if (added) d['member'] = { user: userObject(r.user), roles: [], joined_at: new Date().toISOString(), deaf: false, mute: false, flags: 0 };
+  }
+  if (added) {
+    d['burst_colors'] = [];
+    if (r.messageAuthorId) d['message_author_id'] = r.messageAuthorId;
+  }
+  return d;
+}

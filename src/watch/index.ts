@@ -1,0 +1,84 @@
+import { join } from 'node:path';
+import type { Logger } from 'pino';
+import type { Config } from '../app/config.ts';
+import type { Paperboy } from '../core/paperboy.ts';
+import type { Library } from '../library/library.ts';
+import type { RetryPolicy, Sleep } from '../schedule/deliver.ts';
+import type { Clock, Posters } from '../schedule/scheduler.ts';
+import { STATE_DB_FILE } from '../store/sqlite/open.ts';
+import { createWatchNotifier, type WatchNotifier } from './notifier.ts';
+import { SqliteWatchStore } from './sqlite-store.ts';
+import type { WatchStore } from './store.ts';
+import { createWatchCommand } from './watch-command.ts';
+import type { Platform } from './watch.ts';
+
+export { createWatchCommand } from './watch-command.ts';
+export { createWatchNotifier, type WatchNotifier, type AlertReport } from './notifier.ts';
+export { SqliteWatchStore } from './sqlite-store.ts';
+export type { WatchStore } from './store.ts';
+export { compileRule, matchesRule, watchMatches, RULE_SUMMARY } from './match.ts';
+
+export interface StartWatchingOptions {
+  config: Pick<Config, 'dataDir'>;
+  paperboy: Paperboy;
+  library: Library;
+  /** Who may manage channel watches (the scheduler's `admins`). */
+  admins: Partial<Record<Platform, readonly string[]>>;
+  /** How to post on each platform (adapters' `post`): watches of these platforms are alerted by this process. */
+  posters: Posters;
+  logger: Logger;
+  /**
+   * Create the notifier (the bot: yes; the one-shot CLI: no, it cannot post to chat and must not
+   * claim alerts). It does not check the store until `notifier.start()`.
+   */
+  notify: boolean;
+  clock?: Clock;
+  pollMs?: number;
+  settleMs?: number;
+  retry?: RetryPolicy;
+  sleep?: Sleep;
+}
+
+export interface Watching {
+  store: WatchStore;
+  notifier: WatchNotifier | undefined;
+  /** Stop the notifier, wait for alerts in flight, close the database. */
+  close(): Promise<void>;
+}
+
+/**
+ * Open the watch state in `<DATA_DIR>/state.db`, register the `watch` command on the Paperboy and
+ * (with `notify`) create the notifier that sends alerts when papers arrive. Throws
+ * `StateStoreError` with a message for the user when the database cannot be used.
+ */
+export function startWatching(opts: StartWatchingOptions): Watching {
+  const store = SqliteWatchStore.open(join(opts.config.dataDir, STATE_DB_FILE));
+  opts.paperboy.register(createWatchCommand({ store, admins: opts.admins }));
+  const papers = opts.library.store;
+  const notifier =
+    opts.notify && papers
+      ? createWatchNotifier({
+          store,
+          papers,
+          library: opts.library,
+          posters: opts.posters,
+          logger: opts.logger.child({ component: 'watch' }),
+          ...(opts.clock ? { clock: opts.clock } : {}),
+          ...(opts.pollMs !== undefined ? { pollMs: opts.pollMs } : {}),
+          ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
+          ...(opts.retry ? { retry: opts.retry } : {}),
+          ...(opts.sleep ? { sleep: opts.sleep } : {}),
+        })
+      : undefined;
+  let closed = false;
+  return {
+    store,
+    notifier,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await notifier?.stop();
+      await store.close();
+    },
+  };
+}

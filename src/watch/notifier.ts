@@ -1,0 +1,296 @@
+import type { Logger } from 'pino';
+import { paperRef } from '../commands/ref.ts';
+import type { Library } from '../library/library.ts';
+import type { Paper } from '../papers/paper.ts';
+import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from '../schedule/deliver.ts';
+import { systemClock, type Clock, type Posters } from '../schedule/scheduler.ts';
+import type { PaperStore } from '../store/paper-store.ts';
+import { alertPost } from './alert.ts';
+import { analyzePaper, compileRule, matchesRule, type AnalyzedPaper } from './match.ts';
+import type { AlertCandidate, WatchStore } from './store.ts';
+import { MAX_ALERT_TRIES, type Platform, type Watch } from './watch.ts';
+import type { Reply } from '../core/reply.ts';
+
+/** How often the store is checked for papers another process (or this one) stored. */
+export const DEFAULT_POLL_MS = 2000;
+/**
+ * Papers stored without a recorded end of ingest (a writer that crashed before recording its
+ * run) are alerted once the store has been quiet this long.
+ */
+export const DEFAULT_SETTLE_MS = 30_000;
+/** An alert still `pending` this long after its claim belonged to a process that stopped. */
+export const DEFAULT_ABANDON_MS = 15 * 60_000;
+
+export interface WatchNotifierOptions {
+  store: WatchStore;
+  /** Where papers arrive (the library's store). */
+  papers: PaperStore;
+  /**
+   * The paper library over `papers`: refreshed before an alert goes out (so the alert's buttons
+   * find its papers); alerts show its records (a paper ridden along from a failed alert included).
+   */
+  library: Library;
+  /** How to post on each platform (adapters' `post`). Only watches of these platforms are served here. */
+  posters: Posters;
+  logger: Logger;
+  clock?: Clock;
+  sleep?: Sleep;
+  retry?: RetryPolicy;
+  pollMs?: number;
+  settleMs?: number;
+  abandonMs?: number;
+}
+
+/** What happened to one watch in one pass. */
+export interface AlertReport {
+  watchId: string;
+  outcome: 'posted' | 'failed' | 'not-claimed';
+  alertId?: number;
+  paperIds: string[];
+  attempts: number;
+  detail?: string;
+  /** The watch paused itself (its channel is gone). */
+  paused?: boolean;
+  reply?: Reply;
+}
+
+export interface WatchNotifier {
+  /** Look at what arrived since the last pass and send each watch's new matches (one alert per watch). */
+  runPass(): Promise<AlertReport[]>;
+  /**
+   * One check of the store: runs a pass when papers changed and an ingest has ended since the last
+   * check (or on the first check, to catch up), or the store has been quiet for `settleMs`.
+   * Undefined when no pass ran.
+   */
+  poll(): Promise<AlertReport[] | undefined>;
+  /** Check every `pollMs` from now on (the first check right away). */
+  start(): void;
+  /** Stop checking and wait for alerts in flight. */
+  stop(): Promise<void>;
+}
+
+/** Whether a platform error says the channel no longer exists (Slack `channel_not_found`, Discord 10003). */
+export function channelGone(err: unknown): boolean {
+  return typeof err === 'object' && err !== null && 'channelGone' in err && err.channelGone === true;
+}
+
+/** Newest publication day first, then most upvoted, then id: the order an alert lists papers in. */
+function alertOrder(a: Paper, b: Paper): number {
+  const pa = a.published ?? '';
+  const pb = b.published ?? '';
+  if (pa !== pb) return pa < pb ? 1 : -1;
+  const ua = a.upvotes ?? -1;
+  const ub = b.upvotes ?? -1;
+  if (ua !== ub) return ub - ua;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+interface Arrival {
+  /** The id the store keeps the paper under. */
+  storeId: string;
+  firstSeen: Date;
+  analyzed: AnalyzedPaper;
+}
+
+/**
+ * Alerts for watches: watches the paper store, and when papers arrive sends each active watch its
+ * new matches — one message per watch per ingest, claimed in the watch store before it is sent.
+ */
+export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
+  const { store, papers, library, posters, logger } = opts;
+  const clock = opts.clock ?? systemClock;
+  const sleep = opts.sleep ?? realSleep;
+  const retry = opts.retry ?? DEFAULT_RETRY;
+  const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
+  const settleMs = opts.settleMs ?? DEFAULT_SETTLE_MS;
+  const abandonMs = opts.abandonMs ?? DEFAULT_ABANDON_MS;
+
+  let cursor: number | undefined;
+  let lastRevision: number | undefined;
+  let changedAt = 0;
+  let lastRuns: number | undefined;
+  let current: Promise<AlertReport[]> | undefined;
+  let timer: NodeJS.Timeout | undefined;
+  let started = false;
+  let polling: Promise<unknown> | undefined;
+
+  const served = (): Platform[] => (Object.keys(posters) as Platform[]).filter((p) => posters[p] !== undefined);
+
+  async function currentCursor(platforms: readonly Platform[]): Promise<number> {
+    if (cursor !== undefined) return cursor;
+    let min: number | undefined;
+    for (const p of platforms) {
+      const c = (await store.cursor(p)) ?? -1;
+      min = min === undefined ? c : Math.min(min, c);
+    }
+    return min ?? -1;
+  }
+
+  async function alertWatch(watch: Watch, arrivals: readonly Arrival[], byId: Map<string, Paper>): Promise<AlertReport | undefined> {
+    const compiled = compileRule(watch.query, watch.author);
+    if (!compiled.ok) {
+      logger.error({ watch: watch.id, problem: compiled.problem }, 'watch has an unusable query; skipped');
+      return undefined;
+    }
+    const matched = arrivals.filter((a) => a.firstSeen.getTime() > watch.createdAt.getTime() && matchesRule(compiled.rule, a.analyzed));
+    if (matched.length === 0) return undefined;
+    const candidates: AlertCandidate[] = matched.map((a) => {
+      const rec = a.analyzed.paper;
+      const other = [...new Set([rec.id, ...(rec.formerIds ?? [])])].filter((id) => id !== a.storeId);
+      return { id: a.storeId, ...(other.length ? { otherIds: other } : {}) };
+    });
+    const claim = await store.claimAlert({ watchId: watch.id, papers: candidates, now: clock.now(), maxTries: MAX_ALERT_TRIES });
+    // `nothing`: every match was sent already (a re-ingest) — not worth a report.
+    if (!claim.claimed) return claim.why === 'nothing' ? undefined : { watchId: watch.id, outcome: 'not-claimed', paperIds: [], attempts: 0, detail: claim.why };
+
+    const engine = library.engine;
+    const records = claim.paperIds.map((id) => byId.get(id) ?? engine.byId(id)).filter((p): p is Paper => p !== undefined);
+    if (records.length < claim.paperIds.length) {
+      logger.warn({ watch: watch.id, missing: claim.paperIds.filter((id) => !byId.has(id) && !engine.byId(id)) }, 'watch alert: papers not in the library are left out');
+    }
+    const reply = alertPost(claim.watch, claim.alertId, records, (p) => paperRef(engine, p));
+    const base = { watchId: watch.id, alertId: claim.alertId, paperIds: claim.paperIds, reply };
+    const poster = posters[watch.platform];
+    let lastError: unknown;
+    const sent = poster
+      ? await deliverWithRetry(
+          async () => {
+            try {
+              await poster(watch.channelId, reply);
+            } catch (err) {
+              lastError = err;
+              throw err;
+            }
+          },
+          retry,
+          sleep,
+          (attempt, reason, willRetry) =>
+            logger.warn({ watch: watch.id, platform: watch.platform, channel: watch.channelId, attempt, reason, willRetry }, 'watch alert failed'),
+        )
+      : { ok: false as const, attempts: 0, error: `no poster for platform "${watch.platform}"` };
+    if (sent.ok) {
+      await store.finishAlert(claim.alertId, { status: 'posted', attempts: sent.attempts }, clock.now());
+      logger.info({ watch: watch.id, channel: watch.channelId, alert: claim.alertId, papers: claim.paperIds.length, attempts: sent.attempts }, 'watch alert sent');
+      return { ...base, outcome: 'posted', attempts: sent.attempts };
+    }
+    await store.finishAlert(claim.alertId, { status: 'failed', attempts: sent.attempts, reason: sent.error }, clock.now());
+    logger.error({ watch: watch.id, channel: watch.channelId, alert: claim.alertId, attempts: sent.attempts, reason: sent.error }, 'watch alert given up');
+    if (channelGone(lastError)) {
+      await store.setPaused(watch.id, true, clock.now(), `channel gone: ${sent.error}`);
+      logger.warn(
+        { watch: watch.id, platform: watch.platform, channel: watch.channelId, reason: sent.error },
+        'watch paused: its channel is gone (resume it with "watch resume" once the bot can post there again)',
+      );
+      return { ...base, outcome: 'failed', attempts: sent.attempts, detail: sent.error, paused: true };
+    }
+    return { ...base, outcome: 'failed', attempts: sent.attempts, detail: sent.error };
+  }
+
+  async function passOnce(): Promise<AlertReport[]> {
+    const platforms = served();
+    const now = clock.now();
+    const abandoned = await store.failAbandoned(new Date(now.getTime() - abandonMs), now);
+    if (abandoned > 0) logger.warn({ alerts: abandoned }, 'marked watch alerts abandoned by a stopped process as failed');
+    const from = await currentCursor(platforms);
+    const watches = (await store.listWatches()).filter((w) => !w.paused && platforms.includes(w.platform));
+    let revision: number;
+    let arrived: { paper: Paper; firstSeen: Date }[] = [];
+    if (watches.length === 0) {
+      revision = await papers.revision();
+    } else {
+      const since = new Date(Math.min(...watches.map((w) => w.createdAt.getTime())));
+      ({ revision, papers: arrived } = await papers.arrivals(from, since));
+    }
+    const reports: AlertReport[] = [];
+    let complete = true;
+    if (arrived.length > 0) {
+      // The library takes the papers in first, so the alert's buttons (`show …`) find them.
+      await library.refresh();
+      const engine = library.engine;
+      const byId = new Map<string, Paper>();
+      const arrivals: Arrival[] = arrived
+        .map((a) => ({ storeId: a.paper.id, firstSeen: a.firstSeen, analyzed: analyzePaper(engine.byId(a.paper.id) ?? a.paper) }))
+        .sort((x, y) => alertOrder(x.analyzed.paper, y.analyzed.paper));
+      for (const a of arrivals) byId.set(a.storeId, a.analyzed.paper);
+      const results = await Promise.all(
+        watches.map((w) =>
+          alertWatch(w, arrivals, byId).catch((err: unknown) => {
+            // A store failure: the cursor stays, so the next pass looks at these papers again.
+            complete = false;
+            logger.error({ watch: w.id, reason: errorReason(err) }, 'watch alert crashed');
+            return undefined;
+          }),
+        ),
+      );
+      for (const r of results) if (r) reports.push(r);
+    }
+    if (complete) {
+      for (const p of platforms) await store.advanceCursor(p, revision);
+      cursor = revision;
+    }
+    return reports;
+  }
+
+  async function runPass(): Promise<AlertReport[]> {
+    // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
+    const previous = current;
+    const next = (async () => {
+      if (previous) await previous.catch(() => []);
+      return passOnce();
+    })();
+    current = next;
+    try {
+      return await next;
+    } finally {
+      if (current === next) current = undefined;
+    }
+  }
+
+  async function poll(): Promise<AlertReport[] | undefined> {
+    const revision = await papers.revision();
+    const runs = await papers.runsRecorded();
+    const now = clock.now().getTime();
+    if (revision !== lastRevision) {
+      lastRevision = revision;
+      changedAt = now;
+    }
+    const first = lastRuns === undefined;
+    const ended = !first && runs !== lastRuns;
+    lastRuns = runs;
+    if (revision === (await currentCursor(served()))) return undefined;
+    if (first || ended || now - changedAt >= settleMs) return runPass();
+    return undefined;
+  }
+
+  function schedule(ms: number): void {
+    if (!started) return;
+    timer = setTimeout(() => {
+      timer = undefined;
+      const p = poll()
+        .catch((err: unknown) => logger.error({ reason: errorReason(err) }, 'watch check failed'))
+        .finally(() => {
+          polling = undefined;
+          schedule(pollMs);
+        });
+      polling = p;
+    }, ms);
+    timer.unref();
+  }
+
+  return {
+    runPass,
+    poll,
+    start() {
+      if (started) return;
+      started = true;
+      schedule(0);
+    },
+    async stop() {
+      started = false;
+      if (timer) clearTimeout(timer);
+      timer = undefined;
+      await polling;
+      await current?.catch(() => []);
+    },
+  };
+}

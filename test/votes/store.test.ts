@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import Database from 'better-sqlite3';
+import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
+import { StateStoreError } from '../../src/store/errors.ts';
+import { SqliteVoteStore, VOTE_MIGRATIONS } from '../../src/votes/sqlite-store.ts';
+import type { VotablePost } from '../../src/votes/store.ts';
+import { useTempStores } from '../helpers/temp-store.ts';
+
+const { tempDb, cleanups } = useTempStores('paperboy-votes-');
+
+function open(file: string): SqliteVoteStore {
+  const s = SqliteVoteStore.open(file);
+  cleanups.push(() => s.close());
+  return s;
+}
+
+const T0 = new Date('2026-11-20T10:00:00Z');
+const at = (days: number) => new Date(T0.getTime() + days * 86_400_000);
+
+const post = (messageId: string, paperId: string, over: Partial<VotablePost> = {}): VotablePost => ({
+  platform: 'slack',
+  channelId: 'C1',
+  messageId,
+  workspaceId: 'T1',
+  paperId,
+  postedAt: T0,
+  ...over,
+});
+const reaction = (messageId: string, userId: string, emoji = '👍', when = T0) => ({ platform: 'slack' as const, channelId: 'C1', messageId, userId, emoji, at: when });
+const all = { platform: 'slack' as const, channelId: 'C1', since: new Date(0), limit: 1000 };
+
+describe('SqliteVoteStore', () => {
+  it('records a post once and finds it by platform, channel and message id', async () => {
+    const s = open(tempDb());
+    await s.recordPost(post('1.1', 'snapkv'));
+    await s.recordPost(post('1.1', 'other-paper')); // the same message again: the first record stays
+    expect(await s.findPost({ platform: 'slack', channelId: 'C1', messageId: '1.1' })).toEqual(post('1.1', 'snapkv'));
+    expect(await s.findPost({ platform: 'slack', channelId: 'C2', messageId: '1.1' })).toBeUndefined();
+    expect(await s.findPost({ platform: 'discord', channelId: 'C1', messageId: '1.1' })).toBeUndefined();
+  });
+
+  it('ignores reactions on messages that are not recorded posts', async () => {
+    const s = open(tempDb());
+    expect(await s.addReaction(reaction('9.9', 'U1'))).toEqual({ post: false });
+    expect(await s.removeReaction(reaction('9.9', 'U1'))).toEqual({ post: false });
+    expect(await s.votes(all)).toEqual([]);
+  });
+
+  it('one vote per person per paper, however many emoji and posts; removing the last reaction removes it', async () => {
+    const s = open(tempDb());
+    await s.recordPost(post('1.1', 'snapkv'));
+    await s.recordPost(post('2.2', 'snapkv')); // the same paper shown again in the channel
+    expect(await s.addReaction(reaction('1.1', 'U1', '👍'))).toEqual({ post: true, paperId: 'snapkv', voted: true, changed: true });
+    expect(await s.addReaction(reaction('1.1', 'U1', '🔥', at(1)))).toEqual({ post: true, paperId: 'snapkv', voted: true, changed: false });
+    expect(await s.addReaction(reaction('2.2', 'U1', '⭐', at(2)))).toEqual({ post: true, paperId: 'snapkv', voted: true, changed: false });
+    // A repeated delivery of the same reaction changes nothing.
+    expect(await s.addReaction(reaction('1.1', 'U1', '👍', at(3)))).toMatchObject({ voted: true, changed: false });
+    await s.addReaction(reaction('1.1', 'U2', '👍', at(1)));
+    const votes = await s.votes(all);
+    expect(votes.map((v) => [v.paperId, v.userId, v.votedAt.toISOString()])).toEqual([
+      ['snapkv', 'U2', at(1).toISOString()],
+      ['snapkv', 'U1', T0.toISOString()], // dated by the earliest reaction still there
+    ]);
+
+    expect(await s.removeReaction(reaction('1.1', 'U1', '👍'))).toEqual({ post: true, paperId: 'snapkv', voted: true, changed: false });
+    expect((await s.votes(all)).find((v) => v.userId === 'U1')?.votedAt).toEqual(at(1));
+    expect(await s.removeReaction(reaction('1.1', 'U1', '🔥'))).toMatchObject({ voted: true, changed: false });
+    expect(await s.removeReaction(reaction('2.2', 'U1', '⭐'))).toEqual({ post: true, paperId: 'snapkv', voted: false, changed: true });
+    // Removing a reaction that is not there: no vote, nothing changed.
+    expect(await s.removeReaction(reaction('2.2', 'U1', '⭐'))).toEqual({ post: true, paperId: 'snapkv', voted: false, changed: false });
+    expect((await s.votes(all)).map((v) => v.userId)).toEqual(['U2']);
+  });
+
+  it('keeps channels and platforms apart', async () => {
+    const s = open(tempDb());
+    await s.recordPost(post('1.1', 'snapkv'));
+    await s.recordPost(post('1.1', 'lora', { channelId: 'C2' }));
+    await s.recordPost(post('1.1', 'mamba', { platform: 'discord' }));
+    await s.addReaction(reaction('1.1', 'U1'));
+    await s.addReaction({ ...reaction('1.1', 'U1'), channelId: 'C2' });
+    await s.addReaction({ ...reaction('1.1', 'U1'), platform: 'discord' });
+    expect((await s.votes(all)).map((v) => v.paperId)).toEqual(['snapkv']);
+    expect((await s.votes({ ...all, channelId: 'C2' })).map((v) => v.paperId)).toEqual(['lora']);
+    expect((await s.votes({ ...all, platform: 'discord' })).map((v) => v.paperId)).toEqual(['mamba']);
+  });
+
+  it('returns only votes cast since the given time, at most `limit`, newest first', async () => {
+    const s = open(tempDb());
+    for (const [i, paper] of ['a', 'b', 'c'].entries()) await s.recordPost(post(`${i}.0`, paper));
+    await s.addReaction(reaction('0.0', 'U1', '👍', at(-40)));
+    await s.addReaction(reaction('1.0', 'U1', '👍', at(-10)));
+    await s.addReaction(reaction('2.0', 'U1', '👍', at(0)));
+    expect((await s.votes({ ...all, since: at(-30) })).map((v) => v.paperId)).toEqual(['c', 'b']);
+    expect((await s.votes({ ...all, since: at(-10) })).map((v) => v.paperId)).toEqual(['c', 'b']); // the boundary is included
+    expect((await s.votes({ ...all, since: at(-9) })).map((v) => v.paperId)).toEqual(['c']);
+    expect((await s.votes({ ...all, limit: 1 })).map((v) => v.paperId)).toEqual(['c']);
+    expect(await s.votes({ ...all, limit: 0 })).toEqual([]);
+    // An old vote renewed by a new emoji keeps its first date (the vote was cast 40 days ago).
+    await s.addReaction(reaction('0.0', 'U1', '🔥', at(0)));
+    expect((await s.votes({ ...all, since: at(-30) })).map((v) => v.paperId)).toEqual(['c', 'b']);
+  });
+
+  it('two stores on one file (two processes) see each other’s posts and votes, and survive reopening', async () => {
+    const file = tempDb();
+    const a = open(file);
+    const b = open(file);
+    await a.recordPost(post('1.1', 'snapkv'));
+    expect(await b.addReaction(reaction('1.1', 'U1'))).toMatchObject({ post: true, voted: true, changed: true });
+    expect(await a.addReaction(reaction('1.1', 'U1', '🔥'))).toMatchObject({ voted: true, changed: false });
+    expect((await a.votes(all)).map((v) => v.userId)).toEqual(['U1']);
+    await a.close();
+    await b.close();
+    const c = open(file);
+    expect((await c.votes(all)).map((v) => v.userId)).toEqual(['U1']);
+  });
+
+  it('counts one vote when two processes add reactions at once', async () => {
+    const file = tempDb();
+    const s = open(file);
+    await s.recordPost(post('1.1', 'snapkv'));
+    await s.close();
+    const script = (emoji: string) => `
+      import { SqliteVoteStore } from './src/votes/sqlite-store.ts';
+      const s = SqliteVoteStore.open(${JSON.stringify(file)});
+      const out = [];
+      for (let i = 0; i < 20; i++) {
+        out.push(await s.addReaction({ platform: 'slack', channelId: 'C1', messageId: '1.1', userId: 'U' + i, emoji: ${JSON.stringify(emoji)}, at: new Date() }));
+      }
+      await s.close();
+      console.log(JSON.stringify(out.filter((o) => o.changed).length));
+    `;
+    const run = (emoji: string) =>
+      new Promise<number>((resolve, reject) => {
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(emoji)], { cwd: new URL('../..', import.meta.url).pathname });
+        let out = '';
+        let err = '';
+        child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+        child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+        child.on('close', (code) => (code === 0 ? resolve(Number(out.trim())) : reject(new Error(err))));
+      });
+    const [x, y] = await Promise.all([run('👍'), run('🔥')]);
+    // Each person's vote was made by exactly one of the two processes.
+    expect(x + y).toBe(20);
+    const again = open(file);
+    expect(await again.votes(all)).toHaveLength(20);
+  }, 30_000);
+
+  it('lives beside the schedules in state.db under its own module version', async () => {
+    const file = tempDb();
+    const sched = SqliteScheduleStore.open(file);
+    cleanups.push(() => sched.close());
+    open(file);
+    const db = new Database(file, { readonly: true });
+    const rows = db.prepare('SELECT module, version FROM schema_migrations ORDER BY module').all();
+    db.close();
+    expect(rows).toEqual(expect.arrayContaining([{ module: 'votes', version: VOTE_MIGRATIONS.migrations.length }, expect.objectContaining({ module: 'schedule' })]));
+  });
+
+  it('refuses a file that is not a database, with a message naming it', () => {
+    const file = tempDb();
+    writeFileSync(file, 'this is not a database, just text that is long enough to look like a file. '.repeat(20));
+    expect(() => SqliteVoteStore.open(file)).toThrow(StateStoreError);
+    expect(() => SqliteVoteStore.open(file)).toThrow(/state\.db/);
+  });
+});
