@@ -102,7 +102,7 @@ export function bibtexUrl(paper: Paper): string | undefined {
   return undefined;
 }
 
-const STOPWORDS = new Set(['a', 'an', 'the', 'on', 'of', 'in', 'for', 'to', 'and', 'with', 'from', 'via', 'by', 'at', 'is', 'are', 'do', 'does', 'can', 'how', 'what', 'why', 'when', 'towards', 'toward']);
+const STOPWORDS = new Set(['a', 'an', 'the', 'on', 'of', 'in', 'for', 'to', 'and', 'with', 'from', 'via', 'by', 'at', 'is', 'are', 'do', 'does', 'can', 'how', 'what', 'why', 'when', 'towards', 'toward', 'no', 'not', 'all', 'you', 'your', 'we', 'our', 'more', 'less', 'beyond']);
 
 /** Letters and digits only, accents removed, lower case (`Müller` → `muller`). */
 function keyPart(text: string): string {
@@ -118,15 +118,16 @@ function keyLastName(name: string): string {
 }
 
 /**
- * The citation key of a paper before de-duplication: first author's last name, year, first title
- * word that is not a stop word (`li2024snapkv`). Parts that are unknown are left out; a paper
+ * The citation key of a paper before de-duplication: first author's last name, year, the paper's
+ * short name or else its first title word that is not a small word (`li2024snapkv`). Parts that are unknown are left out; a paper
  * with none of them is keyed by its id.
  */
 export function citationKey(paper: Paper): string {
   const author = paper.authors?.[0] ? keyLastName(paper.authors[0]) : '';
   const year = bibtexYear(paper) ?? '';
   const words = paper.title.split(/[\s:,;!?()[\]{}"“”/]+/).map(keyPart).filter((w) => w !== '');
-  const word = words.find((w) => !STOPWORDS.has(w)) ?? words[0] ?? '';
+  // The paper's short name says most (`snapkv`), else its first word that is not a small one.
+  const word = (paper.name ? keyPart(paper.name) : '') || (words.find((w) => !STOPWORDS.has(w)) ?? words[0] ?? '');
   const key = `${author}${year}${word}`;
   return key !== '' && key !== year ? key : `paper${keyPart(paper.id)}`;
 }

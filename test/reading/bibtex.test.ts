@@ -144,6 +144,9 @@ describe('citation keys', () => {
     expect(citationKey(paper({ id: 'x-survey', title: 'A Survey of the Things', authors: ['José Müller'], published: '2023-05-01' }))).toBe('muller2023survey');
     expect(citationKey(paper({ id: 'x-beet', title: 'The Ninth', authors: ['Ludwig van Beethoven'], published: '1824-05-07' }))).toBe('beethoven1824ninth');
     expect(citationKey(paper({ id: 'x-noauthor', title: 'On Caches', published: '2024-01-01' }))).toBe('2024caches');
+    // A short name says more than the title's first word; small words like "No" are skipped.
+    expect(citationKey(paper({ id: 'x-named', title: 'Going Faster: A Study', name: 'ZipKV', published: '2024-01-01' }))).toBe('2024zipkv');
+    expect(citationKey(paper({ id: 'x-no', title: 'No Token Left Behind', published: '2024-01-01' }))).toBe('2024token');
   });
 
   it('fall back to the paper id when there is no usable author, year or title word', () => {
