@@ -75,26 +75,17 @@ async function main(): Promise<number> {
   }
 
   const { startVotes } = await import('./votes/index.ts');
-  let voting: ReturnType<typeof startVotes>;
+  const { startWatching } = await import('./watch/index.ts');
+  let voting: ReturnType<typeof startVotes> | undefined;
+  let watching: ReturnType<typeof startWatching>;
   try {
     // Reactions on the bot's one-paper posts are votes; `top` lists them.
     voting = startVotes({ config, paperboy, logger });
-  } catch (err) {
-    if (err instanceof StateStoreError) {
-      await scheduling.close();
-      process.stderr.write(`paperboy: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
-  }
-
-  const { startWatching } = await import('./watch/index.ts');
-  let watching: ReturnType<typeof startWatching>;
-  try {
     // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
     watching = startWatching({ config, paperboy, library, admins: scheduling.settings.admins, posters, logger, notify: true });
   } catch (err) {
     if (err instanceof StateStoreError) {
+      await voting?.close();
       await scheduling.close();
       process.stderr.write(`paperboy: ${err.message}\n`);
       return 2;
@@ -118,7 +109,7 @@ async function main(): Promise<number> {
     await ingesting.close();
     await watching.close();
     await scheduling.close();
-    await voting.close();
+    await voting?.close();
     await reading.close();
     await library.close();
     await Promise.allSettled(adapters.map((a) => a.stop()));
