@@ -12,8 +12,10 @@ export const searchCommand: Command = {
   summary: 'Search papers by keywords (free text without a command word is a search too)',
   usage: '<query> [--limit N] [--page N] [--code] [--since WHEN] [--author NAME]',
   description:
-    'Ranks papers by relevance to your words (titles count more than abstracts). Abbreviations such as kv, lora, moe, ' +
-    'rag and 3dgs are expanded, hyphens and case are ignored (kv-cache = KV cache = kvcache), and typos are corrected. ' +
+    'Ranks papers by relevance to your words: papers with most of them first, then those where they stand together ' +
+    'and in the title. Abbreviations such as kv, lora, moe, rag and 3dgs are expanded, hyphens and case are ignored ' +
+    '(kv-cache = KV cache = kvcache), and typos are corrected. A long query or question is never cut short by one ' +
+    'missing word: papers with some of the words, or the same idea in other words, fill the list (the reply says so). ' +
     'Words in quotes must appear side by side in a paper: "state space" models. --since keeps papers published in the ' +
     'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored).',
   examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2', 'search diffusion --since 7d'],
