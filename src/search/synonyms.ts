@@ -38,22 +38,31 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['ocr', 'optical character recognition'],
   ['cot', 'chain of thought'],
   ['pruning', 'sparsification'],
-  // Plain words for what papers name formally (how people ask, against how abstracts say it).
-  ['compression', 'compressing', 'shrinking', 'shrink', 'compact'],
-  ['faster', 'speed up', 'speedup', 'acceleration', 'accelerate'],
-  ['big', 'large', 'huge'],
-  ['gpu', 'accelerator'],
-  ['fine tuning', 'finetuning', 'fine tune', 'adaptation'],
+  ['fine tuning', 'finetuning', 'fine tune'],
   ['failure', 'fault', 'crash'],
-  ['recover', 'recovery', 'fault tolerance', 'resilience'],
-  ['offloading', 'offload', 'spilling', 'swapping'],
   ['survey', 'review', 'overview'],
-  ['voice', 'speech', 'speaker'],
-  ['eviction', 'evict', 'drop tokens', 'discard tokens'],
+  ['eviction', 'evict'],
   ['on device', 'edge device', 'mobile', 'smartphone'],
   ['subnetwork', 'sub network', 'supernet'],
-  ['long context', 'long sequence', 'long input'],
-  ['city', 'urban', 'large scale scene'],
+];
+
+/**
+ * Plain words people ask with, and the words papers use for the same thing. One way only: a query
+ * saying `shrinking` also finds `compression`, but `large` (as in large language model) is not
+ * widened to `big`.
+ */
+export const PLAIN_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
+  [['shrink', 'shrinking', 'compact'], ['compression']],
+  [['faster', 'speed up', 'speedup'], ['acceleration', 'accelerate']],
+  [['big', 'huge'], ['large']],
+  [['accelerator'], ['gpu']],
+  [['fine tuning', 'finetuning'], ['adaptation']],
+  [['recover', 'recovery'], ['fault tolerance', 'resilience']],
+  [['spilling', 'swapping'], ['offloading']],
+  [['voice'], ['speech', 'speaker']],
+  [['drop tokens', 'discard tokens'], ['eviction']],
+  [['long sequence', 'long input'], ['long context']],
+  [['city', 'urban'], ['large scale scene']],
 ];
 
 /** A phrase as index terms (stemmed, noise dropped, no compounds). */
@@ -69,16 +78,24 @@ interface Phrase {
   group: number;
 }
 
-const groups: string[][][] = SYNONYM_GROUPS.map((g) => g.map(phraseTerms).filter((t) => t.length > 0));
+/** Each group's phrases as terms, and what a phrase of the group expands to (by group). */
+const groups: string[][][] = [];
+const targets: string[][][] = [];
 const byFirst = new Map<string, Phrase[]>();
-groups.forEach((g, group) => {
-  for (const terms of g) {
+function addGroup(from: readonly string[], to: readonly string[] | undefined): void {
+  const fromTerms = from.map(phraseTerms).filter((t) => t.length > 0);
+  const group = groups.length;
+  groups.push(fromTerms);
+  targets.push(to ? to.map(phraseTerms).filter((t) => t.length > 0) : fromTerms);
+  for (const terms of fromTerms) {
     const first = terms[0]!;
     const list = byFirst.get(first) ?? [];
     list.push({ terms, group });
     byFirst.set(first, list);
   }
-});
+}
+for (const g of SYNONYM_GROUPS) addGroup(g, undefined);
+for (const [from, to] of PLAIN_WORDS) addGroup(from, to);
 for (const list of byFirst.values()) list.sort((a, b) => b.terms.length - a.terms.length);
 
 /** A synonym phrase found in a query: it spans `terms[start..end)` and can be replaced by `alternatives`. */
@@ -98,7 +115,7 @@ export function findSynonyms(terms: readonly string[]): SynonymMatch[] {
       if (i + p.terms.length > terms.length) continue;
       if (!p.terms.every((t, k) => terms[i + k] === t)) continue;
       const own = p.terms.join(' ');
-      const alternatives = groups[p.group]!.filter((t) => t.join(' ') !== own);
+      const alternatives = targets[p.group]!.filter((t) => t.join(' ') !== own);
       out.push({ start: i, end: i + p.terms.length, alternatives });
     }
   }

@@ -62,6 +62,19 @@ describe('search on a small set', () => {
     }
   });
 
+  it('widens plain words to the words papers use, one way only', () => {
+    const words = createSearchEngine([
+      paper({ title: 'Big data', abstract: 'A big table of shrinking numbers.' }),
+      paper({ title: 'Large models', abstract: 'Compression of large language models.' }),
+    ]);
+    expect(words.plan('shrinking').display).toEqual(expect.arrayContaining(['shrinking', 'compression']));
+    expect(words.plan('big').display).toEqual(expect.arrayContaining(['big', 'large']));
+    // `large` (as in large language model) is not widened to `big`, nor `compression` to `shrinking`.
+    expect(words.plan('large').display).not.toContain('big');
+    expect(words.plan('compression').display).not.toContain('shrinking');
+    expect(words.search('shrinking').hits.map((h) => h.paper.title)).toEqual(['Big data', 'Large models']);
+  });
+
   it('expands acronyms, scoring expansions below exact terms', () => {
     const r = e.search('low rank adaptation');
     expect(r.hits[0]!.paper.name).toBe('NOLA');
