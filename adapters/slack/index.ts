@@ -229,10 +229,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
           unfurl_links: false,
           unfurl_media: false,
         });
+        // Posted to a user id (a personal watch), the message is in the DM channel Slack answers with:
+        // thread replies and reactions there name that channel.
+        const where = typeof posted.channel === 'string' && posted.channel !== '' ? posted.channel : channelId;
         // Replies in the post's thread (`@Paperboy show 2`) refer to what it showed.
-        if (typeof posted.ts === 'string') paperboy.rememberPost('slack', slackPostRef(channelId, posted.ts), reply);
+        if (typeof posted.ts === 'string') paperboy.rememberPost('slack', slackPostRef(where, posted.ts), reply);
         // Reactions on a post about one paper are votes for it.
-        if (typeof posted.ts === 'string' && paperboy.wantsPost(reply)) void paperboy.posted({ platform: 'slack', channelId, messageId: posted.ts }, reply);
+        if (typeof posted.ts === 'string' && paperboy.wantsPost(reply)) void paperboy.posted({ platform: 'slack', channelId: where, messageId: posted.ts }, reply);
       } catch (err) {
         const reason = deliveryFailureReason(err);
         const retryable = isRetryableSlackError(err);

@@ -192,6 +192,9 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     const abandoned = await store.failAbandoned(new Date(now.getTime() - abandonMs), now);
     if (abandoned > 0) logger.warn({ alerts: abandoned }, 'marked watch alerts abandoned by a stopped process as failed');
     const from = await currentCursor(platforms);
+    // Read before the watches: the cursor goes no further, so a watch made after this read (in
+    // another process) also sees the papers stored after it, on the next pass.
+    const upTo = await papers.revision();
     const watches = (await store.listWatches()).filter((w) => !w.paused && platforms.includes(w.platform));
     let revision: number;
     let arrived: { paper: Paper; firstSeen: Date }[] = [];
@@ -225,8 +228,9 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
       for (const r of results) if (r) reports.push(r);
     }
     if (complete) {
-      for (const p of platforms) await store.advanceCursor(p, revision);
-      cursor = revision;
+      const to = Math.min(upTo, revision);
+      for (const p of platforms) await store.advanceCursor(p, to);
+      cursor = to;
     }
     return reports;
   }

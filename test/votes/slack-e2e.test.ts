@@ -142,6 +142,18 @@ describe('votes in Slack, HTTP mode', () => {
     expect(top.text).toMatch(/2 papers/);
   });
 
+  it('a post to a user id (a personal watch alert) is recorded under the DM channel Slack answers with, so reactions there vote', async () => {
+    const { paperboy, voting } = await votingBot();
+    h = await startHttp({ paperboy });
+    const { api } = h;
+    api.dmChannels.set('U0003', 'D0003');
+    await h.adapter.post('U0003', await paperboy.run('show snapkv', { platform: 'slack', channelId: 'U0003', userId: 'scheduler' }));
+    const ts = api.lastPostedTs!;
+    await until(async () => (await voting.store.findPost({ platform: 'slack', channelId: 'D0003', messageId: ts })) !== undefined, 'the post record in the DM');
+    await reaction('reaction_added', ts, '+1', 'U0003', 'D0003');
+    await until(async () => (await voteCount(voting, 'D0003')) === 1, 'the vote in the DM');
+  });
+
   it('a malformed reaction event is acknowledged and ignored', async () => {
     const { paperboy, voting } = await votingBot();
     h = await startHttp({ paperboy });

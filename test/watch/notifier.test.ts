@@ -245,6 +245,27 @@ describe('the watch notifier', () => {
     expect(slack.posts).toHaveLength(2);
   });
 
+  it('a watch made (in another process) while a pass reads, and a paper stored just after it, are not lost', async () => {
+    const t = await setup();
+    await t.add();
+    // Between the pass's reading of the watches and of the arrivals, another process adds a watch
+    // and an ingest stores a paper it matches.
+    const arrivals = t.papers.arrivals.bind(t.papers);
+    let race = true;
+    t.papers.arrivals = async (revision, since) => {
+      if (race) {
+        race = false;
+        await t.add({ id: 'w-0002', channelId: 'C2', query: 'quasar' });
+        await t.ingest([feedPaper({ arxivId: '2611.00777', title: 'Quasar Attention for Long Contexts' })]);
+      }
+      return arrivals(revision, since);
+    };
+    expect(await t.notifier.runPass()).toEqual([]);
+    const [r] = await t.notifier.runPass();
+    expect(r).toMatchObject({ watchId: 'w-0002', outcome: 'posted', paperIds: ['2611.00777'] });
+    expect(t.slack.posts.map((p) => p.channelId)).toEqual(['C2']);
+  });
+
   it('a store failure leaves the cursor where it was, so the papers are looked at again', async () => {
     const t = await setup();
     await t.add();

@@ -48,6 +48,11 @@ export class FakeSlackApi {
   #ts = 1_700_000_000;
   /** The `ts` the last chat.postMessage was answered with. */
   lastPostedTs: string | undefined;
+  /**
+   * User id -> the bot's DM channel with them: chat.postMessage to a user id posts in that DM and
+   * answers with the DM's channel id, as Slack does.
+   */
+  readonly dmChannels = new Map<string, string>();
   #responseSeq = 0;
 
   /** Base URL for `slackApiUrl` (ends with `/`). */
@@ -223,7 +228,7 @@ export class FakeSlackApi {
       case 'chat.postMessage':
         this.#ts += 1;
         this.lastPostedTs = `${this.#ts}.000100`;
-        return { ok: true, channel: args.channel, ts: this.lastPostedTs, message: { text: args.text } };
+        return { ok: true, channel: this.dmChannels.get(String(args.channel)) ?? args.channel, ts: this.lastPostedTs, message: { text: args.text } };
       case 'chat.update':
         return { ok: true, channel: args.channel, ts: args.ts, text: args.text };
       case 'chat.postEphemeral':
