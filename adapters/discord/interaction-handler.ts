@@ -8,6 +8,7 @@ import type { Logger } from 'pino';
 import type { RequestContext } from '../../src/core/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/core/reply.ts';
+import { findCommand } from '../../src/commands/parse.ts';
 import { requestContext, withErrorReference, type Delivery } from '../shared/requests.ts';
 import { badInvocationReply, expiredButtonReply } from './adapter-replies.ts';
 import { completions } from './autocomplete.ts';
@@ -99,7 +100,9 @@ export class InteractionHandler {
       return;
     }
     this.deps.logger.debug({ command: text.text.slice(0, 100), user: i.user.id }, 'discord: slash command');
-    await this.#answer(i, this.deps.paperboy.runWords(text.words, contextOf(i)), 'public');
+    // A personal command (your reading list) answers only you; the rest answer the channel.
+    const command = text.words[0] ? findCommand(text.words[0].text, this.deps.paperboy.commands) : undefined;
+    await this.#answer(i, this.deps.paperboy.runWords(text.words, contextOf(i)), command?.personal ? 'ephemeral' : 'public');
   }
 
   async #button(i: Interaction): Promise<void> {

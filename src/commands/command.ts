@@ -58,6 +58,11 @@ export interface Command {
   argName?: string;
   /** The positional argument names one paper: a bare number means that result of the last list (`show 2`). */
   takesPaper?: boolean;
+  /**
+   * The reply concerns only the person who asked (their reading list): chat adapters answer them
+   * privately even where replies are public by default (Discord's `/papers`).
+   */
+  personal?: boolean;
   flags: FlagSpec[];
   run(input: CommandInput, deps: CommandDeps, ctx: RequestContext): Reply | Promise<Reply>;
 }

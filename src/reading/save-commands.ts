@@ -14,6 +14,7 @@ const PAPER_DESCRIPTION =
 export function createSaveCommand(store: ReadingListStore): Command {
   return {
     name: 'save',
+    personal: true,
     aliases: ['bookmark'],
     summary: 'Save a paper to your reading list',
     usage: '<paper>',
@@ -66,6 +67,7 @@ export function createSaveCommand(store: ReadingListStore): Command {
 export function createUnsaveCommand(store: ReadingListStore): Command {
   return {
     name: 'unsave',
+    personal: true,
     aliases: ['unbookmark'],
     summary: 'Take a paper off your reading list',
     usage: '<paper>',

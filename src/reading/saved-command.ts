@@ -179,6 +179,7 @@ async function bibtexReply(store: ReadingListStore, reader: Reader, page: number
 export function createSavedCommand(store: ReadingListStore): Command {
   return {
     name: 'saved',
+    personal: true,
     aliases: ['reading-list'],
     summary: 'Your reading list, or its BibTeX (--bibtex)',
     usage: '[--page N] [--bibtex]',

@@ -89,12 +89,17 @@ describe('Discord: reading lists and citations', () => {
     const saved = await interact(slashPayload(fake.world, { user: bob }, 'save', { paper: 'zipcache' }));
     expect(saved.type).toBe(4);
     expect(allText(asMessage(saved.data!))).toMatch(/Saved \*\*ZipCache\*\*/);
+    // A reading list is personal: only the person who asked sees these answers.
+    expect(saved.data!.flags).toBe(64);
     const list = await interact(slashPayload(fake.world, { user: bob }, 'saved'));
     expect(allText(asMessage(list.data!))).toContain('ZipCache');
+    expect(list.data!.flags).toBe(64);
     const bib = await interact(slashPayload(fake.world, { user: bob }, 'saved', { bibtex: true }));
     expect(parseBibtex(fencedBibtex(bib.data!)).map((e) => e.key)).toEqual(['zipcache']);
     const cite = await interact(slashPayload(fake.world, { user: bob }, 'cite', { paper: 'snapkv' }));
     expect(fencedBibtex(cite.data!)).toMatch(/^@misc\{snapkv,\n {2}title = \{\{SnapKV\}/);
+    // A citation is for everyone in the channel.
+    expect(cite.data!.flags ?? 0).toBe(0);
     const bad = await interact(slashPayload(fake.world, { user: bob }, 'cite', { paper: 'qqqzzzxxyy-nothing' }));
     expect(allText(asMessage(bad.data!))).toMatch(/No paper is called/);
   });
