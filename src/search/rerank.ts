@@ -76,6 +76,11 @@ export interface QueryShape {
   joins: Array<{ term: number; pair: number }>;
   /** First clause of each adjacent pair of query words. */
   pairs: number[];
+  /**
+   * The first two letters of every term in `termClauses`: stemming only changes a word's ending,
+   * so a word starting otherwise cannot be one of them and is not looked up.
+   */
+  starts: Set<string>;
 }
 
 /** What a candidate matched of the plan. */
@@ -192,7 +197,9 @@ export class Reranker {
     // Clauses in query order are bits 0..clauses-1 (see planQuery); pairs (c, c+1) both matchable.
     const pairs: number[] = [];
     for (let c = 0; c + 1 < 32; c++) if ((plan.matchable >>> c) & 1 && (plan.matchable >>> (c + 1)) & 1) pairs.push(c);
-    return { plan, weights, termClauses, joins, pairs };
+    const starts = new Set<string>();
+    for (const t of termClauses.keys()) starts.add(this.#ix.terms[t]!.slice(0, 2));
+    return { plan, weights, termClauses, joins, pairs, starts };
   }
 
   /**
@@ -211,7 +218,7 @@ export class Reranker {
     fields.forEach((text, f) => {
       const masks: number[] = [];
       scanWords(text, (folded) => {
-        const m = termClauses.get(this.#idOf(folded)) ?? 0;
+        const m = q.starts.has(folded.slice(0, 2)) ? (termClauses.get(this.#idOf(folded)) ?? 0) : 0;
         masks.push(m);
         if (f < 2) titleMask |= m;
       });
