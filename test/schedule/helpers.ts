@@ -13,6 +13,9 @@ import type { Sleep } from '../../src/schedule/deliver.ts';
 import { createScheduler, type Posters, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
 import type { ScheduleSpec } from '../../src/schedule/schedule.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
+import { TestClock } from '../helpers/clock.ts';
+
+export { TestClock };
 
 const dirs: string[] = [];
 afterEach(() => {
@@ -48,24 +51,6 @@ export function engineOver(ps: readonly Paper[]): SearchEngine {
   return createSearchEngine(ps);
 }
 
-/** A clock the test moves by hand. */
-export class TestClock {
-  #t: number;
-  constructor(start: string | Date) {
-    this.#t = new Date(start).getTime();
-  }
-  now(): Date {
-    return new Date(this.#t);
-  }
-  set(at: string | Date): Date {
-    this.#t = new Date(at).getTime();
-    return this.now();
-  }
-  advance(ms: number): Date {
-    this.#t += ms;
-    return this.now();
-  }
-}
 
 export interface Post {
   channelId: string;

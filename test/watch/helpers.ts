@@ -11,6 +11,8 @@ import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 
+export { TestClock } from '../helpers/clock.ts';
+
 const dirs: string[] = [];
 const closers: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -65,26 +67,6 @@ export function feedPaper(over: Partial<FetchedPaper> & { arxivId: string }): Pa
   return r.paper;
 }
 
-/** A clock the test moves by hand. */
-export class TestClock {
-  #t: number;
-  constructor(start: string | Date) {
-    this.#t = new Date(start).getTime();
-  }
-  now(): Date {
-    return new Date(this.#t);
-  }
-  set(at: string | Date): Date {
-    this.#t = new Date(at).getTime();
-    return this.now();
-  }
-  advance(ms: number): Date {
-    this.#t += ms;
-    return this.now();
-  }
-  /** Milliseconds, for the paper store's `first_seen`. */
-  readonly ms = (): number => this.#t;
-}
 
 export interface Post {
   channelId: string;
