@@ -31,7 +31,7 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
   ['asr', 'speech recognition'],
   ['ann', 'approximate nearest neighbor', 'approximate nearest neighbour'],
   ['nearest neighbor', 'nearest neighbour'],
-  ['vector search', 'vector similarity search', 'similarity search'],
+  ['vector search', 'vector similarity search', 'similarity search', 'nearest neighbor search'],
   ['quantization', 'quantisation', 'low bit'],
   ['colour', 'color'],
   ['sr', 'super resolution'],
