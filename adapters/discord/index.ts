@@ -14,7 +14,7 @@ import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/core/reply.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
-import { encodeCustomId } from './custom-id.ts';
+import { encodeCustomId, inlineCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
@@ -100,8 +100,20 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     if (result === 'timeout') logger.warn({ closeTimeoutMs }, 'discord client did not close in time; continuing');
   };
 
-  const render = (reply: Reply): DiscordMessage =>
-    renderDiscord(reply, { customId: (action, delivery) => encodeCustomId(delivery, store.put({ command: action.command, delivery })) });
+  const render = (reply: Reply): DiscordMessage => {
+    // Ids must be unique within a message: a command shown twice gets a store key the second time.
+    const used = new Set<string>();
+    return renderDiscord(reply, {
+      customId: (action, delivery) => {
+        const inline = inlineCustomId(delivery, action.command);
+        if (inline !== undefined && !used.has(inline)) {
+          used.add(inline);
+          return inline;
+        }
+        return encodeCustomId(delivery, store.put({ command: action.command, delivery }));
+      },
+    });
+  };
 
   let specs: SubcommandSpec[] | undefined;
   const currentSpecs = () => (specs ??= slashSpecs(opts.paperboy.commands));

@@ -112,7 +112,7 @@ export class InteractionHandler {
       await this.deps.api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage });
       return;
     }
-    const stored = id.kind === 'action' ? this.deps.store.get(id.key) : undefined;
+    const stored = id.kind === 'command' ? id : id.kind === 'action' ? this.deps.store.get(id.key) : undefined;
     if (!stored) {
       await this.#answer(i, Promise.resolve(expiredButtonReply()), 'ephemeral');
       return;

@@ -129,7 +129,9 @@ describe('Discord adapter over a real discord.js client', () => {
     expect(body.allowed_mentions).toEqual({ parse: [] });
     expect(body.embeds[0]!.title).toBe('Results for “kv cache”');
     expect(limitViolations(asMessage(body))).toEqual([]);
-    expect(buttons(body).map((b) => b.custom_id).every((c) => /^pb1:[ue]:[\w-]{12}$/.test(c) || c.startsWith('noop:'))).toBe(true);
+    const ids = buttons(body).map((b) => b.custom_id);
+    expect(ids.every((c) => /^pb2:[ue]:\S/.test(c) || /^pb1:[ue]:[\w-]{12}$/.test(c) || c.startsWith('noop:'))).toBe(true);
+    expect(new Set(ids).size).toBe(ids.length);
   });
 
   it('a bare mention shows help', async () => {
@@ -252,18 +254,28 @@ describe('Discord adapter over a real discord.js client', () => {
   it('Next updates the message in place (callback 7); Abstract answers privately (callback 4, ephemeral)', async () => {
     const { body } = await mention(`${botMention()} search model`);
     const next = buttons(body).find((b) => b.label.startsWith('Next'))!;
-    expect(next.custom_id).toMatch(/^pb1:u:/);
+    expect(next.custom_id).toBe('pb2:u:search model --page 2');
     const paged = await interact(buttonPayload(fake.world, { user: alice }, next.custom_id));
     expect(paged.body.type).toBe(7);
     expect(JSON.stringify(paged.body.data!.embeds)).toMatch(/page 2 of/);
     expect(limitViolations(asMessage(paged.body.data!))).toEqual([]);
 
     const abstract = buttons(body).find((b) => b.label.startsWith('Abstract'))!;
-    expect(abstract.custom_id).toMatch(/^pb1:e:/);
+    expect(abstract.custom_id).toMatch(/^pb2:e:show /);
     const shown = await interact(buttonPayload(fake.world, { user: alice }, abstract.custom_id));
     expect(shown.body.type).toBe(4);
     expect(shown.body.data!.flags).toBe(64);
     expect(shown.body.data!.embeds[0]!.description!.length).toBeGreaterThan(200);
+  });
+
+  it('a button whose command is in its id works in a process that never rendered it (after a restart)', async () => {
+    const { body } = await interact(buttonPayload(fake.world, { user: alice }, 'pb2:e:show snapkv'));
+    expect(body.type).toBe(4);
+    expect(body.data!.flags).toBe(64);
+    expect(JSON.stringify(body.data)).toMatch(/SnapKV/);
+    const paged = await interact(buttonPayload(fake.world, { user: alice }, 'pb2:u:search kv cache --page 2'));
+    expect(paged.body.type).toBe(7);
+    expect(JSON.stringify(paged.body.data!.embeds)).toMatch(/page 2 of/);
   });
 
   it('an expired or unknown button says so privately; the disabled page counter is just acknowledged', async () => {

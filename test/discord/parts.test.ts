@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { richMd } from '../../adapters/discord/rich.ts';
 import { ActionStore } from '../../adapters/discord/action-store.ts';
-import { decodeCustomId, encodeCustomId } from '../../adapters/discord/custom-id.ts';
+import { decodeCustomId, encodeCustomId, inlineCustomId } from '../../adapters/discord/custom-id.ts';
 import { commandTextFromMessage } from '../../adapters/discord/mention.ts';
 import { BOT_PERMISSIONS, inviteUrl } from '../../adapters/discord/permissions.ts';
 import { describeRestError } from '../../adapters/discord/rest-error.ts';
@@ -46,7 +46,17 @@ describe('custom ids', () => {
     expect(decodeCustomId(id)).toEqual({ kind: 'action', delivery: 'update', key: 'AbC_-123xyz0' });
     expect(decodeCustomId(encodeCustomId('ephemeral', 'k'))).toMatchObject({ delivery: 'ephemeral' });
     expect(decodeCustomId('noop:page')).toEqual({ kind: 'noop' });
-    for (const bad of ['', 'pb1:x:abc', 'pb1:u:', 'pb1:u:a b', 'pb2:u:abc', 'x'.repeat(100)]) expect(decodeCustomId(bad)).toEqual({ kind: 'unknown' });
+    for (const bad of ['', 'pb1:x:abc', 'pb1:u:', 'pb1:u:a b', 'pb2:u:', 'pb3:u:abc', 'x'.repeat(100)]) expect(decodeCustomId(bad)).toEqual({ kind: 'unknown' });
+  });
+
+  it('carry a short command in the id itself (it survives a restart); a long one only by key', () => {
+    const id = inlineCustomId('update', 'search kv cache --page 2')!;
+    expect(id).toBe('pb2:u:search kv cache --page 2');
+    expect(decodeCustomId(id)).toEqual({ kind: 'command', delivery: 'update', command: 'search kv cache --page 2' });
+    expect(decodeCustomId(inlineCustomId('ephemeral', 'show “E²GAN”')!)).toEqual({ kind: 'command', delivery: 'ephemeral', command: 'show “E²GAN”' });
+    expect(inlineCustomId('update', 'x'.repeat(94))).toBe(`pb2:u:${'x'.repeat(94)}`);
+    expect(inlineCustomId('update', 'x'.repeat(95))).toBeUndefined();
+    expect(inlineCustomId('update', 'search a\nb')).toBeUndefined();
   });
 });
 

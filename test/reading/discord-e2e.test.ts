@@ -110,7 +110,7 @@ describe('Discord: reading lists and citations', () => {
     const save = buttons(shown).find((b) => b.label === 'Save')!;
     expect(save).toBeDefined();
     expect(save.custom_id.length).toBeLessThanOrEqual(100);
-    expect(save.custom_id).toMatch(/^pb1:e:/);
+    expect(save.custom_id).toBe('pb2:e:save snapkv');
     const clicked = await interact(buttonPayload(fake.world, { user: carol }, save.custom_id));
     expect(clicked.type).toBe(4);
     expect(clicked.data!.flags).toBe(64);
