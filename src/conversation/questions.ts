@@ -9,7 +9,9 @@
 const PREFIXES: RegExp[] = [
   /^(?:hey |hi |please |pls )+/,
   /^(?:can|could|would) you (?:please )?(?:show|find|get|give|tell|list)(?: me)?(?: some| any| the)? /,
+  /^(?:can|could|would) you (?:please )?(?:point (?:me|us) (?:to|at)|recommend|suggest|share)(?: me| us)?(?: some| any| the| a few| good)? /,
   /^(?:i am|i'm|im|we are|we're) (?:looking|searching) for /,
+  /^(?:i am|i'm|im|we are|we're) (?:after|interested in|curious about|trying to find) /,
   /^(?:i|we) (?:want|need|would like) (?:to (?:read|see|find) )?/,
   /^(?:is|are) there (?:any(?:thing)?|some(?:thing)?|papers?|work)? ?/,
   /^how (?:do|can|could|should|would|to) (?:i |we |you |one )?/,

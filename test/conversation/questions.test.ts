@@ -17,6 +17,10 @@ describe('questions read as commands', () => {
     ['papers similar to SnapKV', 'similar SnapKV'],
     ['who wrote SnapKV?', 'show SnapKV'],
     ['code for FlashAttention-2', 'show FlashAttention-2'],
+    ['could you point me to surveys on LLM efficiency?', 'search surveys on LLM efficiency'],
+    ['can you recommend some papers on vector databases', 'search vector databases'],
+    ["I'm after methods for reconstructing cities with radiance fields", 'search reconstructing cities with radiance fields'],
+    ['we are interested in speculative decoding', 'search speculative decoding'],
   ])('%s -> %s', (q, command) => {
     expect(understand(q)?.command).toBe(command);
   });
