@@ -44,7 +44,7 @@ export interface RerankSettings {
 }
 
 export const RERANK: RerankSettings = {
-  depth: 20,
+  depth: 15,
   closeDepth: 10,
   title: 0.3,
   coveragePower: 1,

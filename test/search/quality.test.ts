@@ -41,9 +41,9 @@ describe('the judged query set', () => {
 describe('search quality on the held-out test split', () => {
   it('keyword queries: ahead of minisearch configured as its users would', () => {
     const [ours, mini] = scores('test', 'keywords');
-    // Target: a lead of 0.05; reached 0.048.
+    // Target: a lead of 0.05; reached 0.049.
     expect(ours.ndcg10 - mini.ndcg10).toBeGreaterThanOrEqual(0.04);
-    // Target 0.92; reached 0.904.
+    // Target 0.92; reached 0.905.
     expect(ours.ndcg10).toBeGreaterThanOrEqual(0.9);
     // Target 0.95; reached 0.935.
     expect(ours.mrr).toBeGreaterThanOrEqual(0.92);
