@@ -25,7 +25,7 @@ function codePoint(ch: string): string {
 
 /**
  * Normalise raw text from a user: reject control characters and oversize input, strip a leading
- * `/papers` (or `papers`), and collapse whitespace.
+ * `/papers` (or `papers`, unless it starts a request: `papers about X`), and collapse whitespace.
  */
 export function cleanInput(raw: string): { ok: true; text: string } | { ok: false; problem: CommandProblem } {
   // Tab, newline and carriage return are whitespace; other control characters are refused.
@@ -35,7 +35,8 @@ export function cleanInput(raw: string): { ok: true; text: string } | { ok: fals
   }
   let text = raw.replace(/\s+/g, ' ').trim();
   if (text.length > MAX_INPUT_LENGTH) return { ok: false, problem: { kind: 'too-long', length: text.length } };
-  text = text.replace(/^\/?papers\b\s*/i, '');
+  // `papers about X` is a request, not the bot's name: a bare `papers` goes only before other words.
+  text = text.replace(/^\/papers\b\s*/i, '').replace(/^papers(?: (?!(?:about|on|for|with|like|from|by|in|that|related|regarding|similar)\b)|$)/i, '');
   return { ok: true, text };
 }
 

@@ -19,6 +19,11 @@ function problem(text: string) {
 describe('cleanInput', () => {
   it('strips a leading /papers or papers', () => {
     expect(cleanInput('/papers search x')).toEqual({ ok: true, text: 'search x' });
+    expect(cleanInput('papers search x')).toEqual({ ok: true, text: 'search x' });
+    // "papers about X" is a request, not the bot's name.
+    expect(cleanInput('papers about kv cache')).toEqual({ ok: true, text: 'papers about kv cache' });
+    expect(cleanInput('Papers on LoRA with code')).toEqual({ ok: true, text: 'Papers on LoRA with code' });
+    expect(cleanInput('/papers papers about x')).toEqual({ ok: true, text: 'papers about x' });
     expect(cleanInput('papers   show snapkv')).toEqual({ ok: true, text: 'show snapkv' });
     expect(cleanInput('/papers')).toEqual({ ok: true, text: '' });
   });
