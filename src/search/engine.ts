@@ -167,10 +167,16 @@ class Engine implements SearchEngine {
       cands.sort((a, b) => b.score - a.score || a.doc - b.doc);
     }
     // Weak candidates (below the clause requirement) only fill the room left on the first page.
-    let used = 0;
-    const all = cands.filter((c) => !c.weak || (c.score > 0 && used < room && ++used > 0));
-    const added = { length: used };
-    return { top: [...all, ...first.top.slice(cfg.depth)], total: first.total + added.length, loose: added.length };
+    const kept: typeof cands = [];
+    let loose = 0;
+    for (const c of cands) {
+      if (c.weak) {
+        if (c.score <= 0 || loose >= room) continue;
+        loose++;
+      }
+      kept.push(c);
+    }
+    return { top: [...kept, ...first.top.slice(cfg.depth)], total: first.total + loose, loose };
   }
 
   /**
