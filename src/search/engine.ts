@@ -131,7 +131,8 @@ class Engine implements SearchEngine {
    */
   #rerank(plan: QueryPlan, first: Ranked, stage: (p: QueryPlan, k: number) => Ranked, keep: ((doc: number) => boolean) | undefined): Ranked {
     const cfg = this.rerankSettings;
-    if (plan.clauses === 0) return first;
+    // One word has no pairs to bring together and nothing to fill: BM25F alone ranks it as well.
+    if (plan.clauses < 2) return first;
     const head = first.top.slice(0, cfg.depth);
     const strong = new Set(head.map((h) => h.doc));
     const weak = new Set<number>();
