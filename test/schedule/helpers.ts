@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { silentLogger } from '../../src/app/logger.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import type { Paper } from '../../src/papers/paper.ts';
@@ -14,25 +10,15 @@ import { createScheduler, type Posters, type Scheduler, type SchedulerOptions } 
 import type { ScheduleSpec } from '../../src/schedule/schedule.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { TestClock } from '../helpers/clock.ts';
+import { useTempStores } from '../helpers/temp-store.ts';
 
 export { TestClock };
 
-const dirs: string[] = [];
-afterEach(() => {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+const temp = useTempStores('paperboy-schedule-');
 /** A fresh temp directory, removed after the test. */
-export function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'paperboy-schedule-'));
-  dirs.push(d);
-  return d;
-}
-
+export const tempDir = temp.tempDir;
 /** A fresh database file path in a temp directory. */
-export function tempDb(): string {
-  return join(tempDir(), 'state.db');
-}
+export const tempDb = temp.tempDb;
 
 let papers: Promise<Paper[]> | undefined;
 /** The built-in papers (loaded once). */

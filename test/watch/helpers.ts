@@ -1,7 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterEach } from 'vitest';
 import { silentLogger } from '../../src/app/logger.ts';
 import { Library } from '../../src/library/library.ts';
 import { paperFromFeed } from '../../src/papers/from-feed.ts';
@@ -10,27 +6,16 @@ import type { Reply } from '../../src/core/reply.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
+import { useTempStores } from '../helpers/temp-store.ts';
 
 export { TestClock } from '../helpers/clock.ts';
 
-const dirs: string[] = [];
-const closers: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const c of closers.splice(0).reverse()) await c();
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
-
+const temp = useTempStores('paperboy-watch-');
+const closers = temp.cleanups;
 /** A fresh temp directory, removed after the test. */
-export function tempDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'paperboy-watch-'));
-  dirs.push(d);
-  return d;
-}
-
+export const tempDir = temp.tempDir;
 /** A fresh state database path in a temp directory. */
-export function tempDb(): string {
-  return join(tempDir(), 'state.db');
-}
+export const tempDb = temp.tempDb;
 
 /** A watch store on `file`, closed after the test. */
 export function openWatchStore(file: string): SqliteWatchStore {
