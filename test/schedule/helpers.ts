@@ -37,7 +37,6 @@ export function engineOver(ps: readonly Paper[]): SearchEngine {
   return createSearchEngine(ps);
 }
 
-
 export interface Post {
   channelId: string;
   reply: Reply;

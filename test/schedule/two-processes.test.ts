@@ -1,20 +1,14 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { spec, tempDir } from './helpers.ts';
+import { runWorker } from '../helpers/run-worker.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-function run(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? -1));
-  });
-}
+const run = (args: string[]): Promise<number> => runWorker(WORKER, args);
 
 describe('two processes sharing one database file', () => {
   it('post every slot exactly once, never the same paper twice', async () => {

@@ -52,7 +52,6 @@ export function feedPaper(over: Partial<FetchedPaper> & { arxivId: string }): Pa
   return r.paper;
 }
 
-
 export interface Post {
   channelId: string;
   reply: Reply;

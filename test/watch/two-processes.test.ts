@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -6,16 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import { feedPaper, tempDir } from './helpers.ts';
+import { runWorker } from '../helpers/run-worker.ts';
 
 const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 
-function run(args: string[]): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', WORKER, ...args], { stdio: ['ignore', 'ignore', 'inherit'] });
-    child.on('error', reject);
-    child.on('exit', (code) => resolve(code ?? -1));
-  });
-}
+const run = (args: string[]): Promise<number> => runWorker(WORKER, args);
 
 const sleep = (ms: number) => new Promise((res) => setTimeout(res, ms));
 
