@@ -2,8 +2,8 @@
  * BibTeX entries for papers (`cite`, `saved --bibtex`). Pure.
  *
  * Every paper becomes an `@misc` entry: title (capitals protected, LaTeX escaped), author
- * (`Last, First and …`, from the names the paper store has), year (the publication date's, else
- * the arXiv id's), `eprint` / `archivePrefix` / `primaryClass` for arXiv papers, and a url. A
+ * (`Last, First and …`, from the names the paper store has), year (the arXiv id's, else the
+ * paper's date), `eprint` / `archivePrefix` / `primaryClass` for arXiv papers, and a url. A
  * paper without authors gets a `note` saying so. Citation keys are `lastname + year + first title
  * word` (`li2024snapkv`), made unique within one export by a letter suffix.
  */
@@ -71,14 +71,28 @@ export function paperArxivId(paper: Paper): string | undefined {
   return undefined;
 }
 
-/** The year of a paper: its publication date's, else its arXiv id's (`2404.14469` → 2024, `hep-th/9901001` → 1999). */
+/**
+ * The year an arXiv id was given out: `2404.14469` → 2024, `hep-th/9901001` → 1999,
+ * `cs/0112017` → 2001 (old-style ids ran from 1991 to March 2007; new-style ids start in 2007).
+ */
+function arxivIdYear(id: string): string | undefined {
+  const fresh = /^(\d{2})(?:0[1-9]|1[0-2])\.\d{4,5}$/.exec(id);
+  if (fresh) return String(2000 + Number(fresh[1]));
+  const old = /\/(\d{2})(?:0[1-9]|1[0-2])\d{3}$/.exec(id);
+  if (!old) return undefined;
+  const yy = Number(old[1]);
+  return String(yy >= 91 ? 1900 + yy : 2000 + yy);
+}
+
+/**
+ * The year to cite: when the paper was first posted. For an arXiv paper that is its id's year
+ * (`2404.14469` → 2024, `hep-th/9901001` → 1999), whatever its date says: `published` is the day
+ * Hugging Face listed it when it came from there, which can be months or years later. A paper
+ * without an arXiv id falls back to its date.
+ */
 export function bibtexYear(paper: Paper): string | undefined {
-  if (paper.published) return paper.published.slice(0, 4);
   const id = paperArxivId(paper);
-  const yy = id ? /^(\d{2})\d{2}\./.exec(id)?.[1] ?? /\/(\d{2})\d{5}$/.exec(id)?.[1] : undefined;
-  if (yy === undefined) return undefined;
-  const n = Number(yy);
-  return String(n >= 91 ? 1900 + n : 2000 + n);
+  return (id ? arxivIdYear(id) : undefined) ?? paper.published?.slice(0, 4);
 }
 
 const LINK_PREFERENCE: PaperLink['kind'][] = ['arxiv', 'hf', 'pdf', 'project', 'other'];

@@ -2,6 +2,9 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bibtexAuthors, bibtexEntries, bibtexEntry, bibtexName, bibtexYear, citationKey, MAX_BIBTEX_AUTHORS } from '../../src/reading/bibtex.ts';
 import { bracesBalance, escapeLatex, protectTitle } from '../../src/reading/latex.ts';
+import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { toPaper } from '../../src/sources/hf.ts';
+import { hfItem } from '../fakes/hf/fake-hf.ts';
 import { paper, parseBibtex } from './helpers.ts';
 
 const snapkv = paper({
@@ -67,12 +70,45 @@ describe('bibtexEntry', () => {
     expect(entry!.fields['primaryClass']).toBeUndefined();
   });
 
-  it('takes the year from the publication date, else the arXiv id (old-style ids too), else none', () => {
-    expect(bibtexYear(paper({ id: '2404.14469', arxivId: '2404.14469', title: 'T', published: '2025-01-02' }))).toBe('2025');
+  it('takes the year from the arXiv id (old-style ids too) before any date, else the date, else none', () => {
+    // `published` of an HF-fed paper is its listing day, which can come long after the arXiv id.
+    expect(bibtexYear(paper({ id: '2404.14469', arxivId: '2404.14469', title: 'T', published: '2025-01-02' }))).toBe('2024');
     expect(bibtexYear(paper({ id: '2404.14469', arxivId: '2404.14469', title: 'T' }))).toBe('2024');
-    expect(bibtexYear(paper({ id: 'hep-th/9901001', arxivId: 'hep-th/9901001', title: 'T' }))).toBe('1999');
+    expect(bibtexYear(paper({ id: 'hep-th/9901001', arxivId: 'hep-th/9901001', title: 'T', published: '2026-11-28' }))).toBe('1999');
     expect(bibtexYear(paper({ id: 'cs/0112017', arxivId: 'cs/0112017', title: 'T' }))).toBe('2001');
+    expect(bibtexYear(paper({ id: 'math.AG/0703001', arxivId: 'math.AG/0703001', title: 'T', published: '2024-06-01' }))).toBe('2007');
+    expect(bibtexYear(paper({ id: '0704.0001', arxivId: '0704.0001', title: 'T', published: '2008-01-01' }))).toBe('2007');
+    // No arXiv id: the date is all there is.
+    expect(bibtexYear(paper({ id: 'fookv', title: 'T', published: '2023-05-01', sources: [{ file: 'p.txt', line: 1 }] }))).toBe('2023');
+    // An arXiv id read from a link also wins over the date.
+    expect(bibtexYear(paper({ id: 'page-paper', title: 'T', published: '2026-11-28', links: [{ url: 'https://arxiv.org/abs/2311.01234v2', kind: 'arxiv' }] }))).toBe('2023');
     expect(bibtexYear(paper({ id: 'no-date', title: 'T', sources: [{ file: 'p.txt', line: 1, date: 'Aug 8' }] }))).toBeUndefined();
+  });
+
+  it('cites an HF-listed paper by the year it was posted on arXiv, not the listing day (key and year field)', () => {
+    // SnapKV (April 2024) as the HF feed stores it when Daily Papers lists it on 2026-11-28.
+    const item = hfItem({ id: '2404.14469', title: snapkv.title, authors: snapkv.authors, submittedAt: '2024-04-22T17:59:59.000Z', listedAt: '2026-11-28T08:00:00.000Z' });
+    const fetched = toPaper(item, '2026-11-28');
+    if ('reason' in fetched) throw new Error(fetched.reason);
+    expect(fetched.published).toBe('2026-11-28');
+    const built = paperFromFeed(fetched, 'hf');
+    if (!built.ok) throw new Error(built.message);
+    expect(citationKey(built.paper)).toBe('li2024snapkv');
+    const [entry] = parseBibtex(bibtexEntry(built.paper));
+    expect(entry).toMatchObject({ key: 'li2024snapkv', fields: { year: '2024', eprint: '2404.14469' } });
+  });
+
+  it('a December arXiv paper listed on HF in January keeps the December year', () => {
+    const p = paper({ id: '2312.00752', arxivId: '2312.00752', title: 'Mamba: Linear-Time Sequence Modeling', name: 'Mamba', authors: ['Albert Gu', 'Tri Dao'], published: '2024-01-03', sources: [{ feed: 'hf', date: '2024-01-03' }] });
+    expect(citationKey(p)).toBe('gu2023mamba');
+    expect(parseBibtex(bibtexEntry(p))[0]!.fields['year']).toBe('2023');
+  });
+
+  it('an old-style arXiv id gives its 1990s year in the key and the entry', () => {
+    const p = paper({ id: 'hep-th/9711200', arxivId: 'hep-th/9711200', title: 'The Large N Limit of Superconformal Field Theories and Supergravity', authors: ['Juan Maldacena'], published: '2025-02-14' });
+    expect(citationKey(p)).toBe('maldacena1997large');
+    const [entry] = parseBibtex(bibtexEntry(p));
+    expect(entry!.fields).toMatchObject({ year: '1997', eprint: 'hep-th/9711200' });
   });
 
   it('leaves out a primaryClass that is not a category name, and urls that are not http(s)', () => {
