@@ -26,12 +26,30 @@ function prefixed(prefix: string, what: string) {
   );
 }
 
+/**
+ * What is wrong with a base URL setting, in one message (the value is not echoed: a URL can carry
+ * credentials), or `undefined` when it is an http(s) URL.
+ */
+function httpUrlProblem(value: string): string | undefined {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    return 'must be an http(s) URL such as https://example.org; this is not a URL';
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') return `must be an http(s) URL, not ${url.protocol.slice(0, 40)}`;
+  if (!/^https?:\/\/[^/?#\s]/i.test(value)) return 'must be an http(s) URL such as https://example.org, with "//" and a host after the scheme';
+  return undefined;
+}
+
 const httpUrl = z.preprocess(
-  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
   z
     .string()
-    .url({ message: 'must be an http(s) URL' })
-    .refine((s) => /^https?:\/\//.test(s), { message: 'must be an http(s) URL' })
+    .superRefine((s, ctx) => {
+      const problem = httpUrlProblem(s);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .optional(),
 );
 

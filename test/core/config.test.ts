@@ -33,6 +33,28 @@ describe('loadConfig', () => {
     expect(text).toMatch(/SLACK_API_URL: must be an http\(s\) URL/);
     expect(text).not.toContain(['xoxp', 'wrong', 'kind', 'of', 'token'].join('-'));
   });
+  it('gives one message per bad base URL, saying what is wrong', () => {
+    const cases: [string, RegExp][] = [
+      ['notaurl', /^HF_API_URL: must be an http\(s\) URL such as https:\/\/example\.org; this is not a URL$/],
+      ['ftp://example.org', /^HF_API_URL: must be an http\(s\) URL, not ftp:$/],
+      ['javascript:alert(1)', /^HF_API_URL: must be an http\(s\) URL, not javascript:$/],
+      ['http:example.org', /^HF_API_URL: must be an http\(s\) URL such as https:\/\/example\.org, with "\/\/" and a host after the scheme$/],
+    ];
+    for (const [value, message] of cases) {
+      const r = loadConfig({ HF_API_URL: value });
+      expect(r.ok, value).toBe(false);
+      if (r.ok) continue;
+      expect(r.problems, value).toHaveLength(1);
+      expect(r.problems[0], value).toMatch(message);
+    }
+    // Every URL setting is checked the same way, one line each.
+    const all = loadConfig({ HF_API_URL: 'notaurl', ARXIV_API_URL: 'notaurl', SLACK_API_URL: 'notaurl', DISCORD_API_URL: 'notaurl' });
+    expect(!all.ok && all.problems.map((p) => p.slice(0, p.indexOf(':')))).toEqual(['SLACK_API_URL', 'HF_API_URL', 'ARXIV_API_URL', 'DISCORD_API_URL']);
+  });
+  it('accepts http and https base URLs (trimmed), e.g. a local fake', () => {
+    const r = loadConfig({ HF_API_URL: ' http://127.0.0.1:9/ ', ARXIV_API_URL: 'https://export.arxiv.org' });
+    expect(r.ok && r.config).toMatchObject({ hfApiUrl: 'http://127.0.0.1:9/', arxivApiUrl: 'https://export.arxiv.org' });
+  });
   it('asks for the second Slack secret', () => {
     const r = loadConfig({ SLACK_BOT_TOKEN: BOT });
     expect(r.ok).toBe(false);
