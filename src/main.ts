@@ -3,7 +3,7 @@ import type { Adapter } from './core/adapter.ts';
 import { bootFromEnv } from './app/boot-env.ts';
 import type { Reply } from './core/reply.ts';
 
-const HELP = `Usage: npm start            (or: tsx src/main.ts [--help])
+const HELP = `Usage: npm start [-- --help | --version]      (or: tsx src/main.ts)
 
 Starts Paperboy. Which adapters run depends on the environment (.env is read if present):
   SLACK_BOT_TOKEN + SLACK_APP_TOKEN         Slack, Socket Mode
@@ -12,12 +12,61 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
 DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
-DISCORD_API_URL, VOTE_EMOJI. See .env.example.`;
+DISCORD_API_URL, VOTE_EMOJI. See .env.example.
+It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin
+\`npm run -s cli -- --batch\`.`;
+
+type MainArgs = { kind: 'run' } | { kind: 'help' } | { kind: 'version' } | { kind: 'wrong'; message: string };
+
+/** Options and words of the one-shot CLI, which people type after `npm start` by mistake. */
+const CLI_FLAGS = new Set(['--batch', '--json']);
+/** Longest suggested command echoed back. */
+const MAX_ECHO = 200;
+
+/** A word as a shell would need it typed again: as it is when plain, else in single quotes. */
+function shellWord(word: string): string {
+  const w = word.replace(/[\u0000-\u001f\u007f-\u009f]/g, '?');
+  return /^[\w@%+=:,./-]+$/.test(w) ? w : `'${w.replace(/'/g, `'\\''`)}'`;
+}
+
+/**
+ * What `npm start -- <args>` asks for: the bot or shell (no arguments), `--help` / `-h`,
+ * `--version`, or else a mistake, explained in one line that points where the arguments belong
+ * (commands and `--batch` are the CLI's: `npm run -s cli -- …`).
+ */
+function readArgs(args: readonly string[]): MainArgs {
+  if (args.length === 0) return { kind: 'run' };
+  if (args.includes('--help') || args.includes('-h')) return { kind: 'help' };
+  if (args.every((a) => a === '--version')) return { kind: 'version' };
+  if (args.some((a) => CLI_FLAGS.has(a) || !a.startsWith('-'))) {
+    let cli = `npm run -s cli -- ${args.map(shellWord).join(' ')}`;
+    if (cli.length > MAX_ECHO) cli = `${cli.slice(0, MAX_ECHO - 1)}…`;
+    const what = args.includes('--batch') ? 'has no batch mode' : 'takes no command';
+    return { kind: 'wrong', message: `paperboy: npm start ${what} (it runs the bot, or the shell); run the CLI instead: ${cli}` };
+  }
+  const unknown = shellWord(args.find((a) => a !== '--version')!).slice(0, 60);
+  return {
+    kind: 'wrong',
+    message: `paperboy: unknown option ${unknown} for npm start (it takes only --help and --version); one command: npm run -s cli -- <command>`,
+  };
+}
 
 async function main(): Promise<number> {
-  if (process.argv.includes('--help') || process.argv.includes('-h')) {
+  const args = readArgs(process.argv.slice(2));
+  if (args.kind === 'help') {
     process.stdout.write(HELP + '\n');
     return 0;
+  }
+  if (args.kind === 'version') {
+    const { readFile } = await import('node:fs/promises');
+    const { packagePath } = await import('./app/package-root.ts');
+    const pkg = JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`paperboy ${pkg.version}\n`);
+    return 0;
+  }
+  if (args.kind === 'wrong') {
+    process.stderr.write(args.message + '\n');
+    return 2;
   }
   // Which adapters run is decided from the validated config, after `.env` is read.
   const shellOnly = (config: { slack?: unknown; discord?: unknown }) => !config.slack && !config.discord;
