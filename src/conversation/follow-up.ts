@@ -39,9 +39,8 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   const word = first.text.replace(/^\//, '').toLowerCase();
   if (words.length === 1 && (NEXT.has(word) || PREV.has(word)) && !findCommand(word, commands)) {
     const forward = NEXT.has(word);
-    if (!list || list.ids.length === 0) {
-      return { kind: 'reply', reply: problem(`There is no list to ${forward ? 'continue' : 'go back in'} here yet.`, SEARCH_FIRST) };
-    }
+    if (!list) return { kind: 'reply', reply: problem(`There is no list to ${forward ? 'continue' : 'go back in'} here yet.`, SEARCH_FIRST) };
+    if (list.ids.length === 0) return { kind: 'reply', reply: problem(`The last reply here listed no papers: there is no list to ${forward ? 'continue' : 'go back in'}.`, SEARCH_FIRST) };
     const command = forward ? list.next : list.prev;
     if (!command) return { kind: 'reply', reply: problem(forward ? 'That was the last page of the list.' : 'That was the first page of the list.') };
     return { kind: 'rewrite', words: splitWords(command) };
@@ -52,7 +51,13 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   if (!second && list?.paperId) return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.paperId, quoted: false }] };
   if (!second || second.quoted || !/^#?\d{1,6}$/.test(second.text)) return { kind: 'none' };
   const n = Number(second.text.replace('#', ''));
-  if (!list || list.ids.length === 0) return { kind: 'reply', reply: problem(`There is no list to take result ${n} from here yet.`, SEARCH_FIRST) };
+  // `show 2 3`: one paper per command (flags and their values may follow the number).
+  const next = words[2];
+  if (next && (next.quoted || !next.text.startsWith('-'))) {
+    return { kind: 'reply', reply: problem(`${word} takes one result number, e.g. ${word} ${n}; send one ${word} per paper.`) };
+  }
+  if (!list) return { kind: 'reply', reply: problem(`There is no list to take result ${n} from here yet.`, SEARCH_FIRST) };
+  if (list.ids.length === 0) return { kind: 'reply', reply: problem(`The last reply here listed no papers: there is no result ${n} to take.`, SEARCH_FIRST) };
   const at = n - list.firstRank;
   if (at < 0 || at >= list.ids.length) {
     return { kind: 'reply', reply: problem(`No result ${n}: the last list shows ${ranks(list)}.`) };
@@ -60,12 +65,22 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.ids[at]!, quoted: false }, ...words.slice(2)] };
 }
 
-/** What to remember of a reply for follow-ups: the list it showed, or the paper it was about (undefined: neither). */
+/**
+ * What to remember of a reply for follow-ups (undefined: leave the conversation's list as it is).
+ * - A list of papers replaces the conversation's list; so does a reply about one paper, which
+ *   keeps the list it came from and adds the paper (`similar` alone means it).
+ * - A reply that lists no papers where a list was asked for (a search that found nothing, an empty
+ *   reading list) or lists other things (topics, watches, schedules) ends the old list: `show 2`
+ *   after it must not quietly reach back to an older one. It is remembered as an empty list.
+ * - Anything else (help, stats, a saved paper, an error) leaves the list: `save 1` then `save 2`.
+ */
 export function shownList(reply: Reply, previous?: ShownList): ShownList | undefined {
   const d = reply.data;
-  // A reply about one paper keeps the list it came from (numbers still refer to it).
   if (d?.type === 'paper') return { ...(previous ?? { ids: [], firstRank: 1 }), paperId: d.paper.id };
-  if (d?.type !== 'results' || d.match !== undefined || d.results.length === 0) return undefined;
+  if (d?.type === 'other') return reply.blocks.some((b) => b.kind === 'list') ? { ids: [], firstRank: 1 } : undefined;
+  // Candidates for a name that did not resolve are offered as buttons, not numbered: keep the list.
+  if (d?.type !== 'results' || d.match !== undefined) return undefined;
+  if (d.results.length === 0) return { ids: [], firstRank: 1 };
   const firstCard = reply.blocks.find((b) => b.kind === 'paper');
   const firstRank = firstCard?.kind === 'paper' && firstCard.paper.rank !== undefined ? firstCard.paper.rank : 1;
   const list: ShownList = { ids: d.results.map((r) => r.id), firstRank };

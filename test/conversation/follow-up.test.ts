@@ -62,6 +62,43 @@ describe('follow-ups in a conversation', () => {
     expect((await bot.run('show "2"', ctx)).summary).not.toMatch(/No result 2/);
   });
 
+  it('a reply that lists no papers, or other things, ends the old list; help, errors and saves keep it', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'shell', userId: 'e', channelId: 'e' };
+    const shown = ids(await bot.run('search kv cache compression', ctx));
+    // Replies that are not lists leave numbers pointing at the search.
+    await bot.run('help', ctx);
+    await bot.run('stats', ctx);
+    await bot.run('shwo', ctx);
+    expect((await bot.run('show 99', ctx)).tone).toBe('error');
+    expect(paperId(await bot.run('show 2', ctx))).toBe(shown[1]);
+    expect(paperId(await bot.run('show 3', ctx))).toBe(shown[2]);
+    // A list of topics is not a list of papers: `show 2` must not reach back to the search.
+    await bot.run('topics', ctx);
+    const afterTopics = await bot.run('show 2', ctx);
+    expect(afterTopics.tone).toBe('error');
+    expect(afterTopics.summary).toBe('The last reply here listed no papers: there is no result 2 to take.');
+    expect((await bot.run('more', ctx)).summary).toMatch(/listed no papers: there is no list to continue/);
+    // Nor is a search that found nothing.
+    await bot.run('search kv cache compression', ctx);
+    expect((await bot.run('search qqqzzzxxy', ctx)).tone).toBe('empty');
+    expect((await bot.run('show 1', ctx)).tone).toBe('error');
+    expect((await bot.run('back', ctx)).tone).toBe('error');
+  });
+
+  it('one number per command: show 2 3 says so instead of looking up a paper called "<id> 3"', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'shell', userId: 'f', channelId: 'f' };
+    const shown = ids(await bot.run('search kv cache compression', ctx));
+    const two = await bot.run('show 2 3', ctx);
+    expect(two.tone).toBe('error');
+    expect(two.summary).toBe('show takes one result number, e.g. show 2; send one show per paper.');
+    expect(JSON.stringify(two)).not.toContain(shown[1]!);
+    // Flags after the number still work.
+    expect(paperId(await bot.run('show 2', ctx))).toBe(shown[1]);
+    expect(ids(await bot.run('similar 3 --limit 3', ctx))).toHaveLength(3);
+  });
+
   it('commands that take a count keep their numbers (digest 3, new 2)', async () => {
     const bot = await newTestPaperboy();
     const ctx: RequestContext = { platform: 'shell', userId: 'n', channelId: 'n' };
