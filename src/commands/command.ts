@@ -54,6 +54,8 @@ export interface Command {
   examples: string[];
   /** `required`: the command refuses to run without positional text. */
   args: 'none' | 'optional' | 'required';
+  /** With `args: 'required'`: flags that may stand in for the argument (`search --author NAME`). */
+  argOptionalWith?: string[];
   /** Name of the positional argument in messages (`query`, `paper`). */
   argName?: string;
   /** The positional argument names one paper: a bare number means that result of the last list (`show 2`). */

@@ -20,6 +20,7 @@ export function helpCommand(registry: () => readonly Command[]): Command {
       const word = input.args[0];
       if (!word) return overview(commands);
       const cmd = findCommand(word.replace(/^\//, ''), commands);
+      if (!cmd && FOLLOW_UP_WORDS.has(word.toLowerCase())) return followUps();
       if (!cmd) {
         const [sugg] = closest(word, commands.map((c) => c.name), 2);
         return {
@@ -48,13 +49,62 @@ function overview(commands: readonly Command[]): Reply {
         text: [
           span.text('Text without a command word is a search: '),
           span.code('kv cache compression'),
+          span.text(', and so is a question: '),
+          span.code('anything on speculative decoding?'),
           span.text('. More on one command: '),
           span.code('help <command>'),
           span.text('.'),
         ],
       },
+      FOLLOW_UP_NOTE,
     ],
     command: 'help',
+  };
+}
+
+/** Words that continue the conversation rather than name a command. */
+const FOLLOW_UP_WORDS = new Set(['more', 'next', 'back', 'prev', 'previous', 'follow-ups', 'followups']);
+
+const FOLLOW_UP_NOTE: Block = {
+  kind: 'note',
+  text: [
+    span.text('After a list: '),
+    span.code('show 2'),
+    span.text(', '),
+    span.code('similar 3'),
+    span.text(', '),
+    span.code('save 1'),
+    span.text(' take the numbers printed; '),
+    span.code('more'),
+    span.text(' / '),
+    span.code('back'),
+    span.text(' page through it. More: '),
+    span.code('help more'),
+    span.text('.'),
+  ],
+};
+
+function followUps(): Reply {
+  return {
+    tone: 'info',
+    summary: 'Follow-ups: numbers refer to the last list here; more / next and back / prev page through it.',
+    blocks: [
+      { kind: 'heading', text: 'Follow-ups' },
+      {
+        kind: 'list',
+        items: [
+          [span.code('more'), span.text(' or '), span.code('next'), span.text(' — the next page of the last list shown here')],
+          [span.code('back'), span.text(' or '), span.code('prev'), span.text(' — the page before')],
+          [span.code('show 2'), span.text(', '), span.code('similar 3'), span.text(', '), span.code('save 1'), span.text(', '), span.code('cite 4'), span.text(' — that result of the last list, by the number printed beside it (page 2 shows 6–10)')],
+          [span.code('similar'), span.text(', '), span.code('cite'), span.text(' with no paper — the paper of the last reply, or of the post you reply under in a thread')],
+        ],
+      },
+      {
+        kind: 'paragraph',
+        text: [span.text('“Here” is this conversation: you in this channel or DM (a thread is its own), or this terminal session. Lists are forgotten after an hour idle.')],
+      },
+    ],
+    command: 'help more',
   };
 }
 

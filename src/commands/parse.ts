@@ -113,7 +113,8 @@ export function parseWords(words: readonly Word[], commands: readonly Command[],
     if (spec.type === 'int' && spec.default !== undefined && flags[spec.name] === undefined) flags[spec.name] = spec.default;
   }
 
-  if (command.args === 'required' && args.length === 0) return { ok: false, problem: { kind: 'missing-argument', command } };
+  const standIn = command.argOptionalWith?.some((f) => flags[f] !== undefined) ?? false;
+  if (command.args === 'required' && args.length === 0 && !standIn) return { ok: false, problem: { kind: 'missing-argument', command } };
   if (command.args === 'none' && args.length > 0) {
     return { ok: false, problem: { kind: 'unexpected-argument', command, text: joinWords(args) } };
   }

@@ -1,24 +1,28 @@
 import { span, type Reply } from '../core/reply.ts';
 import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
-import { pastEndReply, quoted, resultsReply } from './results.ts';
+import { newestFirst, pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
 import { AUTHOR_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
+import type { Paper } from '../papers/paper.ts';
+import type { SearchResult } from '../search/types.ts';
 
 export const searchCommand: Command = {
   name: 'search',
   aliases: ['find', 's'],
   summary: 'Search papers by keywords (free text without a command word is a search too)',
   usage: '<query> [--limit N] [--page N] [--code] [--since WHEN] [--author NAME]',
+  argOptionalWith: ['author', 'since'],
   description:
     'Ranks papers by relevance to your words: papers with most of them first, then those where they stand together ' +
     'and in the title. Abbreviations such as kv, lora, moe, rag and 3dgs are expanded, hyphens and case are ignored ' +
     '(kv-cache = KV cache = kvcache), and typos are corrected. A long query or question is never cut short by one ' +
     'missing word: papers with some of the words, or the same idea in other words, fill the list (the reply says so). ' +
     'Words in quotes must appear side by side in a paper: "state space" models. --since keeps papers published in the ' +
-    'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored).',
-  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2', 'search diffusion --since 7d'],
+    'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored). With --author or ' +
+    '--since and no words, it lists those papers, newest first.',
+  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2', 'search diffusion --since 7d', 'search --author "Tri Dao"'],
   args: 'required',
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
@@ -29,36 +33,66 @@ export const searchCommand: Command = {
     const page = intFlag(input.flags, 'page', 1);
     const code = input.flags['code'] === true;
     const query = input.rest;
-    const commandFor = (p: number) => `search ${query}${flagSuffix(limit, code)}${filters.suffix}${p > 1 ? ` --page ${p}` : ''}`;
-    const result = deps.engine.search(query, {
+    const commandFor = (p: number) => `search${query ? ` ${query}` : ''}${flagSuffix(limit, code)}${filters.suffix}${p > 1 ? ` --page ${p}` : ''}`;
+    const result = query ? deps.engine.search(query, {
       limit,
       offset: (page - 1) * limit,
       codeOnly: code,
       ...(filters.filter ? { filter: filters.filter } : {}),
-    });
+    }) : listFiltered(deps.papers, filters.filter, code, limit, page);
     const narrowed = [code ? 'with code' : '', ...filters.labels].filter(Boolean).join(', ');
+    const what = query ? quoted(query) : narrowed;
 
     if (result.total === 0) {
       const blocks: Reply['blocks'] = [
-        { kind: 'paragraph', text: [span.text(`No papers match ${quoted(query)}${code ? ' with a code link' : ''}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}.`)] },
+        {
+          kind: 'paragraph',
+          text: [span.text(query ? `No papers match ${quoted(query)}${code ? ' with a code link' : ''}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}.` : `No papers ${narrowed}.`)],
+        },
       ];
       const actions = [];
       if (result.suggestion) {
         blocks.push({ kind: 'note', text: [span.text('Did you mean '), span.strong(result.suggestion), span.text('?')] });
         actions.push({ id: 'suggestion', label: `Search “${result.suggestion}”`.slice(0, 70), command: `search ${result.suggestion}${code ? ' --code' : ''}`, style: 'primary' as const });
       } else {
+        const drop = [code ? '--code' : '', ...(filters.filter ? ['--since', '--author'].filter((f) => filters.suffix.includes(f)) : [])].filter(Boolean);
         blocks.push({
           kind: 'note',
-          text: [span.text('Try fewer or broader words, drop '), span.code('--code'), span.text(', or browse '), span.code('topics'), span.text('.')],
+          text: [
+            span.text(query ? 'Try fewer or broader words, ' : 'Try '),
+            ...(drop.length ? [span.text('drop '), ...drop.flatMap((f, i) => [...(i ? [span.text(' or ')] : []), span.code(f)]), span.text(', or ')] : []),
+            span.text('browse '),
+            span.code('topics'),
+            span.text('.'),
+          ],
         });
       }
-      if (filters.filter) actions.push({ id: 'without-filters', label: 'Search without filters', command: `search ${query}${code ? ' --code' : ''}` });
+      // Filters that nothing in the set can pass: say why, rather than blame the words.
+      const unknowable = [
+        typeof input.flags['author'] === 'string' && !deps.papers.some((p) => p.authors?.length) ? 'authors' : '',
+        typeof input.flags['since'] === 'string' && !deps.papers.some((p) => p.published) ? 'dates' : '',
+      ].filter(Boolean);
+      if (unknowable.length > 0) {
+        blocks.push({
+          kind: 'note',
+          text: [
+            span.text(`No paper here has ${unknowable.join(' or ')} yet: they come with papers from Hugging Face or arXiv (`),
+            span.code('ingest hf'),
+            span.text(', '),
+            span.code('ingest arxiv'),
+            span.text(').'),
+          ],
+        });
+      }
+      if (filters.filter && query) actions.push({ id: 'without-filters', label: 'Search without filters', command: `search ${query}${code ? ' --code' : ''}` });
       else if (code) actions.push({ id: 'without-code', label: 'Search without --code', command: `search ${query}` });
       actions.push({ id: 'topics', label: 'Browse topics', command: 'topics' });
       blocks.push({ kind: 'actions', actions });
       return {
         tone: 'empty',
-        summary: `No papers match ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`,
+        summary: query
+          ? `No papers match ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`
+          : `No papers ${narrowed}.`,
         blocks,
         command: commandFor(1),
         data: { type: 'results', query, results: [] },
@@ -74,7 +108,7 @@ export const searchCommand: Command = {
     }
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
-      heading: `Results for ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}`,
+      heading: query ? `Results for ${what}${narrowed ? ` (${narrowed})` : ''}` : `Papers ${what}, newest first`,
       query,
       hits: result.hits,
       total: result.total,
@@ -85,3 +119,16 @@ export const searchCommand: Command = {
     });
   },
 };
+
+/** `search --author NAME` with no words: the papers the filters keep, newest first, one page. */
+function listFiltered(
+  papers: readonly Paper[],
+  filter: ((p: Paper) => boolean) | undefined,
+  code: boolean,
+  limit: number,
+  page: number,
+): Pick<SearchResult, 'total' | 'loose' | 'suggestion'> & { hits: RankedPaper[] } {
+  const kept = newestFirst(papers).filter((p) => (!filter || filter(p)) && (!code || p.links.some((l) => l.kind === 'code')));
+  const hits = kept.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
+  return { hits, total: kept.length };
+}

@@ -5,7 +5,8 @@ import { span, type Reply } from './reply.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
 import { splitWords, type Word } from '../commands/words.ts';
 import { cleanInput, findCommand } from '../commands/parse.ts';
-import { understand } from '../conversation/questions.ts';
+import { commandWordRequest, understand } from '../conversation/questions.ts';
+import { smallTalk } from '../conversation/small-talk.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
 import { ConversationMemory } from '../conversation/memory.ts';
 import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.ts';
@@ -115,13 +116,18 @@ export class Paperboy {
     return this.#guarded(text, ctx, async (deps) => {
       // The conversation's own last list; else, in a thread under a post of ours, that post's.
       const last = this.#conversations.lastList(ctx) ?? this.#conversations.postList(ctx);
+      const greeted = words.length <= 6 && !words.some((w) => w.quoted) ? smallTalk(words.map((w) => w.text).join(' ')) : undefined;
+      if (greeted) return greeted;
       const follow = followUp(words, this.commands, last);
       if (follow.kind === 'reply') return follow.reply;
       // Free text that reads as a question is run as the command it asks for, and says so.
       const first = words[0];
-      const asked = follow.kind === 'none' && first && !first.quoted && !first.text.startsWith('/') && !findCommand(first.text, this.commands)
-        ? understand(words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' '))
-        : undefined;
+      // A command word first is the command, unless the words read as plain English (`show me papers on X`).
+      const plain = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+      const asked =
+        follow.kind === 'none' && first && !first.quoted && !first.text.startsWith('/') && (!findCommand(first.text, this.commands) || commandWordRequest(plain))
+          ? understand(plain)
+          : undefined;
       const run = follow.kind === 'rewrite' ? follow.words : asked ? splitWords(asked.command) : words;
       let reply = await dispatchWords(run, this.commands, deps, ctx);
       if (asked) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(asked.command), span.text('.')] }] };

@@ -21,12 +21,35 @@ describe('questions read as commands', () => {
     ['can you recommend some papers on vector databases', 'search vector databases'],
     ["I'm after methods for reconstructing cities with radiance fields", 'search reconstructing cities with radiance fields'],
     ['we are interested in speculative decoding', 'search speculative decoding'],
+    ['what is trending?', 'trending'],
+    ['hot papers today', 'trending --days 1'],
+    ['papers by Tri Dao', 'search --author "Tri Dao"'],
+    ['anything by Song Han?', 'search --author "Song Han"'],
+    ['papers from last week', 'new --days 7'],
+    ['recommend something like ZipCache', 'similar ZipCache'],
+    ['anything like SnapKV?', 'similar SnapKV'],
+    ['who are the authors of SnapKV?', 'show SnapKV'],
+    ['any code for FlashAttention?', 'show FlashAttention'],
+    ['is there code for SnapKV', 'show SnapKV'],
   ])('%s -> %s', (q, command) => {
     expect(understand(q)?.command).toBe(command);
   });
 
   it('keywords stay keywords', () => {
-    for (const q of ['kv cache compression', 'gaussian splatting', 'state space models', 'lora']) expect(understand(q), q).toBeUndefined();
+    for (const q of ['kv cache compression', 'gaussian splatting', 'state space models', 'lora', 'memory reduction by pruning', 'popular benchmarks']) {
+      expect(understand(q), q).toBeUndefined();
+    }
+  });
+
+  it('a command word that starts plain English is read as the request, not as the command', async () => {
+    const bot = await newTestPaperboy();
+    const asked = await bot.run('show me papers on quantization', SHELL_CONTEXT);
+    expect(asked.data).toEqual((await bot.run('search quantization', SHELL_CONTEXT)).data);
+    const code = await bot.run('code for flashattention', SHELL_CONTEXT);
+    expect(code.data?.type === 'paper' && code.data.paper.name).toBe('FlashAttention');
+    // The command itself is unchanged: `code quantization` lists papers with code, `show snapkv` shows it.
+    expect((await bot.run('code quantization', SHELL_CONTEXT)).data?.type).toBe('results');
+    expect(JSON.stringify((await bot.run('show snapkv', SHELL_CONTEXT)).blocks)).not.toContain('Read your question');
   });
 
   it('a question finds what its keywords find, and the reply says how it was read', async () => {
@@ -39,5 +62,17 @@ describe('questions read as commands', () => {
     expect(who.data?.type === 'paper' && who.data.paper.name).toBe('SnapKV');
     // A command word first is a command, never a question.
     expect((await bot.run('search anything on kv cache?', SHELL_CONTEXT)).blocks.some((b) => JSON.stringify(b).includes('Read your question'))).toBe(false);
+  });
+});
+
+describe('search by author or date alone', () => {
+  it('search --author NAME lists the author’s papers; without authors in the set, the reply says why', async () => {
+    const bot = await newTestPaperboy();
+    const none = await bot.run('search --author "Tri Dao"', SHELL_CONTEXT);
+    expect(none.tone).toBe('empty');
+    expect(none.summary).toBe('No papers by Tri Dao.');
+    expect(JSON.stringify(none.blocks)).toContain('No paper here has authors yet');
+    expect((await bot.run('search', SHELL_CONTEXT)).summary).toBe('search needs a query.');
+    expect((await bot.run('papers by Tri Dao', SHELL_CONTEXT)).summary).toBe('No papers by Tri Dao.');
   });
 });

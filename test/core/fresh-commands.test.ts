@@ -195,6 +195,16 @@ describe('search filters', () => {
     expect(ids(await ask('search diffusion --author martinez'))).toEqual(['2611.00012']);
   });
 
+  it('--author alone lists the author’s papers, newest first; a question asks the same', async () => {
+    const r = await ask('search --author lovelace --limit 10');
+    expect(ids(r)).toEqual(['2611.00011', '2611.00041']);
+    expect(heading(r)).toBe('Papers by lovelace, newest first');
+    expect((await ask('papers by Ada Lovelace?')).data).toEqual((await ask('search --author "Ada Lovelace"')).data);
+    const none = await ask('search --author "Nobody Here"');
+    expect(none.summary).toBe('No papers by Nobody Here.');
+    expect(text(none)).not.toMatch(/No paper here has authors/);
+  });
+
   it('--author with no match is an empty reply', async () => {
     const r = await ask('search quuxbench --author "Nobody Here"');
     expect(r.tone).toBe('empty');
