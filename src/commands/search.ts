@@ -102,6 +102,11 @@ export const searchCommand: Command = {
 
     const few = result.total <= 3 ? 'Few matches. ' : '';
     const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
+    if (result.unmatched?.length) {
+      const words = result.unmatched.slice(0, 5).map((w) => `“${w}”`);
+      const list = words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
+      notes.push([span.text(`No paper here has ${list}; these match your other words.`)]);
+    }
     const loose = result.loose ?? 0;
     if (loose > 0) {
       notes.push([span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`)]);
@@ -127,7 +132,7 @@ function listFiltered(
   code: boolean,
   limit: number,
   page: number,
-): Pick<SearchResult, 'total' | 'loose' | 'suggestion'> & { hits: RankedPaper[] } {
+): Pick<SearchResult, 'total' | 'loose' | 'suggestion' | 'unmatched'> & { hits: RankedPaper[] } {
   const kept = newestFirst(papers).filter((p) => (!filter || filter(p)) && (!code || p.links.some((l) => l.kind === 'code')));
   const hits = kept.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
   return { hits, total: kept.length };

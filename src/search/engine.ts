@@ -243,6 +243,7 @@ class Engine implements SearchEngine {
     });
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
     if (ranked.loose) result.loose = ranked.loose;
+    if (plan.unmatched && ranked.total > 0) result.unmatched = plan.unmatched;
     if (plan.corrected !== undefined) {
       result.corrected = plan.corrected;
       if (this.#worthSuggesting(text, plan.corrected, codeOnly)) result.suggestion = plan.corrected;

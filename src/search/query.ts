@@ -41,6 +41,8 @@ export interface QueryPlan {
   corrected?: string;
   /** Clauses a paper must satisfy, when not `requiredClauses(clauses)` (the second stage's wider net). */
   minClauses?: number;
+  /** Query words (folded) that no paper has, even corrected, when other words remain to search. */
+  unmatched?: string[];
 }
 
 /** What the planner needs to know about the index. */
@@ -139,6 +141,7 @@ export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: bo
 
   const plan: QueryPlan = { units, matchable, clauses, display };
   if (anyCorrected) plan.corrected = correctedWords.join(' ');
+  if (clauses > 0 && clauses < content.length) plan.unmatched = [...new Set(content.filter((_, i) => (matchable & (1 << i)) === 0).map((w) => w.folded))];
   return plan;
 }
 

@@ -29,6 +29,8 @@ export interface SearchResult {
    * short list rather than cut it. Absent when every paper matches enough of them.
    */
   loose?: number;
+  /** Words of the query that no paper has (even corrected), when the others found papers. */
+  unmatched?: string[];
   /** Query terms after normalisation and expansion (for display and debugging). */
   terms: string[];
   /** The query with typo corrections applied, when a word was not in the vocabulary. */

@@ -76,3 +76,13 @@ describe('search by author or date alone', () => {
     expect((await bot.run('papers by Tri Dao', SHELL_CONTEXT)).summary).toBe('No papers by Tri Dao.');
   });
 });
+
+describe('the search reply names words no paper has', () => {
+  it('so off-topic results are not passed off as matches', async () => {
+    const bot = await newTestPaperboy();
+    const r = await bot.run('search kv cache chromodynamics', SHELL_CONTEXT);
+    expect(r.tone).toBe('ok');
+    expect(JSON.stringify(r.blocks)).toContain('No paper here has “chromodynamics”; these match your other words.');
+    expect(JSON.stringify((await bot.run('search kv cache', SHELL_CONTEXT)).blocks)).not.toContain('No paper here has');
+  });
+});

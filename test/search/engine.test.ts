@@ -42,6 +42,22 @@ const small: Paper[] = [
   }),
 ];
 
+describe('words no paper has', () => {
+  it('are named when the other words found papers, and not otherwise', () => {
+    const e = createSearchEngine(small);
+    const r = e.search('kv cache chromodynamics zzyzx');
+    expect(r.total).toBeGreaterThan(0);
+    expect(r.unmatched).toEqual(['chromodynamics', 'zzyzx']);
+    // A typo that corrects to a word the papers have is not "unmatched".
+    expect(e.search('kv cahce').unmatched).toBeUndefined();
+    expect(e.search('kv cache').unmatched).toBeUndefined();
+    // Nothing found at all: the reply says so anyway, no list of words.
+    const none = e.search('chromodynamics zzyzx');
+    expect(none.total).toBe(0);
+    expect(none.unmatched).toBeUndefined();
+  });
+});
+
 describe('search on a small set', () => {
   const e = createSearchEngine(small);
 
