@@ -10,7 +10,8 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET    Slack, HTTP mode on PORT (default 3000)
   DISCORD_TOKEN                             Discord
   (none of these)                           an interactive shell on this terminal
-Slack and Discord can run in one process. Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
+Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log
+unless LOG_LEVEL is set (then JSON on stderr, as for the bots). Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
 DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
 DISCORD_API_URL, VOTE_EMOJI. See .env.example.
 It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin
@@ -77,6 +78,17 @@ async function main(): Promise<number> {
     return 2;
   }
   const { config, logger, paperboy, problems, library, store } = booted;
+  if (shellOnly(config) && config.logLevel === undefined) {
+    // The shell is a conversation: warnings (a retried request, an ingest day that failed, which
+    // the reply explains too) go to a log file rather than between the replies. LOG_LEVEL set:
+    // JSON on stderr, as for the bots.
+    const { logFile, redirectLogs, SHELL_LOG_FILE } = await import('./app/logger.ts');
+    try {
+      redirectLogs(logger, logFile(join(config.dataDir, SHELL_LOG_FILE)));
+    } catch (err) {
+      logger.warn({ err }, `cannot write ${SHELL_LOG_FILE} in DATA_DIR; logging on stderr`);
+    }
+  }
   const adapters: Adapter[] = [];
   const posters: Partial<Record<'shell' | 'slack' | 'discord', (channelId: string, reply: Reply) => Promise<void>>> = {};
 

@@ -18,12 +18,43 @@ export const REDACT_PATHS = [
   'config.discord',
 ];
 
-/** A JSON logger on stderr (or the given stream). */
+/** Where a logger made by `createLogger` writes; `redirectLogs` points it elsewhere. */
+interface Sink {
+  target: DestinationStream;
+}
+const sinks = new WeakMap<Logger, Sink>();
+
+/** A JSON logger on stderr (or the given stream). `redirectLogs` can move it (and its children) later. */
 export function createLogger(level: LogLevel, destination?: DestinationStream): Logger {
-  return pino(
+  const sink: Sink = { target: destination ?? pino.destination(2) };
+  const logger = pino(
     { level, redact: { paths: REDACT_PATHS, censor: '[redacted]' }, base: { app: 'paperboy' } },
-    destination ?? pino.destination(2),
+    { write: (line: string) => sink.target.write(line) },
   );
+  sinks.set(logger, sink);
+  return logger;
+}
+
+/**
+ * From now on, send the lines of a logger made by `createLogger`, and of its children (made
+ * before or after), to `destination`. False (and nothing changes) for any other logger.
+ */
+export function redirectLogs(logger: Logger, destination: DestinationStream): boolean {
+  const sink = sinks.get(logger);
+  if (!sink) return false;
+  sink.target = destination;
+  return true;
+}
+
+/** The log file the shell writes to (in DATA_DIR) when LOG_LEVEL is not set. */
+export const SHELL_LOG_FILE = 'paperboy.log';
+
+/**
+ * A log file, appended to (its folder is made if needed). Written synchronously: log lines are
+ * few, and none is lost when the process exits. Throws when the file cannot be opened.
+ */
+export function logFile(path: string): DestinationStream {
+  return pino.destination({ dest: path, append: true, mkdir: true, sync: true });
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

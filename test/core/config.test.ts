@@ -1,7 +1,10 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
-import { createLogger } from '../../src/app/logger.ts';
+import { createLogger, logFile, redirectLogs, SHELL_LOG_FILE, silentLogger } from '../../src/app/logger.ts';
 
 const BOT = ['xoxb', '1234567890', 'abcdefghij'].join('-');
 const APP = ['xapp', '1', 'A0000000', '123456789', 'abcdef'].join('-');
@@ -82,5 +85,38 @@ describe('logger', () => {
     expect(out).toContain('hello');
     expect(out).not.toContain(DISCORD);
     expect(out).not.toContain(BOT);
+  });
+
+  it('redirectLogs moves a logger and its children, old and new, to another destination', () => {
+    const first: string[] = [];
+    const second: string[] = [];
+    const logger = createLogger('warn', { write: (s: string) => void first.push(s) });
+    const before = logger.child({ component: 'ingest' });
+    logger.warn('one');
+    expect(redirectLogs(logger, { write: (s: string) => void second.push(s) })).toBe(true);
+    logger.warn('two');
+    before.warn('three');
+    logger.child({ component: 'votes' }).error('four');
+    logger.info('not at this level');
+    const msgs = (lines: string[]) => lines.map((l) => (JSON.parse(l) as { msg: string }).msg);
+    expect(msgs(first)).toEqual(['one']);
+    expect(msgs(second)).toEqual(['two', 'three', 'four']);
+  });
+
+  it('redirectLogs leaves loggers it did not make alone', () => {
+    expect(redirectLogs(silentLogger(), { write: () => undefined })).toBe(false);
+  });
+
+  it('logFile appends JSON lines to a file, making its folder; an unusable path throws', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'pb-log-'));
+    const path = join(dir, 'data', SHELL_LOG_FILE);
+    writeFileSync(join(dir, 'not-a-folder'), '');
+    expect(() => logFile(join(dir, 'not-a-folder', SHELL_LOG_FILE))).toThrow();
+    for (const msg of ['first run', 'second run']) {
+      const logger = createLogger('warn');
+      redirectLogs(logger, logFile(path));
+      logger.warn(msg);
+    }
+    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['first run', 'second run']);
   });
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -33,6 +33,59 @@ describe('the shell (npm start) on a page file with malformed chunks', () => {
     const logs = r.err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; line: number; msg: string });
     expect(logs.filter((l) => l.level === 40 && l.msg.startsWith('skipped')).map((l) => l.line)).toEqual([9, 15, 17, 24]);
     expect(r.out).toContain('note: skipped 4 chunks of malformed.txt (lines 9, 15, 17, 24) — the warnings on stderr say why');
+  });
+});
+
+/** `run`, without blocking the test's event loop (so two can run at once). */
+function runAsync(args: string[], input: string, env: Record<string, string>): Promise<{ code: number | null; out: string; err: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
+      cwd: ROOT,
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
+    const timer = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    child.on('error', reject);
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, out, err });
+    });
+    child.stdin.end(input);
+  });
+}
+
+const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
+
+describe('the shell (npm start) while an ingest retries', () => {
+  // Port 9 is refused at once: each request is tried 3 times with warnings in between.
+  const unreachable = { HF_API_URL: 'http://127.0.0.1:9', ARXIV_API_URL: 'http://127.0.0.1:9' };
+  const input = 'ingest hf --date 2026-11-28\nquit\n';
+
+  it('keeps the warnings out of the conversation: they go to DATA_DIR/paperboy.log; LOG_LEVEL puts them on stderr', async () => {
+    const quietDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
+    const loudDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
+    const [quiet, loud] = await Promise.all([
+      runAsync([], input, { ...unreachable, DATA_DIR: quietDir }),
+      runAsync([], input, { ...unreachable, DATA_DIR: loudDir, LOG_LEVEL: 'warn' }),
+    ]);
+
+    expect(quiet.code).toBe(0);
+    expect(quiet.err).toBe('');
+    expect(quiet.out).not.toContain('{"level"');
+    // The reply says what failed.
+    expect(quiet.out).toContain('2026-11-28 network error: bad port after 3 tries');
+    const logged = jsonLines(readFileSync(join(quietDir, 'paperboy.log'), 'utf8'));
+    expect(logged.filter((l) => l.msg === 'source request failed; retrying')).toHaveLength(2);
+    expect(logged.every((l) => l.level >= 40)).toBe(true);
+
+    expect(loud.code).toBe(0);
+    expect(jsonLines(loud.err).filter((l) => l.msg === 'source request failed; retrying')).toHaveLength(2);
+    expect(loud.out).not.toContain('{"level"');
+    expect(existsSync(join(loudDir, 'paperboy.log'))).toBe(false);
   });
 });
 
