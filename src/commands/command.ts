@@ -10,7 +10,8 @@ import type { Topic } from '../library/topics.ts';
 export type FlagSpec =
   | { name: string; type: 'boolean'; help: string }
   | { name: string; type: 'int'; help: string; min: number; max: number; default?: number }
-  | { name: string; type: 'string'; help: string; placeholder: string };
+  /** `words: 'name'`: unquoted words after the flag up to the next flag are one value (`--author Tri Dao`). */
+  | { name: string; type: 'string'; help: string; placeholder: string; words?: 'name' };
 
 export type FlagValue = boolean | number | string;
 
