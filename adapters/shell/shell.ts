@@ -44,7 +44,7 @@ function writeHistory(file: string | undefined, lines: readonly string[]): void 
   }
 }
 
-const QUIT_WORDS = new Set(['quit', 'exit', ':q', '/quit', '/exit']);
+const QUIT_WORDS = new Set(['quit', 'exit', 'bye', 'q', ':q', ':wq', '/quit', '/exit', '/q', 'quit()', 'exit()', '.exit']);
 
 /** A local console adapter: a readline prompt that runs each line through the core and prints the reply. */
 export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promise<void> } {

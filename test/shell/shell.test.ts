@@ -37,6 +37,11 @@ describe('shell adapter', () => {
     await s.shell.done;
     expect(s.output()).not.toMatch(/Paper set/);
   });
+  it.each(['bye', 'q', 'EXIT', 'exit()', ':wq'])('quits on %s, the words people try first', async (word) => {
+    const s = await session([word, 'stats']);
+    await s.shell.done;
+    expect(s.output()).not.toMatch(/116/);
+  });
   it('ends on end of input (Ctrl-D)', async () => {
     const s = await session(['stats']);
     s.input.end();
