@@ -104,6 +104,18 @@ describe('cli: more', () => {
     expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
     expect(r.code).toBe(1);
   });
+  it('the issue\'s own sequence: more after similar 3 pages through the similar list', () => {
+    const r = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\nsimilar 3\nmore\nshow 99\n' });
+    const [list, second, similar, more, past] = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const ids = (x: unknown) => ((x as { results: { id: string }[] }).results ?? []).map((p) => p.id);
+    expect((second as { id: string }).id).toBe(ids(list)[1]);
+    const direct = cli(['--json', 'similar', ids(list)[2]!]);
+    expect(ids(similar)).toEqual(ids(JSON.parse(direct.out) as unknown));
+    expect((more as { page: number }).page).toBe(2);
+    expect(ids(more)).toHaveLength(5);
+    expect(ids(more).some((id) => ids(similar).includes(id))).toBe(false);
+    expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
+  });
   it('manages the shell channel schedules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-state-'));
     const add = cli(['schedule', 'add', '0 9 * * 1-5', 'digest', '--topic', 'kv-cache', '--tz', 'Europe/Berlin'], { env: { DATA_DIR: dir } });
