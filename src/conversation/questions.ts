@@ -106,7 +106,11 @@ export function understand(text: string): Understood | undefined {
   m = TRENDING.exec(lower);
   if (m) return { command: m[1] === 'today' ? 'trending --days 1' : 'trending' };
   m = BY_AUTHOR.exec(lower) ?? /^by (.+)$/.exec(topicOf(lower));
-  if (m) return { command: `search --author "${tail(m).replace(/"/g, '')}"` };
+  if (m) {
+    // `papers by Tri Dao on attention`: the name, then what about.
+    const [name, about] = tail(m).replace(/"/g, '').split(/ (?:on|about|regarding) /i, 2);
+    return { command: `search ${about ? `${about} ` : ''}--author "${name}"` };
+  }
   m = LIKE.exec(lower);
   if (m) return { command: `similar ${tail(m)}` };
 

@@ -25,6 +25,7 @@ describe('questions read as commands', () => {
     ['hot papers today', 'trending --days 1'],
     ['papers by Tri Dao', 'search --author "Tri Dao"'],
     ['anything by Song Han?', 'search --author "Song Han"'],
+    ['papers by Tri Dao on attention', 'search attention --author "Tri Dao"'],
     ['papers from last week', 'new --days 7'],
     ['recommend something like ZipCache', 'similar ZipCache'],
     ['anything like SnapKV?', 'similar SnapKV'],
