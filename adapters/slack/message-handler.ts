@@ -1,20 +1,46 @@
 /**
  * Messages: `@Paperboy <command>` in a channel (answered in a thread under it) and direct
- * messages (answered in the DM). Bots (this one included), edits and joins are ignored.
+ * messages (answered in the DM). Bots (this one included), edits and joins are ignored. A
+ * personal command (`save`, `unsave`, `saved`: the asker's reading list) mentioned in a channel is
+ * answered to the asker alone (an ephemeral message, else a DM), never in the thread.
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
+import type { Command } from '../../src/commands/command.ts';
+import { cleanInput, findCommand } from '../../src/commands/parse.ts';
+import { splitWords } from '../../src/commands/words.ts';
+import type { Reply } from '../../src/core/reply.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { DirectMessageSchema, MentionEventSchema } from './payloads.ts';
 import type { Answer, Posted } from './listeners.ts';
 import { slackPostRef } from './post-ref.ts';
+import type { SlackMessage } from './render.ts';
 
 type WebClient = App['client'];
 
 /** Options that keep Slack from unfurling paper links into big previews. */
 export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
+
+/** Whether command text starts with a command whose answer concerns only the asker (`Command.personal`). */
+export function personalCommandText(text: string, commands: readonly Command[]): boolean {
+  const cleaned = cleanInput(text);
+  const first = cleaned.ok ? splitWords(cleaned.text)[0] : undefined;
+  if (!first || first.quoted) return false;
+  return findCommand(first.text.replace(/^\//, ''), commands)?.personal === true;
+}
+
+/**
+ * Whether the answer to `text` concerns only the asker: the command is personal (`saved`, `save 2`),
+ * or the reply pages through a personal command's answer (`next` after `saved` runs
+ * `saved --page 2`).
+ */
+export function isPersonalRequest(text: string, reply: Reply | undefined, commands: readonly Command[]): boolean {
+  if (personalCommandText(text, commands)) return true;
+  const paging = reply?.paging;
+  return [paging?.next?.command, paging?.prev?.command].some((c) => c !== undefined && personalCommandText(c, commands));
+}
 
 export interface MessageHandlerDeps {
   answer: Answer;
@@ -23,6 +49,8 @@ export interface MessageHandlerDeps {
   botUserId: () => string | undefined;
   /** Report a posted answer to the core (votes). */
   posted?: Posted;
+  /** Whether the answer `msg` to command `text` is for the asker alone (`isPersonalRequest`). */
+  personal?: (text: string, msg: SlackMessage) => boolean;
 }
 
 export class MessageHandler {
@@ -76,12 +104,33 @@ export class MessageHandler {
       what,
       { user: ev.user, channel: ev.channel },
       async () => {
-        const msg = await this.deps.answer(commandText(ev.text, this.deps.botUserId()), ctx);
+        const text = commandText(ev.text, this.deps.botUserId());
+        const msg = await this.deps.answer(text, ctx);
+        // In a channel, an answer about the asker's own reading list goes to them alone.
+        if (ev.user && !ctx.isDirect && this.deps.personal?.(text, msg)) {
+          await this.#tellPrivately(client, ev.user, ev.channel, inThread, msg);
+          return;
+        }
         const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
         this.deps.posted?.(msg, { channel: ev.channel, team: ev.team }, result);
       },
       (text) => client.chat.postMessage({ ...where, text }),
       deliveryFailureReason,
     );
+  }
+
+  /**
+   * `msg` to `user` alone: an ephemeral message in the channel (in the thread the mention was
+   * typed in); when Slack refuses that (`not_in_channel`, `user_not_in_channel`, ...), a DM.
+   * Never a post others can see.
+   */
+  async #tellPrivately(client: WebClient, user: string, channel: string, inThread: string | undefined, msg: SlackMessage): Promise<void> {
+    try {
+      await client.chat.postEphemeral({ channel, user, ...(inThread ? { thread_ts: inThread } : {}), ...msg });
+    } catch (err) {
+      this.deps.logger.info({ user, channel, reason: deliveryFailureReason(err) }, 'ephemeral answer refused; sending it as a DM');
+      // A user id as the channel: Slack posts in the bot's DM with that user.
+      await client.chat.postMessage({ channel: user, ...msg, ...NO_UNFURL });
+    }
   }
 }
