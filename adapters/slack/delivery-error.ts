@@ -21,6 +21,14 @@ export function deliveryFailureReason(err: unknown): string {
 export const NOT_A_MEMBER = new Set(['not_in_channel', 'channel_not_found', 'is_archived', 'restricted_action']);
 
 /**
+ * Whether a failed Web API call says the bot cannot post in that conversation (`not_in_channel`,
+ * `channel_not_found`, ...): an interaction's `response_url` may still reach it.
+ */
+export function botCannotPostHere(err: unknown): boolean {
+  return NOT_A_MEMBER.has(deliveryFailureReason(err));
+}
+
+/**
  * Slack platform errors that can go away on their own (Slack's side was busy or failing). Every
  * other platform error (`channel_not_found`, `not_in_channel`, `is_archived`, `invalid_auth`,
  * `account_inactive`, `missing_scope`, `invalid_blocks`, `msg_too_long`, ...) says something about

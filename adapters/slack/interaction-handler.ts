@@ -1,13 +1,15 @@
 /**
  * Interactions: the `/papers` slash command (answered privately, with "Post to channel") and
  * button clicks (paging in place, new answers, sharing). Every interaction is acknowledged first,
- * then worked on; a failure is logged under a reference id that the user is told.
+ * then worked on; a failure is logged under a reference id that the user is told. Where the bot
+ * cannot post (a message shared through a `response_url` in a channel the bot is not in), clicks
+ * are answered through the click's own `response_url`.
  */
 import type { App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { parseActionId } from './action-ids.ts';
-import { NOT_A_MEMBER, deliveryFailureReason } from './delivery-error.ts';
+import { NOT_A_MEMBER, botCannotPostHere, deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import type { Answer, Posted } from './listeners.ts';
 import { NO_UNFURL } from './message-handler.ts';
@@ -96,10 +98,35 @@ export class InteractionHandler {
     const fields = { user: b.user.id, channel, button: id.delivery };
     const personal = ephemeral || !channel;
 
-    const tell = (text: string) =>
-      personal
-        ? respondWith(respond, { response_type: 'ephemeral', replace_original: false, text })
-        : client.chat.postEphemeral({ channel, user: b.user.id, text });
+    const log = this.deps.logger;
+    /**
+     * `viaWebApi` failed: when the bot cannot post here (not a member: the message was shared
+     * through a response_url), deliver `args` through the click's response_url instead.
+     */
+    const orRespond = async (viaWebApi: () => Promise<unknown>, args: RespondArguments): Promise<void> => {
+      try {
+        await viaWebApi();
+      } catch (err) {
+        if (!respond || !botCannotPostHere(err)) throw err;
+        log.info({ ...fields, reason: deliveryFailureReason(err) }, 'bot cannot post here; answering through the response_url');
+        await respond(args);
+      }
+    };
+
+    const tell = async (text: string): Promise<void> => {
+      if (personal) {
+        await respondWith(respond, { response_type: 'ephemeral', replace_original: false, text });
+        return;
+      }
+      try {
+        await client.chat.postEphemeral({ channel, user: b.user.id, text });
+      } catch (err) {
+        // The notice matters more than the way it goes: any refusal falls back to the response_url.
+        if (!respond) throw err;
+        log.info({ ...fields, reason: deliveryFailureReason(err) }, 'ephemeral notice refused; telling through the response_url');
+        await respond({ response_type: 'ephemeral', replace_original: false, text });
+      }
+    };
 
     await withErrorReference(
       this.deps.logger,
@@ -115,7 +142,7 @@ export class InteractionHandler {
             }
             const sharedBy = id.sharedBy ?? legacySharedBy(b.message?.blocks);
             const msg = await answer(command, ctx, sharedBy ? { sharedBy } : {});
-            await client.chat.update({ channel, ts: messageTs, ...msg });
+            await orRespond(() => client.chat.update({ channel, ts: messageTs, ...msg }), { response_type: 'in_channel', replace_original: true, ...msg });
             return;
           }
           case 'reply': {
@@ -125,8 +152,12 @@ export class InteractionHandler {
             } else {
               const where = dm ? { channel } : { channel, thread_ts: threadTs ?? messageTs };
               const msg = await answer(command, ctx);
-              const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
-              this.deps.posted?.(msg, { channel, team: b.team?.id }, result);
+              // Without the bot in the channel no thread can be answered in: only the clicker gets it.
+              const postInThread = async () => {
+                const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
+                this.deps.posted?.(msg, { channel, team: b.team?.id }, result);
+              };
+              await orRespond(postInThread, { response_type: 'ephemeral', replace_original: false, ...msg });
             }
             return;
           }
