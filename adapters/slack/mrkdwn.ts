@@ -74,11 +74,16 @@ function renderSpan(s: Span, prevOut: string, nextRaw: string | undefined): stri
 /** Rich text -> mrkdwn (no length limit). */
 export function toMrkdwn(text: RichText): string {
   const spans = mergeSpans(text);
-  let out = '';
+  const parts: string[] = [];
+  // Only the last character before a span matters (a word boundary): its last two code units keep a
+  // surrogate pair whole. Looking at all the output so far made each span cost everything before it.
+  let tail = '';
   spans.forEach((s, i) => {
-    out += renderSpan(s, out, spans[i + 1]?.text);
+    const part = renderSpan(s, tail, spans[i + 1]?.text);
+    parts.push(part);
+    tail = (tail + part).slice(-2);
   });
-  return out;
+  return parts.join('');
 }
 
 /** Cut rich text to about `budget` raw characters, on a word boundary, ending in `…`. */
