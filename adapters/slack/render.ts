@@ -44,7 +44,10 @@ export function blockTextSize(value: unknown): number {
 
 /** A group of Slack blocks rendered from one reply block; kept or dropped as a whole. */
 interface Unit {
+  /** The whole unit (when `partial`, only a part of it: too long to ever fit whole). */
   blocks: KnownBlock[];
+  /** `blocks` is only the start of a unit longer than the whole message budget. */
+  partial?: boolean;
   /** A smaller version that fits `chars` and `blocks`, cut visibly; undefined when impossible. */
   shrink?: (chars: number, blocks: number) => KnownBlock[] | undefined;
 }
@@ -72,67 +75,174 @@ function linesToSections(lines: string[], max = L.sectionText): KnownBlock[] {
   return out;
 }
 
-/** Split long raw text into pieces whose rendering is at most `max` characters, on word boundaries. */
-function chunkText(raw: string, max: number, render: (s: string) => string = mrkdwnText): string[] {
-  const chunks: string[] = [];
-  let rest = clean(raw).trim();
-  while (rest !== '') {
-    const rendered = render(rest);
-    if (rendered.length <= max) {
-      chunks.push(rendered);
-      break;
-    }
-    // Largest raw prefix ending on a space whose rendering fits.
-    let end = Math.min(rest.length, max);
-    for (;;) {
-      const space = rest.lastIndexOf(' ', end);
-      const cutAt = Math.max(1, space > end * 0.6 ? space : end);
-      const piece = render(rest.slice(0, cutAt));
-      if (piece.length <= max) {
-        chunks.push(piece);
-        rest = rest.slice(cutAt).trim();
-        break;
-      }
-      if (cutAt <= 1) {
-        // Cannot happen for sane limits (max >= a few characters); never loop forever.
-        chunks.push(piece.slice(0, max));
-        rest = rest.slice(1).trim();
-        break;
-      }
-      end = Math.max(1, cutAt - Math.max(1, piece.length - max));
-    }
-  }
-  return chunks;
+/** A piece of a long text: its rendering (at most the chunk size) and the raw text it came from. */
+interface Chunk {
+  text: string;
+  raw: string;
 }
 
-/** Rich text longer than one section -> mrkdwn pieces of at most `max`, split between spans or words. */
-function paragraphChunks(text: RichText, max: number): string[] {
+/** Pieces of a long text, and whether text is left over (chunking stopped at its cap). */
+interface Chunks<T> {
+  chunks: T[];
+  more: boolean;
+}
+
+/** A character that belongs to the one before it: combining mark, joiner, variation selector, skin tone. */
+const GLUE = /^[\p{M}\u200C\u200D\uFE00-\uFE0F\u{1F3FB}-\u{1F3FF}\u{E0020}-\u{E007F}]/u;
+
+/**
+ * `at`, moved back (not below `min + 1`) until cutting `text` there splits no surrogate pair and
+ * leaves no combining mark, joiner or modifier without its base character.
+ */
+export function safeCut(text: string, at: number, min = 0): number {
+  const pairAt = (i: number) => {
+    const hi = text.charCodeAt(i - 1);
+    const lo = text.charCodeAt(i);
+    return hi >= 0xd800 && hi <= 0xdbff && lo >= 0xdc00 && lo <= 0xdfff;
+  };
+  const glued = (i: number) => pairAt(i) || GLUE.test(text.slice(i, i + 2)) || text.charCodeAt(i - 1) === 0x200d;
+  let i = at;
+  while (i > min + 1 && i < text.length && glued(i)) i -= 1;
+  // A run of marks longer than the whole piece: cut after it would be too long, so only keep pairs whole.
+  if (i <= min + 1 && i < text.length && glued(i)) {
+    i = at;
+    if (pairAt(i)) i = i - 1 > min ? i - 1 : i + 1;
+  }
+  return i;
+}
+
+/** The last whitespace position in `text` in [from, to), or -1. */
+function lastSpace(text: string, from: number, to: number): number {
+  for (let i = to - 1; i >= from; i--) {
+    const c = text.charCodeAt(i);
+    if (c === 32 || c === 10) return i;
+  }
+  return -1;
+}
+
+/**
+ * Split long raw text into pieces whose rendering is at most `max` characters, on word boundaries
+ * (never inside a surrogate pair or before a combining mark). Linear in the text kept: each piece
+ * renders a window of about `max` raw characters, and chunking stops once `cap` rendered
+ * characters are produced (`more` then says text is left).
+ */
+function chunkText(raw: string, max: number, render: (s: string) => string = mrkdwnText, cap = Infinity): Chunks<Chunk> {
+  const chunks: Chunk[] = [];
+  // Only the part that can be kept is cleaned and rendered (rendering never shortens text by much).
+  const sliced = raw.length > cap * 2 + max;
+  const text = clean(sliced ? raw.slice(0, safeCut(raw, cap * 2 + max)) : raw).trim();
+  const skipSpace = (i: number) => {
+    while (i < text.length && /\s/.test(text[i] ?? '')) i += 1;
+    return i;
+  };
+  let total = 0;
+  let pos = skipSpace(0);
+  while (pos < text.length) {
+    if (total >= cap) return { chunks, more: true };
+    let end = Math.min(text.length, pos + max);
+    for (;;) {
+      let cutAt = end;
+      if (end < text.length) {
+        const space = lastSpace(text, pos + 1, end + 1);
+        cutAt = space > pos + (end - pos) * 0.6 ? space : safeCut(text, end, pos);
+      }
+      const piece = text.slice(pos, cutAt).trimEnd();
+      const rendered = render(piece);
+      if (rendered.length <= max) {
+        chunks.push({ text: rendered, raw: piece });
+        total += rendered.length;
+        pos = skipSpace(cutAt);
+        break;
+      }
+      const next = pos + Math.floor(((cutAt - pos) * max) / rendered.length);
+      if (cutAt - pos <= 1 || next <= pos) {
+        // One character renders longer than a whole piece: impossible for sane limits; never loop forever.
+        pos = skipSpace(pos + ((text.codePointAt(pos) ?? 0) > 0xffff ? 2 : 1));
+        break;
+      }
+      end = Math.min(next, cutAt - 1);
+    }
+  }
+  return { chunks, more: sliced };
+}
+
+/**
+ * Rich text longer than one section -> mrkdwn pieces of at most `max`, split between spans or words.
+ * Linear: a span's rendering on its own (plus two zero-width spaces at its edges) bounds what it adds
+ * to a piece, so each piece is rendered once; chunking stops once `cap` characters are produced.
+ */
+function paragraphChunks(text: RichText, max: number, cap = Infinity): Chunks<string> {
   const chunks: string[] = [];
+  let total = 0;
+  const emit = (piece: RichText) => {
+    if (piece.length === 0) return;
+    const rendered = toMrkdwn(piece);
+    if (rendered.length > max && piece.length > 1) {
+      // The bound did not hold (never seen): split the piece in two.
+      const half = Math.ceil(piece.length / 2);
+      emit(piece.slice(0, half));
+      emit(piece.slice(half));
+      return;
+    }
+    if (rendered.trim() === '') return;
+    chunks.push(rendered.length > max ? fitMrkdwn(piece, max).text : rendered);
+    total += rendered.length;
+  };
   let current: RichText = [];
+  let estimate = 0;
   for (const s of text) {
-    if (toMrkdwn([...current, s]).length <= max) {
+    if (total >= cap) return { chunks, more: true };
+    const alone = toMrkdwn([s]).length;
+    if (alone <= max && (current.length === 0 || estimate + alone + 2 <= max)) {
       current.push(s);
+      estimate += alone + 2;
       continue;
     }
-    if (current.length > 0) chunks.push(toMrkdwn(current));
+    emit(current);
     current = [];
-    if (toMrkdwn([s]).length <= max) {
+    estimate = 0;
+    if (alone <= max) {
       current = [s];
+      estimate = alone + 2;
       continue;
     }
     if (s.kind === 'text' || s.kind === 'strong' || s.kind === 'mark') {
-      chunks.push(...chunkText(s.text, max, (piece) => toMrkdwn([{ ...s, text: piece }])));
+      const long = chunkText(s.text, max, (piece) => toMrkdwn([{ ...s, text: piece }]), cap - total);
+      for (const c of long.chunks) {
+        chunks.push(c.text);
+        total += c.text.length;
+      }
+      if (long.more) return { chunks, more: true };
     } else {
-      chunks.push(fitMrkdwn([s], max).text);
+      const fitted = fitMrkdwn([s], max).text;
+      chunks.push(fitted);
+      total += fitted.length;
     }
   }
-  if (current.length > 0) chunks.push(toMrkdwn(current));
-  return chunks.filter((c) => c.trim() !== '');
+  emit(current);
+  return { chunks, more: false };
 }
 
 function linkLabel(link: CardLink): string {
   const bare = link.url.replace(/^https?:\/\/(www\.)?/i, '').replace(/\/+$/, '');
   return cutWords(bare, 60);
+}
+
+/** Where a cut abstract can be read in full: the paper's arXiv, Hugging Face or PDF link. */
+const FULL_TEXT_AT: { kind: CardLink['kind']; label: string }[] = [
+  { kind: 'arxiv', label: 'arXiv' },
+  { kind: 'hf', label: 'Hugging Face' },
+  { kind: 'pdf', label: 'the PDF' },
+];
+
+/** The context line under a cut abstract, saying so and where the whole text is. */
+function cutNote(card: PaperCard): string {
+  for (const { kind, label } of FULL_TEXT_AT) {
+    const link = card.links.find((l) => l.kind === kind);
+    const url = link ? slackLinkUrl(link.url) : undefined;
+    if (url) return `${ELLIPSIS} Abstract cut to fit Slack; read it in full on <${url}|${label}>.`;
+  }
+  return `${ELLIPSIS} Abstract cut to fit Slack's message size limit.`;
 }
 
 const LINK_ICON: Record<CardLink['kind'], string> = {
@@ -144,8 +254,23 @@ const LINK_ICON: Record<CardLink['kind'], string> = {
   other: ':link:',
 };
 
+/** Room kept for the "cut to fit" notice. */
+const NOTICE_RESERVE = 400;
+/** About what a `show` reply adds around its card (heading, fields, notes). */
+const SHOW_EXTRAS = 1000;
+
 class Renderer {
   #seq = 0;
+  /** Total text budget of the message. */
+  readonly budget: number;
+  /** The command that produced the reply, if any. */
+  readonly command: string | undefined;
+
+  constructor(budget: number, command?: string) {
+    this.budget = budget;
+    this.command = command;
+  }
+
   /** Buttons that could not be rendered (command longer than a button value can carry). */
   droppedButtons = 0;
 
@@ -194,8 +319,10 @@ class Renderer {
     }
     if (wrapAs !== section) return { blocks: [wrapAs(fitMrkdwn(text, max).text)] };
     // A long paragraph: several sections, split between spans or on word boundaries (nothing lost).
+    const { chunks, more } = paragraphChunks(text, max, this.budget);
     return {
-      blocks: paragraphChunks(text, max).map(section),
+      blocks: chunks.map(section),
+      partial: more,
       shrink: (chars) => (chars < 80 ? undefined : [section(fitMrkdwn(text, Math.min(chars, max)).text)]),
     };
   }
@@ -241,11 +368,21 @@ class Renderer {
     return { blocks };
   }
 
+  /** Whether this reply is the `show` of `card` (then a button showing the paper repeats the reply). */
+  isShowOf(card: PaperCard): boolean {
+    const m = /^(?:show|paper|abstract)\s+(.+)$/i.exec(this.command?.trim() ?? '');
+    const arg = m?.[1]?.trim().toLowerCase();
+    return arg !== undefined && (arg === card.id.toLowerCase() || arg === card.ref?.toLowerCase());
+  }
+
   paper(card: PaperCard): Unit {
+    // A title that cleans to nothing (only invisible characters) would leave an empty section: Slack
+    // rejects those, so the paper's id stands in for it.
+    const title = clean(card.title).trim() !== '' ? card.title : clean(card.id).trim() || 'Untitled paper';
     const head: RichText = [];
     if (card.rank !== undefined) head.push({ kind: 'text', text: `${card.rank}. ` });
-    head.push({ kind: 'strong', text: card.title });
-    if (card.name && !card.title.toLowerCase().includes(card.name.toLowerCase())) {
+    head.push({ kind: 'strong', text: title });
+    if (card.name && clean(card.name).trim() !== '' && !title.toLowerCase().includes(card.name.toLowerCase())) {
       head.push({ kind: 'text', text: ` (${card.name})` });
     }
     if (card.tldr) head.push({ kind: 'text', text: '\n' }, { kind: 'strong', text: 'TL;DR' }, { kind: 'text', text: ` ${card.tldr}` });
@@ -255,7 +392,8 @@ class Renderer {
       snippet === '' ? headText : `${headText}\n${fitMrkdwn(card.snippet ?? [], snippetMax).text}`;
 
     const meta: string[] = [];
-    if (card.byline) meta.push(fitRendered(card.byline, L.textObject, mrkdwnText).text);
+    const byline = card.byline ? fitRendered(card.byline, L.textObject, mrkdwnText).text : '';
+    if (byline.trim() !== '') meta.push(byline);
     const links = card.links
       .map((l) => {
         const url = slackLinkUrl(l.url);
@@ -269,31 +407,65 @@ class Renderer {
       );
     }
 
-    const abstractChunks = card.abstract ? chunkText(card.abstract, L.sectionText) : [];
+    // Only as much of the abstract as a message could ever hold is split (a huge one stays cheap).
+    const abstract = card.abstract ? chunkText(card.abstract, L.sectionText, mrkdwnText, this.budget) : { chunks: [], more: false };
     const buttons = this.actionButtons(card.actions);
 
-    const build = (abstract: string[], extra: Button[]): KnownBlock[] => {
+    const build = (abstractTexts: string[], extra: Button[], notes: string[] = []): KnownBlock[] => {
       const blocks: KnownBlock[] = [section(top(L.sectionText - headText.length - 1))];
-      for (const chunk of abstract) blocks.push(section(chunk));
-      if (meta.length > 0) blocks.push(context(meta));
+      for (const text of abstractTexts) blocks.push(section(text));
+      if (notes.length + meta.length > 0) blocks.push(context([...notes, ...meta]));
       const all = [...buttons, ...extra];
       blocks.push(...this.actionsBlocks(all));
       return blocks;
     };
 
     return {
-      blocks: build(abstractChunks, []),
+      blocks: build(abstract.chunks.map((c) => c.text), []),
+      partial: abstract.more,
       shrink: (chars, maxBlocks) => {
-        // Keep the card, cut the abstract (and offer the full text), then the snippet.
-        const full = this.button('Full abstract', `show ${card.ref ?? card.id}`, 'reply', `full:${card.id}`);
-        const base = build([], full ? [full] : []);
+        const fits = (blocks: KnownBlock[]) => blockTextSize(blocks) <= chars && blocks.length <= maxBlocks;
+        if (abstract.chunks.length === 0) {
+          const base = build([], []);
+          return fits(base) ? base : undefined;
+        }
+        // Keep the card and as much of the abstract as fits, over several sections; say where the
+        // rest is. A "Full abstract" button (`show`) only when that reply has clearly more room.
+        const note = cutNote(card);
+        const full = this.isShowOf(card) ? undefined : this.button('Full abstract', `show ${card.ref ?? card.id}`, 'reply', `full:${card.id}`);
+        const withButton = full ? build([], [full], [note]) : undefined;
+        const plain = build([], [], [note]);
+        const base = withButton && fits(withButton) ? withButton : plain;
+        if (!fits(base)) {
+          const bare = build([], []);
+          return fits(bare) ? bare : undefined;
+        }
         const baseSize = blockTextSize(base);
-        if (baseSize > chars || base.length > maxBlocks) return undefined;
-        if (!card.abstract) return base;
-        const room = Math.min(chars - baseSize - 10, L.sectionText);
-        if (room < 120 || base.length + 1 > maxBlocks) return base;
-        const cutAbstract = fitRendered(clean(card.abstract), room, mrkdwnText).text;
-        return build([cutAbstract], full ? [full] : []);
+        let room = chars - baseSize - 10;
+        let blocksRoom = maxBlocks - base.length;
+        const kept: string[] = [];
+        for (const chunk of abstract.chunks) {
+          if (blocksRoom < 1) break;
+          if (chunk.text.length > room) {
+            // The last piece: cut on a word boundary, visibly (not worth it for a few words).
+            if (room >= 120) kept.push(fitRendered(chunk.raw, Math.min(room, L.sectionText), mrkdwnText).text);
+            break;
+          }
+          kept.push(chunk.text);
+          room -= chunk.text.length;
+          blocksRoom -= 1;
+        }
+        if (kept.length === abstract.chunks.length && !abstract.more && !(kept[kept.length - 1] ?? '').endsWith(ELLIPSIS)) {
+          // All of it fits after all (the room was short of the whole card by its buttons or notes).
+          const whole = build(kept, []);
+          if (fits(whole)) return whole;
+        }
+        const shown = kept.reduce((n, t) => n + t.length, 0);
+        // What a `show` of this paper alone could hold, roughly; the button is worth it when that is
+        // at least a section's worth more than what is shown here.
+        const standalone = this.budget - NOTICE_RESERVE - blockTextSize(plain) - SHOW_EXTRAS;
+        const offer = base === withButton && standalone - shown >= 1000;
+        return offer && full ? build(kept, [full], [note]) : build(kept, [], [note]);
       },
     };
   }
@@ -347,8 +519,8 @@ class Renderer {
  * saying so; every reply- or data-derived string is escaped, so nothing in it can mention or link.
  */
 export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): SlackMessage {
-  const r = new Renderer();
   const budget = options.textBudget ?? L.totalText;
+  const r = new Renderer(budget, reply.command);
 
   // Footer first: it is always kept.
   const footer: KnownBlock[] = [];
@@ -379,32 +551,49 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
     footer.push(context([`Shared by <@${sharedBy}>`]));
   }
 
-  const noticeReserve = 400;
-  let charsLeft = budget - blockTextSize(footer) - noticeReserve;
+  let charsLeft = budget - blockTextSize(footer) - NOTICE_RESERVE;
   let blocksLeft = L.blocks - footer.length - 1;
 
   const body: KnownBlock[] = [];
   let truncated = false;
+  /** No more parts are taken (an earlier one was cut and nothing was kept back for what follows). */
+  let closed = false;
   let dropped = 0;
   const units = reply.blocks.map((b) => r.block(b));
+  const sizes = units.map((u) => blockTextSize(u.blocks));
   for (let i = 0; i < units.length; i++) {
     const unit = units[i] as Unit;
-    const size = blockTextSize(unit.blocks);
-    if (!truncated && size <= charsLeft && unit.blocks.length <= blocksLeft) {
+    const size = sizes[i] ?? 0;
+    if (!closed && !unit.partial && size <= charsLeft && unit.blocks.length <= blocksLeft) {
       body.push(...unit.blocks);
       charsLeft -= size;
       blocksLeft -= unit.blocks.length;
       continue;
     }
-    if (!truncated) {
+    if (!closed) {
       truncated = true;
-      const smaller = unit.shrink?.(charsLeft, blocksLeft);
-      if (smaller && smaller.length > 0 && blockTextSize(smaller) <= charsLeft && smaller.length <= blocksLeft) {
-        body.push(...smaller);
-        charsLeft -= blockTextSize(smaller);
-        blocksLeft -= smaller.length;
-        continue;
+      closed = true;
+      // When what follows is small and whole (a `show` reply's fields after a long abstract), the
+      // cut part leaves room for it; otherwise it takes all the room left.
+      const rest = units.slice(i + 1);
+      const restSize = sizes.slice(i + 1).reduce((n, x) => n + x, 0);
+      const restBlocks = rest.reduce((n, u) => n + u.blocks.length, 0);
+      const keepRest = rest.length > 0 && !rest.some((u) => u.partial) && restSize <= charsLeft / 4 && restBlocks < blocksLeft / 2;
+      const tries: [number, number, boolean][] = [[charsLeft, blocksLeft, false]];
+      if (keepRest) tries.unshift([charsLeft - restSize, blocksLeft - restBlocks, true]);
+      let kept = false;
+      for (const [chars, blocks, reserved] of tries) {
+        const smaller = unit.shrink?.(chars, blocks);
+        if (smaller && smaller.length > 0 && blockTextSize(smaller) <= chars && smaller.length <= blocks) {
+          body.push(...smaller);
+          charsLeft -= blockTextSize(smaller);
+          blocksLeft -= smaller.length;
+          closed = !reserved;
+          kept = true;
+          break;
+        }
       }
+      if (kept) continue;
     }
     if (unit.blocks.length > 0) dropped += 1;
   }
