@@ -49,8 +49,11 @@ export interface MessageHandlerDeps {
   botUserId: () => string | undefined;
   /** Report a posted answer to the core (votes). */
   posted?: Posted;
-  /** Whether the answer `msg` to command `text` is for the asker alone (`isPersonalRequest`). */
-  personal?: (text: string, msg: SlackMessage) => boolean;
+  /**
+   * Whether the answer `msg` to command `text` is for the asker alone (`isPersonalRequest`).
+   * Required: without it a reading list asked for in a channel would be posted for everyone.
+   */
+  personal: (text: string, msg: SlackMessage) => boolean;
 }
 
 export class MessageHandler {
@@ -107,7 +110,7 @@ export class MessageHandler {
         const text = commandText(ev.text, this.deps.botUserId());
         const msg = await this.deps.answer(text, ctx);
         // In a channel, an answer about the asker's own reading list goes to them alone.
-        if (ev.user && !ctx.isDirect && this.deps.personal?.(text, msg)) {
+        if (ev.user && !ctx.isDirect && this.deps.personal(text, msg)) {
           await this.#tellPrivately(client, ev.user, ev.channel, inThread, msg);
           return;
         }
