@@ -1,7 +1,7 @@
 /**
  * The few Discord REST calls the adapter makes, over discord.js's REST client, with exact JSON
- * bodies. Failures are logged with their reason (never a token or URL) and reported as `false`
- * (or thrown as `DiscordRestError` by `createMessageOrThrow`), so no failure crashes the process.
+ * bodies. Failures are logged with their reason (never a token or URL) and thrown as
+ * `DiscordRestError`, so the caller can tell the user (and the scheduler knows whether to retry).
  */
 import type { REST } from 'discord.js';
 import type { Logger } from 'pino';
@@ -60,7 +60,7 @@ export class DiscordRestError extends Error {
   }
 }
 
-/** The `id` of a message object in a REST answer, when it has one. */
+/** The `id` of a message or channel object in a REST answer, when it has one. */
 function messageIdOf(value: unknown): string | undefined {
   const id = typeof value === 'object' && value !== null ? (value as { id?: unknown }).id : undefined;
   return typeof id === 'string' && /^\d{1,25}$/.test(id) ? id : undefined;
@@ -72,89 +72,63 @@ export class DiscordApi {
     private readonly logger: Logger,
   ) {}
 
-  async #call(op: string, context: Record<string, unknown>, fn: () => Promise<unknown>): Promise<RestFailure | undefined> {
+  /** Run one REST call; a failure is logged with its reason and thrown as `DiscordRestError`. Resolves with the call's result. */
+  async #must(op: string, context: Record<string, unknown>, fn: () => Promise<unknown>): Promise<unknown> {
     try {
-      await fn();
-      return undefined;
+      return await fn();
     } catch (err) {
       const failure = describeRestError(err);
       const level = failure.status !== undefined && failure.status < 500 ? 'warn' : 'error';
       this.logger[level]({ op, ...context, ...failure }, `discord ${op} failed: ${failure.reason}`);
-      return failure;
+      throw new DiscordRestError(op, failure);
     }
   }
 
-  /** Like `#call`, keeping the call's result. */
-  async #callFor(op: string, context: Record<string, unknown>, fn: () => Promise<unknown>): Promise<{ failure?: RestFailure; value?: unknown }> {
-    let value: unknown;
-    const failure = await this.#call(op, context, async () => {
-      value = await fn();
-    });
-    return failure ? { failure } : { value };
+  /** POST /channels/:id/messages; resolves with the new message's id (undefined if Discord's answer had none). */
+  async createMessageOrThrow(channelId: string, body: MessageBody): Promise<string | undefined> {
+    return messageIdOf(await this.#must('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body })));
   }
 
-  /** POST /channels/:id/messages; resolves with the new message's id, undefined when it failed (logged). */
-  async createMessageForId(channelId: string, body: MessageBody): Promise<string | undefined> {
-    const { value } = await this.#callFor('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }));
-    return messageIdOf(value);
+  /** POST /users/@me/channels: the id of the bot's DM channel with a user. */
+  async openDm(userId: string): Promise<string> {
+    const channel = await this.#must('open DM', { user: userId }, () => this.rest.post('/users/@me/channels', { body: { recipient_id: userId } }));
+    const id = messageIdOf(channel);
+    if (!id) throw new DiscordRestError('open DM', { reason: 'Discord answered without a channel id' });
+    return id;
   }
 
   /**
    * An interaction callback that creates a message, asking Discord for what it created
-   * (`with_response=true`): whether it succeeded, and the id of the message when Discord said.
+   * (`with_response=true`): resolves with the id of the message when Discord said.
    */
-  async callbackForMessage(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<{ ok: boolean; messageId?: string }> {
-    const { failure, value } = await this.#callFor('interaction callback', { interactionId, type: body.type }, () =>
+  async callbackForMessage(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<{ messageId?: string }> {
+    const value = await this.#must('interaction callback', { interactionId, type: body.type }, () =>
       this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false, query: new URLSearchParams({ with_response: 'true' }) }),
     );
-    if (failure) return { ok: false };
     const v = value as { interaction?: { response_message_id?: unknown }; resource?: { message?: unknown } } | undefined;
     const id = messageIdOf(v?.resource?.message) ?? (typeof v?.interaction?.response_message_id === 'string' ? v.interaction.response_message_id : undefined);
-    return id ? { ok: true, messageId: id } : { ok: true };
-  }
-
-  /** `editOriginal`, with the id of the edited message when Discord's answer has it. */
-  async editOriginalForId(applicationId: string, token: string, body: Partial<MessageBody>): Promise<{ ok: boolean; messageId?: string }> {
-    const { failure, value } = await this.#callFor('edit interaction reply', {}, () =>
-      this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
-    );
-    if (failure) return { ok: false };
-    const id = messageIdOf(value);
-    return id ? { ok: true, messageId: id } : { ok: true };
-  }
-
-  /** POST /channels/:id/messages. */
-  async createMessage(channelId: string, body: MessageBody): Promise<boolean> {
-    return (await this.#call('create message', { channelId }, () => this.rest.post(`/channels/${channelId}/messages`, { body }))) === undefined;
-  }
-
-  /** Like `createMessage`, but a failure is thrown as `DiscordRestError` (for callers that report it). */
-  /** Create a message; resolves with its id (undefined if Discord's answer had none). */
-  async createMessageOrThrow(channelId: string, body: MessageBody): Promise<string | undefined> {
-    let created: unknown;
-    const failure = await this.#call('create message', { channelId }, async () => {
-      created = await this.rest.post(`/channels/${channelId}/messages`, { body });
-    });
-    if (failure) throw new DiscordRestError('create message', failure);
-    const id = (created as { id?: unknown } | undefined)?.id;
-    return typeof id === 'string' ? id : undefined;
+    return id ? { messageId: id } : {};
   }
 
   /** POST /interactions/:id/:token/callback (no bot auth: the token authorises). */
-  async callback(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<boolean> {
-    return (
-      (await this.#call('interaction callback', { interactionId, type: body.type }, () =>
-        this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false }),
-      )) === undefined
-    );
+  async callback(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<void> {
+    await this.#must('interaction callback', { interactionId, type: body.type }, () => this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false }));
   }
 
-  /** PATCH /webhooks/:app/:token/messages/@original (finish a deferred interaction). */
-  async editOriginal(applicationId: string, token: string, body: Partial<MessageBody>): Promise<boolean> {
-    return (
-      (await this.#call('edit interaction reply', {}, () =>
-        this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
-      )) === undefined
-    );
+  /** PATCH /webhooks/:app/:token/messages/@original (finish a deferred interaction), with the edited message's id when Discord's answer has it. */
+  async editOriginal(applicationId: string, token: string, body: Partial<MessageBody>): Promise<{ messageId?: string }> {
+    const value = await this.#must('edit interaction reply', {}, () => this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }));
+    const id = messageIdOf(value);
+    return id ? { messageId: id } : {};
+  }
+
+  /** DELETE /webhooks/:app/:token/messages/@original (remove the interaction's first answer). */
+  async deleteOriginal(applicationId: string, token: string): Promise<void> {
+    await this.#must('delete interaction reply', {}, () => this.rest.delete(`/webhooks/${applicationId}/${token}/messages/@original`, { auth: false }));
+  }
+
+  /** POST /webhooks/:app/:token: a follow-up message (`flags: 64` makes it private to the user). */
+  async followUp(applicationId: string, token: string, body: MessageBody): Promise<void> {
+    await this.#must('interaction follow-up', {}, () => this.rest.post(`/webhooks/${applicationId}/${token}`, { body, auth: false }));
   }
 }

@@ -42,6 +42,25 @@ async function within(work: Promise<Reply>, ms: number): Promise<Reply | undefin
   }
 }
 
+/**
+ * How far the answer to one interaction has got, which decides how anything more is sent:
+ * - `open`: nothing sent yet (a callback answers);
+ * - `deferred-public` / `deferred-private`: "thinking…" is shown (callback 5), to everyone or to the user;
+ * - `deferred-update`: a click was acknowledged (callback 6) and the clicked message is to be edited;
+ * - `answered`: an answer is out; more goes in follow-ups.
+ */
+interface Progress {
+  stage: 'open' | 'deferred-public' | 'deferred-private' | 'deferred-update' | 'answered';
+}
+
+/** What stays in the channel, briefly, where a deferred public answer turned out to be private. */
+const SENT_PRIVATELY = 'The answer to this request was shown only to the person who asked.';
+
+/** A message of plain text only (no embeds, no buttons, no mentions). */
+function plainMessage(content: string): DiscordMessage {
+  return { content, embeds: [], components: [], allowedMentions: { parse: [] } };
+}
+
 function contextOf(i: Interaction): RequestContext {
   return requestContext('discord', { userId: i.user.id, channelId: i.channelId, workspaceId: i.guildId, isDirect: i.guildId === null });
 }
@@ -54,20 +73,14 @@ export class InteractionHandler {
    * id that the user is told privately, as the answer or in place of the deferred one.
    */
   async handle(i: Interaction): Promise<void> {
-    const { api, logger } = this.deps;
-    const tell = i.isAutocomplete()
-      ? undefined
-      : async (content: string) => {
-          const body = { content, embeds: [], components: [], allowed_mentions: { parse: [] as [] } };
-          if (await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: { ...body, flags: EPHEMERAL } })) return;
-          // Already acknowledged (the answer was deferred): the failure takes the answer's place.
-          if (!(await api.editOriginal(i.applicationId, i.token, body))) throw new Error('the interaction could not be answered');
-        };
-    await withErrorReference(logger, 'discord interaction', { interactionType: i.type, user: i.user.id }, async () => {
+    const progress: Progress = { stage: 'open' };
+    // A failure (a reply Discord rejected included) is told as one short line of plain text.
+    const tell = i.isAutocomplete() ? undefined : (content: string) => this.#privately(i, progress, plainMessage(content));
+    await withErrorReference(this.deps.logger, 'discord interaction', { interactionType: i.type, user: i.user.id }, async () => {
       if (i.isAutocomplete()) return await this.#autocomplete(i);
-      if (i.isChatInputCommand()) return await this.#slash(i);
-      if (i.isButton()) return await this.#button(i);
-      logger.debug({ type: i.type }, 'discord: ignored interaction type');
+      if (i.isChatInputCommand()) return await this.#slash(i, progress);
+      if (i.isButton()) return await this.#button(i, progress);
+      this.deps.logger.debug({ type: i.type }, 'discord: ignored interaction type');
     }, tell);
   }
 
@@ -88,74 +101,119 @@ export class InteractionHandler {
     await this.deps.api.callback(i.id, i.token, { type: CallbackType.AutocompleteResult, data: { choices } });
   }
 
-  async #slash(i: Interaction): Promise<void> {
+  async #slash(i: Interaction, progress: Progress): Promise<void> {
     if (!i.isChatInputCommand()) return;
     if (i.commandName !== SLASH_COMMAND_NAME) {
-      await this.#answer(i, Promise.resolve(badInvocationReply(`Unknown command /${i.commandName}; this bot has /${SLASH_COMMAND_NAME}.`)), 'ephemeral');
+      await this.#answer(i, progress, Promise.resolve(badInvocationReply(`Unknown command /${i.commandName}; this bot has /${SLASH_COMMAND_NAME}.`)), 'ephemeral');
       return;
     }
     const text = commandTextFor(this.deps.specs(), i.options.data);
     if (!text.ok) {
-      await this.#answer(i, Promise.resolve(badInvocationReply(text.problem)), 'ephemeral');
+      await this.#answer(i, progress, Promise.resolve(badInvocationReply(text.problem)), 'ephemeral');
       return;
     }
     this.deps.logger.debug({ command: text.text.slice(0, 100), user: i.user.id }, 'discord: slash command');
     // A personal command (your reading list) answers only you; the rest answer the channel.
     const command = text.words[0] ? findCommand(text.words[0].text, this.deps.paperboy.commands) : undefined;
-    await this.#answer(i, this.deps.paperboy.runWords(text.words, contextOf(i)), command?.personal ? 'ephemeral' : 'public');
+    await this.#answer(i, progress, this.deps.paperboy.runWords(text.words, contextOf(i)), command?.personal ? 'ephemeral' : 'public');
   }
 
-  async #button(i: Interaction): Promise<void> {
+  async #button(i: Interaction, progress: Progress): Promise<void> {
     if (!i.isButton()) return;
     const id = decodeCustomId(i.customId);
     if (id.kind === 'noop') {
       await this.deps.api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage });
+      progress.stage = 'answered';
       return;
     }
     const stored = id.kind === 'command' ? id : id.kind === 'action' ? this.deps.store.get(id.key) : undefined;
     if (!stored) {
-      await this.#answer(i, Promise.resolve(expiredButtonReply()), 'ephemeral');
+      await this.#answer(i, progress, Promise.resolve(expiredButtonReply()), 'ephemeral');
       return;
     }
-    await this.#answer(i, this.deps.paperboy.run(stored.command, contextOf(i)), stored.delivery);
+    await this.#answer(i, progress, this.deps.paperboy.run(stored.command, contextOf(i)), stored.delivery);
   }
 
   /**
    * Deliver a reply: at once when it is ready within `deferAfterMs` (callback 4 or 7), else defer
    * (callback 5 or 6) and edit the original response. A public slash reply that is an error goes
-   * privately to the user who typed it.
+   * privately to the user who typed it, deferred or not. A call Discord refuses throws (`handle`
+   * then tells the user privately, in plain text, under a reference id).
    */
-  async #answer(i: Interaction & { token: string }, work: Promise<Reply>, delivery: Extract<Delivery, 'public' | 'ephemeral' | 'update'>): Promise<void> {
+  async #answer(
+    i: Interaction & { token: string },
+    progress: Progress,
+    work: Promise<Reply>,
+    delivery: Extract<Delivery, 'public' | 'ephemeral' | 'update'>,
+  ): Promise<void> {
     const { api, render } = this.deps;
     const ready = await within(work, this.deps.deferAfterMs);
     if (ready) {
       const msg = render(ready);
       if (delivery === 'update') {
         await api.callback(i.id, i.token, { type: CallbackType.UpdateMessage, data: messageBody(msg) });
+      } else if (delivery === 'ephemeral' || ready.tone === 'error') {
+        await this.#privately(i, progress, msg);
+      } else if (this.deps.paperboy.wantsPost(ready)) {
+        // A public answer about one paper: learn its message id, so reactions on it are votes.
+        const { messageId } = await api.callbackForMessage(i.id, i.token, { type: CallbackType.ChannelMessage, data: messageBody(msg) });
+        progress.stage = 'answered';
+        if (messageId) await this.#posted(i, messageId, ready);
       } else {
-        const ephemeral = delivery === 'ephemeral' || ready.tone === 'error';
-        const body = { type: CallbackType.ChannelMessage, data: messageBody(msg, ephemeral ? { flags: EPHEMERAL } : {}) };
-        if (!ephemeral && this.deps.paperboy.wantsPost(ready)) {
-          // A public answer about one paper: learn its message id, so reactions on it are votes.
-          const { messageId } = await api.callbackForMessage(i.id, i.token, body);
-          if (messageId) await this.#posted(i, messageId, ready);
-        } else {
-          await api.callback(i.id, i.token, body);
-        }
+        await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: messageBody(msg) });
       }
+      progress.stage = 'answered';
       return;
     }
-    const deferred =
-      delivery === 'update'
-        ? await api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage })
-        : await api.callback(i.id, i.token, {
-            type: CallbackType.DeferredChannelMessage,
-            ...(delivery === 'ephemeral' ? { data: { flags: EPHEMERAL } } : {}),
-          });
+    if (delivery === 'update') {
+      await api.callback(i.id, i.token, { type: CallbackType.DeferredUpdateMessage });
+      progress.stage = 'deferred-update';
+    } else {
+      await api.callback(i.id, i.token, { type: CallbackType.DeferredChannelMessage, ...(delivery === 'ephemeral' ? { data: { flags: EPHEMERAL } } : {}) });
+      progress.stage = delivery === 'ephemeral' ? 'deferred-private' : 'deferred-public';
+    }
     const reply = await work;
-    if (!deferred) return;
-    const edited = await api.editOriginalForId(i.applicationId, i.token, messageBody(render(reply)));
+    const msg = render(reply);
+    if (delivery === 'public' && reply.tone === 'error') {
+      await this.#privately(i, progress, msg);
+      return;
+    }
+    const edited = await api.editOriginal(i.applicationId, i.token, messageBody(msg));
+    progress.stage = 'answered';
     if (delivery === 'public' && edited.messageId && this.deps.paperboy.wantsPost(reply)) await this.#posted(i, edited.messageId, reply);
+  }
+
+  /** Send `msg` so that only the user who interacted sees it, whatever has been sent so far. */
+  async #privately(i: Interaction, progress: Progress, msg: DiscordMessage): Promise<void> {
+    const { api } = this.deps;
+    const body = messageBody(msg, { flags: EPHEMERAL });
+    switch (progress.stage) {
+      case 'open':
+        await api.callback(i.id, i.token, { type: CallbackType.ChannelMessage, data: body });
+        break;
+      case 'deferred-private':
+        // The "thinking…" message is already private: it becomes the answer.
+        await api.editOriginal(i.applicationId, i.token, messageBody(msg));
+        break;
+      case 'deferred-public':
+        // Everyone sees "thinking…", and Discord gives the first follow-up after a deferral the
+        // deferral's visibility (it edits that message). So: settle the public message with a
+        // neutral line, send the answer as a private follow-up, then delete the public message.
+        await api.editOriginal(i.applicationId, i.token, messageBody(plainMessage(SENT_PRIVATELY)));
+        progress.stage = 'answered';
+        await api.followUp(i.applicationId, i.token, body);
+        try {
+          await api.deleteOriginal(i.applicationId, i.token);
+        } catch {
+          // Logged by the API; the neutral line stays, which says nothing private.
+        }
+        break;
+      case 'deferred-update':
+      case 'answered':
+        await api.followUp(i.applicationId, i.token, body);
+        break;
+    }
+    progress.stage = 'answered';
   }
 
   /** Tell the core a public answer was posted (votes). */

@@ -1,12 +1,15 @@
 /**
  * Messages: `@Paperboy <command>` in a channel, or anything in a DM, runs the command and replies
- * to the message. Bots (including this one) and webhooks are ignored.
+ * to the message; in a channel, an answer about the asker's reading list goes to them by DM.
+ * Bots (including this one) and webhooks are ignored.
  */
 import type { Message } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/core/reply.ts';
-import { messageBody, type DiscordApi } from './discord-api.ts';
+import { findCommand, cleanInput } from '../../src/commands/parse.ts';
+import { splitWords } from '../../src/commands/words.ts';
+import { DiscordRestError, messageBody, type DiscordApi, type MessageBody } from './discord-api.ts';
 import { commandTextFromMessage } from './mention.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import type { DiscordMessage } from './render.ts';
@@ -36,10 +39,11 @@ export class MessageHandler {
   }
 
   /**
-   * Handle one message; never throws. A failure is logged (secrets scrubbed) under a reference id
-   * that the reply tells the user.
+   * Handle one message; never throws. A failure (a reply Discord rejected included) is logged
+   * (secrets scrubbed) under a reference id that a plain-text reply tells the user.
    */
   async handle(m: Message): Promise<void> {
+    const { api, paperboy, render } = this.deps;
     const replyTo = {
       message_reference: {
         message_id: m.id,
@@ -48,7 +52,6 @@ export class MessageHandler {
         fail_if_not_exists: false,
       },
     };
-    const send = (msg: DiscordMessage) => this.deps.api.createMessage(m.channelId, messageBody(msg, replyTo));
     let addressed = false;
     await withErrorReference(
       this.deps.logger,
@@ -62,15 +65,64 @@ export class MessageHandler {
         addressed = true;
         // In a thread started from one of our posts the thread's id is the post's: `underPost` finds it.
         const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId, isDirect: !m.inGuild() }), underPost: m.channelId };
-        const reply = await this.deps.paperboy.run(text, ctx);
-        const id = await this.deps.api.createMessageForId(m.channelId, messageBody(this.deps.render(reply), replyTo));
+        const reply = await paperboy.run(text, ctx);
+        if (m.inGuild() && this.#isPersonal(text, reply)) {
+          await this.#answerByDm(m, reply, replyTo);
+          return;
+        }
+        const id = await api.createMessageOrThrow(m.channelId, messageBody(render(reply), replyTo));
         // Reactions on an answer about one paper are votes for it.
-        if (id && this.deps.paperboy.wantsPost(reply)) {
-          await this.deps.paperboy.posted({ platform: 'discord', channelId: m.channelId, messageId: id, ...(m.guildId ? { workspaceId: m.guildId } : {}) }, reply);
+        if (id && paperboy.wantsPost(reply)) {
+          await paperboy.posted({ platform: 'discord', channelId: m.channelId, messageId: id, ...(m.guildId ? { workspaceId: m.guildId } : {}) }, reply);
         }
       },
       // Only a message addressed to the bot is answered, failure or not.
-      async (content) => addressed && send({ content, embeds: [], components: [], allowedMentions: { parse: [] } }),
+      async (content) => {
+        if (addressed) await api.createMessageOrThrow(m.channelId, messageBody(plainMessage(content), replyTo));
+      },
     );
   }
+
+  /**
+   * Whether a reply concerns only the person who asked (their reading list): the command word
+   * names a personal command (`saved`, `save`, `unsave`), or the reply pages through one (`more`
+   * after `saved`).
+   */
+  #isPersonal(text: string, reply: Reply): boolean {
+    const { commands } = this.deps.paperboy;
+    const personal = (word: string | undefined) => word !== undefined && findCommand(word, commands)?.personal === true;
+    const cleaned = cleanInput(text);
+    const first = cleaned.ok ? splitWords(cleaned.text)[0] : undefined;
+    if (first && !first.quoted && personal(first.text)) return true;
+    return [reply.paging?.next, reply.paging?.prev].some((a) => a !== undefined && personal(a.command.split(' ')[0]));
+  }
+
+  /**
+   * A personal answer asked for in a guild channel goes to the user by DM, and the channel is told
+   * so; when Discord will not take the DM (the user does not accept DMs from the server: 50007),
+   * the channel gets a pointer to a private way of asking, never the answer.
+   */
+  async #answerByDm(m: Message, reply: Reply, replyTo: Pick<MessageBody, 'message_reference'>): Promise<void> {
+    const { api } = this.deps;
+    const body = messageBody(this.deps.render(reply));
+    let sent = false;
+    try {
+      await api.createMessageOrThrow(await api.openDm(m.author.id), body);
+      sent = true;
+    } catch (err) {
+      // Logged with Discord's reason by the API.
+      if (!(err instanceof DiscordRestError)) throw err;
+    }
+    await api.createMessageOrThrow(m.channelId, messageBody(plainMessage(sent ? SENT_BY_DM : DM_REFUSED), replyTo));
+  }
+}
+
+/** The channel's answer when a personal answer went by DM. */
+export const SENT_BY_DM = 'Sent you a DM.';
+/** The channel's answer when a personal answer could not go by DM (it holds none of the answer). */
+export const DM_REFUSED = 'Your reading list is private and I could not DM you: use `/papers saved` (only you see the answer) or ask me in a DM.';
+
+/** A message of plain text only. */
+function plainMessage(content: string): DiscordMessage {
+  return { content, embeds: [], components: [], allowedMentions: { parse: [] } };
 }

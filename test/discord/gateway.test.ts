@@ -329,7 +329,11 @@ describe('Discord adapter over a real discord.js client', () => {
     const from = fake.requests.length;
     fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `${botMention()} stats`, author: alice, mentions: [fake.world.bot] }));
     await expect.poll(() => logLines.some((l) => l.includes('"status":500'))).toBe(true);
-    expect(fake.requests.slice(from).filter((r) => r.method === 'POST').length).toBe(2);
+    // Two tries of the answer, then one plain-text reply with the failure's reference.
+    const told = await fake.waitFor((r) => r.method === 'POST' && (r.body as MessageBody).message_reference?.message_id === id && r.status === 200, 5000, from);
+    expect((told.body as MessageBody).content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
+    const posts = fake.requests.slice(from).filter((r) => r.method === 'POST');
+    expect(posts.map((r) => [r.status, (r.body as MessageBody).embeds.length > 0])).toEqual([[500, true], [500, true], [200, false]]);
     const again = await mention(`${botMention()} help`);
     expect(again.body.embeds.length).toBeGreaterThan(0);
   });

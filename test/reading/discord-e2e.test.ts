@@ -43,11 +43,14 @@ afterAll(async () => {
 const asMessage = (body: MessageBody) => ({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: body.allowed_mentions as { parse: [] } });
 const buttons = (body: MessageBody) => body.components.flatMap((r) => r.components).filter((b): b is typeof b & { custom_id: string; label: string } => 'custom_id' in b);
 
-/** `@Paperboy <text>` in the channel; the bot's reply. */
+/**
+ * `@Paperboy <text>` in a DM with the bot; the bot's reply. (In a guild channel, reading-list
+ * answers go by DM: test/discord/replies.test.ts.)
+ */
 async function mention(text: string, author: FakeUser = alice): Promise<MessageBody> {
   const id = snowflake();
   const from = fake.requests.length;
-  fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> ${text}`, author, mentions: [fake.world.bot] }));
+  fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> ${text}`, author, mentions: [fake.world.bot], dmChannelId: `7${author.id.slice(1)}` }));
   const req = await fake.waitFor((r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id, 5000, from);
   const body = req.body as MessageBody;
   expect(limitViolations(asMessage(body))).toEqual([]);
