@@ -200,7 +200,8 @@ function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
         for (const f of b.fields) text().fields.push({ label: f.label, value: f.value });
         break;
       case 'divider':
-        if (current && current.lines.length > 0) current.lines.push({ render: () => '​' });
+        // An invisible line as a gap, when there is room for it.
+        if (current && current.lines.length > 0) current.lines.push({ render: (max) => (max >= 1 ? '\u200b' : '') });
         break;
       case 'paper':
         if (compact) {

@@ -27,48 +27,45 @@ export function spanMd(s: Span, atLineStart = true): string {
   }
 }
 
-/** A span cut to at most `room` rendered characters (word boundary), or '' when nothing fits. */
+/**
+ * A span cut to at most `room` rendered characters (word boundary), or '' when nothing fits: the
+ * longest word prefix whose markdown fits (found by bisection, so a larger room never gives less).
+ */
 function fitSpan(s: Span, room: number, atLineStart: boolean): string {
   if (room <= 0) return '';
   // A link cannot be cut without breaking it: fall back to its (cut) text.
   const base: Span = s.kind === 'link' ? { kind: 'text', text: s.text } : s;
-  let n = Math.min(base.text.length, room);
-  while (n > 0) {
-    const prefix = wordPrefix(base.text, n);
-    if (prefix.length === 0) return '';
-    const md = spanMd({ ...base, text: prefix }, atLineStart);
-    if (md.length <= room) return md;
-    n = Math.min(prefix.length - 1, n - (md.length - room));
+  const render = (n: number) => spanMd({ ...base, text: wordPrefix(base.text, n) }, atLineStart);
+  let lo = 0;
+  let hi = Math.min(base.text.length, room);
+  while (lo < hi) {
+    const mid = Math.ceil((lo + hi) / 2);
+    if (render(mid).length <= room) lo = mid;
+    else hi = mid - 1;
   }
-  return '';
+  return lo === 0 ? '' : render(lo);
 }
 
 /**
  * Render rich text as Discord markdown of at most `max` characters (`atLineStart`: it begins a line). When it does not fit, the
- * cut is on a word boundary and ends in a visible `…`.
+ * cut is on a word boundary and ends in a visible `…`. The output never gets shorter as `max` grows
+ * (callers share one budget between parts on that assumption).
  */
 export function richMd(rich: RichText, max = Number.POSITIVE_INFINITY, atLineStart = true): string {
-  const parts: string[] = [];
+  const spans = joinBoldRuns(rich);
+  const whole: string[] = [];
+  for (const s of spans) whole.push(spanMd(s, whole.length === 0 ? atLineStart : whole[whole.length - 1]!.endsWith('\n')));
+  const full = whole.join('');
+  if (full.length <= max) return full;
+  if (max < ELLIPSIS.length) return '';
+  // Too long: the spans that fit with room left for the ellipsis, then as much of the next as fits.
+  const room = max - ELLIPSIS.length;
   let len = 0;
-  const lineStart = () => (parts.length === 0 ? atLineStart : parts[parts.length - 1]!.endsWith('\n'));
-  for (const s of joinBoldRuns(rich)) {
-    const md = spanMd(s, lineStart());
-    if (len + md.length <= max) {
-      parts.push(md);
-      len += md.length;
-      continue;
-    }
-    if (max < ELLIPSIS.length) return '';
-    // Make room for the ellipsis (rare: only when earlier spans filled the budget exactly).
-    let popped = false;
-    while (len + ELLIPSIS.length > max && parts.length > 0) {
-      len -= parts.pop()!.length;
-      popped = true;
-    }
-    const partial = popped ? '' : fitSpan(s, max - len - ELLIPSIS.length, lineStart());
-    return `${(parts.join('') + partial).replace(/\s+$/, '')}${ELLIPSIS}`;
-  }
-  return parts.join('');
+  let i = 0;
+  while (i < whole.length && len + whole[i]!.length <= room) len += whole[i++]!.length;
+  const lineStart = i === 0 ? atLineStart : whole[i - 1]!.endsWith('\n');
+  const partial = i < spans.length ? fitSpan(spans[i]!, room - len, lineStart) : '';
+  return `${(whole.slice(0, i).join('') + partial).replace(/\s+$/, '')}${ELLIPSIS}`;
 }
 
 /** Plain text of rich text (for places without markdown). */
