@@ -48,7 +48,7 @@ const paper = (description: string): PositionalSpec => ({ name: 'paper', descrip
 
 /** Slash options for the built-in commands whose positional text has parts worth naming. */
 const POSITIONALS: Record<string, PositionalSpec[]> = {
-  search: [q('Words to search for, e.g. kv cache compression', true)],
+  search: [q('Words to search for, e.g. kv cache compression (may be left out with author or since)', false)],
   show: [paper('Paper name, id or title')],
   similar: [paper('Paper to find neighbours of (name, id or title)')],
   save: [paper('Paper to save to your reading list (name, id or title)')],

@@ -23,7 +23,8 @@ describe('/papers definition', () => {
     expect(Object.keys(subs)).toEqual(expect.arrayContaining(['search', 'show', 'similar', 'code', 'topics', 'topic', 'random', 'digest', 'stats', 'help']));
     const opts = (name: string) => ((subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? []);
     expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code', 'since', 'author']);
-    expect(opts('search')[0]).toMatchObject({ required: true, type: 3 });
+    // Optional: author or since alone lists papers (search --author NAME).
+    expect(opts('search')[0]).toMatchObject({ required: false, type: 3 });
     expect(opts('show')[0]).toMatchObject({ name: 'paper', required: true, autocomplete: true });
     expect(opts('similar')[0]).toMatchObject({ name: 'paper', autocomplete: true });
     expect(opts('topic')[0]).toMatchObject({ name: 'name', autocomplete: true });
@@ -67,6 +68,7 @@ describe('invocation -> command text', () => {
     const specs = slashSpecs(paperboy.commands);
     expect(commandTextFor(specs, sub('search', { query: 'kv cache', limit: 3, code: true }))).toMatchObject({ ok: true, text: 'search kv cache --limit 3 --code' });
     expect(commandTextFor(specs, sub('search', { query: 'kv', code: false }))).toMatchObject({ text: 'search kv' });
+    expect(commandTextFor(specs, sub('search', { author: 'Tri Dao' }))).toMatchObject({ ok: true, text: 'search --author "Tri Dao"' });
     expect(commandTextFor(specs, sub('digest', { count: 3, query: 'diffusion' }))).toMatchObject({ text: 'digest 3 diffusion' });
     expect(commandTextFor(specs, sub('digest'))).toMatchObject({ text: 'digest' });
     expect(commandTextFor(specs, sub('show', { paper: 'snapkv' }))).toMatchObject({ text: 'show snapkv' });
