@@ -10,8 +10,7 @@ import type { Topic } from '../library/topics.ts';
 export type FlagSpec =
   | { name: string; type: 'boolean'; help: string }
   | { name: string; type: 'int'; help: string; min: number; max: number; default?: number }
-  /** `words: 'name'`: unquoted words after the flag up to the next flag are one value (`--author Tri Dao`). */
-  | { name: string; type: 'string'; help: string; placeholder: string; words?: 'name' };
+  | { name: string; type: 'string'; help: string; placeholder: string };
 
 export type FlagValue = boolean | number | string;
 

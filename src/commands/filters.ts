@@ -4,7 +4,7 @@ import { foldPhrase } from '../search/fold.ts';
 import type { CommandInput, FlagSpec } from './command.ts';
 
 export const SINCE_FLAG: FlagSpec = { name: 'since', type: 'string', placeholder: '7d|YYYY-MM-DD', help: 'only papers published since then' };
-export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author', words: 'name' };
+export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author' };
 
 /**
  * Whether an author list has `name`: every word of the name (accents and case ignored) starts a

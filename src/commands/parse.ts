@@ -101,10 +101,6 @@ export function parseWords(words: readonly Word[], commands: readonly Command[],
       if (next && !(!next.quoted && /^--[a-zA-Z]/.test(next.text))) {
         raw = next.text;
         i++;
-        // A name runs on to the next flag: `--author Tri Dao` is one author, not "Dao" searched for.
-        if (spec.type === 'string' && spec.words === 'name' && !next.quoted) {
-          while (i + 1 < rest.length && !rest[i + 1]!.quoted && !/^--?[a-zA-Z]/.test(rest[i + 1]!.text)) raw += ` ${rest[++i]!.text}`;
-        }
       }
     }
     const value = parseFlagValue(spec, raw);

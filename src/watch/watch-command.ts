@@ -11,7 +11,7 @@ import type { WatchStore } from './store.ts';
 import { ALERT_PAPERS, MAX_QUERY_WORDS, MAX_WATCHES_PER_CHANNEL, type AlertRecord, type Platform, type Watch, type WatchSpec } from './watch.ts';
 
 export const WATCH_FLAGS: FlagSpec[] = [
-  { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author (with add)', words: 'name' },
+  { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author (with add)' },
   { name: 'alert', type: 'int', min: 1, max: 2_000_000_000, help: 'the papers of one alert (with matches)' },
   { name: 'page', type: 'int', min: 1, max: 1000, help: 'page of matches (with matches)' },
 ];

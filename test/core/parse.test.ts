@@ -86,17 +86,6 @@ describe('parseCommand', () => {
     expect(problem('search --code')).toMatchObject({ kind: 'missing-argument' });
     expect(problem('topic')).toMatchObject({ kind: 'missing-argument' });
   });
-  it('lets --author or --since stand in for the query', () => {
-    expect(ok('search --author dao').input).toMatchObject({ args: [], flags: { author: 'dao' } });
-    expect(ok('search --since 7d').input.args).toEqual([]);
-  });
-  it('reads an unquoted author name up to the next flag', () => {
-    expect(ok('search decoding --author jose muller').input).toMatchObject({ rest: 'decoding', flags: { author: 'jose muller' } });
-    expect(ok('search --author Tri Dao --limit 3 kv').input).toMatchObject({ rest: 'kv', flags: { author: 'Tri Dao', limit: 3 } });
-    // Quoted, the name ends at the quote; other string flags still take one word.
-    expect(ok('search --author "Tri Dao" cache').input).toMatchObject({ rest: 'cache', flags: { author: 'Tri Dao' } });
-    expect(ok('search kv --since 7d cache').input).toMatchObject({ rest: 'kv cache', flags: { since: '7d' } });
-  });
   it('refuses arguments where none are taken', () => {
     expect(problem('stats now')).toMatchObject({ kind: 'unexpected-argument' });
   });
