@@ -86,6 +86,14 @@ describe('parseCommand', () => {
     expect(problem('search --code')).toMatchObject({ kind: 'missing-argument' });
     expect(problem('topic')).toMatchObject({ kind: 'missing-argument' });
   });
+  it('lets --author or --since stand in for the query', () => {
+    expect(ok('search --author dao').input).toMatchObject({ args: [], flags: { author: 'dao' } });
+    expect(ok('search --since 7d').input.args).toEqual([]);
+  });
+  it('gives --author one word unless quoted, so the words after it stay the query', () => {
+    expect(ok('search --author hinton diffusion').input).toMatchObject({ rest: 'diffusion', flags: { author: 'hinton' } });
+    expect(ok('search --author "Tri Dao" cache').input).toMatchObject({ rest: 'cache', flags: { author: 'Tri Dao' } });
+  });
   it('refuses arguments where none are taken', () => {
     expect(problem('stats now')).toMatchObject({ kind: 'unexpected-argument' });
   });
