@@ -6,6 +6,7 @@ import { paperRef } from './ref.ts';
 import { AUTHOR_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
 import type { Paper } from '../papers/paper.ts';
+import { foldWord } from '../search/fold.ts';
 import type { SearchResult } from '../search/types.ts';
 
 export const searchCommand: Command = {
@@ -102,11 +103,7 @@ export const searchCommand: Command = {
 
     const few = result.total <= 3 ? 'Few matches. ' : '';
     const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
-    if (result.unmatched?.length) {
-      const words = result.unmatched.slice(0, 5).map((w) => `“${w}”`);
-      const list = words.length === 1 ? words[0]! : `${words.slice(0, -1).join(', ')} or ${words.at(-1)!}`;
-      notes.push([span.text(`No paper here has ${list}; these match your other words.`)]);
-    }
+    if (result.unmatched?.length) notes.push([span.text(unmatchedNote(query, result.unmatched))]);
     const loose = result.loose ?? 0;
     if (loose > 0) {
       notes.push([span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`)]);
@@ -136,4 +133,15 @@ function listFiltered(
   const kept = newestFirst(papers).filter((p) => (!filter || filter(p)) && (!code || p.links.some((l) => l.kind === 'code')));
   const hits = kept.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
   return { hits, total: kept.length };
+}
+
+/** `No paper here has “Ümlaut” or “zzyzx”; …`: the words as the user typed them, at most five named. */
+export function unmatchedNote(query: string, unmatched: readonly string[]): string {
+  const typed = new Map<string, string>();
+  for (const w of query.split(/[^\p{L}\p{N}]+/u)) if (w) typed.set(foldWord(w), w);
+  const words = unmatched.map((w) => `“${typed.get(w) ?? w}”`);
+  const named = words.slice(0, 5);
+  const more = words.length - named.length;
+  const list = more > 0 ? `${named.join(', ')} and ${more} more` : named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} or ${named.at(-1)!}`;
+  return `No paper here has ${list}; these match your other words.`;
 }

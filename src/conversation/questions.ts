@@ -23,11 +23,21 @@ const PREFIXES: RegExp[] = [
   /^(?:any(?:thing)?|something|some|recent|good|interesting) /,
 ];
 /** Words for what is asked about, before the topic: `papers on`, `work about`, `research into`. */
-const TOPIC_LEAD = /^(?:(?:new |recent |latest |good )?(?:papers?|work|research|studies|articles|stuff|things|results|methods|approaches)\s+)?(?:on|about|regarding|related to|concerning|into|in|for|with|around|from)\s+/;
-/** `something like X`, `papers similar to X`: a paper to find neighbours of. */
-const LIKE = /(?:^|\s)(?:similar to|(?:papers?|something|anything|stuff|work|ones|more) like) (.+)$/;
+const TOPIC_LEAD = /^(?:(?:new |recent |latest |good )?(?:papers?|work|research|studies|articles|stuff|things|results|methods|approaches)\s+)?(?:on|about|regarding|related to|concerning|into|in|for|with|around)\s+/;
+/**
+ * `something like X`, `papers similar to X`, `recommend papers like X`: a paper to find neighbours
+ * of. Only as the whole request: `llms behave more like humans` is a search.
+ */
+const LIKE =
+  /^(?:(?:recommend|suggest|find|show|give|get)(?: me| us)? )?(?:(?:any|some|other) )?(?:(?:papers?|something|anything|stuff|work|ones|more|others) )?(?:similar to|like) (.+)$/;
+/** `more like this`: the paper of the last reply (a follow-up), not a paper called "this". */
+const THIS = /^(?:this|that|it|this one|that one|these|those)$/;
 /** `papers by X`, `anything by X`: an author, when nothing else is asked. */
 const BY_AUTHOR = /^(?:(?:any|some|new|recent|latest|the) )?(?:papers?|work|research|anything|something|stuff|articles)(?: written)? by (.+)$/;
+/** `papers by date`: an order, not an author. */
+const NOT_AUTHOR = /^(?:date|year|time|votes?|upvotes|popularity|relevance|topic|area|field|category|subject)\b/;
+/** `papers from last week`: the newest papers. */
+const FROM_TIME = /^(?:(?:any|new|recent|latest) )?(?:papers?|work|research) from (today|yesterday|this week|last week|the (?:past|last) week)$/;
 /** `what is trending`, `hot papers today`: the trending list. */
 const TRENDING = /^(?:what(?:'s| is| are)?(?: the)? |anything |show (?:me )?(?:the )?)?(?:trending|hot|popular|most upvoted)(?: (?:papers?|work|research|things|stuff))?(?: (right now|now|today|this week|lately))?$/;
 /** `code for X`, `is there any code for X`: the paper X (its reply links the code). */
@@ -36,7 +46,15 @@ const CODE_FOR = /^(?:(?:where is |where's |is there (?:any )?|are there any |an
 export interface Understood {
   /** Command text to run instead (`search speculative decoding --code`). */
   command: string;
+  /**
+   * When `command` names one paper (`code for X` -> `show X`) and X turns out to be no single
+   * paper, run this instead (`code X`: papers with code on the topic).
+   */
+  otherwise?: string;
 }
+
+/** `show me X`: the topic words after it ask for papers (`show me papers on X`), not a paper named X. */
+const ASKS_FOR_PAPERS = /^(?:(?:some|any|the|all|new|recent|latest|good|great|interesting|more) )*(?:papers?|work|research|stuff|things|articles|results|methods|approaches|anything|something|everything|what|how|whatever)\b/;
 
 function clean(text: string): string {
   return text
@@ -81,7 +99,8 @@ export function looksLikeQuestion(text: string): boolean {
     /\?$/.test(lower) ||
     PREFIXES.some((p) => p.test(lower)) ||
     /^(?:who|what|which|where|how|why|when)\b/.test(lower) ||
-    /^(?:(?:new|latest|newest|recent) )?(?:papers?|work|research) (?:on|about|by|from)\b/.test(lower) ||
+    /^(?:(?:new|latest|newest|recent) )?(?:papers?|work|research) (?:on|about|by)\b/.test(lower) ||
+    FROM_TIME.test(lower.replace(/[?!.]+$/, '')) ||
     /^(?:code|repo|repository|github|implementation) (?:for|of)\b/.test(lower) ||
     LIKE.test(lower) ||
     TRENDING.test(lower.replace(/[?!.]+$/, ''))
@@ -102,17 +121,18 @@ export function understand(text: string): Understood | undefined {
   let m = /^(?:who (?:wrote|authored|made|is behind|are the authors of)|(?:the )?authors? of) (.+)$/.exec(lower);
   if (m) return { command: `show ${tail(m)}` };
   m = CODE_FOR.exec(lower);
-  if (m) return { command: `show ${tail(m)}` };
+  if (m) return { command: `show ${tail(m)}`, otherwise: `code ${tail(m)}` };
+  // `show me SnapKV`, `show me 2`: the command, said politely.
+  m = /^show (?:me|us) (.+)$/.exec(lower);
+  if (m && !ASKS_FOR_PAPERS.test(m[1]!)) return { command: `show ${tail(m)}`, otherwise: `search ${tail(m)}` };
   m = TRENDING.exec(lower);
   if (m) return { command: m[1] === 'today' ? 'trending --days 1' : 'trending' };
-  m = BY_AUTHOR.exec(lower) ?? /^by (.+)$/.exec(topicOf(lower));
-  if (m) {
-    // `papers by Tri Dao on attention`: the name, then what about.
-    const [name, about] = tail(m).replace(/"/g, '').split(/ (?:on|about|regarding) /i, 2);
-    return { command: `search ${about ? `${about} ` : ''}--author "${name}"` };
-  }
+  m = FROM_TIME.exec(lower);
+  if (m) return { command: /today|yesterday/.test(m[1]!) ? 'new' : 'new --days 7' };
+  m = BY_AUTHOR.exec(lower) ?? BY_AUTHOR.exec(topicOf(lower)) ?? /^by (.+)$/.exec(topicOf(lower));
+  if (m && !NOT_AUTHOR.test(m[1]!)) return { command: byAuthor(tail(m)) };
   m = LIKE.exec(lower);
-  if (m) return { command: `similar ${tail(m)}` };
+  if (m) return { command: THIS.test(m[1]!) ? 'similar' : `similar ${tail(m)}` };
 
   const code = /\bwith (?:code|a repo|github)\b/.test(lower);
   let topic = topicOf(lower.replace(/\s*\bwith (?:code|a repo|github)\b\s*/, ' ').trim());
@@ -135,4 +155,30 @@ export function understand(text: string): Understood | undefined {
   if (fresh) return { command: ['new', topic, week ? '--days 7' : ''].filter(Boolean).join(' ') };
   if (topic === '') return undefined;
   return { command: `search ${topic}${code ? ' --code' : ''}` };
+}
+
+/**
+ * `search` for `papers by <rest>`: the name runs up to a topic (`on attention`), `with code`, a
+ * time (`this week`) or a flag; those keep their meaning. Quotes around the topic are kept.
+ */
+function byAuthor(rest: string): string {
+  let text = rest;
+  const flags: string[] = [];
+  const dash = text.search(/(?:^|\s)--[a-z]/i);
+  if (dash >= 0) {
+    flags.push(text.slice(dash).trim());
+    text = text.slice(0, dash);
+  }
+  if (/\bwith (?:code|a repo|github)\b/i.test(text)) {
+    flags.push('--code');
+    text = text.replace(/\s*\bwith (?:code|a repo|github)\b/i, ' ');
+  }
+  const when = /\s*\b(this week|last week|the past week|recently|lately|today)\b/i.exec(text);
+  if (when) {
+    flags.push(/today/i.test(when[1]!) ? '--since 1d' : '--since 7d');
+    text = text.replace(when[0], ' ');
+  }
+  const [name = '', about] = text.replace(/\s+/g, ' ').trim().split(/ (?:on|about|regarding) /i, 2);
+  const author = name.replace(/"/g, '').trim();
+  return ['search', about?.trim(), `--author "${author}"`, ...flags].filter(Boolean).join(' ');
 }

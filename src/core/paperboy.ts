@@ -128,9 +128,19 @@ export class Paperboy {
         follow.kind === 'none' && first && !first.quoted && !first.text.startsWith('/') && (!findCommand(first.text, this.commands) || commandWordRequest(plain))
           ? understand(plain)
           : undefined;
-      const run = follow.kind === 'rewrite' ? follow.words : asked ? splitWords(asked.command) : words;
+      // What a question asks for may itself be a follow-up (`show me 2`, `more like this`).
+      const askedFollow = asked ? followUp(splitWords(asked.command), this.commands, last) : undefined;
+      if (askedFollow?.kind === 'reply') return askedFollow.reply;
+      const run =
+        follow.kind === 'rewrite' ? follow.words : askedFollow?.kind === 'rewrite' ? askedFollow.words : asked ? splitWords(asked.command) : words;
       let reply = await dispatchWords(run, this.commands, deps, ctx);
-      if (asked) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(asked.command), span.text('.')] }] };
+      // `code for X` where X is no single paper: papers with code on X instead.
+      let readAs = asked?.command;
+      if (asked?.otherwise && reply.data?.type === 'results' && reply.data.match !== undefined) {
+        readAs = asked.otherwise;
+        reply = await dispatchWords(splitWords(asked.otherwise), this.commands, deps, ctx);
+      }
+      if (readAs) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(readAs), span.text('.')] }] };
       const list = shownList(reply, last);
       if (list) {
         this.#conversations.remember(ctx, list);

@@ -26,6 +26,16 @@ describe('questions read as commands', () => {
     ['papers by Tri Dao', 'search --author "Tri Dao"'],
     ['anything by Song Han?', 'search --author "Song Han"'],
     ['papers by Tri Dao on attention', 'search attention --author "Tri Dao"'],
+    ['papers by Tri Dao on "kv cache"', 'search "kv cache" --author "Tri Dao"'],
+    ['papers by Tri Dao with code', 'search --author "Tri Dao" --code'],
+    ['papers by Tri Dao this week', 'search --author "Tri Dao" --since 7d'],
+    ['papers by Tri Dao --since 30d', 'search --author "Tri Dao" --since 30d'],
+    ['show me papers by Tri Dao', 'search --author "Tri Dao"'],
+    ['can you find papers by Tri Dao?', 'search --author "Tri Dao"'],
+    ['show me SnapKV', 'show SnapKV'],
+    ['show me 2', 'show 2'],
+    ['more like this', 'similar'],
+    ['papers similar to SnapKV?', 'similar SnapKV'],
     ['papers from last week', 'new --days 7'],
     ['recommend something like ZipCache', 'similar ZipCache'],
     ['anything like SnapKV?', 'similar SnapKV'],
@@ -37,9 +47,22 @@ describe('questions read as commands', () => {
   });
 
   it('keywords stay keywords', () => {
-    for (const q of ['kv cache compression', 'gaussian splatting', 'state space models', 'lora', 'memory reduction by pruning', 'popular benchmarks']) {
+    for (const q of [
+      'kv cache compression',
+      'gaussian splatting',
+      'state space models',
+      'lora',
+      'memory reduction by pruning',
+      'popular benchmarks',
+      'llms behave more like humans',
+      'models that work like transformers',
+      'work from home',
+      'papers from 2024',
+    ]) {
       expect(understand(q), q).toBeUndefined();
     }
+    // `by` an order is not an author.
+    expect(understand('papers by date')?.command).not.toMatch(/--author/);
   });
 
   it('a command word that starts plain English is read as the request, not as the command', async () => {
@@ -48,6 +71,10 @@ describe('questions read as commands', () => {
     expect(asked.data).toEqual((await bot.run('search quantization', SHELL_CONTEXT)).data);
     const code = await bot.run('code for flashattention', SHELL_CONTEXT);
     expect(code.data?.type === 'paper' && code.data.paper.name).toBe('FlashAttention');
+    // A topic rather than a paper: papers with code on it.
+    const topic = await bot.run('code for diffusion models', SHELL_CONTEXT);
+    expect(topic.data).toEqual((await bot.run('code diffusion models', SHELL_CONTEXT)).data);
+    expect(JSON.stringify(topic.blocks)).toContain('code diffusion models');
     // The command itself is unchanged: `code quantization` lists papers with code, `show snapkv` shows it.
     expect((await bot.run('code quantization', SHELL_CONTEXT)).data?.type).toBe('results');
     expect(JSON.stringify((await bot.run('show snapkv', SHELL_CONTEXT)).blocks)).not.toContain('Read your question');
@@ -85,5 +112,36 @@ describe('the search reply names words no paper has', () => {
     expect(r.tone).toBe('ok');
     expect(JSON.stringify(r.blocks)).toContain('No paper here has “chromodynamics”; these match your other words.');
     expect(JSON.stringify((await bot.run('search kv cache', SHELL_CONTEXT)).blocks)).not.toContain('No paper here has');
+  });
+});
+
+describe('questions that are follow-ups', () => {
+  it('show me 2 is result 2 of the last list; more like this is similar to the paper just shown', async () => {
+    const bot = await newTestPaperboy();
+    const ctx = { ...SHELL_CONTEXT, userId: 'follow' };
+    const list = await bot.run('search kv cache compression', ctx);
+    const ids = list.data?.type === 'results' ? list.data.results.map((r) => r.id) : [];
+    const two = await bot.run('show me 2', ctx);
+    expect(two.data?.type === 'paper' && two.data.paper.id).toBe(ids[1]);
+    const like = await bot.run('more like this', ctx);
+    expect(like.data).toEqual((await bot.run(`similar ${ids[1]}`, { ...SHELL_CONTEXT, userId: 'other' })).data);
+    // With no paper shown yet, it asks which paper.
+    expect((await bot.run('more like this', { ...SHELL_CONTEXT, userId: 'fresh' })).tone).toBe('error');
+  });
+
+  it('keyword searches that merely contain "like" stay searches', async () => {
+    const bot = await newTestPaperboy();
+    const r = await bot.run('llms behave more like humans', SHELL_CONTEXT);
+    expect(r.data?.type).toBe('results');
+    expect(r.summary).toMatch(/^Results for/);
+  });
+});
+
+describe('unmatchedNote', () => {
+  it('names the words as typed, five at most', async () => {
+    const { unmatchedNote } = await import('../../src/commands/search.ts');
+    expect(unmatchedNote('kv Ümläutxq', ['umlautxq'])).toBe('No paper here has “Ümläutxq”; these match your other words.');
+    expect(unmatchedNote('a b', ['aa', 'bb'])).toBe('No paper here has “aa” or “bb”; these match your other words.');
+    expect(unmatchedNote('x', ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'])).toBe('No paper here has “a1”, “b2”, “c3”, “d4”, “e5” and 2 more; these match your other words.');
   });
 });
