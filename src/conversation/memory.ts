@@ -15,6 +15,8 @@ export interface ShownList {
   ids: string[];
   /** The rank printed beside the first one (6 on page 2 of 5 per page). */
   firstRank: number;
+  /** Set when a reply that lists things showed no papers (a search that found nothing, `topics`): the old list ended there. */
+  ended?: true;
   /** Commands that show the next / previous page of the same list. */
   next?: string;
   prev?: string;

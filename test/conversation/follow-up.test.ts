@@ -99,6 +99,44 @@ describe('follow-ups in a conversation', () => {
     expect(ids(await bot.run('similar 3 --limit 3', ctx))).toHaveLength(3);
   });
 
+  it('follow-ups in words: the second one, what about the third?, show me the first one, 2nd, last, a bare 2, show 2.', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'slack', userId: 'W1', channelId: 'C1', workspaceId: 'T1' };
+    // Without a list, a bare number is searched; a spoken rank says there is no list.
+    expect((await bot.run('the second one', ctx)).summary).toBe('There is no list to take result 2 from here yet.');
+    expect((await bot.run('2', { ...ctx, userId: 'W9' })).data?.type).toBe('results');
+    const shown = ids(await bot.run('search kv cache compression', ctx));
+    for (const [text, rank] of [
+      ['the second one', 2],
+      ['what about the third?', 3],
+      ['show me the first one', 1],
+      ['show the 2nd one', 2],
+      ['open 2', 2],
+      ['show 2.', 2],
+      ['2', 2],
+      ['#4', 4],
+      ['the last one', 5],
+    ] as const) {
+      expect(paperId(await bot.run(text, ctx)), text).toBe(shown[rank - 1]);
+      await bot.run('search kv cache compression', ctx);
+    }
+    // `similar it` after a paper: that paper; `similar to 2`: result 2.
+    await bot.run('show 2', ctx);
+    expect(ids(await bot.run('similar it', ctx))).toEqual(ids(await bot.run(`similar ${shown[1]}`, { ...ctx, userId: 'W2' })));
+    await bot.run('search kv cache compression', ctx);
+    expect(ids(await bot.run('similar to 3', ctx))).toEqual(ids(await bot.run(`similar ${shown[2]}`, { ...ctx, userId: 'W2' })));
+  });
+
+  it('after a paper shown with no list, show 2 says there is no list (not that the reply listed none)', async () => {
+    const bot = await newTestPaperboy();
+    const ctx: RequestContext = { platform: 'shell', userId: 'g', channelId: 'g' };
+    await bot.run('show snapkv', ctx);
+    expect((await bot.run('show 2', ctx)).summary).toBe('There is no list to take result 2 from here yet.');
+    await bot.run('topics', ctx);
+    await bot.run('show snapkv', ctx);
+    expect((await bot.run('show 2', ctx)).summary).toBe('There is no list to take result 2 from here yet.');
+  });
+
   it('commands that take a count keep their numbers (digest 3, new 2)', async () => {
     const bot = await newTestPaperboy();
     const ctx: RequestContext = { platform: 'shell', userId: 'n', channelId: 'n' };
