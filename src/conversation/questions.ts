@@ -8,7 +8,7 @@
 
 /** Leading words of a question or request, up to the topic (longest first where they overlap). */
 const PREFIXES: RegExp[] = [
-  /^(?:hey |hi |please |pls )+/,
+  /^(?:(?:hey|hi|hello|please|pls)[,!]? )+/,
   /^(?:can|could|would) you (?:please )?(?:show|find|get|give|tell|list)(?: me)?(?: some| any| the)? /,
   /^(?:can|could|would) you (?:please )?(?:point (?:me|us) (?:to|at)|recommend|suggest|share)(?: me| us)?(?: some| any| the| a few| good)? /,
   /^(?:i am|i'm|im|we are|we're) (?:looking|searching) for /,
@@ -38,6 +38,8 @@ const BY_AUTHOR = /^(?:(?:any|some|new|recent|latest|the) )?(?:papers?|work|rese
 const NOT_AUTHOR = /^(?:date|year|time|votes?|upvotes|popularity|relevance|topic|area|field|category|subject)\b/;
 /** `papers from last week`: the newest papers. */
 const FROM_TIME = /^(?:(?:any|new|recent|latest) )?(?:papers?|work|research) from (today|yesterday|this week|last week|the (?:past|last) week)$/;
+/** `2404.14469`, `arXiv:2404.14469v2`, an arxiv.org or huggingface.co/papers link. */
+const ARXIV_REF = /^(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|(?:www\.)?huggingface\.co\/papers\/|arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?(?:\.pdf)?\/?$/i;
 /** `what is trending`, `hot papers today`: the trending list. */
 const TRENDING = /^(?:what(?:'s| is| are)?(?: the)? |anything |show (?:me )?(?:the )?)?(?:trending|hot|popular|most upvoted)(?: (?:papers?|work|research|things|stuff))?(?: (right now|now|today|this week|lately))?$/;
 /** `code for X`, `is there any code for X`: the paper X (its reply links the code). */
@@ -46,12 +48,20 @@ const CODE_FOR = /^(?:(?:where is |where's |is there (?:any )?|are there any |an
 export interface Understood {
   /** Command text to run instead (`search speculative decoding --code`). */
   command: string;
+  /** The paper `command` names (`code for X` -> `show X`: X), to be checked before running it. */
+  paper?: string;
   /**
-   * When `command` names one paper (`code for X` -> `show X`) and X turns out to be no single
-   * paper, run this instead (`code X`: papers with code on the topic).
+   * Run this instead when `paper` is not exactly one paper by its name, id or title (a close
+   * spelling is not enough: `explain lora` lists LoRA papers rather than open LoRAM), or when
+   * `command` finds nothing (`new papers on X` where no paper has a date: `search X`).
    */
   otherwise?: string;
 }
+
+/** `what is X`, `explain X`, `tell me about X`, `how does X work`: about one paper when X names one. */
+const EXPLAIN = /^(?:what(?:'s| is| are) |explain |summari[sz]e |describe |tell (?:me|us) (?:more )?about |how (?:does|do) )(.+?)(?: work| works| do| does)?$/;
+/** What `what is …` asks when it is not about a paper: `what is new`, `what is there on X`. */
+const NOT_A_NAME = /^(?:there|new|the (?:latest|best|newest)|trending|hot|popular|some|good|out there|happening)\b/;
 
 /** `show me X`: the topic words after it ask for papers (`show me papers on X`), not a paper named X. */
 const ASKS_FOR_PAPERS = /^(?:(?:some|any|the|all|new|recent|latest|good|great|interesting|more) )*(?:papers?|work|research|stuff|things|articles|results|methods|approaches|anything|something|everything|what|how|whatever)\b/;
@@ -88,7 +98,8 @@ export function commandWordRequest(text: string): boolean {
   return (
     /^(?:show|find|get|give|list) (?:me|us)\b/.test(lower) ||
     /^(?:code|repos?|repository|implementation) (?:for|of)\b/.test(lower) ||
-    /^(?:hot|latest|new|trending) (?:papers?|work|research|stuff)\b/.test(lower)
+    /^(?:hot|latest|new|trending) (?:papers?|work|research|stuff)\b/.test(lower) ||
+    /^(?:similar|related) to\b/.test(lower)
   );
 }
 
@@ -101,6 +112,7 @@ export function looksLikeQuestion(text: string): boolean {
     /^(?:who|what|which|where|how|why|when)\b/.test(lower) ||
     /^(?:(?:new|latest|newest|recent) )?(?:papers?|work|research) (?:on|about|by)\b/.test(lower) ||
     FROM_TIME.test(lower.replace(/[?!.]+$/, '')) ||
+    /^(?:explain|summari[sz]e|describe) \S/.test(lower) ||
     /^(?:code|repo|repository|github|implementation) (?:for|of)\b/.test(lower) ||
     LIKE.test(lower) ||
     TRENDING.test(lower.replace(/[?!.]+$/, ''))
@@ -114,6 +126,8 @@ export function looksLikeQuestion(text: string): boolean {
 export function understand(text: string): Understood | undefined {
   const raw = clean(text);
   const lower = raw.toLowerCase();
+  // A pasted arXiv id or link is the paper it names.
+  if (ARXIV_REF.test(raw)) return { command: `show ${raw}` };
   if (!looksLikeQuestion(text) && !/\bwith code\b/.test(lower)) return undefined;
   // The words after a lead, as typed (their capitals).
   const tail = (m: RegExpExecArray): string => raw.slice(raw.length - m[1]!.length);
@@ -121,10 +135,21 @@ export function understand(text: string): Understood | undefined {
   let m = /^(?:who (?:wrote|authored|made|is behind|are the authors of)|(?:the )?authors? of) (.+)$/.exec(lower);
   if (m) return { command: `show ${tail(m)}` };
   m = CODE_FOR.exec(lower);
-  if (m) return { command: `show ${tail(m)}`, otherwise: `code ${tail(m)}` };
+  if (m) return { command: `show ${tail(m)}`, paper: tail(m), otherwise: `code ${tail(m)}` };
   // `show me SnapKV`, `show me 2`: the command, said politely.
   m = /^show (?:me|us) (.+)$/.exec(lower);
-  if (m && !ASKS_FOR_PAPERS.test(m[1]!)) return { command: `show ${tail(m)}`, otherwise: `search ${tail(m)}` };
+  if (m && !ASKS_FOR_PAPERS.test(m[1]!)) {
+    return /^(?:the )?\S+(?: one)?$/.test(m[1]!) && /\d|first|second|third|fourth|fifth|last/.test(m[1]!)
+      ? { command: `show ${tail(m)}` }
+      : { command: `show ${tail(m)}`, paper: tail(m), otherwise: `search ${tail(m)}` };
+  }
+  m = EXPLAIN.exec(lower);
+  if (m && !NOT_A_NAME.test(m[1]!) && !ASKS_FOR_PAPERS.test(m[1]!)) {
+    // The name as typed (`how does ZipCache work`: the words before "work").
+    const at = lower.indexOf(m[1]!, lower.length - m[1]!.length - ' works'.length - 1);
+    const name = at >= 0 ? raw.slice(at, at + m[1]!.length) : m[1]!;
+    return { command: `show ${name}`, paper: name, otherwise: `search ${name}` };
+  }
   m = TRENDING.exec(lower);
   if (m) return { command: m[1] === 'today' ? 'trending --days 1' : 'trending' };
   m = FROM_TIME.exec(lower);
@@ -132,7 +157,12 @@ export function understand(text: string): Understood | undefined {
   m = BY_AUTHOR.exec(lower) ?? BY_AUTHOR.exec(topicOf(lower)) ?? /^by (.+)$/.exec(topicOf(lower));
   if (m && !NOT_AUTHOR.test(m[1]!)) return { command: byAuthor(tail(m)) };
   m = LIKE.exec(lower);
-  if (m) return { command: THIS.test(m[1]!) ? 'similar' : `similar ${tail(m)}` };
+  if (m) {
+    if (THIS.test(m[1]!)) return { command: 'similar' };
+    // `papers like SnapKV but for vision`: the paper is the part before "but".
+    const name = tail(m).split(/ (?:but|except|only|and also) /i)[0]!.trim();
+    return { command: `similar ${name}`, paper: name, otherwise: `search ${name}` };
+  }
 
   const code = /\bwith (?:code|a repo|github)\b/.test(lower);
   let topic = topicOf(lower.replace(/\s*\bwith (?:code|a repo|github)\b\s*/, ' ').trim());
@@ -152,7 +182,10 @@ export function understand(text: string): Understood | undefined {
   // The topic as typed (its capitals), when it stands in the text as is.
   const at = topic ? lower.lastIndexOf(topic) : -1;
   if (at >= 0) topic = raw.slice(at, at + topic.length);
-  if (fresh) return { command: ['new', topic, week ? '--days 7' : ''].filter(Boolean).join(' ') };
+  if (fresh) {
+    const command = ['new', topic, week ? '--days 7' : ''].filter(Boolean).join(' ');
+    return topic ? { command, otherwise: `search ${topic}${code ? ' --code' : ''}` } : { command };
+  }
   if (topic === '') return undefined;
   return { command: `search ${topic}${code ? ' --code' : ''}` };
 }

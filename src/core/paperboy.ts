@@ -116,7 +116,7 @@ export class Paperboy {
     return this.#guarded(text, ctx, async (deps) => {
       // The conversation's own last list; else, in a thread under a post of ours, that post's.
       const last = this.#conversations.lastList(ctx) ?? this.#conversations.postList(ctx);
-      const greeted = words.length <= 6 && !words.some((w) => w.quoted) ? smallTalk(words.map((w) => w.text).join(' ')) : undefined;
+      const greeted = words.length <= 9 && !words.some((w) => w.quoted) ? smallTalk(words.map((w) => w.text).join(' ')) : undefined;
       if (greeted) return greeted;
       const follow = followUp(words, this.commands, last);
       if (follow.kind === 'reply') return follow.reply;
@@ -131,12 +131,23 @@ export class Paperboy {
       // What a question asks for may itself be a follow-up (`show me 2`, `more like this`).
       const askedFollow = asked ? followUp(splitWords(asked.command), this.commands, last) : undefined;
       if (askedFollow?.kind === 'reply') return askedFollow.reply;
-      const run =
-        follow.kind === 'rewrite' ? follow.words : askedFollow?.kind === 'rewrite' ? askedFollow.words : asked ? splitWords(asked.command) : words;
-      let reply = await dispatchWords(run, this.commands, deps, ctx);
-      // `code for X` where X is no single paper: papers with code on X instead.
+      // `explain lora`: a paper only when the words name exactly one (not a close spelling); else the fallback.
       let readAs = asked?.command;
-      if (asked?.otherwise && reply.data?.type === 'results' && reply.data.match !== undefined) {
+      if (asked?.paper !== undefined && asked.otherwise !== undefined && askedFollow?.kind !== 'rewrite') {
+        const r = deps.engine.resolve(asked.paper);
+        if (r.kind !== 'found' || r.via === 'fuzzy') readAs = asked.otherwise;
+      }
+      const run =
+        follow.kind === 'rewrite'
+          ? follow.words
+          : askedFollow?.kind === 'rewrite' && readAs === asked?.command
+            ? askedFollow.words
+            : readAs !== undefined
+              ? splitWords(readAs)
+              : words;
+      let reply = await dispatchWords(run, this.commands, deps, ctx);
+      // `new papers on X` where nothing is dated or new: the papers on X.
+      if (asked?.otherwise !== undefined && readAs === asked.command && reply.tone === 'empty') {
         readAs = asked.otherwise;
         reply = await dispatchWords(splitWords(asked.otherwise), this.commands, deps, ctx);
       }

@@ -145,3 +145,40 @@ describe('unmatchedNote', () => {
     expect(unmatchedNote('x', ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'])).toBe('No paper here has “a1”, “b2”, “c3”, “d4”, “e5” and 2 more; these match your other words.');
   });
 });
+
+describe('questions about one paper, and their fallbacks', () => {
+  it('what is X / explain X / how does X work show X when X names one paper, else search', async () => {
+    const bot = await newTestPaperboy();
+    const name = (r: Awaited<ReturnType<typeof bot.run>>) => (r.data?.type === 'paper' ? r.data.paper.name : undefined);
+    expect(name(await bot.run('what is flashattention?', SHELL_CONTEXT))).toBe('FlashAttention');
+    expect(name(await bot.run('how does ZipCache work?', SHELL_CONTEXT))).toBe('ZipCache');
+    expect(name(await bot.run('tell me about snapkv', SHELL_CONTEXT))).toBe('SnapKV');
+    expect(name(await bot.run('summarize snapkv', SHELL_CONTEXT))).toBe('SnapKV');
+    // `lora` is only a close spelling of LoRAM: a search, not that paper.
+    const lora = await bot.run('explain lora', SHELL_CONTEXT);
+    expect(lora.data).toEqual((await bot.run('search lora', SHELL_CONTEXT)).data);
+    expect(JSON.stringify(lora.blocks)).toContain('search lora');
+    // `papers like lora` likewise; `papers like SnapKV but for vision` is similar SnapKV.
+    expect((await bot.run('papers like lora', SHELL_CONTEXT)).data).toEqual((await bot.run('search lora', SHELL_CONTEXT)).data);
+    const rows = (r: Awaited<ReturnType<typeof bot.run>>) => (r.data?.type === 'results' ? r.data.results.map((x) => x.id) : []);
+    expect(rows(await bot.run('papers like SnapKV but for vision', SHELL_CONTEXT))).toEqual(rows(await bot.run('similar snapkv', SHELL_CONTEXT)));
+    // Not about a paper: keywords stay keywords.
+    expect(understand('explainable ai')).toBeUndefined();
+  });
+
+  it('new papers on X, where no paper has a date, lists the papers on X', async () => {
+    const bot = await newTestPaperboy();
+    const r = await bot.run('any recent papers about gaussian splatting?', SHELL_CONTEXT);
+    expect(r.data).toEqual((await bot.run('search gaussian splatting', SHELL_CONTEXT)).data);
+    expect(JSON.stringify(r.blocks)).toContain('search gaussian splatting');
+    // With no topic there is nothing to fall back to: the reply says why.
+    expect((await bot.run("what's new today?", SHELL_CONTEXT)).summary).toMatch(/No dated papers yet/);
+  });
+
+  it('a pasted arXiv id or link is a lookup; a greeting before a question is dropped', async () => {
+    expect(understand('https://arxiv.org/abs/2404.14469')?.command).toBe('show https://arxiv.org/abs/2404.14469');
+    expect(understand('2404.14469v2')?.command).toBe('show 2404.14469v2');
+    expect(understand('hi, can you find kv cache papers?')?.command).toBe('search kv cache papers');
+    expect(understand('hey, anything on diffusion?')?.command).toBe('search diffusion');
+  });
+});
