@@ -10,11 +10,22 @@ describe('greetings and thanks', () => {
     expect(JSON.stringify(r?.blocks)).toContain('search kv cache compression');
   });
 
-  it.each(['thanks', 'Thank you so much!', 'thx', 'cheers 🙏'])('%s is answered politely', (text) => {
+  it.each(['thanks', 'Thank you so much!', 'thx', 'cheers 🙏', 'thanks, that helps', 'thank you so much, this is great', 'perfect, thanks!'])('%s is answered politely', (text) => {
     expect(smallTalk(text)?.summary).toBe('You’re welcome!');
   });
 
-  it.each(['hi-c', 'hello kitty diffusion', 'thanks for the memory', 'history', 'heya world', ''])('%s is not small talk', (text) => {
+  it.each([
+    ['ok', 'Glad it helps.'],
+    ['cool', 'Glad it helps.'],
+    ['got it', 'Glad it helps.'],
+    ['bye', 'Bye! Ask any time.'],
+    ['who are you?', 'Hi! I find research papers: search, show one, or just ask.'],
+    ['what can you do?', 'Hi! I find research papers: search, show one, or just ask.'],
+  ])('%s gets a short answer', (text, summary) => {
+    expect(smallTalk(text)?.summary).toBe(summary);
+  });
+
+  it.each(['hi-c', 'hello kitty diffusion', 'thanksgiving recipes', 'ok google', 'history', 'heya world', ''])('%s is not small talk', (text) => {
     expect(smallTalk(text)).toBeUndefined();
   });
 
