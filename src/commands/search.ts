@@ -105,6 +105,7 @@ export const searchCommand: Command = {
     const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
     if (result.unmatched?.length) notes.push([span.text(unmatchedNote(query, result.unmatched))]);
     const loose = result.loose ?? 0;
+    if (result.partial && loose === 0) notes.push([span.text('None of these has all of your words; each has some of them.')]);
     if (loose > 0) {
       notes.push([span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`)]);
     }
@@ -129,7 +130,7 @@ function listFiltered(
   code: boolean,
   limit: number,
   page: number,
-): Pick<SearchResult, 'total' | 'loose' | 'suggestion' | 'unmatched'> & { hits: RankedPaper[] } {
+): Pick<SearchResult, 'total' | 'loose' | 'suggestion' | 'unmatched' | 'partial'> & { hits: RankedPaper[] } {
   const kept = newestFirst(papers).filter((p) => (!filter || filter(p)) && (!code || p.links.some((l) => l.kind === 'code')));
   const hits = kept.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
   return { hits, total: kept.length };

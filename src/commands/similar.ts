@@ -30,7 +30,7 @@ export const similarCommand: Command = {
     const page = intFlag(input.flags, 'page', 1);
     const all = deps.engine.similar(paper.id, MAX_NEIGHBOURS).filter((h) => h.score > 0);
     const hits = all.slice((page - 1) * limit, page * limit);
-    const commandFor = (p: number) => `similar ${paper.id}${limit !== 5 ? ` --limit ${limit}` : ''}${p > 1 ? ` --page ${p}` : ''}`;
+    const commandFor = (p: number) => `similar ${paperRef(deps.engine, paper)}${limit !== 5 ? ` --limit ${limit}` : ''}${p > 1 ? ` --page ${p}` : ''}`;
     if (all.length === 0) {
       return {
         tone: 'empty',

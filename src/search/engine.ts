@@ -244,6 +244,9 @@ class Engine implements SearchEngine {
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
     if (ranked.loose) result.loose = ranked.loose;
     if (plan.unmatched && ranked.total > 0) result.unmatched = plan.unmatched;
+    if (plan.clauses >= 2 && hits.length > 0 && !ranked.top.slice(offset, offset + limit).some(({ doc }) => this.#reranker.match(plan, doc).mask === plan.matchable)) {
+      result.partial = true;
+    }
     if (plan.corrected !== undefined) {
       result.corrected = plan.corrected;
       if (this.#worthSuggesting(text, plan.corrected, codeOnly)) result.suggestion = plan.corrected;

@@ -29,6 +29,11 @@ export interface SearchResult {
    * short list rather than cut it. Absent when every paper matches enough of them.
    */
   loose?: number;
+  /**
+   * Set when the query has two words or more that papers have and no paper on this page has all
+   * of them (`speculative decoding` where papers say only one or the other).
+   */
+  partial?: true;
   /** Words of the query that no paper has (even corrected), when the others found papers. */
   unmatched?: string[];
   /** Query terms after normalisation and expansion (for display and debugging). */

@@ -58,6 +58,15 @@ describe('words no paper has', () => {
   });
 });
 
+describe('a page where no paper has every word', () => {
+  it('is flagged partial; a page with one paper that has them all is not', () => {
+    const e = createSearchEngine(small);
+    expect(e.search('tomatoes quantization').partial).toBe(true);
+    expect(e.search('kv cache quantization').partial).toBeUndefined();
+    expect(e.search('zipcache').partial).toBeUndefined();
+  });
+});
+
 describe('search on a small set', () => {
   const e = createSearchEngine(small);
 
