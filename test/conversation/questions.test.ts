@@ -182,3 +182,12 @@ describe('questions about one paper, and their fallbacks', () => {
     expect(understand('hey, anything on diffusion?')?.command).toBe('search diffusion');
   });
 });
+
+describe('the search reply says when no paper has all the words', () => {
+  it('audio splatting: each paper has one word or the other', async () => {
+    const bot = await newTestPaperboy();
+    const r = await bot.run('search audio splatting', SHELL_CONTEXT);
+    expect(JSON.stringify(r.blocks)).toContain('None of these has all of your words; each has some of them.');
+    expect(JSON.stringify((await bot.run('search gaussian splatting', SHELL_CONTEXT)).blocks)).not.toContain('None of these has all');
+  });
+});
