@@ -61,8 +61,8 @@ export const searchCommand: Command = {
           kind: 'note',
           text: [
             span.text(query ? 'Try fewer or broader words, ' : 'Try '),
-            ...(drop.length ? [span.text('drop '), ...drop.flatMap((f, i) => [...(i ? [span.text(' or ')] : []), span.code(f)]), span.text(', or ')] : []),
-            span.text('browse '),
+            ...(drop.length ? [span.text(query ? 'drop ' : 'without '), ...drop.flatMap((f, i) => [...(i ? [span.text(' or ')] : []), span.code(f)]), span.text(', or ')] : []),
+            span.text(query || drop.length ? 'browse ' : 'browsing '),
             span.code('topics'),
             span.text('.'),
           ],
