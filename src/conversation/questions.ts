@@ -48,6 +48,8 @@ const CODE_FOR = /^(?:(?:where is |where's |is there (?:any )?|are there any |an
 export interface Understood {
   /** Command text to run instead (`search speculative decoding --code`). */
   command: string;
+  /** What the question asks of the paper it shows (`who wrote X`: its authors), to say when that is unknown. */
+  asks?: 'authors' | 'code';
   /** The paper `command` names (`code for X` -> `show X`: X), to be checked before running it. */
   paper?: string;
   /**
@@ -133,9 +135,9 @@ export function understand(text: string): Understood | undefined {
   const tail = (m: RegExpExecArray): string => raw.slice(raw.length - m[1]!.length);
 
   let m = /^(?:who (?:wrote|authored|made|is behind|are the authors of)|(?:the )?authors? of) (.+)$/.exec(lower);
-  if (m) return { command: `show ${tail(m)}` };
+  if (m) return { command: `show ${tail(m)}`, asks: 'authors' };
   m = CODE_FOR.exec(lower);
-  if (m) return { command: `show ${tail(m)}`, paper: tail(m), otherwise: `code ${tail(m)}` };
+  if (m) return { command: `show ${tail(m)}`, asks: 'code', paper: tail(m), otherwise: `code ${tail(m)}` };
   // `show me SnapKV`, `show me 2`: the command, said politely.
   m = /^show (?:me|us) (.+)$/.exec(lower);
   if (m && !ASKS_FOR_PAPERS.test(m[1]!)) {

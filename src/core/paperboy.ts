@@ -1,7 +1,8 @@
 import { randomBytes } from 'node:crypto';
 import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from './context.ts';
-import { span, type Reply } from './reply.ts';
+import { span, type Block, type Reply } from './reply.ts';
+import type { Paper } from '../papers/paper.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
 import { splitWords, type Word } from '../commands/words.ts';
 import { cleanInput, findCommand } from '../commands/parse.ts';
@@ -151,7 +152,11 @@ export class Paperboy {
         readAs = asked.otherwise;
         reply = await dispatchWords(splitWords(asked.otherwise), this.commands, deps, ctx);
       }
-      if (readAs) reply = { ...reply, blocks: [...reply.blocks, { kind: 'note', text: [span.text('Read your question as '), span.code(readAs), span.text('.')] }] };
+      if (readAs) {
+        const unknown = readAs === asked?.command && reply.data?.type === 'paper' ? unanswered(asked.asks, reply.data.paper) : undefined;
+        const notes: Block[] = unknown ? [{ kind: 'note', text: [span.text(unknown)] }] : [];
+        reply = { ...reply, blocks: [...reply.blocks, ...notes, { kind: 'note', text: [span.text('Read your question as '), span.code(readAs), span.text('.')] }] };
+      }
       const list = shownList(reply, last);
       if (list) {
         this.#conversations.remember(ctx, list);
@@ -187,4 +192,11 @@ export class Paperboy {
       };
     }
   }
+}
+
+/** `who wrote X` about a paper with no known authors (or `code for X` with no code link): say so. */
+function unanswered(asks: 'authors' | 'code' | undefined, paper: Paper): string | undefined {
+  if (asks === 'authors' && !paper.authors?.length) return 'The paper library has no authors for this paper.';
+  if (asks === 'code' && !paper.links.some((l) => l.kind === 'code')) return 'No code link is known for this paper.';
+  return undefined;
 }

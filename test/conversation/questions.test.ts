@@ -191,3 +191,14 @@ describe('the search reply says when no paper has all the words', () => {
     expect(JSON.stringify((await bot.run('search gaussian splatting', SHELL_CONTEXT)).blocks)).not.toContain('None of these has all');
   });
 });
+
+describe('questions the shown paper cannot answer say so', () => {
+  it('who wrote X without authors; code for X without a code link', async () => {
+    const bot = await newTestPaperboy();
+    const who = JSON.stringify((await bot.run('who wrote snapkv?', SHELL_CONTEXT)).blocks);
+    expect(who).toContain('The paper library has no authors for this paper.');
+    expect(JSON.stringify((await bot.run('code for snapkv', SHELL_CONTEXT)).blocks)).toContain('No code link is known for this paper.');
+    // `show` itself adds nothing.
+    expect(JSON.stringify((await bot.run('show snapkv', SHELL_CONTEXT)).blocks)).not.toContain('no authors');
+  });
+});
