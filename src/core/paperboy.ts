@@ -6,10 +6,10 @@ import type { Paper } from '../papers/paper.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
 import { splitWords, type Word } from '../commands/words.ts';
 import { cleanInput, findCommand } from '../commands/parse.ts';
-import { commandWordRequest, understand } from '../conversation/questions.ts';
+import { commandWordRequest, understand, type Understood } from '../conversation/questions.ts';
 import { smallTalk } from '../conversation/small-talk.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
-import { ConversationMemory } from '../conversation/memory.ts';
+import { ConversationMemory, type ShownList } from '../conversation/memory.ts';
 import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.ts';
 
 /**
@@ -121,42 +121,10 @@ export class Paperboy {
       if (greeted) return greeted;
       const follow = followUp(words, this.commands, last);
       if (follow.kind === 'reply') return follow.reply;
-      // Free text that reads as a question is run as the command it asks for, and says so.
-      const first = words[0];
-      // A command word first is the command, unless the words read as plain English (`show me papers on X`).
-      const plain = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
-      const asked =
-        follow.kind === 'none' && first && !first.quoted && !first.text.startsWith('/') && (!findCommand(first.text, this.commands) || commandWordRequest(plain))
-          ? understand(plain)
-          : undefined;
-      // What a question asks for may itself be a follow-up (`show me 2`, `more like this`).
-      const askedFollow = asked ? followUp(splitWords(asked.command), this.commands, last) : undefined;
-      if (askedFollow?.kind === 'reply') return askedFollow.reply;
-      // `explain lora`: a paper only when the words name exactly one (not a close spelling); else the fallback.
-      let readAs = asked?.command;
-      if (asked?.paper !== undefined && asked.otherwise !== undefined && askedFollow?.kind !== 'rewrite') {
-        const r = deps.engine.resolve(asked.paper);
-        if (r.kind !== 'found' || r.via === 'fuzzy') readAs = asked.otherwise;
-      }
-      const run =
-        follow.kind === 'rewrite'
-          ? follow.words
-          : askedFollow?.kind === 'rewrite' && readAs === asked?.command
-            ? askedFollow.words
-            : readAs !== undefined
-              ? splitWords(readAs)
-              : words;
-      let reply = await dispatchWords(run, this.commands, deps, ctx);
-      // `new papers on X` where nothing is dated or new: the papers on X.
-      if (asked?.otherwise !== undefined && readAs === asked.command && reply.tone === 'empty') {
-        readAs = asked.otherwise;
-        reply = await dispatchWords(splitWords(asked.otherwise), this.commands, deps, ctx);
-      }
-      if (readAs) {
-        const unknown = readAs === asked?.command && reply.data?.type === 'paper' ? unanswered(asked.asks, reply.data.paper) : undefined;
-        const notes: Block[] = unknown ? [{ kind: 'note', text: [span.text(unknown)] }] : [];
-        reply = { ...reply, blocks: [...reply.blocks, ...notes, { kind: 'note', text: [span.text('Read your question as '), span.code(readAs), span.text('.')] }] };
-      }
+      const asked = follow.kind === 'none' ? this.#question(words) : undefined;
+      const reply = asked
+        ? await this.#answer(asked, last, deps, ctx)
+        : await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx);
       const list = shownList(reply, last);
       if (list) {
         this.#conversations.remember(ctx, list);
@@ -166,6 +134,45 @@ export class Paperboy {
       }
       return reply;
     });
+  }
+
+  /**
+   * Free text that reads as a question or request, as the command it asks for; undefined for a
+   * command (a command word first is the command, unless the words read as plain English:
+   * `show me papers on X`) or keywords.
+   */
+  #question(words: readonly Word[]): Understood | undefined {
+    const first = words[0];
+    if (!first || first.quoted || first.text.startsWith('/')) return undefined;
+    const plain = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+    return !findCommand(first.text, this.commands) || commandWordRequest(plain) ? understand(plain) : undefined;
+  }
+
+  /**
+   * Run what a question asks for and say how it was read. The command may itself be a follow-up
+   * (`show me 2`, `more like this`); a paper it names must be exactly one paper (`explain lora`
+   * is a search, not LoRAM), else its fallback runs, as it does when the command finds nothing
+   * (`new papers on X` where nothing is dated).
+   */
+  async #answer(asked: Understood, last: ShownList | undefined, deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+    const follow = followUp(splitWords(asked.command), this.commands, last);
+    if (follow.kind === 'reply') return follow.reply;
+    let readAs = asked.command;
+    if (follow.kind === 'none' && asked.paper !== undefined && asked.otherwise !== undefined) {
+      const r = deps.engine.resolve(asked.paper);
+      if (r.kind !== 'found' || r.via === 'fuzzy') readAs = asked.otherwise;
+    }
+    let reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : splitWords(readAs), this.commands, deps, ctx);
+    if (readAs === asked.command && asked.otherwise !== undefined && reply.tone === 'empty') {
+      readAs = asked.otherwise;
+      reply = await dispatchWords(splitWords(readAs), this.commands, deps, ctx);
+    }
+    const unknown = readAs === asked.command && reply.data?.type === 'paper' ? unanswered(asked.asks, reply.data.paper) : undefined;
+    const notes: Block[] = [
+      ...(unknown ? [{ kind: 'note' as const, text: [span.text(unknown)] }] : []),
+      { kind: 'note', text: [span.text('Read your question as '), span.code(readAs), span.text('.')] },
+    ];
+    return { ...reply, blocks: [...reply.blocks, ...notes] };
   }
 
   async #guarded(text: string, ctx: RequestContext, run: (deps: CommandDeps) => Promise<Reply>): Promise<Reply> {
