@@ -7,8 +7,6 @@ import type { Message } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/core/reply.ts';
-import { findCommand, cleanInput } from '../../src/commands/parse.ts';
-import { splitWords } from '../../src/commands/words.ts';
 import { DiscordRestError, messageBody, type DiscordApi, type MessageBody } from './discord-api.ts';
 import { commandTextFromMessage } from './mention.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
@@ -66,7 +64,7 @@ export class MessageHandler {
         // In a thread started from one of our posts the thread's id is the post's: `underPost` finds it.
         const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId, isDirect: !m.inGuild() }), underPost: m.channelId };
         const reply = await paperboy.run(text, ctx);
-        if (m.inGuild() && this.#isPersonal(text, reply)) {
+        if (m.inGuild() && reply.personal) {
           await this.#answerByDm(m, reply, replyTo);
           return;
         }
@@ -81,20 +79,6 @@ export class MessageHandler {
         if (addressed) await api.createMessageOrThrow(m.channelId, messageBody(plainMessage(content), replyTo));
       },
     );
-  }
-
-  /**
-   * Whether a reply concerns only the person who asked (their reading list): the command word
-   * names a personal command (`saved`, `save`, `unsave`), or the reply pages through one (`more`
-   * after `saved`).
-   */
-  #isPersonal(text: string, reply: Reply): boolean {
-    const { commands } = this.deps.paperboy;
-    const personal = (word: string | undefined) => word !== undefined && findCommand(word, commands)?.personal === true;
-    const cleaned = cleanInput(text);
-    const first = cleaned.ok ? splitWords(cleaned.text)[0] : undefined;
-    if (first && !first.quoted && personal(first.text)) return true;
-    return [reply.paging?.next, reply.paging?.prev].some((a) => a !== undefined && personal(a.command.split(' ')[0]));
   }
 
   /**

@@ -9,7 +9,7 @@ import { CpuQueue } from './cpu-queue.ts';
 import type { RecentIds } from './dedupe.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { InteractionHandler } from './interaction-handler.ts';
-import { MessageHandler, isPersonalRequest } from './message-handler.ts';
+import { MessageHandler } from './message-handler.ts';
 import { ReactionHandler } from './reactions.ts';
 import { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
 
@@ -57,7 +57,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     void paperboy.posted({ platform: 'slack', channelId: where.channel, messageId: ts, ...(where.team ? { workspaceId: where.team } : {}) }, reply);
   };
   // Answers about the asker's own reading list (`saved`, and `next` after it) go to them alone.
-  const personal = (text: string, msg: SlackMessage) => isPersonalRequest(text, replies.get(msg), paperboy.commands);
+  const personal = (msg: SlackMessage) => replies.get(msg)?.personal === true;
   const messages = new MessageHandler({ answer, logger: log, botUserId: deps.botUserId, posted, personal });
   const interactions = new InteractionHandler({ answer, logger: log, posted });
   const reactions = new ReactionHandler({ paperboy, logger: log, botUserId: deps.botUserId });

@@ -6,10 +6,6 @@
  */
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { Command } from '../../src/commands/command.ts';
-import { cleanInput, findCommand } from '../../src/commands/parse.ts';
-import { splitWords } from '../../src/commands/words.ts';
-import type { Reply } from '../../src/core/reply.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
@@ -23,25 +19,6 @@ type WebClient = App['client'];
 /** Options that keep Slack from unfurling paper links into big previews. */
 export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
-/** Whether command text starts with a command whose answer concerns only the asker (`Command.personal`). */
-export function personalCommandText(text: string, commands: readonly Command[]): boolean {
-  const cleaned = cleanInput(text);
-  const first = cleaned.ok ? splitWords(cleaned.text)[0] : undefined;
-  if (!first || first.quoted) return false;
-  return findCommand(first.text.replace(/^\//, ''), commands)?.personal === true;
-}
-
-/**
- * Whether the answer to `text` concerns only the asker: the command is personal (`saved`, `save 2`),
- * or the reply pages through a personal command's answer (`next` after `saved` runs
- * `saved --page 2`).
- */
-export function isPersonalRequest(text: string, reply: Reply | undefined, commands: readonly Command[]): boolean {
-  if (personalCommandText(text, commands)) return true;
-  const paging = reply?.paging;
-  return [paging?.next?.command, paging?.prev?.command].some((c) => c !== undefined && personalCommandText(c, commands));
-}
-
 export interface MessageHandlerDeps {
   answer: Answer;
   logger: Logger;
@@ -50,10 +27,10 @@ export interface MessageHandlerDeps {
   /** Report a posted answer to the core (votes). */
   posted?: Posted;
   /**
-   * Whether the answer `msg` to command `text` is for the asker alone (`isPersonalRequest`).
-   * Required: without it a reading list asked for in a channel would be posted for everyone.
+   * Whether the answer `msg` is for the asker alone (its reply is `personal`). Required: without
+   * it a reading list asked for in a channel would be posted for everyone.
    */
-  personal: (text: string, msg: SlackMessage) => boolean;
+  personal: (msg: SlackMessage) => boolean;
 }
 
 export class MessageHandler {
@@ -110,7 +87,7 @@ export class MessageHandler {
         const text = commandText(ev.text, this.deps.botUserId());
         const msg = await this.deps.answer(text, ctx);
         // In a channel, an answer about the asker's own reading list goes to them alone.
-        if (ev.user && !ctx.isDirect && this.deps.personal(text, msg)) {
+        if (ev.user && !ctx.isDirect && this.deps.personal(msg)) {
           await this.#tellPrivately(client, ev.user, ev.channel, inThread, msg);
           return;
         }

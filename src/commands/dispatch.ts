@@ -90,7 +90,8 @@ async function dispatchClean(words: readonly Word[], text: string, commands: rea
 async function runParsed(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
   const parsed = parseWords(words, commands);
   if (!parsed.ok) return problemReply(parsed.problem);
-  const reply = await parsed.command.run(parsed.input, deps, ctx);
+  const ran = await parsed.command.run(parsed.input, deps, ctx);
+  const reply: Reply = parsed.command.personal ? { ...ran, personal: true } : ran;
   if (!parsed.implicit) return reply;
 
   // Free text ran as a search. If its first word looks like a mistyped command, say so: as the

@@ -129,6 +129,12 @@ export interface Reply {
   summary: string;
   blocks: Block[];
   paging?: Paging;
+  /**
+   * The answer concerns only the person who asked (their reading list): set by the core for every
+   * reply of a `personal` command, however it was asked (`saved`, `more` after it, a question).
+   * Adapters show it to them alone.
+   */
+  personal?: true;
   /** The canonical command that produced this reply (used by "post to channel", refresh, paging). */
   command?: string;
   data?: ReplyData;

@@ -7,7 +7,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isPersonalRequest, personalCommandText } from '../../adapters/slack/message-handler.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import { startReading, type Reading } from '../../src/reading/index.ts';
@@ -129,18 +128,23 @@ describe('Slack: personal commands mentioned in a channel answer only the asker'
   });
 });
 
-describe('isPersonalRequest', () => {
-  it('knows personal commands by name or alias, with a leading / or /papers; not as a later word', async () => {
-    const { commands } = paperboy;
-    for (const t of ['saved', 'saved --bibtex', 'SAVED', '/saved', '/papers saved', 'reading-list', 'save 2', 'bookmark snapkv', 'unsave 1']) {
-      expect(personalCommandText(t, commands), t).toBe(true);
+describe('the core marks personal replies, however they were asked', () => {
+  it('personal commands by name, alias, / or /papers, as a follow-up page or a rank; not other commands', async () => {
+    const ctx = { platform: 'slack' as const, userId: 'U0MARK01', channelId: 'C0MARK', workspaceId: 'T1' };
+    // Seven saved papers (two pages of `saved`), the last by rank.
+    await paperboy.run('search kv cache --limit 10', ctx);
+    for (let i = 1; i <= 6; i++) await paperboy.run(`save ${i}`, ctx);
+    expect((await paperboy.run('save 7', ctx)).personal).toBe(true);
+    for (const t of ['saved', 'saved --bibtex', 'SAVED', '/saved', '/papers saved', 'reading-list', 'bookmark snapkv', 'unsave snapkv']) {
+      expect((await paperboy.run(t, ctx)).personal, t).toBe(true);
     }
-    for (const t of ['search saved', '"saved"', 'cite snapkv', 'show 2', 'help saved', '', 'next']) {
-      expect(personalCommandText(t, commands), t).toBe(false);
+    for (const t of ['search saved', '"saved"', 'cite snapkv', 'show snapkv', 'help saved', 'stats']) {
+      expect((await paperboy.run(t, ctx)).personal, t).toBeUndefined();
     }
-    const page2 = { tone: 'ok' as const, summary: 's', blocks: [], paging: { page: 2, pages: 2, total: 7, perPage: 5, prev: { id: 'prev', label: '◀', command: 'saved' } } };
-    expect(isPersonalRequest('next', page2, commands)).toBe(true);
-    const search2 = { ...page2, paging: { ...page2.paging, prev: { id: 'prev', label: '◀', command: 'search kv cache' } } };
-    expect(isPersonalRequest('next', search2, commands)).toBe(false);
+    // `next` after a reading list runs `saved --page 2`: personal too; after a search it is not.
+    await paperboy.run('saved', ctx);
+    expect((await paperboy.run('next', ctx)).personal).toBe(true);
+    await paperboy.run('search kv cache', ctx);
+    expect((await paperboy.run('next', ctx)).personal).toBeUndefined();
   });
 });
