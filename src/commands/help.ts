@@ -96,7 +96,8 @@ function followUps(): Reply {
           [span.code('more'), span.text(' or '), span.code('next'), span.text(' — the next page of the last list shown here')],
           [span.code('back'), span.text(' or '), span.code('prev'), span.text(' — the page before')],
           [span.code('show 2'), span.text(', '), span.code('similar 3'), span.text(', '), span.code('save 1'), span.text(', '), span.code('cite 4'), span.text(' — that result of the last list, by the number printed beside it (page 2 shows 6–10)')],
-          [span.code('similar'), span.text(', '), span.code('cite'), span.text(' with no paper — the paper of the last reply, or of the post you reply under in a thread')],
+          [span.code('the second one'), span.text(', '), span.code('what about the third?'), span.text(', a bare '), span.code('2'), span.text(' — the same, in words')],
+          [span.code('similar'), span.text(', '), span.code('cite'), span.text(', '), span.code('save it'), span.text(' with no paper — the paper of the last reply, or of the post you reply under in a thread')],
         ],
       },
       {
