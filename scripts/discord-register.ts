@@ -10,6 +10,7 @@ import { fetchApplication, registerCommands } from '../adapters/discord/register
 import { buildSlashCommand } from '../adapters/discord/slash-command.ts';
 import { createPaperboy } from '../src/app/boot.ts';
 import { loadConfig } from '../src/app/config.ts';
+import { loadScheduleConfig } from '../src/app/config-file.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { startScheduling } from '../src/schedule/index.ts';
 import { startIngest } from '../src/ingest/index.ts';
@@ -36,8 +37,9 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
   });
   // `schedule` and `ingest` are registered by the scheduler and the ingester; set them up (no timers)
   // so /papers includes them.
-  const scheduling = await startScheduling({ config: cfg.config, paperboy, posters: {}, logger: silentLogger(), start: false });
-  startIngest({ config: cfg.config, paperboy, library, settings: scheduling.settings, logger: silentLogger(), jobs: false });
+  const settings = await loadScheduleConfig(cfg.config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
+  const scheduling = await startScheduling({ config: cfg.config, settings, paperboy, posters: {}, logger: silentLogger(), start: false });
+  startIngest({ config: cfg.config, paperboy, library, settings, logger: silentLogger(), jobs: false });
   await startWatching({ config: cfg.config, paperboy, library, admins: {}, posters: {}, logger: silentLogger(), notify: false }).close();
   await scheduling.close();
   await startVotes({ config: cfg.config, paperboy, logger: silentLogger() }).close();

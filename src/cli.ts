@@ -1,6 +1,6 @@
 import { createInterface } from 'node:readline';
 import { exitCode, replyJson, worstExitCode } from './app/cli-output.ts';
-import { SHELL_CONTEXT } from './core/context.ts';
+import { SHELL_CONTEXT } from './reply/context.ts';
 import { argvToCommandText } from './commands/argv.ts';
 import { renderText, scheduledPostText } from './render/text.ts';
 
@@ -73,13 +73,15 @@ export async function cli(argv: string[]): Promise<number> {
   // `help` (and no command at all) lists and explains these too.
   if (batch || first === undefined || first === 'help' || first === 'schedule' || first === 'ingest' || first === 'watch' || first === 'watches') {
     const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+    const { loadScheduleConfig } = await import('./app/config-file.ts');
     try {
-      const scheduling = await startScheduling({ config, paperboy, posters: { shell: async (_c, reply) => void postShell(reply) }, logger, start: false });
+      const settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
+      const scheduling = await startScheduling({ config, settings, paperboy, posters: { shell: async (_c, reply) => void postShell(reply) }, logger, start: false });
       const { startIngest } = await import('./ingest/index.ts');
-      const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: false });
+      const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: false });
       // `watch …` manages the shell channel's watches; alerts are sent by a running bot, not from here.
       const { startWatching } = await import('./watch/index.ts');
-      const watching = startWatching({ config, paperboy, library, admins: scheduling.settings.admins, posters: {}, logger, notify: false });
+      const watching = startWatching({ config, paperboy, library, admins: settings.admins, posters: {}, logger, notify: false });
       closeScheduling = async () => {
         await ingesting.close();
         await watching.close();

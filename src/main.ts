@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { Adapter } from './core/adapter.ts';
 import { bootFromEnv } from './app/boot-env.ts';
-import type { Reply } from './core/reply.ts';
+import type { Reply } from './reply/reply.ts';
 
 const HELP = `Usage: npm start [-- --help | --version]      (or: tsx src/main.ts)
 
@@ -60,7 +60,7 @@ async function main(): Promise<number> {
   }
   if (args.kind === 'version') {
     const { readFile } = await import('node:fs/promises');
-    const { packagePath } = await import('./app/package-root.ts');
+    const { packagePath } = await import('./files/package-root.ts');
     const pkg = JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { version: string };
     process.stdout.write(`paperboy ${pkg.version}\n`);
     return 0;
@@ -123,10 +123,14 @@ async function main(): Promise<number> {
   }
 
   const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+  const { loadScheduleConfig } = await import('./app/config-file.ts');
   let scheduling: Awaited<ReturnType<typeof startScheduling>>;
+  let settings: Awaited<ReturnType<typeof loadScheduleConfig>>;
   try {
+    // The config file (schedules, scheduled ingests, admins), read once for every feature.
+    settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
     // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
-    scheduling = await startScheduling({ config, paperboy, posters, logger, start: false });
+    scheduling = await startScheduling({ config, settings, paperboy, posters, logger, start: false });
   } catch (err) {
     if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
       process.stderr.write(`paperboy: ${err.message}\n`);
@@ -143,7 +147,7 @@ async function main(): Promise<number> {
     // Reactions on the bot's one-paper posts are votes; `top` lists them.
     voting = startVotes({ config, paperboy, logger });
     // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
-    watching = startWatching({ config, paperboy, library, admins: scheduling.settings.admins, posters, logger, notify: true });
+    watching = startWatching({ config, paperboy, library, admins: settings.admins, posters, logger, notify: true });
   } catch (err) {
     if (err instanceof StateStoreError) {
       await voting?.close();
@@ -155,7 +159,7 @@ async function main(): Promise<number> {
   }
 
   const { startIngest } = await import('./ingest/index.ts');
-  const ingesting = startIngest({ config, paperboy, library, settings: scheduling.settings, logger, jobs: true });
+  const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: true });
   // Reading lists (`save`, `unsave`, `saved`, `cite`): each person's own list in DATA_DIR/state.db.
   const { startReading } = await import('./reading/index.ts');
   const reading = startReading({ config, paperboy, logger });

@@ -1,5 +1,5 @@
 /** Replies the Discord adapter makes itself (not from a core command). */
-import { span, type Reply } from '../../src/core/reply.ts';
+import { span, type Reply } from '../../src/reply/reply.ts';
 
 /** A button whose stored command is gone (expired, evicted, or the bot restarted). */
 export function expiredButtonReply(): Reply {

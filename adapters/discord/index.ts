@@ -11,7 +11,7 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
 import type { DiscordConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId, inlineCustomId } from './custom-id.ts';

@@ -5,9 +5,9 @@
  */
 import type { Interaction } from 'discord.js';
 import type { Logger } from 'pino';
-import type { RequestContext } from '../../src/core/context.ts';
+import type { RequestContext } from '../../src/reply/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { findCommand } from '../../src/commands/parse.ts';
 import { requestContext, withErrorReference, type Delivery } from '../shared/requests.ts';
 import { badInvocationReply, expiredButtonReply } from './adapter-replies.ts';

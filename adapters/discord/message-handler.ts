@@ -6,7 +6,7 @@
 import type { Message } from 'discord.js';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { DiscordRestError, messageBody, type DiscordApi, type MessageBody } from './discord-api.ts';
 import { commandTextFromMessage } from './mention.ts';
 import { requestContext, withErrorReference } from '../shared/requests.ts';

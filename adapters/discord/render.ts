@@ -7,7 +7,7 @@
  * boundary with a visible `…` (paper cards keep an "Abstract" button to read the rest).
  */
 import type { APIActionRowComponent, APIButtonComponent, APIEmbed, APIEmbedField } from 'discord.js';
-import type { Action, Block, PaperCard, Reply, RichText } from '../../src/core/reply.ts';
+import type { Action, Block, PaperCard, Reply, RichText } from '../../src/reply/reply.ts';
 import type { Delivery } from '../shared/requests.ts';
 import { codeChunks, fencedCode } from './code-block.ts';
 import { LIMITS, TONE_COLOR } from './limits.ts';

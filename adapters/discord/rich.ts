@@ -1,5 +1,5 @@
 /** Neutral rich text (spans) to Discord markdown, within a length budget. Pure. */
-import type { RichText, Span } from '../../src/core/reply.ts';
+import type { RichText, Span } from '../../src/reply/reply.ts';
 import { ELLIPSIS, wordPrefix } from '../../src/text/cut.ts';
 import { cleanChatText, joinBoldRuns } from '../shared/text.ts';
 import { defuseMentions, mdLink, safeText } from './markdown.ts';

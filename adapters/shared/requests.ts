@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
-import type { RequestContext } from '../../src/core/context.ts';
+import type { RequestContext } from '../../src/reply/context.ts';
 
 /**
  * How an answer is delivered:

@@ -2,7 +2,7 @@
  * Text pieces both chat renderers need (Slack mrkdwn, Discord markdown). Pure. Each platform's
  * escaping stays in its adapter; what is the same for both lives here.
  */
-import type { RichText, Span } from '../../src/core/reply.ts';
+import type { RichText, Span } from '../../src/reply/reply.ts';
 import { stripControlChars } from '../../src/text/control.ts';
 
 /** Zero-width space: breaks a mention or separates a formatting mark from the letters beside it. */

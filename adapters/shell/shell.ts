@@ -2,9 +2,9 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../src/core/adapter.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { renderText, scheduledPostText } from '../../src/render/text.ts';
 
 export interface ShellOptions {

@@ -5,7 +5,7 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
 import type { SlackConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { RecentIds } from './dedupe.ts';
 import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';

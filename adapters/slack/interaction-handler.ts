@@ -9,10 +9,9 @@ import type { App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { parseActionId } from './action-ids.ts';
+import { NO_UNFURL, type Answer, type Posted } from './answer.ts';
 import { NOT_A_MEMBER, botCannotPostHere, deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
-import type { Answer, Posted } from './listeners.ts';
-import { NO_UNFURL } from './message-handler.ts';
 import { BlockActionsSchema, SlashCommandSchema } from './payloads.ts';
 import type { SlackMessage } from './render.ts';
 

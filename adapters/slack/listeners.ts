@@ -1,17 +1,17 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
-import type { RequestContext } from '../../src/core/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { errInfo } from '../shared/requests.ts';
 import { ACTION_ID_PATTERN } from './action-ids.ts';
+import type { Answer, Posted } from './answer.ts';
 import { CpuQueue } from './cpu-queue.ts';
 import type { RecentIds } from './dedupe.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
 import { ReactionHandler } from './reactions.ts';
-import { renderSlack, type SlackMessage, type SlackRenderOptions } from './render.ts';
+import { renderSlack, type SlackMessage } from './render.ts';
 
 export interface ListenerDeps {
   paperboy: Paperboy;
@@ -21,15 +21,6 @@ export interface ListenerDeps {
   /** Event ids already answered (Slack retries). */
   recent: RecentIds;
 }
-
-/** Run a command and render its reply for Slack. */
-export type Answer = (text: string, ctx: RequestContext, opts?: SlackRenderOptions) => Promise<SlackMessage>;
-
-/**
- * Tell the core that an answer (`msg`, as `Answer` returned it) was posted for everyone to see:
- * `result` is `chat.postMessage`'s answer (its `ts`). Never throws.
- */
-export type Posted = (msg: SlackMessage, where: { channel: string; team?: string | undefined }, result: { ts?: unknown } | undefined) => void;
 
 /**
  * Register Paperboy's Slack listeners on a Bolt app: the slash command and buttons

@@ -7,17 +7,14 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
+import { NO_UNFURL, type Answer, type Posted } from './answer.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { DirectMessageSchema, MentionEventSchema } from './payloads.ts';
-import type { Answer, Posted } from './listeners.ts';
 import { slackPostRef } from './post-ref.ts';
 import type { SlackMessage } from './render.ts';
 
 type WebClient = App['client'];
-
-/** Options that keep Slack from unfurling paper links into big previews. */
-export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;
 
 export interface MessageHandlerDeps {
   answer: Answer;

@@ -1,4 +1,4 @@
-import type { RichText, Span } from '../../src/core/reply.ts';
+import type { RichText, Span } from '../../src/reply/reply.ts';
 import { ELLIPSIS } from '../../src/text/cut.ts';
 import { ZWSP, joinBoldRuns, linkableUrl } from '../shared/text.ts';
 import { clean, cleanLine, cutWords, escapeSlack, mrkdwnText } from './text.ts';

@@ -1,5 +1,5 @@
 import type { types } from '@slack/bolt';
-import type { Action, Block, CardLink, PaperCard, Reply, RichText } from '../../src/core/reply.ts';
+import type { Action, Block, CardLink, PaperCard, Reply, RichText } from '../../src/reply/reply.ts';
 import { actionId, type ButtonDelivery } from './action-ids.ts';
 import { SLACK_LIMITS as L } from './limits.ts';
 import { ELLIPSIS } from '../../src/text/cut.ts';

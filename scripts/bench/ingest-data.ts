@@ -6,7 +6,7 @@
  */
 import { generateCorpus } from '../../src/corpus/generate.ts';
 import { Random } from '../../src/corpus/random.ts';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { hfItem } from '../../test/fakes/hf/fake-hf.ts';

@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../reply/reply.ts';
 
 /**
  * The machine-readable form of a reply for `--json`: result lists as `{query, results}`, `show` as the

@@ -1,4 +1,4 @@
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { newestFirst, pastEndReply, quoted, resultsReply } from './results.ts';

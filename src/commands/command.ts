@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import type { Library } from '../library/library.ts';
-import type { RequestContext } from '../core/context.ts';
+import type { RequestContext } from '../reply/context.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../library/topics.ts';
 

@@ -1,5 +1,5 @@
 import type { Paper } from '../papers/paper.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Command } from './command.ts';
 import { MAX_PER_PAGE } from './flags.ts';

@@ -1,5 +1,5 @@
-import type { RequestContext } from '../core/context.ts';
-import { span, type Action, type Reply } from '../core/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Action, type Reply } from '../reply/reply.ts';
 import { closest } from '../text/distance.ts';
 import type { Command, CommandDeps } from './command.ts';
 import { cleanInput, parseWords } from './parse.ts';

@@ -1,4 +1,4 @@
-import { parseSince } from '../ingest/dates.ts';
+import { parseSince } from '../time/dates.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldPhrase } from '../search/fold.ts';
 import type { CommandInput, FlagSpec } from './command.ts';

@@ -1,6 +1,6 @@
-import { daysAgo, parseDay, isoDay } from '../ingest/dates.ts';
+import { daysAgo, parseDay, isoDay } from '../time/dates.ts';
 import type { Paper } from '../papers/paper.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { Command, FlagSpec } from './command.ts';
 import { MAX_PER_PAGE, PAGE_FLAG, intFlag } from './flags.ts';
 import { pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';

@@ -1,4 +1,4 @@
-import { span, type Block, type Reply } from '../core/reply.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 import { closest } from '../text/distance.ts';
 import type { Command } from './command.ts';
 import { findCommand } from './parse.ts';

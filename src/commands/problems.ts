@@ -2,7 +2,7 @@ import type { Command } from './command.ts';
 import type { CommandProblem } from './parse.ts';
 import { MAX_INPUT_LENGTH } from './parse.ts';
 import { flagRange, usageLine } from './usage.ts';
-import { span, type Block, type Reply } from '../core/reply.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 
 function errorReply(summary: string, blocks: Block[], command?: Command): Reply {
   const extra: Block[] = command

@@ -1,5 +1,5 @@
-import { paperCard, resultRow } from '../core/cards.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { paperCard, resultRow } from '../reply/cards.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { Command } from './command.ts';
 import { paperRef } from './ref.ts';
 import { quoted } from './results.ts';

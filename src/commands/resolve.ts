@@ -1,8 +1,8 @@
-import { displayName, resultRow } from '../core/cards.ts';
+import { displayName, resultRow } from '../reply/cards.ts';
 import type { Paper } from '../papers/paper.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
-import { arxivAbsUrl, parseArxivRef } from '../sources/arxiv-id.ts';
+import { arxivAbsUrl, parseArxivRef } from '../papers/arxiv-id.ts';
 import { quoted } from './results.ts';
 import { paperRef } from './ref.ts';
 

@@ -1,6 +1,6 @@
-import { paperCard, resultRow } from '../core/cards.ts';
+import { paperCard, resultRow } from '../reply/cards.ts';
 import { isPageSource, type Paper } from '../papers/paper.ts';
-import { span, type Block, type Paging, type Reply, type RichText } from '../core/reply.ts';
+import { span, type Block, type Paging, type Reply, type RichText } from '../reply/reply.ts';
 
 export interface RankedPaper {
   paper: Paper;

@@ -1,6 +1,6 @@
 import { isPageSource, type PaperSource } from '../papers/paper.ts';
-import { displayName, paperCard } from '../core/cards.ts';
-import { span, type Block, type Field, type Reply } from '../core/reply.ts';
+import { displayName, paperCard } from '../reply/cards.ts';
+import { span, type Block, type Field, type Reply } from '../reply/reply.ts';
 import type { Command } from './command.ts';
 import { paperRef } from './ref.ts';
 import { resolveOrReply } from './resolve.ts';

@@ -1,5 +1,5 @@
-import { displayName, openingSnippet } from '../core/cards.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { displayName, openingSnippet } from '../reply/cards.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, intFlag } from './flags.ts';
 import { resolveOrReply } from './resolve.ts';

@@ -1,5 +1,5 @@
 import { isPageSource, type Paper } from '../papers/paper.ts';
-import { span, type Field, type Reply } from '../core/reply.ts';
+import { span, type Field, type Reply } from '../reply/reply.ts';
 import type { SourceStatus } from '../store/paper-store.ts';
 import type { Command } from './command.ts';
 

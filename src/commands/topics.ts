@@ -1,4 +1,4 @@
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import { closest } from '../text/distance.ts';
 import type { Topic } from '../library/topics.ts';

@@ -1,4 +1,4 @@
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import type { Command, FlagSpec } from './command.ts';
 
 /** `search <query> [--limit N] [--page N] [--code]` */

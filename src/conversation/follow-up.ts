@@ -8,7 +8,7 @@
 import { findCommand } from '../commands/parse.ts';
 import type { Command } from '../commands/command.ts';
 import { splitWords, type Word } from '../commands/words.ts';
-import { span, type Block, type Reply } from '../core/reply.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 import type { ShownList } from './memory.ts';
 
 export type FollowUp =

@@ -5,7 +5,7 @@
  * conversation), a Discord user in a channel or DM. Memory is bounded: least recently used
  * conversations are forgotten first, and any idle for an hour.
  */
-import type { RequestContext } from '../core/context.ts';
+import type { RequestContext } from '../reply/context.ts';
 
 /** The last list of papers shown in a conversation. */
 export interface ShownList {

@@ -2,7 +2,7 @@
  * Greetings and thanks, answered as a person would rather than searched for ("hi" is not a
  * topic). Only whole messages that are nothing but a greeting or thanks. Pure.
  */
-import { span, type Reply } from '../core/reply.ts';
+import { span, type Reply } from '../reply/reply.ts';
 
 const GREETING = /^(?:hi|hello|hey|hiya|howdy|yo|greetings|good (?:morning|afternoon|evening|day))(?: there| all| everyone| folks| team)?(?: paperboy)?$/;
 /** Thanks first, then a few words at most (`thanks, that helps`), or thanks last (`perfect, thanks`). */

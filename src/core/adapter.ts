@@ -1,4 +1,4 @@
-import type { Reply } from './reply.ts';
+import type { Reply } from '../reply/reply.ts';
 
 /**
  * A chat platform connection. Adapters translate platform events into core calls and render

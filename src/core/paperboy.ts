@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Command, CommandDeps } from '../commands/command.ts';
-import type { RequestContext } from './context.ts';
-import { span, type Block, type Reply } from './reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
 import { dispatch, dispatchWords } from '../commands/dispatch.ts';
 import { splitWords, type Word } from '../commands/words.ts';

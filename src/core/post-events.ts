@@ -3,8 +3,8 @@
  * reactions people add to messages. Extensions (votes) observe these through
  * `Paperboy.observe`. Platform-neutral: adapters fill these in from their own events.
  */
-import type { Reply } from './reply.ts';
-import type { RequestContext } from './context.ts';
+import type { Reply } from '../reply/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
 
 /** A message of the bot's that people can see and react to (not an ephemeral reply). */
 export interface PostedMessage {

@@ -1,22 +1,24 @@
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
 import type { Library } from '../library/library.ts';
 import type { Paperboy } from '../core/paperboy.ts';
-import type { ScheduleConfig } from '../schedule/config-file.ts';
+import type { Admins } from '../reply/context.ts';
 import { createArxivClient, DEFAULT_ARXIV_API_URL } from '../sources/arxiv.ts';
 import { createHfClient, DEFAULT_HF_API_URL } from '../sources/hf.ts';
 import type { HttpOptions } from '../sources/http.ts';
 import { createIngestCommand } from './ingest-command.ts';
-import { startIngestJobs, type IngestJobs } from './jobs.ts';
+import { startIngestJobs, type IngestJobs, type IngestSourceSpec } from './jobs.ts';
 
 export { ingestHf, ingestArxiv, type IngestReport } from './run.ts';
 export { createIngestCommand } from './ingest-command.ts';
+export type { IngestSourceSpec } from './jobs.ts';
 
 export interface StartIngestOptions {
-  config: Pick<Config, 'hfApiUrl' | 'arxivApiUrl'>;
+  /** Base URLs of the sources (default: the real services). */
+  config: { hfApiUrl?: string | undefined; arxivApiUrl?: string | undefined };
   paperboy: Paperboy;
   library: Library;
-  settings: Pick<ScheduleConfig, 'admins' | 'sources'>;
+  /** From the config file: who may ingest from chat, and the scheduled ingests. */
+  settings: { admins: Admins; sources: readonly IngestSourceSpec[] };
   logger: Logger;
   /** Run the config file's scheduled ingests (the bot: yes; one-shot CLI: no). */
   jobs: boolean;

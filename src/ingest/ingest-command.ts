@@ -1,9 +1,9 @@
 import type { Command, CommandDeps, CommandInput } from '../commands/command.ts';
-import type { RequestContext } from '../core/context.ts';
-import { span, type Block, type Reply, type RichText } from '../core/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import { ARXIV_CATEGORY, type ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
-import { daysBetween, isoDay, parseDay } from './dates.ts';
+import { daysBetween, isoDay, parseDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
 
 /** Longest HF range one command may fetch (a year of days). */

@@ -1,13 +1,17 @@
 import { Cron } from 'croner';
 import type { Logger } from 'pino';
 import type { Library } from '../library/library.ts';
-import type { IngestSourceSpec } from '../schedule/config-file.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { DEFAULT_ARXIV_CATEGORIES } from './ingest-command.ts';
-import { daysAgo, isoDay } from './dates.ts';
+import { daysAgo, isoDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
+
+/** A scheduled ingest (`"sources"` in the config file): `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
+export type IngestSourceSpec =
+  | { type: 'hf'; cron: string; timezone: string; days: number }
+  | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
 
 export interface IngestJobsOptions {
   sources: readonly IngestSourceSpec[];

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { paperFromFeed } from '../papers/from-feed.ts';
+import { paperFromFeed } from '../sources/from-feed.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';

@@ -1,6 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
-import { packagePath } from '../app/package-root.ts';
+import { packagePath } from '../files/package-root.ts';
 
 export const TopicSchema = z.object({
   /** The word users type: `topic kv-cache`. */

@@ -8,7 +8,7 @@
  * word` (`li2024snapkv`), made unique within one export by a letter suffix.
  */
 import type { Paper, PaperLink } from '../papers/paper.ts';
-import { arxivAbsUrl, parseArxivRef } from '../sources/arxiv-id.ts';
+import { arxivAbsUrl, parseArxivRef } from '../papers/arxiv-id.ts';
 import { escapeLatex, protectTitle } from './latex.ts';
 
 /** Longest author list written out in full; longer ones end in `and others`. */

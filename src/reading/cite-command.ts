@@ -2,8 +2,8 @@
 import type { Command } from '../commands/command.ts';
 import { paperRef } from '../commands/ref.ts';
 import { resolveOrReply } from '../commands/resolve.ts';
-import { displayName } from '../core/cards.ts';
-import { span, type Block, type Reply } from '../core/reply.ts';
+import { displayName } from '../reply/cards.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 import { bibtexEntry, citationKey } from './bibtex.ts';
 import { personal } from './replies.ts';
 

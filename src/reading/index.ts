@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
 import type { Command } from '../commands/command.ts';
 import type { Paperboy } from '../core/paperboy.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
@@ -22,7 +21,7 @@ export function readingCommands(store: ReadingListStore): Command[] {
 }
 
 export interface StartReadingOptions {
-  config: Pick<Config, 'dataDir'>;
+  config: { dataDir: string };
   paperboy: Paperboy;
   logger: Logger;
   /** Use this store (tests); default: `<DATA_DIR>/state.db`, opened on first use. */

@@ -1,6 +1,6 @@
 /** What the reading-list commands share: whose list a request uses, and their plain replies. */
-import type { RequestContext } from '../core/context.ts';
-import { span, type Action, type Block, type Reply, type RichText } from '../core/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Action, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import { StateStoreError } from '../store/errors.ts';
 import { ReaderSchema, type Reader } from './store.ts';
 

@@ -2,8 +2,8 @@
 import type { Command } from '../commands/command.ts';
 import { paperRef } from '../commands/ref.ts';
 import { resolveOrReply } from '../commands/resolve.ts';
-import { displayName } from '../core/cards.ts';
-import { span, type Reply } from '../core/reply.ts';
+import { displayName } from '../reply/cards.ts';
+import { span, type Reply } from '../reply/reply.ts';
 import { NO_READER_REPLY, day, papersCount, personal, personalCandidates, problemReply, readerOf, withStore } from './replies.ts';
 import { MAX_SAVED_PAPERS, SavedPaperIdSchema, type ReadingListStore } from './store.ts';
 

@@ -1,4 +1,4 @@
-import type { Action, Block, PaperCard, Reply, RichText, Span } from '../core/reply.ts';
+import type { Action, Block, PaperCard, Reply, RichText, Span } from '../reply/reply.ts';
 import { stripControlChars } from '../text/control.ts';
 
 export interface TextOptions {

@@ -1,23 +1,41 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
 import type { Paperboy } from '../core/paperboy.ts';
+import type { Admins } from '../reply/context.ts';
 import { createScheduleCommand } from './schedule-command.ts';
-import { loadScheduleConfig, type ScheduleConfig } from './config-file.ts';
 import { ScheduleConfigError } from './errors.ts';
-import { createScheduler, systemClock, type Clock, type Posters, type Scheduler } from './scheduler.ts';
+import type { Posters } from '../posting/poster.ts';
+import { systemClock, type Clock } from '../time/clock.ts';
+import { createScheduler, type Scheduler } from './scheduler.ts';
 import { SqliteScheduleStore, STATE_DB_FILE } from './sqlite-store.ts';
 import type { ScheduleStore } from './store.ts';
+import { DEFAULT_GRACE_MS, type ScheduleSpec } from './schedule.ts';
 
 export { StateStoreError, ScheduleConfigError } from './errors.ts';
-export { createScheduler, type Scheduler, type Posters, type Poster, type Clock, type RunReport } from './scheduler.ts';
+export { createScheduler, type Scheduler, type RunReport } from './scheduler.ts';
 export { createScheduleCommand } from './schedule-command.ts';
 export { SqliteScheduleStore, STATE_DB_FILE } from './sqlite-store.ts';
 export type { ScheduleStore } from './store.ts';
-export { loadScheduleConfig, parseScheduleConfig, type ScheduleConfig } from './config-file.ts';
+
+/** What the config file (`PAPERBOY_CONFIG`) says about schedules; the app reads the file. */
+export interface ScheduleSettings {
+  /** The file it came from (absent: no config file). */
+  file?: string;
+  /** Missed slots younger than this are posted on start; older ones are recorded as skipped. */
+  graceMs: number;
+  /** Who may manage schedules, per platform. */
+  admins: Admins;
+  /** The file's schedules, upserted at start (and those no longer in it removed). */
+  schedules: readonly ScheduleSpec[];
+}
+
+/** No config file: no config schedules, anyone may manage schedules, the default grace window. */
+export const NO_SCHEDULE_SETTINGS: ScheduleSettings = { graceMs: DEFAULT_GRACE_MS, admins: {}, schedules: [] };
 
 export interface StartSchedulingOptions {
-  config: Pick<Config, 'dataDir' | 'scheduleConfigPath'>;
+  config: { dataDir: string };
+  /** The config file's schedule settings (default: none). */
+  settings?: ScheduleSettings;
   paperboy: Paperboy;
   /** How to post on each platform (adapters' `post`). A platform without one records failed runs. */
   posters: Posters;
@@ -30,21 +48,21 @@ export interface StartSchedulingOptions {
 export interface Scheduling {
   scheduler: Scheduler;
   store: ScheduleStore;
-  settings: ScheduleConfig;
+  settings: ScheduleSettings;
   /** Stop the timers, wait for posts in flight, close the database. */
   close(): Promise<void>;
 }
 
 /**
- * Open `<DATA_DIR>/state.db`, load the schedule config file (`PAPERBOY_CONFIG`), upsert its
- * schedules, register the `schedule` command on the Paperboy and (by default) start the timers.
- * Throws `StateStoreError` / `ScheduleConfigError` with a message for the user when the database
- * or the config file cannot be used.
+ * Open `<DATA_DIR>/state.db`, upsert the config file's schedules, register the `schedule` command
+ * on the Paperboy and (by default) start the timers. Throws `StateStoreError` / `ScheduleConfigError`
+ * with a message for the user when the database cannot be used or the file's schedules clash with
+ * the stored ones.
  */
 export async function startScheduling(opts: StartSchedulingOptions): Promise<Scheduling> {
   const { paperboy, logger } = opts;
   const clock = opts.clock ?? systemClock;
-  const settings = await loadScheduleConfig(opts.config.scheduleConfigPath, { topics: paperboy.deps.topics, now: clock.now() });
+  const settings = opts.settings ?? NO_SCHEDULE_SETTINGS;
   const store = SqliteScheduleStore.open(join(opts.config.dataDir, STATE_DB_FILE));
   try {
     try {

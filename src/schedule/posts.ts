@@ -1,6 +1,6 @@
-import { paperCard, resultRow } from '../core/cards.ts';
+import { paperCard, resultRow } from '../reply/cards.ts';
 import type { Paper } from '../papers/paper.ts';
-import { span, type Block, type Reply } from '../core/reply.ts';
+import { span, type Block, type Reply } from '../reply/reply.ts';
 import type { Schedule } from './schedule.ts';
 import type { Candidate, CandidateList } from './select.ts';
 

@@ -1,8 +1,8 @@
 import type { Command, CommandDeps, CommandInput, FlagSpec } from '../commands/command.ts';
 import { quoted } from '../commands/results.ts';
 import { findTopic, suggestTopics } from '../commands/topics.ts';
-import type { RequestContext } from '../core/context.ts';
-import { span, type Block, type Field, type Reply, type RichText } from '../core/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Block, type Field, type Reply, type RichText } from '../reply/reply.ts';
 import type { Topic } from '../library/topics.ts';
 import { checkCron, formatInZone } from './cron.ts';
 import { newScheduleId } from './ids.ts';

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../core/context.ts';
+import type { RequestContext } from '../reply/context.ts';
 
 /** Platforms a schedule can post to (the same names as `RequestContext.platform`). */
 export type Platform = RequestContext['platform'];

@@ -1,24 +1,16 @@
 import type { Logger } from 'pino';
 import { paperRef } from '../commands/ref.ts';
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../library/topics.ts';
 import { compileCron } from './cron.ts';
-import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from './deliver.ts';
+import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '../posting/deliver.ts';
+import type { Posters } from '../posting/poster.ts';
+import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
 import { DEFAULT_GRACE_MS, type Platform, type RunOutcome, type Schedule } from './schedule.ts';
 import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList } from './select.ts';
 import type { RunPlan, ScheduleStore } from './store.ts';
-
-/** Sends a reply to a channel on one platform (an adapter's `post`). */
-export type Poster = (channelId: string, reply: Reply) => Promise<void>;
-export type Posters = Partial<Record<Platform, Poster>>;
-
-export interface Clock {
-  now(): Date;
-}
-
-export const systemClock: Clock = { now: () => new Date() };
 
 /** Timer functions, injectable so tests can drive `start()` without real time. */
 export interface Timers {

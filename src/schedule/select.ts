@@ -1,7 +1,7 @@
 import { newestFirst, quoted } from '../commands/results.ts';
 import { TOPIC_RELATIVE_CUTOFF, topicPapers } from '../commands/topics.ts';
 import type { Paper } from '../papers/paper.ts';
-import type { RichText } from '../core/reply.ts';
+import type { RichText } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../library/topics.ts';
 import type { ScheduleSpec } from './schedule.ts';

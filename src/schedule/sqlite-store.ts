@@ -186,7 +186,7 @@ export class SqliteScheduleStore implements ScheduleStore {
     return tx.immediate();
   }
 
-  async syncConfigSchedules(specs: ScheduleSpec[], now: Date): Promise<ConfigSyncResult> {
+  async syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date): Promise<ConfigSyncResult> {
     const tx = this.#db.transaction((): ConfigSyncResult => {
       const result: ConfigSyncResult = { added: [], updated: [], removed: [] };
       const t = now.getTime();

@@ -66,7 +66,7 @@ export interface ScheduleStore {
    * cron/timezone restarts the schedule's clock at `now`), delete config schedules no longer listed.
    * Chat-made schedules are untouched; an id used by a chat-made schedule is an error.
    */
-  syncConfigSchedules(specs: ScheduleSpec[], now: Date): Promise<ConfigSyncResult>;
+  syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date): Promise<ConfigSyncResult>;
   /** Pause or resume. Resuming restarts the schedule's clock at `now` (paused slots are not caught up). */
   setPaused(id: string, paused: boolean, now: Date): Promise<boolean>;
   removeSchedule(id: string): Promise<boolean>;

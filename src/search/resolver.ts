@@ -3,7 +3,7 @@
  * exact title (case- and punctuation-insensitive, via the title's slug), then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
  * come back as `ambiguous` instead of a guess.
  */
-import { parseArxivRef } from '../sources/arxiv-id.ts';
+import { parseArxivRef } from '../papers/arxiv-id.ts';
 import Fuse from 'fuse.js';
 import type { Paper } from '../papers/paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';

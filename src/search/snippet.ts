@@ -2,7 +2,7 @@
  * Snippets: a window of the abstract (or the title) around the densest cluster of matched terms,
  * with matched words as `mark` spans and `…` where the text was cut.
  */
-import type { RichText } from '../core/reply.ts';
+import type { RichText } from '../reply/reply.ts';
 import { isNoise, scanWords, termOf, type Token } from './analyze.ts';
 import { asciiShadow } from './fold.ts';
 

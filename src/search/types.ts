@@ -1,5 +1,5 @@
 import type { Paper } from '../papers/paper.ts';
-import type { RichText } from '../core/reply.ts';
+import type { RichText } from '../reply/reply.ts';
 
 export interface SearchOptions {
   /** Only papers that have a code link. */

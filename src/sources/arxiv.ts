@@ -5,7 +5,7 @@
  */
 import { setTimeout as delay } from 'node:timers/promises';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { parseArxivRef } from './arxiv-id.ts';
+import { parseArxivRef } from '../papers/arxiv-id.ts';
 import { fetchResponse, type HttpOptions } from './http.ts';
 import { SourceError, type FetchedBatch, type FetchedPaper, type SkippedItem } from './types.ts';
 

@@ -4,7 +4,7 @@
  * day comes back (possibly empty, possibly with skipped items) or a `SourceError` is thrown.
  */
 import { z } from 'zod';
-import { parseArxivRef } from './arxiv-id.ts';
+import { parseArxivRef } from '../papers/arxiv-id.ts';
 import { fetchText, type HttpOptions } from './http.ts';
 import { SourceError, type FetchedBatch, type FetchedPaper, type SkippedItem } from './types.ts';
 

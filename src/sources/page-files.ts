@@ -5,7 +5,7 @@ import type { Paper } from '../papers/paper.ts';
 import { parseDailyPapers } from '../parse/daily-papers.ts';
 import { mergeById } from '../papers/merge.ts';
 import type { ParseProblem } from '../parse/problem.ts';
-import { packagePath } from '../app/package-root.ts';
+import { packagePath } from '../files/package-root.ts';
 
 export type { ParseProblem } from '../parse/problem.ts';
 

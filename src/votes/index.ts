@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
 import type { Paperboy } from '../core/paperboy.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { VoteEmoji } from './emoji.ts';
@@ -16,7 +15,8 @@ export { votablePaperId } from './one-paper.ts';
 export type { VoteStore, Vote, VotablePost, ReactionOutcome } from './store.ts';
 
 export interface StartVotesOptions {
-  config: Pick<Config, 'dataDir' | 'voteEmoji'>;
+  /** `voteEmoji`: the reactions that count as votes (default: `DEFAULT_VOTE_EMOJI`). */
+  config: { dataDir: string; voteEmoji?: readonly string[] | undefined };
   paperboy: Paperboy;
   logger: Logger;
   /** A store to use instead of opening `DATA_DIR/state.db` (tests). */

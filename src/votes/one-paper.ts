@@ -1,4 +1,4 @@
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../reply/reply.ts';
 
 /**
  * The paper a reply is about when it is about exactly one, so a reaction on it is a vote for that

@@ -1,4 +1,4 @@
-import type { RequestContext } from '../core/context.ts';
+import type { RequestContext } from '../reply/context.ts';
 
 export type VotePlatform = RequestContext['platform'];
 

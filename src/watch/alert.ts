@@ -1,5 +1,5 @@
-import { paperCard, resultRow } from '../core/cards.ts';
-import { span, type Block, type Reply, type RichText } from '../core/reply.ts';
+import { paperCard, resultRow } from '../reply/cards.ts';
+import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
 import { ALERT_PAPERS, type Watch } from './watch.ts';
 

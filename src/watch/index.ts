@@ -1,16 +1,16 @@
 import { join } from 'node:path';
 import type { Logger } from 'pino';
-import type { Config } from '../app/config.ts';
 import type { Paperboy } from '../core/paperboy.ts';
 import type { Library } from '../library/library.ts';
-import type { RetryPolicy, Sleep } from '../schedule/deliver.ts';
-import type { Clock, Posters } from '../schedule/scheduler.ts';
+import type { RetryPolicy } from '../posting/deliver.ts';
+import type { Posters } from '../posting/poster.ts';
+import type { Clock, Sleep } from '../time/clock.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { createWatchNotifier, type WatchNotifier } from './notifier.ts';
 import { SqliteWatchStore } from './sqlite-store.ts';
 import type { WatchStore } from './store.ts';
 import { createWatchCommand } from './watch-command.ts';
-import type { Platform } from './watch.ts';
+import type { Admins } from '../reply/context.ts';
 
 export { createWatchCommand } from './watch-command.ts';
 export { createWatchNotifier, type WatchNotifier, type AlertReport } from './notifier.ts';
@@ -19,11 +19,11 @@ export type { WatchStore } from './store.ts';
 export { compileRule, matchesRule, watchMatches, RULE_SUMMARY } from './match.ts';
 
 export interface StartWatchingOptions {
-  config: Pick<Config, 'dataDir'>;
+  config: { dataDir: string };
   paperboy: Paperboy;
   library: Library;
   /** Who may manage channel watches (the scheduler's `admins`). */
-  admins: Partial<Record<Platform, readonly string[]>>;
+  admins: Admins;
   /** How to post on each platform (adapters' `post`): watches of these platforms are alerted by this process. */
   posters: Posters;
   logger: Logger;

@@ -2,14 +2,15 @@ import type { Logger } from 'pino';
 import { paperRef } from '../commands/ref.ts';
 import type { Library } from '../library/library.ts';
 import type { Paper } from '../papers/paper.ts';
-import { DEFAULT_RETRY, deliverWithRetry, errorReason, realSleep, type RetryPolicy, type Sleep } from '../schedule/deliver.ts';
-import { systemClock, type Clock, type Posters } from '../schedule/scheduler.ts';
+import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '../posting/deliver.ts';
+import type { Posters } from '../posting/poster.ts';
+import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { alertPost } from './alert.ts';
 import { analyzePaper, compileRule, matchesRule, type AnalyzedPaper } from './match.ts';
 import type { AlertCandidate, WatchStore } from './store.ts';
 import { MAX_ALERT_TRIES, type Platform, type Watch } from './watch.ts';
-import type { Reply } from '../core/reply.ts';
+import type { Reply } from '../reply/reply.ts';
 
 /** How often the store is checked for papers another process (or this one) stored. */
 export const DEFAULT_POLL_MS = 2000;

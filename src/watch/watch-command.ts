@@ -1,8 +1,8 @@
 import type { Command, CommandDeps, CommandInput, FlagSpec } from '../commands/command.ts';
 import { paperRef } from '../commands/ref.ts';
 import { pastEndReply, resultsReply } from '../commands/results.ts';
-import type { RequestContext } from '../core/context.ts';
-import { span, type Block, type Reply, type RichText } from '../core/reply.ts';
+import type { RequestContext } from '../reply/context.ts';
+import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
 import { alertPageCommand, describeWatch } from './alert.ts';
 import { newWatchId } from './ids.ts';

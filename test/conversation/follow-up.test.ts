@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationMemory } from '../../src/conversation/memory.ts';
-import type { RequestContext } from '../../src/core/context.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { RequestContext } from '../../src/reply/context.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 
 const ids = (r: Reply) => (r.data?.type === 'results' ? r.data.results.map((x) => x.id) : []);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { smallTalk } from '../../src/conversation/small-talk.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 
 describe('greetings and thanks', () => {

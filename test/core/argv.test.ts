@@ -22,7 +22,7 @@ describe('argvToCommandText', () => {
   });
   it('one quoted query finds as much as the same words typed apart', async () => {
     const bot = await testPaperboy();
-    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const { SHELL_CONTEXT } = await import('../../src/reply/context.ts');
     const apart = await bot.run(argvToCommandText(['search', 'kv', 'cache', 'compression'], bot.commands), SHELL_CONTEXT);
     const together = await bot.run(argvToCommandText(['search', 'kv cache compression'], bot.commands), SHELL_CONTEXT);
     expect(together.data).toEqual(apart.data);

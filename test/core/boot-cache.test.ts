@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { generateCorpus } from '../../src/corpus/generate.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 

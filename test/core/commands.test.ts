@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { plain, type Block, type Reply } from '../../src/core/reply.ts';
+import { plain, type Block, type Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import { ask, testPaperboy } from '../helpers/paperboy.ts';
 

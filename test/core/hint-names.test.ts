@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { paperRef } from '../../src/commands/ref.ts';
 import { renderText } from '../../src/render/text.ts';
-import type { Action, PaperCard, Reply } from '../../src/core/reply.ts';
+import type { Action, PaperCard, Reply } from '../../src/reply/reply.ts';
 import { builtinPapers, engineOver, rig, spec, tempDb, TestClock } from '../schedule/helpers.ts';
 import { ask, testPaperboy } from '../helpers/paperboy.ts';
 

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 
 const words = ['search', 'show', 'similar', 'code', 'topic', 'topics', 'random', 'digest', 'stats', 'help', '/papers', '--limit', '--page', '--code', '"', "'", '-', '0', '11', 'kv', 'snapkv', '<!channel>', '@everyone'];
 

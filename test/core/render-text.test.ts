@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { renderText, sanitize, scheduledPostText } from '../../src/render/text.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 
 const reply: Reply = {
   tone: 'ok',

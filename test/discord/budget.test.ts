@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderDiscord } from '../../adapters/discord/render.ts';
 import { richMd } from '../../adapters/discord/rich.ts';
-import { span, type Block, type Reply, type RichText } from '../../src/core/reply.ts';
+import { span, type Block, type Reply, type RichText } from '../../src/reply/reply.ts';
 import { limitViolations } from './check-limits.ts';
 
 const words = (n: number) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27) + 1).slice(0, n);

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DiscordApi, DiscordRestError, isRetryableFailure, messageBody } from '../../adapters/discord/discord-api.ts';
 import { renderDiscord } from '../../adapters/discord/render.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { deliverWithRetry } from '../../src/schedule/deliver.ts';
+import { deliverWithRetry } from '../../src/posting/deliver.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 
 /**

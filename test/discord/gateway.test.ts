@@ -11,7 +11,7 @@ import type { Command } from '../../src/commands/command.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import { span } from '../../src/core/reply.ts';
+import { span } from '../../src/reply/reply.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/discord/fake-discord.ts';
 import { autocompletePayload, buttonPayload, messageCreatePayload, slashPayload, snowflake, type FakeUser } from '../fakes/discord/payloads.ts';
 import { limitViolations } from './check-limits.ts';

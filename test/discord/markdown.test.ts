@@ -4,7 +4,7 @@ import { defuseMentions, escapeMarkdown, labelText, markdownLinkUrl, mdLink, saf
 import { cleanChatText } from '../../adapters/shared/text.ts';
 import { richMd } from '../../adapters/discord/rich.ts';
 import { cutWords, wordPrefix } from '../../src/text/cut.ts';
-import { span } from '../../src/core/reply.ts';
+import { span } from '../../src/reply/reply.ts';
 
 describe('escapeMarkdown', () => {
   it('escapes inline markdown', () => {

@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.ts';
-import type { Action, Block, Reply } from '../../src/core/reply.ts';
-import { span } from '../../src/core/reply.ts';
+import type { Action, Block, Reply } from '../../src/reply/reply.ts';
+import { span } from '../../src/reply/reply.ts';
 import { testCard } from '../helpers/cards.ts';
 import { allText, limitViolations } from './check-limits.ts';
 

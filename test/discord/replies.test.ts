@@ -18,7 +18,7 @@ import type { MessageBody } from '../../adapters/discord/discord-api.ts';
 import { DM_REFUSED, SENT_BY_DM } from '../../adapters/discord/message-handler.ts';
 import type { Command } from '../../src/commands/command.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { span } from '../../src/core/reply.ts';
+import { span } from '../../src/reply/reply.ts';
 import { startReading, type Reading } from '../../src/reading/index.ts';
 import { SqliteReadingListStore } from '../../src/reading/sqlite-store.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/discord/fake-discord.ts';

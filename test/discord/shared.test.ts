@@ -8,7 +8,7 @@ import { cleanChatText, joinBoldRuns, linkableUrl } from '../../adapters/shared/
 import { errInfo, failureText, requestContext, scrubSecrets } from '../../adapters/shared/requests.ts';
 import { CONTROL_CHARS, controlCharsIn, stripControlChars } from '../../src/text/control.ts';
 import { cutWords, wordPrefix } from '../../src/text/cut.ts';
-import { span } from '../../src/core/reply.ts';
+import { span } from '../../src/reply/reply.ts';
 
 describe('control characters (src/text/control.ts)', () => {
   it('one definition: C0 but tab/LF/CR, DEL and C1 are controls', () => {

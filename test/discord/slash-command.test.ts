@@ -143,7 +143,7 @@ describe('autocomplete', () => {
 describe('/papers options reach the core as words, parsed once', () => {
   it('a flag value is one word exactly as given, never re-read as a flag or split', async () => {
     const { testPaperboy } = await import('../helpers/paperboy.ts');
-    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const { SHELL_CONTEXT } = await import('../../src/reply/context.ts');
     const bot = await testPaperboy();
     const specs = slashSpecs(bot.commands);
     const r = commandTextFor(specs, sub('search', { query: 'attention', author: '--code "Tri" Dao' }));
@@ -162,7 +162,7 @@ describe('/papers options reach the core as words, parsed once', () => {
   });
   it('the query option is words as typed: quotes inside it still make a phrase', async () => {
     const { testPaperboy } = await import('../helpers/paperboy.ts');
-    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const { SHELL_CONTEXT } = await import('../../src/reply/context.ts');
     const bot = await testPaperboy();
     const r = commandTextFor(slashSpecs(bot.commands), sub('search', { query: '"state space" models', limit: 3 }));
     if (!r.ok) throw new Error('expected ok');

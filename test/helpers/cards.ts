@@ -1,5 +1,5 @@
 /** The paper fixture of the Slack and Discord renderer tests: one card shape for both adapters. */
-import { span, type PaperCard } from '../../src/core/reply.ts';
+import { span, type PaperCard } from '../../src/reply/reply.ts';
 
 /** Paper card number `i` (rank `i`, a snippet with a matched term, a code link, Abstract and Similar buttons). */
 export function testCard(i: number, over: Partial<PaperCard> = {}): PaperCard {

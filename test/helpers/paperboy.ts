@@ -1,8 +1,8 @@
 import { createPaperboy } from '../../src/app/boot.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 
 /** The one clock of every test bot: a Thursday morning (UTC). */
 export const TEST_NOW = new Date('2026-11-26T09:00:00Z');

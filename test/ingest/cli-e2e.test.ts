@@ -6,9 +6,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import type { ResultRow } from '../../src/core/reply.ts';
+import type { ResultRow } from '../../src/reply/reply.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';

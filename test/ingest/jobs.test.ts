@@ -8,7 +8,8 @@ import { DEFAULT_ARXIV_CATEGORIES } from '../../src/ingest/ingest-command.ts';
 import { jobName, slotOf, startIngestJobs, type IngestJobs } from '../../src/ingest/jobs.ts';
 import { Library } from '../../src/library/library.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { parseScheduleConfig, type IngestSourceSpec } from '../../src/schedule/config-file.ts';
+import { parseScheduleConfig } from '../../src/app/config-file.ts';
+import type { IngestSourceSpec } from '../../src/ingest/jobs.ts';
 import { ScheduleConfigError } from '../../src/schedule/errors.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient } from '../../src/sources/hf.ts';
@@ -115,7 +116,7 @@ describe('config file: "sources"', () => {
   it('accepts real category shapes and refuses hyphen-only ones', () => {
     const real = ['cs.CL', 'stat.ML', 'q-bio.NC', 'astro-ph.GA', 'hep-th', 'cond-mat.stat-mech', 'math-ph'];
     expect(parse({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: real }] }).sources[0]).toMatchObject({ categories: real });
-    // Bug (src/schedule/config-file.ts): "-" and "--" match /^[a-z-]+(?:\.[A-Za-z-]+)?$/.
+    // Bug (src/app/config-file.ts): "-" and "--" match /^[a-z-]+(?:\.[A-Za-z-]+)?$/.
     for (const bad of ['-', '--', 'cs.', '.CL']) {
       expect(refusal({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: [bad] }] }), bad).toContain('sources[0].categories[0]');
     }

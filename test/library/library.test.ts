@@ -3,7 +3,7 @@ import { combinePapers } from '../../src/library/combine.ts';
 import { Library, type EngineBuilder, type LibrarySnapshot } from '../../src/library/library.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { bibtexAuthors, bibtexEntries, bibtexEntry, bibtexName, bibtexYear, citationKey, MAX_BIBTEX_AUTHORS } from '../../src/reading/bibtex.ts';
 import { bracesBalance, escapeLatex, protectTitle } from '../../src/reading/latex.ts';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import { toPaper } from '../../src/sources/hf.ts';
 import { hfItem } from '../fakes/hf/fake-hf.ts';
 import { paper, parseBibtex } from './helpers.ts';

@@ -6,7 +6,7 @@ import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.t
 import { parseActionId } from '../../adapters/slack/action-ids.ts';
 import { codeSections } from '../../adapters/slack/code-block.ts';
 import { renderSlack } from '../../adapters/slack/render.ts';
-import { span, type Block, type Reply } from '../../src/core/reply.ts';
+import { span, type Block, type Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import { bibtexEntries } from '../../src/reading/bibtex.ts';
 import { limitViolations as discordViolations, allText } from '../discord/check-limits.ts';

@@ -6,9 +6,9 @@
  */
 import { describe, expect, it } from 'vitest';
 import { buildPaper } from '../../src/parse/paper-record.ts';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
-import { type Block, type PaperCard, type Reply } from '../../src/core/reply.ts';
+import { type Block, type PaperCard, type Reply } from '../../src/reply/reply.ts';
 import { planRun, type CandidateList } from '../../src/schedule/select.ts';
 import type { RunPlan } from '../../src/schedule/store.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';

@@ -1,12 +1,13 @@
 import { silentLogger } from '../../src/app/logger.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import type { Paper } from '../../src/papers/paper.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import type { SearchEngine } from '../../src/search/types.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics, type Topic } from '../../src/library/topics.ts';
-import type { Sleep } from '../../src/schedule/deliver.ts';
-import { createScheduler, type Posters, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
+import type { Posters } from '../../src/posting/poster.ts';
+import type { Sleep } from '../../src/time/clock.ts';
+import { createScheduler, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
 import type { ScheduleSpec } from '../../src/schedule/schedule.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { TestClock } from '../helpers/clock.ts';

@@ -2,9 +2,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
-import { SHELL_CONTEXT } from '../../src/core/context.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { plain, type Block } from '../../src/core/reply.ts';
+import { plain, type Block } from '../../src/reply/reply.ts';
+import { loadScheduleConfig } from '../../src/app/config-file.ts';
 import { ScheduleConfigError, StateStoreError, startScheduling } from '../../src/schedule/index.ts';
 import { RecordingPoster, tempDir, TestClock } from './helpers.ts';
 
@@ -21,8 +22,10 @@ async function setup(configJson?: unknown) {
   }
   const dataDir = join(dir, 'data');
   const poster = new RecordingPoster();
-  const config = { dataDir, ...(scheduleConfigPath ? { scheduleConfigPath } : {}) };
-  return { dir, clock, paperboy, poster, config, dataDir, scheduleConfigPath };
+  const config = { dataDir };
+  // The app reads the config file once and hands the scheduler its settings.
+  const settings = () => loadScheduleConfig(scheduleConfigPath, { topics: paperboy.deps.topics, now: clock.now() });
+  return { dir, clock, paperboy, poster, config, dataDir, scheduleConfigPath, settings };
 }
 
 describe('startScheduling', () => {
@@ -30,6 +33,7 @@ describe('startScheduling', () => {
     const s = await setup({ schedules: [shellEntry] });
     const scheduling = await startScheduling({
       config: s.config,
+      settings: await s.settings(),
       paperboy: s.paperboy,
       posters: { shell: s.poster.post },
       logger: silentLogger(),
@@ -61,18 +65,18 @@ describe('startScheduling', () => {
   it('keeps state across restarts and drops config schedules removed from the file', async () => {
     const s = await setup({ schedules: [shellEntry] });
     const opts = { config: s.config, posters: { shell: s.poster.post }, logger: silentLogger(), clock: s.clock, start: false };
-    const first = await startScheduling({ ...opts, paperboy: s.paperboy });
+    const first = await startScheduling({ ...opts, settings: await s.settings(), paperboy: s.paperboy });
     await first.scheduler.runDue(s.clock.set('2026-11-26T09:00:00Z'));
     await first.close();
 
     const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => s.clock.now() });
-    const second = await startScheduling({ ...opts, paperboy });
+    const second = await startScheduling({ ...opts, settings: await s.settings(), paperboy });
     expect(await second.scheduler.runDue(s.clock.set('2026-11-26T09:00:10Z'))).toEqual([]);
     expect(s.poster.posts).toHaveLength(1);
     await second.close();
 
     writeFileSync(s.scheduleConfigPath!, JSON.stringify({ schedules: [] }));
-    const third = await startScheduling({ ...opts, paperboy: (await createPaperboy({ logger: silentLogger() })).paperboy });
+    const third = await startScheduling({ ...opts, settings: await s.settings(), paperboy: (await createPaperboy({ logger: silentLogger() })).paperboy });
     expect(await third.store.listSchedules()).toEqual([]);
     await third.close();
   });
@@ -98,7 +102,7 @@ describe('startScheduling', () => {
 
   it('an invalid config file is a ScheduleConfigError naming the file', async () => {
     const s = await setup({ schedules: [{ ...shellEntry, cron: '* * * * *' }] });
-    const err = await startScheduling({ config: s.config, paperboy: s.paperboy, posters: {}, logger: silentLogger(), start: false }).catch((e: unknown) => e);
+    const err = await s.settings().catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScheduleConfigError);
     expect((err as Error).message).toContain(s.scheduleConfigPath!);
     expect((err as Error).message).toMatch(/more often than hourly/);
@@ -107,14 +111,14 @@ describe('startScheduling', () => {
   it('a config id already used by a chat-made schedule is a ScheduleConfigError', async () => {
     const s = await setup({ schedules: [] });
     const opts = { config: s.config, posters: {}, logger: silentLogger(), clock: s.clock, start: false };
-    const first = await startScheduling({ ...opts, paperboy: s.paperboy });
+    const first = await startScheduling({ ...opts, settings: await s.settings(), paperboy: s.paperboy });
     await s.paperboy.run('schedule add "0 9 * * *" digest', SHELL_CONTEXT);
     const [chat] = await first.store.listSchedules();
     await first.close();
     // Config ids are hyphenated words, so a chat id like s-4000 is a legal config id too.
     writeFileSync(s.scheduleConfigPath!, JSON.stringify({ schedules: [{ ...shellEntry, id: chat!.id }] }));
     const { paperboy } = await createPaperboy({ logger: silentLogger() });
-    const err = await startScheduling({ ...opts, paperboy }).catch((e: unknown) => e);
+    const err = await startScheduling({ ...opts, settings: await s.settings(), paperboy }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScheduleConfigError);
     expect((err as Error).message).toMatch(/already used by a schedule made in chat/);
   });

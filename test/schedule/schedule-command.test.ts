@@ -1,9 +1,9 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
-import type { RequestContext } from '../../src/core/context.ts';
+import type { RequestContext } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import { plain, type Block, type Reply } from '../../src/core/reply.ts';
+import { plain, type Block, type Reply } from '../../src/reply/reply.ts';
 import { createScheduleCommand, splitAddArgs } from '../../src/schedule/schedule-command.ts';
 import { newScheduleId } from '../../src/schedule/ids.ts';
 import type { Platform } from '../../src/schedule/schedule.ts';

@@ -6,7 +6,7 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';

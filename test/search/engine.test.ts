@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import type { Paper } from '../../src/papers/paper.ts';
-import { plain } from '../../src/core/reply.ts';
+import { plain } from '../../src/reply/reply.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import type { SearchEngine } from '../../src/search/types.ts';
 import { paper } from './helpers.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SlackDeliveryError, isRetryableSlackError } from '../../adapters/slack/delivery-error.ts';
-import type { Reply } from '../../src/core/reply.ts';
-import { deliverWithRetry } from '../../src/schedule/deliver.ts';
+import type { Reply } from '../../src/reply/reply.ts';
+import { deliverWithRetry } from '../../src/posting/deliver.ts';
 import type { Failure } from '../fakes/slack/web-api.ts';
 import { startHttp, type HttpHarness } from './harness.ts';
 

@@ -61,7 +61,7 @@ describe('Slack: a thread under Paperboy\'s answer continues from it', () => {
 
 describe('Slack: a thread under a scheduled post refers to that post', () => {
   it('anyone replying in the thread of a posted digest gets its papers by number', async () => {
-    const { SHELL_CONTEXT } = await import('../../src/core/context.ts');
+    const { SHELL_CONTEXT } = await import('../../src/reply/context.ts');
     const { testPaperboy } = await import('../helpers/paperboy.ts');
     const bot = await testPaperboy();
     const digest = await bot.run('digest 5 kv cache', { ...SHELL_CONTEXT, userId: 'scheduler-test' });

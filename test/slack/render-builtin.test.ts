@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { renderSlack } from '../../adapters/slack/render.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { buttonsOf } from './harness.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 import { limitViolations, pings } from './check-limits.ts';

@@ -4,7 +4,7 @@
  * Before the fix a 400,000-character abstract made the converter read ~66 times its length.
  */
 import { describe, expect, it, vi } from 'vitest';
-import type { Block, Reply, RichText } from '../../src/core/reply.ts';
+import type { Block, Reply, RichText } from '../../src/reply/reply.ts';
 import { testCard } from '../helpers/cards.ts';
 import { limitViolations } from './check-limits.ts';
 

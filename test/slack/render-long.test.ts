@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { renderSlack, safeCut, type SlackMessage } from '../../adapters/slack/render.ts';
-import type { Block, Reply, RichText } from '../../src/core/reply.ts';
+import type { Block, Reply, RichText } from '../../src/reply/reply.ts';
 import { testCard } from '../helpers/cards.ts';
 import { allStrings, limitViolations } from './check-limits.ts';
 import { buttonsOf } from './harness.ts';

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { renderSlack } from '../../adapters/slack/render.ts';
 import { cutWords, escapeSlack, neutralizeMrkdwn, clean } from '../../adapters/slack/text.ts';
 import { toMrkdwn, slackLinkUrl } from '../../adapters/slack/mrkdwn.ts';
-import type { Block, Reply, RichText } from '../../src/core/reply.ts';
+import type { Block, Reply, RichText } from '../../src/reply/reply.ts';
 import { buttonsOf } from './harness.ts';
 import { testCard } from '../helpers/cards.ts';
 import { allStrings, limitViolations, pings } from './check-limits.ts';

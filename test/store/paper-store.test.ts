@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { titleKey } from '../../src/papers/title-key.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { renderDiscord } from '../../adapters/discord/render.ts';
 import { renderSlack } from '../../adapters/slack/render.ts';
-import { plain } from '../../src/core/reply.ts';
+import { plain } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import { alertPost, describeWatch } from '../../src/watch/alert.ts';
 import type { Watch } from '../../src/watch/watch.ts';

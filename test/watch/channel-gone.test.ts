@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.ts';
 import { createLogger, silentLogger } from '../../src/app/logger.ts';
-import type { Posters } from '../../src/schedule/scheduler.ts';
+import type { Posters } from '../../src/posting/poster.ts';
 import { createWatchNotifier } from '../../src/watch/notifier.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';

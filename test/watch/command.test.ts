@@ -1,7 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { RequestContext } from '../../src/core/context.ts';
+import type { RequestContext } from '../../src/reply/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import { plain, type Reply } from '../../src/core/reply.ts';
+import { plain, type Reply } from '../../src/reply/reply.ts';
 import { createWatchCommand } from '../../src/watch/watch-command.ts';
 import { MAX_WATCHES_PER_CHANNEL } from '../../src/watch/watch.ts';
 import type { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';

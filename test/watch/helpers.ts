@@ -1,8 +1,8 @@
 import { silentLogger } from '../../src/app/logger.ts';
 import { Library } from '../../src/library/library.ts';
-import { paperFromFeed } from '../../src/papers/from-feed.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';

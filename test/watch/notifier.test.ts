@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { createLogger, silentLogger } from '../../src/app/logger.ts';
 import type { Paper } from '../../src/papers/paper.ts';
-import type { Posters } from '../../src/schedule/scheduler.ts';
+import type { Posters } from '../../src/posting/poster.ts';
 import { createWatchNotifier, type WatchNotifierOptions } from '../../src/watch/notifier.ts';
 import type { WatchSpec } from '../../src/watch/watch.ts';
 import { feedPaper, openLibrary, openPaperStore, openWatchStore, RecordingPoster, replyText, tempDb, TestClock } from './helpers.ts';

@@ -5,7 +5,7 @@
  */
 import { appendFileSync, existsSync } from 'node:fs';
 import { silentLogger } from '../../src/app/logger.ts';
-import type { Reply } from '../../src/core/reply.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import { Library } from '../../src/library/library.ts';
 import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { createWatchNotifier } from '../../src/watch/notifier.ts';

@@ -1,3 +1,5 @@
+import type { Sleep } from '../time/clock.ts';
+
 /** How a failed post is retried: `attempts` tries in all, waiting base·2^(n-1) ms (capped) between them. */
 export interface RetryPolicy {
   attempts: number;
@@ -6,10 +8,6 @@ export interface RetryPolicy {
 }
 
 export const DEFAULT_RETRY: RetryPolicy = { attempts: 4, baseDelayMs: 2_000, maxDelayMs: 30_000 };
-
-export type Sleep = (ms: number) => Promise<void>;
-
-export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 export type Delivery = { ok: true; attempts: number } | { ok: false; attempts: number; error: string };
 

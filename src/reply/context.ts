@@ -1,6 +1,12 @@
+/** Where Paperboy talks to people. */
+export type Platform = 'shell' | 'slack' | 'discord';
+
+/** Who may manage a channel's shared settings, per platform; a platform without a list lets anyone. */
+export type Admins = Partial<Record<Platform, readonly string[]>>;
+
 /** Who asked, and where. Adapters fill this in; commands that act on a channel (schedules) need it. */
 export interface RequestContext {
-  platform: 'shell' | 'slack' | 'discord';
+  platform: Platform;
   /** Platform user id of the person who typed the command. */
   userId?: string;
   /** Platform channel id the command was typed in (or the DM channel). */

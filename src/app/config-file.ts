@@ -1,9 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import type { IngestSourceSpec } from '../ingest/jobs.ts';
 import type { Topic } from '../library/topics.ts';
+import type { Admins } from '../reply/context.ts';
+import { checkCron } from '../schedule/cron.ts';
+import { ScheduleConfigError } from '../schedule/errors.ts';
+import type { ScheduleSettings } from '../schedule/index.ts';
 import { ARXIV_CATEGORY } from '../sources/arxiv.ts';
-import { checkCron } from './cron.ts';
-import { ScheduleConfigError } from './errors.ts';
 import {
   DEFAULT_DIGEST_COUNT,
   DEFAULT_GRACE_MS,
@@ -12,7 +15,7 @@ import {
   type PaperFilter,
   type Platform,
   type ScheduleSpec,
-} from './schedule.ts';
+} from '../schedule/schedule.ts';
 
 /** Ids of config-file schedules: lowercase words joined by hyphens (`ml-morning-digest`). */
 export const CONFIG_ID = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
@@ -85,22 +88,15 @@ export const ScheduleConfigFileSchema = z
 
 export type ScheduleConfigFile = z.infer<typeof ScheduleConfigFileSchema>;
 
-/** The validated schedule configuration. */
-export interface ScheduleConfig {
-  /** The file it came from (absent: defaults, no file configured). */
-  file?: string;
-  graceMs: number;
-  /** Admin user ids per platform; a platform without a list lets anyone manage schedules. */
-  admins: Partial<Record<Platform, readonly string[]>>;
+/**
+ * The validated config file: the schedule settings (grace window, admins, config schedules) and
+ * the scheduled ingests. Loaded once by the app, which hands each feature its part.
+ */
+export interface ScheduleConfig extends ScheduleSettings {
   schedules: ScheduleSpec[];
   /** Scheduled ingests. */
   sources: IngestSourceSpec[];
 }
-
-/** A scheduled ingest: `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
-export type IngestSourceSpec =
-  | { type: 'hf'; cron: string; timezone: string; days: number }
-  | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
 
 export const DEFAULT_SCHEDULE_CONFIG: ScheduleConfig = { graceMs: DEFAULT_GRACE_MS, admins: {}, schedules: [], sources: [] };
 
@@ -186,7 +182,7 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
   if (problems.length > 0) {
     throw new ScheduleConfigError(`${file}: invalid schedules:\n${problems.map((p) => `  - ${p}`).join('\n')}`, file);
   }
-  const admins: Partial<Record<Platform, readonly string[]>> = {};
+  const admins: Admins = {};
   for (const p of ['shell', 'slack', 'discord'] as const) {
     const list = data.admins[p];
     if (list) admins[p] = [...new Set(list)];

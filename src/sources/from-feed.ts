@@ -1,8 +1,8 @@
 import { buildPaper, type RecordResult } from '../parse/paper-record.ts';
-import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../sources/arxiv-id.ts';
-import type { FetchedPaper } from '../sources/types.ts';
-import { PAPER_ID, PaperSchema, type Paper, type PaperLink } from './paper.ts';
-import { extractiveSummary } from './summary.ts';
+import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
+import type { FetchedPaper } from './types.ts';
+import { PAPER_ID, PaperSchema, type Paper, type PaperLink } from '../papers/paper.ts';
+import { extractiveSummary } from '../papers/summary.ts';
 
 function httpUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;

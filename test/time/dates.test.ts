@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ingestDays, MAX_INGEST_DAYS } from '../../src/ingest/ingest-command.ts';
-import { daysAgo, daysBetween, isoDay, parseDay, parseSince } from '../../src/ingest/dates.ts';
+import { daysAgo, daysBetween, isoDay, parseDay, parseSince } from '../../src/time/dates.ts';
 
 const NOW = new Date('2026-11-28T23:30:00Z');
 const day = (s: string): Date => {

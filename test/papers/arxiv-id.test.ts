@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl, parseArxivRef } from '../../src/sources/arxiv-id.ts';
+import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl, parseArxivRef } from '../../src/papers/arxiv-id.ts';
 
 describe('parseArxivRef', () => {
   it.each([

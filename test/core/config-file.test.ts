@@ -2,9 +2,9 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SCHEDULE_CONFIG, loadScheduleConfig, parseScheduleConfig } from '../../src/schedule/config-file.ts';
+import { DEFAULT_SCHEDULE_CONFIG, loadScheduleConfig, parseScheduleConfig } from '../../src/app/config-file.ts';
 import { ScheduleConfigError } from '../../src/schedule/errors.ts';
-import { builtinTopics, tempDir } from './helpers.ts';
+import { builtinTopics, tempDir } from '../schedule/helpers.ts';
 
 const EXAMPLE = fileURLToPath(new URL('../../examples/paperboy.config.json', import.meta.url));
 const now = new Date('2026-11-26T09:00:00Z');
