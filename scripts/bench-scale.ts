@@ -124,7 +124,8 @@ async function child(engine: Engine, dir: string, n: number, cacheDir: string): 
   return { ...base, buildMs, rssMb: rssMb(), search: [pct(search, 50), pct(search, 99)], typo: [pct(typo, 50), pct(typo, 99)], note: `${search.length}+${typo.length} sampled queries` };
 }
 
-function runChild(engine: Engine, dir: string, n: number, cacheDir: string, budgetMs: number): Promise<ChildResult | 'timeout' | string> {
+/** The child's result, `'timeout'` when it ran past `budgetMs`, or its error output. */
+function runChild(engine: Engine, dir: string, n: number, cacheDir: string, budgetMs: number): Promise<ChildResult | string> {
   return new Promise((done) => {
     const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', dir, '--n', String(n), '--cache', cacheDir], {
       cwd: ROOT,
@@ -189,8 +190,9 @@ async function main(): Promise<void> {
     const results = {} as Record<Engine, ChildResult | string>;
     for (const engine of ['paperboy', 'restart', 'minisearch', 'fuse'] as const) {
       const r = await runChild(engine, dir, n, cacheDir, engine === 'restart' ? 60_000 * scale : budget);
-      results[engine] = r === 'timeout' ? `> budget (${Math.round((engine === 'restart' ? 60_000 * scale : budget) / 1000)} s)` : r;
-      console.log(`  n=${n} ${engine}: ${typeof r === 'string' ? results[engine] : 'done'}`);
+      const result = r === 'timeout' ? `> budget (${Math.round((engine === 'restart' ? 60_000 * scale : budget) / 1000)} s)` : r;
+      results[engine] = result;
+      console.log(`  n=${n} ${engine}: ${typeof result === 'string' ? result : 'done'}`);
     }
     rows.push({ n, results });
   }
@@ -204,7 +206,8 @@ async function main(): Promise<void> {
         console.log(`| ${n} | ${engine} | ${r} | | | | | | | |`);
         continue;
       }
-      const restart = engine === 'paperboy' && typeof results.restart !== 'string' ? fmt(results.restart.restartMs, 0) : engine === 'paperboy' ? String(results.restart) : '—';
+      const restarted = results.restart;
+      const restart = engine !== 'paperboy' ? '—' : typeof restarted === 'string' ? restarted : fmt(restarted.restartMs, 0);
       const pair = (x?: [number, number]): string => (x ? `${fmt(x[0], 3)} / ${fmt(x[1], 3)}` : '—');
       console.log(`| ${n} | ${engine} | ${fmt(r.loadMs, 0)} | ${fmt(r.buildMs, 0)} | ${fmt(r.rssMb, 0)} | ${pair(r.search)} | ${pair(r.typo)} | ${pair(r.show)} | ${restart} | ${r.note ?? ''} |`);
     }

@@ -66,5 +66,5 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
 const isEntry = process.argv[1] !== undefined && import.meta.url === new URL(`file://${process.argv[1]}`).href;
 if (isEntry) {
   loadDotenv({ quiet: true });
-  main(process.env, (l) => process.stdout.write(`${l}\n`)).then((code) => process.exit(code));
+  void main(process.env, (l) => process.stdout.write(`${l}\n`)).then((code) => process.exit(code));
 }

@@ -9,6 +9,7 @@ import type {
   APIApplicationCommandSubcommandOption,
   RESTPostAPIChatInputApplicationCommandsJSONBody,
 } from 'discord.js';
+import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
 import type { Command, FlagSpec } from '../../src/commands/command.ts';
 import { LIMITS } from './limits.ts';
@@ -160,7 +161,7 @@ export function validateSlashCommand(def: RESTPostAPIChatInputApplicationCommand
     checkDesc(s.description, where);
     if (subNames.has(s.name)) problems.push(`${where}: duplicate subcommand`);
     subNames.add(s.name);
-    if (s.type !== 1) continue;
+    if (s.type !== ApplicationCommandOptionType.Subcommand) continue;
     const opts = s.options ?? [];
     if (opts.length > LIMITS.commandOptions) problems.push(`${where}: at most 25 options`);
     const names = new Set<string>();

@@ -27,7 +27,7 @@ function mergeSpans(text: RichText): Span[] {
     if (s.text === '') continue;
     const prev = out[out.length - 1];
     if (prev && s.kind !== 'link' && style(prev) === style(s)) {
-      out[out.length - 1] = { ...prev, text: prev.text + s.text } as Span;
+      out[out.length - 1] = { ...prev, text: prev.text + s.text };
     } else {
       out.push(s);
     }

@@ -26,7 +26,10 @@ const api = new FakeSlackApi();
 await api.start();
 port.postMessage({ apiUrl: api.apiUrl });
 
-port.once('message', async (req: LoadRequest) => {
+port.once('message', (req: LoadRequest) => void runLoad(req));
+
+/** Send the warm-up, the interactive probes and each concurrency level's burst; post the figures back. */
+async function runLoad(req: LoadRequest): Promise<void> {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   let seq = 0;
   const sentAt = new Map<string, number>();
@@ -83,4 +86,4 @@ port.once('message', async (req: LoadRequest) => {
   agent.destroy();
   await api.stop();
   port.postMessage(result);
-});
+}

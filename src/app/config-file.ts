@@ -13,7 +13,6 @@ import {
   MAX_DIGEST_COUNT,
   MAX_SCHEDULES_PER_CHANNEL,
   type PaperFilter,
-  type Platform,
   type ScheduleSpec,
 } from '../schedule/schedule.ts';
 

@@ -15,7 +15,7 @@ function typeable(name: string): boolean {
  */
 export function paperRef(engine: SearchEngine, paper: Paper): string {
   let perEngine = memo.get(engine);
-  if (!perEngine) memo.set(engine, (perEngine = new Map()));
+  if (!perEngine) memo.set(engine, (perEngine = new Map<string, string>()));
   const hit = perEngine.get(paper.id);
   if (hit) return hit;
   let ref = paper.id;

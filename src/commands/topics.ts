@@ -32,7 +32,7 @@ export function topicPhrases(query: string): string[] {
  */
 export function topicPapers(engine: SearchEngine, topic: Topic): readonly RankedPaper[] {
   let perEngine = topicCache.get(engine);
-  if (!perEngine) topicCache.set(engine, (perEngine = new Map()));
+  if (!perEngine) topicCache.set(engine, (perEngine = new Map<string, readonly RankedPaper[]>()));
   const cached = perEngine.get(topic.query);
   if (cached) return cached;
   const best = new Map<string, RankedPaper>();

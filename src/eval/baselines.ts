@@ -8,7 +8,7 @@ import type { Paper } from '../papers/paper.ts';
 
 export interface Baseline {
   name: string;
-  search(query: string, limit: number): string[];
+  search: (query: string, limit: number) => string[];
 }
 
 function unique(papers: readonly Paper[]): Paper[] {

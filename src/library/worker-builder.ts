@@ -19,7 +19,7 @@ export interface WorkerBuilder {
    */
   prepare(segments: readonly PaperboyEngine[]): void;
   /** Stop the worker (idempotent). Builds after this run in this thread. */
-  close(): Promise<void>;
+  close: () => Promise<void>;
 }
 
 /**

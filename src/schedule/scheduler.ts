@@ -8,7 +8,7 @@ import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
-import { DEFAULT_GRACE_MS, type Platform, type RunOutcome, type Schedule } from './schedule.ts';
+import { DEFAULT_GRACE_MS, type RunOutcome, type Schedule } from './schedule.ts';
 import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList } from './select.ts';
 import type { RunPlan, ScheduleStore } from './store.ts';
 

@@ -111,7 +111,7 @@ export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: bo
     const split = splitCompound(w.folded, vocab);
     if (split) addUnit(split, WEIGHT_SPLIT, bit);
     if (id === undefined && !split && opts.correct !== false && maxEdits(w.folded.length) > 0) {
-      const fix = vocab.corrector().correct(w.folded, terms[i]!);
+      const fix = vocab.corrector().correct(w.folded, terms[i]);
       if (fix !== undefined) {
         addUnit([fix], WEIGHT_CORRECTION, bit);
         correctedWords[i] = vocab.surface(fix);

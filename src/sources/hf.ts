@@ -80,7 +80,7 @@ export function createHfClient(opts: HfClientOptions = {}): HfClient {
       const skipped: SkippedItem[] = [];
       const seen = new Set<string>();
       for (let page = 0; page < maxPages; page++) {
-        const url = `${baseUrl}/api/daily_papers?${new URLSearchParams({ date, limit: String(pageSize), p: String(page) })}`;
+        const url = `${baseUrl}/api/daily_papers?${new URLSearchParams({ date, limit: String(pageSize), p: String(page) }).toString()}`;
         const items = parsePage(await fetchText(url, http), url);
         let dupes = 0;
         for (const raw of items) {

@@ -13,7 +13,12 @@ export function describeWatch(w: Pick<Watch, 'query' | 'author'>): string {
   if (!q) return `papers by “${w.author ?? ''}”`;
   // Phrases keep their quotes (curly), and then the words around them go unquoted: `“kv cache” compression`.
   let open = true;
-  const words = q.includes('"') ? q.replace(/"/g, () => ((open = !open) ? '”' : '“')) : `“${q}”`;
+  const words = q.includes('"')
+    ? q.replace(/"/g, () => {
+        open = !open;
+        return open ? '”' : '“';
+      })
+    : `“${q}”`;
   return `${words}${w.author ? ` by “${w.author}”` : ''}`;
 }
 

@@ -78,7 +78,7 @@ describe('logger', () => {
   it('never writes tokens', () => {
     const lines: string[] = [];
     const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
-    const logger = createLogger('info', sink as never);
+    const logger = createLogger('info', sink);
     logger.info({ token: DISCORD, config: { slack: { botToken: BOT } }, botToken: BOT, headers: { authorization: `Bot ${DISCORD}` } }, 'hello');
     logger.info({ req: { headers: { authorization: `Bearer ${BOT}` } } }, 'nested');
     const out = lines.join('');

@@ -1,4 +1,5 @@
 /** Every Discord message limit, checked on a rendered message; returns the violations (empty = ok). */
+import { ComponentType } from 'discord.js';
 import type { DiscordMessage } from '../../adapters/discord/render.ts';
 
 export function limitViolations(msg: DiscordMessage): string[] {
@@ -29,7 +30,7 @@ export function limitViolations(msg: DiscordMessage): string[] {
   for (const row of msg.components) {
     if (row.components.length > 5 || row.components.length === 0) v.push(`row with ${row.components.length} buttons`);
     for (const b of row.components) {
-      if (b.type !== 2) continue;
+      if (b.type !== ComponentType.Button) continue;
       if ('label' in b && (len(b.label) > 80 || len(b.label) === 0)) v.push(`label "${b.label}" length ${len(b.label)}`);
       if ('custom_id' in b) {
         if (b.custom_id.length > 100 || b.custom_id.length === 0) v.push(`custom_id length ${b.custom_id.length}`);

@@ -23,7 +23,8 @@ export interface FakeExtras {
 
 function extraRoute(method: string, path: string, body: string): [number, unknown] | undefined {
   if (method === 'POST' && path === '/api/v10/users/@me/channels') {
-    const recipient = String((JSON.parse(body || '{}') as { recipient_id?: unknown }).recipient_id ?? '');
+    const id = (JSON.parse(body || '{}') as { recipient_id?: unknown }).recipient_id;
+    const recipient = typeof id === 'string' ? id : '';
     if (!/^\d+$/.test(recipient)) return [400, { code: 50035, message: 'Invalid Form Body' }];
     return [200, { id: dmChannelFor(recipient), type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'user', discriminator: '0', global_name: null, avatar: null }] }];
   }

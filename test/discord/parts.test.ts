@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { richMd } from '../../adapters/discord/rich.ts';
 import { ActionStore } from '../../adapters/discord/action-store.ts';
 import { decodeCustomId, encodeCustomId, inlineCustomId } from '../../adapters/discord/custom-id.ts';
 import { commandTextFromMessage } from '../../adapters/discord/mention.ts';

@@ -9,7 +9,6 @@ import { parseDailyPapers } from '../../src/parse/index.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { buildInThread } from '../../src/library/worker-builder.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
 import { useTempStores } from '../helpers/temp-store.ts';
 
 const logger = silentLogger();

@@ -71,7 +71,7 @@ describe('malformed pages', () => {
     const page = parseDailyPapers(`${TITLE}\n${ABSTRACT}\n\nTitle One\nTitle Two\n`, 'p.txt');
     expect(page.papers.map((p) => p.name)).toEqual(['SnapKV']);
     expect(page.problems).toEqual([
-      { file: 'p.txt', line: 4, message: expect.stringMatching(/chunk of 2 non-blank lines \(lines 4-5\)/) as unknown as string },
+      { file: 'p.txt', line: 4, message: expect.stringMatching(/chunk of 2 non-blank lines \(lines 4-5\)/) },
     ]);
   });
 

@@ -13,7 +13,7 @@ const post = (ids: string[]) => (): RunPlan => ({ kind: 'post', paperIds: ids })
 
 function openError(file: string): StateStoreError {
   try {
-    SqliteScheduleStore.open(file).close();
+    void SqliteScheduleStore.open(file).close();
   } catch (err) {
     if (err instanceof StateStoreError) return err;
     throw err;

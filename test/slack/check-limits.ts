@@ -17,7 +17,7 @@ export function limitViolations(msg: { text: string; blocks: unknown[] }): strin
     const b = raw as Record<string, unknown> & { type: string };
     const at = `block ${i} (${b.type})`;
     const text = b.text as { type: string; text: string } | undefined;
-    if (b.block_id !== undefined && String(b.block_id).length > L.id) v.push(`${at}: block_id too long`);
+    if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length > L.id)) v.push(`${at}: block_id not a string of at most ${L.id}`);
     switch (b.type) {
       case 'header':
         if (!text || text.type !== 'plain_text') v.push(`${at}: header needs plain_text`);

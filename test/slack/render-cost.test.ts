@@ -13,9 +13,9 @@ vi.mock('../../adapters/slack/mrkdwn.ts', async (importOriginal) => {
   const mod = await importOriginal<typeof import('../../adapters/slack/mrkdwn.ts')>();
   return {
     ...mod,
-    toMrkdwn: (text: RichText, ...rest: unknown[]) => {
-      for (const s of text) work.chars += s.kind === 'link' ? s.text.length + s.url.length : s.text.length;
-      return (mod.toMrkdwn as (t: RichText, ...r: unknown[]) => string)(text, ...rest);
+    toMrkdwn: (...args: Parameters<typeof mod.toMrkdwn>) => {
+      for (const s of args[0]) work.chars += s.kind === 'link' ? s.text.length + s.url.length : s.text.length;
+      return mod.toMrkdwn(...args);
     },
   };
 });

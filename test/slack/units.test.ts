@@ -1,5 +1,4 @@
 import { describe, expect, it } from 'vitest';
-import { toMrkdwn } from '../../adapters/slack/mrkdwn.ts';
 import { CpuQueue } from '../../adapters/slack/cpu-queue.ts';
 import { RecentIds } from '../../adapters/slack/dedupe.ts';
 import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';

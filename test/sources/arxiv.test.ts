@@ -7,7 +7,7 @@ import {
   type ArxivClientOptions,
 } from '../../src/sources/arxiv.ts';
 import { DEFAULT_USER_AGENT, type HttpOptions } from '../../src/sources/http.ts';
-import { SourceError, type FetchedPaper } from '../../src/sources/types.ts';
+import type { FetchedPaper } from '../../src/sources/types.ts';
 import { arxivEntry, errorFeedXml, FakeArxiv, feedXml, refusedUrl } from '../fakes/arxiv/fake-arxiv.ts';
 import { failure } from './helpers.ts';
 

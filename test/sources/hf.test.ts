@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { createHfClient, DEFAULT_HF_API_URL, toPaper, type HfClientOptions } from '../../src/sources/hf.ts';
 import { DEFAULT_USER_AGENT, type HttpOptions } from '../../src/sources/http.ts';
-import { SourceError, type FetchedPaper } from '../../src/sources/types.ts';
+import type { FetchedPaper } from '../../src/sources/types.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
 import { failure } from './helpers.ts';
 

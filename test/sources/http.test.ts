@@ -9,7 +9,6 @@ import {
   parseRetryAfter,
   type HttpOptions,
 } from '../../src/sources/http.ts';
-import { SourceError } from '../../src/sources/types.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
 import { failure } from './helpers.ts';
 

@@ -34,11 +34,11 @@ export function startBot(env: Record<string, string>): BotProcess {
   let logs = '';
   let exited = false;
   const waiters = new Set<() => void>();
-  child.stderr!.setEncoding('utf8').on('data', (d: string) => {
+  child.stderr.setEncoding('utf8').on('data', (d: string) => {
     logs += d;
     for (const w of [...waiters]) w();
   });
-  child.stdout!.resume();
+  child.stdout.resume();
   child.on('exit', () => {
     exited = true;
     for (const w of [...waiters]) w();

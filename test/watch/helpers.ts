@@ -61,9 +61,9 @@ export interface Post {
 export class RecordingPoster {
   readonly posts: Post[] = [];
   calls = 0;
-  readonly #failures: unknown[] = [];
+  readonly #failures: Error[] = [];
 
-  failNext(err: unknown, times = 1): void {
+  failNext(err: Error, times = 1): void {
     for (let i = 0; i < times; i++) this.#failures.push(err);
   }
 

@@ -176,7 +176,7 @@ export class FakeDiscord {
       this.#ready.delete(ws);
     });
     this.#send(ws, { op: 10, d: { heartbeat_interval: this.#heartbeatMs, _trace: ['fake-gateway'] }, s: null, t: null });
-    ws.on('message', (raw) => {
+    ws.on('message', (raw: Buffer) => {
       let frame: GatewayFrame;
       try {
         frame = JSON.parse(raw.toString()) as GatewayFrame;
@@ -287,7 +287,7 @@ export class FakeDiscord {
     if (r.method === 'PUT' && match) {
       if (match[1] !== this.world.applicationId) return [403, { message: 'Missing Access', code: 50001 }];
       const list = Array.isArray(r.body) ? r.body : [];
-      return [200, list.map((c: Record<string, unknown>) => ({ id: snowflake(), application_id: match![1], version: snowflake(), ...c, ...(match![2] ? { guild_id: match![2] } : {}) }))];
+      return [200, list.map((c: Record<string, unknown>) => ({ id: snowflake(), application_id: match[1], version: snowflake(), ...c, ...(match[2] ? { guild_id: match[2] } : {}) }))];
     }
     return [404, { message: '404: Not Found', code: 0 }];
   }

@@ -39,8 +39,8 @@ export class FakeSocketMode {
     this.#wss.on('connection', (ws) => {
       this.connections += 1;
       this.#socket = ws;
-      ws.on('message', (data) => {
-        const msg = JSON.parse(String(data)) as { envelope_id?: string; payload?: Record<string, unknown> };
+      ws.on('message', (data: Buffer) => {
+        const msg = JSON.parse(data.toString()) as { envelope_id?: string; payload?: Record<string, unknown> };
         if (!msg.envelope_id) return;
         const ack: Ack = { envelope_id: msg.envelope_id, payload: msg.payload, at: Date.now() };
         this.acks.push(ack);
