@@ -103,7 +103,10 @@ const count = (x: number): string => x.toLocaleString('en-US');
 const median = (xs: readonly number[]): number => percentile(xs, 50);
 const rssMb = (): number => process.memoryUsage().rss / 1024 / 1024;
 const peakMb = (): number => process.resourceUsage().maxRSS / 1024;
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ');
+const load = (): string =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
 
 interface Verdict {
   id: string;
@@ -131,7 +134,9 @@ async function backfill(): Promise<void> {
   const fake = new FakeHf();
   const baseUrl = await fake.start();
   for (const d of days) fake.setDay(d.date, d.papers.map(toHfItem));
-  progress(`generated ${count(total)} papers over ${days.length} days (${days[0]!.date} … ${days.at(-1)!.date}) in ${secs(performance.now() - t)}; fake HF at ${baseUrl}`);
+  progress(
+    `generated ${count(total)} papers over ${days.length} days (${days[0]!.date} … ${days.at(-1)!.date}) in ${secs(performance.now() - t)}; fake HF at ${baseUrl}`,
+  );
 
   const dir = join(WORK, 'backfill');
   mkdirSync(dir, { recursive: true });
@@ -323,7 +328,13 @@ function engineSearch(opened: SearchTimes, library: Library): void {
     const p50 = percentile(t.lat, 50);
     const p99 = percentile(t.lat, 99);
     console.log(`  ${label.padEnd(44)} p50 ${ms(p50, 3)}, p99 ${ms(p99, 3)}, max ${ms(Math.max(...t.lat), 2)}`);
-    verdicts.push({ id, what: `engine search p50 at ${count(t.papers)} (${label})`, target: '≤ 1 ms', measured: `${ms(p50, 3)} (p99 ${ms(p99, 3)})`, met: p50 <= 1 });
+    verdicts.push({
+      id,
+      what: `engine search p50 at ${count(t.papers)} (${label})`,
+      target: '≤ 1 ms',
+      measured: `${ms(p50, 3)} (p99 ${ms(p99, 3)})`,
+      met: p50 <= 1,
+    });
   };
   row('4a', 'just opened', opened);
   row('4a+', `after the new day's refresh`, after);
@@ -350,7 +361,9 @@ async function restart(dir: string, papers: number): Promise<void> {
   const env = await childEnv(dir);
   const args = ['search', 'quantization'];
   const warm = await runCliSteady(args, env);
-  progress(`warm-up run (builds dist/ when stale, writes the index cache if there is one, warms the OS file cache): answer at ${ms(warm.firstOutputMs, 0)}${notes(warm)}`);
+  progress(
+    `warm-up run (builds dist/ when stale, writes the index cache if there is one, warms the OS file cache): answer at ${ms(warm.firstOutputMs, 0)}${notes(warm)}`,
+  );
   const runs: CliRun[] = [];
   for (let i = 0; i < 3; i++) {
     const r = await runCliSteady(args, env);
@@ -360,8 +373,16 @@ async function restart(dir: string, papers: number): Promise<void> {
   }
   const first = runs.map((r) => r.firstOutputMs);
   const exit = runs.map((r) => r.exitMs);
-  console.log(`  to the answer: min ${ms(Math.min(...first), 0)}, median ${ms(median(first), 0)}; to exit: min ${ms(Math.min(...exit), 0)}, median ${ms(median(exit), 0)}`);
-  verdict({ id: '3', what: `restart to first answer at ${count(papers)}`, target: '≤ 2 s', measured: `median ${ms(median(first), 0)} (min ${ms(Math.min(...first), 0)})`, met: median(first) <= 2_000 });
+  console.log(
+    `  to the answer: min ${ms(Math.min(...first), 0)}, median ${ms(median(first), 0)}; to exit: min ${ms(Math.min(...exit), 0)}, median ${ms(median(exit), 0)}`,
+  );
+  verdict({
+    id: '3',
+    what: `restart to first answer at ${count(papers)}`,
+    target: '≤ 2 s',
+    measured: `median ${ms(median(first), 0)} (min ${ms(Math.min(...first), 0)})`,
+    met: median(first) <= 2_000,
+  });
 }
 
 async function batchSearch(dir: string, papers: number): Promise<void> {
@@ -379,7 +400,9 @@ async function batchSearch(dir: string, papers: number): Promise<void> {
     progress(`round ${r + 1}: 1 query ${ms(a.exitMs, 0)}${notes(a)}, ${count(BATCH_QUERIES)} queries ${ms(b.exitMs, 0)}${notes(b)}`);
   }
   const per = (median(many) - median(one)) / (BATCH_QUERIES - 1);
-  console.log(`  median 1 query ${ms(median(one), 0)}, median ${count(BATCH_QUERIES)} queries ${ms(median(many), 0)} → ${ms(per, 3)} per query (startup excluded)`);
+  console.log(
+    `  median 1 query ${ms(median(one), 0)}, median ${count(BATCH_QUERIES)} queries ${ms(median(many), 0)} → ${ms(per, 3)} per query (startup excluded)`,
+  );
   verdict({ id: '4b', what: `end-to-end per query at ${count(papers)}`, target: '≤ 1.5 ms', measured: ms(per, 3), met: per <= 1.5 });
 }
 
@@ -444,7 +467,8 @@ async function main(): Promise<void> {
       `load ${load()}; total ${secs(Date.now() - T0)})`,
   );
   console.log('| # | target | goal | measured | verdict |\n|---|---|---|---|---|');
-  for (const v of [...verdicts].sort((a, b) => a.id.localeCompare(b.id))) console.log(`| ${v.id} | ${v.what} | ${v.target} | ${v.measured} | ${v.met === undefined ? 'n/a' : v.met ? 'met' : 'missed'} |`);
+  for (const v of [...verdicts].sort((a, b) => a.id.localeCompare(b.id)))
+    console.log(`| ${v.id} | ${v.what} | ${v.target} | ${v.measured} | ${v.met === undefined ? 'n/a' : v.met ? 'met' : 'missed'} |`);
 }
 
 await main();

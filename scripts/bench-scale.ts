@@ -101,11 +101,21 @@ async function child(engine: Engine, dir: string, n: number, cacheDir: string): 
     });
     const search = latencies(SCALE_QUERIES, (q) => e.search(q), n >= 100_000 ? 10 : 20);
     const typo = latencies(TYPO_QUERIES, (q) => e.search(q), 20);
-    const names = papers.filter((p) => p.name).slice(0, 50).map((p) => p.name!.toLowerCase());
+    const names = papers
+      .filter((p) => p.name)
+      .slice(0, 50)
+      .map((p) => p.name!.toLowerCase());
     const show = latencies(names, (q) => e.resolve(q), 5);
     const rss = rssMb();
     saveEngineCache(e, { cacheDir, inputHash: hashInputFiles(pageFiles(dir)), logger: silentLogger() }, papers);
-    return { ...base, buildMs, rssMb: rss, search: [pct(search, 50), pct(search, 99)], typo: [pct(typo, 50), pct(typo, 99)], show: [pct(show, 50), pct(show, 99)] };
+    return {
+      ...base,
+      buildMs,
+      rssMb: rss,
+      search: [pct(search, 50), pct(search, 99)],
+      typo: [pct(typo, 50), pct(typo, 99)],
+      show: [pct(show, 50), pct(show, 99)],
+    };
   }
   if (engine === 'minisearch') {
     const [ms, buildMs] = time(() => {
@@ -121,17 +131,28 @@ async function child(engine: Engine, dir: string, n: number, cacheDir: string): 
   const cap = n >= 100_000 ? 40_000 : 20_000;
   const search = latencies(SCALE_QUERIES.slice(0, 5), (q) => fuse.search(q, { limit: 10 }), n >= 10_000 ? 1 : 3, cap);
   const typo = latencies(TYPO_QUERIES.slice(0, 5), (q) => fuse.search(q, { limit: 10 }), 1, cap);
-  return { ...base, buildMs, rssMb: rssMb(), search: [pct(search, 50), pct(search, 99)], typo: [pct(typo, 50), pct(typo, 99)], note: `${search.length}+${typo.length} sampled queries` };
+  return {
+    ...base,
+    buildMs,
+    rssMb: rssMb(),
+    search: [pct(search, 50), pct(search, 99)],
+    typo: [pct(typo, 50), pct(typo, 99)],
+    note: `${search.length}+${typo.length} sampled queries`,
+  };
 }
 
 /** The child's result, `'timeout'` when it ran past `budgetMs`, or its error output. */
 function runChild(engine: Engine, dir: string, n: number, cacheDir: string, budgetMs: number): Promise<ChildResult | string> {
   return new Promise((done) => {
-    const p = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', dir, '--n', String(n), '--cache', cacheDir], {
-      cwd: ROOT,
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
-    });
+    const p = spawn(
+      process.execPath,
+      ['--import', 'tsx', fileURLToPath(import.meta.url), '--child', engine, '--dir', dir, '--n', String(n), '--cache', cacheDir],
+      {
+        cwd: ROOT,
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...process.env, NODE_OPTIONS: '--max-old-space-size=4096' },
+      },
+    );
     let out = '';
     let err = '';
     p.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -173,7 +194,10 @@ async function main(): Promise<void> {
     process.stdout.write(`${JSON.stringify(r)}\n`);
     return;
   }
-  const sizes = values.sizes.split(',').map(Number).filter((x) => Number.isInteger(x) && x > 0);
+  const sizes = values.sizes
+    .split(',')
+    .map(Number)
+    .filter((x) => Number.isInteger(x) && x > 0);
   const seed = Number(values.seed);
   const scale = Number(values['budget-scale']) || 1;
   console.log(`bench:scale — sizes ${sizes.join(', ')}, seed ${seed}, node ${process.version}, ${(await import('node:os')).cpus().length} CPUs\n`);
@@ -197,7 +221,8 @@ async function main(): Promise<void> {
     rows.push({ n, results });
   }
 
-  const head = '| papers | engine | load+parse ms | build ms | peak RSS MB | search p50 / p99 ms | typo p50 / p99 ms | show p50 / p99 ms | warm restart ms | notes |';
+  const head =
+    '| papers | engine | load+parse ms | build ms | peak RSS MB | search p50 / p99 ms | typo p50 / p99 ms | show p50 / p99 ms | warm restart ms | notes |';
   console.log(`\n${head}\n|${'---|'.repeat(10)}`);
   for (const { n, results } of rows) {
     for (const engine of ['paperboy', 'minisearch', 'fuse'] as const) {
@@ -209,7 +234,9 @@ async function main(): Promise<void> {
       const restarted = results.restart;
       const restart = engine !== 'paperboy' ? '—' : typeof restarted === 'string' ? restarted : fmt(restarted.restartMs, 0);
       const pair = (x?: [number, number]): string => (x ? `${fmt(x[0], 3)} / ${fmt(x[1], 3)}` : '—');
-      console.log(`| ${n} | ${engine} | ${fmt(r.loadMs, 0)} | ${fmt(r.buildMs, 0)} | ${fmt(r.rssMb, 0)} | ${pair(r.search)} | ${pair(r.typo)} | ${pair(r.show)} | ${restart} | ${r.note ?? ''} |`);
+      console.log(
+        `| ${n} | ${engine} | ${fmt(r.loadMs, 0)} | ${fmt(r.buildMs, 0)} | ${fmt(r.rssMb, 0)} | ${pair(r.search)} | ${pair(r.typo)} | ${pair(r.show)} | ${restart} | ${r.note ?? ''} |`,
+      );
     }
   }
   console.log('\nRatios (baseline p50 / Paperboy p50):');

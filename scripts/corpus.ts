@@ -10,7 +10,11 @@ import { generateCorpus } from '../src/corpus/generate.ts';
 
 const Args = z.object({
   papers: z.coerce.number().int().min(1).max(5_000_000),
-  seed: z.coerce.number().int().min(0).max(2 ** 32 - 1),
+  seed: z.coerce
+    .number()
+    .int()
+    .min(0)
+    .max(2 ** 32 - 1),
   perFile: z.coerce.number().int().min(1).max(100_000),
 });
 
@@ -40,7 +44,9 @@ function main(): void {
     writeFileSync(join(out, f.name), f.text);
     bytes += Buffer.byteLength(f.text);
   }
-  console.log(`wrote ${papers} papers in ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+  console.log(
+    `wrote ${papers} papers in ${files.length} files (${(bytes / 1e6).toFixed(1)} MB) to ${out} in ${((performance.now() - t0) / 1000).toFixed(1)} s`,
+  );
 }
 
 main();

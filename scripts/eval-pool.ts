@@ -21,11 +21,7 @@ if (!path) {
 const { queries } = File.parse(JSON.parse(readFileSync(path, 'utf8')));
 const { papers } = await loadPapers(BUILTIN_PAPERS_PATH);
 const engine = createSearchEngine(papers);
-const systems = [
-  (q: string) => paperboyRanking(engine, q, 10),
-  minisearchBaseline(papers).search,
-  fuseBaseline(papers).search,
-];
+const systems = [(q: string) => paperboyRanking(engine, q, 10), minisearchBaseline(papers).search, fuseBaseline(papers).search];
 const title = new Map(papers.map((p) => [p.id, p.title]));
 for (const { query, kind } of queries) {
   const pool = [...new Set(systems.flatMap((s) => s(query, 10)))];

@@ -76,7 +76,14 @@ export async function cli(argv: string[]): Promise<number> {
     const { loadScheduleConfig } = await import('./app/config-file.ts');
     try {
       const settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
-      const scheduling = await startScheduling({ config, settings, paperboy, posters: { shell: async (_c, reply) => void postShell(reply) }, logger, start: false });
+      const scheduling = await startScheduling({
+        config,
+        settings,
+        paperboy,
+        posters: { shell: async (_c, reply) => void postShell(reply) },
+        logger,
+        start: false,
+      });
       const { startIngest } = await import('./ingest/index.ts');
       const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: false });
       // `watch …` manages the shell channel's watches; alerts are sent by a running bot, not from here.

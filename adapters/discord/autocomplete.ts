@@ -39,7 +39,10 @@ export function completions(source: CompletionSource, typed: string, data: Compl
       const papers = t === '' ? data.engine.papers.slice(0, LIMITS.autocompleteChoices) : data.engine.complete(t, LIMITS.autocompleteChoices);
       // The value is the paper id (the core resolves it exactly); a name stands in for an over-long id.
       out = papers.map((p) =>
-        choice(p.name && !p.title.toLowerCase().startsWith(p.name.toLowerCase()) ? `${p.name}: ${p.title}` : p.title, p.id.length <= LIMITS.choiceValue ? p.id : (p.name ?? '')),
+        choice(
+          p.name && !p.title.toLowerCase().startsWith(p.name.toLowerCase()) ? `${p.name}: ${p.title}` : p.title,
+          p.id.length <= LIMITS.choiceValue ? p.id : (p.name ?? ''),
+        ),
       );
       break;
     }

@@ -30,7 +30,9 @@ function overhead(language: string): number {
 
 /** The content lines: cleaned, fence-safe, trailing spaces and surrounding blank lines dropped. */
 function contentLines(text: string): string[] {
-  const lines = fenceSafe(cleanChatText(text)).split('\n').map((l) => l.replace(/\s+$/, ''));
+  const lines = fenceSafe(cleanChatText(text))
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   while (lines.length > 0 && lines[0] === '') lines.shift();
   return lines;

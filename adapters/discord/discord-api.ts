@@ -112,12 +112,16 @@ export class DiscordApi {
 
   /** POST /interactions/:id/:token/callback (no bot auth: the token authorises). */
   async callback(interactionId: string, token: string, body: { type: number; data?: unknown }): Promise<void> {
-    await this.#must('interaction callback', { interactionId, type: body.type }, () => this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false }));
+    await this.#must('interaction callback', { interactionId, type: body.type }, () =>
+      this.rest.post(`/interactions/${interactionId}/${token}/callback`, { body, auth: false }),
+    );
   }
 
   /** PATCH /webhooks/:app/:token/messages/@original (finish a deferred interaction), with the edited message's id when Discord's answer has it. */
   async editOriginal(applicationId: string, token: string, body: Partial<MessageBody>): Promise<{ messageId?: string }> {
-    const value = await this.#must('edit interaction reply', {}, () => this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }));
+    const value = await this.#must('edit interaction reply', {}, () =>
+      this.rest.patch(`/webhooks/${applicationId}/${token}/messages/@original`, { body, auth: false }),
+    );
     const id = messageIdOf(value);
     return id ? { messageId: id } : {};
   }

@@ -95,7 +95,13 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     const gaveUp = new Promise<'timeout'>((resolve) => {
       timer = setTimeout(() => resolve('timeout'), closeTimeoutMs);
     });
-    const result = await Promise.race([client.destroy().then(() => 'done' as const, () => 'done' as const), gaveUp]);
+    const result = await Promise.race([
+      client.destroy().then(
+        () => 'done' as const,
+        () => 'done' as const,
+      ),
+      gaveUp,
+    ]);
     clearTimeout(timer);
     if (result === 'timeout') logger.warn({ closeTimeoutMs }, 'discord client did not close in time; continuing');
   };

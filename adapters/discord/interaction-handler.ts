@@ -76,12 +76,18 @@ export class InteractionHandler {
     const progress: Progress = { stage: 'open' };
     // A failure (a reply Discord rejected included) is told as one short line of plain text.
     const tell = i.isAutocomplete() ? undefined : (content: string) => this.#privately(i, progress, plainMessage(content));
-    await withErrorReference(this.deps.logger, 'discord interaction', { interactionType: i.type, user: i.user.id }, async () => {
-      if (i.isAutocomplete()) return await this.#autocomplete(i);
-      if (i.isChatInputCommand()) return await this.#slash(i, progress);
-      if (i.isButton()) return await this.#button(i, progress);
-      this.deps.logger.debug({ type: i.type }, 'discord: ignored interaction type');
-    }, tell);
+    await withErrorReference(
+      this.deps.logger,
+      'discord interaction',
+      { interactionType: i.type, user: i.user.id },
+      async () => {
+        if (i.isAutocomplete()) return await this.#autocomplete(i);
+        if (i.isChatInputCommand()) return await this.#slash(i, progress);
+        if (i.isButton()) return await this.#button(i, progress);
+        this.deps.logger.debug({ type: i.type }, 'discord: ignored interaction type');
+      },
+      tell,
+    );
   }
 
   async #autocomplete(i: Interaction): Promise<void> {
@@ -104,7 +110,12 @@ export class InteractionHandler {
   async #slash(i: Interaction, progress: Progress): Promise<void> {
     if (!i.isChatInputCommand()) return;
     if (i.commandName !== SLASH_COMMAND_NAME) {
-      await this.#answer(i, progress, Promise.resolve(badInvocationReply(`Unknown command /${i.commandName}; this bot has /${SLASH_COMMAND_NAME}.`)), 'ephemeral');
+      await this.#answer(
+        i,
+        progress,
+        Promise.resolve(badInvocationReply(`Unknown command /${i.commandName}; this bot has /${SLASH_COMMAND_NAME}.`)),
+        'ephemeral',
+      );
       return;
     }
     const text = commandTextFor(this.deps.specs(), i.options.data);

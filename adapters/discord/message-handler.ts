@@ -30,8 +30,7 @@ export class MessageHandler {
     const botRoleId = m.inGuild() ? m.guild.members.me?.roles.botRole?.id : undefined;
     // Only a mention written in the text counts: Discord also lists the bot in `mentions` when someone
     // merely replies to one of its messages (reply ping), and that is not a command.
-    const mentioned =
-      new RegExp(`<@!?${botId}>`).test(m.content) || (botRoleId !== undefined && m.content.includes(`<@&${botRoleId}>`));
+    const mentioned = new RegExp(`<@!?${botId}>`).test(m.content) || (botRoleId !== undefined && m.content.includes(`<@&${botRoleId}>`));
     if (!inDm && !mentioned) return undefined;
     return commandTextFromMessage(m.content, botId, botRoleId);
   }
@@ -62,7 +61,10 @@ export class MessageHandler {
         if (text === undefined) return;
         addressed = true;
         // In a thread started from one of our posts the thread's id is the post's: `underPost` finds it.
-        const ctx = { ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId, isDirect: !m.inGuild() }), underPost: m.channelId };
+        const ctx = {
+          ...requestContext('discord', { userId: m.author.id, channelId: m.channelId, workspaceId: m.guildId, isDirect: !m.inGuild() }),
+          underPost: m.channelId,
+        };
         const reply = await paperboy.run(text, ctx);
         if (m.inGuild() && reply.personal) {
           await this.#answerByDm(m, reply, replyTo);

@@ -130,7 +130,14 @@ function paperTitle(card: PaperCard): string {
 function paperDraft(card: PaperCard): EmbedDraft {
   const lines: Line[] = [];
   if (card.byline) lines.push({ ...richLine([{ kind: 'text', text: card.byline }], '-# '), keep: true });
-  if (card.tldr) lines.push({ ...richLine([{ kind: 'strong', text: 'TL;DR' }, { kind: 'text', text: ` ${card.tldr}` }]), keep: true });
+  if (card.tldr)
+    lines.push({
+      ...richLine([
+        { kind: 'strong', text: 'TL;DR' },
+        { kind: 'text', text: ` ${card.tldr}` },
+      ]),
+      keep: true,
+    });
   if (card.abstract !== undefined) lines.push(textLine(card.abstract));
   else if (card.snippet && card.snippet.length > 0) lines.push(richLine(card.snippet));
   if (card.highlights.length > 0) {
@@ -153,7 +160,11 @@ function footerOf(card: PaperCard): string {
 
 /** A paper as one compact line (when a reply has more papers than a message has embeds). */
 function compactPaperLine(card: PaperCard): Line {
-  const rich: RichText = [{ kind: 'strong', text: paperTitle(card) }, { kind: 'text', text: ' ' }, { kind: 'code', text: card.id }];
+  const rich: RichText = [
+    { kind: 'strong', text: paperTitle(card) },
+    { kind: 'text', text: ' ' },
+    { kind: 'code', text: card.id },
+  ];
   return richLine(rich);
 }
 
@@ -315,13 +326,11 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
       const description = fitLines(lines, Math.min(LIMITS.embedDescription, cap));
       if (description !== '') e.description = description;
       if (fields.length > 0) {
-        e.fields = fields.map(
-          (f): APIEmbedField => ({
-            name: titleText(f.label, Math.min(LIMITS.fieldName, cap)) || '\u200b',
-            value: richMd(f.value, Math.min(LIMITS.fieldValue, cap)) || '\u200b',
-            inline: true,
-          }),
-        );
+        e.fields = fields.map((f): APIEmbedField => ({
+          name: titleText(f.label, Math.min(LIMITS.fieldName, cap)) || '\u200b',
+          value: richMd(f.value, Math.min(LIMITS.fieldValue, cap)) || '\u200b',
+          inline: true,
+        }));
       }
       const footer = d.footer !== undefined ? cutWords(labelText(d.footer), Math.min(LIMITS.footer, cap)) : '';
       if (footer !== '') e.footer = { text: footer };
@@ -358,15 +367,9 @@ function buildComponents(reply: Reply, customId: CustomIdFor): ButtonRow[] {
   const p = reply.paging;
   if (p && p.pages > 1) {
     const row: APIButtonComponent[] = [];
-    row.push(
-      p.prev
-        ? button(p.prev, 'update', customId)
-        : { type: 2, style: 2, label: '◀ Previous', custom_id: 'noop:prev', disabled: true },
-    );
+    row.push(p.prev ? button(p.prev, 'update', customId) : { type: 2, style: 2, label: '◀ Previous', custom_id: 'noop:prev', disabled: true });
     row.push({ type: 2, style: 2, label: label(`Page ${p.page} of ${p.pages}`), custom_id: 'noop:page', disabled: true });
-    row.push(
-      p.next ? button(p.next, 'update', customId) : { type: 2, style: 2, label: 'Next ▶', custom_id: 'noop:next', disabled: true },
-    );
+    row.push(p.next ? button(p.next, 'update', customId) : { type: 2, style: 2, label: 'Next ▶', custom_id: 'noop:next', disabled: true });
     rows.push(row);
   }
 

@@ -4,11 +4,7 @@
  * registered core commands, so a command added to the registry (e.g. `schedule`) becomes a
  * subcommand without touching this file. Pure.
  */
-import type {
-  APIApplicationCommandBasicOption,
-  APIApplicationCommandSubcommandOption,
-  RESTPostAPIChatInputApplicationCommandsJSONBody,
-} from 'discord.js';
+import type { APIApplicationCommandBasicOption, APIApplicationCommandSubcommandOption, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { ApplicationCommandOptionType } from 'discord.js';
 import { z } from 'zod';
 import type { Command, FlagSpec } from '../../src/commands/command.ts';
@@ -63,10 +59,7 @@ const POSITIONALS: Record<string, PositionalSpec[]> = {
     { name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 },
     q('Best papers for these words instead of the newest', false),
   ],
-  new: [
-    { name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 },
-    q('Newest papers on these words', false),
-  ],
+  new: [{ name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 }, q('Newest papers on these words', false)],
   trending: [{ name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 }],
   top: [{ name: 'count', description: 'How many papers', type: 'integer', required: false, min: 1, max: 10 }],
   ingest: [{ name: 'source', description: 'hf (Hugging Face Daily Papers) or arxiv', type: 'string', required: true }],
@@ -102,7 +95,9 @@ export function slashSpecs(commands: readonly Command[]): SubcommandSpec[] {
       POSITIONALS[c.name] ??
       (c.args === 'none'
         ? []
-        : [{ name: optionName(c.argName ?? 'text'), description: describe(c.argName ?? '', 'Text'), type: 'string' as const, required: c.args === 'required' }]);
+        : [
+            { name: optionName(c.argName ?? 'text'), description: describe(c.argName ?? '', 'Text'), type: 'string' as const, required: c.args === 'required' },
+          ]);
     const flags = c.flags.filter((f) => !HIDDEN_FLAGS.has(f.name) && !positionals.some((p) => p.name === f.name));
     return { name: c.name, command: c.name, description: describe(c.summary, c.name), positionals, flags };
   });

@@ -30,7 +30,8 @@ export function skippedChunksNote(problems: readonly ParseProblem[], opts: { log
     return `${what} of ${basename(file)} (line${sorted.length === 1 ? '' : 's'} ${shown})`;
   });
   const moreFiles = byFile.size - MAX_FILES;
-  if (moreFiles > 0) parts.push(`${problems.length - [...byFile.values()].slice(0, MAX_FILES).reduce((n, l) => n + l.length, 0)} in ${plural(moreFiles, 'more file')}`);
+  if (moreFiles > 0)
+    parts.push(`${problems.length - [...byFile.values()].slice(0, MAX_FILES).reduce((n, l) => n + l.length, 0)} in ${plural(moreFiles, 'more file')}`);
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
   return `note: skipped ${list} — ${opts.logged ? 'the warnings on stderr say why' : 'LOG_LEVEL=warn shows why'}`;
 }

@@ -27,7 +27,10 @@ const HISTORY_SIZE = 500;
 function readHistory(file: string | undefined): string[] {
   if (!file) return [];
   try {
-    return readFileSync(file, 'utf8').split('\n').filter((l) => l.trim() !== '').slice(0, HISTORY_SIZE);
+    return readFileSync(file, 'utf8')
+      .split('\n')
+      .filter((l) => l.trim() !== '')
+      .slice(0, HISTORY_SIZE);
   } catch {
     return [];
   }

@@ -2,13 +2,8 @@ import { LogLevel, type Logger as BoltLogger } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { scrubSecrets } from '../shared/requests.ts';
 
-
 function format(parts: unknown[]): string {
-  return scrubSecrets(
-    parts
-      .map((p) => (p instanceof Error ? `${p.name}: ${p.message}` : typeof p === 'string' ? p : safeJson(p)))
-      .join(' '),
-  );
+  return scrubSecrets(parts.map((p) => (p instanceof Error ? `${p.name}: ${p.message}` : typeof p === 'string' ? p : safeJson(p))).join(' '));
 }
 
 function safeJson(v: unknown): string {

@@ -20,7 +20,9 @@ export function fenceSafe(text: string): string {
 
 /** The lines of `text` as they go inside the fence: cleaned, fence-safe, trailing blank lines dropped. */
 function codeLines(text: string): string[] {
-  const lines = fenceSafe(clean(text)).split('\n').map((l) => l.replace(/\s+$/, ''));
+  const lines = fenceSafe(clean(text))
+    .split('\n')
+    .map((l) => l.replace(/\s+$/, ''));
   while (lines.length > 0 && lines[lines.length - 1] === '') lines.pop();
   while (lines.length > 0 && lines[0] === '') lines.shift();
   return lines;

@@ -15,10 +15,7 @@ export class CpuQueue {
       () => undefined,
       () => undefined,
     );
-    this.#tail = Promise.race([
-      settled,
-      new Promise<void>((resolve) => setTimeout(resolve, this.stallMs).unref()),
-    ]);
+    this.#tail = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, this.stallMs).unref())]);
     return result;
   }
 }

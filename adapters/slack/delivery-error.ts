@@ -34,14 +34,7 @@ export function botCannotPostHere(err: unknown): boolean {
  * `account_inactive`, `missing_scope`, `invalid_blocks`, `msg_too_long`, ...) says something about
  * the token, the channel or the message that a retry cannot change.
  */
-const TRANSIENT_PLATFORM_ERRORS = new Set([
-  'ratelimited',
-  'rate_limited',
-  'internal_error',
-  'fatal_error',
-  'service_unavailable',
-  'request_timeout',
-]);
+const TRANSIENT_PLATFORM_ERRORS = new Set(['ratelimited', 'rate_limited', 'internal_error', 'fatal_error', 'service_unavailable', 'request_timeout']);
 
 /**
  * Whether a failed Web API call is worth retrying: rate limits, 5xx/408 responses, network errors

@@ -235,7 +235,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         // Replies in the post's thread (`@Paperboy show 2`) refer to what it showed.
         if (typeof posted.ts === 'string') paperboy.rememberPost('slack', slackPostRef(where, posted.ts), reply);
         // Reactions on a post about one paper are votes for it.
-        if (typeof posted.ts === 'string' && paperboy.wantsPost(reply)) void paperboy.posted({ platform: 'slack', channelId: where, messageId: posted.ts }, reply);
+        if (typeof posted.ts === 'string' && paperboy.wantsPost(reply))
+          void paperboy.posted({ platform: 'slack', channelId: where, messageId: posted.ts }, reply);
       } catch (err) {
         const reason = deliveryFailureReason(err);
         const retryable = isRetryableSlackError(err);

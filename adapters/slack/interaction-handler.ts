@@ -179,7 +179,14 @@ export class InteractionHandler {
     );
   }
 
-  async #share(client: WebClient, respond: RespondFn | undefined, channel: string, msg: SlackMessage, fields: Record<string, unknown>, team?: string): Promise<void> {
+  async #share(
+    client: WebClient,
+    respond: RespondFn | undefined,
+    channel: string,
+    msg: SlackMessage,
+    fields: Record<string, unknown>,
+    team?: string,
+  ): Promise<void> {
     const log = this.deps.logger;
     try {
       const result = await client.chat.postMessage({ channel, ...msg, ...NO_UNFURL });

@@ -388,8 +388,7 @@ class Renderer {
     if (card.tldr) head.push({ kind: 'text', text: '\n' }, { kind: 'strong', text: 'TL;DR' }, { kind: 'text', text: ` ${card.tldr}` });
     const headText = fitMrkdwn(head, 1000).text;
     const snippet = card.snippet && card.snippet.length > 0 ? toMrkdwn(card.snippet) : '';
-    const top = (snippetMax: number) =>
-      snippet === '' ? headText : `${headText}\n${fitMrkdwn(card.snippet ?? [], snippetMax).text}`;
+    const top = (snippetMax: number) => (snippet === '' ? headText : `${headText}\n${fitMrkdwn(card.snippet ?? [], snippetMax).text}`);
 
     const meta: string[] = [];
     const byline = card.byline ? fitRendered(card.byline, L.textObject, mrkdwnText).text : '';
@@ -421,7 +420,10 @@ class Renderer {
     };
 
     return {
-      blocks: build(abstract.chunks.map((c) => c.text), []),
+      blocks: build(
+        abstract.chunks.map((c) => c.text),
+        [],
+      ),
       partial: abstract.more,
       shrink: (chars, maxBlocks) => {
         const fits = (blocks: KnownBlock[]) => blockTextSize(blocks) <= chars && blocks.length <= maxBlocks;
@@ -528,9 +530,7 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   const sharedBy = options.sharedBy !== undefined && USER_ID.test(options.sharedBy) ? options.sharedBy : undefined;
   if (reply.paging && reply.paging.pages > 1) {
     const p = reply.paging;
-    footer.push(
-      context([`Page ${p.page} of ${p.pages} · ${p.total} result${p.total === 1 ? '' : 's'}`]),
-    );
+    footer.push(context([`Page ${p.page} of ${p.pages} · ${p.total} result${p.total === 1 ? '' : 's'}`]));
     if (p.prev) {
       const b = r.button(p.prev.label || 'Previous', p.prev.command, 'update', 'prev', false, sharedBy);
       if (b) footerButtons.push(b);
@@ -601,9 +601,7 @@ export function renderSlack(reply: Reply, options: SlackRenderOptions = {}): Sla
   const notices: string[] = [];
   if (truncated) {
     const more = dropped > 0 ? ` ${dropped} more part${dropped === 1 ? '' : 's'} not shown.` : '';
-    const hint = reply.paging
-      ? ' Use a smaller `--limit` to see fewer results per page.'
-      : ' Narrow the request to see the rest.';
+    const hint = reply.paging ? ' Use a smaller `--limit` to see fewer results per page.' : ' Narrow the request to see the rest.';
     notices.push(`${ELLIPSIS} This reply was cut to fit Slack's message size limit.${more}${hint}`);
   }
   if (r.droppedButtons > 0 || droppedFooterButtons > 0) {

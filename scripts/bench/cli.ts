@@ -24,6 +24,10 @@ export async function run(): Promise<void> {
   for (const [label, cmd, args] of rows) {
     time(cmd, args); // warm the OS file cache, not the process
     const ms = Array.from({ length: runs }, () => time(cmd, args));
-    console.log(`${label.padEnd(52)} p50 ${percentile(ms, 50).toFixed(0).padStart(5)} ms   max ${Math.max(...ms).toFixed(0).padStart(5)} ms`);
+    console.log(
+      `${label.padEnd(52)} p50 ${percentile(ms, 50).toFixed(0).padStart(5)} ms   max ${Math.max(...ms)
+        .toFixed(0)
+        .padStart(5)} ms`,
+    );
   }
 }

@@ -23,16 +23,28 @@ export async function run(): Promise<void> {
   const fake = await FakeDiscord.start();
   // discord.js holds REST calls to Discord's global 50 requests/s; the local fake has no such limit, and
   // we measure Paperboy's own latency, so the cap is lifted here (never in production).
-  const adapter = createDiscordAdapter({ config: { token: fake.token, apiUrl: fake.apiUrl }, paperboy, logger: silentLogger(), globalRequestsPerSecond: 1_000_000 });
+  const adapter = createDiscordAdapter({
+    config: { token: fake.token, apiUrl: fake.apiUrl },
+    paperboy,
+    logger: silentLogger(),
+    globalRequestsPerSecond: 1_000_000,
+  });
   await adapter.start();
   const author = { id: '100000000000000777', username: 'bench' };
   const mention = `<@${fake.world.bot.id}>`;
 
   const one = async (i: number): Promise<number> => {
     const id = snowflake();
-    const wait = fake.waitFor((r) => r.method === 'POST' && (r.body as { message_reference?: { message_id: string } }).message_reference?.message_id === id, 10_000, fake.requests.length);
+    const wait = fake.waitFor(
+      (r) => r.method === 'POST' && (r.body as { message_reference?: { message_id: string } }).message_reference?.message_id === id,
+      10_000,
+      fake.requests.length,
+    );
     const t0 = performance.now();
-    fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `${mention} ${COMMANDS[i % COMMANDS.length]}`, author, mentions: [fake.world.bot] }));
+    fake.dispatch(
+      'MESSAGE_CREATE',
+      messageCreatePayload(fake.world, { id, content: `${mention} ${COMMANDS[i % COMMANDS.length]}`, author, mentions: [fake.world.bot] }),
+    );
     const req = await wait;
     return req.at - t0;
   };
@@ -53,7 +65,9 @@ export async function run(): Promise<void> {
       burst.push(...(await Promise.all(Array.from({ length: Math.min(20, n - i) }, (_, j) => one(i + j)))));
       fake.requests.length = 0;
     }
-    console.log(`\n## discord: mention -> reply POST (real discord.js client, fake gateway + REST on loopback, ${n} messages, ${COMMANDS.length} commands; REST 50 req/s client cap lifted for the fake)`);
+    console.log(
+      `\n## discord: mention -> reply POST (real discord.js client, fake gateway + REST on loopback, ${n} messages, ${COMMANDS.length} commands; REST 50 req/s client cap lifted for the fake)`,
+    );
     console.log(`sequential:    ${fmt(seq)}`);
     console.log(`20 concurrent: ${fmt(burst)}`);
     console.log('per command (sequential):');

@@ -17,8 +17,50 @@ export interface SynthDay {
   papers: FetchedPaper[];
 }
 
-const FIRST = ['Ada', 'Alan', 'Grace', 'Yann', 'Fei', 'Geoffrey', 'Andrej', 'Ilya', 'Daphne', 'Jürgen', 'Mei', 'Ravi', 'Sofia', 'Chen', 'Olga', 'Tomás', 'Aiko', 'Lena', 'Kwame', 'Priya'];
-const LAST = ['Lovelace', 'Turing', 'Hopper', 'Li', 'Zhang', 'Wang', 'Kumar', 'García', 'Müller', 'Nakamura', 'Okafor', 'Ivanova', 'Rossi', 'Kim', 'Nguyen', 'Silva', 'Cohen', 'Haddad', 'Larsen', 'Patel'];
+const FIRST = [
+  'Ada',
+  'Alan',
+  'Grace',
+  'Yann',
+  'Fei',
+  'Geoffrey',
+  'Andrej',
+  'Ilya',
+  'Daphne',
+  'Jürgen',
+  'Mei',
+  'Ravi',
+  'Sofia',
+  'Chen',
+  'Olga',
+  'Tomás',
+  'Aiko',
+  'Lena',
+  'Kwame',
+  'Priya',
+];
+const LAST = [
+  'Lovelace',
+  'Turing',
+  'Hopper',
+  'Li',
+  'Zhang',
+  'Wang',
+  'Kumar',
+  'García',
+  'Müller',
+  'Nakamura',
+  'Okafor',
+  'Ivanova',
+  'Rossi',
+  'Kim',
+  'Nguyen',
+  'Silva',
+  'Cohen',
+  'Haddad',
+  'Larsen',
+  'Patel',
+];
 
 /** The (title, abstract) pairs of one generated page file (header, date line, blank, then title / blank / abstract / blank). */
 function pagePairs(text: string): { title: string; abstract: string }[] {
@@ -63,7 +105,12 @@ export function synthDays(opts: { papers: number; perDay: number; seed: number; 
         comments: rnd.int(0, 6),
         ...(code ? { githubRepo: code[0].replace(/\.$/, ''), githubStars: rnd.int(0, 3000) } : {}),
         ...(sentence ? { aiSummary: sentence } : {}),
-        keywords: title.toLowerCase().replace(/[^a-z0-9 ]/g, '').split(' ').filter((w) => w.length > 4).slice(0, 4),
+        keywords: title
+          .toLowerCase()
+          .replace(/[^a-z0-9 ]/g, '')
+          .split(' ')
+          .filter((w) => w.length > 4)
+          .slice(0, 4),
       };
     });
     days.push({ date, papers });

@@ -37,8 +37,13 @@ async function runLoad(req: LoadRequest): Promise<void> {
     seq += 1;
     const responseUrl = api.responseUrl();
     const body = new URLSearchParams({
-      team_id: 'T1', channel_id: 'C1', user_id: 'U1', command: '/papers',
-      text: req.queries[seq % req.queries.length] ?? 'help', response_url: responseUrl, trigger_id: `t${seq}`,
+      team_id: 'T1',
+      channel_id: 'C1',
+      user_id: 'U1',
+      command: '/papers',
+      text: req.queries[seq % req.queries.length] ?? 'help',
+      response_url: responseUrl,
+      trigger_id: `t${seq}`,
     }).toString();
     const headers = { ...signedHeaders(req.secret, body, 'application/x-www-form-urlencoded'), 'content-length': String(Buffer.byteLength(body)) };
     return new Promise((resolve, reject) => {

@@ -32,10 +32,7 @@ export async function run(): Promise<void> {
   // The worker is TypeScript too: register tsx's loader inside it, then load the script.
   const tsxApi = import.meta.resolve('tsx/esm/api');
   const script = new URL('./slack-load.ts', import.meta.url).href;
-  const worker = new Worker(
-    `import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`,
-    { eval: true },
-  );
+  const worker = new Worker(`import(${JSON.stringify(tsxApi)}).then((m) => { m.register(); return import(${JSON.stringify(script)}); });`, { eval: true });
   const { apiUrl } = await nextMessage<{ apiUrl: string }>(worker);
 
   const { paperboy } = await createPaperboy({ logger: silentLogger() });
@@ -54,7 +51,9 @@ export async function run(): Promise<void> {
     for (const r of result.runs) {
       const label = r.concurrency === 1 ? 'sequential   ' : `${r.concurrency} concurrent`;
       console.log(`${label}  ack:   ${fmt(r.ackMs)} · ${(n / (r.wallMs / 1000)).toFixed(0)} req/s`);
-      console.log(`${' '.repeat(label.length)}  reply: ${fmt(r.replyMs)} (request sent -> reply at response_url; sent as fast as acks return, so replies queue)`);
+      console.log(
+        `${' '.repeat(label.length)}  reply: ${fmt(r.replyMs)} (request sent -> reply at response_url; sent as fast as acks return, so replies queue)`,
+      );
     }
     console.log(`one at a time  reply: ${fmt(result.interactiveReplyMs)} (each request waits for its reply; 100 requests)`);
     const worst = Math.max(...result.runs.map((r) => percentile(r.ackMs, 99)));

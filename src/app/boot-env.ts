@@ -9,9 +9,7 @@ import type { PaperStore } from '../store/paper-store.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { SqlitePaperStore } from '../store/sqlite/paper-store.ts';
 
-export type BootResult =
-  | ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted)
-  | { ok: false; message: string };
+export type BootResult = ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted) | { ok: false; message: string };
 
 export interface BootFromEnvOptions {
   /**

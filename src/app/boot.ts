@@ -52,10 +52,7 @@ export interface Booted {
  * Throws `PapersLoadError` / `TopicsLoadError` with a clear message when the data cannot be used.
  */
 export async function createPaperboy(opts: BootOptions): Promise<Booted> {
-  const [files, topics] = await Promise.all([
-    listPageFiles(opts.papersPath ?? BUILTIN_PAPERS_PATH),
-    loadTopics(opts.topicsPath ?? BUILTIN_TOPICS_PATH),
-  ]);
+  const [files, topics] = await Promise.all([listPageFiles(opts.papersPath ?? BUILTIN_PAPERS_PATH), loadTopics(opts.topicsPath ?? BUILTIN_TOPICS_PATH)]);
   const { library, problems, stored } = await openLibrary(files, opts);
   for (const p of problems) opts.logger.warn({ file: p.file, line: p.line }, `skipped: ${p.message}`);
   const deps: CommandDeps = {

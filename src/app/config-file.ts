@@ -33,7 +33,12 @@ const ScheduleEntrySchema = z
     cron: z.string().trim().min(1, { message: 'must be a cron expression such as "0 9 * * 1-5"' }).max(100),
     timezone: z.string().trim().min(1).max(64).default('UTC'),
     kind: z.enum(['digest', 'paper-of-the-day'], { message: 'must be "digest" or "paper-of-the-day"' }),
-    count: z.number().int().min(1).max(MAX_DIGEST_COUNT, { message: `must be at most ${MAX_DIGEST_COUNT}` }).optional(),
+    count: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_DIGEST_COUNT, { message: `must be at most ${MAX_DIGEST_COUNT}` })
+      .optional(),
     query: z.string().trim().min(1).max(300).optional(),
     topic: z.string().trim().min(1).max(100).optional(),
   })
@@ -76,7 +81,11 @@ export const ScheduleConfigFileSchema = z
   .object({
     $schema: z.string().optional(),
     /** Missed slots younger than this are posted when Paperboy starts; older ones are skipped. */
-    graceMinutes: z.number().min(0).max(MAX_GRACE_MINUTES, { message: `must be at most ${MAX_GRACE_MINUTES} (a week)` }).default(60),
+    graceMinutes: z
+      .number()
+      .min(0)
+      .max(MAX_GRACE_MINUTES, { message: `must be at most ${MAX_GRACE_MINUTES} (a week)` })
+      .default(60),
     /** Who may add/remove/pause/resume/run schedules, per platform. A platform not listed: anyone. */
     admins: z.object({ shell: userIds.optional(), slack: userIds.optional(), discord: userIds.optional() }).strict().default({}),
     schedules: z.array(ScheduleEntrySchema).max(1000).default([]),
@@ -198,8 +207,7 @@ export async function loadScheduleConfig(path: string | undefined, ctx: { topics
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
     throw new ScheduleConfigError(
-      `${path}: cannot read the schedule config file (${code}). Fix PAPERBOY_CONFIG or create the file ` +
-        '(see examples/paperboy.config.json).',
+      `${path}: cannot read the schedule config file (${code}). Fix PAPERBOY_CONFIG or create the file ` + '(see examples/paperboy.config.json).',
       path,
     );
   }

@@ -65,7 +65,10 @@ const port = z.preprocess(
 
 const snowflake = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
-  z.string().regex(/^\d{15,21}$/, { message: 'must be a Discord id (15-21 digits)' }).optional(),
+  z
+    .string()
+    .regex(/^\d{15,21}$/, { message: 'must be a Discord id (15-21 digits)' })
+    .optional(),
 );
 
 /** Every environment variable Paperboy reads. Keep in step with `.env.example` and the README. */
@@ -171,8 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set (xoxb-...)');
     } else if (!env['SLACK_APP_TOKEN']?.trim() && !e.SLACK_SIGNING_SECRET) {
       problems.push(
-        'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: one is required with SLACK_BOT_TOKEN ' +
-          '(app token for Socket Mode, signing secret for HTTP mode)',
+        'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: one is required with SLACK_BOT_TOKEN ' + '(app token for Socket Mode, signing secret for HTTP mode)',
       );
     } else if (e.SLACK_BOT_TOKEN) {
       slack = {

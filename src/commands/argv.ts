@@ -12,8 +12,7 @@ function quote(value: string): string {
  */
 export function argvToCommandText(argv: readonly string[], commands: readonly Command[]): string {
   const first = argv[0]?.toLowerCase().replace(/^\//, '');
-  const command =
-    commands.find((c) => c.name === first || (c.aliases ?? []).includes(first ?? '')) ?? commands.find((c) => c.name === 'search');
+  const command = commands.find((c) => c.name === first || (c.aliases ?? []).includes(first ?? '')) ?? commands.find((c) => c.name === 'search');
   const takesValue = (arg: string): boolean => {
     const m = /^--([a-z][\w-]*)$/i.exec(arg);
     const spec = m ? command?.flags.find((f) => f.name === m[1]!.toLowerCase()) : undefined;

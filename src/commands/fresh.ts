@@ -37,7 +37,15 @@ function noDatedPapers(command: string): Reply {
     summary: 'No dated papers yet: papers get a date when they come from Hugging Face or arXiv.',
     blocks: [
       { kind: 'paragraph', text: [span.text('No dated papers yet: papers get their date when they come from Hugging Face Daily Papers or arXiv.')] },
-      { kind: 'note', text: [span.code('ingest hf'), span.text(' fetches today’s and yesterday’s Daily Papers; '), span.code('digest'), span.text(' shows the newest page papers.')] },
+      {
+        kind: 'note',
+        text: [
+          span.code('ingest hf'),
+          span.text(' fetches today’s and yesterday’s Daily Papers; '),
+          span.code('digest'),
+          span.text(' shows the newest page papers.'),
+        ],
+      },
     ],
     command,
     data: { type: 'results', query: '', results: [] },
@@ -137,7 +145,13 @@ export const trendingCommand: Command = {
         summary: `No upvoted papers were published in the last ${days} day${days === 1 ? '' : 's'}.`,
         blocks: [
           { kind: 'paragraph', text: [span.text(`No upvoted papers were published since ${from}.`)] },
-          { kind: 'actions', actions: [{ id: 'wider', label: 'Last 30 days', command: `trending ${count} --days 30` }, { id: 'new', label: 'Newest papers', command: 'new' }] },
+          {
+            kind: 'actions',
+            actions: [
+              { id: 'wider', label: 'Last 30 days', command: `trending ${count} --days 30` },
+              { id: 'new', label: 'Newest papers', command: 'new' },
+            ],
+          },
         ],
         command: commandFor(1),
         data: { type: 'results', query: '', results: [] },

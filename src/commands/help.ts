@@ -22,13 +22,30 @@ export function helpCommand(registry: () => readonly Command[]): Command {
       const cmd = findCommand(word.replace(/^\//, ''), commands);
       if (!cmd && FOLLOW_UP_WORDS.has(word.toLowerCase())) return followUps();
       if (!cmd) {
-        const [sugg] = closest(word, commands.map((c) => c.name), 2);
+        const [sugg] = closest(
+          word,
+          commands.map((c) => c.name),
+          2,
+        );
         return {
           tone: 'error',
           summary: `No command named “${word}”.${sugg ? ` Did you mean ${sugg}?` : ''}`,
           blocks: [
-            { kind: 'paragraph', text: [span.text('No command named '), span.code(word.slice(0, 40)), ...(sugg ? [span.text('. Did you mean '), span.code(sugg), span.text('?')] : [span.text('.')])] },
-            { kind: 'actions', actions: [{ id: 'help', label: 'All commands', command: 'help' }, ...(sugg ? [{ id: `help:${sugg}`, label: `help ${sugg}`, command: `help ${sugg}` }] : [])] },
+            {
+              kind: 'paragraph',
+              text: [
+                span.text('No command named '),
+                span.code(word.slice(0, 40)),
+                ...(sugg ? [span.text('. Did you mean '), span.code(sugg), span.text('?')] : [span.text('.')]),
+              ],
+            },
+            {
+              kind: 'actions',
+              actions: [
+                { id: 'help', label: 'All commands', command: 'help' },
+                ...(sugg ? [{ id: `help:${sugg}`, label: `help ${sugg}`, command: `help ${sugg}` }] : []),
+              ],
+            },
           ],
         };
       }
@@ -95,14 +112,41 @@ function followUps(): Reply {
         items: [
           [span.code('more'), span.text(' or '), span.code('next'), span.text(' — the next page of the last list shown here')],
           [span.code('back'), span.text(' or '), span.code('prev'), span.text(' — the page before')],
-          [span.code('show 2'), span.text(', '), span.code('similar 3'), span.text(', '), span.code('save 1'), span.text(', '), span.code('cite 4'), span.text(' — that result of the last list, by the number printed beside it (page 2 shows 6–10)')],
-          [span.code('the second one'), span.text(', '), span.code('what about the third?'), span.text(', a bare '), span.code('2'), span.text(' — the same, in words')],
-          [span.code('similar'), span.text(', '), span.code('cite'), span.text(', '), span.code('save it'), span.text(' with no paper — the paper of the last reply, or of the post you reply under in a thread')],
+          [
+            span.code('show 2'),
+            span.text(', '),
+            span.code('similar 3'),
+            span.text(', '),
+            span.code('save 1'),
+            span.text(', '),
+            span.code('cite 4'),
+            span.text(' — that result of the last list, by the number printed beside it (page 2 shows 6–10)'),
+          ],
+          [
+            span.code('the second one'),
+            span.text(', '),
+            span.code('what about the third?'),
+            span.text(', a bare '),
+            span.code('2'),
+            span.text(' — the same, in words'),
+          ],
+          [
+            span.code('similar'),
+            span.text(', '),
+            span.code('cite'),
+            span.text(', '),
+            span.code('save it'),
+            span.text(' with no paper — the paper of the last reply, or of the post you reply under in a thread'),
+          ],
         ],
       },
       {
         kind: 'paragraph',
-        text: [span.text('“Here” is this conversation: you in this channel or DM (a thread is its own), or this terminal session. Lists are forgotten after an hour idle.')],
+        text: [
+          span.text(
+            '“Here” is this conversation: you in this channel or DM (a thread is its own), or this terminal session. Lists are forgotten after an hour idle.',
+          ),
+        ],
       },
     ],
     command: 'help more',
@@ -115,7 +159,10 @@ function detail(cmd: Command): Reply {
     { kind: 'paragraph', text: [span.text(cmd.summary + '.')] },
   ];
   if (cmd.description) blocks.push({ kind: 'paragraph', text: [span.text(cmd.description)] });
-  const fields = cmd.flags.map((f) => ({ label: `--${f.name}${f.type === 'int' ? ' N' : f.type === 'string' ? ` ${f.placeholder}` : ''}`, value: [span.text(`${f.help}; ${flagRange(f).replace(/^--\S+ /, '')}`)] }));
+  const fields = cmd.flags.map((f) => ({
+    label: `--${f.name}${f.type === 'int' ? ' N' : f.type === 'string' ? ` ${f.placeholder}` : ''}`,
+    value: [span.text(`${f.help}; ${flagRange(f).replace(/^--\S+ /, '')}`)],
+  }));
   if (cmd.aliases?.length) fields.push({ label: 'Also', value: [span.text(cmd.aliases.join(', '))] });
   if (fields.length) blocks.push({ kind: 'fields', fields });
   if (cmd.examples.length) blocks.push({ kind: 'list', items: cmd.examples.map((e) => [span.code(e)]) });

@@ -59,7 +59,12 @@ export function problemReply(problem: CommandProblem): Reply {
       const got = problem.value === undefined ? 'nothing' : `"${problem.value.slice(0, 40)}"`;
       return errorReply(
         `Bad value for --${problem.spec.name}: ${flagRange(problem.spec)}.`,
-        [{ kind: 'paragraph', text: [span.text(`Got ${got}, but `), span.code(`--${problem.spec.name}`), span.text(` ${flagRange(problem.spec).replace(/^--\S+ /, '')}.`)] }],
+        [
+          {
+            kind: 'paragraph',
+            text: [span.text(`Got ${got}, but `), span.code(`--${problem.spec.name}`), span.text(` ${flagRange(problem.spec).replace(/^--\S+ /, '')}.`)],
+          },
+        ],
         problem.command,
       );
     }
@@ -82,7 +87,12 @@ export function problemReply(problem: CommandProblem): Reply {
     case 'unexpected-argument':
       return errorReply(
         `${problem.command.name} takes no arguments.`,
-        [{ kind: 'paragraph', text: [span.code(problem.command.name), span.text(' takes no arguments (got '), span.code(problem.text.slice(0, 60)), span.text(').')] }],
+        [
+          {
+            kind: 'paragraph',
+            text: [span.code(problem.command.name), span.text(' takes no arguments (got '), span.code(problem.text.slice(0, 60)), span.text(').')],
+          },
+        ],
         problem.command,
       );
   }

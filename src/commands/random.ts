@@ -18,9 +18,7 @@ export const randomCommand: Command = {
   flags: [],
   run(input, deps): Reply {
     const query = input.rest;
-    const pool = query
-      ? deps.engine.search(query, { limit: RANDOM_POOL }).hits.map((h) => h.paper)
-      : [...deps.papers];
+    const pool = query ? deps.engine.search(query, { limit: RANDOM_POOL }).hits.map((h) => h.paper) : [...deps.papers];
     if (pool.length === 0) {
       return {
         tone: 'empty',

@@ -27,7 +27,12 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: string):
     if (r.kind === 'none') blocks.push({ kind: 'note', text: [span.text('Closest names:')] });
     blocks.push({
       kind: 'list',
-      items: candidates.map((p) => [span.strong(displayName(p)), ...(p.name ? [span.text(` — ${p.title}`)] : []), span.text(' · '), span.code(`${verb} ${paperRef(engine, p)}`)]),
+      items: candidates.map((p) => [
+        span.strong(displayName(p)),
+        ...(p.name ? [span.text(` — ${p.title}`)] : []),
+        span.text(' · '),
+        span.code(`${verb} ${paperRef(engine, p)}`),
+      ]),
     });
     blocks.push({
       kind: 'actions',
@@ -37,7 +42,14 @@ export function resolveOrReply(engine: SearchEngine, ref: string, verb: string):
   if (arxivId) {
     blocks.push({
       kind: 'note',
-      text: [span.text('Papers arrive with each ingest ('), span.code('ingest hf'), span.text(', '), span.code('ingest arxiv'), span.text('); '), span.link('arXiv page', arxivAbsUrl(arxivId))],
+      text: [
+        span.text('Papers arrive with each ingest ('),
+        span.code('ingest hf'),
+        span.text(', '),
+        span.code('ingest arxiv'),
+        span.text('); '),
+        span.link('arXiv page', arxivAbsUrl(arxivId)),
+      ],
     });
   }
   blocks.push({

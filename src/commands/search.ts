@@ -23,7 +23,13 @@ export const searchCommand: Command = {
     'Words in quotes must appear side by side in a paper: "state space" models. --since keeps papers published in the ' +
     'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored). With --author or ' +
     '--since and no words, it lists those papers, newest first.',
-  examples: ['search kv cache compression', 'search "gaussian splatting" --code', 'search lora --limit 3 --page 2', 'search diffusion --since 7d', 'search --author "Tri Dao"'],
+  examples: [
+    'search kv cache compression',
+    'search "gaussian splatting" --code',
+    'search lora --limit 3 --page 2',
+    'search diffusion --since 7d',
+    'search --author "Tri Dao"',
+  ],
   args: 'required',
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
@@ -35,12 +41,14 @@ export const searchCommand: Command = {
     const code = input.flags['code'] === true;
     const query = input.rest;
     const commandFor = (p: number) => `search${query ? ` ${query}` : ''}${flagSuffix(limit, code)}${filters.suffix}${p > 1 ? ` --page ${p}` : ''}`;
-    const result = query ? deps.engine.search(query, {
-      limit,
-      offset: (page - 1) * limit,
-      codeOnly: code,
-      ...(filters.filter ? { filter: filters.filter } : {}),
-    }) : listFiltered(deps.papers, filters.filter, code, limit, page);
+    const result = query
+      ? deps.engine.search(query, {
+          limit,
+          offset: (page - 1) * limit,
+          codeOnly: code,
+          ...(filters.filter ? { filter: filters.filter } : {}),
+        })
+      : listFiltered(deps.papers, filters.filter, code, limit, page);
     const narrowed = [code ? 'with code' : '', ...filters.labels].filter(Boolean).join(', ');
     const what = query ? quoted(query) : narrowed;
 
@@ -48,20 +56,33 @@ export const searchCommand: Command = {
       const blocks: Reply['blocks'] = [
         {
           kind: 'paragraph',
-          text: [span.text(query ? `No papers match ${quoted(query)}${code ? ' with a code link' : ''}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}.` : `No papers ${narrowed}.`)],
+          text: [
+            span.text(
+              query
+                ? `No papers match ${quoted(query)}${code ? ' with a code link' : ''}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}.`
+                : `No papers ${narrowed}.`,
+            ),
+          ],
         },
       ];
       const actions = [];
       if (result.suggestion) {
         blocks.push({ kind: 'note', text: [span.text('Did you mean '), span.strong(result.suggestion), span.text('?')] });
-        actions.push({ id: 'suggestion', label: `Search “${result.suggestion}”`.slice(0, 70), command: `search ${result.suggestion}${code ? ' --code' : ''}`, style: 'primary' as const });
+        actions.push({
+          id: 'suggestion',
+          label: `Search “${result.suggestion}”`.slice(0, 70),
+          command: `search ${result.suggestion}${code ? ' --code' : ''}`,
+          style: 'primary' as const,
+        });
       } else {
         const drop = [code ? '--code' : '', ...(filters.filter ? ['--since', '--author'].filter((f) => filters.suffix.includes(f)) : [])].filter(Boolean);
         blocks.push({
           kind: 'note',
           text: [
             span.text(query ? 'Try fewer or broader words, ' : 'Try '),
-            ...(drop.length ? [span.text(query ? 'drop ' : 'without '), ...drop.flatMap((f, i) => [...(i ? [span.text(' or ')] : []), span.code(f)]), span.text(', or ')] : []),
+            ...(drop.length
+              ? [span.text(query ? 'drop ' : 'without '), ...drop.flatMap((f, i) => [...(i ? [span.text(' or ')] : []), span.code(f)]), span.text(', or ')]
+              : []),
             span.text(query || drop.length ? 'browse ' : 'browsing '),
             span.code('topics'),
             span.text('.'),
@@ -107,7 +128,9 @@ export const searchCommand: Command = {
     const loose = result.loose ?? 0;
     if (result.partial && loose === 0) notes.push([span.text('None of these has all of your words; each has some of them.')]);
     if (loose > 0) {
-      notes.push([span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`)]);
+      notes.push([
+        span.text(loose === result.total ? 'None of these has most of your words; they are the closest.' : `${loose} of these match only some of your words.`),
+      ]);
     }
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),

@@ -47,9 +47,24 @@ export const showCommand: Command = {
     if (resolved.related.length > 0) {
       blocks.push({
         kind: 'note',
-        text: [span.text('Also named like this: '), ...resolved.related.slice(0, 3).flatMap((p, i) => [...(i > 0 ? [span.text(', ')] : []), span.strong(displayName(p)), span.text(' '), span.code(`show ${paperRef(deps.engine, p)}`)])],
+        text: [
+          span.text('Also named like this: '),
+          ...resolved.related
+            .slice(0, 3)
+            .flatMap((p, i) => [
+              ...(i > 0 ? [span.text(', ')] : []),
+              span.strong(displayName(p)),
+              span.text(' '),
+              span.code(`show ${paperRef(deps.engine, p)}`),
+            ]),
+        ],
       });
-      blocks.push({ kind: 'actions', actions: resolved.related.slice(0, 3).map((p) => ({ id: `show:${p.id}`, label: displayName(p).slice(0, 60), command: `show ${paperRef(deps.engine, p)}` })) });
+      blocks.push({
+        kind: 'actions',
+        actions: resolved.related
+          .slice(0, 3)
+          .map((p) => ({ id: `show:${p.id}`, label: displayName(p).slice(0, 60), command: `show ${paperRef(deps.engine, p)}` })),
+      });
     }
     return {
       tone: 'ok',

@@ -14,7 +14,8 @@ export const similarCommand: Command = {
   aliases: ['related', 'like'],
   summary: 'Papers nearest in content to a given paper',
   usage: '<paper> [--limit N] [--page N]',
-  description: 'Compares the words of titles and abstracts (TF-IDF cosine similarity).' +
+  description:
+    'Compares the words of titles and abstracts (TF-IDF cosine similarity).' +
     ` A bare number is that result of the last list (similar 3); more pages go up to the ${MAX_NEIGHBOURS} nearest papers.`,
   examples: ['similar snapkv', 'similar flashattention-2 --limit 3'],
   args: 'required',

@@ -73,13 +73,20 @@ export const statsCommand: Command = {
       const s = sources[feed];
       if (s.papers === 0 && !s.lastSuccess && !s.lastFailure) continue;
       const last = s.lastSuccess ? `last ingest ${when(new Date(s.lastSuccess))}` : 'no successful ingest yet';
-      const failed = s.lastFailure && (!s.lastSuccess || s.lastFailure > s.lastSuccess) ? `; failed ${when(new Date(s.lastFailure))}: ${s.lastError ?? 'unknown error'}` : '';
+      const failed =
+        s.lastFailure && (!s.lastSuccess || s.lastFailure > s.lastSuccess)
+          ? `; failed ${when(new Date(s.lastFailure))}: ${s.lastError ?? 'unknown error'}`
+          : '';
       fields.push({ label: `From ${label}`, value: [span.text(`${s.papers} · ${last}${failed}`)] });
     }
     if (fromPages) {
       fields.push({
         label: 'From page files',
-        value: [span.text(`${fromPages} · ${files.size} page${files.size === 1 ? '' : 's'}${dates.length ? ` (${dates.slice(0, 5).join(', ')}${dates.length > 5 ? ', …' : ''})` : ''}`)],
+        value: [
+          span.text(
+            `${fromPages} · ${files.size} page${files.size === 1 ? '' : 's'}${dates.length ? ` (${dates.slice(0, 5).join(', ')}${dates.length > 5 ? ', …' : ''})` : ''}`,
+          ),
+        ],
       });
     }
     if (newest) fields.push({ label: 'Newest', value: [span.text(newest)] });

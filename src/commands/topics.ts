@@ -60,7 +60,11 @@ export function findTopic(topics: readonly Topic[], name: string): Topic | undef
 
 export function suggestTopics(topics: readonly Topic[], name: string): Topic[] {
   const n = name.toLowerCase().trim().replace(/\s+/g, '-');
-  const names = closest(n, topics.map((t) => t.name), 3);
+  const names = closest(
+    n,
+    topics.map((t) => t.name),
+    3,
+  );
   const partial = topics.filter((t) => t.name.includes(n) || n.includes(t.name) || t.label.toLowerCase().includes(name.toLowerCase()));
   const out: Topic[] = [];
   for (const t of [...names.map((x) => topics.find((t) => t.name === x)!), ...partial]) if (!out.includes(t)) out.push(t);
@@ -76,7 +80,11 @@ export const topicsCommand: Command = {
   flags: [],
   run(_input, deps): Reply {
     if (deps.topics.length === 0) {
-      return { tone: 'empty', summary: 'No topics are configured.', blocks: [{ kind: 'paragraph', text: [span.text('No topics are configured (see TOPICS_PATH).')] }] };
+      return {
+        tone: 'empty',
+        summary: 'No topics are configured.',
+        blocks: [{ kind: 'paragraph', text: [span.text('No topics are configured (see TOPICS_PATH).')] }],
+      };
     }
     const counts = new Map(deps.topics.map((t) => [t.name, topicPapers(deps.engine, t).length]));
     return {
@@ -113,7 +121,10 @@ export const topicCommand: Command = {
         tone: 'error',
         summary: `No topic named “${name}”.${sugg[0] ? ` Did you mean ${sugg[0].name}?` : ''}`,
         blocks: [
-          { kind: 'paragraph', text: [span.text(`No topic named “${name}”.`), ...(sugg[0] ? [span.text(' Did you mean '), span.code(sugg[0].name), span.text('?')] : [])] },
+          {
+            kind: 'paragraph',
+            text: [span.text(`No topic named “${name}”.`), ...(sugg[0] ? [span.text(' Did you mean '), span.code(sugg[0].name), span.text('?')] : [])],
+          },
           { kind: 'note', text: [span.code('topics'), span.text(' lists them all.')] },
           {
             kind: 'actions',
@@ -142,7 +153,14 @@ export const topicCommand: Command = {
     const hits = all.slice((page - 1) * limit, page * limit);
     if (hits.length === 0) return pastEndReply(topic.query, all.length, page, limit, commandFor);
     return resultsReply({
-      ref: (p) => paperRef(deps.engine, p), heading: topic.label, query: topic.query, hits, total: all.length, page, perPage: limit, commandFor });
+      ref: (p) => paperRef(deps.engine, p),
+      heading: topic.label,
+      query: topic.query,
+      hits,
+      total: all.length,
+      page,
+      perPage: limit,
+      commandFor,
+    });
   },
 };
-

@@ -26,7 +26,18 @@ function problem(message: string, hint?: Block): Reply {
   return { tone: 'error', summary: message, blocks: [{ kind: 'paragraph', text: [span.text(message)] }, ...(hint ? [hint] : [])] };
 }
 
-const SEARCH_FIRST: Block = { kind: 'note', text: [span.text('Search first, e.g. '), span.code('search kv cache'), span.text(', then '), span.code('show 2'), span.text(' or '), span.code('more'), span.text('.')] };
+const SEARCH_FIRST: Block = {
+  kind: 'note',
+  text: [
+    span.text('Search first, e.g. '),
+    span.code('search kv cache'),
+    span.text(', then '),
+    span.code('show 2'),
+    span.text(' or '),
+    span.code('more'),
+    span.text('.'),
+  ],
+};
 
 function ranks(list: ShownList): string {
   const last = list.firstRank + list.ids.length - 1;
@@ -59,7 +70,12 @@ const PRONOUN = /^(?:it|this|that|this one|that one|this paper|that paper)$/;
  */
 function spoken(words: readonly Word[], commands: readonly Command[], list: ShownList | undefined): Word[] | undefined {
   if (words.length === 0 || words.length > 6 || words.some((w) => w.quoted)) return undefined;
-  const text = words.map((w) => w.text).join(' ').toLowerCase().replace(/[.?!]+$/, '').trim();
+  const text = words
+    .map((w) => w.text)
+    .join(' ')
+    .toLowerCase()
+    .replace(/[.?!]+$/, '')
+    .trim();
   const word = (t: string): Word => ({ text: t, quoted: false });
   const [head, ...rest] = text.split(' ');
   const command = findCommand(head!.replace(/^\//, ''), commands);
@@ -104,7 +120,14 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   const command = findCommand(word, commands);
   if (!command?.takesPaper) return { kind: 'none' };
   // `similar` alone, right after a reply about one paper (in a thread under it, say): that paper.
-  if (!second && list?.paperId) return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.paperId, quoted: false }] };
+  if (!second && list?.paperId)
+    return {
+      kind: 'rewrite',
+      words: [
+        { text: word, quoted: false },
+        { text: list.paperId, quoted: false },
+      ],
+    };
   if (!second || second.quoted || !/^#?\d{1,6}$/.test(second.text)) return { kind: 'none' };
   const n = Number(second.text.replace('#', ''));
   // `show 2 3`: one paper per command (flags and their values may follow the number).

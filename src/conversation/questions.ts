@@ -23,7 +23,8 @@ const PREFIXES: RegExp[] = [
   /^(?:any(?:thing)?|something|some|recent|good|interesting) /,
 ];
 /** Words for what is asked about, before the topic: `papers on`, `work about`, `research into`. */
-const TOPIC_LEAD = /^(?:(?:new |recent |latest |good )?(?:papers?|work|research|studies|articles|stuff|things|results|methods|approaches)\s+)?(?:on|about|regarding|related to|concerning|into|in|for|with|around)\s+/;
+const TOPIC_LEAD =
+  /^(?:(?:new |recent |latest |good )?(?:papers?|work|research|studies|articles|stuff|things|results|methods|approaches)\s+)?(?:on|about|regarding|related to|concerning|into|in|for|with|around)\s+/;
 /**
  * `something like X`, `papers similar to X`, `recommend papers like X`: a paper to find neighbours
  * of. Only as the whole request: `llms behave more like humans` is a search.
@@ -41,9 +42,11 @@ const FROM_TIME = /^(?:(?:any|new|recent|latest) )?(?:papers?|work|research) fro
 /** `2404.14469`, `arXiv:2404.14469v2`, an arxiv.org or huggingface.co/papers link. */
 const ARXIV_REF = /^(?:https?:\/\/)?(?:(?:www\.)?arxiv\.org\/(?:abs|pdf)\/|(?:www\.)?huggingface\.co\/papers\/|arxiv:)?\d{4}\.\d{4,5}(?:v\d+)?(?:\.pdf)?\/?$/i;
 /** `what is trending`, `hot papers today`: the trending list. */
-const TRENDING = /^(?:what(?:'s| is| are)?(?: the)? |anything |show (?:me )?(?:the )?)?(?:trending|hot|popular|most upvoted)(?: (?:papers?|work|research|things|stuff))?(?: (right now|now|today|this week|lately))?$/;
+const TRENDING =
+  /^(?:what(?:'s| is| are)?(?: the)? |anything |show (?:me )?(?:the )?)?(?:trending|hot|popular|most upvoted)(?: (?:papers?|work|research|things|stuff))?(?: (right now|now|today|this week|lately))?$/;
 /** `code for X`, `is there any code for X`: the paper X (its reply links the code). */
-const CODE_FOR = /^(?:(?:where is |where's |is there (?:any )?|are there any |any |got any |what is )?(?:the )?(?:code|repo|repository|github|implementation)s? (?:for|of) )(.+)$/;
+const CODE_FOR =
+  /^(?:(?:where is |where's |is there (?:any )?|are there any |any |got any |what is )?(?:the )?(?:code|repo|repository|github|implementation)s? (?:for|of) )(.+)$/;
 
 export interface Understood {
   /** Command text to run instead (`search speculative decoding --code`). */
@@ -66,7 +69,8 @@ const EXPLAIN = /^(?:what(?:'s| is| are) |explain |summari[sz]e |describe |tell 
 const NOT_A_NAME = /^(?:there|new|the (?:latest|best|newest)|trending|hot|popular|some|good|out there|happening)\b/;
 
 /** `show me X`: the topic words after it ask for papers (`show me papers on X`), not a paper named X. */
-const ASKS_FOR_PAPERS = /^(?:(?:some|any|the|all|new|recent|latest|good|great|interesting|more) )*(?:papers?|work|research|stuff|things|articles|results|methods|approaches|anything|something|everything|what|how|whatever)\b/;
+const ASKS_FOR_PAPERS =
+  /^(?:(?:some|any|the|all|new|recent|latest|good|great|interesting|more) )*(?:papers?|work|research|stuff|things|articles|results|methods|approaches|anything|something|everything|what|how|whatever)\b/;
 
 function clean(text: string): string {
   return text
@@ -78,7 +82,7 @@ function clean(text: string): string {
 /** The topic words of a question, prefix and filler dropped (may be empty). */
 function topicOf(lower: string): string {
   let t = lower;
-  for (let changed = true; changed; ) {
+  for (let changed = true; changed;) {
     changed = false;
     for (const p of PREFIXES) {
       const next = t.replace(p, '');
@@ -88,7 +92,10 @@ function topicOf(lower: string): string {
       }
     }
   }
-  return t.replace(TOPIC_LEAD, '').replace(/^(?:the|a|an) /, '').trim();
+  return t
+    .replace(TOPIC_LEAD, '')
+    .replace(/^(?:the|a|an) /, '')
+    .trim();
 }
 
 /**
@@ -162,7 +169,9 @@ export function understand(text: string): Understood | undefined {
   if (m) {
     if (THIS.test(m[1]!)) return { command: 'similar' };
     // `papers like SnapKV but for vision`: the paper is the part before "but".
-    const name = tail(m).split(/ (?:but|except|only|and also) /i)[0]!.trim();
+    const name = tail(m)
+      .split(/ (?:but|except|only|and also) /i)[0]!
+      .trim();
     return { command: `similar ${name}`, paper: name, otherwise: `search ${name}` };
   }
 
@@ -213,7 +222,10 @@ function byAuthor(rest: string): string {
     flags.push(/today/i.test(when[1]!) ? '--since 1d' : '--since 7d');
     text = text.replace(when[0], ' ');
   }
-  const [name = '', about] = text.replace(/\s+/g, ' ').trim().split(/ (?:on|about|regarding) /i, 2);
+  const [name = '', about] = text
+    .replace(/\s+/g, ' ')
+    .trim()
+    .split(/ (?:on|about|regarding) /i, 2);
   const author = name.replace(/"/g, '').trim();
   return ['search', about?.trim(), `--author "${author}"`, ...flags].filter(Boolean).join(' ');
 }

@@ -27,13 +27,23 @@ export function smallTalk(text: string): Reply | undefined {
       tone: 'info',
       summary: 'Hi! I find research papers: search, show one, or just ask.',
       blocks: [
-        { kind: 'paragraph', text: [span.text('Hi! I find research papers. Try '), span.code('search kv cache compression'), span.text(', '), span.code('show snapkv'), span.text(', or just ask: “anything on speculative decoding?”')] },
+        {
+          kind: 'paragraph',
+          text: [
+            span.text('Hi! I find research papers. Try '),
+            span.code('search kv cache compression'),
+            span.text(', '),
+            span.code('show snapkv'),
+            span.text(', or just ask: “anything on speculative decoding?”'),
+          ],
+        },
         { kind: 'note', text: [span.code('help'), span.text(' lists everything I can do.')] },
       ],
     };
   }
   if (THANKS.test(t)) return { tone: 'ok', summary: 'You’re welcome!', blocks: [{ kind: 'paragraph', text: [span.text('You’re welcome!')] }] };
-  if (ACK.test(t)) return { tone: 'ok', summary: 'Glad it helps.', blocks: [{ kind: 'paragraph', text: [span.text('Glad it helps. Ask for more any time.')] }] };
+  if (ACK.test(t))
+    return { tone: 'ok', summary: 'Glad it helps.', blocks: [{ kind: 'paragraph', text: [span.text('Glad it helps. Ask for more any time.')] }] };
   if (BYE.test(t)) return { tone: 'ok', summary: 'Bye! Ask any time.', blocks: [{ kind: 'paragraph', text: [span.text('Bye! Ask any time.')] }] };
   return undefined;
 }

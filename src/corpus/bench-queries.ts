@@ -24,4 +24,15 @@ export const SCALE_QUERIES = [
   'anomaly detection forecasting',
 ];
 /** Single-word typo queries. */
-export const TYPO_QUERIES = ['quantizaton', 'atention', 'retreival', 'splating', 'gausian', 'distilation', 'compresion', 'throughtput', 'reinforcment', 'segmentaton'];
+export const TYPO_QUERIES = [
+  'quantizaton',
+  'atention',
+  'retreival',
+  'splating',
+  'gausian',
+  'distilation',
+  'compresion',
+  'throughtput',
+  'reinforcment',
+  'segmentaton',
+];

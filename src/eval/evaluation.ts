@@ -86,7 +86,20 @@ export function evaluate(
     for (const id of Object.keys(q.judgments)) if (!ids.has(id)) throw new Error(`judged paper "${id}" (query "${q.query}") is not in the paper set`);
   }
   const baselines: Baseline[] = baselineSet.map((make) => make(papers));
-  const rows: SystemScores[] = [score('Paperboy', queries.map((q) => paperboyRanking(engine, q.query, 10)), queries)];
-  for (const b of baselines) rows.push(score(b.name, queries.map((q) => b.search(q.query, 10)), queries));
+  const rows: SystemScores[] = [
+    score(
+      'Paperboy',
+      queries.map((q) => paperboyRanking(engine, q.query, 10)),
+      queries,
+    ),
+  ];
+  for (const b of baselines)
+    rows.push(
+      score(
+        b.name,
+        queries.map((q) => b.search(q.query, 10)),
+        queries,
+      ),
+    );
   return rows;
 }

@@ -83,7 +83,10 @@ function reportReply(r: IngestReport, what: string, command: string): Reply {
     { kind: 'paragraph', text: [span.text(`${summary}.`)] },
   ];
   if (r.failed.length) {
-    blocks.push({ kind: 'paragraph', text: [span.strong(`${plural(r.failed.length, 'request')} failed; nothing of ${r.failed.length === 1 ? 'it' : 'them'} was stored:`)] });
+    blocks.push({
+      kind: 'paragraph',
+      text: [span.strong(`${plural(r.failed.length, 'request')} failed; nothing of ${r.failed.length === 1 ? 'it' : 'them'} was stored:`)],
+    });
     blocks.push({ kind: 'list', items: r.failed.slice(0, 10).map((f) => [span.code(f.unit), span.text(` ${f.reason}`)]) });
     blocks.push({ kind: 'note', text: [span.text('Run the same command again to fetch what failed; papers already stored are kept.')] });
   }
@@ -96,7 +99,12 @@ function reportReply(r: IngestReport, what: string, command: string): Reply {
   };
   return {
     tone: r.failed.length ? 'error' : 'ok',
-    summary: r.failed.length ? `${summary}; ${plural(r.failed.length, 'request')} failed: ${r.failed.map((f) => `${f.unit}: ${f.reason}`).slice(0, 3).join('; ')}` : summary,
+    summary: r.failed.length
+      ? `${summary}; ${plural(r.failed.length, 'request')} failed: ${r.failed
+          .map((f) => `${f.unit}: ${f.reason}`)
+          .slice(0, 3)
+          .join('; ')}`
+      : summary,
     blocks,
     command,
     data: { type: 'other', value },
@@ -148,7 +156,8 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
         if ('problem' in range) return problem(range.problem, USAGE);
         const report = await ingestHf(opts.hf(), range.days, rctx);
         if (report.added + report.updated > 0) await deps.library.refresh();
-        const what = range.days.length === 1 ? `Hugging Face Daily Papers, ${range.days[0]}` : `Hugging Face Daily Papers, ${range.days[0]} to ${range.days.at(-1)}`;
+        const what =
+          range.days.length === 1 ? `Hugging Face Daily Papers, ${range.days[0]}` : `Hugging Face Daily Papers, ${range.days[0]} to ${range.days.at(-1)}`;
         return reportReply(report, what, `ingest hf --from ${range.days[0]} --to ${range.days.at(-1)}`);
       }
       if (source === 'arxiv') {

@@ -10,8 +10,7 @@ import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
 
 /** A scheduled ingest (`"sources"` in the config file): `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
 export type IngestSourceSpec =
-  | { type: 'hf'; cron: string; timezone: string; days: number }
-  | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
+  { type: 'hf'; cron: string; timezone: string; days: number } | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
 
 export interface IngestJobsOptions {
   sources: readonly IngestSourceSpec[];

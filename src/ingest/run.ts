@@ -107,7 +107,7 @@ export async function ingestArxiv(
 ): Promise<IngestReport> {
   const report = emptyReport('arxiv');
   for (const category of categories) {
-    for (let start = 0; start < max; ) {
+    for (let start = 0; start < max;) {
       const count = Math.min(pageSize, max - start);
       try {
         const page = await client.fetchPage(category, start, count);

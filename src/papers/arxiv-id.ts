@@ -7,10 +7,40 @@
 const NEW_ID = String.raw`\d{2}(?:0[1-9]|1[0-2])\.\d{4,5}`;
 /** The archives of old-style ids (before April 2007). */
 const OLD_ARCHIVES = [
-  'acc-phys', 'adap-org', 'alg-geom', 'ao-sci', 'astro-ph', 'atom-ph', 'bayes-an', 'chao-dyn', 'chem-ph',
-  'cmp-lg', 'comp-gas', 'cond-mat', 'cs', 'dg-ga', 'funct-an', 'gr-qc', 'hep-ex', 'hep-lat', 'hep-ph',
-  'hep-th', 'math', 'math-ph', 'mtrl-th', 'nlin', 'nucl-ex', 'nucl-th', 'patt-sol', 'physics', 'plasm-ph',
-  'q-alg', 'q-bio', 'quant-ph', 'solv-int', 'supr-con',
+  'acc-phys',
+  'adap-org',
+  'alg-geom',
+  'ao-sci',
+  'astro-ph',
+  'atom-ph',
+  'bayes-an',
+  'chao-dyn',
+  'chem-ph',
+  'cmp-lg',
+  'comp-gas',
+  'cond-mat',
+  'cs',
+  'dg-ga',
+  'funct-an',
+  'gr-qc',
+  'hep-ex',
+  'hep-lat',
+  'hep-ph',
+  'hep-th',
+  'math',
+  'math-ph',
+  'mtrl-th',
+  'nlin',
+  'nucl-ex',
+  'nucl-th',
+  'patt-sol',
+  'physics',
+  'plasm-ph',
+  'q-alg',
+  'q-bio',
+  'quant-ph',
+  'solv-int',
+  'supr-con',
 ];
 /** Old-style id `archive[.SC]/YYMMNNN`: `hep-th/9901001`, `math.AG/0101001`, `cs/0112017`. */
 const OLD_ID = String.raw`(?:${OLD_ARCHIVES.join('|')})(?:\.[A-Z]{2})?\/\d{2}(?:0[1-9]|1[0-2])\d{3}`;
@@ -19,10 +49,7 @@ const ID = `(${NEW_ID}|${OLD_ID})(?:v\\d+)?`;
 const TAIL = String.raw`\/?(?:[?#]\S*)?`;
 
 const BARE = new RegExp(`^(?:arxiv:\\s*)?${ID}$`, 'i');
-const ARXIV_URL = new RegExp(
-  `^(?:https?:\\/\\/)?(?:www\\.|export\\.)?arxiv\\.org\\/(?:abs|pdf)\\/${ID}(?:\\.pdf)?${TAIL}$`,
-  'i',
-);
+const ARXIV_URL = new RegExp(`^(?:https?:\\/\\/)?(?:www\\.|export\\.)?arxiv\\.org\\/(?:abs|pdf)\\/${ID}(?:\\.pdf)?${TAIL}$`, 'i');
 const HF_URL = new RegExp(`^(?:https?:\\/\\/)?(?:www\\.)?(?:huggingface|hf)\\.co\\/papers\\/${ID}${TAIL}$`, 'i');
 
 /** Characters around a reference that are not part of it: brackets, quotes, sentence punctuation. */

@@ -79,8 +79,14 @@ export function mergePaper(first: Paper, second: Paper): Paper {
   set('githubStars', larger(first.githubStars, second.githubStars));
   set('projectPage', second.projectPage ?? first.projectPage);
   set('summary', summary);
-  set('keywords', optionalUnion(first.keywords, second.keywords, (s) => s.toLowerCase()));
-  set('categories', optionalUnion(first.categories, second.categories, (s) => s));
+  set(
+    'keywords',
+    optionalUnion(first.keywords, second.keywords, (s) => s.toLowerCase()),
+  );
+  set(
+    'categories',
+    optionalUnion(first.categories, second.categories, (s) => s),
+  );
   set('formerIds', former.length ? former : undefined);
   return out;
 }

@@ -1,24 +1,126 @@
 import { RAW_URL, splitUrl } from './url.ts';
 
 const SUPERSCRIPT: Record<string, string> = {
-  '0': '⁰', '1': '¹', '2': '²', '3': '³', '4': '⁴', '5': '⁵', '6': '⁶', '7': '⁷', '8': '⁸', '9': '⁹',
-  '+': '⁺', '-': '⁻', '=': '⁼', '(': '⁽', ')': '⁾', a: 'ᵃ', b: 'ᵇ', c: 'ᶜ', d: 'ᵈ', e: 'ᵉ', f: 'ᶠ',
-  g: 'ᵍ', h: 'ʰ', i: 'ⁱ', j: 'ʲ', k: 'ᵏ', l: 'ˡ', m: 'ᵐ', n: 'ⁿ', o: 'ᵒ', p: 'ᵖ', r: 'ʳ', s: 'ˢ',
-  t: 'ᵗ', u: 'ᵘ', v: 'ᵛ', w: 'ʷ', x: 'ˣ', y: 'ʸ', z: 'ᶻ', T: 'ᵀ', N: 'ᴺ', M: 'ᴹ', '*': '*',
+  '0': '⁰',
+  '1': '¹',
+  '2': '²',
+  '3': '³',
+  '4': '⁴',
+  '5': '⁵',
+  '6': '⁶',
+  '7': '⁷',
+  '8': '⁸',
+  '9': '⁹',
+  '+': '⁺',
+  '-': '⁻',
+  '=': '⁼',
+  '(': '⁽',
+  ')': '⁾',
+  a: 'ᵃ',
+  b: 'ᵇ',
+  c: 'ᶜ',
+  d: 'ᵈ',
+  e: 'ᵉ',
+  f: 'ᶠ',
+  g: 'ᵍ',
+  h: 'ʰ',
+  i: 'ⁱ',
+  j: 'ʲ',
+  k: 'ᵏ',
+  l: 'ˡ',
+  m: 'ᵐ',
+  n: 'ⁿ',
+  o: 'ᵒ',
+  p: 'ᵖ',
+  r: 'ʳ',
+  s: 'ˢ',
+  t: 'ᵗ',
+  u: 'ᵘ',
+  v: 'ᵛ',
+  w: 'ʷ',
+  x: 'ˣ',
+  y: 'ʸ',
+  z: 'ᶻ',
+  T: 'ᵀ',
+  N: 'ᴺ',
+  M: 'ᴹ',
+  '*': '*',
 };
 const SUBSCRIPT: Record<string, string> = {
-  '0': '₀', '1': '₁', '2': '₂', '3': '₃', '4': '₄', '5': '₅', '6': '₆', '7': '₇', '8': '₈', '9': '₉',
-  '+': '₊', '-': '₋', '=': '₌', '(': '₍', ')': '₎', a: 'ₐ', e: 'ₑ', h: 'ₕ', i: 'ᵢ', j: 'ⱼ', k: 'ₖ',
-  l: 'ₗ', m: 'ₘ', n: 'ₙ', o: 'ₒ', p: 'ₚ', r: 'ᵣ', s: 'ₛ', t: 'ₜ', u: 'ᵤ', v: 'ᵥ', x: 'ₓ',
+  '0': '₀',
+  '1': '₁',
+  '2': '₂',
+  '3': '₃',
+  '4': '₄',
+  '5': '₅',
+  '6': '₆',
+  '7': '₇',
+  '8': '₈',
+  '9': '₉',
+  '+': '₊',
+  '-': '₋',
+  '=': '₌',
+  '(': '₍',
+  ')': '₎',
+  a: 'ₐ',
+  e: 'ₑ',
+  h: 'ₕ',
+  i: 'ᵢ',
+  j: 'ⱼ',
+  k: 'ₖ',
+  l: 'ₗ',
+  m: 'ₘ',
+  n: 'ₙ',
+  o: 'ₒ',
+  p: 'ₚ',
+  r: 'ᵣ',
+  s: 'ₛ',
+  t: 'ₜ',
+  u: 'ᵤ',
+  v: 'ᵥ',
+  x: 'ₓ',
 };
 
 /** Symbol macros rendered as the character they print. */
 const SYMBOLS: Record<string, string> = {
-  times: '×', cdot: '·', approx: '≈', sim: '∼', leq: '≤', le: '≤', geq: '≥', ge: '≥', neq: '≠',
-  pm: '±', infty: '∞', to: '→', rightarrow: '→', leftarrow: '←', ldots: '…', dots: '…', cdots: '…',
-  alpha: 'α', beta: 'β', gamma: 'γ', delta: 'δ', epsilon: 'ε', theta: 'θ', lambda: 'λ', mu: 'μ',
-  pi: 'π', sigma: 'σ', tau: 'τ', phi: 'φ', omega: 'ω', Delta: 'Δ', Omega: 'Ω', log: 'log', ell: 'ℓ',
-  textasciitilde: '~', degree: '°', circ: '°', prime: '′',
+  times: '×',
+  cdot: '·',
+  approx: '≈',
+  sim: '∼',
+  leq: '≤',
+  le: '≤',
+  geq: '≥',
+  ge: '≥',
+  neq: '≠',
+  pm: '±',
+  infty: '∞',
+  to: '→',
+  rightarrow: '→',
+  leftarrow: '←',
+  ldots: '…',
+  dots: '…',
+  cdots: '…',
+  alpha: 'α',
+  beta: 'β',
+  gamma: 'γ',
+  delta: 'δ',
+  epsilon: 'ε',
+  theta: 'θ',
+  lambda: 'λ',
+  mu: 'μ',
+  pi: 'π',
+  sigma: 'σ',
+  tau: 'τ',
+  phi: 'φ',
+  omega: 'ω',
+  Delta: 'Δ',
+  Omega: 'Ω',
+  log: 'log',
+  ell: 'ℓ',
+  textasciitilde: '~',
+  degree: '°',
+  circ: '°',
+  prime: '′',
 };
 /** Macros whose name suggests "the name of this project" (`\prjname`, `\method`, `\ours`). */
 const PROJECT_MACRO = /^(?:prj|proj|project|method|model|ours|our|sys|system|approach|algo|framework|name)(?:name)?$/i;
@@ -48,7 +150,6 @@ export function collapseSpace(text: string): string {
   const messy = text.includes('  ') || text.includes('\t') || text.includes('\n') || text.includes('\r') || text.includes('\u00a0');
   return (messy ? text.replace(MESSY_SPACE, ' ') : text).trim();
 }
-
 
 /**
  * Turn LaTeX-flavoured page text into display-clean plain text: `\%` -> `%`, `$^{2}$` -> `²`,
@@ -92,13 +193,7 @@ const RARE_MARKUP = /[\\$~{}^\t\u00a0\n\r]|\.[A-Z][a-z]|\d(?:times|\s*-{2}|\s*si
 const SIM_NUMBER = /sim\s*\d/;
 
 function needsWork(text: string): boolean {
-  return (
-    RARE_MARKUP.test(text) ||
-    text.includes('  ') ||
-    (text.includes('sim') && SIM_NUMBER.test(text)) ||
-    text.includes('geq') ||
-    text.includes('leq')
-  );
+  return RARE_MARKUP.test(text) || text.includes('  ') || (text.includes('sim') && SIM_NUMBER.test(text)) || text.includes('geq') || text.includes('leq');
 }
 
 /** Residue that survives a lost backslash or a pasted page: one combined pass. */
@@ -172,10 +267,13 @@ function cleanProse(text: string, options: LatexOptions): string {
   }
   if (s.includes('^')) {
     // Superscripts (also outside math: `10^{13}`, `m^2`), optionally followed by a lost \frac denominator.
-    s = s.replace(/\^(?:\{([^{}]*)\}|([A-Za-z0-9*]))(\{([^{}]*)\})?/g, (_a, braced: string | undefined, single: string | undefined, _d, denom: string | undefined) => {
-      const sup = script((braced ?? single ?? '').trim(), SUPERSCRIPT, '^');
-      return denom === undefined ? sup : `${sup}/${denom}`;
-    });
+    s = s.replace(
+      /\^(?:\{([^{}]*)\}|([A-Za-z0-9*]))(\{([^{}]*)\})?/g,
+      (_a, braced: string | undefined, single: string | undefined, _d, denom: string | undefined) => {
+        const sup = script((braced ?? single ?? '').trim(), SUPERSCRIPT, '^');
+        return denom === undefined ? sup : `${sup}/${denom}`;
+      },
+    );
   }
   if (s.includes('$')) {
     // Subscripts only inside math spans; `Q4_0` in prose stays as written.

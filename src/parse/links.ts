@@ -1,7 +1,8 @@
 import type { PaperLink } from '../papers/paper.ts';
 import { RAW_URL, parseUrl, splitUrl } from './url.ts';
 
-const CODE_HOSTS = /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|hf\.co|codeberg\.org|sourceforge\.net|gitee\.com|git\.sr\.ht|kaggle\.com|paperswithcode\.com|colab\.research\.google\.com)$/i;
+const CODE_HOSTS =
+  /(?:^|\.)(?:github\.com|gitlab\.com|bitbucket\.org|huggingface\.co|hf\.co|codeberg\.org|sourceforge\.net|gitee\.com|git\.sr\.ht|kaggle\.com|paperswithcode\.com|colab\.research\.google\.com)$/i;
 const PROJECT_HOSTS = /(?:\.github\.io|\.gitlab\.io|\.netlify\.app|\.vercel\.app|\.pages\.dev|\.readthedocs\.io|sites\.google\.com)$/i;
 const PAPER_HOSTS = /(?:^|\.)(?:arxiv\.org|doi\.org|openreview\.net|aclanthology\.org|ieee\.org|acm\.org|springer\.com|semanticscholar\.org)$/i;
 

@@ -2,9 +2,31 @@ import { isCapitalisedWord, isGenericTerm, isStrongToken } from './name-like.ts'
 
 /** Single words that head a title before a colon without being a name (`Survey: ...`). */
 const NOT_A_NAME = new Set([
-  'survey', 'review', 'introduction', 'tutorial', 'overview', 'position', 'perspective', 'perspectives',
-  'editorial', 'abstract', 'erratum', 'correction', 'commentary', 'report', 'preface', 'keynote', 'towards',
-  'beyond', 'revisiting', 'rethinking', 'understanding', 'benchmarking', 'evaluating', 'scaling', 'efficient',
+  'survey',
+  'review',
+  'introduction',
+  'tutorial',
+  'overview',
+  'position',
+  'perspective',
+  'perspectives',
+  'editorial',
+  'abstract',
+  'erratum',
+  'correction',
+  'commentary',
+  'report',
+  'preface',
+  'keynote',
+  'towards',
+  'beyond',
+  'revisiting',
+  'rethinking',
+  'understanding',
+  'benchmarking',
+  'evaluating',
+  'scaling',
+  'efficient',
 ]);
 
 function isNameWord(word: string): boolean {

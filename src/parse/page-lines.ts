@@ -1,11 +1,5 @@
 /** Lines of the page chrome around the paper list, compared case-insensitively after trimming. */
-const BOILERPLATE = new Set([
-  'new',
-  'get trending papers in your email inbox!',
-  'subscribe',
-  'daily papers',
-  'byak and the research community',
-]);
+const BOILERPLATE = new Set(['new', 'get trending papers in your email inbox!', 'subscribe', 'daily papers', 'byak and the research community']);
 
 const DATE = /^(?:(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?\s+\d{1,2}(?:,?\s+\d{4})?|\d{4}-\d{2}-\d{2})$/i;
 

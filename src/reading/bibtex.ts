@@ -25,7 +25,28 @@ export interface BibtexEntry {
 }
 
 /** Lower-case name particles that belong to the last name (`van Beethoven`, `de la Cruz`). */
-const PARTICLES = new Set(['van', 'von', 'der', 'den', 'de', 'del', 'della', 'di', 'da', 'du', 'dos', 'das', 'la', 'le', 'ten', 'ter', 'zu', 'bin', 'al', 'el']);
+const PARTICLES = new Set([
+  'van',
+  'von',
+  'der',
+  'den',
+  'de',
+  'del',
+  'della',
+  'di',
+  'da',
+  'du',
+  'dos',
+  'das',
+  'la',
+  'le',
+  'ten',
+  'ter',
+  'zu',
+  'bin',
+  'al',
+  'el',
+]);
 const SUFFIX = /^(?:jr|sr|ii|iii|iv)\.?$/i;
 /** Words that make a name an organisation: written as it is, in braces (`{Qwen Team}`). */
 const ORGANISATION = /\b(?:team|collaboration|consortium|group|lab|labs|laboratory|institute|university|inc|ltd|corporation)\b/i;
@@ -116,17 +137,62 @@ export function bibtexUrl(paper: Paper): string | undefined {
   return undefined;
 }
 
-const STOPWORDS = new Set(['a', 'an', 'the', 'on', 'of', 'in', 'for', 'to', 'and', 'with', 'from', 'via', 'by', 'at', 'is', 'are', 'do', 'does', 'can', 'how', 'what', 'why', 'when', 'towards', 'toward', 'no', 'not', 'all', 'you', 'your', 'we', 'our', 'more', 'less', 'beyond']);
+const STOPWORDS = new Set([
+  'a',
+  'an',
+  'the',
+  'on',
+  'of',
+  'in',
+  'for',
+  'to',
+  'and',
+  'with',
+  'from',
+  'via',
+  'by',
+  'at',
+  'is',
+  'are',
+  'do',
+  'does',
+  'can',
+  'how',
+  'what',
+  'why',
+  'when',
+  'towards',
+  'toward',
+  'no',
+  'not',
+  'all',
+  'you',
+  'your',
+  'we',
+  'our',
+  'more',
+  'less',
+  'beyond',
+]);
 
 /** Letters and digits only, accents removed, lower case (`Müller` → `muller`). */
 function keyPart(text: string): string {
-  return text.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase().replace(/[^a-z0-9]/g, '');
+  return text
+    .normalize('NFKD')
+    .replace(/\p{M}/gu, '')
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, '');
 }
 
 /** The last name of an author for a key: `Yuhong Li` → `li`, `van Beethoven, Ludwig` → `beethoven`. */
 function keyLastName(name: string): string {
   const clean = name.replace(/\s+/g, ' ').trim();
-  const last = clean.includes(',') ? clean.slice(0, clean.indexOf(',')) : clean.split(' ').filter((w) => !SUFFIX.test(w)).pop() ?? '';
+  const last = clean.includes(',')
+    ? clean.slice(0, clean.indexOf(','))
+    : (clean
+        .split(' ')
+        .filter((w) => !SUFFIX.test(w))
+        .pop() ?? '');
   const words = last.split(' ');
   return keyPart(words[words.length - 1] ?? '');
 }
@@ -139,7 +205,10 @@ function keyLastName(name: string): string {
 export function citationKey(paper: Paper): string {
   const author = paper.authors?.[0] ? keyLastName(paper.authors[0]) : '';
   const year = bibtexYear(paper) ?? '';
-  const words = paper.title.split(/[\s:,;!?()[\]{}"“”/]+/).map(keyPart).filter((w) => w !== '');
+  const words = paper.title
+    .split(/[\s:,;!?()[\]{}"“”/]+/)
+    .map(keyPart)
+    .filter((w) => w !== '');
   // The paper's short name says most (`snapkv`), else its first word that is not a small one.
   const word = (paper.name ? keyPart(paper.name) : '') || (words.find((w) => !STOPWORDS.has(w)) ?? words[0] ?? '');
   const key = `${author}${year}${word}`;

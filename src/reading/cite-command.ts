@@ -34,7 +34,7 @@ export const citeCommand: Command = {
         text: [
           span.text('Citation key '),
           span.code(key),
-          span.text(paper.authors?.length ? '.' : '. The paper library has no authors for this paper; the entry\'s note says so.'),
+          span.text(paper.authors?.length ? '.' : ". The paper library has no authors for this paper; the entry's note says so."),
         ],
       },
       { kind: 'actions', actions: personal([{ id: `save:${paper.id}`, label: 'Save', command: `save ${ref}` }]) },

@@ -36,7 +36,12 @@ export function createSaveCommand(store: ReadingListStore): Command {
         const r = await store.save(reader, paper.id, { sameAs: paper.formerIds ?? [], now: deps.now(), max: MAX_SAVED_PAPERS });
         const value = { paperId: paper.id, title: paper.title };
         if (r.kind === 'full') {
-          return problemReply(`Your reading list is full (${papersCount(r.max)}). Unsave some papers first.`, [span.code('saved'), span.text(' lists them; '), span.code('unsave <paper>'), span.text(' removes one.')]);
+          return problemReply(`Your reading list is full (${papersCount(r.max)}). Unsave some papers first.`, [
+            span.code('saved'),
+            span.text(' lists them; '),
+            span.code('unsave <paper>'),
+            span.text(' removes one.'),
+          ]);
         }
         if (r.kind === 'already') {
           return {
@@ -44,7 +49,13 @@ export function createSaveCommand(store: ReadingListStore): Command {
             summary: `${name} is already in your reading list (saved ${day(r.savedAt)}).`,
             blocks: [
               { kind: 'paragraph', text: [span.strong(name), span.text(` is already in your reading list (saved ${day(r.savedAt)}).`)] },
-              { kind: 'actions', actions: personal([{ id: 'saved', label: 'My reading list', command: 'saved' }, { id: `unsave:${paper.id}`, label: 'Unsave', command: `unsave ${ref}` }]) },
+              {
+                kind: 'actions',
+                actions: personal([
+                  { id: 'saved', label: 'My reading list', command: 'saved' },
+                  { id: `unsave:${paper.id}`, label: 'Unsave', command: `unsave ${ref}` },
+                ]),
+              },
             ],
             data: { type: 'other', value: { saved: false, already: true, ...value } },
           };
@@ -55,7 +66,13 @@ export function createSaveCommand(store: ReadingListStore): Command {
           blocks: [
             { kind: 'paragraph', text: [span.text('Saved '), span.strong(name), span.text(` to your reading list (${papersCount(r.total)}).`)] },
             { kind: 'note', text: [span.code('saved'), span.text(' lists it; '), span.code(`cite ${ref}`), span.text(' gives its BibTeX.')] },
-            { kind: 'actions', actions: personal([{ id: 'saved', label: 'My reading list', command: 'saved' }, { id: `unsave:${paper.id}`, label: 'Undo', command: `unsave ${ref}` }]) },
+            {
+              kind: 'actions',
+              actions: personal([
+                { id: 'saved', label: 'My reading list', command: 'saved' },
+                { id: `unsave:${paper.id}`, label: 'Undo', command: `unsave ${ref}` },
+              ]),
+            },
           ],
           data: { type: 'other', value: { saved: true, already: false, ...value, total: r.total } },
         };
@@ -115,7 +132,15 @@ function removed(paperId: string, name: string, ref: string | undefined): Reply 
     blocks: [
       { kind: 'paragraph', text: [span.text('Removed '), span.strong(name), span.text(' from your reading list.')] },
       ...(ref
-        ? [{ kind: 'actions' as const, actions: personal([{ id: `save:${paperId}`, label: 'Undo', command: `save ${ref}` }, { id: 'saved', label: 'My reading list', command: 'saved' }]) }]
+        ? [
+            {
+              kind: 'actions' as const,
+              actions: personal([
+                { id: `save:${paperId}`, label: 'Undo', command: `save ${ref}` },
+                { id: 'saved', label: 'My reading list', command: 'saved' },
+              ]),
+            },
+          ]
         : [{ kind: 'note' as const, text: [span.code('saved'), span.text(' lists the rest.')] }]),
     ],
     data: { type: 'other', value: { removed: true, paperId } },

@@ -101,7 +101,15 @@ async function listReply(store: ReadingListStore, reader: Reader, page: number, 
       { kind: 'heading', text: 'Your reading list' },
       { kind: 'note', text: [span.text(count)] },
       ...cards,
-      { kind: 'note', text: [span.code(`show ${first}`), span.text(' opens a paper of this list by its number; '), span.code('saved --bibtex'), span.text(' exports the list as BibTeX.')] },
+      {
+        kind: 'note',
+        text: [
+          span.code(`show ${first}`),
+          span.text(' opens a paper of this list by its number; '),
+          span.code('saved --bibtex'),
+          span.text(' exports the list as BibTeX.'),
+        ],
+      },
     ],
     data: { type: 'results', query: '', results: rows },
   };
@@ -150,11 +158,22 @@ async function bibtexReply(store: ReadingListStore, reader: Reader, page: number
   if (missing.length > 0) {
     notes.push({
       kind: 'note',
-      text: [span.text(`Left out: ${papersCount(missing.length)} no longer in the paper library (`), ...missing.slice(0, 10).flatMap((id, i) => [...(i > 0 ? [span.text(', ')] : []), span.code(id)]), span.text(missing.length > 10 ? ', …).' : ').')],
+      text: [
+        span.text(`Left out: ${papersCount(missing.length)} no longer in the paper library (`),
+        ...missing.slice(0, 10).flatMap((id, i) => [...(i > 0 ? [span.text(', ')] : []), span.code(id)]),
+        span.text(missing.length > 10 ? ', …).' : ').'),
+      ],
     });
   }
   if (entries.length === 0) {
-    return { tone: 'empty', summary: 'None of your saved papers is in the paper library any more.', blocks: [{ kind: 'paragraph', text: [span.text('None of your saved papers is in the paper library any more, so there is nothing to export.')] }, ...notes] };
+    return {
+      tone: 'empty',
+      summary: 'None of your saved papers is in the paper library any more.',
+      blocks: [
+        { kind: 'paragraph', text: [span.text('None of your saved papers is in the paper library any more, so there is nothing to export.')] },
+        ...notes,
+      ],
+    };
   }
   const pages = split.length;
   if (page > pages) return pastEnd('Part', page, pages, commandFor, `the export has ${pages} part${pages === 1 ? '' : 's'}`);
@@ -164,7 +183,12 @@ async function bibtexReply(store: ReadingListStore, reader: Reader, page: number
   const reply: Reply = {
     tone: 'ok',
     summary: `BibTeX for your reading list: ${count}`,
-    blocks: [{ kind: 'heading', text: 'BibTeX for your reading list' }, { kind: 'note', text: [span.text(count)] }, { kind: 'code', text: bibtex, language: 'bibtex' }, ...notes],
+    blocks: [
+      { kind: 'heading', text: 'BibTeX for your reading list' },
+      { kind: 'note', text: [span.text(count)] },
+      { kind: 'code', text: bibtex, language: 'bibtex' },
+      ...notes,
+    ],
     data: { type: 'other', value: { entries: entries.length, keys: entries.map((e) => e.key), part: page, parts: pages, missing, bibtex } },
   };
   if (pages > 1) {

@@ -60,9 +60,7 @@ export class SqliteReadingListStore implements ReadingListStore {
     const who = ReaderSchema.parse(reader);
     const ids = IdsSchema.parse(paperIds);
     if (ids.length === 0) return 0;
-    const del = this.#db.prepare(
-      `DELETE FROM reading_list WHERE platform = ? AND user_id = ? AND paper_id IN (${ids.map(() => '?').join(', ')})`,
-    );
+    const del = this.#db.prepare(`DELETE FROM reading_list WHERE platform = ? AND user_id = ? AND paper_id IN (${ids.map(() => '?').join(', ')})`);
     return del.run(who.platform, who.userId, ...ids).changes;
   }
 

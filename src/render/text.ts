@@ -44,7 +44,12 @@ function spanPieces(spans: RichText, base: Style = 'plain'): Piece[] {
         return [{ text, style: 'code' }];
       case 'link': {
         const url = sanitize(s.url);
-        return text === url || text === '' ? [{ text: url, style: 'link' }] : [{ text, style: base }, { text: ` (${url})`, style: 'link' }];
+        return text === url || text === ''
+          ? [{ text: url, style: 'link' }]
+          : [
+              { text, style: base },
+              { text: ` (${url})`, style: 'link' },
+            ];
       }
     }
   });
@@ -157,9 +162,24 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
   const num = c.rank !== undefined ? `${c.rank}. ` : '';
   const pad = ' '.repeat(Math.max(3, num.length));
   // A ranked title hangs after its number; a lone card (one paper's reply) starts at the margin.
-  const out = c.rank !== undefined ? wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color) : wrap([{ text: c.title, style: 'bold' }], width, '', '', color);
+  const out =
+    c.rank !== undefined
+      ? wrap([{ text: c.title, style: 'bold' }], width, pad, num.padEnd(pad.length), color)
+      : wrap([{ text: c.title, style: 'bold' }], width, '', '', color);
   if (c.byline) out.push(...wrap([{ text: c.byline, style: 'dim' }], width, pad, pad, color));
-  if (c.tldr) out.push(...wrap([{ text: 'TL;DR ', style: 'bold' }, { text: c.tldr, style: 'plain' }], width, pad, pad, color));
+  if (c.tldr)
+    out.push(
+      ...wrap(
+        [
+          { text: 'TL;DR ', style: 'bold' },
+          { text: c.tldr, style: 'plain' },
+        ],
+        width,
+        pad,
+        pad,
+        color,
+      ),
+    );
   if (c.abstract) {
     out.push('');
     out.push(...wrap([{ text: c.abstract, style: 'plain' }], width, pad, pad, color));
@@ -170,7 +190,15 @@ function card(c: PaperCard, width: number, color: boolean): string[] {
     out.push(...wrap([{ text: `▸ ${c.highlights.join(' · ')}`, style: 'plain' }], width, pad + '  ', pad, color));
   }
   for (const l of c.links) out.push(`${pad}${LINK_LABEL[l.kind]}: ${styled(l.url, 'link', color)}`);
-  if (c.actions.length) out.push(...packedHints(c.actions.map((a) => a.command), width, pad, color));
+  if (c.actions.length)
+    out.push(
+      ...packedHints(
+        c.actions.map((a) => a.command),
+        width,
+        pad,
+        color,
+      ),
+    );
   return out;
 }
 
@@ -207,11 +235,17 @@ function block(b: Block, width: number, color: boolean, shown: ReadonlySet<strin
       });
     case 'fields': {
       const w = Math.min(24, Math.max(...b.fields.map((f) => sanitize(f.label).length)) + 1);
-      return b.fields.flatMap((f) => wrap(spanPieces(f.value), width, ' '.repeat(w + 3), `  ${styled(`${sanitize(f.label)}:`.padEnd(w), 'bold', color)} `, color));
+      return b.fields.flatMap((f) =>
+        wrap(spanPieces(f.value), width, ' '.repeat(w + 3), `  ${styled(`${sanitize(f.label)}:`.padEnd(w), 'bold', color)} `, color),
+      );
     }
     case 'actions':
       // A button whose command the reply already prints (a candidate list) is not repeated.
-      return hintLines(b.actions.filter((a) => !shown.has(a.command)), width, color);
+      return hintLines(
+        b.actions.filter((a) => !shown.has(a.command)),
+        width,
+        color,
+      );
     case 'code':
       return codeLines(b.text, color);
     case 'divider':

@@ -68,8 +68,7 @@ export function paperCard(paper: Paper, opts: CardOptions = {}): PaperCard {
     // Feed papers carry HF's AI summary (or one chosen at ingest); page papers get theirs here.
     const tldr = paper.summary ?? extractiveSummary(paper.abstract);
     if (tldr) card.tldr = tldr;
-  }
-  else card.snippet = opts.snippet ?? openingSnippet(paper.abstract);
+  } else card.snippet = opts.snippet ?? openingSnippet(paper.abstract);
   return card;
 }
 

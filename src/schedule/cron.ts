@@ -114,9 +114,7 @@ export function formatInZone(date: Date, timezone: string): string {
 /** British English knows CET/BST, American English knows EST/PST; fall back to `GMT+5:30`. */
 function zoneAbbreviation(date: Date, timezone: string, british: string): string {
   if (!/^GMT[+-]/.test(british)) return british;
-  const us = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' })
-    .formatToParts(date)
-    .find((p) => p.type === 'timeZoneName')?.value;
+  const us = new Intl.DateTimeFormat('en-US', { timeZone: timezone, timeZoneName: 'short' }).formatToParts(date).find((p) => p.type === 'timeZoneName')?.value;
   return us && !/^GMT[+-]/.test(us) ? us : british;
 }
 

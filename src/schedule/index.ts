@@ -83,9 +83,7 @@ export async function startScheduling(opts: StartSchedulingOptions): Promise<Sch
       clock,
       graceMs: settings.graceMs,
     });
-    paperboy.register(
-      createScheduleCommand({ store, scheduler, admins: settings.admins, ...(settings.file ? { configFile: settings.file } : {}) }),
-    );
+    paperboy.register(createScheduleCommand({ store, scheduler, admins: settings.admins, ...(settings.file ? { configFile: settings.file } : {}) }));
     if (opts.start ?? true) await scheduler.start();
     logger.info({ db: store.location, graceMs: settings.graceMs }, 'scheduling ready');
     let closed = false;

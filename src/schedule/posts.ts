@@ -11,11 +11,7 @@ function plural(n: number, word: string): string {
 function scheduleNote(schedule: Schedule, extra?: string): Block {
   return {
     kind: 'note',
-    text: [
-      span.text('Scheduled post '),
-      span.code(schedule.id),
-      span.text(extra ? ` · ${extra}` : ''),
-    ],
+    text: [span.text('Scheduled post '), span.code(schedule.id), span.text(extra ? ` · ${extra}` : '')],
   };
 }
 
@@ -37,17 +33,15 @@ export function digestPost(schedule: Schedule, list: CandidateList, picked: Cand
   const blocks: Block[] = [
     { kind: 'heading', text: heading },
     scheduleNote(schedule, `${plural(picked.length, 'paper')} · ${left}`),
-    ...picked.map(
-      (c, i): Block => ({
-        kind: 'paper',
-        paper: paperCard(c.paper, {
-          rank: i + 1,
-          ...(c.score !== undefined ? { score: c.score } : {}),
-          ...(c.snippet ? { snippet: c.snippet } : {}),
-          ...(ref ? { ref: ref(c.paper) } : {}),
-        }),
+    ...picked.map((c, i): Block => ({
+      kind: 'paper',
+      paper: paperCard(c.paper, {
+        rank: i + 1,
+        ...(c.score !== undefined ? { score: c.score } : {}),
+        ...(c.snippet ? { snippet: c.snippet } : {}),
+        ...(ref ? { ref: ref(c.paper) } : {}),
       }),
-    ),
+    })),
   ];
   return {
     tone: 'ok',

@@ -80,8 +80,7 @@ function runLine(run: RunRecord | undefined, timezone: string): RichText {
 }
 
 function scheduleFields(s: Schedule, topics: readonly Topic[], next: Date | undefined, last: RunRecord | undefined): Field[] {
-  const source =
-    s.source === 'config' ? 'config file' : s.createdBy ? `chat, by ${s.createdBy}` : 'chat';
+  const source = s.source === 'config' ? 'config file' : s.createdBy ? `chat, by ${s.createdBy}` : 'chat';
   return [
     { label: 'Schedule', value: [span.code(s.id)] },
     { label: 'Posts', value: [span.text(describeContent(s, topics))] },
@@ -136,7 +135,11 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     }
     const s = await store.getSchedule(id.toLowerCase());
     if (!s || s.platform !== ctx.platform || s.channelId !== ctx.channelId) {
-      return error(`No schedule "${id}" in this channel.`, [span.text('There is no schedule '), span.code(id.slice(0, 40)), span.text(' in this channel.')], LIST_HINT);
+      return error(
+        `No schedule "${id}" in this channel.`,
+        [span.text('There is no schedule '), span.code(id.slice(0, 40)), span.text(' in this channel.')],
+        LIST_HINT,
+      );
     }
     return s;
   }
@@ -226,11 +229,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
         const sugg = suggestTopics(deps.topics, topicName).map((t) => t.name);
         return error(
           `Unknown topic "${topicName}".${sugg.length ? ` Did you mean ${sugg.join(', ')}?` : ''}`,
-          [
-            span.text('Unknown topic '),
-            span.code(topicName.slice(0, 40)),
-            span.text(sugg.length ? `. Did you mean ${sugg.join(', ')}?` : '.'),
-          ],
+          [span.text('Unknown topic '), span.code(topicName.slice(0, 40)), span.text(sugg.length ? `. Did you mean ${sugg.join(', ')}?` : '.')],
           [span.code('topics'), span.text(' lists the topics.')],
         );
       }
@@ -334,7 +333,11 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     }
     await store.removeSchedule(found.id);
     scheduler.refresh();
-    return { tone: 'ok', summary: `Removed schedule ${found.id}.`, blocks: [{ kind: 'paragraph', text: [span.text('Removed schedule '), span.code(found.id), span.text('.')] }] };
+    return {
+      tone: 'ok',
+      summary: `Removed schedule ${found.id}.`,
+      blocks: [{ kind: 'paragraph', text: [span.text('Removed schedule '), span.code(found.id), span.text('.')] }],
+    };
   }
 
   async function setPaused(id: string | undefined, paused: boolean, deps: CommandDeps, ctx: RequestContext & { channelId: string }): Promise<Reply> {
@@ -343,13 +346,19 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     const found = await findHere(id, ctx, verb);
     if (!('id' in found)) return found;
     if (found.paused === paused) {
-      return { tone: 'info', summary: `${found.id} is already ${paused ? 'paused' : 'running'}.`, blocks: [{ kind: 'paragraph', text: [span.code(found.id), span.text(` is already ${paused ? 'paused' : 'running'}.`)] }] };
+      return {
+        tone: 'info',
+        summary: `${found.id} is already ${paused ? 'paused' : 'running'}.`,
+        blocks: [{ kind: 'paragraph', text: [span.code(found.id), span.text(` is already ${paused ? 'paused' : 'running'}.`)] }],
+      };
     }
     const now = deps.now();
     await store.setPaused(found.id, paused, now);
     scheduler.refresh();
     const next = paused ? undefined : scheduler.nextRun(found, now);
-    const tail = paused ? `Paused ${found.id}. Nothing is posted until schedule resume ${found.id}.` : `Resumed ${found.id}. Next post: ${next ? formatInZone(next, found.timezone) : 'never'}.`;
+    const tail = paused
+      ? `Paused ${found.id}. Nothing is posted until schedule resume ${found.id}.`
+      : `Resumed ${found.id}. Next post: ${next ? formatInZone(next, found.timezone) : 'never'}.`;
     return { tone: 'ok', summary: tail, blocks: [{ kind: 'paragraph', text: [span.text(tail)] }] };
   }
 
@@ -363,7 +372,12 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
         return {
           tone: 'ok',
           summary: `Posted ${found.id} now (${report.paperIds.length} paper${report.paperIds.length === 1 ? '' : 's'}).`,
-          blocks: [{ kind: 'paragraph', text: [span.text('Posted '), span.code(found.id), span.text(` now: ${report.paperIds.length} paper${report.paperIds.length === 1 ? '' : 's'}.`)] }],
+          blocks: [
+            {
+              kind: 'paragraph',
+              text: [span.text('Posted '), span.code(found.id), span.text(` now: ${report.paperIds.length} paper${report.paperIds.length === 1 ? '' : 's'}.`)],
+            },
+          ],
         };
       case 'exhausted':
         return report.reply ?? plainError(`Nothing left to post for ${found.id}.`);

@@ -120,9 +120,14 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     if (!poster) {
       return { ok: false, attempts: 0, error: `no poster for platform "${schedule.platform}" (is its adapter configured and running?)` };
     }
-    return deliverWithRetry(() => poster(schedule.channelId, reply), retry, sleep, (attempt, reason, willRetry) => {
-      logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed');
-    });
+    return deliverWithRetry(
+      () => poster(schedule.channelId, reply),
+      retry,
+      sleep,
+      (attempt, reason, willRetry) => {
+        logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed');
+      },
+    );
   }
 
   /** Claim one slot, choose papers, post, and record the outcome. */

@@ -43,11 +43,7 @@ export function fnv1a(text: string): number {
  * - with a topic (either kind): the topic's papers as the `topic` command picks them, best first;
  * - with a query: search hits scoring at least `TOPIC_RELATIVE_CUTOFF` of the best one, best first.
  */
-export function candidatesFor(
-  schedule: Pick<ScheduleSpec, 'id' | 'kind' | 'filter'>,
-  engine: SearchEngine,
-  topics: readonly Topic[],
-): CandidatesResult {
+export function candidatesFor(schedule: Pick<ScheduleSpec, 'id' | 'kind' | 'filter'>, engine: SearchEngine, topics: readonly Topic[]): CandidatesResult {
   const f = schedule.filter;
   if (f.kind === 'all') {
     const papers = newestFirst(engine.papers);
@@ -77,9 +73,7 @@ export function candidatesFor(
   return {
     ok: true,
     list: {
-      candidates: result.hits
-        .filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF)
-        .map((h) => ({ paper: h.paper, score: h.score, snippet: h.snippet })),
+      candidates: result.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF).map((h) => ({ paper: h.paper, score: h.score, snippet: h.snippet })),
       description: `papers matching ${quoted(f.query)}`,
       query: f.query,
     },

@@ -2,14 +2,7 @@ import type Database from 'better-sqlite3';
 import { openStateDatabase } from '../store/sqlite/open.ts';
 import { SCHEDULE_MIGRATIONS } from './migrations.ts';
 import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
-import type {
-  ClaimRequest,
-  ClaimResult,
-  ConfigSyncResult,
-  InsertResult,
-  RunFinish,
-  ScheduleStore,
-} from './store.ts';
+import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, ScheduleStore } from './store.ts';
 
 export { STATE_DB_FILE } from '../store/sqlite/open.ts';
 
@@ -174,13 +167,11 @@ export class SqliteScheduleStore implements ScheduleStore {
   async insertSchedule(spec: ScheduleSpec, meta: { createdBy?: string; now: Date }, maxPerChannel: number): Promise<InsertResult> {
     const tx = this.#db.transaction((): InsertResult => {
       if (this.#db.prepare('SELECT 1 FROM schedules WHERE id = ?').get(spec.id)) return { ok: false, why: 'duplicate-id' };
-      const { n } = this.#db
-        .prepare('SELECT COUNT(*) AS n FROM schedules WHERE platform = ? AND channel_id = ?')
-        .get(spec.platform, spec.channelId) as { n: number };
+      const { n } = this.#db.prepare('SELECT COUNT(*) AS n FROM schedules WHERE platform = ? AND channel_id = ?').get(spec.platform, spec.channelId) as {
+        n: number;
+      };
       if (n >= maxPerChannel) return { ok: false, why: 'channel-full' };
-      this.#db
-        .prepare(INSERT_SCHEDULE)
-        .run({ ...specColumns(spec), source: 'chat', created_by: meta.createdBy ?? null, now: meta.now.getTime() });
+      this.#db.prepare(INSERT_SCHEDULE).run({ ...specColumns(spec), source: 'chat', created_by: meta.createdBy ?? null, now: meta.now.getTime() });
       return { ok: true };
     });
     return tx.immediate();
@@ -198,9 +189,7 @@ export class SqliteScheduleStore implements ScheduleStore {
         }
         const cols = specColumns(spec);
         if (!old) {
-          this.#db
-            .prepare(INSERT_SCHEDULE)
-            .run({ ...cols, source: 'config', created_by: null, now: t });
+          this.#db.prepare(INSERT_SCHEDULE).run({ ...cols, source: 'config', created_by: null, now: t });
           result.added.push(spec.id);
           continue;
         }
@@ -236,9 +225,7 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   async setPaused(id: string, paused: boolean, now: Date): Promise<boolean> {
-    const sql = paused
-      ? 'UPDATE schedules SET paused = 1 WHERE id = ?'
-      : 'UPDATE schedules SET paused = 0, active_since = ? WHERE id = ? AND paused = 1';
+    const sql = paused ? 'UPDATE schedules SET paused = 1 WHERE id = ?' : 'UPDATE schedules SET paused = 0, active_since = ? WHERE id = ? AND paused = 1';
     const info = paused ? this.#db.prepare(sql).run(id) : this.#db.prepare(sql).run(now.getTime(), id);
     if (info.changes > 0) return true;
     return this.#scheduleSync(id) !== undefined;
@@ -269,16 +256,14 @@ export class SqliteScheduleStore implements ScheduleStore {
       const runId = Number(ins.lastInsertRowid);
       const posted = new Set(
         (
-          this.#db
-            .prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ?')
-            .all(schedule.platform, schedule.channelId) as { paper_id: string }[]
+          this.#db.prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ?').all(schedule.platform, schedule.channelId) as {
+            paper_id: string;
+          }[]
         ).map((r) => r.paper_id),
       );
       const plan = req.plan(schedule, posted);
       if (plan.kind === 'post') {
-        const reserve = this.#db.prepare(
-          'INSERT INTO posted (platform, channel_id, paper_id, schedule_id, run_id, posted_at) VALUES (?, ?, ?, ?, ?, ?)',
-        );
+        const reserve = this.#db.prepare('INSERT INTO posted (platform, channel_id, paper_id, schedule_id, run_id, posted_at) VALUES (?, ?, ?, ?, ?, ?)');
         for (const pid of plan.paperIds) {
           reserve.run(schedule.platform, schedule.channelId, pid, schedule.id, runId, req.now.getTime());
         }
@@ -345,9 +330,9 @@ export class SqliteScheduleStore implements ScheduleStore {
 
   async postedPaperIds(platform: Platform, channelId: string): Promise<string[]> {
     return (
-      this.#db
-        .prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ? ORDER BY posted_at, paper_id')
-        .all(platform, channelId) as { paper_id: string }[]
+      this.#db.prepare('SELECT paper_id FROM posted WHERE platform = ? AND channel_id = ? ORDER BY posted_at, paper_id').all(platform, channelId) as {
+        paper_id: string;
+      }[]
     ).map((r) => r.paper_id);
   }
 

@@ -128,9 +128,7 @@ export class Corrector {
       const d = Math.min(editDistance(stemmed, t, max), editDistance(word, this.#surfaces[id] ?? t, max));
       if (d > max) continue;
       const better =
-        best === undefined ||
-        d < bestD ||
-        (d === bestD && (this.#df[id]! > this.#df[best]! || (this.#df[id] === this.#df[best] && t < this.#terms[best]!)));
+        best === undefined || d < bestD || (d === bestD && (this.#df[id]! > this.#df[best]! || (this.#df[id] === this.#df[best] && t < this.#terms[best]!)));
       if (better) {
         best = id;
         bestD = d;

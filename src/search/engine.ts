@@ -143,7 +143,9 @@ class Engine implements SearchEngine {
     if (room > 0) for (const h of stage({ ...plan, minClauses: 1 }, cfg.depth).top) if (!strong.has(h.doc)) weak.add(h.doc);
     const rr = this.#reranker;
     const feedback =
-      cfg.feedbackDocs > 0 && plan.clauses >= cfg.feedbackMinWords && head.length > 0 ? rr.expansion(plan, head.slice(0, cfg.feedbackDocs), cfg.feedbackTerms, cfg.feedbackMaxDf) : undefined;
+      cfg.feedbackDocs > 0 && plan.clauses >= cfg.feedbackMinWords && head.length > 0
+        ? rr.expansion(plan, head.slice(0, cfg.feedbackDocs), cfg.feedbackTerms, cfg.feedbackMaxDf)
+        : undefined;
     if (feedback && room > 0) {
       for (const h of this.#ranker.dot(feedback.ids, feedback.weights, -1, cfg.depth)) if (!strong.has(h.doc) && (!keep || keep(h.doc))) weak.add(h.doc);
     }
@@ -231,8 +233,7 @@ class Engine implements SearchEngine {
     const keep =
       phrases.length === 0 && !filter
         ? undefined
-        : (doc: number): boolean =>
-            (hasPhrases ? hasPhrases(doc) : !codeOnly || this.index.hasCode[doc] === 1) && (!filter || filter(this.papers[doc]!));
+        : (doc: number): boolean => (hasPhrases ? hasPhrases(doc) : !codeOnly || this.index.hasCode[doc] === 1) && (!filter || filter(this.papers[doc]!));
     const stage = (p: QueryPlan, k: number): Ranked => (keep ? this.#ranker.rankExhaustive(p, k, keep) : this.#rank(p, k, codeOnly));
     const settings = this.rerankSettings;
     const first = stage(plan, Math.max(offset + limit, settings.depth));
@@ -244,7 +245,11 @@ class Engine implements SearchEngine {
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
     if (ranked.loose) result.loose = ranked.loose;
     if (plan.unmatched && ranked.total > 0) result.unmatched = plan.unmatched;
-    if (plan.clauses >= 2 && hits.length > 0 && !ranked.top.slice(offset, offset + limit).some(({ doc }) => this.#reranker.match(plan, doc).mask === plan.matchable)) {
+    if (
+      plan.clauses >= 2 &&
+      hits.length > 0 &&
+      !ranked.top.slice(offset, offset + limit).some(({ doc }) => this.#reranker.match(plan, doc).mask === plan.matchable)
+    ) {
       result.partial = true;
     }
     if (plan.corrected !== undefined) {
@@ -334,7 +339,9 @@ class Engine implements SearchEngine {
     if (text.trim() === '') return this.papers.slice(0, k);
     const docs = this.#names.prefix(text, k);
     // Then papers whose title has a word starting with the last word typed, best full-text match first.
-    const words = foldPhrase(text).split(/\s+/).filter((w) => w.length > 0);
+    const words = foldPhrase(text)
+      .split(/\s+/)
+      .filter((w) => w.length > 0);
     const last = words[words.length - 1];
     if (docs.length < k && last !== undefined && text.trim().length >= 3) {
       for (const h of this.#rank(this.#plan(text), 4 * k).top) {
@@ -357,4 +364,3 @@ class Engine implements SearchEngine {
 export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): PaperboyEngine {
   return new Engine(papers, options.index ?? buildIndex(papers, options.global), options.correctionKeys);
 }
-

@@ -47,7 +47,12 @@ export class IndexCacheError extends Error {
 
 type ArrayKind = 'u8' | 'u16' | 'u32' | 'f32' | 'f64' | 'utf8';
 
-const SectionSchema = z.object({ name: z.string(), kind: z.enum(['u8', 'u16', 'u32', 'f32', 'f64', 'utf8']), offset: z.number().int().min(0), bytes: z.number().int().min(0) });
+const SectionSchema = z.object({
+  name: z.string(),
+  kind: z.enum(['u8', 'u16', 'u32', 'f32', 'f64', 'utf8']),
+  offset: z.number().int().min(0),
+  bytes: z.number().int().min(0),
+});
 const HeaderSchema = z.object({
   n: z.number().int().min(0),
   inputHash: z.string(),

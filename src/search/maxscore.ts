@@ -111,7 +111,8 @@ export class MaxScoreRanker {
         const t = u.terms[0]!;
         const from = ix.offsets[t]!;
         const to = ix.offsets[t + 1]!;
-        if (to > from) lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight: u.weight, covers: u.covers, ub: u.weight * ix.maxImpact[t]!, term: t });
+        if (to > from)
+          lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight: u.weight, covers: u.covers, ub: u.weight * ix.maxImpact[t]!, term: t });
         continue;
       }
       const parts: List[] = u.terms
@@ -139,7 +140,16 @@ export class MaxScoreRanker {
         if (sum > best) best = sum;
       }
       if (outDocs.length > 0) {
-        lists.push({ docs: Uint32Array.from(outDocs), imps: Float32Array.from(outImps), pos: 0, end: outDocs.length, weight: u.weight, covers: u.covers, ub: u.weight * best, term: -1 });
+        lists.push({
+          docs: Uint32Array.from(outDocs),
+          imps: Float32Array.from(outImps),
+          pos: 0,
+          end: outDocs.length,
+          weight: u.weight,
+          covers: u.covers,
+          ub: u.weight * best,
+          term: -1,
+        });
       }
     }
     return lists;

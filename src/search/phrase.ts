@@ -10,7 +10,10 @@ const QUOTED = /["\u201C\u201D\u201E]([^"\u201C\u201D\u201E]*)["\u201C\u201D\u20
 /** Lowercase, strip accents, and turn every run of non-alphanumerics into one space, padded. */
 export function phraseText(text: string): string {
   const folded = /^[\x00-\x7f]*$/.test(text) ? text : text.normalize('NFKD').replace(/[\u0300-\u036f]/g, '');
-  return ` ${folded.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, ' ').trim()} `;
+  return ` ${folded
+    .toLowerCase()
+    .replace(/[^\p{L}\p{N}]+/gu, ' ')
+    .trim()} `;
 }
 
 /** The normalised quoted phrases of a query that have two words or more (one quoted word is just a word). */

@@ -147,7 +147,13 @@ export class Resolver {
     const hits = this.#ctx.searchDocs(text, 50);
 
     // Title words: every content word of the reference appears in the title.
-    const want = [...new Set(queryWords(text).filter((w) => !w.noise).map((w) => termOf(w.folded)))];
+    const want = [
+      ...new Set(
+        queryWords(text)
+          .filter((w) => !w.noise)
+          .map((w) => termOf(w.folded)),
+      ),
+    ];
     if (want.length > 0) {
       const inTitle = hits.filter((d) => {
         const have = new Set(tokens(papers[d]!.title).map((t) => t.term));

@@ -53,11 +53,17 @@ export const SYNONYM_GROUPS: readonly (readonly string[])[] = [
  */
 export const PLAIN_WORDS: readonly (readonly [readonly string[], readonly string[]])[] = [
   [['shrink', 'shrinking', 'compact'], ['compression']],
-  [['faster', 'speed up', 'speedup'], ['acceleration', 'accelerate']],
+  [
+    ['faster', 'speed up', 'speedup'],
+    ['acceleration', 'accelerate'],
+  ],
   [['big', 'huge'], ['large']],
   [['accelerator'], ['gpu']],
   [['fine tuning', 'finetuning'], ['adaptation']],
-  [['recover', 'recovery'], ['fault tolerance', 'resilience']],
+  [
+    ['recover', 'recovery'],
+    ['fault tolerance', 'resilience'],
+  ],
   [['spilling', 'swapping'], ['offloading']],
   [['voice'], ['speech', 'speaker']],
   [['drop tokens', 'discard tokens'], ['eviction']],

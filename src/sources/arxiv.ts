@@ -90,11 +90,7 @@ export function createArxivClient(opts: ArxivClientOptions = {}): ArxivClient {
  * A gate that lets one caller through at a time, each at least `intervalMs` after the previous
  * one went through. Callers queue in order.
  */
-export function createThrottle(
-  intervalMs: number,
-  now: () => number,
-  sleep: (ms: number) => Promise<void>,
-): () => Promise<void> {
+export function createThrottle(intervalMs: number, now: () => number, sleep: (ms: number) => Promise<void>): () => Promise<void> {
   let nextAt = Number.NEGATIVE_INFINITY;
   let chain: Promise<void> = Promise.resolve();
   return () => {
@@ -125,10 +121,7 @@ const parser = new XMLParser({
  * An arXiv Atom feed → papers, skipped entries and `opensearch:totalResults`. Throws `SourceError`
  * for malformed XML, something that is not a feed, and arXiv's error feed. Exported for tests.
  */
-export function parseArxivFeed(
-  xml: string,
-  url: string,
-): { papers: FetchedPaper[]; skipped: SkippedItem[]; totalResults: number } {
+export function parseArxivFeed(xml: string, url: string): { papers: FetchedPaper[]; skipped: SkippedItem[]; totalResults: number } {
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new SourceError('malformed XML from arXiv', url, {
@@ -190,9 +183,7 @@ function toPaper(entry: unknown): FetchedPaper | SkippedItem {
   for (const term of [primary, ...asArray(entry.category).map((c) => text(field(c, '@_term')))]) {
     if (term && !categories.includes(term)) categories.push(term);
   }
-  const pdfLink = asArray(entry.link).find(
-    (l) => text(field(l, '@_title')) === 'pdf' || text(field(l, '@_type')) === 'application/pdf',
-  );
+  const pdfLink = asArray(entry.link).find((l) => text(field(l, '@_title')) === 'pdf' || text(field(l, '@_type')) === 'application/pdf');
   const pdfUrl = text(field(pdfLink, '@_href'));
 
   const paper: FetchedPaper = { arxivId, title, abstract, authors, published };

@@ -146,7 +146,10 @@ export function toPaper(raw: unknown, requestedDate: string): FetchedPaper | Ski
     arxivId,
     title,
     abstract,
-    authors: (p.authors ?? []).filter((a) => a.hidden !== true).map((a) => clean(a.name)).filter((n) => n !== ''),
+    authors: (p.authors ?? [])
+      .filter((a) => a.hidden !== true)
+      .map((a) => clean(a.name))
+      .filter((n) => n !== ''),
     published: listingDay(item.publishedAt) ?? requestedDate,
   };
   if (p.upvotes !== undefined) paper.upvotes = p.upvotes;

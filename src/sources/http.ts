@@ -91,11 +91,10 @@ export async function fetchResponse(url: string, opts: HttpOptions = {}): Promis
 
     const failure = outcome;
     if (failure.retryAfterMs !== undefined && failure.retryAfterMs > maxRetryAfterMs) {
-      throw new SourceError(
-        `${failure.reason}: Retry-After ${formatSeconds(failure.retryAfterMs)} exceeds the ${formatSeconds(maxRetryAfterMs)} limit`,
-        url,
-        { status: failure.status, cause: failure.cause },
-      );
+      throw new SourceError(`${failure.reason}: Retry-After ${formatSeconds(failure.retryAfterMs)} exceeds the ${formatSeconds(maxRetryAfterMs)} limit`, url, {
+        status: failure.status,
+        cause: failure.cause,
+      });
     }
     const last = attempt + 1 >= tries;
     if (!failure.retry || last) {
@@ -105,10 +104,7 @@ export async function fetchResponse(url: string, opts: HttpOptions = {}): Promis
       });
     }
     const waitMs = failure.retryAfterMs ?? backoffMs(attempt, baseDelayMs, random);
-    opts.logger?.warn(
-      { url, attempt: attempt + 1, tries, reason: failure.reason, delayMs: Math.round(waitMs) },
-      'source request failed; retrying',
-    );
+    opts.logger?.warn({ url, attempt: attempt + 1, tries, reason: failure.reason, delayMs: Math.round(waitMs) }, 'source request failed; retrying');
     try {
       await sleep(waitMs);
     } catch (err) {
@@ -236,9 +232,7 @@ export function networkReason(err: unknown): string {
 function errorCode(err: unknown, depth = 0): string | undefined {
   if (depth > 5 || typeof err !== 'object' || err === null) return undefined;
   const code = (err as { code?: unknown }).code;
-  const nested =
-    errorCode((err as { cause?: unknown }).cause, depth + 1) ??
-    (err instanceof AggregateError ? errorCode(err.errors[0], depth + 1) : undefined);
+  const nested = errorCode((err as { cause?: unknown }).cause, depth + 1) ?? (err instanceof AggregateError ? errorCode(err.errors[0], depth + 1) : undefined);
   // Prefer the most specific (innermost) code: undici wraps socket errors in its own.
   return nested ?? (typeof code === 'string' ? code : undefined);
 }

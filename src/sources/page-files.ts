@@ -42,19 +42,13 @@ function errnoMessage(err: unknown): string {
 }
 
 function missing(path: string, err: unknown): PapersLoadError {
-  return new PapersLoadError(
-    `papers path "${path}" ${errnoMessage(err)}; pass a Daily Papers page file (.txt) or a folder of them`,
-    path,
-  );
+  return new PapersLoadError(`papers path "${path}" ${errnoMessage(err)}; pass a Daily Papers page file (.txt) or a folder of them`, path);
 }
 
 function pageFilesIn(dir: string, names: string[]): string[] {
   const files = names.filter((n) => !n.startsWith('.') && PAGE_FILE.test(n)).sort();
   if (files.length === 0) {
-    throw new PapersLoadError(
-      `folder "${dir}" has no page files; put Daily Papers page text files (*.txt) in it or pass a single file`,
-      dir,
-    );
+    throw new PapersLoadError(`folder "${dir}" has no page files; put Daily Papers page text files (*.txt) in it or pass a single file`, dir);
   }
   return files.map((n) => join(dir, n));
 }
@@ -71,10 +65,7 @@ function decode(file: string, bytes: Uint8Array): string {
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new PapersLoadError(
-      `"${file}" is not valid UTF-8 text (binary or another encoding); re-save the page as UTF-8 text`,
-      file,
-    );
+    throw new PapersLoadError(`"${file}" is not valid UTF-8 text (binary or another encoding); re-save the page as UTF-8 text`, file);
   }
 }
 

@@ -25,9 +25,7 @@ export function editDistance(a: string, b: string, max = Infinity): number {
 
 /** The candidates closest to `word` within `max` edits, best first (ties keep input order). */
 export function closest(word: string, candidates: readonly string[], max = 2): string[] {
-  const scored = candidates
-    .map((c, i) => ({ c, i, d: editDistance(word.toLowerCase(), c.toLowerCase(), max) }))
-    .filter((x) => x.d <= max);
+  const scored = candidates.map((c, i) => ({ c, i, d: editDistance(word.toLowerCase(), c.toLowerCase(), max) })).filter((x) => x.d <= max);
   scored.sort((x, y) => x.d - y.d || x.i - y.i);
   return scored.map((x) => x.c);
 }

@@ -38,8 +38,22 @@ function noVotes(ctx: RequestContext, emoji: VoteEmoji, count: number, days: num
   const blocks: Block[] = [];
   if (ctx.platform === 'shell') {
     blocks.push(
-      { kind: 'paragraph', text: [span.text('No votes here: votes are reactions on Paperboy’s messages in Slack and Discord channels, and the shell has none.')] },
-      { kind: 'note', text: [span.text('Run '), span.code('top'), span.text(' in a channel ('), span.code('/papers top'), span.text(' or '), span.code('@Paperboy top'), span.text(') to see what its people voted for.')] },
+      {
+        kind: 'paragraph',
+        text: [span.text('No votes here: votes are reactions on Paperboy’s messages in Slack and Discord channels, and the shell has none.')],
+      },
+      {
+        kind: 'note',
+        text: [
+          span.text('Run '),
+          span.code('top'),
+          span.text(' in a channel ('),
+          span.code('/papers top'),
+          span.text(' or '),
+          span.code('@Paperboy top'),
+          span.text(') to see what its people voted for.'),
+        ],
+      },
     );
   } else {
     blocks.push(
@@ -55,12 +69,16 @@ function noVotes(ctx: RequestContext, emoji: VoteEmoji, count: number, days: num
         ],
       },
     );
-    const actions: Action[] = days < MAX_TOP_DAYS ? [{ id: 'top-year', label: `Last ${MAX_TOP_DAYS} days`, command: `top ${count} --days ${MAX_TOP_DAYS}` }] : [];
+    const actions: Action[] =
+      days < MAX_TOP_DAYS ? [{ id: 'top-year', label: `Last ${MAX_TOP_DAYS} days`, command: `top ${count} --days ${MAX_TOP_DAYS}` }] : [];
     if (actions.length) blocks.push({ kind: 'actions', actions });
   }
   return {
     tone: 'empty',
-    summary: ctx.platform === 'shell' ? 'No votes in the shell: votes are reactions in Slack and Discord channels.' : `No votes in this channel in ${within(days)} yet.`,
+    summary:
+      ctx.platform === 'shell'
+        ? 'No votes in the shell: votes are reactions in Slack and Discord channels.'
+        : `No votes in this channel in ${within(days)} yet.`,
     blocks,
     command,
     data: { type: 'results', query: '', results: [] },

@@ -50,9 +50,7 @@ export function alertPost(watch: Watch, alertId: number, papers: readonly Paper[
   const blocks: Block[] = [
     { kind: 'heading', text: heading },
     { kind: 'note', text: note },
-    ...shown.map(
-      (p, i): Block => ({ kind: 'paper', paper: paperCard(p, { rank: i + 1, ...(ref ? { ref: ref(p) } : {}) }) }),
-    ),
+    ...shown.map((p, i): Block => ({ kind: 'paper', paper: paperCard(p, { rank: i + 1, ...(ref ? { ref: ref(p) } : {}) }) })),
   ];
   if (more > 0) {
     blocks.push({ kind: 'paragraph', text: [span.text(`and ${more} more.`)] });

@@ -142,12 +142,16 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     });
     const claim = await store.claimAlert({ watchId: watch.id, papers: candidates, now: clock.now(), maxTries: MAX_ALERT_TRIES });
     // `nothing`: every match was sent already (a re-ingest) — not worth a report.
-    if (!claim.claimed) return claim.why === 'nothing' ? undefined : { watchId: watch.id, outcome: 'not-claimed', paperIds: [], attempts: 0, detail: claim.why };
+    if (!claim.claimed)
+      return claim.why === 'nothing' ? undefined : { watchId: watch.id, outcome: 'not-claimed', paperIds: [], attempts: 0, detail: claim.why };
 
     const engine = library.engine;
     const records = claim.paperIds.map((id) => byId.get(id) ?? engine.byId(id)).filter((p): p is Paper => p !== undefined);
     if (records.length < claim.paperIds.length) {
-      logger.warn({ watch: watch.id, missing: claim.paperIds.filter((id) => !byId.has(id) && !engine.byId(id)) }, 'watch alert: papers not in the library are left out');
+      logger.warn(
+        { watch: watch.id, missing: claim.paperIds.filter((id) => !byId.has(id) && !engine.byId(id)) },
+        'watch alert: papers not in the library are left out',
+      );
     }
     const reply = alertPost(claim.watch, claim.alertId, records, (p) => paperRef(engine, p));
     const base = { watchId: watch.id, alertId: claim.alertId, paperIds: claim.paperIds, reply };
@@ -171,7 +175,10 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
       : { ok: false as const, attempts: 0, error: `no poster for platform "${watch.platform}"` };
     if (sent.ok) {
       await store.finishAlert(claim.alertId, { status: 'posted', attempts: sent.attempts }, clock.now());
-      logger.info({ watch: watch.id, channel: watch.channelId, alert: claim.alertId, papers: claim.paperIds.length, attempts: sent.attempts }, 'watch alert sent');
+      logger.info(
+        { watch: watch.id, channel: watch.channelId, alert: claim.alertId, papers: claim.paperIds.length, attempts: sent.attempts },
+        'watch alert sent',
+      );
       return { ...base, outcome: 'posted', attempts: sent.attempts };
     }
     await store.finishAlert(claim.alertId, { status: 'failed', attempts: sent.attempts, reason: sent.error }, clock.now());

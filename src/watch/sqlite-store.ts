@@ -143,10 +143,7 @@ export class SqliteWatchStore implements WatchStore {
   async insertWatch(spec: WatchSpec, now: Date, maxPerChannel: number): Promise<InsertWatchResult> {
     const tx = this.#db.transaction((): InsertWatchResult => {
       if (this.#db.prepare('SELECT 1 FROM watches WHERE id = ?').get(spec.id)) return { ok: false, why: 'duplicate-id' };
-      const n = this.#db
-        .prepare('SELECT COUNT(*) FROM watches WHERE platform = ? AND channel_id = ?')
-        .pluck()
-        .get(spec.platform, spec.channelId) as number;
+      const n = this.#db.prepare('SELECT COUNT(*) FROM watches WHERE platform = ? AND channel_id = ?').pluck().get(spec.platform, spec.channelId) as number;
       if (n >= maxPerChannel) return { ok: false, why: 'channel-full' };
       this.#db
         .prepare(
@@ -248,10 +245,7 @@ export class SqliteWatchStore implements WatchStore {
   async failAbandoned(claimedBefore: Date, now: Date): Promise<number> {
     const reason = 'interrupted: the process stopped while sending this alert (it may or may not have arrived)';
     const tx = this.#db.transaction(() => {
-      const ids = this.#db
-        .prepare(`SELECT id FROM watch_alerts WHERE status = 'pending' AND claimed_at < ?`)
-        .pluck()
-        .all(claimedBefore.getTime()) as number[];
+      const ids = this.#db.prepare(`SELECT id FROM watch_alerts WHERE status = 'pending' AND claimed_at < ?`).pluck().all(claimedBefore.getTime()) as number[];
       const alert = this.#db.prepare(`UPDATE watch_alerts SET status = 'failed', reason = ?, finished_at = ? WHERE id = ?`);
       const rows = this.#db.prepare(
         `UPDATE watch_deliveries SET status = 'failed', retry = 0, reason = ?, finished_at = ? WHERE alert_id = ? AND status = 'pending'`,
@@ -276,9 +270,7 @@ export class SqliteWatchStore implements WatchStore {
   }
 
   async deliveries(watchId: string): Promise<DeliveryRecord[]> {
-    const rows = this.#db
-      .prepare('SELECT * FROM watch_deliveries WHERE watch_id = ? ORDER BY alert_id DESC, position')
-      .all(watchId) as DeliveryRow[];
+    const rows = this.#db.prepare('SELECT * FROM watch_deliveries WHERE watch_id = ? ORDER BY alert_id DESC, position').all(watchId) as DeliveryRow[];
     return rows.map(toDelivery);
   }
 

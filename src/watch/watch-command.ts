@@ -56,7 +56,10 @@ function day(d: Date): string {
 
 /** The words of `add` back as a query: values with spaces were quoted phrases. */
 export function queryFromArgs(args: readonly string[]): string {
-  return args.map((a) => (/\s/.test(a) ? `"${a.replace(/"/g, '')}"` : a)).join(' ').trim();
+  return args
+    .map((a) => (/\s/.test(a) ? `"${a.replace(/"/g, '')}"` : a))
+    .join(' ')
+    .trim();
 }
 
 function sameWatch(a: Pick<Watch, 'query' | 'author'>, query: string, author: string | undefined): boolean {
@@ -78,14 +81,8 @@ export function homeOf(ctx: RequestContext): string | undefined {
 /** One line of `watch list`. */
 function watchLine(w: Watch, last: AlertRecord | undefined, sent: number): RichText {
   const state: RichText = w.paused ? [span.text(' · '), span.strong('paused'), span.text(w.pausedReason ? ` (${w.pausedReason})` : '')] : [];
-  const lastText = last
-    ? ` · last alert ${day(last.claimedAt)}: ${last.status}${last.status === 'failed' && last.reason ? ` (${last.reason})` : ''}`
-    : '';
-  return [
-    span.code(w.id),
-    span.text(` ${describeWatch(w)} · since ${day(w.createdAt)} · ${plural(sent, 'paper')} sent${lastText}`),
-    ...state,
-  ];
+  const lastText = last ? ` · last alert ${day(last.claimedAt)}: ${last.status}${last.status === 'failed' && last.reason ? ` (${last.reason})` : ''}` : '';
+  return [span.code(w.id), span.text(` ${describeWatch(w)} · since ${day(w.createdAt)} · ${plural(sent, 'paper')} sent${lastText}`), ...state];
 }
 
 /**
@@ -154,7 +151,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
           kind: 'note',
           text: [
             span.text(`Up to ${MAX_WATCHES_PER_CHANNEL} watches per channel, ${MAX_QUERY_WORDS} words per watch. `),
-            span.text('Who may manage a channel\'s watches follows the schedule admins (admins in PAPERBOY_CONFIG); in a DM, anyone.'),
+            span.text("Who may manage a channel's watches follows the schedule admins (admins in PAPERBOY_CONFIG); in a DM, anyone."),
           ],
         },
       ],
@@ -175,7 +172,12 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
       return {
         tone: 'info',
         summary: `Already watching ${describeWatch(twin)} here (${twin.id}).`,
-        blocks: [{ kind: 'paragraph', text: [span.text(`Already watching ${describeWatch(twin)} here as `), span.code(twin.id), span.text(twin.paused ? ' (paused).' : '.')] }],
+        blocks: [
+          {
+            kind: 'paragraph',
+            text: [span.text(`Already watching ${describeWatch(twin)} here as `), span.code(twin.id), span.text(twin.paused ? ' (paused).' : '.')],
+          },
+        ],
       };
     }
     if (existing.length >= MAX_WATCHES_PER_CHANNEL) return channelFull(ctx);
@@ -202,11 +204,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
     const where = spec.personal ? 'here, for you' : 'in this channel';
     return ok(
       `Watching ${describeWatch(spec)} ${where} as ${spec.id}.`,
-      [
-        span.text(`Watching ${describeWatch(spec)} ${where} as `),
-        span.code(spec.id),
-        span.text('. New papers that match are posted here as they arrive.'),
-      ],
+      [span.text(`Watching ${describeWatch(spec)} ${where} as `), span.code(spec.id), span.text('. New papers that match are posted here as they arrive.')],
       [span.text(RULE_SUMMARY + ' '), span.code(`watch remove ${spec.id}`), span.text(' deletes it.')],
     );
   }
@@ -230,7 +228,10 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
         summary: `No watches ${ctx.isDirect ? 'of yours' : 'in this channel'} yet.`,
         blocks: [
           { kind: 'paragraph', text: [span.text(`No watches ${ctx.isDirect ? 'of yours' : 'in this channel'} yet.`)] },
-          { kind: 'note', text: [span.text('Add one: '), span.code('watch add "kv cache" compression'), span.text(' · '), span.code('watch help'), span.text(' explains.')] },
+          {
+            kind: 'note',
+            text: [span.text('Add one: '), span.code('watch add "kv cache" compression'), span.text(' · '), span.code('watch help'), span.text(' explains.')],
+          },
         ],
       };
     }
@@ -257,7 +258,10 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
       blocks: [
         { kind: 'heading', text: `${whose} (${here.length} of ${MAX_WATCHES_PER_CHANNEL})` },
         { kind: 'list', items },
-        { kind: 'note', text: [span.code('watch matches <id>'), span.text(' lists what one has sent · '), span.code('watch remove <id>'), span.text(' deletes one.')] },
+        {
+          kind: 'note',
+          text: [span.code('watch matches <id>'), span.text(' lists what one has sent · '), span.code('watch remove <id>'), span.text(' deletes one.')],
+        },
       ],
       data: { type: 'other', value },
     };
@@ -268,7 +272,11 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
     const found = await findHere(id, ctx, 'remove');
     if (!('id' in found)) return found;
     await store.removeWatch(found.id);
-    return ok(`Removed watch ${found.id} (${describeWatch(found)}).`, [span.text('Removed watch '), span.code(found.id), span.text(` (${describeWatch(found)}).`)]);
+    return ok(`Removed watch ${found.id} (${describeWatch(found)}).`, [
+      span.text('Removed watch '),
+      span.code(found.id),
+      span.text(` (${describeWatch(found)}).`),
+    ]);
   }
 
   async function setPaused(id: string | undefined, paused: boolean, deps: CommandDeps, ctx: Here): Promise<Reply> {
@@ -278,7 +286,11 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
     if (!('id' in found)) return found;
     if (found.paused === paused) {
       const s = `${found.id} is already ${paused ? 'paused' : 'running'}.`;
-      return { tone: 'info', summary: s, blocks: [{ kind: 'paragraph', text: [span.code(found.id), span.text(` is already ${paused ? 'paused' : 'running'}.`)] }] };
+      return {
+        tone: 'info',
+        summary: s,
+        blocks: [{ kind: 'paragraph', text: [span.code(found.id), span.text(` is already ${paused ? 'paused' : 'running'}.`)] }],
+      };
     }
     await store.setPaused(found.id, paused, deps.now(), paused ? `paused${ctx.userId ? ` by ${ctx.userId}` : ''}` : undefined);
     const text = paused
@@ -381,7 +393,11 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
         default:
           return error(
             `Unknown watch action "${(input.args[0] ?? '').slice(0, 40)}".`,
-            [span.text('Unknown action '), span.code((input.args[0] ?? '').slice(0, 40)), span.text('. Use add, list, remove, pause, resume, matches or help.')],
+            [
+              span.text('Unknown action '),
+              span.code((input.args[0] ?? '').slice(0, 40)),
+              span.text('. Use add, list, remove, pause, resume, matches or help.'),
+            ],
             [span.text('To watch for words: '), span.code(`watch add ${queryFromArgs(input.args).slice(0, 60)}`)],
           );
       }

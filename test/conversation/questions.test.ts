@@ -142,7 +142,9 @@ describe('unmatchedNote', () => {
     const { unmatchedNote } = await import('../../src/commands/search.ts');
     expect(unmatchedNote('kv Ümläutxq', ['umlautxq'])).toBe('No paper here has “Ümläutxq”; these match your other words.');
     expect(unmatchedNote('a b', ['aa', 'bb'])).toBe('No paper here has “aa” or “bb”; these match your other words.');
-    expect(unmatchedNote('x', ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'])).toBe('No paper here has “a1”, “b2”, “c3”, “d4”, “e5” and 2 more; these match your other words.');
+    expect(unmatchedNote('x', ['a1', 'b2', 'c3', 'd4', 'e5', 'f6', 'g7'])).toBe(
+      'No paper here has “a1”, “b2”, “c3”, “d4”, “e5” and 2 more; these match your other words.',
+    );
   });
 });
 

@@ -10,9 +10,12 @@ describe('greetings and thanks', () => {
     expect(JSON.stringify(r?.blocks)).toContain('search kv cache compression');
   });
 
-  it.each(['thanks', 'Thank you so much!', 'thx', 'cheers 🙏', 'thanks, that helps', 'thank you so much, this is great', 'perfect, thanks!'])('%s is answered politely', (text) => {
-    expect(smallTalk(text)?.summary).toBe('You’re welcome!');
-  });
+  it.each(['thanks', 'Thank you so much!', 'thx', 'cheers 🙏', 'thanks, that helps', 'thank you so much, this is great', 'perfect, thanks!'])(
+    '%s is answered politely',
+    (text) => {
+      expect(smallTalk(text)?.summary).toBe('You’re welcome!');
+    },
+  );
 
   it.each([
     ['ok', 'Glad it helps.'],

@@ -47,7 +47,10 @@ describe('cli', () => {
     const r = cli(['--batch', '--json'], { input: 'show snapkv\n\nsearch lora --limit 2\nbogus --limit 0\n' });
     // A failed line makes the run fail (after every line was answered).
     expect(r.code).toBe(1);
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(3);
     expect(lines[0]!['name']).toBe('SnapKV');
     expect((lines[1]!['results'] as unknown[]).length).toBe(2);
@@ -66,7 +69,10 @@ describe('cli', () => {
   });
   it('loads a folder of pages from PAPERS_PATH', () => {
     const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
-    writeFileSync(join(dir, 'a.txt'), 'Daily Papers\n\nAug 9\n\nFooKV: A Test Paper About Caches\n\nWe introduce FooKV, a method that compresses the key-value cache of large language models during long-context inference by 4x while keeping accuracy within one point of the full-precision baseline on standard benchmarks.\n');
+    writeFileSync(
+      join(dir, 'a.txt'),
+      'Daily Papers\n\nAug 9\n\nFooKV: A Test Paper About Caches\n\nWe introduce FooKV, a method that compresses the key-value cache of large language models during long-context inference by 4x while keeping accuracy within one point of the full-precision baseline on standard benchmarks.\n',
+    );
     const r = cli(['stats', '--json'], { env: { PAPERS_PATH: dir } });
     expect(r.code).toBe(0);
     expect((JSON.parse(r.out) as { papers: number }).papers).toBe(1);
@@ -95,7 +101,10 @@ describe('cli: more', () => {
   });
   it('follow-ups in one --batch run: show 2, similar 3, more, show 99', () => {
     const r = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\nsimilar 3\nsearch kv cache compression\nmore\nshow 99\n' });
-    const [list, second, similar, , more, past] = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [list, second, similar, , more, past] = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const ids = (x: unknown) => ((x as { results: { id: string }[] }).results ?? []).map((p) => p.id);
     expect((second as { id: string }).id).toBe(ids(list)[1]);
     expect(ids(similar).length).toBeGreaterThan(0);
@@ -104,9 +113,12 @@ describe('cli: more', () => {
     expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
     expect(r.code).toBe(1);
   });
-  it('the issue\'s own sequence: more after similar 3 pages through the similar list', () => {
+  it("the issue's own sequence: more after similar 3 pages through the similar list", () => {
     const r = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\nsimilar 3\nmore\nshow 99\n' });
-    const [list, second, similar, more, past] = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const [list, second, similar, more, past] = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     const ids = (x: unknown) => ((x as { results: { id: string }[] }).results ?? []).map((p) => p.id);
     expect((second as { id: string }).id).toBe(ids(list)[1]);
     const direct = cli(['--json', 'similar', ids(list)[2]!]);

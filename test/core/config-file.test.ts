@@ -78,7 +78,9 @@ describe('schedule config file', () => {
   it('no path means defaults; a missing file is a clear error', async () => {
     expect(await loadScheduleConfig(undefined, { topics: [], now })).toBe(DEFAULT_SCHEDULE_CONFIG);
     const missing = join(tempDir(), 'nope.json');
-    await expect(loadScheduleConfig(missing, { topics: [], now })).rejects.toThrow(/nope\.json: cannot read the schedule config file \(ENOENT\).*PAPERBOY_CONFIG/);
+    await expect(loadScheduleConfig(missing, { topics: [], now })).rejects.toThrow(
+      /nope\.json: cannot read the schedule config file \(ENOENT\).*PAPERBOY_CONFIG/,
+    );
   });
 
   it('refuses invalid JSON, naming the file', async () => {

@@ -13,7 +13,18 @@ const DISCORD = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GabcDE', 'abcdefghijklmnopqrstuvwx
 describe('loadConfig', () => {
   it('needs nothing: the shell on the built-in data', () => {
     const r = loadConfig({});
-    expect(r).toEqual({ ok: true, config: { dataDir: '.paperboy', papersPath: undefined, topicsPath: undefined, logLevel: undefined, scheduleConfigPath: undefined, slack: undefined, discord: undefined } });
+    expect(r).toEqual({
+      ok: true,
+      config: {
+        dataDir: '.paperboy',
+        papersPath: undefined,
+        topicsPath: undefined,
+        logLevel: undefined,
+        scheduleConfigPath: undefined,
+        slack: undefined,
+        discord: undefined,
+      },
+    });
   });
   it('treats blank variables as unset', () => {
     const r = loadConfig({ SLACK_BOT_TOKEN: '  ', PAPERS_PATH: '', LOG_LEVEL: '' });
@@ -77,7 +88,12 @@ describe('loadConfig', () => {
 describe('logger', () => {
   it('never writes tokens', () => {
     const lines: string[] = [];
-    const sink = new Writable({ write(chunk, _enc, cb) { lines.push(String(chunk)); cb(); } });
+    const sink = new Writable({
+      write(chunk, _enc, cb) {
+        lines.push(String(chunk));
+        cb();
+      },
+    });
     const logger = createLogger('info', sink);
     logger.info({ token: DISCORD, config: { slack: { botToken: BOT } }, botToken: BOT, headers: { authorization: `Bot ${DISCORD}` } }, 'hello');
     logger.info({ req: { headers: { authorization: `Bearer ${BOT}` } } }, 'nested');
@@ -117,6 +133,11 @@ describe('logger', () => {
       redirectLogs(logger, logFile(path));
       logger.warn(msg);
     }
-    expect(readFileSync(path, 'utf8').trim().split('\n').map((l) => (JSON.parse(l) as { msg: string }).msg)).toEqual(['first run', 'second run']);
+    expect(
+      readFileSync(path, 'utf8')
+        .trim()
+        .split('\n')
+        .map((l) => (JSON.parse(l) as { msg: string }).msg),
+    ).toEqual(['first run', 'second run']);
   });
 });

@@ -75,8 +75,23 @@ const BIG: FetchedPaper = {
 const ABSTRACT = 'We measure zebrafish tolerance of long sequences and improve accuracy by 2.4% on seven tasks at equal cost.';
 const OTHERS: FetchedPaper[] = [
   { arxivId: '2611.05002', title: 'Quiet Zebrafish Decoding', abstract: ABSTRACT, authors: ['Solo Author'], published: '2026-11-28', upvotes: 7 },
-  { arxivId: '2611.05003', title: 'Speculative Drafts for Zebrafish Models', abstract: ABSTRACT, authors: ['One A', 'Two B', 'Three C'], published: '2026-11-28', upvotes: 12, comments: 1 },
-  { arxivId: '2611.05004', title: 'Sparse Mixtures for Zebrafish Retrieval', abstract: ABSTRACT, authors: ['Yesterday Person'], published: '2026-11-27', upvotes: 30 },
+  {
+    arxivId: '2611.05003',
+    title: 'Speculative Drafts for Zebrafish Models',
+    abstract: ABSTRACT,
+    authors: ['One A', 'Two B', 'Three C'],
+    published: '2026-11-28',
+    upvotes: 12,
+    comments: 1,
+  },
+  {
+    arxivId: '2611.05004',
+    title: 'Sparse Mixtures for Zebrafish Retrieval',
+    abstract: ABSTRACT,
+    authors: ['Yesterday Person'],
+    published: '2026-11-27',
+    upvotes: 30,
+  },
 ];
 const ARXIV_ONLY: FetchedPaper = {
   arxivId: '2611.05005',

@@ -37,13 +37,45 @@ function feed(init: Partial<FetchedPaper> & Pick<FetchedPaper, 'arxivId' | 'titl
 
 // 2026-11-28 is the latest day; "quuxbench" and "wombat" are words only some papers have.
 const PAPERS: Paper[] = [
-  feed({ arxivId: '2611.00011', title: 'Sparse Attention Kernels for Long Context Inference', published: '2026-11-28', upvotes: 10, authors: ['Ada Lovelace', 'Charles Babbage'], abstract: 'Sparse attention kernels evaluated on quuxbench make long context inference 3x faster with no loss in accuracy on eleven tasks.' }),
-  feed({ arxivId: '2611.00012', title: 'Quantized Diffusion Models at Scale', published: '2026-11-28', upvotes: 30, authors: ['José Martínez', 'Grace Hopper'] }),
+  feed({
+    arxivId: '2611.00011',
+    title: 'Sparse Attention Kernels for Long Context Inference',
+    published: '2026-11-28',
+    upvotes: 10,
+    authors: ['Ada Lovelace', 'Charles Babbage'],
+    abstract: 'Sparse attention kernels evaluated on quuxbench make long context inference 3x faster with no loss in accuracy on eleven tasks.',
+  }),
+  feed({
+    arxivId: '2611.00012',
+    title: 'Quantized Diffusion Models at Scale',
+    published: '2026-11-28',
+    upvotes: 30,
+    authors: ['José Martínez', 'Grace Hopper'],
+  }),
   feed({ arxivId: '2611.00013', title: 'Speculative Decoding with Draft Trees', published: '2026-11-28', upvotes: 20 }),
-  feed({ arxivId: '2611.00021', title: 'Retrieval Augmented Planning for Household Robots', published: '2026-11-27', upvotes: 50, abstract: 'A wombat inspired planner that retrieves past plans scores 71% on quuxbench, 9 points above prior planners, with half the compute.' }),
+  feed({
+    arxivId: '2611.00021',
+    title: 'Retrieval Augmented Planning for Household Robots',
+    published: '2026-11-27',
+    upvotes: 50,
+    abstract: 'A wombat inspired planner that retrieves past plans scores 71% on quuxbench, 9 points above prior planners, with half the compute.',
+  }),
   feed({ arxivId: '2611.00022', title: 'Mixture of Experts Routing Revisited', published: '2026-11-27', upvotes: 5 }),
-  feed({ arxivId: '2611.00031', title: 'Burrowing Agents for Web Navigation', published: '2026-11-21', upvotes: 40, abstract: 'Wombat agents burrow through websites and solve 64% of quuxbench web tasks, a gain of 11 points over the best prior agent.' }),
-  feed({ arxivId: '2611.00041', title: 'An Old but Famous Study of Tokenizers', published: '2026-11-10', upvotes: 500, authors: ['Ada Lovelace'], abstract: 'The quuxbench suite of tokenizer tests shows that byte level models lose 2.5% accuracy on rare words across twenty languages.' }),
+  feed({
+    arxivId: '2611.00031',
+    title: 'Burrowing Agents for Web Navigation',
+    published: '2026-11-21',
+    upvotes: 40,
+    abstract: 'Wombat agents burrow through websites and solve 64% of quuxbench web tasks, a gain of 11 points over the best prior agent.',
+  }),
+  feed({
+    arxivId: '2611.00041',
+    title: 'An Old but Famous Study of Tokenizers',
+    published: '2026-11-10',
+    upvotes: 500,
+    authors: ['Ada Lovelace'],
+    abstract: 'The quuxbench suite of tokenizer tests shows that byte level models lose 2.5% accuracy on rare words across twenty languages.',
+  }),
   // The built-in page has a paper of this title: the two must become one record under the arXiv id.
   feed({ arxivId: '2404.14469', title: SNAPKV_TITLE, published: '2026-11-20', upvotes: 3, authors: ['Yuhong Li', 'Yingbing Huang'] }),
 ];

@@ -36,7 +36,12 @@ describe('hint names: the shortest name that brings back the paper', () => {
     const papers = await builtinPapers();
     const twin = { ...papers.find((p) => p.name === 'SnapKV')!, id: 'twin-paper', title: 'A Twin Paper About Caches', name: undefined, aliases: ['MiKV'] };
     const engine = engineOver([...papers.filter((p) => p.id !== twin.id), twin]);
-    expect(paperRef(engine, engine.papers.find((p) => p.id === MIKV_ID)!)).not.toBe('mikv');
+    expect(
+      paperRef(
+        engine,
+        engine.papers.find((p) => p.id === MIKV_ID)!,
+      ),
+    ).not.toBe('mikv');
   });
 
   it('`show MiKV` prints the title once and hints `similar mikv`', async () => {
@@ -66,7 +71,11 @@ describe('hint names: the shortest name that brings back the paper', () => {
     const clock = new TestClock('2026-11-26T08:00:00Z');
     const r = await rig({ file: tempDb(), clock });
     await r.store.insertSchedule(spec({ id: 'ems', count: 1, filter: { kind: 'query', query: 'evict then merge head-wise' } }), { now: clock.now() }, 10);
-    await r.store.insertSchedule(spec({ id: 'potd', kind: 'paper-of-the-day', channelId: 'C2', filter: { kind: 'query', query: 'evict then merge head-wise' } }), { now: clock.now() }, 10);
+    await r.store.insertSchedule(
+      spec({ id: 'potd', kind: 'paper-of-the-day', channelId: 'C2', filter: { kind: 'query', query: 'evict then merge head-wise' } }),
+      { now: clock.now() },
+      10,
+    );
     await r.scheduler.runNow('ems');
     await r.scheduler.runNow('potd');
     const [digest, potd] = r.poster.posts.map((p) => p.reply);

@@ -4,7 +4,31 @@ import { renderText } from '../../src/render/text.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 
-const words = ['search', 'show', 'similar', 'code', 'topic', 'topics', 'random', 'digest', 'stats', 'help', '/papers', '--limit', '--page', '--code', '"', "'", '-', '0', '11', 'kv', 'snapkv', '<!channel>', '@everyone'];
+const words = [
+  'search',
+  'show',
+  'similar',
+  'code',
+  'topic',
+  'topics',
+  'random',
+  'digest',
+  'stats',
+  'help',
+  '/papers',
+  '--limit',
+  '--page',
+  '--code',
+  '"',
+  "'",
+  '-',
+  '0',
+  '11',
+  'kv',
+  'snapkv',
+  '<!channel>',
+  '@everyone',
+];
 
 describe('any input', () => {
   it('never throws and always produces a non-empty reply', async () => {

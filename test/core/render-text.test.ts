@@ -32,7 +32,15 @@ const reply: Reply = {
       },
     },
     { kind: 'fields', fields: [{ label: 'Papers', value: [{ kind: 'text', text: '116' }] }] },
-    { kind: 'list', items: [[{ kind: 'code', text: 'help' }, { kind: 'text', text: ' — list commands' }]] },
+    {
+      kind: 'list',
+      items: [
+        [
+          { kind: 'code', text: 'help' },
+          { kind: 'text', text: ' — list commands' },
+        ],
+      ],
+    },
     { kind: 'paragraph', text: [{ kind: 'link', text: 'the repo', url: 'https://example.org/x' }] },
   ],
   paging: {
@@ -109,10 +117,15 @@ describe('renderText', () => {
       const long: Reply = {
         tone: 'info',
         summary: 'x',
-        blocks: [{ kind: 'actions', actions: [
-          { id: 'a', label: 'A rather long label for a button', command: 'show a-very-long-paper-id-that-goes-on-and-on-for-quite-a-while' },
-          { id: 'b', label: 'Other', command: 'show other' },
-        ] }],
+        blocks: [
+          {
+            kind: 'actions',
+            actions: [
+              { id: 'a', label: 'A rather long label for a button', command: 'show a-very-long-paper-id-that-goes-on-and-on-for-quite-a-while' },
+              { id: 'b', label: 'Other', command: 'show other' },
+            ],
+          },
+        ],
       };
       const lines = renderText(long, { width: 50 }).split('\n');
       expect(lines[0]!.startsWith('A rather long label')).toBe(true);
@@ -125,7 +138,16 @@ describe('renderText', () => {
         ...serving,
         blocks: [
           serving.blocks[0]!,
-          { kind: 'list', items: [[{ kind: 'strong', text: 'BurstGPT' }, { kind: 'text', text: ' · ' }, { kind: 'code', text: 'show burstgpt' }]] },
+          {
+            kind: 'list',
+            items: [
+              [
+                { kind: 'strong', text: 'BurstGPT' },
+                { kind: 'text', text: ' · ' },
+                { kind: 'code', text: 'show burstgpt' },
+              ],
+            ],
+          },
           serving.blocks[1]!,
         ],
       };
@@ -135,17 +157,29 @@ describe('renderText', () => {
       expect(out).toContain('Search “llm serving” › search llm serving');
     });
 
-    it('puts a card\'s hints on one line when they fit, and never splits one across lines', () => {
+    it("puts a card's hints on one line when they fit, and never splits one across lines", () => {
       const out = renderText(reply);
       expect(out).toContain('   show snapkv-llm-knows · similar snapkv-llm-knows');
       const id = 'no-token-left-behind-reliable-kv-cache-compression-via-importance-aware-18crmmi';
       const card: Reply = {
         tone: 'ok',
         summary: 'x',
-        blocks: [{ kind: 'paper', paper: { id, title: 'No Token Left Behind', rank: 1, links: [], highlights: [], actions: [
-          { id: 'abstract', label: 'Abstract', command: `show ${id}` },
-          { id: 'similar', label: 'Similar', command: `similar ${id}` },
-        ] } }],
+        blocks: [
+          {
+            kind: 'paper',
+            paper: {
+              id,
+              title: 'No Token Left Behind',
+              rank: 1,
+              links: [],
+              highlights: [],
+              actions: [
+                { id: 'abstract', label: 'Abstract', command: `show ${id}` },
+                { id: 'similar', label: 'Similar', command: `similar ${id}` },
+              ],
+            },
+          },
+        ],
       };
       const lines = renderText(card, { width: 100 }).split('\n');
       expect(lines).toContain(`   show ${id}`);
@@ -156,7 +190,10 @@ describe('renderText', () => {
       const paged: Reply = {
         ...reply,
         paging: {
-          page: 2, pages: 3, total: 12, perPage: 5,
+          page: 2,
+          pages: 3,
+          total: 12,
+          perPage: 5,
           prev: { id: 'prev', label: '◀ Previous', command: 'search kv cache' },
           next: { id: 'next', label: 'Next ▶', command: 'search kv cache --page 3' },
         },

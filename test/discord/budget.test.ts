@@ -13,7 +13,10 @@ import { limitViolations } from './check-limits.ts';
 const words = (n: number) => 'lorem ipsum dolor sit amet '.repeat(Math.ceil(n / 27) + 1).slice(0, n);
 
 /** Text with the characters that markdown escaping expands, mentions, newlines and emoji. */
-const tricky = fc.string({ maxLength: 120, unit: fc.constantFrom('a', 'b', ' ', ' ', '*', '_', '`', '~', '|', '@', '<', '>', '#', '-', 'é', '😀', '\n', 'everyone', 'word ') });
+const tricky = fc.string({
+  maxLength: 120,
+  unit: fc.constantFrom('a', 'b', ' ', ' ', '*', '_', '`', '~', '|', '@', '<', '>', '#', '-', 'é', '😀', '\n', 'everyone', 'word '),
+});
 const spanArb = fc.oneof(
   tricky.map(span.text),
   tricky.map(span.strong),
@@ -53,7 +56,9 @@ describe('richMd within a budget', () => {
 
 describe('rendered replies within the 6000-character embed total', () => {
   /** Spans sized at and around the description (4096) and field value (1024) limits. */
-  const sized = fc.oneof(fc.integer({ min: 1015, max: 1030 }), fc.integer({ min: 4085, max: 4100 }), fc.integer({ min: 1, max: 3000 })).map((n) => span.text(words(n)));
+  const sized = fc
+    .oneof(fc.integer({ min: 1015, max: 1030 }), fc.integer({ min: 4085, max: 4100 }), fc.integer({ min: 1, max: 3000 }))
+    .map((n) => span.text(words(n)));
   const bigRich = fc.array(fc.oneof(sized, spanArb), { minLength: 1, maxLength: 3 });
   const block: fc.Arbitrary<Block> = fc.oneof(
     tricky.map((text) => ({ kind: 'heading' as const, text })),

@@ -26,7 +26,16 @@ function extraRoute(method: string, path: string, body: string): [number, unknow
     const id = (JSON.parse(body || '{}') as { recipient_id?: unknown }).recipient_id;
     const recipient = typeof id === 'string' ? id : '';
     if (!/^\d+$/.test(recipient)) return [400, { code: 50035, message: 'Invalid Form Body' }];
-    return [200, { id: dmChannelFor(recipient), type: 1, last_message_id: null, flags: 0, recipients: [{ id: recipient, username: 'user', discriminator: '0', global_name: null, avatar: null }] }];
+    return [
+      200,
+      {
+        id: dmChannelFor(recipient),
+        type: 1,
+        last_message_id: null,
+        flags: 0,
+        recipients: [{ id: recipient, username: 'user', discriminator: '0', global_name: null, avatar: null }],
+      },
+    ];
   }
   if (method === 'DELETE' && /^\/api\/v10\/webhooks\/\d+\/[^/]+\/messages\/@original$/.test(path)) return [204, null];
   return undefined;

@@ -86,15 +86,25 @@ async function mention(content: string, opts: { dm?: boolean; author?: FakeUser 
       ...(opts.dm ? { dmChannelId: DM_CHANNEL } : {}),
     }),
   );
-  const req = await fake.waitFor((r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id, 5000, from);
+  const req = await fake.waitFor(
+    (r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id,
+    5000,
+    from,
+  );
   return { id, req, body: req.body as MessageBody };
 }
 
 /** Dispatch an interaction and wait for its callback. */
-async function interact(payload: Record<string, unknown>): Promise<{ req: RecordedRequest; body: { type: number; data?: MessageBody & { choices?: { name: string; value: string }[] } } }> {
+async function interact(
+  payload: Record<string, unknown>,
+): Promise<{ req: RecordedRequest; body: { type: number; data?: MessageBody & { choices?: { name: string; value: string }[] } } }> {
   const from = fake.requests.length;
   fake.dispatch('INTERACTION_CREATE', payload);
-  const req = await fake.waitFor((r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`, 5000, from);
+  const req = await fake.waitFor(
+    (r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`,
+    5000,
+    from,
+  );
   return { req, body: req.body as { type: number; data?: MessageBody } };
 }
 
@@ -167,11 +177,20 @@ describe('Discord adapter over a real discord.js client', () => {
       messageCreatePayload(fake.world, { content: 'search kv cache', author: alice }),
       messageCreatePayload(fake.world, { content: `${botMention()} search kv`, author: otherBot, mentions: [fake.world.bot] }),
       messageCreatePayload(fake.world, { content: `${botMention()} search kv`, author: fake.world.bot, mentions: [fake.world.bot] }),
-      messageCreatePayload(fake.world, { content: `${botMention()} search kv`, author: { id: '100000000000000999', username: 'hook', bot: true }, mentions: [fake.world.bot], webhookId: '100000000000000999' }),
+      messageCreatePayload(fake.world, {
+        content: `${botMention()} search kv`,
+        author: { id: '100000000000000999', username: 'hook', bot: true },
+        mentions: [fake.world.bot],
+        webhookId: '100000000000000999',
+      }),
       messageCreatePayload(fake.world, { content: '@everyone look', author: alice }),
       // A reply to one of the bot's messages with "mention" on: Discord lists the bot in `mentions`
       // (and sends the content), but nobody addressed the bot.
-      { ...messageCreatePayload(fake.world, { content: 'thanks, that was the one', author: alice, mentions: [fake.world.bot] }), type: 19, message_reference: { message_id: snowflake(), channel_id: fake.world.channelId, guild_id: fake.world.guildId } },
+      {
+        ...messageCreatePayload(fake.world, { content: 'thanks, that was the one', author: alice, mentions: [fake.world.bot] }),
+        type: 19,
+        message_reference: { message_id: snowflake(), channel_id: fake.world.channelId, guild_id: fake.world.guildId },
+      },
     ];
     for (const m of quiet) fake.dispatch('MESSAGE_CREATE', m);
     const { id } = await mention(`${botMention()} stats`);
@@ -333,7 +352,11 @@ describe('Discord adapter over a real discord.js client', () => {
     const told = await fake.waitFor((r) => r.method === 'POST' && (r.body as MessageBody).message_reference?.message_id === id && r.status === 200, 5000, from);
     expect((told.body as MessageBody).content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
     const posts = fake.requests.slice(from).filter((r) => r.method === 'POST');
-    expect(posts.map((r) => [r.status, (r.body as MessageBody).embeds.length > 0])).toEqual([[500, true], [500, true], [200, false]]);
+    expect(posts.map((r) => [r.status, (r.body as MessageBody).embeds.length > 0])).toEqual([
+      [500, true],
+      [500, true],
+      [200, false],
+    ]);
     const again = await mention(`${botMention()} help`);
     expect(again.body.embeds.length).toBeGreaterThan(0);
   });
@@ -418,7 +441,13 @@ describe('start and stop', () => {
 
   it('a gateway that never becomes ready fails start() with a clear message and no unhandled rejection', async () => {
     const hung = await FakeDiscord.start({ neverReady: true });
-    const a = createDiscordAdapter({ config: { token: hung.token, apiUrl: hung.apiUrl }, paperboy, logger: silentLogger(), readyTimeoutMs: 400, closeTimeoutMs: 300 });
+    const a = createDiscordAdapter({
+      config: { token: hung.token, apiUrl: hung.apiUrl },
+      paperboy,
+      logger: silentLogger(),
+      readyTimeoutMs: 400,
+      closeTimeoutMs: 300,
+    });
     const rejections: unknown[] = [];
     const onRejection = (reason: unknown) => rejections.push(reason);
     process.on('unhandledRejection', onRejection);

@@ -45,7 +45,8 @@ describe('custom ids', () => {
     expect(decodeCustomId(id)).toEqual({ kind: 'action', delivery: 'update', key: 'AbC_-123xyz0' });
     expect(decodeCustomId(encodeCustomId('ephemeral', 'k'))).toMatchObject({ delivery: 'ephemeral' });
     expect(decodeCustomId('noop:page')).toEqual({ kind: 'noop' });
-    for (const bad of ['', 'pb1:x:abc', 'pb1:u:', 'pb1:u:a b', 'pb2:u:', 'pb3:u:abc', 'x'.repeat(100)]) expect(decodeCustomId(bad)).toEqual({ kind: 'unknown' });
+    for (const bad of ['', 'pb1:x:abc', 'pb1:u:', 'pb1:u:a b', 'pb2:u:', 'pb3:u:abc', 'x'.repeat(100)])
+      expect(decodeCustomId(bad)).toEqual({ kind: 'unknown' });
   });
 
   it('carry a short command in the id itself (it survives a restart); a long one only by key', () => {
@@ -83,13 +84,19 @@ describe('permissions and invite', () => {
 
 describe('REST errors', () => {
   it('describes Discord errors without URLs', () => {
-    const err = Object.assign(new Error('Missing Permissions'), { status: 403, code: 50013, url: 'https://x/interactions/1/SECRET/callback', rawError: { message: 'Missing Permissions', code: 50013 } });
+    const err = Object.assign(new Error('Missing Permissions'), {
+      status: 403,
+      code: 50013,
+      url: 'https://x/interactions/1/SECRET/callback',
+      rawError: { message: 'Missing Permissions', code: 50013 },
+    });
     const d = describeRestError(err);
     expect(d).toMatchObject({ status: 403, code: 50013, reason: 'Missing Permissions' });
     expect(d.hint).toMatch(/permission/);
     expect(JSON.stringify(d)).not.toContain('SECRET');
     expect(describeRestError('boom')).toEqual({ reason: 'boom' });
-    expect(describeRestError(new Error('POST /webhooks/123/abc.def/messages/@original failed')).reason).toBe('POST /webhooks/123/[redacted]/messages/@original failed');
+    expect(describeRestError(new Error('POST /webhooks/123/abc.def/messages/@original failed')).reason).toBe(
+      'POST /webhooks/123/[redacted]/messages/@original failed',
+    );
   });
 });
-

@@ -47,14 +47,19 @@ describe('discord:register', () => {
     expect(out).toMatch(/Registered \/papers in server/);
     expect(code).toBe(0);
     const reqs = fake.requests.slice(from);
-    expect(reqs.map((r) => `${r.method} ${r.path}`)).toEqual(['GET /applications/@me', `PUT /applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`]);
+    expect(reqs.map((r) => `${r.method} ${r.path}`)).toEqual([
+      'GET /applications/@me',
+      `PUT /applications/${fake.world.applicationId}/guilds/${fake.world.guildId}/commands`,
+    ]);
     const body = reqs[1]!.body as { name: string; options: { name: string }[] }[];
     expect(body).toHaveLength(1);
     expect(body[0]!.name).toBe('papers');
     expect(body[0]!.options.map((o) => o.name)).toContain('search');
     expect(body[0]!.options.map((o) => o.name)).toContain('schedule');
     expect(reqs.every((r) => r.authorized)).toBe(true);
-    expect(out).toContain(`https://discord.com/oauth2/authorize?client_id=${fake.world.applicationId}&scope=bot+applications.commands&permissions=274877991936`);
+    expect(out).toContain(
+      `https://discord.com/oauth2/authorize?client_id=${fake.world.applicationId}&scope=bot+applications.commands&permissions=274877991936`,
+    );
     expect(out).not.toContain(fake.token);
   }, 60_000);
 

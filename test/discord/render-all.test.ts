@@ -38,7 +38,9 @@ describe('every command reply renders within Discord limits', () => {
     expect(card.name).toBe('SnapKV');
     expect(card.ref).toBe('snapkv');
     expect(card.actions.map((a) => a.command)).toContain('show snapkv');
-    const footers = renderDiscord(reply, { customId }).embeds.map((e) => e.footer?.text).filter(Boolean);
+    const footers = renderDiscord(reply, { customId })
+      .embeds.map((e) => e.footer?.text)
+      .filter(Boolean);
     expect(footers).toContain('SnapKV');
   });
 
@@ -60,7 +62,11 @@ describe('every command reply renders within Discord limits', () => {
     for (const p of paperboy.deps.papers) {
       const msg = renderDiscord(await paperboy.run(`show ${p.id}`, ctx), { customId });
       const text = msg.embeds.map((e) => e.description ?? '').join('\n');
-      const firstWords = p.abstract.split(/\s+/).slice(0, 3).join(' ').replace(/[\\*_~`|[\]<]/g, '');
+      const firstWords = p.abstract
+        .split(/\s+/)
+        .slice(0, 3)
+        .join(' ')
+        .replace(/[\\*_~`|[\]<]/g, '');
       expect(text.replace(/\\/g, '')).toContain(firstWords.replace(/\\/g, ''));
     }
   });

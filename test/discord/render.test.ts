@@ -41,11 +41,19 @@ describe('renderDiscord', () => {
   it('names the paper on each button when there are several papers', () => {
     const msg = renderDiscord(results(2), { customId: ids() });
     const labels = msg.components.flatMap((r) => r.components.map((b) => ('label' in b ? b.label : '')));
-    expect(labels).toEqual(['Abstract: Paper number 1: a study', 'Similar: Paper number 1: a study', 'Abstract: Paper number 2: a study', 'Similar: Paper number 2: a study']);
+    expect(labels).toEqual([
+      'Abstract: Paper number 1: a study',
+      'Similar: Paper number 1: a study',
+      'Abstract: Paper number 2: a study',
+      'Similar: Paper number 2: a study',
+    ]);
   });
 
   it('a single paper gets plain labels and URL buttons for its links', () => {
-    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { rank: undefined, abstract: 'Full abstract.', snippet: undefined }) }] }, { customId: ids() });
+    const msg = renderDiscord(
+      { tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { rank: undefined, abstract: 'Full abstract.', snippet: undefined }) }] },
+      { customId: ids() },
+    );
     const buttons = msg.components.flatMap((r) => r.components);
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Abstract', 'Similar', 'Code']);
     expect(buttons[2]).toMatchObject({ style: 5, url: 'https://github.com/x/p1' });
@@ -55,7 +63,14 @@ describe('renderDiscord', () => {
   it('puts paging first: prev/next update the message, the page counter is disabled', () => {
     const modes: string[] = [];
     const reply = results(2, {
-      paging: { page: 2, pages: 3, total: 12, perPage: 5, prev: { id: 'prev', label: '◀ Previous', command: 'search kv --page 1' }, next: { id: 'next', label: 'Next ▶', command: 'search kv --page 3' } },
+      paging: {
+        page: 2,
+        pages: 3,
+        total: 12,
+        perPage: 5,
+        prev: { id: 'prev', label: '◀ Previous', command: 'search kv --page 1' },
+        next: { id: 'next', label: 'Next ▶', command: 'search kv --page 3' },
+      },
     });
     const msg = renderDiscord(reply, { customId: (a, mode) => (modes.push(`${mode}:${a.command}`), `id${modes.length}`) });
     const row = msg.components[0]!.components;
@@ -97,7 +112,10 @@ describe('renderDiscord', () => {
 
   it('cuts a long abstract on a word boundary with a visible ellipsis, keeping the links', () => {
     const abstract = 'word '.repeat(2000).trim();
-    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { abstract, snippet: undefined }) }] }, { customId: ids() });
+    const msg = renderDiscord(
+      { tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: testCard(1, { abstract, snippet: undefined }) }] },
+      { customId: ids() },
+    );
     const d = msg.embeds[0]!.description!;
     expect(d.length).toBeLessThanOrEqual(4096);
     expect(d).toMatch(/word…\n-# 3x faster\n\[Code\]\(https:\/\/github\.com\/x\/p1\)$/);
@@ -115,7 +133,10 @@ describe('renderDiscord', () => {
         { kind: 'paragraph', text: [span.text(long)] },
         { kind: 'fields', fields: Array.from({ length: 40 }, (_, i) => ({ label: `${long}${i}`, value: [span.text(long)] })) },
         { kind: 'actions', actions: many },
-        ...Array.from({ length: 14 }, (_, i): Block => ({ kind: 'paper', paper: testCard(i, { title: long, abstract: long, snippet: undefined, highlights: [long] }) })),
+        ...Array.from({ length: 14 }, (_, i): Block => ({
+          kind: 'paper',
+          paper: testCard(i, { title: long, abstract: long, snippet: undefined, highlights: [long] }),
+        })),
         { kind: 'heading', text: 'tail' },
         { kind: 'note', text: [span.text(long)] },
       ],
@@ -142,7 +163,17 @@ describe('renderDiscord', () => {
         { kind: 'heading', text: evil },
         { kind: 'paragraph', text: [span.text(evil), span.mark(evil), span.strong(evil), span.code(evil), span.link(evil, 'https://x.org')] },
         { kind: 'note', text: [span.text(evil)] },
-        { kind: 'paper', paper: testCard(1, { title: evil, name: evil, snippet: [span.text(evil)], highlights: [evil], actions: [{ id: 'x', label: evil, command: 'x' }], links: [{ url: 'javascript:alert(1)', kind: 'code' }] }) },
+        {
+          kind: 'paper',
+          paper: testCard(1, {
+            title: evil,
+            name: evil,
+            snippet: [span.text(evil)],
+            highlights: [evil],
+            actions: [{ id: 'x', label: evil, command: 'x' }],
+            links: [{ url: 'javascript:alert(1)', kind: 'code' }],
+          }),
+        },
         { kind: 'fields', fields: [{ label: evil, value: [span.text(evil)] }] },
       ],
     };

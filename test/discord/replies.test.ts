@@ -48,7 +48,8 @@ const slow = (name: string, tone: 'ok' | 'error'): Command => ({
   async run(input) {
     await new Promise((r) => setTimeout(r, 250));
     const page = Number(input.flags['page'] ?? 1);
-    if (tone === 'error') return { tone, summary: 'That went wrong', blocks: [{ kind: 'paragraph', text: [span.text('Private problem: your query was bad.')] }] };
+    if (tone === 'error')
+      return { tone, summary: 'That went wrong', blocks: [{ kind: 'paragraph', text: [span.text('Private problem: your query was bad.')] }] };
     return {
       tone,
       summary: `slow page ${page}`,
@@ -72,7 +73,13 @@ beforeAll(async () => {
       cb();
     },
   });
-  adapter = createDiscordAdapter({ config: { token: fake.token, apiUrl: extras.apiUrl }, paperboy, logger: pino({ level: 'debug' }, sink), deferAfterMs: 100, restRetries: 0 });
+  adapter = createDiscordAdapter({
+    config: { token: fake.token, apiUrl: extras.apiUrl },
+    paperboy,
+    logger: pino({ level: 'debug' }, sink),
+    deferAfterMs: 100,
+    restRetries: 0,
+  });
   await adapter.start();
 });
 afterAll(async () => {
@@ -83,7 +90,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const asMessage = (body: MessageBody) => ({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: body.allowed_mentions as { parse: [] } });
+const asMessage = (body: MessageBody) => ({
+  content: body.content,
+  embeds: body.embeds,
+  components: body.components,
+  allowedMentions: body.allowed_mentions as { parse: [] },
+});
 const body = (r: RecordedRequest) => r.body as MessageBody;
 
 /** The reference in a plain-text failure reply; checks the log has the same reference with Discord's reason. */
@@ -99,7 +111,10 @@ function tokenRequests(from: number, token: string): { what: string; body: Messa
   return fake.requests
     .slice(from)
     .filter((r) => r.path.includes(token))
-    .map((r) => ({ what: `${r.method} ${r.path.replace(/^\/(interactions|webhooks)\/\d+\/[^/]+/, '')}`, body: r.body as MessageBody & { type?: number; data?: MessageBody } }));
+    .map((r) => ({
+      what: `${r.method} ${r.path.replace(/^\/(interactions|webhooks)\/\d+\/[^/]+/, '')}`,
+      body: r.body as MessageBody & { type?: number; data?: MessageBody },
+    }));
 }
 
 const webhook = (token: string, tail = '') => new RegExp(`^/webhooks/${fake.world.applicationId}/${token}${tail}$`);
@@ -129,7 +144,13 @@ describe('a reply Discord rejects is followed by a plain-text reply with a refer
     fake.dispatch('INTERACTION_CREATE', p);
     await fake.waitFor((r) => r.method === 'DELETE' && r.path.includes(token), 5000, from);
     const calls = tokenRequests(from, token);
-    expect(calls.map((c) => c.what)).toEqual(['POST /callback', 'PATCH /messages/@original', 'PATCH /messages/@original', 'POST ', 'DELETE /messages/@original']);
+    expect(calls.map((c) => c.what)).toEqual([
+      'POST /callback',
+      'PATCH /messages/@original',
+      'PATCH /messages/@original',
+      'POST ',
+      'DELETE /messages/@original',
+    ]);
     expect(calls[0]!.body).toEqual({ type: 5 });
     expect(calls[1]!.body.embeds.length).toBeGreaterThan(0);
     expect(calls[2]!.body).toMatchObject({ embeds: [], components: [] });
@@ -154,7 +175,10 @@ describe('a reply Discord rejects is followed by a plain-text reply with a refer
     const id = snowflake();
     const from = fake.requests.length;
     fake.fail('POST', new RegExp(`^/channels/${fake.world.channelId}/messages$`), 400, 50035, 'Invalid Form Body');
-    fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> search kv cache`, author: alice, mentions: [fake.world.bot] }));
+    fake.dispatch(
+      'MESSAGE_CREATE',
+      messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> search kv cache`, author: alice, mentions: [fake.world.bot] }),
+    );
     const told = await fake.waitFor((r) => r.method === 'POST' && r.status === 200 && body(r).message_reference?.message_id === id, 5000, from);
     const posts = fake.requests.slice(from).filter((r) => r.method === 'POST');
     expect(posts.map((r) => [r.status, body(r).embeds.length > 0])).toEqual([
@@ -204,11 +228,16 @@ describe('@Paperboy save / saved in a guild channel answer by DM', () => {
     const id = snowflake();
     const from = fake.requests.length;
     fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> ${text}`, author, mentions: [fake.world.bot] }));
-    const req = await fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${fake.world.channelId}/messages` && body(r).message_reference?.message_id === id, 5000, from);
+    const req = await fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/channels/${fake.world.channelId}/messages` && body(r).message_reference?.message_id === id,
+      5000,
+      from,
+    );
     return { from, reply: body(req) };
   }
 
-  const dmPosts = (from: number, user: FakeUser) => fake.requests.slice(from).filter((r) => r.method === 'POST' && r.path === `/channels/${dmChannelFor(user.id)}/messages`);
+  const dmPosts = (from: number, user: FakeUser) =>
+    fake.requests.slice(from).filter((r) => r.method === 'POST' && r.path === `/channels/${dmChannelFor(user.id)}/messages`);
 
   it('the answer goes to the asker by DM; the channel only hears "Sent you a DM."', async () => {
     const saved = await mention('save snapkv', bob);

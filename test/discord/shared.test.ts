@@ -96,7 +96,12 @@ describe('word cutting (src/text/cut.ts)', () => {
 describe('requests (adapters/shared/requests.ts)', () => {
   it('builds the request context without ids the platform did not send', () => {
     expect(requestContext('discord', { userId: 'U1', channelId: null, workspaceId: undefined })).toEqual({ platform: 'discord', userId: 'U1' });
-    expect(requestContext('slack', { userId: 'U1', channelId: 'C1', workspaceId: 'T1' })).toEqual({ platform: 'slack', userId: 'U1', channelId: 'C1', workspaceId: 'T1' });
+    expect(requestContext('slack', { userId: 'U1', channelId: 'C1', workspaceId: 'T1' })).toEqual({
+      platform: 'slack',
+      userId: 'U1',
+      channelId: 'C1',
+      workspaceId: 'T1',
+    });
   });
 
   it('scrubs Slack and Discord secrets alike', () => {

@@ -12,7 +12,11 @@ beforeAll(async () => {
 });
 
 const sub = (name: string, values: Record<string, string | number | boolean> = {}) => [
-  { name, type: 1, options: Object.entries(values).map(([n, value]) => ({ name: n, type: typeof value === 'string' ? 3 : typeof value === 'number' ? 4 : 5, value })) },
+  {
+    name,
+    type: 1,
+    options: Object.entries(values).map(([n, value]) => ({ name: n, type: typeof value === 'string' ? 3 : typeof value === 'number' ? 4 : 5, value })),
+  },
 ];
 
 describe('/papers definition', () => {
@@ -21,7 +25,7 @@ describe('/papers definition', () => {
     expect(def.name).toBe('papers');
     const subs = Object.fromEntries((def.options ?? []).map((o) => [o.name, o]));
     expect(Object.keys(subs)).toEqual(expect.arrayContaining(['search', 'show', 'similar', 'code', 'topics', 'topic', 'random', 'digest', 'stats', 'help']));
-    const opts = (name: string) => ((subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? []);
+    const opts = (name: string) => (subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? [];
     expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code', 'since', 'author']);
     // Optional: author or since alone lists papers (search --author NAME).
     expect(opts('search')[0]).toMatchObject({ required: false, type: 3 });
@@ -50,11 +54,29 @@ describe('/papers definition', () => {
     const s = (def.options ?? []).find((o) => o.name === 'schedule') as { options: { name: string }[] };
     expect(s.options.map((o) => o.name)).toEqual(['action', 'count']);
     const specs = slashSpecs([...paperboy.commands, schedule]);
-    expect(commandTextFor(specs, sub('schedule', { action: 'add daily 09:00', count: 3 }))).toMatchObject({ ok: true, text: 'schedule add daily 09:00 --count 3' });
+    expect(commandTextFor(specs, sub('schedule', { action: 'add daily 09:00', count: 3 }))).toMatchObject({
+      ok: true,
+      text: 'schedule add daily 09:00 --count 3',
+    });
   });
 
   it('rejects invalid definitions with clear problems', () => {
-    const bad = { name: 'Papers', description: '', type: 1 as const, options: [{ type: 1 as const, name: 'x y', description: 'd'.repeat(101), options: [{ type: 3 as const, name: 'a', description: 'a', required: false }, { type: 3 as const, name: 'b', description: 'b', required: true }] }] };
+    const bad = {
+      name: 'Papers',
+      description: '',
+      type: 1 as const,
+      options: [
+        {
+          type: 1 as const,
+          name: 'x y',
+          description: 'd'.repeat(101),
+          options: [
+            { type: 3 as const, name: 'a', description: 'a', required: false },
+            { type: 3 as const, name: 'b', description: 'b', required: true },
+          ],
+        },
+      ],
+    };
     const problems = validateSlashCommand(bad);
     expect(problems.join('\n')).toMatch(/name "Papers"/);
     expect(problems.join('\n')).toMatch(/description must be 1-100/);
@@ -66,7 +88,10 @@ describe('/papers definition', () => {
 describe('invocation -> command text', () => {
   it('builds command text from options', () => {
     const specs = slashSpecs(paperboy.commands);
-    expect(commandTextFor(specs, sub('search', { query: 'kv cache', limit: 3, code: true }))).toMatchObject({ ok: true, text: 'search kv cache --limit 3 --code' });
+    expect(commandTextFor(specs, sub('search', { query: 'kv cache', limit: 3, code: true }))).toMatchObject({
+      ok: true,
+      text: 'search kv cache --limit 3 --code',
+    });
     expect(commandTextFor(specs, sub('search', { query: 'kv', code: false }))).toMatchObject({ text: 'search kv' });
     expect(commandTextFor(specs, sub('search', { author: 'Tri Dao' }))).toMatchObject({ ok: true, text: 'search --author "Tri Dao"' });
     expect(commandTextFor(specs, sub('digest', { count: 3, query: 'diffusion' }))).toMatchObject({ text: 'digest 3 diffusion' });

@@ -163,7 +163,13 @@ describe('a dead source', () => {
     env = { DATA_DIR: tempDataDir(), HF_API_URL: url };
     fake.setDay('2026-11-24', [hfItem({ id: '2611.00101', title: 'Already Stored Paper on Graph Sampling' })]);
     // The day that fails: its paper must not get in.
-    fake.setDay(DAY, [hfItem({ id: '2611.00102', title: 'Glimmerfax: Never Stored While the Source Is Down', summary: 'Glimmerfax is a glimmerfax method. It improves recall by 12% on six benchmarks over strong baselines.' })]);
+    fake.setDay(DAY, [
+      hfItem({
+        id: '2611.00102',
+        title: 'Glimmerfax: Never Stored While the Source Is Down',
+        summary: 'Glimmerfax is a glimmerfax method. It improves recall by 12% on six benchmarks over strong baselines.',
+      }),
+    ]);
     const seed = await runCli(['ingest', 'hf', '--date', '2026-11-24', '--json'], env);
     expect(parseJson<IngestJson>(seed).added).toBe(1);
     const stats = await runCli(['stats', '--json'], env);
@@ -269,7 +275,7 @@ describe('ingest arxiv', () => {
   });
   afterAll(() => fake.close());
 
-  it('stores the category\'s entries with clean titles, and search finds one', async () => {
+  it("stores the category's entries with clean titles, and search finds one", async () => {
     const r = await runCli(['--batch', '--json'], env, { input: 'ingest arxiv --category cs.CL --max 5\nsearch quibbleton\nshow 2611.01001v2\n' });
     expect(r.code, r.err).toBe(0);
     const [ingest, search, paper] = parseJsonLines(r) as unknown as [IngestJson, ResultsJson, Record<string, unknown>];

@@ -79,7 +79,12 @@ describe('config file: "sources"', () => {
   });
 
   it('refuses a bad type, naming sources[i]', () => {
-    const msg = refusal({ sources: [{ type: 'hf', cron: '30 6 * * *' }, { type: 'rss', cron: '30 6 * * *' }] });
+    const msg = refusal({
+      sources: [
+        { type: 'hf', cron: '30 6 * * *' },
+        { type: 'rss', cron: '30 6 * * *' },
+      ],
+    });
     expect(msg).toContain('sources[1]');
     expect(msg).toMatch(/"hf" or "arxiv"/);
     expect(refusal({ sources: [{ cron: '30 6 * * *' }] })).toContain('sources[0]');
@@ -92,7 +97,12 @@ describe('config file: "sources"', () => {
   });
 
   it('refuses a cron more frequent than hourly, saying how far apart the runs are', () => {
-    const msg = refusal({ sources: [{ type: 'hf', cron: '30 6 * * *' }, { type: 'arxiv', cron: '*/30 * * * *' }] });
+    const msg = refusal({
+      sources: [
+        { type: 'hf', cron: '30 6 * * *' },
+        { type: 'arxiv', cron: '*/30 * * * *' },
+      ],
+    });
     expect(msg).toContain('sources[1] (arxiv)');
     expect(msg).toMatch(/more often than hourly/);
     expect(msg).toMatch(/30 minutes apart/);

@@ -140,12 +140,7 @@ describe('ingestHf: good data', () => {
 
   it('a bad item is skipped and counted with its id; the rest of the day is stored', async () => {
     const store = openStore();
-    hfFake.setDay(D1, [
-      hfItem({ id: id(1) }),
-      hfItem({ id: id(2), summary: '   ' }),
-      hfItem({ id: 'not-an-arxiv-id' }),
-      hfItem({ id: id(3) }),
-    ]);
+    hfFake.setDay(D1, [hfItem({ id: id(1) }), hfItem({ id: id(2), summary: '   ' }), hfItem({ id: 'not-an-arxiv-id' }), hfItem({ id: id(3) })]);
     const r = await ingestHf(hfClient(), [D1], ctx(store));
     expect(r.added).toBe(2);
     expect(r.addedIds).toEqual([id(1), id(3)]);
@@ -407,12 +402,7 @@ describe('ingestArxiv', () => {
     const r = await ingestArxiv(arxivClient(http), ['cs.CL', 'cs.LG'], 10, ctx(store), 2);
     expect(r.failed).toEqual([{ unit: 'cs.CL@2', reason: 'malformed XML from arXiv' }]);
     expect(r.addedIds).toEqual([id(1), id(2), id(11), id(12), id(13)]);
-    expect(arxivFake.requests.map((q) => `${q.query.search_query}@${q.query.start}`)).toEqual([
-      'cat:cs.CL@0',
-      'cat:cs.CL@2',
-      'cat:cs.LG@0',
-      'cat:cs.LG@2',
-    ]);
+    expect(arxivFake.requests.map((q) => `${q.query.search_query}@${q.query.start}`)).toEqual(['cat:cs.CL@0', 'cat:cs.CL@2', 'cat:cs.LG@0', 'cat:cs.LG@2']);
     // A rerun fills in the rest of cs.CL.
     const again = await ingestArxiv(arxivClient(), ['cs.CL', 'cs.LG'], 10, ctx(store), 2);
     expect(again.failed).toEqual([]);

@@ -79,7 +79,10 @@ describe('combinePapers', () => {
     const pages = pagePapers();
     const snapSlug = pages[0]!.id;
     expect(snapSlug).toBe('snapkv-llm-knows-what-you-are-looking-for-before-generation');
-    const stored = [hf({ arxivId: '2404.14469', title: 'SnapKV: LLM knows what you are looking for before generation.', upvotes: 30 }), hf({ arxivId: '2611.00002' })];
+    const stored = [
+      hf({ arxivId: '2404.14469', title: 'SnapKV: LLM knows what you are looking for before generation.', upvotes: 30 }),
+      hf({ arxivId: '2611.00002' }),
+    ];
     const out = combinePapers(stored, pages);
     expect(out.map((p) => p.id)).toEqual(['2404.14469', '2611.00002', pages[1]!.id, pages[2]!.id]);
     const snap = out[0]!;
@@ -212,7 +215,10 @@ describe('Library.refresh', () => {
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger });
     const old = lib.snapshot;
     const oldPapers = [...old.papers];
-    await store.upsertBatch([hf({ arxivId: '2611.00077', title: 'Zorblax: Quantised Attention for Tiny Devices' }), hf({ arxivId: '2611.00001', upvotes: 99 })]);
+    await store.upsertBatch([
+      hf({ arxivId: '2611.00077', title: 'Zorblax: Quantised Attention for Tiny Devices' }),
+      hf({ arxivId: '2611.00001', upvotes: 99 }),
+    ]);
     expect(await lib.refresh()).toBe(true);
     expect(lib.snapshot).not.toBe(old);
     expect(old.papers).toEqual(oldPapers);

@@ -64,9 +64,7 @@ describe('extractiveSummary on hand-written abstracts', () => {
   });
 
   it('returns the only sentence of a one-sentence abstract, trimmed', () => {
-    expect(extractiveSummary('  Transformers are everywhere and nobody knows why.  ')).toBe(
-      'Transformers are everywhere and nobody knows why.',
-    );
+    expect(extractiveSummary('  Transformers are everywhere and nobody knows why.  ')).toBe('Transformers are everywhere and nobody knows why.');
     expect(extractiveSummary('Short.')).toBe('Short.');
   });
 
@@ -89,9 +87,7 @@ describe('extractiveSummary on hand-written abstracts', () => {
       'We introduce a new index layout for dense vectors that groups related documents together. ' +
       'We introduce FastIdx, a compact index that achieves a 3.2x speedup and reduces memory by 40% over HNSW. ' +
       'Experiments were run on a single machine with commodity disks and a small memory budget.';
-    expect(extractiveSummary(abstract)).toBe(
-      'We introduce FastIdx, a compact index that achieves a 3.2x speedup and reduces memory by 40% over HNSW.',
-    );
+    expect(extractiveSummary(abstract)).toBe('We introduce FastIdx, a compact index that achieves a 3.2x speedup and reduces memory by 40% over HNSW.');
   });
 
   it('uses a result sentence when the abstract states no contribution verb', () => {
@@ -111,9 +107,7 @@ describe('extractiveSummary on hand-written abstracts', () => {
       'We propose StreamGen, a streaming video generator that reuses computation across neighbouring frames. ' +
       'Specifically, we design a cache that stores intermediate activations for each denoising step of the model. ' +
       'Furthermore, we introduce a scheduler that decides which frames to refresh at every step of generation.';
-    expect(extractiveSummary(abstract)).toBe(
-      'We propose StreamGen, a streaming video generator that reuses computation across neighbouring frames.',
-    );
+    expect(extractiveSummary(abstract)).toBe('We propose StreamGen, a streaming video generator that reuses computation across neighbouring frames.');
   });
 
   it('penalises very short sentences and questions', () => {
@@ -163,9 +157,7 @@ describe('extractiveSummary on hand-written abstracts', () => {
   });
 
   it('is deterministic', () => {
-    const abstract =
-      'Background sentence about a field that has grown quickly. We propose X2, which improves accuracy by 3%. ' +
-      'We also release code.';
+    const abstract = 'Background sentence about a field that has grown quickly. We propose X2, which improves accuracy by 3%. ' + 'We also release code.';
     expect(extractiveSummary(abstract)).toBe(extractiveSummary(abstract));
   });
 
@@ -218,7 +210,10 @@ describe('extractiveSummary on the built-in papers', () => {
       const sentences = splitSentences(paper.abstract);
       if (text.endsWith(ELLIPSIS)) {
         const head = text.slice(0, -1);
-        expect(sentences.some((s) => s.length > 300 && s.startsWith(head)), paper.title).toBe(true);
+        expect(
+          sentences.some((s) => s.length > 300 && s.startsWith(head)),
+          paper.title,
+        ).toBe(true);
       } else {
         expect(sentences, paper.title).toContain(text);
       }
@@ -237,9 +232,7 @@ describe('extractiveSummary on the built-in papers', () => {
 
   it('mostly picks a sentence that names the paper when it has a short name', () => {
     const named = papers.filter((p) => p.name !== undefined);
-    const mentions = named.filter((p) =>
-      (extractiveSummary(p.abstract) as string).toLowerCase().includes((p.name as string).toLowerCase()),
-    );
+    const mentions = named.filter((p) => (extractiveSummary(p.abstract) as string).toLowerCase().includes((p.name as string).toLowerCase()));
     expect(named.length).toBeGreaterThan(50);
     expect(mentions.length / named.length).toBeGreaterThanOrEqual(0.75);
   });

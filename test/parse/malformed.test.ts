@@ -4,8 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { parseDailyPapers } from '../../src/parse/index.ts';
 import type { PageSource } from '../../src/papers/paper.ts';
 
-const fixture = (name: string): string =>
-  readFileSync(fileURLToPath(new URL(`../fixtures/pages/${name}`, import.meta.url)), 'utf8');
+const fixture = (name: string): string => readFileSync(fileURLToPath(new URL(`../fixtures/pages/${name}`, import.meta.url)), 'utf8');
 
 const TITLE = 'SnapKV: LLM Knows What You are Looking for Before Generation';
 const ABSTRACT =
@@ -44,17 +43,13 @@ describe('malformed pages', () => {
     const dup = page.papers[0];
     expect(dup?.sources.map((s) => (s as PageSource).line)).toEqual([3, 11]);
     expect(dup?.abstract).toMatch(/longer abstract of the two/);
-    expect(page.problems).toEqual([
-      { file: 'duplicate.txt', line: 11, message: 'paper "DupNet: Twice on One Page" repeats the one on line 3; merged' },
-    ]);
+    expect(page.problems).toEqual([{ file: 'duplicate.txt', line: 11, message: 'paper "DupNet: Twice on One Page" repeats the one on line 3; merged' }]);
   });
 
   it('reports a page that has only chrome and a dangling title', () => {
     const page = parseDailyPapers(fixture('no-papers.txt'), 'no-papers.txt');
     expect(page.papers).toEqual([]);
-    expect(page.problems).toEqual([
-      { file: 'no-papers.txt', line: 13, message: 'title "Only A Title Here" has no abstract after it; skipped' },
-    ]);
+    expect(page.problems).toEqual([{ file: 'no-papers.txt', line: 13, message: 'title "Only A Title Here" has no abstract after it; skipped' }]);
   });
 
   it('does not let a missing abstract shift the pairing of later papers', () => {
@@ -70,9 +65,7 @@ describe('malformed pages', () => {
   it('accepts a title glued to its abstract but not two titles in one chunk', () => {
     const page = parseDailyPapers(`${TITLE}\n${ABSTRACT}\n\nTitle One\nTitle Two\n`, 'p.txt');
     expect(page.papers.map((p) => p.name)).toEqual(['SnapKV']);
-    expect(page.problems).toEqual([
-      { file: 'p.txt', line: 4, message: expect.stringMatching(/chunk of 2 non-blank lines \(lines 4-5\)/) },
-    ]);
+    expect(page.problems).toEqual([{ file: 'p.txt', line: 4, message: expect.stringMatching(/chunk of 2 non-blank lines \(lines 4-5\)/) }]);
   });
 
   it('handles empty and whitespace-only text', () => {

@@ -1,23 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import {
-  cleanLatex,
-  extractAliases,
-  extractHighlights,
-  extractLinks,
-  extractName,
-  linkKind,
-  mergeById,
-  slugify,
-} from '../../src/parse/index.ts';
+import { cleanLatex, extractAliases, extractHighlights, extractLinks, extractName, linkKind, mergeById, slugify } from '../../src/parse/index.ts';
 import { isStrongToken } from '../../src/parse/name-like.ts';
 import { looksLikeAbstract, pageDate } from '../../src/parse/page-lines.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 
 describe('slugify', () => {
   it('makes lowercase ascii hyphenated slugs', () => {
-    expect(slugify('SnapKV: LLM Knows What You are Looking for Before Generation')).toBe(
-      'snapkv-llm-knows-what-you-are-looking-for-before-generation',
-    );
+    expect(slugify('SnapKV: LLM Knows What You are Looking for Before Generation')).toBe('snapkv-llm-knows-what-you-are-looking-for-before-generation');
     expect(slugify('E²GAN: Efficient GANs')).toBe('e2gan-efficient-gans');
     expect(slugify('Café Déjà-vu — 70% Size')).toBe('cafe-deja-vu-70-size');
     expect(slugify('SeiT++: Masked')).toBe('seit-masked');
@@ -200,7 +189,14 @@ describe('mergeById', () => {
     sources: [{ file: 'f1', line: 1 }],
   };
   it('concatenates sources, keeps the longest abstract, unions aliases and links, keeps first-seen order', () => {
-    const other: Paper = { ...base, aliases: ['x', 'Y'], abstract: 'much longer', links: [{ url: 'https://b.org/', kind: 'other' }], highlights: ['3x'], sources: [{ file: 'f2', line: 5 }] };
+    const other: Paper = {
+      ...base,
+      aliases: ['x', 'Y'],
+      abstract: 'much longer',
+      links: [{ url: 'https://b.org/', kind: 'other' }],
+      highlights: ['3x'],
+      sources: [{ file: 'f2', line: 5 }],
+    };
     const merged = mergeById([base, { ...base, id: 'b' }, other]);
     expect(merged.map((p) => p.id)).toEqual(['a', 'b']);
     expect(merged[0]).toEqual({
@@ -209,7 +205,10 @@ describe('mergeById', () => {
       abstract: 'much longer',
       links: [...base.links, { url: 'https://b.org/', kind: 'other' }],
       highlights: ['3x'],
-      sources: [{ file: 'f1', line: 1 }, { file: 'f2', line: 5 }],
+      sources: [
+        { file: 'f1', line: 1 },
+        { file: 'f2', line: 5 },
+      ],
     });
   });
 });

@@ -5,8 +5,7 @@ import { parseDailyPapers } from '../../src/parse/index.ts';
 import type { PageSource } from '../../src/papers/paper.ts';
 
 const TITLE = 'SnapKV: LLM Knows What You are Looking for Before Generation';
-const ABSTRACT =
-  'SnapKV compresses the KV cache by selecting important positions for each attention head. It reaches a 3.6x increase in generation speed.';
+const ABSTRACT = 'SnapKV compresses the KV cache by selecting important positions for each attention head. It reaches a 3.6x increase in generation speed.';
 
 /** Page-shaped text: a mix of real-looking lines, LaTeX bits, blanks and junk. */
 const pageLine = fc.oneof(

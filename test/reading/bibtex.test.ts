@@ -64,7 +64,12 @@ describe('bibtexEntry', () => {
   });
 
   it('reads the arXiv id (and its year) from an arXiv or Hugging Face link when the record has none', () => {
-    const p = paper({ id: 'page-paper', title: 'Page paper', links: [{ url: 'https://huggingface.co/papers/2311.01234', kind: 'hf' }], sources: [{ file: 'p.txt', line: 1 }] });
+    const p = paper({
+      id: 'page-paper',
+      title: 'Page paper',
+      links: [{ url: 'https://huggingface.co/papers/2311.01234', kind: 'hf' }],
+      sources: [{ file: 'p.txt', line: 1 }],
+    });
     const [entry] = parseBibtex(bibtexEntry(p));
     expect(entry!.fields).toMatchObject({ year: '2023', eprint: '2311.01234', archivePrefix: 'arXiv', url: 'https://arxiv.org/abs/2311.01234' });
     expect(entry!.fields['primaryClass']).toBeUndefined();
@@ -81,13 +86,21 @@ describe('bibtexEntry', () => {
     // No arXiv id: the date is all there is.
     expect(bibtexYear(paper({ id: 'fookv', title: 'T', published: '2023-05-01', sources: [{ file: 'p.txt', line: 1 }] }))).toBe('2023');
     // An arXiv id read from a link also wins over the date.
-    expect(bibtexYear(paper({ id: 'page-paper', title: 'T', published: '2026-11-28', links: [{ url: 'https://arxiv.org/abs/2311.01234v2', kind: 'arxiv' }] }))).toBe('2023');
+    expect(
+      bibtexYear(paper({ id: 'page-paper', title: 'T', published: '2026-11-28', links: [{ url: 'https://arxiv.org/abs/2311.01234v2', kind: 'arxiv' }] })),
+    ).toBe('2023');
     expect(bibtexYear(paper({ id: 'no-date', title: 'T', sources: [{ file: 'p.txt', line: 1, date: 'Aug 8' }] }))).toBeUndefined();
   });
 
   it('cites an HF-listed paper by the year it was posted on arXiv, not the listing day (key and year field)', () => {
     // SnapKV (April 2024) as the HF feed stores it when Daily Papers lists it on 2026-11-28.
-    const item = hfItem({ id: '2404.14469', title: snapkv.title, authors: snapkv.authors, submittedAt: '2024-04-22T17:59:59.000Z', listedAt: '2026-11-28T08:00:00.000Z' });
+    const item = hfItem({
+      id: '2404.14469',
+      title: snapkv.title,
+      authors: snapkv.authors,
+      submittedAt: '2024-04-22T17:59:59.000Z',
+      listedAt: '2026-11-28T08:00:00.000Z',
+    });
     const fetched = toPaper(item, '2026-11-28');
     if ('reason' in fetched) throw new Error(fetched.reason);
     expect(fetched.published).toBe('2026-11-28');
@@ -99,13 +112,27 @@ describe('bibtexEntry', () => {
   });
 
   it('a December arXiv paper listed on HF in January keeps the December year', () => {
-    const p = paper({ id: '2312.00752', arxivId: '2312.00752', title: 'Mamba: Linear-Time Sequence Modeling', name: 'Mamba', authors: ['Albert Gu', 'Tri Dao'], published: '2024-01-03', sources: [{ feed: 'hf', date: '2024-01-03' }] });
+    const p = paper({
+      id: '2312.00752',
+      arxivId: '2312.00752',
+      title: 'Mamba: Linear-Time Sequence Modeling',
+      name: 'Mamba',
+      authors: ['Albert Gu', 'Tri Dao'],
+      published: '2024-01-03',
+      sources: [{ feed: 'hf', date: '2024-01-03' }],
+    });
     expect(citationKey(p)).toBe('gu2023mamba');
     expect(parseBibtex(bibtexEntry(p))[0]!.fields['year']).toBe('2023');
   });
 
   it('an old-style arXiv id gives its 1990s year in the key and the entry', () => {
-    const p = paper({ id: 'hep-th/9711200', arxivId: 'hep-th/9711200', title: 'The Large N Limit of Superconformal Field Theories and Supergravity', authors: ['Juan Maldacena'], published: '2025-02-14' });
+    const p = paper({
+      id: 'hep-th/9711200',
+      arxivId: 'hep-th/9711200',
+      title: 'The Large N Limit of Superconformal Field Theories and Supergravity',
+      authors: ['Juan Maldacena'],
+      published: '2025-02-14',
+    });
     expect(citationKey(p)).toBe('maldacena1997large');
     const [entry] = parseBibtex(bibtexEntry(p));
     expect(entry!.fields).toMatchObject({ year: '1997', eprint: 'hep-th/9711200' });
@@ -129,7 +156,12 @@ describe('LaTeX escaping and capitals', () => {
   it('keeps braces balanced: an unpaired brace becomes \\textbraceleft{} / \\textbraceright{}', () => {
     expect(escapeLatex('a } b { c')).toBe('a \\textbraceright{} b \\textbraceleft{} c');
     expect(escapeLatex('{{x}')).toBe('\\textbraceleft{}\\{x\\}');
-    fc.assert(fc.property(fc.string({ unit: fc.constantFrom('{', '}', '\\', 'a', ' ', '^', '~') }), (s) => bracesBalance(escapeLatex(s)) && bracesBalance(protectTitle(s))));
+    fc.assert(
+      fc.property(
+        fc.string({ unit: fc.constantFrom('{', '}', '\\', 'a', ' ', '^', '~') }),
+        (s) => bracesBalance(escapeLatex(s)) && bracesBalance(protectTitle(s)),
+      ),
+    );
   });
 
   it('wraps every word with a capital letter in braces and leaves lower-case words alone', () => {
@@ -142,7 +174,9 @@ describe('LaTeX escaping and capitals', () => {
   it('a title full of LaTeX specials still gives an entry BibTeX reads', () => {
     const p = paper({ id: 'nasty', title: '} Evil {Title} \\end{document} & 100% #1 ~ ^_^ $', authors: ['A & B Lab'] });
     const [entry] = parseBibtex(bibtexEntry(p));
-    expect(entry!.fields['title']).toBe('\\textbraceright{} {Evil} \\{{Title}\\} \\textbackslash{}end\\{document\\} \\& 100\\% \\#1 \\textasciitilde{} \\textasciicircum{}\\_\\textasciicircum{} \\$');
+    expect(entry!.fields['title']).toBe(
+      '\\textbraceright{} {Evil} \\{{Title}\\} \\textbackslash{}end\\{document\\} \\& 100\\% \\#1 \\textasciitilde{} \\textasciicircum{}\\_\\textasciicircum{} \\$',
+    );
     expect(entry!.fields['author']).toBe('{A \\& B Lab}');
   });
 });

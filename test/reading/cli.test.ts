@@ -47,8 +47,13 @@ describe('reading lists in the one-shot CLI (the local user, DATA_DIR/state.db)'
 
   it('--batch: save 2 after a search saves its second result; bad references fail clearly', async () => {
     const env = { DATA_DIR: dataDir() };
-    const r = await runCli(['--batch', '--json'], env, { input: 'save 2\nsearch kv cache compression\nsave 2\nsave 9\nsaved\ncite nothing-like-this-exists\n' });
-    const lines = r.out.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const r = await runCli(['--batch', '--json'], env, {
+      input: 'save 2\nsearch kv cache compression\nsave 2\nsave 9\nsaved\ncite nothing-like-this-exists\n',
+    });
+    const lines = r.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(lines).toHaveLength(6);
     expect(lines[0]!['error']).toBe('There is no list to take result 2 from here yet.');
     const second = (lines[1]!['results'] as { id: string }[])[1]!.id;

@@ -76,7 +76,7 @@ describe('save / unsave / saved in the shell', () => {
     expect(bib.summary).toBe('Your reading list is empty.');
   });
 
-  it('save 2 after a search saves its second result; cite 4 cites the fourth; show 2 after saved shows the list\'s second paper', async () => {
+  it("save 2 after a search saves its second result; cite 4 cites the fourth; show 2 after saved shows the list's second paper", async () => {
     const ask = person();
     const results = await ask('search kv cache compression');
     const ids = results.data?.type === 'results' ? results.data.results.map((r) => r.id) : [];
@@ -180,7 +180,11 @@ describe('cite and saved --bibtex', () => {
     expect(r.tone).toBe('ok');
     expect(r.command).toMatch(/^cite snapkv-/);
     const [entry] = parseBibtex(codeOf(r));
-    expect(entry).toEqual({ type: 'misc', key: 'snapkv', fields: { title: '{SnapKV}: {LLM} {Knows} {What} {You} are {Looking} for {Before} {Generation}', note: 'Authors unknown' } });
+    expect(entry).toEqual({
+      type: 'misc',
+      key: 'snapkv',
+      fields: { title: '{SnapKV}: {LLM} {Knows} {What} {You} are {Looking} for {Before} {Generation}', note: 'Authors unknown' },
+    });
     expect(value(r)).toEqual({ paperId: expect.stringMatching(/^snapkv-/), key: 'snapkv', bibtex: codeOf(r) });
     expect(notes(r)).toMatch(/no authors/);
     expect(r.blocks.some((b) => b.kind === 'code' && b.language === 'bibtex')).toBe(true);

@@ -40,8 +40,14 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const asMessage = (body: MessageBody) => ({ content: body.content, embeds: body.embeds, components: body.components, allowedMentions: body.allowed_mentions as { parse: [] } });
-const buttons = (body: MessageBody) => body.components.flatMap((r) => r.components).filter((b): b is typeof b & { custom_id: string; label: string } => 'custom_id' in b);
+const asMessage = (body: MessageBody) => ({
+  content: body.content,
+  embeds: body.embeds,
+  components: body.components,
+  allowedMentions: body.allowed_mentions as { parse: [] },
+});
+const buttons = (body: MessageBody) =>
+  body.components.flatMap((r) => r.components).filter((b): b is typeof b & { custom_id: string; label: string } => 'custom_id' in b);
 
 /**
  * `@Paperboy <text>` in a DM with the bot; the bot's reply. (In a guild channel, reading-list
@@ -50,8 +56,21 @@ const buttons = (body: MessageBody) => body.components.flatMap((r) => r.componen
 async function mention(text: string, author: FakeUser = alice): Promise<MessageBody> {
   const id = snowflake();
   const from = fake.requests.length;
-  fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `<@${fake.world.bot.id}> ${text}`, author, mentions: [fake.world.bot], dmChannelId: `7${author.id.slice(1)}` }));
-  const req = await fake.waitFor((r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id, 5000, from);
+  fake.dispatch(
+    'MESSAGE_CREATE',
+    messageCreatePayload(fake.world, {
+      id,
+      content: `<@${fake.world.bot.id}> ${text}`,
+      author,
+      mentions: [fake.world.bot],
+      dmChannelId: `7${author.id.slice(1)}`,
+    }),
+  );
+  const req = await fake.waitFor(
+    (r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id,
+    5000,
+    from,
+  );
   const body = req.body as MessageBody;
   expect(limitViolations(asMessage(body))).toEqual([]);
   return body;
@@ -61,7 +80,11 @@ async function mention(text: string, author: FakeUser = alice): Promise<MessageB
 async function interact(payload: Record<string, unknown>): Promise<{ type: number; data?: MessageBody }> {
   const from = fake.requests.length;
   fake.dispatch('INTERACTION_CREATE', payload);
-  const req = await fake.waitFor((r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`, 5000, from);
+  const req = await fake.waitFor(
+    (r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`,
+    5000,
+    from,
+  );
   const body = req.body as { type: number; data?: MessageBody };
   if (body.data) expect(limitViolations(asMessage(body.data))).toEqual([]);
   return body;

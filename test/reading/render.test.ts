@@ -19,19 +19,36 @@ const ZWSP = '\u200B';
 const code = (text: string, language = 'bibtex'): Reply => ({
   tone: 'ok',
   summary: 'BibTeX',
-  blocks: [{ kind: 'heading', text: 'BibTeX' }, { kind: 'code', text, language }, { kind: 'note', text: [span.text('Citation key x.')] }],
+  blocks: [
+    { kind: 'heading', text: 'BibTeX' },
+    { kind: 'code', text, language },
+    { kind: 'note', text: [span.text('Citation key x.')] },
+  ],
 });
 
 const entry = bibtexEntries([
-  paper({ id: '2404.14469', arxivId: '2404.14469', title: 'SnapKV: LLM Knows What You are Looking for Before Generation', authors: ['Yuhong Li', 'Yingbing Huang'], published: '2024-04-22', categories: ['cs.CL'] }),
+  paper({
+    id: '2404.14469',
+    arxivId: '2404.14469',
+    title: 'SnapKV: LLM Knows What You are Looking for Before Generation',
+    authors: ['Yuhong Li', 'Yingbing Huang'],
+    published: '2024-04-22',
+    categories: ['cs.CL'],
+  }),
 ])[0]!.text;
 
 /** A long export: `n` entries with long author lists. */
 function longExport(n: number): string {
   const papers = Array.from({ length: n }, (_, i) =>
-    paper({ id: `paper-${i}`, title: `Paper ${i}: on the {caching} of keys & values at 100% speed`, authors: Array.from({ length: 12 }, (_, j) => `Author${j} Person${i}`) }),
+    paper({
+      id: `paper-${i}`,
+      title: `Paper ${i}: on the {caching} of keys & values at 100% speed`,
+      authors: Array.from({ length: 12 }, (_, j) => `Author${j} Person${i}`),
+    }),
   );
-  return bibtexEntries(papers).map((e) => e.text).join('\n\n');
+  return bibtexEntries(papers)
+    .map((e) => e.text)
+    .join('\n\n');
 }
 
 const HOSTILE_CODE = 'title = {```} <!channel> <@U123> @everyone & <https://x.test|y>\n```\nnot code any more?\n`` ` ````';
@@ -113,7 +130,12 @@ describe('Slack', () => {
   });
 
   it('a personal action (Save) answers only the clicker: its action id asks for an ephemeral answer', () => {
-    const card = testCard(1, { actions: [{ id: 'similar:p', label: 'Similar', command: 'similar p' }, { id: 'save:p', label: 'Save', command: 'save p', personal: true }] });
+    const card = testCard(1, {
+      actions: [
+        { id: 'similar:p', label: 'Similar', command: 'similar p' },
+        { id: 'save:p', label: 'Save', command: 'save p', personal: true },
+      ],
+    });
     const msg = renderSlack({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: card }] });
     const buttons = buttonsOf(msg.blocks);
     const save = buttons.find((b) => b.text === 'Save')!;
@@ -178,7 +200,12 @@ describe('Discord', () => {
   });
 
   it('a Save button fits the button limits and answers privately', () => {
-    const card = testCard(1, { actions: [{ id: 'similar:p', label: 'Similar', command: 'similar p' }, { id: 'save:p', label: 'Save', command: 'save p', personal: true }] });
+    const card = testCard(1, {
+      actions: [
+        { id: 'similar:p', label: 'Similar', command: 'similar p' },
+        { id: 'save:p', label: 'Save', command: 'save p', personal: true },
+      ],
+    });
     const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper: card }] }, { customId: ids() });
     expect(discordViolations(msg)).toEqual([]);
     const save = msg.components.flatMap((r) => r.components).find((b) => 'label' in b && b.label === 'Save');

@@ -46,7 +46,8 @@ async function slash(text: string, user = 'U0001'): Promise<Msg> {
   return msg;
 }
 
-const sectionTexts = (msg: Msg) => (msg.blocks as { type: string; text?: { text: string } }[]).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+const sectionTexts = (msg: Msg) =>
+  (msg.blocks as { type: string; text?: { text: string } }[]).flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 
 describe('Slack: reading lists and citations', () => {
   it('/papers save snapkv, again, /papers saved, /papers cite snapkv', async () => {
@@ -111,7 +112,11 @@ describe('Slack: reading lists and citations', () => {
     const save = buttonsOf(answer.blocks).find((b) => b.text === 'Save')!;
     expect(save.value).toBe('save snapkv');
     const before = h.api.responses.length;
-    await post(h.base, actionBody(h.api, save, { ephemeral: false, channel: 'C0042', messageTs: '1700100000.000200', threadTs: '1700100000.000100' }).body, FORM);
+    await post(
+      h.base,
+      actionBody(h.api, save, { ephemeral: false, channel: 'C0042', messageTs: '1700100000.000200', threadTs: '1700100000.000100' }).body,
+      FORM,
+    );
     await h.api.waitFor(() => h.api.responses.length === before + 1);
     expect(h.api.responses[before]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(h.api.responses[before]!.body['text'])).toMatch(/SnapKV/);

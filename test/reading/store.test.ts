@@ -44,7 +44,11 @@ describe('SqliteReadingListStore', () => {
   it('a paper saved under a former id counts as saved under its new one', async () => {
     const store = openStore();
     await store.save(ann, 'old-slug', { now: at(0), max: 10 });
-    expect(await store.save(ann, '2404.14469', { sameAs: ['old-slug'], now: at(1), max: 10 })).toEqual({ kind: 'already', paperId: 'old-slug', savedAt: at(0) });
+    expect(await store.save(ann, '2404.14469', { sameAs: ['old-slug'], now: at(1), max: 10 })).toEqual({
+      kind: 'already',
+      paperId: 'old-slug',
+      savedAt: at(0),
+    });
     expect(await store.unsave(ann, ['2404.14469', 'old-slug'])).toBe(1);
     expect((await store.all(ann)).length).toBe(0);
   });
@@ -71,7 +75,17 @@ describe('SqliteReadingListStore', () => {
     expect(first.items.map((s) => s.paperId)).toEqual(['same-b', 'same-a', 'paper-6', 'paper-5', 'paper-4']);
     expect((await store.list(ann, { offset: 5, limit: 5 })).items.map((s) => s.paperId)).toEqual(['paper-3', 'paper-2', 'paper-1', 'paper-0']);
     expect((await store.list(ann, { offset: 10, limit: 5 })).items).toEqual([]);
-    expect((await store.all(ann)).map((s) => s.paperId)).toEqual(['paper-0', 'paper-1', 'paper-2', 'paper-3', 'paper-4', 'paper-5', 'paper-6', 'same-a', 'same-b']);
+    expect((await store.all(ann)).map((s) => s.paperId)).toEqual([
+      'paper-0',
+      'paper-1',
+      'paper-2',
+      'paper-3',
+      'paper-4',
+      'paper-5',
+      'paper-6',
+      'same-a',
+      'same-b',
+    ]);
     expect((await store.all(ann))[0]!.savedAt).toEqual(at(0));
   });
 
@@ -107,7 +121,12 @@ describe('SqliteReadingListStore', () => {
     const db = new Database(file, { readonly: true });
     const modules = db.prepare('SELECT module, version FROM schema_migrations ORDER BY module').all();
     db.close();
-    expect(modules).toEqual(expect.arrayContaining([{ module: 'reading', version: 1 }, { module: 'papers', version: expect.any(Number) }]));
+    expect(modules).toEqual(
+      expect.arrayContaining([
+        { module: 'reading', version: 1 },
+        { module: 'papers', version: expect.any(Number) },
+      ]),
+    );
   });
 
   it('two processes sharing the file add a paper once and never past the limit', async () => {

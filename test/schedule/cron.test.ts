@@ -115,7 +115,11 @@ describe('formatInZone', () => {
 
 describe('cron messages in our own words', () => {
   it('a wrong number of fields says how many are needed and how many were given, with one full stop', () => {
-    for (const [expr, n] of [['every morning', 2], ['0 9 * *', 4], ['0 0 9 * * *', 6]] as const) {
+    for (const [expr, n] of [
+      ['every morning', 2],
+      ['0 9 * *', 4],
+      ['0 0 9 * * *', 6],
+    ] as const) {
       const r = compileCron(expr, 'UTC');
       expect(r.ok).toBe(false);
       if (r.ok) continue;

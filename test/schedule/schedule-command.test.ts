@@ -293,7 +293,17 @@ describe('helpers', () => {
     const r = seeded(1);
     const id = newScheduleId(r, () => false);
     expect(id).toMatch(/^s-[0-9a-f]{4}$/);
-    expect(newScheduleId(() => 0.5, (x) => x === 's-8000')).toBe('s-800000');
-    expect(() => newScheduleId(() => 0.5, () => true)).toThrow(/free schedule id/);
+    expect(
+      newScheduleId(
+        () => 0.5,
+        (x) => x === 's-8000',
+      ),
+    ).toBe('s-800000');
+    expect(() =>
+      newScheduleId(
+        () => 0.5,
+        () => true,
+      ),
+    ).toThrow(/free schedule id/);
   });
 });

@@ -15,9 +15,7 @@ function cards(reply: Reply): PaperCard[] {
 }
 
 function text(reply: Reply): string {
-  return reply.blocks
-    .map((b) => (b.kind === 'paragraph' || b.kind === 'note' ? plain(b.text) : b.kind === 'heading' ? b.text : ''))
-    .join('\n');
+  return reply.blocks.map((b) => (b.kind === 'paragraph' || b.kind === 'note' ? plain(b.text) : b.kind === 'heading' ? b.text : '')).join('\n');
 }
 
 describe('scheduler: due slots', () => {
@@ -35,7 +33,9 @@ describe('scheduler: due slots', () => {
     expect(r.poster.posts).toHaveLength(1);
     const post = r.poster.posts[0]!;
     expect(post.channelId).toBe('C1');
-    const expected = newestFirst(await builtinPapers()).slice(0, 2).map((p) => p.id);
+    const expected = newestFirst(await builtinPapers())
+      .slice(0, 2)
+      .map((p) => p.id);
     expect(cards(post.reply).map((c) => c.id)).toEqual(expected);
     expect(post.reply.tone).toBe('ok');
     expect(text(post.reply)).toMatch(/Paper digest/);
@@ -236,7 +236,11 @@ describe('scheduler: delivery failures', () => {
     expect(await r.scheduler.runDue(clock.set('2026-11-26T09:30:00Z'))).toEqual([]);
     r.poster.failAlways = false;
     await r.scheduler.runDue(clock.set('2026-11-27T09:00:00Z'));
-    expect(cards(r.poster.posts[0]!.reply).map((c) => c.id)).toEqual(newestFirst(await builtinPapers()).slice(0, 2).map((p) => p.id));
+    expect(cards(r.poster.posts[0]!.reply).map((c) => c.id)).toEqual(
+      newestFirst(await builtinPapers())
+        .slice(0, 2)
+        .map((p) => p.id),
+    );
     await r.store.close();
   });
 
@@ -321,7 +325,9 @@ describe('scheduler: exhaustion', () => {
     expect(n).toBeGreaterThan(2);
     expect(n).toBeLessThan(10);
     await r.scheduler.runDue(clock.set('2026-11-27T09:00:00Z'));
-    expect(r.poster.posts[1]!.reply.summary).toBe(`All ${n} papers matching “gaussian splatting” have been posted here; I'll post again when new papers arrive.`);
+    expect(r.poster.posts[1]!.reply.summary).toBe(
+      `All ${n} papers matching “gaussian splatting” have been posted here; I'll post again when new papers arrive.`,
+    );
     await r.store.close();
   });
 
@@ -383,7 +389,11 @@ describe('scheduler: paper of the day and manual runs', () => {
     const [cron] = await r.scheduler.runDue(clock.set('2026-11-26T09:00:00Z'));
     expect(cron?.outcome).toBe('posted');
     const ids = r.poster.posts.flatMap((p) => cards(p.reply).map((c) => c.id));
-    expect(ids).toEqual(newestFirst(await builtinPapers()).slice(0, 4).map((p) => p.id));
+    expect(ids).toEqual(
+      newestFirst(await builtinPapers())
+        .slice(0, 4)
+        .map((p) => p.id),
+    );
     expect((await r.store.runs('daily')).map((x) => x.trigger)).toEqual(['cron', 'manual']);
     expect(await r.scheduler.runNow('nope')).toMatchObject({ outcome: 'not-claimed', detail: 'gone' });
     await r.store.close();

@@ -25,7 +25,10 @@ describe('two processes sharing one database file', () => {
     setTimeout(() => writeFileSync(go, String(Date.now() + 300)), 1500); // both are loaded and waiting by then
     expect(await both).toEqual([0, 0]);
 
-    const posts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; ids: string[] });
+    const posts = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { pid: number; ids: string[] });
     expect(posts).toHaveLength(5);
     // Log who won which slot (both usually win some: the race is real).
     const won = new Map<number, number>();

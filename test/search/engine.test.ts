@@ -202,7 +202,10 @@ describe('on the built-in papers', () => {
     expect(e.resolve('E$^{2}$GAN: Efficient Training of Efficient GANs for Image-to-Image Translation')).toMatchObject(e2gan);
     expect(e.resolve('E²GAN: Efficient Training of Efficient GANs for Image-to-Image Translation')).toMatchObject(e2gan);
     expect(e.resolve('“E2GAN: Efficient Training of Efficient GANs for Image–to–Image Translation”')).toMatchObject(e2gan);
-    expect(e.resolve('FlashAttention — Fast and Memory-Efficient Exact Attention with IO-Awareness')).toMatchObject({ kind: 'found', paper: { name: 'FlashAttention' } });
+    expect(e.resolve('FlashAttention — Fast and Memory-Efficient Exact Attention with IO-Awareness')).toMatchObject({
+      kind: 'found',
+      paper: { name: 'FlashAttention' },
+    });
   });
 
   it('resolves typos fuzzily', () => {

@@ -34,7 +34,11 @@ describe('the judged query set', () => {
     }
     // Queries written while tuning never count as held out.
     expect(queries.filter((q) => q.split === 'test' && q.origin !== 'blind')).toEqual([]);
-    for (const q of queries) expect(Object.values(q.judgments).some((g) => g >= 2), q.query).toBe(true);
+    for (const q of queries)
+      expect(
+        Object.values(q.judgments).some((g) => g >= 2),
+        q.query,
+      ).toBe(true);
   });
 });
 

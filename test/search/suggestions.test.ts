@@ -42,7 +42,9 @@ describe('did-you-mean suggestions', () => {
     const { searchCommand } = await import('../../src/commands/search.ts');
     const { silentLogger } = await import('../../src/app/logger.ts');
     const deps = { engine: e, papers: e.papers, topics: [], logger: silentLogger(), now: () => new Date(), random: () => 0.5 } as never;
-    const many = await searchCommand.run({ name: 'search', args: ['quantizaton', 'cahce'], rest: 'quantizaton cahce', flags: { limit: 5, page: 1 } }, deps, { platform: 'shell' });
+    const many = await searchCommand.run({ name: 'search', args: ['quantizaton', 'cahce'], rest: 'quantizaton cahce', flags: { limit: 5, page: 1 } }, deps, {
+      platform: 'shell',
+    });
     const notes = many.blocks.filter((b) => b.kind === 'note').map((b) => JSON.stringify(b));
     expect(notes.join('\n')).toMatch(/Did you mean/);
     expect(notes.join('\n')).not.toMatch(/Few matches/);

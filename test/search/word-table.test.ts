@@ -37,10 +37,19 @@ describe('WordTable', () => {
     const table = new WordTable();
     let resolved = 0;
     const words = Array.from({ length: 5000 }, (_, i) => `w${i.toString(36)}`);
-    for (let round = 0; round < 3; round++) table.scan(words.join(' '), () => resolved++, () => {});
+    for (let round = 0; round < 3; round++)
+      table.scan(
+        words.join(' '),
+        () => resolved++,
+        () => {},
+      );
     expect(resolved).toBe(5000);
     expect(table.size).toBe(5000);
-    table.scan('kv-cache kv cache kvcache', () => resolved++, () => {});
+    table.scan(
+      'kv-cache kv cache kvcache',
+      () => resolved++,
+      () => {},
+    );
     expect(table.size).toBe(5003); // kv, cache, kvcache (the compound and the plain word share an entry)
   });
 });

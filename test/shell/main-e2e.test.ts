@@ -30,7 +30,10 @@ describe('the shell (npm start) on a page file with malformed chunks', () => {
   it('LOG_LEVEL=warn still writes the JSON warnings on stderr for operators', () => {
     const r = run('src/main.ts', [], 'quit\n', { PAPERS_PATH: MALFORMED, LOG_LEVEL: 'warn' });
     expect(r.code).toBe(0);
-    const logs = r.err.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; line: number; msg: string });
+    const logs = r.err
+      .split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { level: number; line: number; msg: string });
     expect(logs.filter((l) => l.level === 40 && l.msg.startsWith('skipped')).map((l) => l.line)).toEqual([9, 15, 17, 24]);
     expect(r.out).toContain('note: skipped 4 chunks of malformed.txt (lines 9, 15, 17, 24) — the warnings on stderr say why');
   });
@@ -58,7 +61,11 @@ function runAsync(args: string[], input: string, env: Record<string, string>): P
   });
 }
 
-const jsonLines = (text: string) => text.split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as { level: number; msg: string });
+const jsonLines = (text: string) =>
+  text
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l) as { level: number; msg: string });
 
 describe('the shell (npm start) while an ingest retries', () => {
   // Port 9 is refused at once: each request is tried 3 times with warnings in between.

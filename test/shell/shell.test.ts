@@ -132,7 +132,9 @@ describe('skipped chunks note', () => {
       Array.from({ length: f === 0 ? 9 : 1 }, (_, i) => ({ file: `/pages/${file}`, line: (i + 1) * 3, message: 'x' })),
     );
     const note = skippedChunksNote(problems)!;
-    expect(note).toBe('note: skipped 9 chunks of a.txt (lines 3, 6, 9, 12, 15, 18, …), 1 of b.txt (line 3), 1 of c.txt (line 3) and 2 in 2 more files — LOG_LEVEL=warn shows why');
+    expect(note).toBe(
+      'note: skipped 9 chunks of a.txt (lines 3, 6, 9, 12, 15, 18, …), 1 of b.txt (line 3), 1 of c.txt (line 3) and 2 in 2 more files — LOG_LEVEL=warn shows why',
+    );
     expect(note).not.toContain('\n');
   });
 });

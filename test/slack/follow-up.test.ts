@@ -34,7 +34,7 @@ describe('Slack: follow-ups refer to the last list in the conversation', () => {
   });
 });
 
-describe('Slack: a thread under Paperboy\'s answer continues from it', () => {
+describe("Slack: a thread under Paperboy's answer continues from it", () => {
   async function mention(text: string, ts: string, threadTs?: string, user = 'U0042'): Promise<string> {
     const before = h.api.callsTo('chat.postMessage').length;
     const ev = { type: 'app_mention', user, text: `<@UBOT0001> ${text}`, ts, channel: 'C0042', team: 'T0001', ...(threadTs ? { thread_ts: threadTs } : {}) };

@@ -134,9 +134,12 @@ export function actionBody(
     team: { id: 'T0001', domain: 'fake' },
     channel: { id: channel, name: 'papers' },
     response_url: responseUrl,
-    actions: [{ type: 'button', block_id: 'b1', action_id: button.action_id, value: button.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000002.1' }],
+    actions: [
+      { type: 'button', block_id: 'b1', action_id: button.action_id, value: button.value, text: { type: 'plain_text', text: 'x' }, action_ts: '1700000002.1' },
+    ],
   };
-  if (!where.ephemeral) payload.message = { type: 'message', ts: messageTs, ...(where.threadTs ? { thread_ts: where.threadTs } : {}), blocks: where.blocks ?? [] };
+  if (!where.ephemeral)
+    payload.message = { type: 'message', ts: messageTs, ...(where.threadTs ? { thread_ts: where.threadTs } : {}), blocks: where.blocks ?? [] };
   return { body: new URLSearchParams({ payload: JSON.stringify(payload) }).toString(), responseUrl, payload };
 }
 

@@ -1,16 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { signedHeaders, slackSignature } from '../fakes/slack/sign.ts';
-import {
-  BOT_TOKEN,
-  SECRET,
-  actionBody,
-  buttonsOf,
-  eventBody,
-  post,
-  slashBody,
-  startHttp,
-  type HttpHarness,
-} from './harness.ts';
+import { BOT_TOKEN, SECRET, actionBody, buttonsOf, eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
 import { limitViolations, pings } from './check-limits.ts';
 
 const FORM = 'application/x-www-form-urlencoded';
@@ -125,11 +115,7 @@ describe('Slack HTTP mode: /papers', () => {
   });
 
   it('5,000 characters, control characters, emoji and RTL text: one valid reply', async () => {
-    for (const text of [
-      'kv '.repeat(1700),
-      'kv\u0000\u0007\u001b[31m cache\u202e\u2066',
-      '🧪📄 模型 キャッシュ مرحبا بالعالم שלום ‏kv‎',
-    ]) {
+    for (const text of ['kv '.repeat(1700), 'kv\u0000\u0007\u001b[31m cache\u202e\u2066', '🧪📄 模型 キャッシュ مرحبا بالعالم שלום ‏kv‎']) {
       h.api.reset();
       const { body } = slashBody(h.api, text);
       const res = await post(h.base, body, FORM);
@@ -434,7 +420,11 @@ describe('Slack adapter: post() for scheduled messages', () => {
   it('posts a rendered reply, and rejects with the Slack reason when refused', async () => {
     const { createPaperboy } = await import('../../src/app/boot.ts');
     void createPaperboy;
-    const reply = { tone: 'ok' as const, summary: 'Digest <!channel>', blocks: [{ kind: 'paragraph' as const, text: [{ kind: 'text' as const, text: 'hi <!here>' }] }] };
+    const reply = {
+      tone: 'ok' as const,
+      summary: 'Digest <!channel>',
+      blocks: [{ kind: 'paragraph' as const, text: [{ kind: 'text' as const, text: 'hi <!here>' }] }],
+    };
     await h.adapter.post('C0042', reply);
     const call = h.api.callsTo('chat.postMessage')[0]!;
     expect(call.args.channel).toBe('C0042');

@@ -13,7 +13,10 @@ type Manifest = {
 const load = (name: string) => JSON.parse(readFileSync(new URL(`../../adapters/slack/${name}`, import.meta.url), 'utf8')) as Manifest;
 
 describe('Slack app manifests', () => {
-  for (const [name, socket] of [['manifest.json', true], ['manifest.http.json', false]] as const) {
+  for (const [name, socket] of [
+    ['manifest.json', true],
+    ['manifest.http.json', false],
+  ] as const) {
     it(`${name}: /papers, exactly the scopes needed, mention + DM + reaction events, interactivity, messages tab`, () => {
       const m = load(name);
       expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/papers']);

@@ -65,7 +65,10 @@ async function mention(text: string, done: () => boolean, where: { channel?: str
   await new Promise((r) => setTimeout(r, 100)); // nothing else follows
 }
 
-const settled = (method: string, n = 1) => () => h.api.callsTo(method).length === n;
+const settled =
+  (method: string, n = 1) =>
+  () =>
+    h.api.callsTo(method).length === n;
 const list = /^Your reading list: 7 papers/;
 
 describe('Slack: personal commands mentioned in a channel answer only the asker', () => {
@@ -82,7 +85,12 @@ describe('Slack: personal commands mentioned in a channel answer only the asker'
   it('in a thread, the ephemeral answer is in that thread; save and unsave are private too', async () => {
     const thread = '1710000999.000100';
     await mention('saved', settled('chat.postEphemeral'), { threadTs: thread });
-    expect(h.api.callsTo('chat.postEphemeral')[0]!.args).toMatchObject({ channel: 'C0PUBLIC', user: USER, thread_ts: thread, text: expect.stringMatching(list) });
+    expect(h.api.callsTo('chat.postEphemeral')[0]!.args).toMatchObject({
+      channel: 'C0PUBLIC',
+      user: USER,
+      thread_ts: thread,
+      text: expect.stringMatching(list),
+    });
     await mention('bookmark snapkv', settled('chat.postEphemeral', 2), { threadTs: thread });
     await mention('unsave snapkv', settled('chat.postEphemeral', 3), { threadTs: thread });
     expect(h.api.callsTo('chat.postEphemeral').map((c) => c.args.text)).toEqual([

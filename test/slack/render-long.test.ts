@@ -12,15 +12,13 @@ import { buttonsOf } from './harness.ts';
 
 const reply = (blocks: Block[], extra: Partial<Reply> = {}): Reply => ({ tone: 'ok', summary: 'summary', blocks, command: 'search x', ...extra });
 const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
-const sectionTexts = (msg: SlackMessage): string[] =>
-  msg.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
+const sectionTexts = (msg: SlackMessage): string[] => msg.blocks.flatMap((b) => (b.type === 'section' && b.text ? [b.text.text] : []));
 /** Text objects (section, context, header, button) that Slack would reject as empty. */
-const emptyTexts = (msg: SlackMessage): string[] =>
-  allStrings(msg.blocks).filter((s) => s.trim() === '');
+const emptyTexts = (msg: SlackMessage): string[] => allStrings(msg.blocks).filter((s) => s.trim() === '');
 
 describe('splitting long text', () => {
   it('never splits a surrogate pair: emoji or supplementary CJK abstracts without spaces stay intact', () => {
-    for (const abstract of ['x' + '😀'.repeat(4000), '漢' + '𠮷'.repeat(4000), ('漢字𠮷').repeat(2000)]) {
+    for (const abstract of ['x' + '😀'.repeat(4000), '漢' + '𠮷'.repeat(4000), '漢字𠮷'.repeat(2000)]) {
       const msg = renderSlack(reply([{ kind: 'paper', paper: testCard(1, { abstract, snippet: undefined }) }]));
       expect(limitViolations(msg)).toEqual([]);
       for (const s of allStrings(msg.blocks)) {
@@ -86,7 +84,9 @@ describe('no empty text objects', () => {
   });
 
   it('with a rank, a name and an abstract of invisible characters, still nothing empty', () => {
-    const msg = renderSlack(reply([{ kind: 'paper', paper: testCard(3, { title: '\u2066\u0000', name: '\u202E', byline: '\u200E', abstract: '\uFEFF', snippet: undefined }) }]));
+    const msg = renderSlack(
+      reply([{ kind: 'paper', paper: testCard(3, { title: '\u2066\u0000', name: '\u202E', byline: '\u200E', abstract: '\uFEFF', snippet: undefined }) }]),
+    );
     expect(limitViolations(msg)).toEqual([]);
     expect(emptyTexts(msg)).toEqual([]);
     expect(sectionTexts(msg)[0]).toBe('3. *paper-3*');
@@ -123,7 +123,16 @@ describe('a cut abstract', () => {
 
   it('named by its short reference (show <ref>) or with no command (paper of the day): no Full abstract button either', () => {
     const byRef = renderSlack(reply([{ kind: 'paper', paper: { ...showCard, ref: 'SnapKV' } }], { command: 'show snapkv' }));
-    const potd = renderSlack(reply([{ kind: 'heading', text: 'Paper of the day' }, { kind: 'paper', paper: showCard }, { kind: 'note', text: [{ kind: 'text', text: 'Posted daily' }] }], { command: undefined }));
+    const potd = renderSlack(
+      reply(
+        [
+          { kind: 'heading', text: 'Paper of the day' },
+          { kind: 'paper', paper: showCard },
+          { kind: 'note', text: [{ kind: 'text', text: 'Posted daily' }] },
+        ],
+        { command: undefined },
+      ),
+    );
     for (const msg of [byRef, potd]) {
       expect(limitViolations(msg)).toEqual([]);
       expect(buttonsOf(msg.blocks).some((b) => b.text === 'Full abstract')).toBe(false);

@@ -59,8 +59,19 @@ describe('text helpers', () => {
   });
 
   it('renders mark and strong spans bold, at word boundaries', () => {
-    expect(toMrkdwn([{ kind: 'text', text: 'a ' }, { kind: 'mark', text: 'kv' }, { kind: 'text', text: ' b' }])).toBe('a *kv* b');
-    expect(toMrkdwn([{ kind: 'text', text: 'pre' }, { kind: 'mark', text: 'kv' }])).toBe('pre\u200B*kv*');
+    expect(
+      toMrkdwn([
+        { kind: 'text', text: 'a ' },
+        { kind: 'mark', text: 'kv' },
+        { kind: 'text', text: ' b' },
+      ]),
+    ).toBe('a *kv* b');
+    expect(
+      toMrkdwn([
+        { kind: 'text', text: 'pre' },
+        { kind: 'mark', text: 'kv' },
+      ]),
+    ).toBe('pre\u200B*kv*');
     expect(toMrkdwn([{ kind: 'strong', text: ' a*b ' }])).toBe(' *a∗b* ');
   });
 });
@@ -70,11 +81,27 @@ describe('renderSlack', () => {
     const r = reply(
       [
         { kind: 'heading', text: bad },
-        { kind: 'paragraph', text: [{ kind: 'text', text: bad }, { kind: 'mark', text: bad }, { kind: 'code', text: bad }] },
+        {
+          kind: 'paragraph',
+          text: [
+            { kind: 'text', text: bad },
+            { kind: 'mark', text: bad },
+            { kind: 'code', text: bad },
+          ],
+        },
         { kind: 'note', text: [{ kind: 'text', text: bad }] },
         { kind: 'list', items: [[{ kind: 'text', text: bad }]] },
         { kind: 'fields', fields: [{ label: bad, value: [{ kind: 'text', text: bad }] }] },
-        { kind: 'paper', paper: testCard(1, { title: bad, snippet: [{ kind: 'text', text: bad }], highlights: [bad], abstract: bad, links: [{ url: `https://x.org/${bad}`, kind: 'code' }] }) },
+        {
+          kind: 'paper',
+          paper: testCard(1, {
+            title: bad,
+            snippet: [{ kind: 'text', text: bad }],
+            highlights: [bad],
+            abstract: bad,
+            links: [{ url: `https://x.org/${bad}`, kind: 'code' }],
+          }),
+        },
         { kind: 'actions', actions: [{ id: bad, label: bad, command: `search ${bad}` }] },
       ],
       { summary: bad, command: `search ${bad}` },
@@ -170,7 +197,12 @@ describe('renderSlack', () => {
   it('more than 25 buttons are split over several actions blocks; 60 fields over several sections', () => {
     const actions = Array.from({ length: 60 }, (_, i) => ({ id: `a${i}`, label: `Button ${i}`, command: `show p${i}` }));
     const fields = Array.from({ length: 60 }, (_, i) => ({ label: `L${i}`, value: [{ kind: 'text' as const, text: `v${i}` }] }));
-    const msg = renderSlack(reply([{ kind: 'actions', actions }, { kind: 'fields', fields }]));
+    const msg = renderSlack(
+      reply([
+        { kind: 'actions', actions },
+        { kind: 'fields', fields },
+      ]),
+    );
     expect(limitViolations(msg)).toEqual([]);
     expect(buttonsOf(msg.blocks)).toHaveLength(60);
   });
@@ -190,9 +222,7 @@ describe('renderSlack', () => {
   });
 
   it('always has fallback text; long labels are cut to 75 characters', () => {
-    const msg = renderSlack(
-      reply([{ kind: 'actions', actions: [{ id: 'x', label: 'label '.repeat(40), command: 'stats' }] }], { summary: '' }),
-    );
+    const msg = renderSlack(reply([{ kind: 'actions', actions: [{ id: 'x', label: 'label '.repeat(40), command: 'stats' }] }], { summary: '' }));
     expect(msg.text.length).toBeGreaterThan(0);
     for (const summary of [' ', '\u0000\u202e ', '\n\t']) expect(renderSlack(reply([], { summary })).text).toBe('Paperboy');
     const b = buttonsOf(msg.blocks)[0]!;
@@ -221,7 +251,9 @@ describe('the limit checker itself', () => {
     expect(limitViolations({ text: 't', blocks: [{ type: 'actions', elements: [btn('a'), btn('a')] }] })).toHaveLength(1);
     expect(limitViolations({ text: 't', blocks: [{ type: 'actions', elements: [btn('a', 'x'.repeat(76))] }] })).toHaveLength(1);
     expect(limitViolations({ text: 't', blocks: [{ type: 'actions', elements: [btn('a', 'ok', 'x'.repeat(2001))] }] })).toHaveLength(1);
-    expect(limitViolations({ text: 't', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'x' })) }] })).toHaveLength(1);
+    expect(
+      limitViolations({ text: 't', blocks: [{ type: 'context', elements: Array.from({ length: 11 }, () => ({ type: 'mrkdwn', text: 'x' })) }] }),
+    ).toHaveLength(1);
     expect(pings({ text: '<!channel>' })).toEqual(['<!channel>']);
     expect(pings({ blocks: [{ text: 'Shared by <@U1>' }] }, 'U1')).toEqual([]);
   });

@@ -103,4 +103,3 @@ describe('small pieces', () => {
     expect(deliveryFailureReason(new Error('boom'))).toBe('boom');
   });
 });
-

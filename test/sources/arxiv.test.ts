@@ -1,11 +1,5 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import {
-  createArxivClient,
-  createThrottle,
-  DEFAULT_ARXIV_API_URL,
-  parseArxivFeed,
-  type ArxivClientOptions,
-} from '../../src/sources/arxiv.ts';
+import { createArxivClient, createThrottle, DEFAULT_ARXIV_API_URL, parseArxivFeed, type ArxivClientOptions } from '../../src/sources/arxiv.ts';
 import { DEFAULT_USER_AGENT, type HttpOptions } from '../../src/sources/http.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { arxivEntry, errorFeedXml, FakeArxiv, feedXml, refusedUrl } from '../fakes/arxiv/fake-arxiv.ts';
@@ -47,8 +41,7 @@ function client(opts: ArxivClientOptions = {}, http: HttpOptions = {}) {
   };
 }
 
-const entries = (n: number) =>
-  Array.from({ length: n }, (_, i) => arxivEntry({ id: `2411.${String(n - i).padStart(5, '0')}`, version: 2 }));
+const entries = (n: number) => Array.from({ length: n }, (_, i) => arxivEntry({ id: `2411.${String(n - i).padStart(5, '0')}`, version: 2 }));
 
 describe('arXiv client: good data', () => {
   it('maps every field exactly, collapsing the wrapped title and summary', async () => {
@@ -137,13 +130,7 @@ describe('arXiv client: good data', () => {
     const p3 = await arxiv.fetchPage('cs.CL', 6, 2);
     expect([p0, p1, p2, p3].map((p) => p.unit)).toEqual(['cs.CL@0', 'cs.CL@2', 'cs.CL@4', 'cs.CL@6']);
     expect([p0, p1, p2, p3].map((p) => p.totalResults)).toEqual([5, 5, 5, 5]);
-    expect([...p0.papers, ...p1.papers, ...p2.papers].map((p) => p.arxivId)).toEqual([
-      '2411.00005',
-      '2411.00004',
-      '2411.00003',
-      '2411.00002',
-      '2411.00001',
-    ]);
+    expect([...p0.papers, ...p1.papers, ...p2.papers].map((p) => p.arxivId)).toEqual(['2411.00005', '2411.00004', '2411.00003', '2411.00002', '2411.00001']);
     expect(p3.papers).toEqual([]);
   });
 
@@ -322,13 +309,19 @@ describe('arXiv client: rate limit', () => {
   it('createThrottle lets callers through in order, intervalMs apart', async () => {
     let clock = 0;
     const passed: number[] = [];
-    const gate = createThrottle(3000, () => clock, async (ms) => {
-      clock += ms;
-    });
-    await Promise.all([1, 2, 3, 4].map(async () => {
-      await gate();
-      passed.push(clock);
-    }));
+    const gate = createThrottle(
+      3000,
+      () => clock,
+      async (ms) => {
+        clock += ms;
+      },
+    );
+    await Promise.all(
+      [1, 2, 3, 4].map(async () => {
+        await gate();
+        passed.push(clock);
+      }),
+    );
     expect(passed).toEqual([0, 3000, 6000, 9000]);
   });
 

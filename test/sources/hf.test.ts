@@ -112,7 +112,10 @@ describe('HF client: good data', () => {
 
   it('pages until a short page', async () => {
     const all = ids(7);
-    fake.setDay(DAY, all.map((id) => hfItem({ id })));
+    fake.setDay(
+      DAY,
+      all.map((id) => hfItem({ id })),
+    );
     const { hf } = client({ pageSize: 3 });
     const batch = await hf.fetchDay(DAY);
     expect(batch.papers.map((p) => p.arxivId)).toEqual(all);
@@ -121,14 +124,20 @@ describe('HF client: good data', () => {
   });
 
   it('asks for one more (empty) page when the last page is full', async () => {
-    fake.setDay(DAY, ids(6).map((id) => hfItem({ id })));
+    fake.setDay(
+      DAY,
+      ids(6).map((id) => hfItem({ id })),
+    );
     const { hf } = client({ pageSize: 3 });
     expect((await hf.fetchDay(DAY)).papers).toHaveLength(6);
     expect(fake.requests.map((r) => r.query.p)).toEqual(['0', '1', '2']);
   });
 
   it('stops at maxPages', async () => {
-    fake.setDay(DAY, ids(10).map((id) => hfItem({ id })));
+    fake.setDay(
+      DAY,
+      ids(10).map((id) => hfItem({ id })),
+    );
     const { hf } = client({ pageSize: 2, maxPages: 3 });
     expect((await hf.fetchDay(DAY)).papers).toHaveLength(6);
     expect(fake.requests).toHaveLength(3);
@@ -153,11 +162,7 @@ describe('HF client: good data', () => {
   });
 
   it('strips versions and prefixes from ids, and keeps the first of duplicates', async () => {
-    fake.setDay(DAY, [
-      hfItem({ id: '2411.00001v2', title: 'First' }),
-      hfItem({ id: 'arXiv:2411.00002' }),
-      hfItem({ id: '2411.00001', title: 'Again' }),
-    ]);
+    fake.setDay(DAY, [hfItem({ id: '2411.00001v2', title: 'First' }), hfItem({ id: 'arXiv:2411.00002' }), hfItem({ id: '2411.00001', title: 'Again' })]);
     const { hf } = client();
     const batch = await hf.fetchDay(DAY);
     expect(batch.papers.map((p) => [p.arxivId, p.title])).toEqual([
@@ -187,11 +192,7 @@ describe('HF client: good data', () => {
 
 describe('HF client: bad items', () => {
   it('skips and counts an item with no abstract, keeping the rest', async () => {
-    fake.setDay(DAY, [
-      hfItem({ id: '2411.00001' }),
-      hfItem({ id: '2611.99999', paper: { summary: '   ' } }),
-      hfItem({ id: '2411.00003' }),
-    ]);
+    fake.setDay(DAY, [hfItem({ id: '2411.00001' }), hfItem({ id: '2611.99999', paper: { summary: '   ' } }), hfItem({ id: '2411.00003' })]);
     const { hf } = client();
     const batch = await hf.fetchDay(DAY);
     expect(batch.papers.map((p) => p.arxivId)).toEqual(['2411.00001', '2411.00003']);
@@ -238,7 +239,10 @@ describe('HF client: failures', () => {
   });
 
   it('throws when a later page is malformed', async () => {
-    fake.setDay(DAY, ids(5).map((id) => hfItem({ id })));
+    fake.setDay(
+      DAY,
+      ids(5).map((id) => hfItem({ id })),
+    );
     fake.fail({ kind: 'raw', body: JSON.stringify([hfItem({ id: '2411.00001' }), hfItem({ id: '2411.00002' })]) });
     fake.fail({ kind: 'malformed' });
     const { hf } = client({ pageSize: 2 });

@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { pino } from 'pino';
-import {
-  DEFAULT_USER_AGENT,
-  backoffMs,
-  fetchResponse,
-  fetchText,
-  networkReason,
-  parseRetryAfter,
-  type HttpOptions,
-} from '../../src/sources/http.ts';
+import { DEFAULT_USER_AGENT, backoffMs, fetchResponse, fetchText, networkReason, parseRetryAfter, type HttpOptions } from '../../src/sources/http.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
 import { failure } from './helpers.ts';
 

@@ -76,9 +76,7 @@ function page(title: string, abstract = ABSTRACT): Paper {
 function tables(file: string): string[] {
   const db = new Database(file, { readonly: true });
   try {
-    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter(
-      (n) => n !== 'sqlite_sequence',
-    );
+    return (db.prepare("SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name").pluck().all() as string[]).filter((n) => n !== 'sqlite_sequence');
   } finally {
     db.close();
   }
@@ -450,10 +448,26 @@ describe('SqlitePaperStore: runs and slots', () => {
     expect(await s.sourceStatus()).toEqual([]);
     const t = (iso: string) => new Date(iso);
     await s.recordRun({ source: 'hf', ok: true, at: t('2026-11-20T06:00:00Z'), added: 3, updated: 0, skipped: 0 });
-    await s.recordRun({ source: 'hf', ok: false, at: t('2026-11-21T06:00:00Z'), added: 0, updated: 0, skipped: 0, detail: '2026-11-21: HTTP 503 after 3 tries' });
+    await s.recordRun({
+      source: 'hf',
+      ok: false,
+      at: t('2026-11-21T06:00:00Z'),
+      added: 0,
+      updated: 0,
+      skipped: 0,
+      detail: '2026-11-21: HTTP 503 after 3 tries',
+    });
     await s.recordRun({ source: 'hf', ok: true, at: t('2026-11-22T06:00:00Z'), added: 1, updated: 2, skipped: 1 });
     await s.recordRun({ source: 'hf', ok: false, at: t('2026-11-19T06:00:00Z'), added: 0, updated: 0, skipped: 0, detail: 'older failure' });
-    await s.recordRun({ source: 'arxiv', ok: false, at: t('2026-11-22T07:00:00Z'), added: 0, updated: 0, skipped: 0, detail: 'cs.CL@0: malformed XML from arXiv' });
+    await s.recordRun({
+      source: 'arxiv',
+      ok: false,
+      at: t('2026-11-22T07:00:00Z'),
+      added: 0,
+      updated: 0,
+      skipped: 0,
+      detail: 'cs.CL@0: malformed XML from arXiv',
+    });
     expect(await s.sourceStatus()).toEqual([
       { source: 'arxiv', lastFailureAt: t('2026-11-22T07:00:00Z'), lastError: 'cs.CL@0: malformed XML from arXiv' },
       {
@@ -562,10 +576,7 @@ describe('SqlitePaperStore: two processes on one file', () => {
     writeFileSync(join(dir, 'a.json'), JSON.stringify(batchesA));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(batchesB));
     const go = join(dir, 'go');
-    const both = Promise.all([
-      runWorker({ DB: file, BATCHES: join(dir, 'a.json'), GO: go }),
-      runWorker({ DB: file, BATCHES: join(dir, 'b.json'), GO: go }),
-    ]);
+    const both = Promise.all([runWorker({ DB: file, BATCHES: join(dir, 'a.json'), GO: go }), runWorker({ DB: file, BATCHES: join(dir, 'b.json'), GO: go })]);
     setTimeout(() => writeFileSync(go, 'go'), 700);
     const [a, b] = await both;
     expect(a.err).toBe('');

@@ -53,14 +53,27 @@ async function mention(text: string, opts: { dm?: boolean } = {}): Promise<{ req
   const content = opts.dm ? text : `${botMention()} ${text}`;
   fake.dispatch(
     'MESSAGE_CREATE',
-    messageCreatePayload(fake.world, { id, content, author: alice, mentions: opts.dm ? [] : [fake.world.bot], ...(opts.dm ? { dmChannelId: DM_CHANNEL } : {}) }),
+    messageCreatePayload(fake.world, {
+      id,
+      content,
+      author: alice,
+      mentions: opts.dm ? [] : [fake.world.bot],
+      ...(opts.dm ? { dmChannelId: DM_CHANNEL } : {}),
+    }),
   );
-  const req = await fake.waitFor((r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id, 5000, from);
+  const req = await fake.waitFor(
+    (r) => r.method === 'POST' && /\/messages$/.test(r.path) && (r.body as MessageBody).message_reference?.message_id === id,
+    5000,
+    from,
+  );
   return { req, body: req.body as MessageBody, messageId: String((req.response as { id: string }).id) };
 }
 
 function react(messageId: string, user: FakeUser, emoji: string, added: boolean, extra: { dmChannelId?: string; customId?: string } = {}): void {
-  fake.dispatch(added ? 'MESSAGE_REACTION_ADD' : 'MESSAGE_REACTION_REMOVE', reactionPayload(fake.world, { user, messageId, emoji, messageAuthorId: fake.world.bot.id, ...extra }, added));
+  fake.dispatch(
+    added ? 'MESSAGE_REACTION_ADD' : 'MESSAGE_REACTION_REMOVE',
+    reactionPayload(fake.world, { user, messageId, emoji, messageAuthorId: fake.world.bot.id, ...extra }, added),
+  );
 }
 
 async function until(check: () => Promise<boolean>, what: string, ms = 3000): Promise<void> {
@@ -116,10 +129,17 @@ describe('votes in Discord', () => {
     const from = fake.requests.length;
     const payload = slashPayload(fake.world, { user: bob }, 'show', { paper: 'snapkv' });
     fake.dispatch('INTERACTION_CREATE', payload);
-    const cb = await fake.waitFor((r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`, 5000, from);
+    const cb = await fake.waitFor(
+      (r) => r.method === 'POST' && r.path === `/interactions/${String(payload['id'])}/${String(payload['token'])}/callback`,
+      5000,
+      from,
+    );
     expect(cb.query.get('with_response')).toBe('true');
     const slashMessage = String((cb.response as { resource: { message: { id: string } } }).resource.message.id);
-    await until(async () => (await voting.store.findPost({ platform: 'discord', channelId, messageId: slashMessage })) !== undefined, 'the slash answer record');
+    await until(
+      async () => (await voting.store.findPost({ platform: 'discord', channelId, messageId: slashMessage })) !== undefined,
+      'the slash answer record',
+    );
     // A public list is answered the usual way (no record, no extra query).
     const listPayload = slashPayload(fake.world, { user: bob }, 'search', { query: 'kv cache' });
     fake.dispatch('INTERACTION_CREATE', listPayload);
@@ -138,13 +158,21 @@ describe('votes in Discord', () => {
     // `show 2` follows up on the list.
     const second = await mention('show 2');
     expect(text(second.body)).toMatch(/ZipCache/);
-    for (const [m, u, e] of [[slashMessage, alice, '⭐'], [slashMessage, bob, '🔥'], [a.messageId, bob, '👍']] as const) react(m, u, e, false);
+    for (const [m, u, e] of [
+      [slashMessage, alice, '⭐'],
+      [slashMessage, bob, '🔥'],
+      [a.messageId, bob, '👍'],
+    ] as const)
+      react(m, u, e, false);
     await until(async () => (await votes()) === 0, 'the votes to go');
   });
 
   it('reactions in a DM with the bot count there (DirectMessageReactions)', async () => {
     const shown = await mention('show snapkv', { dm: true });
-    await until(async () => (await voting.store.findPost({ platform: 'discord', channelId: DM_CHANNEL, messageId: shown.messageId })) !== undefined, 'the DM post record');
+    await until(
+      async () => (await voting.store.findPost({ platform: 'discord', channelId: DM_CHANNEL, messageId: shown.messageId })) !== undefined,
+      'the DM post record',
+    );
     react(shown.messageId, alice, '🔥', true, { dmChannelId: DM_CHANNEL });
     await until(async () => (await votes(DM_CHANNEL)) === 1, 'the DM vote');
     react(shown.messageId, alice, '🔥', false, { dmChannelId: DM_CHANNEL });
@@ -171,7 +199,13 @@ describe('votes in Discord: a deferred public answer', () => {
         return bot.run(`show ${input.args.join(' ')}`, { ...ctx, userId: 'slow' });
       },
     });
-    const slow = createDiscordAdapter({ config: { token: fake2.token, apiUrl: fake2.apiUrl }, paperboy: bot, logger: silentLogger(), deferAfterMs: 20, restRetries: 0 });
+    const slow = createDiscordAdapter({
+      config: { token: fake2.token, apiUrl: fake2.apiUrl },
+      paperboy: bot,
+      logger: silentLogger(),
+      deferAfterMs: 20,
+      restRetries: 0,
+    });
     try {
       await slow.start();
       const payload = slashPayload(fake2.world, { user: bob }, 'slowshow', { text: 'snapkv' });
@@ -180,7 +214,10 @@ describe('votes in Discord: a deferred public answer', () => {
       const messageId = String((edit.response as { id: string }).id);
       const deferred = fake2.find('POST', /\/callback$/)[0]!;
       expect((deferred.body as { type: number }).type).toBe(5);
-      await until(async () => (await voting2.store.findPost({ platform: 'discord', channelId: fake2.world.channelId, messageId })) !== undefined, 'the deferred answer record');
+      await until(
+        async () => (await voting2.store.findPost({ platform: 'discord', channelId: fake2.world.channelId, messageId })) !== undefined,
+        'the deferred answer record',
+      );
     } finally {
       await slow.stop();
       await fake2.close();

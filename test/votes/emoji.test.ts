@@ -80,7 +80,9 @@ describe('parseVoteEmoji and VOTE_EMOJI', () => {
     const bad = loadConfig({ VOTE_EMOJI: 'tada, what?', LOG_LEVEL: 'loud' }, { platforms: false });
     expect(bad.ok).toBe(false);
     if (!bad.ok) {
-      expect(bad.problems).toEqual(expect.arrayContaining([expect.stringMatching(/^VOTE_EMOJI: "what\?" is not an emoji/), expect.stringMatching(/^LOG_LEVEL:/)]));
+      expect(bad.problems).toEqual(
+        expect.arrayContaining([expect.stringMatching(/^VOTE_EMOJI: "what\?" is not an emoji/), expect.stringMatching(/^LOG_LEVEL:/)]),
+      );
     }
   });
 });

@@ -127,7 +127,10 @@ describe('votes in Slack, HTTP mode', () => {
     await h.adapter.post('C0001', await paperboy.run('search kv cache', { platform: 'slack', channelId: 'C0001', userId: 'scheduler' }));
     const list = api.lastPostedTs!;
 
-    await until(async () => (await voting.store.findPost({ platform: 'slack', channelId: 'C0001', messageId: scheduled })) !== undefined, 'the scheduled post record');
+    await until(
+      async () => (await voting.store.findPost({ platform: 'slack', channelId: 'C0001', messageId: scheduled })) !== undefined,
+      'the scheduled post record',
+    );
     expect(await voting.store.findPost({ platform: 'slack', channelId: 'C0001', messageId: shared })).toMatchObject({ paperId: expect.any(String) });
     expect(await voting.store.findPost({ platform: 'slack', channelId: 'C0001', messageId: list })).toBeUndefined();
 
@@ -199,9 +202,19 @@ describe('votes in Slack, Socket Mode', () => {
       const ts = api.lastPostedTs!;
       await until(async () => (await voting.store.findPost({ platform: 'slack', channelId: 'C0001', messageId: ts })) !== undefined, 'the post record');
       const item = { type: 'message', channel: 'C0001', ts };
-      await socket.send('events_api', { type: 'event_callback', team_id: 'T0001', event_id: 'EvVOTE02', event: { type: 'reaction_added', user: 'U0002', reaction: 'thumbsup', item_user: 'UBOT0001', item } });
+      await socket.send('events_api', {
+        type: 'event_callback',
+        team_id: 'T0001',
+        event_id: 'EvVOTE02',
+        event: { type: 'reaction_added', user: 'U0002', reaction: 'thumbsup', item_user: 'UBOT0001', item },
+      });
       await until(async () => (await voteCount(voting)) === 1, 'the vote');
-      await socket.send('events_api', { type: 'event_callback', team_id: 'T0001', event_id: 'EvVOTE03', event: { type: 'reaction_removed', user: 'U0002', reaction: '+1', item_user: 'UBOT0001', item } });
+      await socket.send('events_api', {
+        type: 'event_callback',
+        team_id: 'T0001',
+        event_id: 'EvVOTE03',
+        event: { type: 'reaction_removed', user: 'U0002', reaction: '+1', item_user: 'UBOT0001', item },
+      });
       await until(async () => (await voteCount(voting)) === 0, 'the vote to go');
     } finally {
       await adapter.stop();

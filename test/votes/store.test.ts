@@ -28,7 +28,14 @@ const post = (messageId: string, paperId: string, over: Partial<VotablePost> = {
   postedAt: T0,
   ...over,
 });
-const reaction = (messageId: string, userId: string, emoji = '👍', when = T0) => ({ platform: 'slack' as const, channelId: 'C1', messageId, userId, emoji, at: when });
+const reaction = (messageId: string, userId: string, emoji = '👍', when = T0) => ({
+  platform: 'slack' as const,
+  channelId: 'C1',
+  messageId,
+  userId,
+  emoji,
+  at: when,
+});
 const all = { platform: 'slack' as const, channelId: 'C1', since: new Date(0), limit: 1000 };
 
 describe('SqliteVoteStore', () => {
@@ -133,7 +140,9 @@ describe('SqliteVoteStore', () => {
     `;
     const run = (emoji: string) =>
       new Promise<number>((resolve, reject) => {
-        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(emoji)], { cwd: new URL('../..', import.meta.url).pathname });
+        const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script(emoji)], {
+          cwd: new URL('../..', import.meta.url).pathname,
+        });
         let out = '';
         let err = '';
         child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -155,7 +164,9 @@ describe('SqliteVoteStore', () => {
     const db = new Database(file, { readonly: true });
     const rows = db.prepare('SELECT module, version FROM schema_migrations ORDER BY module').all();
     db.close();
-    expect(rows).toEqual(expect.arrayContaining([{ module: 'votes', version: VOTE_MIGRATIONS.migrations.length }, expect.objectContaining({ module: 'schedule' })]));
+    expect(rows).toEqual(
+      expect.arrayContaining([{ module: 'votes', version: VOTE_MIGRATIONS.migrations.length }, expect.objectContaining({ module: 'schedule' })]),
+    );
   });
 
   it('refuses a file that is not a database, with a message naming it', () => {

@@ -68,7 +68,12 @@ describe('a watch whose channel is gone pauses itself and says so in the log', (
 
   it('Discord: Unknown Channel (10003)', async () => {
     fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
-    discord = createDiscordAdapter({ config: { token: fake.token, apiUrl: fake.apiUrl }, paperboy: await newTestPaperboy(), logger: silentLogger(), restRetries: 0 });
+    discord = createDiscordAdapter({
+      config: { token: fake.token, apiUrl: fake.apiUrl },
+      paperboy: await newTestPaperboy(),
+      logger: silentLogger(),
+      restRetries: 0,
+    });
     await discord.start();
     const gone = '100000000000000999';
     fake.fail('POST', new RegExp(`^/channels/${gone}/messages$`), 404, 10003, 'Unknown Channel');

@@ -79,7 +79,9 @@ describe('watch add / list / remove / pause / resume', () => {
   });
 
   it('--author: an author filter, or an author alone', async () => {
-    expect((await run('watch add speculative decoding --author "Tri Dao"')).summary).toBe('Watching “speculative decoding” by “Tri Dao” in this channel as w-0001.');
+    expect((await run('watch add speculative decoding --author "Tri Dao"')).summary).toBe(
+      'Watching “speculative decoding” by “Tri Dao” in this channel as w-0001.',
+    );
     expect((await run('watch add --author "Yann LeCun"')).summary).toBe('Watching papers by “Yann LeCun” in this channel as w-0002.');
     expect(await store.getWatch('w-0002')).toMatchObject({ query: '', author: 'Yann LeCun' });
   });
@@ -109,7 +111,10 @@ describe('watch add / list / remove / pause / resume', () => {
     expect(full.tone).toBe('error');
     expect(full.summary).toBe(`This channel already has ${MAX_WATCHES_PER_CHANNEL} watches, the most allowed.`);
     expect((await run('watch add one more', C2)).tone).toBe('ok');
-    expect((await run('watch list')).blocks[0]).toEqual({ kind: 'heading', text: `Watches in this channel (${MAX_WATCHES_PER_CHANNEL} of ${MAX_WATCHES_PER_CHANNEL})` });
+    expect((await run('watch list')).blocks[0]).toEqual({
+      kind: 'heading',
+      text: `Watches in this channel (${MAX_WATCHES_PER_CHANNEL} of ${MAX_WATCHES_PER_CHANNEL})`,
+    });
   });
 
   it('pause, resume, remove by id, in the channel that owns it only', async () => {

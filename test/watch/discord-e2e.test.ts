@@ -51,7 +51,13 @@ async function say(content: string, opts: { dm?: boolean } = {}): Promise<string
   const text = opts.dm ? content : `<@${fake.world.bot.id}> ${content}`;
   fake.dispatch(
     'MESSAGE_CREATE',
-    messageCreatePayload(fake.world, { id, content: text, author: alice, mentions: opts.dm ? [] : [fake.world.bot], ...(opts.dm ? { dmChannelId: DM_CHANNEL } : {}) }),
+    messageCreatePayload(fake.world, {
+      id,
+      content: text,
+      author: alice,
+      mentions: opts.dm ? [] : [fake.world.bot],
+      ...(opts.dm ? { dmChannelId: DM_CHANNEL } : {}),
+    }),
   );
   const req: RecordedRequest = await fake.waitFor(
     (r) => r.method === 'POST' && (r.body as MessageBody | undefined)?.message_reference?.message_id === id,
@@ -78,7 +84,10 @@ describe('watches in Discord, with the ingest in another process', () => {
     const r = await runCli(['ingest', 'hf', '--date', DAY, '--json'], { DATA_DIR: dataDir, HF_API_URL: hf.url });
     expect(r.code, r.err).toBe(0);
     const ended = Date.now();
-    const alert = await fake.waitFor((q) => q.method === 'POST' && q.path === `/channels/${channel}/messages` && !(q.body as MessageBody).message_reference, 10_000);
+    const alert = await fake.waitFor(
+      (q) => q.method === 'POST' && q.path === `/channels/${channel}/messages` && !(q.body as MessageBody).message_reference,
+      10_000,
+    );
     expect(Date.now() - ended).toBeLessThan(10_000);
     const body = JSON.stringify(alert.body);
     expect(body).toContain('Glimmerwave');

@@ -129,7 +129,9 @@ describe('the watch notifier', () => {
     const w = await t.watches.getWatch('w-0001');
     expect(w).toMatchObject({ paused: true, pausedReason: expect.stringMatching(/channel gone: .*channel_not_found/) });
     const logged = lines.map((l) => JSON.parse(l) as { msg: string; watch?: string; channel?: string });
-    expect(logged).toContainEqual(expect.objectContaining({ msg: expect.stringMatching(/^watch paused: its channel is gone/), watch: 'w-0001', channel: 'C1' }));
+    expect(logged).toContainEqual(
+      expect.objectContaining({ msg: expect.stringMatching(/^watch paused: its channel is gone/), watch: 'w-0001', channel: 'C1' }),
+    );
 
     await t.ingest([zorblax(2)]);
     expect(await t.notifier.runPass()).toEqual([]);
@@ -160,7 +162,15 @@ describe('the watch notifier', () => {
 
     // A Discord-capable process, started later, catches up.
     const discord = new RecordingPoster();
-    const later = createWatchNotifier({ store: t.watches, papers: t.papers, library: t.library, posters: { discord: discord.post }, logger: silentLogger(), clock: t.clock, sleep: async () => {} });
+    const later = createWatchNotifier({
+      store: t.watches,
+      papers: t.papers,
+      library: t.library,
+      posters: { discord: discord.post },
+      logger: silentLogger(),
+      clock: t.clock,
+      sleep: async () => {},
+    });
     const [r] = await later.runPass();
     expect(r).toMatchObject({ watchId: 'w-0001', outcome: 'posted', paperIds: ['2611.00001'] });
     expect(discord.posts.map((p) => p.channelId)).toEqual(['123']);
@@ -232,7 +242,15 @@ describe('the watch notifier', () => {
     await papers.upsertBatch([zorblax(1)]);
     await papers.recordRun({ source: 'hf', ok: true, at: new Date(), added: 1, updated: 0, skipped: 0 });
     const library = await openLibrary(papers);
-    const n = createWatchNotifier({ store: watches, papers, library, posters: { slack: slack.post }, logger: silentLogger(), pollMs: 20, sleep: async () => {} });
+    const n = createWatchNotifier({
+      store: watches,
+      papers,
+      library,
+      posters: { slack: slack.post },
+      logger: silentLogger(),
+      pollMs: 20,
+      sleep: async () => {},
+    });
     n.start();
     await expect.poll(() => slack.posts.length, { timeout: 3000 }).toBe(1);
     await papers.upsertBatch([zorblax(2)]);

@@ -108,7 +108,7 @@ describe('watches in Slack, with the ingest in another process', () => {
     expect(await slash(`watch list`, 'C1')).toContain('1 paper sent');
   }, 30_000);
 
-  it('the alert\'s paper is searchable in the bot, and watch matches lists it', async () => {
+  it("the alert's paper is searchable in the bot, and watch matches lists it", async () => {
     const matches = await slash(`watch matches ${id}`, 'C1');
     expect(matches).toContain('Zorblax');
   });

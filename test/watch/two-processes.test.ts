@@ -45,7 +45,10 @@ describe('two notifier processes on one state.db', () => {
     writeFileSync(stop, '');
     expect(await both).toEqual([0, 0]);
 
-    const alerts = readFileSync(out, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { pid: number; channelId: string; ids: string[] });
+    const alerts = readFileSync(out, 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { pid: number; channelId: string; ids: string[] });
     const won = new Map<number, number>();
     for (const a of alerts) won.set(a.pid, (won.get(a.pid) ?? 0) + 1);
     console.log('alerts sent per process:', [...won.values()].join(' / '));

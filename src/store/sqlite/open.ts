@@ -39,8 +39,7 @@ function openError(file: string, err: unknown): StateStoreError {
     code === 'EROFS'
   ) {
     return new StateStoreError(
-      `Cannot write the state database ${file} (${code}: ${reason}). ` +
-        'Make sure DATA_DIR points to a directory this process can create and write files in.',
+      `Cannot write the state database ${file} (${code}: ${reason}). ` + 'Make sure DATA_DIR points to a directory this process can create and write files in.',
       file,
       { cause: err },
     );

@@ -85,12 +85,8 @@ export class SqlitePaperStore implements PaperStore {
     const db = this.#db;
     const byArxiv = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE arxiv_id = ?');
     const byTitle = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE title_key = ? ORDER BY first_seen');
-    const insert = db.prepare(
-      'INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-    );
-    const update = db.prepare(
-      'UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ?, rev = ? WHERE id = ?',
-    );
+    const insert = db.prepare('INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+    const update = db.prepare('UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ?, rev = ? WHERE id = ?');
     const bump = db.prepare("UPDATE store_meta SET value = ? WHERE key = 'papers_rev'");
     const currentRev = db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck();
     const run = db.transaction((batch: readonly Paper[]): UpsertOutcome => {

@@ -102,9 +102,7 @@ export function entryXml(e: ArxivEntry): string {
   if (e.pdfUrl !== null) parts.push(`    <link title="pdf" href="${escapeXml(e.pdfUrl)}" rel="related" type="application/pdf"/>`);
   const [primary] = e.categories;
   if (primary !== undefined) {
-    parts.push(
-      `    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="${escapeXml(primary)}" scheme="http://arxiv.org/schemas/atom"/>`,
-    );
+    parts.push(`    <arxiv:primary_category xmlns:arxiv="http://arxiv.org/schemas/atom" term="${escapeXml(primary)}" scheme="http://arxiv.org/schemas/atom"/>`);
   }
   for (const c of e.categories) parts.push(`    <category term="${escapeXml(c)}" scheme="http://arxiv.org/schemas/atom"/>`);
   parts.push('  </entry>');

@@ -275,7 +275,18 @@ export class FakeDiscord {
     }
     if (r.method === 'GET' && r.path === '/users/@me') return [200, { ...userObject(this.world.bot), verified: true, flags: 0 }];
     if (r.method === 'GET' && (r.path === '/applications/@me' || r.path === '/oauth2/applications/@me')) {
-      return [200, { id: this.world.applicationId, name: 'Paperboy', description: '', bot_public: true, bot_require_code_grant: false, flags: 0, bot: userObject(this.world.bot) }];
+      return [
+        200,
+        {
+          id: this.world.applicationId,
+          name: 'Paperboy',
+          description: '',
+          bot_public: true,
+          bot_require_code_grant: false,
+          flags: 0,
+          bot: userObject(this.world.bot),
+        },
+      ];
     }
     let match = m(/^\/channels\/(\d+)\/messages$/);
     if (r.method === 'POST' && match) return [200, this.#message(match[1]!, r.body)];
@@ -287,7 +298,16 @@ export class FakeDiscord {
     if (r.method === 'PUT' && match) {
       if (match[1] !== this.world.applicationId) return [403, { message: 'Missing Access', code: 50001 }];
       const list = Array.isArray(r.body) ? r.body : [];
-      return [200, list.map((c: Record<string, unknown>) => ({ id: snowflake(), application_id: match[1], version: snowflake(), ...c, ...(match[2] ? { guild_id: match[2] } : {}) }))];
+      return [
+        200,
+        list.map((c: Record<string, unknown>) => ({
+          id: snowflake(),
+          application_id: match[1],
+          version: snowflake(),
+          ...c,
+          ...(match[2] ? { guild_id: match[2] } : {}),
+        })),
+      ];
     }
     return [404, { message: '404: Not Found', code: 0 }];
   }
@@ -303,7 +323,11 @@ export class FakeDiscord {
     const message = creates ? this.#message(this.world.channelId, data) : undefined;
     const ephemeral = typeof data['flags'] === 'number' && (data['flags'] & 64) !== 0;
     return {
-      interaction: { id: interactionId, type: 2, ...(message ? { response_message_id: message['id'], response_message_loading: b.type === 5, response_message_ephemeral: ephemeral } : {}) },
+      interaction: {
+        id: interactionId,
+        type: 2,
+        ...(message ? { response_message_id: message['id'], response_message_loading: b.type === 5, response_message_ephemeral: ephemeral } : {}),
+      },
       ...(message ? { resource: { type: b.type, message } } : {}),
     };
   }

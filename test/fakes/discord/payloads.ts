@@ -182,7 +182,15 @@ function interactionEnvelope(world: World, b: InteractionBase, type: number, dat
   } else {
     envelope['guild_id'] = world.guildId;
     envelope['guild_locale'] = 'en-US';
-    envelope['member'] = { user: userObject(b.user), roles: [], joined_at: new Date().toISOString(), permissions: '1071698660929', deaf: false, mute: false, flags: 0 };
+    envelope['member'] = {
+      user: userObject(b.user),
+      roles: [],
+      joined_at: new Date().toISOString(),
+      permissions: '1071698660929',
+      deaf: false,
+      mute: false,
+      flags: 0,
+    };
   }
   return envelope;
 }

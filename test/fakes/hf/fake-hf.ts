@@ -56,10 +56,7 @@ export class FakeHttpServer {
   readonly #malformed: { body: string; contentType: string };
 
   /** `answer` serves requests no fault claims; `malformed` is the broken body of the `malformed` fault. */
-  constructor(
-    answer: (req: FakeRequest, res: ServerResponse) => void,
-    malformed: { body: string; contentType: string },
-  ) {
+  constructor(answer: (req: FakeRequest, res: ServerResponse) => void, malformed: { body: string; contentType: string }) {
     this.#answer = answer;
     this.#malformed = malformed;
   }
@@ -218,9 +215,7 @@ export function hfItem(init: HfItemInit): Record<string, unknown> {
     publishedAt: submittedAt,
     submittedOnDailyAt: init.listedAt ?? null,
     title,
-    summary:
-      init.summary ??
-      `We study paper ${init.id}. Our method improves throughput by 2.1x\nwhile keeping accuracy within 0.5% of the baseline.`,
+    summary: init.summary ?? `We study paper ${init.id}. Our method improves throughput by 2.1x\nwhile keeping accuracy within 0.5% of the baseline.`,
     upvotes: init.upvotes ?? 7,
     discussionId: `6727a1b2c3d4e5f6a7b8d0${init.id.replace(/\D/g, '').slice(-2)}`,
     githubRepo: init.githubRepo === undefined ? null : init.githubRepo,

@@ -23,10 +23,7 @@ export interface ResponseUrlPost {
 }
 
 /** How the fake should answer one future call. */
-export type Failure =
-  | { kind: 'platform'; error: string }
-  | { kind: 'http'; status: number }
-  | { kind: 'ratelimit'; retryAfter: number };
+export type Failure = { kind: 'platform'; error: string } | { kind: 'http'; status: number } | { kind: 'ratelimit'; retryAfter: number };
 
 type Waiter = { check: () => boolean; resolve: () => void };
 
@@ -108,12 +105,7 @@ export class FakeSlackApi {
 
   /** Everything that would reach a person: messages, updates and response_url posts. */
   get deliveries(): number {
-    return (
-      this.callsTo('chat.postMessage').length +
-      this.callsTo('chat.update').length +
-      this.callsTo('chat.postEphemeral').length +
-      this.responses.length
-    );
+    return this.callsTo('chat.postMessage').length + this.callsTo('chat.update').length + this.callsTo('chat.postEphemeral').length + this.responses.length;
   }
 
   /** Resolve once `check()` holds (re-checked after every request), or reject after `timeoutMs`. */
@@ -123,7 +115,11 @@ export class FakeSlackApi {
       const waiter: Waiter = { check, resolve: () => {} };
       const timer = setTimeout(() => {
         this.#waiters.splice(this.#waiters.indexOf(waiter), 1);
-        reject(new Error(`fake Slack: condition not met within ${timeoutMs} ms (calls: ${this.calls.map((c) => c.method).join(', ')}; responses: ${this.responses.length})`));
+        reject(
+          new Error(
+            `fake Slack: condition not met within ${timeoutMs} ms (calls: ${this.calls.map((c) => c.method).join(', ')}; responses: ${this.responses.length})`,
+          ),
+        );
       }, timeoutMs);
       waiter.resolve = () => {
         clearTimeout(timer);
