@@ -1,4 +1,5 @@
 import { PaperSchema, type Paper, type PaperSource } from '../papers/paper.ts';
+import { stripTerminalControls } from '../text/control.ts';
 import { extractAliases } from './aliases.ts';
 import { extractHighlights } from './highlights.ts';
 import { cleanLatex } from './latex.ts';
@@ -11,12 +12,14 @@ export type RecordResult = { ok: true; paper: Paper } | { ok: false; message: st
 
 /**
  * Build one validated `Paper` from a raw title line and a raw abstract line (page text, LaTeX and
- * all). Pure; validation failures come back as a message instead of an exception.
+ * all). Terminal escape sequences, control characters, bidi controls and the BOM are dropped first: a source's text never
+ * reaches a terminal or a chat as escape sequences. Pure; validation failures come back as a
+ * message instead of an exception.
  */
 export function buildPaper(rawTitle: string, rawAbstract: string, source: PaperSource): RecordResult {
-  const title = cleanLatex(rawTitle);
+  const title = cleanLatex(stripTerminalControls(rawTitle));
   const name = extractName(title);
-  const abstract = cleanLatex(rawAbstract, name !== undefined ? { projectName: name } : {});
+  const abstract = cleanLatex(stripTerminalControls(rawAbstract), name !== undefined ? { projectName: name } : {});
   const candidate = {
     id: slugify(title),
     title,

@@ -1,5 +1,5 @@
 import type { Action, Block, PaperCard, Reply, RichText, Span } from '../reply/reply.ts';
-import { stripControlChars } from '../text/control.ts';
+import { stripTerminalControls } from '../text/control.ts';
 
 export interface TextOptions {
   /** ANSI colours and bold (a TTY). Default false. */
@@ -20,9 +20,13 @@ const ANSI: Record<Style, [string, string]> = {
   heading: ['\x1b[1;4m', '\x1b[22;24m'],
 };
 
-/** Remove terminal control sequences and control characters from data-derived text. */
+/**
+ * Remove terminal escape sequences, control characters and bidi controls from data-derived text.
+ * Every piece of text the renderer prints goes through here (in `wrap` and `styled`): the only
+ * escape sequences in its output are its own colours.
+ */
 export function sanitize(s: string): string {
-  return stripControlChars(s.replace(/\x1b\[[0-?]*[ -/]*[@-~]/g, ''));
+  return stripTerminalControls(s);
 }
 
 interface Piece {
@@ -62,7 +66,7 @@ function wrap(pieces: Piece[], width: number, indent: string, firstIndent = inde
   let cur: Piece[] = [];
   let pendingSpace = false;
   for (const p of pieces) {
-    const parts = p.text.split(/(\s+)/);
+    const parts = sanitize(p.text).split(/(\s+)/);
     for (const part of parts) {
       if (part === '') continue;
       if (/^\s+$/.test(part)) {

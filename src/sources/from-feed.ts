@@ -3,6 +3,17 @@ import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
 import type { FetchedPaper } from './types.ts';
 import { PAPER_ID, PaperSchema, type Paper, type PaperLink } from '../papers/paper.ts';
 import { extractiveSummary } from '../papers/summary.ts';
+import { stripTerminalControls } from '../text/control.ts';
+
+/** A one-line field from a feed (an author, a keyword) as it may be shown: no escapes or controls, spaces collapsed. */
+function line(text: string): string {
+  return stripTerminalControls(text).replace(/\s+/g, ' ').trim();
+}
+
+/** The non-empty cleaned lines of a list field. */
+function lines(list: readonly string[] | undefined): string[] {
+  return (list ?? []).map(line).filter((s) => s !== '');
+}
 
 function httpUrl(url: string | undefined): string | undefined {
   if (!url) return undefined;
@@ -33,22 +44,25 @@ export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResu
   extra.push({ url: httpUrl(f.pdfUrl) ?? arxivPdfUrl(f.arxivId), kind: 'pdf' });
   if (feed === 'hf') extra.push({ url: hfPaperUrl(f.arxivId), kind: 'hf' });
   const seen = new Set(extra.map((l) => l.url));
-  const summary = f.aiSummary?.trim() || extractiveSummary(p.abstract);
+  const summary = (f.aiSummary !== undefined ? line(f.aiSummary) : '') || extractiveSummary(p.abstract);
+  const authors = lines(f.authors);
+  const keywords = lines(f.keywords);
+  const categories = lines(f.categories);
   const candidate: Paper = {
     ...p,
     id: PAPER_ID.test(f.arxivId) ? f.arxivId : p.id,
     links: [...extra, ...p.links.filter((l) => !seen.has(l.url))],
     arxivId: f.arxivId,
     published: f.published,
-    ...(f.authors.length ? { authors: f.authors } : {}),
+    ...(authors.length ? { authors } : {}),
     ...(f.upvotes !== undefined ? { upvotes: f.upvotes } : {}),
     ...(f.comments !== undefined ? { comments: f.comments } : {}),
     ...(repo ? { githubRepo: repo } : {}),
     ...(f.githubStars !== undefined ? { githubStars: f.githubStars } : {}),
     ...(project ? { projectPage: project } : {}),
     ...(summary ? { summary } : {}),
-    ...(f.keywords?.length ? { keywords: f.keywords } : {}),
-    ...(f.categories?.length ? { categories: f.categories } : {}),
+    ...(keywords.length ? { keywords } : {}),
+    ...(categories.length ? { categories } : {}),
   };
   const parsed = PaperSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, paper: parsed.data };

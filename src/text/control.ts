@@ -26,3 +26,19 @@ export function controlCharsIn(text: string): string[] {
 export function stripControlChars(text: string, options: { invisible?: boolean } = {}): string {
   return text.replace(options.invisible ? CONTROLS_CR_INVISIBLE : CONTROLS_AND_CR, '');
 }
+
+/**
+ * Terminal escape sequences (ECMA-48): CSI (`ESC [` or U+009B, parameters, a final byte); OSC,
+ * DCS, SOS, PM and APC strings up to their terminator (BEL or ST); other two-character escapes.
+ */
+const ESCAPE_SEQUENCES =
+  /(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|(?:\u001b[\]PX^_]|[\u0090\u0098\u009d\u009e\u009f])[^\u0007\u001b\u009c]{0,1024}(?:\u0007|\u001b\\|\u009c)|\u001b[ -~]/g;
+
+/**
+ * `text` as it may be shown anywhere: terminal escape sequences removed whole (so `ESC[2J` leaves
+ * no `[2J`), then control characters, bidi controls and the BOM. For text that comes from outside
+ * (a source's titles and authors) and for the terminal renderer's last pass.
+ */
+export function stripTerminalControls(text: string): string {
+  return stripControlChars(text.replace(ESCAPE_SEQUENCES, ''), { invisible: true });
+}
