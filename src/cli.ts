@@ -48,6 +48,7 @@ export async function cli(argv: string[]): Promise<number> {
   }
 
   const { bootFromEnv } = await import('./app/boot-env.ts');
+  const { startupProblem } = await import('./app/startup-problem.ts');
   // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked.
   const booted = await bootFromEnv({ quiet: true, platforms: false });
   if (!booted.ok) {
@@ -72,7 +73,7 @@ export async function cli(argv: string[]): Promise<number> {
   const first = words[0]?.toLowerCase();
   // `help` (and no command at all) lists and explains these too.
   if (batch || first === undefined || first === 'help' || first === 'schedule' || first === 'ingest' || first === 'watch' || first === 'watches') {
-    const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+    const { startScheduling } = await import('./schedule/index.ts');
     const { loadScheduleConfig } = await import('./app/config-file.ts');
     try {
       const settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
@@ -95,18 +96,16 @@ export async function cli(argv: string[]): Promise<number> {
         await scheduling.close();
       };
     } catch (err) {
-      if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
-        process.stderr.write(`paperboy: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
+      const problem = startupProblem(err, config.dataDir);
+      if (problem === undefined) throw err;
+      process.stderr.write(`paperboy: ${problem}\n`);
+      return 2;
     }
   }
   // `top` reads the votes in DATA_DIR/state.db (the shell channel has none: votes are chat reactions);
   // `help` lists and explains it.
   if (batch || first === undefined || first === 'help' || first === 'top' || first === 'votes') {
     const { startVotes } = await import('./votes/index.ts');
-    const { StateStoreError } = await import('./store/errors.ts');
     try {
       const voting = startVotes({ config, paperboy, logger });
       const before = closeScheduling;
@@ -115,12 +114,11 @@ export async function cli(argv: string[]): Promise<number> {
         await before();
       };
     } catch (err) {
-      if (err instanceof StateStoreError) {
-        await closeScheduling();
-        process.stderr.write(`paperboy: ${err.message}\n`);
-        return 2;
-      }
-      throw err;
+      const problem = startupProblem(err, config.dataDir);
+      if (problem === undefined) throw err;
+      await closeScheduling();
+      process.stderr.write(`paperboy: ${problem}\n`);
+      return 2;
     }
   }
   // `save`, `unsave`, `saved`, `cite`: the local user's reading list in DATA_DIR/state.db, opened

@@ -122,7 +122,8 @@ async function main(): Promise<number> {
     exitShell = shell.done;
   }
 
-  const { startScheduling, StateStoreError, ScheduleConfigError } = await import('./schedule/index.ts');
+  const { startScheduling } = await import('./schedule/index.ts');
+  const { startupProblem } = await import('./app/startup-problem.ts');
   const { loadScheduleConfig } = await import('./app/config-file.ts');
   let scheduling: Awaited<ReturnType<typeof startScheduling>>;
   let settings: Awaited<ReturnType<typeof loadScheduleConfig>>;
@@ -132,11 +133,10 @@ async function main(): Promise<number> {
     // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
     scheduling = await startScheduling({ config, settings, paperboy, posters, logger, start: false });
   } catch (err) {
-    if (err instanceof StateStoreError || err instanceof ScheduleConfigError) {
-      process.stderr.write(`paperboy: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    const problem = startupProblem(err, config.dataDir);
+    if (problem === undefined) throw err;
+    process.stderr.write(`paperboy: ${problem}\n`);
+    return 2;
   }
 
   const { startVotes } = await import('./votes/index.ts');
@@ -149,13 +149,12 @@ async function main(): Promise<number> {
     // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
     watching = startWatching({ config, paperboy, library, admins: settings.admins, posters, logger, notify: true });
   } catch (err) {
-    if (err instanceof StateStoreError) {
-      await voting?.close();
-      await scheduling.close();
-      process.stderr.write(`paperboy: ${err.message}\n`);
-      return 2;
-    }
-    throw err;
+    const problem = startupProblem(err, config.dataDir);
+    if (problem === undefined) throw err;
+    await voting?.close();
+    await scheduling.close();
+    process.stderr.write(`paperboy: ${problem}\n`);
+    return 2;
   }
 
   const { startIngest } = await import('./ingest/index.ts');

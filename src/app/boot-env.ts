@@ -5,6 +5,7 @@ import type { Logger } from 'pino';
 import { createPaperboy, type Booted } from './boot.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
+import { startupProblem } from './startup-problem.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { SqlitePaperStore } from '../store/sqlite/paper-store.ts';
@@ -75,9 +76,11 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
     logger.level = level;
     return { ok: true, config, logger, store, ...booted };
   } catch (err) {
-    await store?.close();
+    await store?.close().catch(() => undefined);
     const e = err as Error;
-    if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError' || e.name === 'StateStoreError') return { ok: false, message: `paperboy: ${e.message}` };
+    if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError') return { ok: false, message: `paperboy: ${e.message}` };
+    const problem = startupProblem(err, config.dataDir);
+    if (problem !== undefined) return { ok: false, message: `paperboy: ${problem}` };
     throw err;
   }
 }

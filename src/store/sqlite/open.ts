@@ -13,12 +13,26 @@ export function sqliteCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
 }
 
-/** Turn an error met while opening the database into a message that names the file and the fix. */
-function openError(file: string, err: unknown): StateStoreError {
+/** Whether `err`, or an error it was caused by, says the database file is damaged or not a database. */
+export function isCorruption(err: unknown): boolean {
+  let e: unknown = err;
+  for (let depth = 0; depth < 5 && typeof e === 'object' && e !== null; depth++) {
+    const code = sqliteCode(e);
+    if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) return true;
+    e = (e as { cause?: unknown }).cause;
+  }
+  return false;
+}
+
+/**
+ * Turn an error met on the state database (opening it, or a query that found a damaged page) into
+ * a message that names the file and the fix.
+ */
+export function stateStoreError(file: string, err: unknown): StateStoreError {
   if (err instanceof StateStoreError) return err;
   const code = sqliteCode(err);
   const reason = err instanceof Error ? err.message : String(err);
-  if (code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT')) {
+  if (isCorruption(err)) {
     return new StateStoreError(
       `The state database ${file} is corrupt or not a Paperboy database (${reason}). ` +
         `Move it aside (e.g. rename it to ${file}.broken) and restart: schedules from the config file ` +
@@ -96,6 +110,6 @@ export function openStateDatabase(
     } catch {
       // Already failing; the original error is the one to report.
     }
-    throw openError(path, err);
+    throw stateStoreError(path, err);
   }
 }
