@@ -40,8 +40,9 @@ function readHistory(file: string | undefined): string[] {
 function writeHistory(file: string | undefined, lines: readonly string[]): void {
   if (!file) return;
   try {
-    mkdirSync(dirname(file), { recursive: true });
-    writeFileSync(file, lines.slice(0, HISTORY_SIZE).join('\n') + '\n');
+    // What you typed is yours alone: the history is private, like the rest of DATA_DIR.
+    mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
+    writeFileSync(file, lines.slice(0, HISTORY_SIZE).join('\n') + '\n', { mode: 0o600 });
   } catch {
     // read-only home or data dir: history just isn't kept
   }

@@ -1,10 +1,11 @@
-import { existsSync } from 'node:fs';
+import { statSync, type Stats } from 'node:fs';
 import { join } from 'node:path';
 import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { createPaperboy, type Booted } from './boot.ts';
 import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
+import { fileKind } from '../files/read-file.ts';
 import { startupProblem } from './startup-problem.ts';
 import type { PaperStore } from '../store/paper-store.ts';
 import { STATE_DB_FILE } from '../store/sqlite/open.ts';
@@ -30,16 +31,28 @@ export interface BootFromEnvOptions {
   platforms?: boolean;
 }
 
-/** Paths named in the config that do not exist, as problems (so they are listed with the rest). */
+/**
+ * Paths named in the config that do not exist or are not what they should be (a named pipe would
+ * hang start-up), as problems, so they are listed with the rest. `stat` does not open the path.
+ */
 function missingPaths(env: NodeJS.ProcessEnv): string[] {
   const out: string[] = [];
-  for (const [key, what] of [
-    ['PAPERS_PATH', 'a Daily Papers page file or a folder of them'],
-    ['TOPICS_PATH', 'a topics file'],
-    ['PAPERBOY_CONFIG', 'a config file (see examples/paperboy.config.json)'],
+  for (const [key, what, folderOk] of [
+    ['PAPERS_PATH', 'a Daily Papers page file or a folder of them', true],
+    ['TOPICS_PATH', 'a topics file', false],
+    ['PAPERBOY_CONFIG', 'a config file (see examples/paperboy.config.json)', false],
   ] as const) {
     const value = env[key]?.trim();
-    if (value && !existsSync(value)) out.push(`${key}: "${value.slice(0, 200)}" does not exist; it should name ${what}`);
+    if (!value) continue;
+    const shown = `"${value.slice(0, 200)}"`;
+    let info: Stats;
+    try {
+      info = statSync(value);
+    } catch {
+      out.push(`${key}: ${shown} does not exist; it should name ${what}`);
+      continue;
+    }
+    if (!info.isFile() && !(folderOk && info.isDirectory())) out.push(`${key}: ${shown} is ${fileKind(info)}; it should name ${what}`);
   }
   return out;
 }

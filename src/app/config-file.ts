@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { FileReadError, readRegularFile } from '../files/read-file.ts';
 import type { IngestSourceSpec } from '../ingest/jobs.ts';
 import type { Topic } from '../library/topics.ts';
 import type { Admins } from '../reply/context.ts';
@@ -198,14 +198,20 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
   return { file, graceMs: Math.round(data.graceMinutes * 60_000), admins, schedules, sources };
 }
 
-/** Read the config file at `path` (from `PAPERBOY_CONFIG`); no path means defaults. */
+/** The largest config file read (a thousand schedules fit in a fraction of it). */
+export const MAX_CONFIG_BYTES = 1024 * 1024;
+
+/** Read the config file at `path` (from `PAPERBOY_CONFIG`): a regular file of at most 1 MB; no path means defaults. */
 export async function loadScheduleConfig(path: string | undefined, ctx: { topics: readonly Topic[]; now: Date }): Promise<ScheduleConfig> {
   if (!path) return DEFAULT_SCHEDULE_CONFIG;
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, { maxBytes: MAX_CONFIG_BYTES })).toString('utf8');
   } catch (err) {
-    const code = (err as NodeJS.ErrnoException).code ?? (err as Error).message;
+    if (err instanceof FileReadError && (err.code === 'not-regular' || err.code === 'too-large')) {
+      throw new ScheduleConfigError(`${err.message}. PAPERBOY_CONFIG must name a JSON config file (see examples/paperboy.config.json).`, path);
+    }
+    const code = err instanceof FileReadError ? err.code : (err as Error).message;
     throw new ScheduleConfigError(
       `${path}: cannot read the schedule config file (${code}). Fix PAPERBOY_CONFIG or create the file ` + '(see examples/paperboy.config.json).',
       path,

@@ -54,7 +54,8 @@ export const SHELL_LOG_FILE = 'paperboy.log';
  * few, and none is lost when the process exits. Throws when the file cannot be opened.
  */
 export function logFile(path: string): DestinationStream {
-  return pino.destination({ dest: path, append: true, mkdir: true, sync: true });
+  // The log names users and channels: private to its owner, like the rest of DATA_DIR.
+  return pino.destination({ dest: path, append: true, mkdir: true, sync: true, mode: 0o600 });
 }
 
 /** A logger that writes nothing (tests, benchmarks). */

@@ -1,4 +1,4 @@
-import { readFile } from 'node:fs/promises';
+import { FileReadError, readRegularFile } from '../files/read-file.ts';
 import { z } from 'zod';
 import { packagePath } from '../files/package-root.ts';
 
@@ -41,13 +41,18 @@ export function parseTopics(text: string, file: string): Topic[] {
   return parsed.data.topics;
 }
 
-/** Read and validate a topics file (default: the shipped `data/topics.json`). */
+/** The largest topics file read. */
+export const MAX_TOPICS_BYTES = 1024 * 1024;
+
+/** Read and validate a topics file (default: the shipped `data/topics.json`), a regular file of at most 1 MB. */
 export async function loadTopics(path: string = BUILTIN_TOPICS_PATH): Promise<Topic[]> {
   let text: string;
   try {
-    text = await readFile(path, 'utf8');
+    text = (await readRegularFile(path, { maxBytes: MAX_TOPICS_BYTES })).toString('utf8');
   } catch (err) {
-    throw new TopicsLoadError(`${path}: cannot read topics file (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    if (err instanceof FileReadError && (err.code === 'not-regular' || err.code === 'too-large'))
+      throw new TopicsLoadError(`${err.message} (TOPICS_PATH names a topics JSON file)`);
+    throw new TopicsLoadError(`${path}: cannot read topics file (${err instanceof FileReadError ? err.code : (err as Error).message})`);
   }
   return parseTopics(text, path);
 }

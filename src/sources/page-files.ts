@@ -1,11 +1,12 @@
 import type { Stats } from 'node:fs';
-import { readFile, readdir, stat } from 'node:fs/promises';
+import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Paper } from '../papers/paper.ts';
 import { parseDailyPapers } from '../parse/daily-papers.ts';
 import { mergeById } from '../papers/merge.ts';
 import type { ParseProblem } from '../parse/problem.ts';
 import { packagePath } from '../files/package-root.ts';
+import { FileReadError, fileKind, readRegularFile } from '../files/read-file.ts';
 
 export type { ParseProblem } from '../parse/problem.ts';
 
@@ -103,7 +104,10 @@ export async function listPageFiles(path: string): Promise<string[]> {
   } catch (err) {
     throw missing(path, err);
   }
-  if (!info.isDirectory()) return [path];
+  if (!info.isDirectory()) {
+    if (!info.isFile()) throw new PapersLoadError(`papers path "${path}" is ${fileKind(info)}: give a page file or a folder of page files`, path);
+    return [path];
+  }
   let names: string[];
   try {
     names = await readdir(path);
@@ -118,9 +122,10 @@ export async function loadPageFiles(files: string[]): Promise<LoadedPapers> {
   const texts = await Promise.all(
     files.map(async (file) => {
       try {
-        return decode(file, await readFile(file));
+        return decode(file, await readRegularFile(file));
       } catch (err) {
         if (err instanceof PapersLoadError) throw err;
+        if (err instanceof FileReadError && err.code === 'not-regular') throw new PapersLoadError(`page file ${err.message}`, file);
         throw new PapersLoadError(`page file "${file}" ${errnoMessage(err)}; check the path and its permissions`, file);
       }
     }),

@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
 import { StateStoreError } from '../errors.ts';
@@ -11,6 +11,15 @@ export const BUSY_TIMEOUT_MS = 5000;
 
 export function sqliteCode(err: unknown): string {
   return typeof err === 'object' && err !== null && 'code' in err && typeof err.code === 'string' ? err.code : '';
+}
+
+/** Create `path` readable and writable by its owner only, unless it exists (then it is left as it is). */
+function createPrivateFile(path: string): void {
+  try {
+    closeSync(openSync(path, 'wx', 0o600));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+  }
 }
 
 /** Whether `err`, or an error it was caused by, says the database file is damaged or not a database. */
@@ -75,7 +84,8 @@ export function openStateDatabase(
   const path = file === ':memory:' ? file : resolve(file);
   if (path !== ':memory:') {
     try {
-      mkdirSync(dirname(path), { recursive: true });
+      // Private to its owner: reading lists, user and channel ids are no one else's business.
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
     } catch (err) {
       const code = sqliteCode(err) || 'error';
       throw new StateStoreError(
@@ -89,6 +99,8 @@ export function openStateDatabase(
   }
   let db: Database.Database | undefined;
   try {
+    // A new database file is created private (0600); SQLite gives its -wal and -shm files the same mode.
+    if (path !== ':memory:') createPrivateFile(path);
     db = new Database(path, { timeout: BUSY_TIMEOUT_MS });
     db.pragma(`busy_timeout = ${BUSY_TIMEOUT_MS}`);
     if (path !== ':memory:') {
