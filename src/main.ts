@@ -7,7 +7,7 @@ const HELP = `Usage: npm start [-- --help | --version]      (or: tsx src/main.ts
 
 Starts Paperboy. Which adapters run depends on the environment (.env is read if present):
   SLACK_BOT_TOKEN + SLACK_APP_TOKEN         Slack, Socket Mode
-  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET    Slack, HTTP mode on PORT (default 3000)
+  SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET    Slack, HTTP mode on PORT (default 3000) at HOST (default: all)
   DISCORD_TOKEN                             Discord
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log

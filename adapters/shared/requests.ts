@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import type { Logger } from 'pino';
 import type { RequestContext } from '../../src/reply/context.ts';
+import { redactUrlCredentials } from '../../src/text/redact-url.ts';
 
 /**
  * How an answer is delivered:
@@ -41,10 +42,11 @@ export function requestContext(
 
 /**
  * Anything that looks like a secret becomes `[redacted]`: Slack tokens and request signatures,
- * Discord bot tokens, and the tokens in Discord interaction and webhook paths.
+ * Discord bot tokens, the tokens in Discord interaction and webhook paths, and the user name and
+ * password in a URL (a configured API URL may carry them).
  */
 export function scrubSecrets(s: string): string {
-  return s
+  return redactUrlCredentials(s)
     .replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]')
     .replace(/\bv0=[0-9a-f]{64}\b/g, '[redacted]')
     .replace(/\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}\b/g, '[redacted]')

@@ -1,5 +1,3 @@
-import type { Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
@@ -9,7 +7,8 @@ import type { Reply } from '../../src/reply/reply.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { RecentIds } from './dedupe.ts';
 import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';
-import { errInfo } from '../shared/requests.ts';
+import { errInfo, scrubSecrets } from '../shared/requests.ts';
+import { createHttpFront, type HttpFront } from './http-front.ts';
 import { registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
 import { slackPostRef } from './post-ref.ts';
@@ -26,6 +25,8 @@ export interface SlackAdapterOptions {
   retries?: number;
   /** Socket Mode: reconnect when the connection drops (default true). */
   autoReconnect?: boolean;
+  /** HTTP mode: the clock the request checks use (tests). */
+  now?: () => number;
 }
 
 export interface SlackAdapter extends Adapter {
@@ -65,7 +66,8 @@ function networkCause(err: unknown): string | undefined {
 
 /** Turn a failed `auth.test` (or `apps.connections.open`) into a startup error that names the problem. */
 function startupError(err: unknown, step: string, apiUrl: string): Error {
-  const e = new Error(startupMessage(err, step, apiUrl));
+  // The API URL is shown, its credentials (a proxy's, say) never are.
+  const e = new Error(scrubSecrets(startupMessage(err, step, apiUrl)));
   e.name = 'SlackStartupError';
   return e;
 }
@@ -122,8 +124,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
     timeout: 15_000,
   });
 
+  /** The Slack paths served in HTTP mode (events, commands and interactivity may use any of them). */
+  const HTTP_PATHS = ['/slack/events', '/slack/commands', '/slack/actions'];
+  let front: HttpFront | undefined;
+
   /** An app, and the switch that keeps its Bolt and Web API warnings at debug level during start-up. */
-  function build(): { a: App; session: { quiet: boolean } } {
+  function build(): { a: App; receiver: HTTPReceiver | SocketModeReceiver; session: { quiet: boolean } } {
     if (mode === 'http' && !config.signingSecret) {
       throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).');
     }
@@ -145,7 +151,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             port: config.port,
             logger: blog,
             logLevel: boltLevel(logger),
-            endpoints: ['/slack/events', '/slack/commands', '/slack/actions'],
+            endpoints: HTTP_PATHS,
           });
     const a = new App({
       token: config.botToken,
@@ -159,7 +165,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });
     registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent });
-    return { a, session };
+    return { a, receiver, session };
   }
 
   return {
@@ -176,7 +182,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       if (state === 'running' || state === 'starting') return;
       if (state === 'stopped') throw new Error('the Slack adapter was stopped; create a new one');
       state = 'starting';
-      const { a, session } = build();
+      const { a, receiver, session } = build();
       const where = apiUrl ?? DEFAULT_API_URL;
       try {
         const auth = await a.client.auth.test();
@@ -187,23 +193,43 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         throw startupError(err, 'auth.test', where);
       }
       try {
-        if (mode === 'http') {
-          const server = (await a.start(config.port)) as Server;
-          port = (server.address() as AddressInfo).port;
+        if (receiver instanceof HTTPReceiver) {
+          // Paperboy's own server checks each request before Bolt's receiver sees it (http-front.ts).
+          const boltListener = receiver.requestListener;
+          front = createHttpFront({
+            signingSecret: config.signingSecret ?? '',
+            paths: HTTP_PATHS,
+            logger: log,
+            ...(options.now ? { now: options.now } : {}),
+            forward: (req, res) => {
+              try {
+                boltListener(req, res);
+              } catch (err) {
+                log.error({ err: errInfo(err) }, 'slack request could not be dispatched');
+                if (!res.headersSent) res.writeHead(500).end();
+              }
+            },
+          });
+          port = await front.listen(config.port, config.host);
         } else {
           await a.start();
         }
       } catch (err) {
         state = 'new';
         // Nothing of the failed app may keep running (a Socket Mode client would keep reconnecting).
-        await a.stop().catch(() => undefined);
-        if (mode === 'socket') throw startupError(err, 'apps.connections.open', where);
-        throw new Error(`Slack HTTP mode could not listen on port ${config.port}: ${deliveryFailureReason(err)}`);
+        if (mode === 'socket') {
+          await a.stop().catch(() => undefined);
+          throw startupError(err, 'apps.connections.open', where);
+        }
+        await front?.close();
+        front = undefined;
+        const at = config.host ? `${config.host}:${config.port}` : `port ${config.port}`;
+        throw new Error(`Slack HTTP mode could not listen on ${at}: ${deliveryFailureReason(err)}`);
       }
       app = a;
       state = 'running';
       session.quiet = false;
-      log.info({ mode, port, botUserId }, 'slack adapter running');
+      log.info({ mode, port, ...(config.host ? { host: config.host } : {}), botUserId }, 'slack adapter running');
     },
 
     async stop() {
@@ -213,7 +239,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       app = undefined;
       if (!a) return;
       try {
-        await a.stop();
+        if (front) await front.close();
+        else await a.stop();
         log.info('slack adapter stopped');
       } catch (err) {
         log.warn({ err: errInfo(err) }, 'slack adapter did not stop cleanly');

@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 import { parseVoteEmoji } from '../votes/emoji.ts';
 
@@ -63,6 +64,17 @@ const port = z.preprocess(
     .default(3000),
 );
 
+/** An address to listen on: an IPv4 or IPv6 address, or a host name (`localhost`). */
+const host = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+  z
+    .string()
+    .refine((s) => isIP(s) !== 0 || /^(?=.{1,253}$)[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?(?:\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*$/i.test(s), {
+      message: 'must be an IP address (127.0.0.1, ::1, 0.0.0.0) or a host name (localhost)',
+    })
+    .optional(),
+);
+
 const snowflake = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
   z
@@ -87,6 +99,7 @@ export const EnvSchema = z.object({
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_API_URL: httpUrl,
   PORT: port,
+  HOST: host,
 
   HF_API_URL: httpUrl,
   ARXIV_API_URL: httpUrl,
@@ -123,6 +136,8 @@ export interface SlackConfig {
   signingSecret?: string;
   apiUrl?: string;
   port: number;
+  /** HTTP mode: the address to listen on (`HOST`); absent: every interface. */
+  host?: string;
 }
 
 export interface DiscordConfig {
@@ -159,7 +174,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
   const shape = EnvSchema.shape;
   const values: Partial<Env> = {};
   for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
-    if (!platforms && /^(SLACK_|DISCORD_|PORT$)/.test(key)) continue;
+    if (!platforms && /^(SLACK_|DISCORD_|PORT$|HOST$)/.test(key)) continue;
     const r = shape[key].safeParse(env[key]);
     if (r.success) (values as Record<string, unknown>)[key] = r.data;
     else problems.push(...r.error.issues.map((i) => `${key}: ${i.message}`));
@@ -183,6 +198,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
         signingSecret: e.SLACK_SIGNING_SECRET,
         apiUrl: e.SLACK_API_URL,
         port: e.PORT ?? 3000,
+        ...(e.HOST ? { host: e.HOST } : {}),
       };
     }
   }

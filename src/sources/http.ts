@@ -6,6 +6,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from 'pino';
 import { SourceError } from './types.ts';
+import { redactUrlCredentials } from '../text/redact-url.ts';
 
 /** Sent with every request unless the caller gives its own. */
 export const DEFAULT_USER_AGENT = 'Paperboy/0.1 (research-paper chat bot for Slack and Discord)';
@@ -85,7 +86,7 @@ export async function fetchResponse(url: string, opts: HttpOptions = {}): Promis
   for (let attempt = 0; ; attempt++) {
     if (opts.signal?.aborted) throw new SourceError('aborted', url, { cause: opts.signal.reason });
     if (opts.beforeAttempt) await opts.beforeAttempt();
-    opts.logger?.debug({ url, attempt: attempt + 1, tries }, 'source request');
+    opts.logger?.debug({ url: redactUrlCredentials(url), attempt: attempt + 1, tries }, 'source request');
     const outcome = await attemptOnce(url, opts);
     if (!('reason' in outcome)) return outcome;
 
@@ -104,7 +105,10 @@ export async function fetchResponse(url: string, opts: HttpOptions = {}): Promis
       });
     }
     const waitMs = failure.retryAfterMs ?? backoffMs(attempt, baseDelayMs, random);
-    opts.logger?.warn({ url, attempt: attempt + 1, tries, reason: failure.reason, delayMs: Math.round(waitMs) }, 'source request failed; retrying');
+    opts.logger?.warn(
+      { url: redactUrlCredentials(url), attempt: attempt + 1, tries, reason: failure.reason, delayMs: Math.round(waitMs) },
+      'source request failed; retrying',
+    );
     try {
       await sleep(waitMs);
     } catch (err) {

@@ -3,6 +3,7 @@
  * whitespace-clean fields per paper, before they become `Paper` records. Clients do HTTP and
  * parsing only; they never touch the store.
  */
+import { redactUrlCredentials } from '../text/redact-url.ts';
 
 /** One paper as a source reports it. Strings are trimmed, internal whitespace collapsed. */
 export interface FetchedPaper {
@@ -57,10 +58,12 @@ export class SourceError extends Error {
   readonly url: string;
   readonly status: number | undefined;
   constructor(reason: string, url: string, opts: { status?: number; cause?: unknown } = {}) {
-    super(`${reason} (${url})`, opts.cause !== undefined ? { cause: opts.cause } : undefined);
+    // The URL is shown to users and logged: a base URL's credentials never are.
+    const shown = redactUrlCredentials(url);
+    super(`${reason} (${shown})`, opts.cause !== undefined ? { cause: opts.cause } : undefined);
     this.name = 'SourceError';
     this.reason = reason;
-    this.url = url;
+    this.url = shown;
     this.status = opts.status;
   }
 }
