@@ -181,6 +181,12 @@ async function main(): Promise<number> {
   };
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));
+  // No single request or event may end the bot: a stray rejection is logged and serving goes on;
+  // an uncaught exception stops it cleanly (exit 1) for the supervisor to restart.
+  const { installLastResort } = await import('./app/last-resort.ts');
+  installLastResort(logger, () => {
+    void stop('uncaught exception').finally(() => process.exit(1));
+  });
 
   try {
     for (const a of adapters) await a.start();
