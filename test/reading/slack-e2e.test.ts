@@ -11,11 +11,23 @@ import { startReading, type Reading } from '../../src/reading/index.ts';
 import { SqliteReadingListStore } from '../../src/reading/sqlite-store.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { limitViolations, pings } from '../slack/check-limits.ts';
-import { actionBody, buttonsOf, eventBody, post, slashBody, startHttp, type HttpHarness } from '../slack/harness.ts';
+import {
+  FORM,
+  JSON_T,
+  actionBody,
+  buttonsOf,
+  eventBody,
+  expectNoRejections,
+  handlerActivity,
+  post,
+  slash as slashAs,
+  startHttp,
+  type HttpHarness,
+  type Msg,
+} from '../slack/harness.ts';
 import { parseBibtex } from './helpers.ts';
 
-const FORM = 'application/x-www-form-urlencoded';
-type Msg = { text: string; blocks: unknown[]; response_type?: string; replace_original?: boolean };
+const handlers = handlerActivity();
 
 let h: HttpHarness;
 let reading: Reading;
@@ -32,15 +44,11 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => h.api.reset());
+expectNoRejections(() => h.api);
 
-/** `/papers <text>` as a user; the ephemeral answer posted to the response_url. */
+/** `/papers <text>` as a user; the ephemeral answer posted to the response_url, checked for limits and pings. */
 async function slash(text: string, user = 'U0001'): Promise<Msg> {
-  const before = h.api.responses.length;
-  const { body } = slashBody(h.api, text, { user_id: user });
-  const res = await post(h.base, body, FORM);
-  expect(res.status).toBe(200);
-  await h.api.waitFor(() => h.api.responses.length === before + 1);
-  const msg = h.api.responses[before]!.body as unknown as Msg;
+  const msg = await slashAs(h, text, { user_id: user });
   expect(limitViolations(msg)).toEqual([]);
   expect(pings(msg)).toEqual([]);
   return msg;
@@ -68,7 +76,7 @@ describe('Slack: reading lists and citations', () => {
     const cite = await slash('cite snapkv');
     expect(cite.text).toBe('BibTeX for SnapKV');
     const [codeSection] = sectionTexts(cite).filter((t) => t.startsWith('```'));
-    expect(codeSection).toBeDefined();
+    expect(codeSection).toMatch(/^```\n@misc\{snapkv,[\s\S]*\n```$/);
     const [entry] = parseBibtex(codeSection!.slice(4, -4));
     expect(entry).toMatchObject({ type: 'misc', key: 'snapkv', fields: { note: 'Authors unknown' } });
     // Worth sharing: the channel gets the same entry.
@@ -79,7 +87,7 @@ describe('Slack: reading lists and citations', () => {
     const user = 'U0003';
     const results = await slash('search kv cache compression', user);
     const second = JSON.stringify(results.blocks).match(/2\. \*([^*]+)\*/)?.[1];
-    expect(second).toBeDefined();
+    expect(second).toBe('No Token Left Behind: Reliable KV Cache Compression via Importance-Aware Mixed Precision Quantization');
     const saved = await slash('save 2', user);
     expect(saved.text).toMatch(/^Saved .+ to your reading list \(1 paper\)\.$/);
     expect((await slash('save 42', user)).text).toBe('No result 42: the last list shows results 1–5.');
@@ -106,7 +114,7 @@ describe('Slack: reading lists and citations', () => {
 
   it('Save on a public answer in a channel answers only the clicker: nothing is posted to the channel', async () => {
     const ev = { type: 'app_mention', user: 'U0042', text: '<@UBOT0001> show snapkv', ts: '1700100000.000100', channel: 'C0042', team: 'T0001' };
-    await post(h.base, eventBody(ev), 'application/json');
+    await post(h.base, eventBody(ev), JSON_T);
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1);
     const answer = h.api.callsTo('chat.postMessage')[0]!.args as unknown as Msg;
     const save = buttonsOf(answer.blocks).find((b) => b.text === 'Save')!;
@@ -120,7 +128,7 @@ describe('Slack: reading lists and citations', () => {
     await h.api.waitFor(() => h.api.responses.length === before + 1);
     expect(h.api.responses[before]!.body).toMatchObject({ response_type: 'ephemeral', replace_original: false });
     expect(String(h.api.responses[before]!.body['text'])).toMatch(/SnapKV/);
-    await new Promise((r) => setTimeout(r, 100));
+    await handlers.idle();
     expect(h.api.callsTo('chat.postMessage')).toHaveLength(1);
     // The clicker (U0002), not the person who asked (U0042), has it now.
     expect((await slash('saved', 'U0042')).text).toBe('Your reading list is empty.');

@@ -1,61 +1,29 @@
 import { SLACK_LIMITS as L } from '../../adapters/slack/limits.ts';
 import { blockTextSize } from '../../adapters/slack/render.ts';
+import { slackRefusal } from '../fakes/slack/block-kit.ts';
+
+/** Paperboy's ceiling for all the text in a message's blocks: its budget (`totalText`) plus room for notes. */
+const TOTAL_TEXT = 11_000;
+/** The block types the renderer makes. */
+const RENDERED_TYPES = new Set(['header', 'section', 'context', 'actions', 'divider']);
 
 /**
- * Every Block Kit limit Paperboy must respect, checked on a rendered message. Returns the list of
- * violations (empty when the message is valid), so a failing test says exactly what broke.
+ * What is wrong with a rendered message: everything Slack would refuse (test/fakes/slack/block-kit.ts,
+ * in Slack's words), and what breaks Paperboy's own budgets (adapters/slack/limits.ts: fallback text,
+ * total text, the block types it renders). Empty when the message is fine, so a failing test says
+ * exactly what broke.
  */
 export function limitViolations(msg: { text: string; blocks: unknown[] }): string[] {
   const v: string[] = [];
+  const refusal = slackRefusal(msg);
+  if (refusal) v.push(...(refusal.errors.length > 0 ? refusal.errors.map((e) => `${refusal.error}: ${e}`) : [refusal.error]));
   if (typeof msg.text !== 'string' || msg.text.trim() === '') v.push('fallback text missing');
-  if (msg.text.length > L.fallbackText) v.push(`fallback text ${msg.text.length} > ${L.fallbackText}`);
-  if (msg.blocks.length > L.blocks) v.push(`${msg.blocks.length} blocks > ${L.blocks}`);
+  else if (msg.text.length > L.fallbackText) v.push(`fallback text ${msg.text.length} > ${L.fallbackText}`);
   const total = blockTextSize(msg.blocks);
-  if (total > 11_000) v.push(`total block text ${total} > 11000`);
-  const ids = new Set<string>();
-  msg.blocks.forEach((raw, i) => {
-    const b = raw as Record<string, unknown> & { type: string };
-    const at = `block ${i} (${b.type})`;
-    const text = b.text as { type: string; text: string } | undefined;
-    if (b.block_id !== undefined && (typeof b.block_id !== 'string' || b.block_id.length > L.id)) v.push(`${at}: block_id not a string of at most ${L.id}`);
-    switch (b.type) {
-      case 'header':
-        if (!text || text.type !== 'plain_text') v.push(`${at}: header needs plain_text`);
-        else if (text.text.length > L.headerText || text.text.length < 1) v.push(`${at}: header text ${text.text.length}`);
-        break;
-      case 'section': {
-        const fields = b.fields as { text: string }[] | undefined;
-        if (!text && !fields) v.push(`${at}: section without text or fields`);
-        if (text && (text.text.length > L.sectionText || text.text.length < 1)) v.push(`${at}: section text ${text.text.length}`);
-        if (fields) {
-          if (fields.length > L.fields) v.push(`${at}: ${fields.length} fields`);
-          for (const f of fields) if (f.text.length > L.fieldText || f.text.length < 1) v.push(`${at}: field text ${f.text.length}`);
-        }
-        break;
-      }
-      case 'context': {
-        const els = b.elements as { text: string }[];
-        if (els.length < 1 || els.length > L.contextElements) v.push(`${at}: ${els.length} context elements`);
-        for (const e of els) if (e.text.length > L.textObject || e.text.length < 1) v.push(`${at}: context text ${e.text.length}`);
-        break;
-      }
-      case 'actions': {
-        const els = b.elements as { action_id: string; value?: string; text: { text: string } }[];
-        if (els.length < 1 || els.length > L.actionsElements) v.push(`${at}: ${els.length} action elements`);
-        for (const e of els) {
-          if (e.action_id.length > L.id) v.push(`${at}: action_id too long`);
-          if (ids.has(e.action_id)) v.push(`${at}: duplicate action_id ${e.action_id}`);
-          ids.add(e.action_id);
-          if ((e.value ?? '').length > L.buttonValue) v.push(`${at}: button value ${e.value?.length}`);
-          if (e.text.text.length > L.buttonText || e.text.text.length < 1) v.push(`${at}: button text ${e.text.text.length}`);
-        }
-        break;
-      }
-      case 'divider':
-        break;
-      default:
-        v.push(`${at}: unexpected block type`);
-    }
+  if (total > TOTAL_TEXT) v.push(`total block text ${total} > ${TOTAL_TEXT}`);
+  msg.blocks.forEach((b, i) => {
+    const type = (b as { type?: unknown }).type;
+    if (typeof type !== 'string' || !RENDERED_TYPES.has(type)) v.push(`block ${i}: unexpected block type ${String(type)}`);
   });
   return v;
 }

@@ -3,7 +3,7 @@ import { SlackDeliveryError, isRetryableSlackError } from '../../adapters/slack/
 import type { Reply } from '../../src/reply/reply.ts';
 import { deliverWithRetry } from '../../src/posting/deliver.ts';
 import type { Failure } from '../fakes/slack/web-api.ts';
-import { startHttp, type HttpHarness } from './harness.ts';
+import { expectNoRejections, startHttp, type HttpHarness } from './harness.ts';
 
 /**
  * `post()` failures tell the scheduler whether retrying can help: errors about the channel, the
@@ -22,6 +22,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
 });
+expectNoRejections(() => h.api);
 
 async function postError(failure: Failure): Promise<SlackDeliveryError> {
   h.api.failNext('chat.postMessage', failure);

@@ -1,21 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
+import { JSON_T, eventBody, expectNoRejections, post, slash as slashAs, startHttp, type HttpHarness, type Msg } from './harness.ts';
 
 let h: HttpHarness;
 beforeAll(async () => {
   h = await startHttp();
 });
 afterAll(() => h.stop());
+expectNoRejections(() => h.api);
 
-type Msg = { text: string };
-
-async function slash(text: string, extra: Record<string, string> = {}): Promise<Msg> {
-  const before = h.api.responses.length;
-  const { body } = slashBody(h.api, text, extra);
-  await post(h.base, body, 'application/x-www-form-urlencoded');
-  await h.api.waitFor(() => h.api.responses.length === before + 1);
-  return h.api.responses[before]!.body as unknown as Msg;
-}
+const slash = (text: string, extra: Record<string, string> = {}): Promise<Msg> => slashAs(h, text, extra);
 
 describe('Slack: follow-ups refer to the last list in the conversation', () => {
   it('/papers show 2 after a search shows result 2; another user in the channel has no list', async () => {
@@ -38,7 +31,7 @@ describe("Slack: a thread under Paperboy's answer continues from it", () => {
   async function mention(text: string, ts: string, threadTs?: string, user = 'U0042'): Promise<string> {
     const before = h.api.callsTo('chat.postMessage').length;
     const ev = { type: 'app_mention', user, text: `<@UBOT0001> ${text}`, ts, channel: 'C0042', team: 'T0001', ...(threadTs ? { thread_ts: threadTs } : {}) };
-    await post(h.base, eventBody(ev), 'application/json');
+    await post(h.base, eventBody(ev), JSON_T);
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === before + 1);
     return String(h.api.callsTo('chat.postMessage')[before]!.args.text);
   }
@@ -66,12 +59,12 @@ describe('Slack: a thread under a scheduled post refers to that post', () => {
     const bot = await testPaperboy();
     const digest = await bot.run('digest 5 kv cache', { ...SHELL_CONTEXT, userId: 'scheduler-test' });
     const ids = digest.data?.type === 'results' ? digest.data.results.map((r) => r.id) : [];
-    expect(ids.length).toBe(5);
+    expect(ids).toHaveLength(5);
     await h.adapter.post('C0077', digest);
     const ts = h.api.lastPostedTs!;
     const before = h.api.callsTo('chat.postMessage').length;
     const ev = { type: 'app_mention', user: 'U0099', text: '<@UBOT0001> show 3', ts: '1800000000.000100', thread_ts: ts, channel: 'C0077', team: 'T0001' };
-    await post(h.base, eventBody(ev), 'application/json');
+    await post(h.base, eventBody(ev), JSON_T);
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === before + 1);
     const answer = h.api.callsTo('chat.postMessage')[before]!.args;
     expect(answer.thread_ts).toBe(ts);

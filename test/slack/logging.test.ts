@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/app/logger.ts';
-import { APP_TOKEN, BOT_TOKEN, SECRET, eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
+import { APP_TOKEN, BOT_TOKEN, SECRET, eventBody, expectNoRejections, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
 import { scrubSecrets } from '../../adapters/shared/requests.ts';
 
 const lines: string[] = [];
@@ -19,6 +19,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await h.stop();
 });
+expectNoRejections(() => h.api);
 
 describe('Slack adapter logging', () => {
   it('logs failures with their reason and a reference id, never a token or the signing secret', async () => {

@@ -13,10 +13,10 @@ import { startReading, type Reading } from '../../src/reading/index.ts';
 import { SqliteReadingListStore } from '../../src/reading/sqlite-store.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { limitViolations } from './check-limits.ts';
-import { eventBody, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
+import { JSON_T, eventBody, expectNoRejections, handlerActivity, post, slash as slashAs, startHttp, type HttpHarness, type Msg } from './harness.ts';
 
-const FORM = 'application/x-www-form-urlencoded';
 const USER = 'U0PERS01';
+const handlers = handlerActivity();
 
 let h: HttpHarness;
 let reading: Reading;
@@ -37,17 +37,12 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => h.api.reset());
+expectNoRejections(() => h.api);
 
-async function slash(text: string): Promise<{ text: string }> {
-  const before = h.api.responses.length;
-  const { body } = slashBody(h.api, text, { user_id: USER });
-  await post(h.base, body, FORM);
-  await h.api.waitFor(() => h.api.responses.length === before + 1);
-  return h.api.responses[before]!.body as unknown as { text: string };
-}
+const slash = (text: string): Promise<Msg> => slashAs(h, text, { user_id: USER });
 
 let tsSeq = 0;
-/** `@Paperboy <text>` by USER in `channel` (in thread `threadTs`); resolves once `done` holds. */
+/** `@Paperboy <text>` by USER in `channel` (in thread `threadTs`); resolves once `done` holds and its handler has finished. */
 async function mention(text: string, done: () => boolean, where: { channel?: string; threadTs?: string; user?: string } = {}): Promise<void> {
   tsSeq += 1;
   const ev = {
@@ -59,10 +54,11 @@ async function mention(text: string, done: () => boolean, where: { channel?: str
     team: 'T0001',
     ...(where.threadTs ? { thread_ts: where.threadTs } : {}),
   };
-  const res = await post(h.base, eventBody(ev), 'application/json');
+  const res = await post(h.base, eventBody(ev), JSON_T);
   expect(res.status).toBe(200);
   await h.api.waitFor(done);
-  await new Promise((r) => setTimeout(r, 100)); // nothing else follows
+  // Nothing else follows: the handler has returned.
+  await handlers.idle();
 }
 
 const settled =

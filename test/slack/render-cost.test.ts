@@ -1,7 +1,6 @@
 /**
  * The Slack renderer's work grows with what it keeps, not with the square of the input: counted as
  * characters handed to the mrkdwn converters (not timed: test machines are shared and noisy).
- * Before the fix a 400,000-character abstract made the converter read ~66 times its length.
  */
 import { describe, expect, it, vi } from 'vitest';
 import type { Block, Reply, RichText } from '../../src/reply/reply.ts';

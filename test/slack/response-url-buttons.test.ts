@@ -6,12 +6,11 @@
  */
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { limitViolations } from './check-limits.ts';
-import { actionBody, buttonsOf, post, slashBody, startHttp, type HttpHarness } from './harness.ts';
+import { FORM, actionBody, buttonsOf, expectNoRejections, handlerActivity, post, slash, startHttp, type HttpHarness, type Msg } from './harness.ts';
 
-const FORM = 'application/x-www-form-urlencoded';
 /** A channel the bot is not a member of. */
 const CHANNEL = 'C0NOBOT1';
-type Msg = { text: string; blocks: unknown[]; response_type?: string; replace_original?: boolean };
+const handlers = handlerActivity();
 
 let h: HttpHarness;
 beforeAll(async () => {
@@ -19,8 +18,7 @@ beforeAll(async () => {
 });
 afterAll(() => h.stop());
 beforeEach(() => h.api.reset());
-
-const settle = (ms = 150) => new Promise((r) => setTimeout(r, ms));
+expectNoRejections(() => h.api);
 const fail = (method: string, error = 'not_in_channel', times = 1) => {
   for (let i = 0; i < times; i++) h.api.failNext(method, { kind: 'platform', error });
 };
@@ -30,10 +28,8 @@ const fail = (method: string, error = 'not_in_channel', times = 1) => {
  * the search is shared through the response_url. The shared message, as everyone sees it.
  */
 async function sharedSearch(): Promise<Msg> {
-  const { body } = slashBody(h.api, 'search kv cache', { channel_id: CHANNEL });
-  await post(h.base, body, FORM);
-  await h.api.waitFor(() => h.api.responses.length === 1);
-  const share = buttonsOf((h.api.responses[0]!.body as unknown as Msg).blocks).find((b) => b.action_id === 'pb:share')!;
+  const search = await slash(h, 'search kv cache', { channel_id: CHANNEL });
+  const share = buttonsOf(search.blocks).find((b) => b.action_id === 'pb:share')!;
   fail('chat.postMessage');
   await post(h.base, actionBody(h.api, share, { ephemeral: true, channel: CHANNEL }).body, FORM);
   await h.api.waitFor(() => h.api.responses.length === 2);
@@ -43,14 +39,14 @@ async function sharedSearch(): Promise<Msg> {
   return shared;
 }
 
-/** Click `button` on the shared message (posted at `ts`); resolves after the response_url post. */
+/** Click `button` on the shared message (posted at `ts`); resolves after the response_url post, once the click's handler has finished. */
 async function click(button: { action_id: string; value: string }, shared: Msg, ts = '1700000700.000100'): Promise<{ responseUrl: string; msg: Msg }> {
   const before = h.api.responses.length;
   const { body, responseUrl } = actionBody(h.api, button, { ephemeral: false, channel: CHANNEL, messageTs: ts, blocks: shared.blocks });
   const res = await post(h.base, body, FORM);
   expect(res.status).toBe(200);
   await h.api.waitFor(() => h.api.responses.length === before + 1);
-  await settle();
+  await handlers.idle();
   expect(h.api.responses).toHaveLength(before + 1);
   return { responseUrl, msg: h.api.responses[before]!.body as unknown as Msg };
 }
@@ -79,7 +75,7 @@ describe('Slack: buttons on a message shared through the response_url (bot not i
       ['Similar', /^Similar to /],
     ] as const) {
       const button = buttons.find((b) => b.text === label)!;
-      expect(button, label).toBeDefined();
+      expect(button, label).toMatchObject({ text: label });
       fail('chat.postMessage', error);
       const posts = h.api.callsTo('chat.postMessage').length;
       const { msg } = await click(button, shared);
@@ -124,7 +120,7 @@ describe('Slack: buttons on a message shared through the response_url (bot not i
     await fire(buttons.find((b) => b.text === 'Abstract')!);
     await fire(buttons.find((b) => b.action_id.startsWith('pb:page:next'))!);
     await h.api.waitFor(() => h.api.callsTo('chat.postMessage').length === 1 && h.api.callsTo('chat.update').length === 1);
-    await settle();
+    await handlers.idle();
     expect(h.api.responses).toEqual([]);
   });
 });

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { CpuQueue } from '../../adapters/slack/cpu-queue.ts';
 import { RecentIds } from '../../adapters/slack/dedupe.ts';
 import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';
@@ -44,7 +44,8 @@ describe('CpuQueue', () => {
     const order: string[] = [];
     const a = q.run(async () => {
       order.push('a1');
-      await new Promise((r) => setTimeout(r, 20));
+      // Give the others a chance to run in between (they must not).
+      await new Promise((r) => setImmediate(r));
       order.push('a2');
       return 1;
     });
@@ -62,12 +63,26 @@ describe('CpuQueue', () => {
     expect(order).toEqual(['a1', 'a2', 'b', 'c']);
   });
 
-  it('a stalled job stops blocking the queue after stallMs', async () => {
-    const q = new CpuQueue(50);
-    void q.run(() => new Promise(() => {}));
-    const t0 = Date.now();
-    expect(await q.run(() => 'next')).toBe('next');
-    expect(Date.now() - t0).toBeLessThan(1000);
+  it('a stalled job holds the queue for stallMs (on a fake clock), then the next job runs', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    try {
+      const q = new CpuQueue(50);
+      void q.run(() => new Promise(() => {}));
+      let ran = false;
+      const next = q.run(() => {
+        ran = true;
+        return 'next';
+      });
+      await vi.advanceTimersByTimeAsync(49);
+      // Jobs start on a (real) setImmediate: let a few turns of the event loop pass before looking.
+      for (let i = 0; i < 3; i++) await new Promise((r) => setImmediate(r));
+      expect(ran).toBe(false);
+      await vi.advanceTimersByTimeAsync(1);
+      expect(await next).toBe('next');
+      expect(ran).toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 });
 

@@ -1,10 +1,18 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { slackRefusal } from './block-kit.ts';
 
 /**
  * A local fake of the Slack Web API (node:http) for tests and benchmarks. Point a Bolt app at it with
  * `clientOptions.slackApiUrl = fake.apiUrl`. It records every call and every `response_url` post,
- * hands out local response URLs, and can be told to fail calls the way Slack does.
+ * hands out local response URLs, and can be told to fail calls the way Slack does (`failNext`:
+ * platform errors, HTTP errors, 429 with `Retry-After`).
+ *
+ * Like Slack, it refuses a message it could not post (over a Block Kit limit, text too long, no
+ * text: see block-kit.ts), in Slack's words: `{ ok: false, error: 'invalid_blocks', errors }` from
+ * `chat.postMessage` / `chat.update` / `chat.postEphemeral`, HTTP 400 `invalid_blocks` from a
+ * response_url. Each refusal is also kept in `rejections`, which the test harness expects to be
+ * empty after every test: a reply over a limit fails the test on whatever path it took.
  */
 
 export interface ApiCall {
@@ -13,6 +21,8 @@ export interface ApiCall {
   args: Record<string, unknown>;
   /** The bearer token the call carried. */
   token: string | undefined;
+  /** How the fake answered: `ok`, the Slack error (`invalid_blocks`, ...) or `http_<status>`. */
+  outcome: string;
   at: number;
 }
 
@@ -20,6 +30,14 @@ export interface ResponseUrlPost {
   id: string;
   body: Record<string, unknown>;
   at: number;
+}
+
+/** A message the fake refused because Slack would have (not a failure asked for with `failNext`). */
+export interface Rejection {
+  /** `chat.postMessage`, ..., or `response_url`. */
+  where: string;
+  error: string;
+  errors: string[];
 }
 
 /** How the fake should answer one future call. */
@@ -30,6 +48,8 @@ type Waiter = { check: () => boolean; resolve: () => void };
 export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
+  /** Messages refused as Slack would refuse them; see `takeRejections`. */
+  readonly rejections: Rejection[] = [];
   botUserId = 'UBOT0001';
   botId = 'BBOT0001';
   teamId = 'T0001';
@@ -108,8 +128,16 @@ export class FakeSlackApi {
     return this.callsTo('chat.postMessage').length + this.callsTo('chat.update').length + this.callsTo('chat.postEphemeral').length + this.responses.length;
   }
 
-  /** Resolve once `check()` holds (re-checked after every request), or reject after `timeoutMs`. */
-  waitFor(check: () => boolean, timeoutMs = 3000): Promise<void> {
+  /** The refusals so far, forgotten (for a test that sends an invalid message on purpose). */
+  takeRejections(): Rejection[] {
+    return this.rejections.splice(0);
+  }
+
+  /**
+   * Resolve once `check()` holds (re-checked after every request), or reject after `timeoutMs`: a
+   * liveness bound for a loaded machine, not a speed requirement.
+   */
+  waitFor(check: () => boolean, timeoutMs = 10_000): Promise<void> {
     if (check()) return Promise.resolve();
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { check, resolve: () => {} };
@@ -129,6 +157,7 @@ export class FakeSlackApi {
     });
   }
 
+  /** Forget calls, responses and pending failures (not `rejections`: those fail the test). */
   reset(): void {
     this.calls.length = 0;
     this.responses.length = 0;
@@ -164,12 +193,30 @@ export class FakeSlackApi {
       const failure = this.#takeFailure('response_url');
       if (this.#expired.has(id) || failure) {
         const status = failure?.kind === 'http' ? failure.status : failure?.kind === 'ratelimit' ? 429 : 404;
-        res.writeHead(status, { 'content-type': 'text/plain' });
-        res.end(failure?.kind === 'platform' ? failure.error : 'expired_url');
+        res.writeHead(status, { 'content-type': 'text/plain', ...(failure?.kind === 'ratelimit' ? { 'retry-after': String(failure.retryAfter) } : {}) });
+        res.end(failure?.kind === 'platform' ? failure.error : failure?.kind === 'ratelimit' ? 'rate_limited' : 'expired_url');
         this.#notify();
         return;
       }
-      this.responses.push({ id, body: JSON.parse(raw) as Record<string, unknown>, at: Date.now() });
+      let body: Record<string, unknown>;
+      try {
+        body = JSON.parse(raw) as Record<string, unknown>;
+      } catch {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end('invalid_payload');
+        this.rejections.push({ where: 'response_url', error: 'invalid_payload', errors: [] });
+        this.#notify();
+        return;
+      }
+      const refusal = slackRefusal(body);
+      if (refusal) {
+        res.writeHead(400, { 'content-type': 'text/plain' });
+        res.end(refusal.error);
+        this.rejections.push({ where: 'response_url', ...refusal });
+        this.#notify();
+        return;
+      }
+      this.responses.push({ id, body, at: Date.now() });
       res.writeHead(200, { 'content-type': 'text/plain' });
       res.end('ok');
       this.#notify();
@@ -186,23 +233,41 @@ export class FakeSlackApi {
     const auth = req.headers.authorization;
     const token = auth?.startsWith('Bearer ') ? auth.slice('Bearer '.length) : (args.token as string | undefined);
     delete args.token;
-    this.calls.push({ method, args, token, at: Date.now() });
+    const call: ApiCall = { method, args, token, outcome: 'ok', at: Date.now() };
+    this.calls.push(call);
 
     const failure = this.#takeFailure(method);
     if (failure) {
       if (failure.kind === 'http') {
+        call.outcome = `http_${failure.status}`;
         res.writeHead(failure.status);
         res.end();
       } else if (failure.kind === 'ratelimit') {
+        call.outcome = 'http_429';
         res.writeHead(429, { 'retry-after': String(failure.retryAfter), 'content-type': 'application/json' });
         res.end(JSON.stringify({ ok: false, error: 'ratelimited' }));
       } else {
+        call.outcome = failure.error;
         json(res, { ok: false, error: failure.error });
       }
       this.#notify();
       return;
     }
-    json(res, this.#answer(method, args));
+    const refusal = MESSAGE_METHODS.has(method) ? slackRefusal(args) : undefined;
+    if (refusal) {
+      call.outcome = refusal.error;
+      this.rejections.push({ where: method, ...refusal });
+      json(res, {
+        ok: false,
+        error: refusal.error,
+        ...(refusal.errors.length > 0 ? { errors: refusal.errors, response_metadata: { messages: refusal.errors.map((e) => `[ERROR] ${e}`) } } : {}),
+      });
+      this.#notify();
+      return;
+    }
+    const answer = this.#answer(method, args);
+    if (answer.ok !== true) call.outcome = String(answer.error);
+    json(res, answer);
     this.#notify();
   }
 
@@ -235,6 +300,9 @@ export class FakeSlackApi {
     }
   }
 }
+
+/** Methods that post a message, checked the way Slack checks one. */
+const MESSAGE_METHODS = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 
 function json(res: ServerResponse, body: unknown): void {
   res.writeHead(200, { 'content-type': 'application/json' });
