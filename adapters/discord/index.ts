@@ -16,7 +16,7 @@ import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId, inlineCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
-import { InteractionHandler } from './interaction-handler.ts';
+import { InteractionHandler, type DeferWait } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
 import { ReactionHandler } from './reactions.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
@@ -32,6 +32,8 @@ export interface DiscordAdapterOptions {
   logger: Logger;
   /** Interactions whose reply is not ready after this many ms are deferred first. Default 1500. */
   deferAfterMs?: number;
+  /** How that wait is timed (default: a real timer). Tests pass a latch, so the decision never depends on elapsed time. */
+  deferWait?: DeferWait;
   /** Button command store settings (default: 24 h, 10,000 entries). */
   actions?: ActionStoreOptions;
   /** REST retries on 5xx/network errors (default 3, as discord.js). */
@@ -133,6 +135,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     render,
     logger,
     deferAfterMs: opts.deferAfterMs ?? 1500,
+    ...(opts.deferWait ? { deferWait: opts.deferWait } : {}),
   });
 
   client.on(Events.MessageCreate, (m) => void messages.handle(m));

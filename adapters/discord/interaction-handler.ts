@@ -27,18 +27,30 @@ export interface InteractionHandlerDeps {
   render: (reply: Reply) => DiscordMessage;
   logger: Logger;
   deferAfterMs: number;
+  /** How the handler waits `deferAfterMs` before deferring (default `timerWait`); tests decide with a latch. */
+  deferWait?: DeferWait;
 }
 
-/** The reply if `work` settles within `ms`, else undefined (the work keeps running). */
-async function within(work: Promise<Reply>, ms: number): Promise<Reply | undefined> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<undefined>((resolve) => {
-    timer = setTimeout(() => resolve(undefined), ms);
+/**
+ * Resolves when the wait for a reply is over (the reply is then deferred if it is not ready);
+ * `done` aborts when the reply was ready first, and the wait should then let go of its timer.
+ */
+export type DeferWait = (ms: number, done: AbortSignal) => Promise<void>;
+
+/** `ms` of real time. */
+const timerWait: DeferWait = (ms, done) =>
+  new Promise((resolve) => {
+    const timer = setTimeout(resolve, ms);
+    done.addEventListener('abort', () => clearTimeout(timer), { once: true });
   });
+
+/** The reply if `work` settles before `wait` is over, else undefined (the work keeps running). */
+async function within(work: Promise<Reply>, ms: number, wait: DeferWait): Promise<Reply | undefined> {
+  const done = new AbortController();
   try {
-    return await Promise.race([work, timeout]);
+    return await Promise.race([work, wait(ms, done.signal).then(() => undefined)]);
   } finally {
-    clearTimeout(timer);
+    done.abort();
   }
 }
 
@@ -158,7 +170,7 @@ export class InteractionHandler {
     delivery: Extract<Delivery, 'public' | 'ephemeral' | 'update'>,
   ): Promise<void> {
     const { api, render } = this.deps;
-    const ready = await within(work, this.deps.deferAfterMs);
+    const ready = await within(work, this.deps.deferAfterMs, this.deps.deferWait ?? timerWait);
     if (ready) {
       const msg = render(ready);
       if (delivery === 'update') {

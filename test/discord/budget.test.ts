@@ -69,7 +69,7 @@ describe('rendered replies within the 6000-character embed total', () => {
     fc.constant({ kind: 'divider' as const }),
   );
 
-  it('the reviewer’s case: an exact-limit span beside a second embed', () => {
+  it('a paragraph cut exactly at the 4096 description limit beside a 3800-character code embed stays within the 6000 total', () => {
     const reply: Reply = {
       tone: 'ok',
       summary: 's',

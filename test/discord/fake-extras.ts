@@ -2,14 +2,16 @@
  * A thin front for the local fake Discord that adds two REST routes it lacks: opening a DM channel
  * (`POST /users/@me/channels`) and deleting an interaction's original response
  * (`DELETE /webhooks/:app/:token/messages/@original`). Every request is passed to the fake first,
- * so the fake records it and its canned failures (`fake.fail`) apply; only where the fake answers
- * 404 on one of these routes does the front answer instead. Point discord.js `rest.api` at
- * `apiUrl`; the gateway URL still comes from the fake.
+ * so the fake records it and its canned failures (`fake.fail`), rate limits (`fake.rateLimit`, whose
+ * headers are passed on) and body checks apply; only where the fake answers 404 on one of these
+ * routes does the front answer instead. Point discord.js `rest.api` at `apiUrl`; the gateway URL
+ * still comes from the fake.
  */
 import { once } from 'node:events';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { FakeDiscord } from '../fakes/discord/fake-discord.ts';
+import { errorTree } from '../fakes/discord/form-body.ts';
 
 /** The DM channel id the front gives a user (fixed per user). */
 export function dmChannelFor(userId: string): string {
@@ -25,7 +27,16 @@ function extraRoute(method: string, path: string, body: string): [number, unknow
   if (method === 'POST' && path === '/api/v10/users/@me/channels') {
     const id = (JSON.parse(body || '{}') as { recipient_id?: unknown }).recipient_id;
     const recipient = typeof id === 'string' ? id : '';
-    if (!/^\d+$/.test(recipient)) return [400, { code: 50035, message: 'Invalid Form Body' }];
+    if (!/^\d+$/.test(recipient)) {
+      return [
+        400,
+        {
+          code: 50035,
+          message: 'Invalid Form Body',
+          errors: errorTree([{ path: ['recipient_id'], code: 'NUMBER_TYPE_COERCE', message: 'Value is not snowflake.' }]),
+        },
+      ];
+    }
     return [
       200,
       {
@@ -59,12 +70,19 @@ export async function startFakeExtras(fake: FakeDiscord): Promise<FakeExtras> {
     const text = answer.status === 204 ? '' : await answer.text();
     const extra = answer.status === 404 ? extraRoute(method, url.pathname, body) : undefined;
     const [status, payload] = extra ?? [answer.status, undefined];
+    // Discord's rate-limit headers (discord.js reads them) pass through.
+    const passed: Record<string, string> = {};
+    if (!extra) {
+      answer.headers.forEach((value, name) => {
+        if (/^(retry-after|x-ratelimit-)/i.test(name)) passed[name] = value;
+      });
+    }
     if (status === 204) {
-      res.writeHead(204).end();
+      res.writeHead(204, passed).end();
       return;
     }
     const out = extra ? JSON.stringify(payload) : text;
-    res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) }).end(out);
+    res.writeHead(status, { ...passed, 'content-type': 'application/json', 'content-length': Buffer.byteLength(out) }).end(out);
   }
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

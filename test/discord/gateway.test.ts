@@ -1,6 +1,8 @@
 /**
  * End to end: the real discord.js client against the local fake Discord (REST + gateway).
  * Events are dispatched over the gateway; assertions are on the exact REST calls the bot makes.
+ * The fake rejects any body Discord would reject, and after each test none was (`rejectsNothing`).
+ * Whether an interaction is deferred is decided by the test (`DeferSwitch`), never by elapsed time.
  */
 import { Writable } from 'node:stream';
 import { pino } from 'pino';
@@ -11,10 +13,12 @@ import type { Command } from '../../src/commands/command.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import { span } from '../../src/reply/reply.ts';
+import { span, type Reply } from '../../src/reply/reply.ts';
+import { testCard } from '../helpers/cards.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/discord/fake-discord.ts';
 import { autocompletePayload, buttonPayload, messageCreatePayload, slashPayload, snowflake, type FakeUser } from '../fakes/discord/payloads.ts';
 import { limitViolations } from './check-limits.ts';
+import { asMessage, DeferSwitch, eventually, Gate, rejectsNothing, trackHandling } from './helpers.ts';
 
 const alice: FakeUser = { id: '100000000000000777', username: 'alice' };
 const otherBot: FakeUser = { id: '100000000000000888', username: 'otherbot', bot: true };
@@ -24,8 +28,13 @@ let fake: FakeDiscord;
 let adapter: DiscordAdapter;
 let paperboy: Paperboy;
 const logLines: string[] = [];
+const defer = new DeferSwitch();
+/** Where the `slow` command waits until the test lets it answer. */
+const slowGate = new Gate();
+const tracking = trackHandling();
+rejectsNothing(() => fake);
 
-/** A test-only command that takes a while, to exercise deferred responses. */
+/** A test-only command that answers only when the test opens `slowGate`, to exercise deferred responses. */
 const slowCommand: Command = {
   name: 'slow',
   summary: 'Answer slowly (test only)',
@@ -34,7 +43,7 @@ const slowCommand: Command = {
   args: 'none',
   flags: [{ name: 'page', type: 'int', min: 1, max: 9, help: 'page', default: 1 }],
   async run(input) {
-    await new Promise((r) => setTimeout(r, 250));
+    await slowGate.wait();
     const page = Number(input.flags['page'] ?? 1);
     return {
       tone: 'ok',
@@ -45,10 +54,36 @@ const slowCommand: Command = {
   },
 };
 
+/** Link URLs around Discord's 512-character limit for a link button. */
+const LONG_CODE_URL = `https://github.com/x/p1?${'q=kv-cache&'.repeat(55)}end`;
+const URL_AT_LIMIT = `https://example.org/${'p'.repeat(512 - 'https://example.org/'.length)}`;
+
+/** A test-only command: one paper whose code link is over 512 characters (a long query string) and whose project link is exactly 512. */
+const longLinksCommand: Command = {
+  name: 'longlinks',
+  summary: 'A paper with a very long code link (test only)',
+  usage: '',
+  examples: ['longlinks'],
+  args: 'none',
+  flags: [],
+  async run(): Promise<Reply> {
+    const paper = testCard(1, {
+      rank: undefined,
+      links: [
+        { kind: 'code', url: LONG_CODE_URL },
+        { kind: 'project', url: URL_AT_LIMIT },
+        { kind: 'arxiv', url: 'https://arxiv.org/abs/2404.14469' },
+      ],
+    });
+    return { tone: 'ok', summary: paper.title, blocks: [{ kind: 'paper', paper }] };
+  },
+};
+
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
   paperboy = await newTestPaperboy();
   paperboy.register(slowCommand);
+  paperboy.register(longLinksCommand);
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       logLines.push(chunk.toString());
@@ -59,7 +94,7 @@ beforeAll(async () => {
     config: { token: fake.token, apiUrl: fake.apiUrl },
     paperboy,
     logger: pino({ level: 'debug' }, sink),
-    deferAfterMs: 100,
+    deferWait: defer.wait,
     restRetries: 1,
   });
   await adapter.start();
@@ -108,10 +143,6 @@ async function interact(
   return { req, body: req.body as { type: number; data?: MessageBody } };
 }
 
-function asMessage(body: MessageBody) {
-  return { content: body.content, embeds: body.embeds, components: body.components, allowedMentions: body.allowed_mentions as { parse: [] } };
-}
-
 function buttons(body: MessageBody) {
   return body.components.flatMap((r) => r.components).filter((b): b is typeof b & { custom_id: string; label: string } => 'custom_id' in b);
 }
@@ -128,7 +159,7 @@ describe('Discord adapter over a real discord.js client', () => {
   });
 
   it('answers heartbeats', async () => {
-    await expect.poll(() => fake.heartbeats, { timeout: 5000, interval: 50 }).toBeGreaterThan(0);
+    await eventually(() => expect(fake.heartbeats).toBeGreaterThan(0));
   });
 
   it('replies to a mention with a message_reference, embeds within limits and no mentions', async () => {
@@ -193,6 +224,8 @@ describe('Discord adapter over a real discord.js client', () => {
       },
     ];
     for (const m of quiet) fake.dispatch('MESSAGE_CREATE', m);
+    for (const m of quiet) await tracking.handled(String(m['id']));
+    expect(fake.requests.slice(from)).toEqual([]);
     const { id } = await mention(`${botMention()} stats`);
     const posts = fake.requests.slice(from).filter((r) => r.method === 'POST');
     expect(posts).toHaveLength(1);
@@ -257,7 +290,7 @@ describe('Discord adapter over a real discord.js client', () => {
     for (const c of choices) {
       expect(c.name.length).toBeLessThanOrEqual(100);
       expect(c.value.length).toBeLessThanOrEqual(100);
-      expect(paperboy.deps.engine.byId(c.value)).toBeDefined();
+      expect(paperboy.deps.engine.byId(c.value)?.id).toBe(c.value);
     }
   });
 
@@ -308,33 +341,73 @@ describe('Discord adapter over a real discord.js client', () => {
     expect(noop.body).toEqual({ type: 6 });
   });
 
-  it('slow slash commands are deferred (callback 5) and the original response edited', async () => {
+  it('a slash command still running when the defer decision comes is deferred (callback 5), then the original response is edited with its answer', async () => {
     const p = slashPayload(fake.world, { user: alice }, 'slow');
-    const { body } = await interact(p);
-    expect(body).toEqual({ type: 5 });
-    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${fake.world.applicationId}/${String(p['token'])}/messages/@original`);
+    const token = String(p['token']);
+    const from = fake.requests.length;
+    fake.dispatch('INTERACTION_CREATE', p);
+    await eventually(() => expect([defer.waiting, slowGate.waiting]).toEqual([1, 1]));
+    defer.deferAll();
+    const callback = await fake.waitFor((r) => r.method === 'POST' && r.path.includes(token), 5000, from);
+    expect(callback.body).toEqual({ type: 5 });
+    slowGate.open();
+    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.path === `/webhooks/${fake.world.applicationId}/${token}/messages/@original`, 5000, from);
     expect(edit.sentAuth).toBe(false);
     expect((edit.body as MessageBody).embeds[0]!.description).toBe('Slow answer, page 1.');
     expect((edit.body as MessageBody).allowed_mentions).toEqual({ parse: [] });
+    await tracking.handled(String(p['id']));
+    expect(fake.requests.slice(from).map((r) => `${r.method} ${r.status}`)).toEqual(['POST 204', 'PATCH 200']);
   });
 
-  it('slow page clicks are deferred as updates (callback 6) and the message edited', async () => {
-    const first = await interact(slashPayload(fake.world, { user: alice }, 'slow'));
-    expect(first.body.type).toBe(5);
-    const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.path.endsWith(`/${String(first.req.path.split('/')[3])}/messages/@original`));
-    const next = buttons(edit.body as MessageBody).find((b) => b.label.startsWith('Next'))!;
-    const click = buttonPayload(fake.world, { user: alice }, next.custom_id);
-    const { body } = await interact(click);
-    expect(body).toEqual({ type: 6 });
-    const edited = await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(String(click['token'])));
+  it('a page click still running when the defer decision comes is deferred as an update (callback 6), then the clicked message is edited', async () => {
+    const click = buttonPayload(fake.world, { user: alice }, 'pb2:u:slow --page 2');
+    const token = String(click['token']);
+    const from = fake.requests.length;
+    fake.dispatch('INTERACTION_CREATE', click);
+    await eventually(() => expect([defer.waiting, slowGate.waiting]).toEqual([1, 1]));
+    defer.deferAll();
+    const callback = await fake.waitFor((r) => r.method === 'POST' && r.path.includes(token), 5000, from);
+    expect(callback.body).toEqual({ type: 6 });
+    slowGate.open();
+    const edited = await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(token), 5000, from);
     expect((edited.body as MessageBody).embeds[0]!.description).toBe('Slow answer, page 2.');
+    expect(buttons(edited.body as MessageBody).map((b) => b.custom_id)).toContain('pb2:u:slow --page 3');
+  });
+
+  it('a slash command whose answer is ready before the defer decision is answered directly (callback 4), never deferred', async () => {
+    const p = slashPayload(fake.world, { user: alice }, 'slow');
+    const from = fake.requests.length;
+    fake.dispatch('INTERACTION_CREATE', p);
+    await eventually(() => expect(slowGate.waiting).toBe(1));
+    slowGate.open();
+    await tracking.handled(String(p['id']));
+    expect(defer.waiting).toBe(0);
+    const calls = fake.requests.slice(from).filter((r) => r.path.includes(String(p['token'])));
+    expect(calls.map((r) => (r.body as { type: number }).type)).toEqual([4]);
+    expect((calls[0]!.body as { data: MessageBody }).data.embeds[0]!.description).toBe('Slow answer, page 1.');
+  });
+
+  it('a link URL over 512 characters gets no link button, and the reply is delivered (not rejected); one of exactly 512 keeps its button', async () => {
+    expect(LONG_CODE_URL.length).toBeGreaterThan(512);
+    expect(URL_AT_LIMIT.length).toBe(512);
+    const { req, body } = await mention(`${botMention()} longlinks`);
+    expect(req.status).toBe(200);
+    expect(req.invalid).toBeUndefined();
+    const links = body.components.flatMap((r) => r.components).flatMap((b) => ('url' in b ? [{ label: b.label, url: b.url }] : []));
+    expect(links).toEqual([
+      { label: 'Project page', url: URL_AT_LIMIT },
+      { label: 'arXiv', url: 'https://arxiv.org/abs/2404.14469' },
+    ]);
+    // In the text, the long link is named without its URL.
+    expect(body.embeds[0]!.description).toContain(`Code · [Project page](${URL_AT_LIMIT}) · [arXiv](https://arxiv.org/abs/2404.14469)`);
+    expect(JSON.stringify(body)).not.toContain(LONG_CODE_URL);
   });
 
   it('a refused reply (50013 Missing Permissions) is logged with its reason and the bot keeps serving', async () => {
     fake.fail('POST', new RegExp(`^/channels/${fake.world.channelId}/messages$`), 403, 50013, 'Missing Permissions');
     const id = snowflake();
     fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `${botMention()} stats`, author: alice, mentions: [fake.world.bot] }));
-    await expect.poll(() => logLines.some((l) => l.includes('"code":50013'))).toBe(true);
+    await eventually(() => expect(logLines.some((l) => l.includes('"code":50013'))).toBe(true));
     const line = JSON.parse(logLines.find((l) => l.includes('"code":50013'))!) as Record<string, unknown>;
     expect(line).toMatchObject({ status: 403, code: 50013, reason: 'Missing Permissions', op: 'create message' });
     expect(String(line['hint'])).toMatch(/permission/);
@@ -347,7 +420,7 @@ describe('Discord adapter over a real discord.js client', () => {
     const id = snowflake();
     const from = fake.requests.length;
     fake.dispatch('MESSAGE_CREATE', messageCreatePayload(fake.world, { id, content: `${botMention()} stats`, author: alice, mentions: [fake.world.bot] }));
-    await expect.poll(() => logLines.some((l) => l.includes('"status":500'))).toBe(true);
+    await eventually(() => expect(logLines.some((l) => l.includes('"status":500'))).toBe(true));
     // Two tries of the answer, then one plain-text reply with the failure's reference.
     const told = await fake.waitFor((r) => r.method === 'POST' && (r.body as MessageBody).message_reference?.message_id === id && r.status === 200, 5000, from);
     expect((told.body as MessageBody).content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
@@ -364,7 +437,7 @@ describe('Discord adapter over a real discord.js client', () => {
   it('an expired interaction (10062) is logged, not thrown', async () => {
     fake.fail('POST', /^\/interactions\//, 404, 10062, 'Unknown interaction');
     fake.dispatch('INTERACTION_CREATE', slashPayload(fake.world, { user: alice }, 'stats'));
-    await expect.poll(() => logLines.some((l) => l.includes('"code":10062'))).toBe(true);
+    await eventually(() => expect(logLines.some((l) => l.includes('"code":10062'))).toBe(true));
     const { body } = await interact(slashPayload(fake.world, { user: alice }, 'stats'));
     expect(body.type).toBe(4);
   });
@@ -399,7 +472,7 @@ describe('Discord adapter over a real discord.js client', () => {
       const ref = /\(ref ([0-9a-f]{8})\)/.exec(body.content)?.[1];
       expect(body.content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
       expect(body.allowed_mentions).toEqual({ parse: [] });
-      await expect.poll(() => logLines.some((l) => l.includes(`"ref":"${ref}"`))).toBe(true);
+      await eventually(() => expect(logLines.some((l) => l.includes(`"ref":"${ref}"`))).toBe(true));
       const line = logLines.find((l) => l.includes(`"ref":"${ref}"`))!;
       expect(line).toContain('[redacted]');
       expect(line).not.toContain(fake.token);
@@ -408,9 +481,9 @@ describe('Discord adapter over a real discord.js client', () => {
       const slash = await interact(slashPayload(fake.world, { user: alice }, 'search', { query: 'explode-now' }));
       expect(slash.body.type).toBe(4);
       expect(slash.body.data?.flags).toBe(64);
+      expect(slash.body.data?.content).toMatch(/^Sorry, something went wrong on our side \(ref [0-9a-f]{8}\)\.$/);
       const slashRef = /\(ref ([0-9a-f]{8})\)/.exec(slash.body.data?.content ?? '')?.[1];
-      expect(slashRef).toBeDefined();
-      await expect.poll(() => logLines.some((l) => l.includes(`"ref":"${slashRef}"`))).toBe(true);
+      await eventually(() => expect(logLines.some((l) => l.includes(`"ref":"${slashRef}"`))).toBe(true));
     } finally {
       paperboy.run = run;
       paperboy.runWords = runWords;
@@ -469,7 +542,7 @@ describe('start and stop', () => {
     expect(other.connections).toBe(1);
     await a.stop();
     await a.stop();
-    await expect.poll(() => other.connections).toBe(0);
+    await eventually(() => expect(other.connections).toBe(0));
     await other.close();
   });
 });

@@ -13,7 +13,7 @@ describe('ActionStore', () => {
     expect(k).toMatch(/^[\w-]{12}$/);
     expect(s.get(k)).toEqual({ command: 'search kv --page 2', delivery: 'update' });
     now = 999;
-    expect(s.get(k)).toBeDefined();
+    expect(s.get(k)).toEqual({ command: 'search kv --page 2', delivery: 'update' });
     now = 1000;
     expect(s.get(k)).toBeUndefined();
     expect(s.size).toBe(0);

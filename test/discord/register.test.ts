@@ -1,6 +1,6 @@
 /** `npm run discord:register` against the fake Discord (the real script entry, run as a process). */
 import { execFile } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -10,18 +10,26 @@ import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 
 const run = promisify(execFile);
 let fake: FakeDiscord;
+/** Data folders made for the runs, removed at the end. */
+const dirs: string[] = [];
+const dataDir = (): string => {
+  const dir = mkdtempSync(join(tmpdir(), 'pb-register-'));
+  dirs.push(dir);
+  return dir;
+};
 
 beforeAll(async () => {
   fake = await FakeDiscord.start();
 });
 afterAll(async () => {
   await fake.close();
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
 
 /** The same script in-process (its exported `main`): fast, for the cases that need no process boundary. */
 async function registerInProcess(env: Record<string, string>): Promise<{ code: number; out: string }> {
   const lines: string[] = [];
-  const code = await main({ DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-register-')), ...env }, (l) => lines.push(l));
+  const code = await main({ DATA_DIR: dataDir(), ...env }, (l) => lines.push(l));
   return { code, out: lines.join('\n') };
 }
 
@@ -29,7 +37,7 @@ async function registerInProcess(env: Record<string, string>): Promise<{ code: n
 async function register(env: Record<string, string>): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-register.ts'], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-register-')), ...env },
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', DATA_DIR: dataDir(), ...env },
       cwd: process.cwd(),
       timeout: 30_000,
     });

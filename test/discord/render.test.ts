@@ -4,6 +4,7 @@ import { renderDiscord, type CustomIdFor } from '../../adapters/discord/render.t
 import type { Action, Block, Reply } from '../../src/reply/reply.ts';
 import { span } from '../../src/reply/reply.ts';
 import { testCard } from '../helpers/cards.ts';
+import { messageProblems } from '../fakes/discord/form-body.ts';
 import { allText, limitViolations } from './check-limits.ts';
 
 const ids = (): CustomIdFor => {
@@ -58,6 +59,24 @@ describe('renderDiscord', () => {
     expect(buttons.map((b) => ('label' in b ? b.label : ''))).toEqual(['Abstract', 'Similar', 'Code']);
     expect(buttons[2]).toMatchObject({ style: 5, url: 'https://github.com/x/p1' });
     expect(msg.embeds[0]!.description).toMatch(/^Full abstract\./);
+  });
+
+  it('a link button only for http(s) URLs of at most 512 characters: a longer one is left out, and Discord would accept the message', () => {
+    const long = `https://github.com/x/p1?${'q=kv-cache&'.repeat(55)}end`;
+    const atLimit = `https://example.org/${'p'.repeat(512 - 'https://example.org/'.length)}`;
+    expect([long.length > 512, atLimit.length]).toEqual([true, 512]);
+    const paper = testCard(1, {
+      rank: undefined,
+      links: [
+        { kind: 'code', url: long },
+        { kind: 'project', url: atLimit },
+        { kind: 'other', url: 'ftp://example.org/paper.pdf' },
+      ],
+    });
+    const msg = renderDiscord({ tone: 'ok', summary: 's', blocks: [{ kind: 'paper', paper }] }, { customId: ids() });
+    const links = msg.components.flatMap((r) => r.components).flatMap((b) => ('url' in b ? [b.url] : []));
+    expect(links).toEqual([atLimit]);
+    expect(messageProblems(msg)).toEqual([]);
   });
 
   it('puts paging first: prev/next update the message, the page counter is disabled', () => {

@@ -26,6 +26,7 @@ import { buttonPayload, messageCreatePayload, slashPayload, snowflake, type Fake
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { allText } from './check-limits.ts';
 import { dmChannelFor, startFakeExtras, type FakeExtras } from './fake-extras.ts';
+import { asMessage, DeferSwitch, eventually, Gate, rejectsNothing, trackHandling } from './helpers.ts';
 
 const alice: FakeUser = { id: '100000000000000777', username: 'alice' };
 const REF = /^Sorry, something went wrong on our side \(ref ([0-9a-f]{8})\)\.$/;
@@ -36,8 +37,13 @@ let adapter: DiscordAdapter;
 let reading: Reading;
 let dir: string;
 const logLines: Record<string, unknown>[] = [];
+const defer = new DeferSwitch();
+/** Where the slow commands wait until the test lets them answer. */
+const slowGate = new Gate();
+const tracking = trackHandling();
+rejectsNothing(() => fake);
 
-/** Test-only commands that answer after the adapter has deferred (250 ms > deferAfterMs). */
+/** Test-only commands that answer when the test opens `slowGate` (after it had the adapter defer). */
 const slow = (name: string, tone: 'ok' | 'error'): Command => ({
   name,
   summary: `${name} (test only)`,
@@ -46,7 +52,7 @@ const slow = (name: string, tone: 'ok' | 'error'): Command => ({
   args: 'none',
   flags: [{ name: 'page', type: 'int', min: 1, max: 9, help: 'page', default: 1 }],
   async run(input) {
-    await new Promise((r) => setTimeout(r, 250));
+    await slowGate.wait();
     const page = Number(input.flags['page'] ?? 1);
     if (tone === 'error')
       return { tone, summary: 'That went wrong', blocks: [{ kind: 'paragraph', text: [span.text('Private problem: your query was bad.')] }] };
@@ -77,7 +83,7 @@ beforeAll(async () => {
     config: { token: fake.token, apiUrl: extras.apiUrl },
     paperboy,
     logger: pino({ level: 'debug' }, sink),
-    deferAfterMs: 100,
+    deferWait: defer.wait,
     restRetries: 0,
   });
   await adapter.start();
@@ -90,20 +96,27 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-const asMessage = (body: MessageBody) => ({
-  content: body.content,
-  embeds: body.embeds,
-  components: body.components,
-  allowedMentions: body.allowed_mentions as { parse: [] },
-});
 const body = (r: RecordedRequest) => r.body as MessageBody;
 
 /** The reference in a plain-text failure reply; checks the log has the same reference with Discord's reason. */
 async function refIn(content: string, reason: RegExp): Promise<string> {
-  const ref = REF.exec(content)?.[1];
-  expect(ref, content).toBeDefined();
-  await expect.poll(() => logLines.some((l) => l['ref'] === ref && reason.test(String(l['reason'])))).toBe(true);
-  return ref!;
+  expect(content).toMatch(REF);
+  const ref = REF.exec(content)![1]!;
+  await eventually(() => expect(logLines.some((l) => l['ref'] === ref && reason.test(String(l['reason'])))).toBe(true));
+  return ref;
+}
+
+/**
+ * Dispatch an interaction for a slow command; once the command is running and the adapter waits
+ * for the defer decision, have it defer, wait for the deferral, then let the command answer.
+ */
+async function deferThenAnswer(payload: Record<string, unknown>): Promise<void> {
+  const from = fake.requests.length;
+  fake.dispatch('INTERACTION_CREATE', payload);
+  await eventually(() => expect([defer.waiting, slowGate.waiting]).toEqual([1, 1]));
+  defer.deferAll();
+  await fake.waitFor((r) => r.method === 'POST' && r.path.endsWith(`/${String(payload['token'])}/callback`), 5000, from);
+  slowGate.open();
 }
 
 /** Requests after index `from` for one interaction token, as `METHOD path-tail`, with their bodies. */
@@ -141,7 +154,7 @@ describe('a reply Discord rejects is followed by a plain-text reply with a refer
     const token = String(p['token']);
     fake.fail('PATCH', webhook(token, '/messages/@original'), 400, 50035, 'Invalid Form Body');
     const from = fake.requests.length;
-    fake.dispatch('INTERACTION_CREATE', p);
+    await deferThenAnswer(p);
     await fake.waitFor((r) => r.method === 'DELETE' && r.path.includes(token), 5000, from);
     const calls = tokenRequests(from, token);
     expect(calls.map((c) => c.what)).toEqual([
@@ -164,7 +177,7 @@ describe('a reply Discord rejects is followed by a plain-text reply with a refer
     const token = String(click['token']);
     fake.fail('PATCH', webhook(token, '/messages/@original'), 400, 50035, 'Invalid Form Body');
     const from = fake.requests.length;
-    fake.dispatch('INTERACTION_CREATE', click);
+    await deferThenAnswer(click);
     const followUp = await fake.waitFor((r) => r.method === 'POST' && webhook(token).test(r.path), 5000, from);
     expect(tokenRequests(from, token).map((c) => c.what)).toEqual(['POST /callback', 'PATCH /messages/@original', 'POST ']);
     expect(body(followUp)).toMatchObject({ flags: 64, embeds: [], components: [] });
@@ -195,7 +208,7 @@ describe('errors of a public /papers command are private, deferred or not', () =
     const p = slashPayload(fake.world, { user: alice }, 'slowfail');
     const token = String(p['token']);
     const from = fake.requests.length;
-    fake.dispatch('INTERACTION_CREATE', p);
+    await deferThenAnswer(p);
     await fake.waitFor((r) => r.method === 'DELETE' && r.path.includes(token), 5000, from);
     const calls = tokenRequests(from, token);
     expect(calls.map((c) => c.what)).toEqual(['POST /callback', 'PATCH /messages/@original', 'POST ', 'DELETE /messages/@original']);
@@ -208,14 +221,14 @@ describe('errors of a public /papers command are private, deferred or not', () =
     expect(allText(asMessage(calls[2]!.body))).toMatch(/Private problem: your query was bad\./);
   });
 
-  it('a public slow answer that is not an error still edits the public message', async () => {
+  it('a deferred public answer that is not an error edits the public message, and nothing more is sent', async () => {
     const p = slashPayload(fake.world, { user: alice }, 'slow');
     const token = String(p['token']);
     const from = fake.requests.length;
-    fake.dispatch('INTERACTION_CREATE', p);
+    await deferThenAnswer(p);
     const edit = await fake.waitFor((r) => r.method === 'PATCH' && r.path.includes(token), 5000, from);
     expect(body(edit).embeds[0]!.description).toBe('Slow answer, page 1.');
-    await new Promise((r) => setTimeout(r, 100));
+    await tracking.handled(String(p['id']));
     expect(tokenRequests(from, token).map((c) => c.what)).toEqual(['POST /callback', 'PATCH /messages/@original']);
   });
 });
@@ -265,7 +278,7 @@ describe('@Paperboy save / saved in a guild channel answer by DM', () => {
     expect(list.reply).toMatchObject({ content: DM_REFUSED, embeds: [], components: [], allowed_mentions: { parse: [] } });
     expect(list.reply.content).toMatch(/\/papers saved/);
     expect(JSON.stringify(list.reply)).not.toMatch(/SnapKV/);
-    await expect.poll(() => logLines.some((l) => l['code'] === 50007 && l['op'] === 'create message')).toBe(true);
+    await eventually(() => expect(logLines.some((l) => l['code'] === 50007 && l['op'] === 'create message')).toBe(true));
   });
 
   it('when the DM channel cannot be opened, the channel gets the same pointer', async () => {

@@ -28,7 +28,7 @@ describe('chat text (adapters/shared/text.ts)', () => {
     const raw = 'a\r\nb\rc\td\u0000e\u202Ef\uFEFFg\uD800h';
     expect(cleanChatText(raw)).toBe('a\nb\nc defg\uFFFDh');
     expect(clean(raw)).toBe(cleanChatText(raw));
-    // Discord: the BOM and a lone surrogate no longer reach a message; Slack: a lone CR is a line break.
+    // Discord: the BOM is dropped and a lone surrogate replaced; Slack: a lone CR is a line break.
     expect(safeText('x\uFEFFy\uDC00z')).toBe('xy\uFFFDz');
     expect(clean('one\rtwo')).toBe('one\ntwo');
   });

@@ -4,6 +4,7 @@ import { createPaperboy } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
+import { rejectsNothing } from '../discord/helpers.ts';
 import { FakeDiscord } from '../fakes/discord/fake-discord.ts';
 import { recordingSleep, spec, tempDb, TestClock } from './helpers.ts';
 
@@ -15,6 +16,8 @@ afterEach(async () => {
   adapter = undefined;
   fake = undefined;
 });
+// Registered after the cleanup above, so it runs first (after-hooks run last-registered first).
+rejectsNothing(() => fake);
 
 describe('scheduled posts through the real Discord adapter (fake Discord)', () => {
   it('posts a paper of the day to the channel, and records a refused post as failed', async () => {
@@ -41,6 +44,7 @@ describe('scheduled posts through the real Discord adapter (fake Discord)', () =
     const [ok] = await scheduler.runDue(clock.set('2026-11-26T09:00:00Z'));
     expect(ok?.outcome).toBe('posted');
     const req = await fake.waitFor((r) => r.method === 'POST' && r.path === `/channels/${channel}/messages`, 5000, from);
+    expect(req.status).toBe(200);
     const paper = paperboy.deps.engine.byId(ok!.paperIds[0]!)!;
     expect(JSON.stringify(req.body)).toContain(paper.title.slice(0, 40));
 

@@ -1,8 +1,11 @@
 /**
  * Votes through the real discord.js client against the local fake Discord: a `show` answer,
  * MESSAGE_REACTION_ADD / MESSAGE_REACTION_REMOVE over the gateway (on messages the client never
- * cached), and `top`.
+ * cached), and `top`. The fake rejects any body Discord would reject, and none was.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDiscordAdapter, type DiscordAdapter } from '../../adapters/discord/index.ts';
 import type { MessageBody } from '../../adapters/discord/discord-api.ts';
@@ -10,12 +13,11 @@ import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import { startVotes, type Voting } from '../../src/votes/index.ts';
 import { SqliteVoteStore } from '../../src/votes/sqlite-store.ts';
+import type { ReactionEvent } from '../../src/core/post-events.ts';
+import { DeferSwitch, eventually, Gate, rejectsNothing } from '../discord/helpers.ts';
 import { FakeDiscord, type RecordedRequest } from '../fakes/discord/fake-discord.ts';
 import { messageCreatePayload, reactionPayload, slashPayload, snowflake, type FakeUser } from '../fakes/discord/payloads.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 
 const alice: FakeUser = { id: '100000000000000777', username: 'alice' };
 const bob: FakeUser = { id: '100000000000000778', username: 'bob' };
@@ -27,13 +29,25 @@ let adapter: DiscordAdapter;
 let paperboy: Paperboy;
 let voting: Voting;
 let dir: string;
+/** Reactions the core has been told about, each after the vote observer handled it. */
+const reactions: ReactionEvent[] = [];
+rejectsNothing(() => fake);
 
 beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
   paperboy = await newTestPaperboy();
   dir = mkdtempSync(join(tmpdir(), 'paperboy-votes-discord-'));
   voting = startVotes({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteVoteStore.open(join(dir, 'state.db')) });
-  adapter = createDiscordAdapter({ config: { token: fake.token, apiUrl: fake.apiUrl }, paperboy, logger: silentLogger(), deferAfterMs: 1000, restRetries: 0 });
+  // Observers are told in turn: this one hears of a reaction once the votes have recorded it.
+  paperboy.observe({ wants: () => false, posted: async () => {}, reacted: async (e) => void reactions.push(e) });
+  // Answers are never deferred here (the defer decision waits for a test that never makes it).
+  adapter = createDiscordAdapter({
+    config: { token: fake.token, apiUrl: fake.apiUrl },
+    paperboy,
+    logger: silentLogger(),
+    deferWait: new DeferSwitch().wait,
+    restRetries: 0,
+  });
   await adapter.start();
 });
 
@@ -76,14 +90,6 @@ function react(messageId: string, user: FakeUser, emoji: string, added: boolean,
   );
 }
 
-async function until(check: () => Promise<boolean>, what: string, ms = 3000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
 const votes = async (channelId = fake.world.channelId) => (await voting.store.votes({ platform: 'discord', channelId, since: new Date(0), limit: 100 })).length;
 const text = (body: MessageBody) => JSON.stringify(body.embeds) + body.content;
 
@@ -92,8 +98,9 @@ describe('votes in Discord', () => {
     const shown = await mention('show snapkv');
     expect(text(shown.body)).toMatch(/SnapKV/);
     const channelId = fake.world.channelId;
-    await until(async () => (await voting.store.findPost({ platform: 'discord', channelId, messageId: shown.messageId })) !== undefined, 'the post record');
-    expect(await voting.store.findPost({ platform: 'discord', channelId, messageId: shown.messageId })).toMatchObject({ workspaceId: fake.world.guildId });
+    await eventually(async () =>
+      expect(await voting.store.findPost({ platform: 'discord', channelId, messageId: shown.messageId })).toMatchObject({ workspaceId: fake.world.guildId }),
+    );
 
     // No votes: a bot's reaction, the bot's own, an emoji that does not count, a message that is not ours.
     react(shown.messageId, otherBot, '👍', true);
@@ -103,7 +110,7 @@ describe('votes in Discord', () => {
     // A vote (with a skin tone), then a second counted emoji by the same person: one vote.
     react(shown.messageId, alice, '👍🏽', true);
     react(shown.messageId, alice, '❤️', true);
-    await until(async () => (await votes()) === 1, 'the vote');
+    await eventually(async () => expect(await votes()).toBe(1));
 
     const top = await mention('top');
     expect(text(top.body)).toMatch(/Most voted here/);
@@ -113,10 +120,10 @@ describe('votes in Discord', () => {
 
     // Removing one of the two keeps the vote; removing both removes it.
     react(shown.messageId, alice, '👍🏽', false);
-    await new Promise((r) => setTimeout(r, 150));
+    await eventually(() => expect(reactions).toContainEqual(expect.objectContaining({ messageId: shown.messageId, emoji: '👍🏽', added: false })));
     expect(await votes()).toBe(1);
     react(shown.messageId, alice, '❤️', false);
-    await until(async () => (await votes()) === 0, 'the vote to go');
+    await eventually(async () => expect(await votes()).toBe(0));
     const none = await mention('top');
     expect(text(none.body)).toMatch(/No votes in this channel in the last 30 days yet/);
     expect(text(none.body)).toContain('👍 ⭐ ❤️ 🔥');
@@ -136,9 +143,12 @@ describe('votes in Discord', () => {
     );
     expect(cb.query.get('with_response')).toBe('true');
     const slashMessage = String((cb.response as { resource: { message: { id: string } } }).resource.message.id);
-    await until(
-      async () => (await voting.store.findPost({ platform: 'discord', channelId, messageId: slashMessage })) !== undefined,
-      'the slash answer record',
+    await eventually(async () =>
+      expect(await voting.store.findPost({ platform: 'discord', channelId, messageId: slashMessage })).toMatchObject({
+        channelId,
+        messageId: slashMessage,
+        workspaceId: fake.world.guildId,
+      }),
     );
     // A public list is answered the usual way (no record, no extra query).
     const listPayload = slashPayload(fake.world, { user: bob }, 'search', { query: 'kv cache' });
@@ -149,7 +159,7 @@ describe('votes in Discord', () => {
     react(slashMessage, alice, '⭐', true);
     react(slashMessage, bob, '🔥', true);
     react(a.messageId, bob, '👍', true);
-    await until(async () => (await votes()) === 3, 'three votes');
+    await eventually(async () => expect(await votes()).toBe(3));
     const top = await mention('top 5');
     const t = text(top.body);
     expect(t.indexOf('SnapKV')).toBeGreaterThan(-1);
@@ -164,29 +174,32 @@ describe('votes in Discord', () => {
       [a.messageId, bob, '👍'],
     ] as const)
       react(m, u, e, false);
-    await until(async () => (await votes()) === 0, 'the votes to go');
+    await eventually(async () => expect(await votes()).toBe(0));
   });
 
   it('reactions in a DM with the bot count there (DirectMessageReactions)', async () => {
     const shown = await mention('show snapkv', { dm: true });
-    await until(
-      async () => (await voting.store.findPost({ platform: 'discord', channelId: DM_CHANNEL, messageId: shown.messageId })) !== undefined,
-      'the DM post record',
+    await eventually(async () =>
+      expect(await voting.store.findPost({ platform: 'discord', channelId: DM_CHANNEL, messageId: shown.messageId })).toMatchObject({
+        channelId: DM_CHANNEL,
+        messageId: shown.messageId,
+      }),
     );
     react(shown.messageId, alice, '🔥', true, { dmChannelId: DM_CHANNEL });
-    await until(async () => (await votes(DM_CHANNEL)) === 1, 'the DM vote');
+    await eventually(async () => expect(await votes(DM_CHANNEL)).toBe(1));
     react(shown.messageId, alice, '🔥', false, { dmChannelId: DM_CHANNEL });
-    await until(async () => (await votes(DM_CHANNEL)) === 0, 'the DM vote to go');
+    await eventually(async () => expect(await votes(DM_CHANNEL)).toBe(0));
   });
 });
 
 describe('votes in Discord: a deferred public answer', () => {
-  it('learns the message id from the edited original response', async () => {
+  it('with the real defer timer: an answer still held after deferAfterMs is deferred (callback 5); the edited original response gives the message id to vote on', async () => {
     const fake2 = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
     const bot = await newTestPaperboy();
     const dir2 = mkdtempSync(join(tmpdir(), 'paperboy-votes-discord-'));
     const voting2 = startVotes({ config: { dataDir: dir2 }, paperboy: bot, logger: silentLogger(), store: SqliteVoteStore.open(join(dir2, 'state.db')) });
-    // A command about one paper that answers after the adapter has deferred.
+    // A command about one paper that answers only once the adapter has deferred (the test opens the gate then).
+    const gate = new Gate();
     bot.register({
       name: 'slowshow',
       summary: 'show, slowly (test only)',
@@ -195,7 +208,7 @@ describe('votes in Discord: a deferred public answer', () => {
       args: 'required',
       flags: [],
       async run(input, deps, ctx) {
-        await new Promise((r) => setTimeout(r, 200));
+        await gate.wait();
         return bot.run(`show ${input.args.join(' ')}`, { ...ctx, userId: 'slow' });
       },
     });
@@ -210,14 +223,20 @@ describe('votes in Discord: a deferred public answer', () => {
       await slow.start();
       const payload = slashPayload(fake2.world, { user: bob }, 'slowshow', { text: 'snapkv' });
       fake2.dispatch('INTERACTION_CREATE', payload);
+      // The work cannot finish before the gate opens, so the 20 ms timer decides: deferred.
+      const deferred = await fake2.waitFor((r) => r.method === 'POST' && /\/callback$/.test(r.path), 5000);
+      expect(deferred.body).toEqual({ type: 5 });
+      gate.open();
       const edit = await fake2.waitFor((r) => r.method === 'PATCH' && /messages\/@original$/.test(r.path), 5000);
+      expect(edit.status).toBe(200);
       const messageId = String((edit.response as { id: string }).id);
-      const deferred = fake2.find('POST', /\/callback$/)[0]!;
-      expect((deferred.body as { type: number }).type).toBe(5);
-      await until(
-        async () => (await voting2.store.findPost({ platform: 'discord', channelId: fake2.world.channelId, messageId })) !== undefined,
-        'the deferred answer record',
+      await eventually(async () =>
+        expect(await voting2.store.findPost({ platform: 'discord', channelId: fake2.world.channelId, messageId })).toMatchObject({
+          channelId: fake2.world.channelId,
+          messageId,
+        }),
       );
+      expect(fake2.invalidSummary()).toEqual([]);
     } finally {
       await slow.stop();
       await fake2.close();
