@@ -1,17 +1,19 @@
-import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { generateCorpus } from '../../src/corpus/generate.ts';
 import { silentLogger } from '../../src/app/logger.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('pb-boot-');
 
 describe('boot with an index cache', () => {
   it('writes the cache for a large set, answers the same from it, and skips small sets', async () => {
-    const pages = mkdtempSync(join(tmpdir(), 'pb-boot-pages-'));
+    const pages = tempDir();
     for (const f of generateCorpus({ papers: 3000, seed: 7 })) writeFileSync(join(pages, f.name), f.text);
-    const cacheDir = join(mkdtempSync(join(tmpdir(), 'pb-boot-cache-')), 'index-cache');
+    const cacheDir = join(tempDir(), 'index-cache');
 
     const first = await createPaperboy({ papersPath: pages, cacheDir, logger: silentLogger() });
     expect(readdirSync(cacheDir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
@@ -23,7 +25,7 @@ describe('boot with an index cache', () => {
       expect(b.data).toEqual(a.data);
     }
 
-    const smallCache = join(mkdtempSync(join(tmpdir(), 'pb-boot-cache-')), 'index-cache');
+    const smallCache = join(tempDir(), 'index-cache');
     await createPaperboy({ cacheDir: smallCache, logger: silentLogger() });
     expect(() => readdirSync(smallCache)).toThrow();
   }, 60_000);

@@ -1,9 +1,11 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('paperboy-cli-');
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -68,7 +70,7 @@ describe('cli', () => {
     expect(r.err).not.toMatch(/at .*\.ts:\d+/);
   });
   it('loads a folder of pages from PAPERS_PATH', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-'));
+    const dir = tempDir();
     writeFileSync(
       join(dir, 'a.txt'),
       'Daily Papers\n\nAug 9\n\nFooKV: A Test Paper About Caches\n\nWe introduce FooKV, a method that compresses the key-value cache of large language models during long-context inference by 4x while keeping accuracy within one point of the full-precision baseline on standard benchmarks.\n',
@@ -129,11 +131,11 @@ describe('cli: more', () => {
     expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
   });
   it('manages the shell channel schedules', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'paperboy-cli-state-'));
+    const dir = tempDir();
     const add = cli(['schedule', 'add', '0 9 * * 1-5', 'digest', '--topic', 'kv-cache', '--tz', 'Europe/Berlin'], { env: { DATA_DIR: dir } });
     expect(add.code).toBe(0);
     const id = /s-[0-9a-f]{4}/.exec(add.out)?.[0];
-    expect(id).toBeDefined();
+    expect(id, add.out).toMatch(/^s-[0-9a-f]{4}$/);
     const list = cli(['schedule', 'list'], { env: { DATA_DIR: dir } });
     expect(list.out).toContain(id!);
     expect(list.out).toMatch(/Europe\/Berlin/);

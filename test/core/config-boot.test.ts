@@ -1,13 +1,13 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bootFromEnv } from '../../src/app/boot-env.ts';
 import { loadConfig } from '../../src/app/config.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('paperboy-config-');
 
 const SHORT_APP = ['xapp', '1', 'abc'].join('-');
 const SHORT_BOT = ['xoxb', '1', 'abc'].join('-');
-const dataDir = () => mkdtempSync(join(tmpdir(), 'paperboy-config-'));
+const dataDir = tempDir;
 
 describe('configuration problems, as a new user meets them', () => {
   it('a cut-off token says so (its prefix is right) and never echoes the token', () => {

@@ -1,10 +1,12 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger, logFile, redirectLogs, SHELL_LOG_FILE, silentLogger } from '../../src/app/logger.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('pb-log-');
 
 const BOT = ['xoxb', '1234567890', 'abcdefghij'].join('-');
 const APP = ['xapp', '1', 'A0000000', '123456789', 'abcdef'].join('-');
@@ -124,7 +126,7 @@ describe('logger', () => {
   });
 
   it('logFile appends JSON lines to a file, making its folder; an unusable path throws', () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pb-log-'));
+    const dir = tempDir();
     const path = join(dir, 'data', SHELL_LOG_FILE);
     writeFileSync(join(dir, 'not-a-folder'), '');
     expect(() => logFile(join(dir, 'not-a-folder', SHELL_LOG_FILE))).toThrow();

@@ -142,8 +142,7 @@ describe('ingest: bad input is a clear error, never a throw, and fetches nothing
     ['ingest arxiv --date 2026-11-27', /--date, --from and --to apply to hf/],
     ["ingest arxiv --category 'not a cat!'", /is not an arXiv category/],
     ['ingest arxiv --category cs.CL,CS', /"CS" is not an arXiv category/],
-    // Bugs (src/ingest/ingest-command.ts): an empty category list silently ingests nothing and reports
-    // success; "-" passes the category pattern and is sent to arXiv as `cat:-`.
+    // An empty category list, and "-" (letters-and-hyphens in shape), are not categories either.
     ['ingest arxiv --category ,', /arXiv category/],
     ['ingest arxiv --category -', /"-" is not an arXiv category/],
     ['ingest arxiv --max 0', /--max takes a whole number from 1 to 2000/],

@@ -1,8 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { tempDirs } from '../helpers/temp-dir.ts';
 
 /** The repository root (where `scripts/run.mjs` lives). */
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -11,7 +9,6 @@ export interface CliResult {
   code: number;
   out: string;
   err: string;
-  ms: number;
 }
 
 export interface CliEnv {
@@ -30,7 +27,6 @@ export function runCli(args: string[], env: CliEnv, opts: { input?: string; time
   // Nothing from the caller's environment may point the child elsewhere.
   for (const k of ['PAPERS_PATH', 'TOPICS_PATH', 'PAPERBOY_CONFIG', 'HF_API_URL', 'ARXIV_API_URL', 'SLACK_BOT_TOKEN', 'DISCORD_TOKEN']) delete childEnv[k];
   Object.assign(childEnv, env);
-  const started = Date.now();
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['scripts/run.mjs', 'cli', ...args], { cwd: ROOT, env: childEnv, stdio: ['pipe', 'pipe', 'pipe'] });
     let out = '';
@@ -44,7 +40,7 @@ export function runCli(args: string[], env: CliEnv, opts: { input?: string; time
     });
     child.on('close', (code, signal) => {
       clearTimeout(timer);
-      resolve({ code: code ?? (signal ? -1 : -2), out, err, ms: Date.now() - started });
+      resolve({ code: code ?? (signal ? -1 : -2), out, err });
     });
     child.stdin.end(opts.input ?? '');
   });
@@ -73,17 +69,15 @@ export function parseJsonLines(r: CliResult): Record<string, unknown>[] {
     });
 }
 
-const dirs: string[] = [];
+const dirs = tempDirs('paperboy-ingest-');
 
 /** A fresh temp directory for DATA_DIR; `removeTempDirs` deletes them all. */
 export function tempDataDir(): string {
-  const d = mkdtempSync(join(tmpdir(), 'paperboy-ingest-'));
-  dirs.push(d);
-  return d;
+  return dirs.make();
 }
 
 export function removeTempDirs(): void {
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
+  dirs.removeAll();
 }
 
 /** `YYYY-MM-DD` of `n` days before now (UTC). */

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { combinePapers } from '../../src/library/combine.ts';
 import { Library, type EngineBuilder, type LibrarySnapshot } from '../../src/library/library.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
@@ -64,15 +64,6 @@ function pagePapers(): Paper[] {
 }
 
 const SNAPKV_TITLE = 'SnapKV: LLM Knows What You are Looking for Before Generation';
-
-/** Resolves when `cond` holds, polling every 10 ms; rejects after `ms`. */
-async function until(cond: () => boolean, ms: number): Promise<void> {
-  const end = Date.now() + ms;
-  while (!cond()) {
-    if (Date.now() > end) throw new Error(`condition not met within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
 
 describe('combinePapers', () => {
   it('merges a page paper into the stored paper with the same title and keeps unrelated ones', () => {
@@ -147,7 +138,7 @@ describe('Library.open', () => {
   it('with the built-in page file: one paper per title', async () => {
     const pages = (await loadPapers(BUILTIN_PAPERS_PATH)).papers;
     const graft = pages.find((p) => p.title === 'Knowledge Grafting of Large Language Models');
-    expect(graft).toBeDefined();
+    expect(graft?.title).toBe('Knowledge Grafting of Large Language Models');
     const store = openStore(tempDb());
     await store.upsertBatch([hf({ arxivId: '2505.18502', title: 'Knowledge Grafting of Large Language Models' }), hf({ arxivId: '2611.00009' })]);
     const lib = await openLibrary({ pagePapers: pages, store, logger });
@@ -235,12 +226,12 @@ describe('Library.refresh', () => {
     let builds = 0;
     const build: EngineBuilder = async (ps, g) => {
       builds++;
-      await new Promise((r) => setTimeout(r, 20));
       return buildInThread(ps, g);
     };
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger, build });
     expect(builds).toBe(1);
     await store.upsertBatch([hf({ arxivId: '2611.00077' })]);
+    // Four calls in one step: the later three find the first one running.
     const results = await Promise.all([lib.refresh(), lib.refresh(), lib.refresh(), lib.refresh()]);
     expect(results).toEqual([true, true, true, true]);
     expect(builds).toBe(2);
@@ -251,28 +242,29 @@ describe('Library.refresh', () => {
     const store = openStore(tempDb());
     let builds = 0;
     let release: (() => void) | undefined;
+    let secondBuildStarted!: () => void;
+    const building = new Promise<void>((r) => (secondBuildStarted = r));
     const build: EngineBuilder = async (ps, g) => {
       builds++;
-      if (builds === 2) await new Promise<void>((r) => (release = r));
+      if (builds === 2) {
+        secondBuildStarted();
+        await new Promise<void>((r) => (release = r));
+      }
       return buildInThread(ps, g);
     };
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger, build });
     await store.upsertBatch([hf({ arxivId: '2611.00077' })]);
     const first = lib.refresh();
-    await until(() => release !== undefined, 1000);
+    await building;
     await store.upsertBatch([hf({ arxivId: '2611.00078' })]);
     const second = lib.refresh();
     release!();
     expect(await Promise.all([first, second])).toEqual([true, true]);
     expect(builds).toBe(3);
     expect(lib.snapshot.revision).toBe(await store.revision());
-    expect(lib.engine.byId('2611.00078')).toBeDefined();
+    expect(lib.engine.byId('2611.00078')?.id).toBe('2611.00078');
   });
 
-  // SRC BUG (src/library/library.ts, Library.refresh): `#refreshing` is cleared in a `.finally`
-  // callback, a few microtasks after the loop last checked `#again`. A refresh() called in that
-  // window (e.g. right after an upsert that completed while a refresh was finishing) gets the old,
-  // already finished run's promise: it resolves without the change, and nothing runs again.
   it('a refresh() called right after an upsert, while another refresh is finishing, includes that upsert', async () => {
     const store = openStore(tempDb());
     let onBuilt: (() => void) | undefined;
@@ -289,7 +281,8 @@ describe('Library.refresh', () => {
     // the end of that refresh, deterministically.
     for (let k = 0; k < 10; k++) {
       await store.upsertBatch([hf({ arxivId: `2611.${String(100 + k).padStart(5, '0')}` })]);
-      let second: Promise<boolean> | undefined;
+      let called!: (r: { second: Promise<boolean> }) => void;
+      const secondCalled = new Promise<{ second: Promise<boolean> }>((r) => (called = r));
       let late = '';
       onBuilt = () => {
         let n = k;
@@ -297,12 +290,12 @@ describe('Library.refresh', () => {
           if (n-- > 0) return queueMicrotask(step);
           late = `2611.${String(200 + k).padStart(5, '0')}`;
           void store.upsertBatch([hf({ arxivId: late })]); // commits synchronously
-          second = lib.refresh();
+          called({ second: lib.refresh() });
         };
         queueMicrotask(step);
       };
       await lib.refresh();
-      await until(() => second !== undefined, 1000);
+      const { second } = await secondCalled;
       await second;
       if (!lib.engine.byId(late)) {
         missed.push(k);
@@ -365,30 +358,43 @@ describe('Library.refresh', () => {
 });
 
 describe('Library.watch', () => {
-  it('picks up a change written through a second store connection, and close() stops watching', async () => {
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('refreshes on each tick of one timer and so picks up a change written through a second connection; after close() no tick refreshes', async () => {
     const file = tempDb();
     const store = openStore(file);
     const other = openStore(file);
     const lib = await openLibrary({ pagePapers: pagePapers(), store, logger });
     const changes: number[] = [];
     lib.onChange((s) => changes.push(s.revision));
+    // The watch timer is driven by hand: a tick is a call of advanceTimersByTime, not a wait.
+    vi.useFakeTimers({ toFake: ['setInterval', 'clearInterval'] });
+    const refresh = vi.spyOn(lib, 'refresh');
     lib.watch(50);
     lib.watch(50); // idempotent: one timer
+    expect(vi.getTimerCount()).toBe(1);
 
     await other.upsertBatch([hf({ arxivId: '2611.00077', title: 'Zorblax: Quantised Attention for Tiny Devices' })]);
-    await until(() => lib.engine.byId('2611.00077') !== undefined, 1000);
+    expect(refresh).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(50);
+    expect(refresh).toHaveBeenCalledTimes(1);
+    expect(await refresh.mock.results[0]!.value).toBe(true);
     expect(lib.engine.search('zorblax').hits[0]?.paper.id).toBe('2611.00077');
     expect(changes).toEqual([await other.revision()]);
 
     await lib.close();
+    expect(vi.getTimerCount()).toBe(0);
     const after = lib.snapshot;
     await other.upsertBatch([hf({ arxivId: '2611.00078', title: 'Quokkaformer: Marsupial Transformers' })]);
-    await new Promise((r) => setTimeout(r, 250));
+    vi.advanceTimersByTime(500);
+    expect(refresh).toHaveBeenCalledTimes(1);
     expect(lib.snapshot).toBe(after);
     expect(lib.engine.byId('2611.00078')).toBeUndefined();
     expect(changes).toHaveLength(1);
     // An explicit refresh still works after close.
     expect(await lib.refresh()).toBe(true);
-    expect(lib.engine.byId('2611.00078')).toBeDefined();
+    expect(lib.engine.byId('2611.00078')?.id).toBe('2611.00078');
   });
 });

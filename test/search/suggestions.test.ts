@@ -23,7 +23,8 @@ describe('did-you-mean suggestions', () => {
   it('are not offered when a real word the papers do not use would become another word', () => {
     for (const q of ['mixture of experts routing', 'anything on mixture of experts routing?']) {
       const r = e.search(q);
-      expect(r.corrected, q).toBeDefined();
+      // The spelling corrector would turn `routing` into `root`, a different word: no suggestion then.
+      expect(r.corrected, q).toBe('mixture experts root');
       expect(r.suggestion, q).toBeUndefined();
     }
   });

@@ -4,11 +4,13 @@
  * and no shell. Arguments are checked before the papers load, so each run is quick.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ROOT } from '../ingest/helpers.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('pb-args-');
 
 function start(args: string[]) {
   const r = spawnSync(process.execPath, ['scripts/run.mjs', 'main', ...args], {
@@ -16,7 +18,7 @@ function start(args: string[]) {
     encoding: 'utf8',
     // Were the shell opened by mistake, it would print its banner and quit.
     input: 'quit\n',
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-args-')) },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: tempDir() },
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

@@ -1,9 +1,11 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('pb-main-');
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const MALFORMED = join(ROOT, 'test/fixtures/pages/malformed.txt');
@@ -13,7 +15,7 @@ function run(entry: 'src/main.ts' | 'src/cli.ts', args: string[], input: string,
     cwd: ROOT,
     encoding: 'utf8',
     input,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: mkdtempSync(join(tmpdir(), 'pb-main-')), ...env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: tempDir(), ...env },
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -73,8 +75,8 @@ describe('the shell (npm start) while an ingest retries', () => {
   const input = 'ingest hf --date 2026-11-28\nquit\n';
 
   it('keeps the warnings out of the conversation: they go to DATA_DIR/paperboy.log; LOG_LEVEL puts them on stderr', async () => {
-    const quietDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
-    const loudDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
+    const quietDir = tempDir();
+    const loudDir = tempDir();
     const [quiet, loud] = await Promise.all([
       runAsync([], input, { ...unreachable, DATA_DIR: quietDir }),
       runAsync([], input, { ...unreachable, DATA_DIR: loudDir, LOG_LEVEL: 'warn' }),
@@ -98,11 +100,11 @@ describe('the shell (npm start) while an ingest retries', () => {
 
 describe('cli: schedule run', () => {
   it('marks the post and sets it apart from the confirmation that follows', () => {
-    const dataDir = mkdtempSync(join(tmpdir(), 'pb-main-'));
+    const dataDir = tempDir();
     const env = { DATA_DIR: dataDir };
     const added = run('src/cli.ts', ['schedule', 'add', '"0 9 * * *"', 'digest', '--count', '1'], '', env);
     const id = /Scheduled (s-[0-9a-f]+)/.exec(added.out)?.[1];
-    expect(id, added.out + added.err).toBeDefined();
+    expect(id, added.out + added.err).toMatch(/^s-[0-9a-f]+$/);
     const r = run('src/cli.ts', ['schedule', 'run', id!], '', env);
     expect(r.code).toBe(0);
     expect(r.out).toMatch(new RegExp(`^── scheduled post ──\\nPaper digest\\n[\\s\\S]*\\n\\nPosted ${id} now: 1 paper\\.\\n$`));

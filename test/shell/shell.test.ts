@@ -1,5 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
@@ -9,6 +8,9 @@ import { createPaperboy } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { startScheduling } from '../../src/schedule/index.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
+import { useTempDirs } from '../helpers/temp-dir.ts';
+
+const tempDir = useTempDirs('pb-shell-');
 
 async function session(lines: string[], historyFile?: string) {
   const input = new PassThrough();
@@ -57,7 +59,7 @@ describe('shell adapter', () => {
   });
 
   it('keeps history between sessions, newest first, without duplicates or quit words', async () => {
-    const file = join(mkdtempSync(join(tmpdir(), 'pb-shell-')), 'sub', 'shell-history');
+    const file = join(tempDir(), 'sub', 'shell-history');
     const a = await session(['stats', 'help', 'quit'], file);
     await a.shell.done;
     expect(readFileSync(file, 'utf8')).toBe('help\nstats\n');
@@ -66,7 +68,7 @@ describe('shell adapter', () => {
     expect(readFileSync(file, 'utf8')).toBe('stats\nhelp\n');
   });
   it('survives a garbage history file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'pb-shell-'));
+    const dir = tempDir();
     writeFileSync(join(dir, 'h'), '\u0000\u0001binary');
     const s = await session(['stats', 'quit'], join(dir, 'h'));
     await s.shell.done;
@@ -89,7 +91,7 @@ describe('shell adapter', () => {
     output.on('data', (c: Buffer) => (out += c.toString()));
     const shell = createShellAdapter({ paperboy, input, output, color: false });
     const scheduling = await startScheduling({
-      config: { dataDir: mkdtempSync(join(tmpdir(), 'pb-shell-')) },
+      config: { dataDir: tempDir() },
       paperboy,
       posters: { shell: shell.post!.bind(shell) },
       logger: silentLogger(),

@@ -95,7 +95,14 @@ describe('HF client: good data', () => {
     ]);
     const { hf } = client();
     const [paper] = (await hf.fetchDay(DAY)).papers;
-    expect(paper).toBeDefined();
+    expect(paper).toEqual({
+      arxivId: '2411.00001',
+      title: 'A Study of Paper 2411.00001',
+      abstract: 'We study paper 2411.00001. Our method improves throughput by 2.1x while keeping accuracy within 0.5% of the baseline.',
+      authors: ['Ada Lovelace', 'Alan Turing'],
+      published: DAY,
+    });
+    // No key is present with an undefined value (toEqual would not tell).
     expect(Object.keys(paper ?? {}).sort()).toEqual(['abstract', 'arxivId', 'authors', 'published', 'title']);
   });
 

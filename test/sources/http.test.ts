@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { pino } from 'pino';
 import { DEFAULT_USER_AGENT, backoffMs, fetchResponse, fetchText, networkReason, parseRetryAfter, type HttpOptions } from '../../src/sources/http.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
@@ -157,13 +157,24 @@ describe('fetchText: HTTP errors', () => {
 });
 
 describe('fetchText: network failures', () => {
-  it('times out a request that never answers', async () => {
+  it('times out a request that never answers: its own timer of timeoutMs fires and ends it', async () => {
     fake.fail({ kind: 'hang' });
-    const t0 = Date.now();
-    const err = await failure(fetchText(url, { timeoutMs: 200, tries: 1 }));
-    expect(err.reason).toBe('timed out after 0.2 s');
-    expect(err.status).toBeUndefined();
-    expect(Date.now() - t0).toBeLessThan(3000);
+    // Which timers fired, by the delay they were armed with (instead of timing the call).
+    const fired: number[] = [];
+    const realSetTimeout = globalThis.setTimeout;
+    const spy = vi.spyOn(globalThis, 'setTimeout').mockImplementation(((fn: (...args: unknown[]) => void, ms?: number, ...args: unknown[]) =>
+      realSetTimeout(() => {
+        fired.push(ms ?? 0);
+        fn(...args);
+      }, ms)) as unknown as typeof setTimeout);
+    try {
+      const err = await failure(fetchText(url, { timeoutMs: 200, tries: 1 }));
+      expect(err.reason).toBe('timed out after 0.2 s');
+      expect(err.status).toBeUndefined();
+      expect(fired).toContain(200);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('retries timeouts and counts them', async () => {
@@ -213,8 +224,11 @@ describe('fetchText: network failures', () => {
   it('stops when the caller aborts', async () => {
     fake.fail({ kind: 'hang' });
     const controller = new AbortController();
-    setTimeout(() => controller.abort(), 50);
-    const err = await failure(fetchText(url, { signal: controller.signal, timeoutMs: 5000 }));
+    const pending = failure(fetchText(url, { signal: controller.signal, timeoutMs: 5000 }));
+    // Abort once the request is in flight (the fake has it), not after a guessed delay.
+    await vi.waitFor(() => expect(fake.requests).toHaveLength(1), { timeout: 10_000 });
+    controller.abort();
+    const err = await pending;
     expect(err.reason).toBe('aborted');
     expect(fake.requests).toHaveLength(1);
   });

@@ -1,7 +1,7 @@
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { paperFromFeed } from '../../src/sources/from-feed.ts';
@@ -14,6 +14,7 @@ import type { FetchedPaper } from '../../src/sources/types.ts';
 import { StateStoreError } from '../../src/store/errors.ts';
 import { openStateDatabase } from '../../src/store/sqlite/open.ts';
 import { PAPER_MIGRATIONS, SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { startRace, type Race } from '../helpers/run-worker.ts';
 
 const dirs: string[] = [];
 const open: SqlitePaperStore[] = [];
@@ -530,33 +531,13 @@ describe('SqlitePaperStore: two connections on one file', () => {
   });
 });
 
-/** Upserts the batches in the JSON file `BATCHES` into `DB` once the file `GO` exists; prints the outcomes. */
-const WORKER = `
-import { existsSync, readFileSync } from 'node:fs';
-import { SqlitePaperStore } from ${JSON.stringify(new URL('../../src/store/sqlite/paper-store.ts', import.meta.url).pathname)};
-const store = SqlitePaperStore.open(process.env.DB);
-const batches = JSON.parse(readFileSync(process.env.BATCHES, 'utf8'));
-while (!existsSync(process.env.GO)) await new Promise((r) => setTimeout(r, 2));
-const outcomes = [];
-for (const b of batches) outcomes.push(await store.upsertBatch(b));
-await store.close();
-process.stdout.write(JSON.stringify(outcomes));
-`;
+const UPSERT_WORKER = fileURLToPath(new URL('./upsert-worker.ts', import.meta.url));
 
-function runWorker(env: Record<string, string>): Promise<{ code: number; out: string; err: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', WORKER], {
-      env: { ...process.env, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ code: code ?? -1, out, err }));
-  });
-}
+let race: Race | undefined;
+afterEach(async () => {
+  await race?.kill();
+  race = undefined;
+});
 
 describe('SqlitePaperStore: two processes on one file', () => {
   it('racing batches (overlapping arXiv ids, and a page paper vs a feed paper of the same title) never duplicate', async () => {
@@ -575,13 +556,18 @@ describe('SqlitePaperStore: two processes on one file', () => {
     }
     writeFileSync(join(dir, 'a.json'), JSON.stringify(batchesA));
     writeFileSync(join(dir, 'b.json'), JSON.stringify(batchesB));
-    const go = join(dir, 'go');
-    const both = Promise.all([runWorker({ DB: file, BATCHES: join(dir, 'a.json'), GO: go }), runWorker({ DB: file, BATCHES: join(dir, 'b.json'), GO: go })]);
-    setTimeout(() => writeFileSync(go, 'go'), 700);
-    const [a, b] = await both;
-    expect(a.err).toBe('');
-    expect(b.err).toBe('');
-    expect([a.code, b.code]).toEqual([0, 0]);
+    race = await startRace(UPSERT_WORKER, [file, join(dir, 'a.json'), join(dir, 'b.json')]);
+    type Outcome = { added: string[] };
+    const added: string[] = [];
+    for (let r = 0; r < rounds; r++) {
+      const outcomes = (await race.command('upsert', r)) as unknown as Outcome[];
+      added.push(...outcomes.flatMap((o) => o.added));
+      const [a, b] = race.reportsAt(`round ${r}`);
+      // Both processes had their batch ready before either was let through, and both then wrote it.
+      expect(Math.max(a!.arrived, b!.arrived), `both processes reached round ${r} before it was released`).toBeLessThan(a!.released);
+      expect(Math.min(a!.reported, b!.reported), `both processes upserted round ${r} after the release`).toBeGreaterThan(a!.released);
+    }
+    expect(await race.stop()).toEqual([0, 0]);
 
     const s = openStore(file);
     const all = await s.all();
@@ -595,9 +581,7 @@ describe('SqlitePaperStore: two processes on one file', () => {
       expect(same[0]!.formerIds).toEqual(['shared-title-of-race-round-' + r]);
     }
     // Every paper was added exactly once over both processes.
-    type Outcome = { added: string[] };
-    const added = [...(JSON.parse(a.out) as Outcome[]), ...(JSON.parse(b.out) as Outcome[])].flatMap((o) => o.added);
     expect(added).toHaveLength(all.length);
     expect(new Set(added).size).toBe(all.length);
-  }, 15_000);
+  }, 60_000);
 });

@@ -5,6 +5,12 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
+import { join } from 'node:path';
+import { vi } from 'vitest';
+import { STATE_DB_FILE } from '../../src/store/sqlite/open.ts';
+import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import type { Platform } from '../../src/watch/watch.ts';
+import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import { ROOT } from '../ingest/helpers.ts';
 
 export interface BotProcess {
@@ -91,4 +97,31 @@ export function logLines(logs: string): Record<string, unknown>[] {
     .split('\n')
     .filter((l) => l.startsWith('{'))
     .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+/**
+ * Resolve once the bot's watch notifier has finished a pass over everything the paper store in
+ * `dataDir` holds now: the notifier moves its cursor for `platform` (in the watch store) to the
+ * store's revision only at the end of a complete pass, after that pass's alerts were posted. So
+ * once this resolves, whatever the bot was going to post about those papers has reached the fake.
+ * Rejects when no such pass finishes within `timeoutMs` (liveness: the bot checks every 2 s).
+ */
+export async function watchPassCovered(dataDir: string, platform: Platform, timeoutMs = 30_000): Promise<number> {
+  const file = join(dataDir, STATE_DB_FILE);
+  const papers = SqlitePaperStore.open(file);
+  const watches = SqliteWatchStore.open(file);
+  try {
+    const revision = await papers.revision();
+    await vi.waitFor(
+      async () => {
+        const cursor = await watches.cursor(platform);
+        if (cursor === undefined || cursor < revision) throw new Error(`the bot's ${platform} watch cursor is ${cursor}, not yet at revision ${revision}`);
+      },
+      { timeout: timeoutMs, interval: 50 },
+    );
+    return revision;
+  } finally {
+    await watches.close();
+    await papers.close();
+  }
 }

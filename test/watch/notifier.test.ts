@@ -1,10 +1,14 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createLogger, silentLogger } from '../../src/app/logger.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import type { Posters } from '../../src/posting/poster.ts';
 import { createWatchNotifier, type WatchNotifierOptions } from '../../src/watch/notifier.ts';
 import type { WatchSpec } from '../../src/watch/watch.ts';
 import { feedPaper, openLibrary, openPaperStore, openWatchStore, RecordingPoster, replyText, tempDb, TestClock } from './helpers.ts';
+
+afterEach(() => {
+  vi.useRealTimers();
+});
 
 const zorblax = (n: number, over: Partial<Parameters<typeof feedPaper>[0]> = {}): Paper =>
   feedPaper({ arxivId: `2611.${String(n).padStart(5, '0')}`, title: `Zorblax ${n}: Sparse Caches, Part ${n}`, upvotes: n, ...over });
@@ -233,33 +237,58 @@ describe('the watch notifier', () => {
     expect((await t.notifier.poll())?.map((r) => r.paperIds)).toEqual([['2611.00004']]);
   });
 
-  it('start() checks on a timer and stop() waits for it', async () => {
+  it('start() checks the store on its timer; after stop() no timer is left and nothing more is checked or posted', async () => {
     const file = tempDb();
-    const papers = openPaperStore(file);
+    const clock = new TestClock('2026-11-26T09:00:00Z');
+    const papers = openPaperStore(file, clock.ms);
     const watches = openWatchStore(file);
     const slack = new RecordingPoster();
-    await watches.insertWatch(spec(), new Date(Date.now() - 60_000), 20);
+    await watches.insertWatch(spec(), new Date('2026-11-26T08:00:00Z'), 20);
     await papers.upsertBatch([zorblax(1)]);
-    await papers.recordRun({ source: 'hf', ok: true, at: new Date(), added: 1, updated: 0, skipped: 0 });
+    await papers.recordRun({ source: 'hf', ok: true, at: clock.now(), added: 1, updated: 0, skipped: 0 });
     const library = await openLibrary(papers);
+    // The notifier's timer is driven by hand: a check happens when the test moves the fake timers on.
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    const checks = vi.spyOn(papers, 'runsRecorded'); // read once by each check
     const n = createWatchNotifier({
       store: watches,
       papers,
       library,
       posters: { slack: slack.post },
       logger: silentLogger(),
+      clock,
       pollMs: 20,
       sleep: async () => {},
     });
+    /** Run the event loop until the check in flight has finished and armed the next one. */
+    const idle = async (): Promise<void> => {
+      for (let turns = 0; vi.getTimerCount() === 0; turns++) {
+        if (turns > 100_000) throw new Error('the notifier never armed its next check');
+        await new Promise<void>((resolve) => setImmediate(resolve));
+      }
+    };
     n.start();
-    await expect.poll(() => slack.posts.length, { timeout: 3000 }).toBe(1);
+    expect(checks).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(0); // the first check, right away
+    await idle();
+    expect(checks).toHaveBeenCalledTimes(1);
+    expect(slack.posts).toHaveLength(1);
     await papers.upsertBatch([zorblax(2)]);
-    await papers.recordRun({ source: 'hf', ok: true, at: new Date(), added: 1, updated: 0, skipped: 0 });
-    await expect.poll(() => slack.posts.length, { timeout: 3000 }).toBe(2);
+    await papers.recordRun({ source: 'hf', ok: true, at: clock.now(), added: 1, updated: 0, skipped: 0 });
+    vi.advanceTimersByTime(19);
+    expect(checks).toHaveBeenCalledTimes(1);
+    vi.advanceTimersByTime(1); // pollMs after the last check ended
+    await idle();
+    expect(checks).toHaveBeenCalledTimes(2);
+    expect(slack.posts).toHaveLength(2);
+    // Idle between checks, the next one armed: stop() disarms it.
     await n.stop();
+    expect(vi.getTimerCount()).toBe(0);
+    const checked = checks.mock.calls.length;
     await papers.upsertBatch([zorblax(3)]);
-    await papers.recordRun({ source: 'hf', ok: true, at: new Date(), added: 1, updated: 0, skipped: 0 });
-    await new Promise((r) => setTimeout(r, 100));
+    await papers.recordRun({ source: 'hf', ok: true, at: clock.now(), added: 1, updated: 0, skipped: 0 });
+    vi.advanceTimersByTime(10_000);
+    expect(checks).toHaveBeenCalledTimes(checked);
     expect(slack.posts).toHaveLength(2);
   });
 
