@@ -170,13 +170,19 @@ async function main(): Promise<number> {
     if (stopping) return;
     stopping = true;
     logger.info({ why }, 'stopping');
+    // 1. No new background work: scheduled posts, alerts and ingests stop (posts in flight finish).
+    await scheduling.scheduler.stop();
+    await watching.notifier?.stop();
     await ingesting.close();
+    // 2. The adapters take no new requests and answer what they acknowledged (up to 10 s each),
+    //    while the stores are still open.
+    await Promise.allSettled(adapters.map((a) => a.stop()));
+    // 3. The stores.
     await watching.close();
     await scheduling.close();
     await voting?.close();
     await reading.close();
     await library.close();
-    await Promise.allSettled(adapters.map((a) => a.stop()));
     await store.close();
   };
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));

@@ -17,6 +17,7 @@ import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId, inlineCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
 import { InteractionHandler, type DeferWait } from './interaction-handler.ts';
+import { InFlight } from '../shared/in-flight.ts';
 import { MessageHandler } from './message-handler.ts';
 import { ReactionHandler } from './reactions.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
@@ -47,7 +48,12 @@ export interface DiscordAdapterOptions {
   readyTimeoutMs?: number;
   /** How long `stop()` (and a failed `start()`) waits for discord.js to close. Default 3 s. */
   closeTimeoutMs?: number;
+  /** How long `stop()` waits for messages and interactions being answered (default `DRAIN_MS`). */
+  drainMs?: number;
 }
+
+/** How long stopping waits for what is being answered (a deferred interaction's edit included). */
+export const DRAIN_MS = 10_000;
 
 export interface DiscordAdapter extends Adapter {
   readonly name: 'discord';
@@ -86,6 +92,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   let started = false;
   let stopped = false;
   const closeTimeoutMs = opts.closeTimeoutMs ?? 3_000;
+  // What is being answered; once stopping, new events are ignored and stop() waits for these.
+  const inflight = new InFlight();
+  const serve = (work: () => Promise<void>): void => {
+    if (!stopped) void inflight.track(work());
+  };
 
   /**
    * `client.destroy()`, bounded: discord.js waits for a shard that is still connecting (e.g. a
@@ -138,11 +149,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     ...(opts.deferWait ? { deferWait: opts.deferWait } : {}),
   });
 
-  client.on(Events.MessageCreate, (m) => void messages.handle(m));
-  client.on(Events.InteractionCreate, (i) => void interactions.handle(i));
+  client.on(Events.MessageCreate, (m) => serve(() => messages.handle(m)));
+  client.on(Events.InteractionCreate, (i) => serve(() => interactions.handle(i)));
   const reactions = new ReactionHandler({ paperboy: opts.paperboy, logger, botUserId: () => client.user?.id });
-  client.on(Events.MessageReactionAdd, (r, u) => void reactions.handle(r, u, true));
-  client.on(Events.MessageReactionRemove, (r, u) => void reactions.handle(r, u, false));
+  client.on(Events.MessageReactionAdd, (r, u) => serve(() => reactions.handle(r, u, true)));
+  client.on(Events.MessageReactionRemove, (r, u) => serve(() => reactions.handle(r, u, false)));
   client.on(Events.Error, (err) => logger.error({ reason: scrubSecrets(err.message), err: errInfo(err) }, 'discord client error'));
   client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: scrubSecrets(err.message) }, 'discord gateway connection error'));
   client.on(Events.ShardDisconnect, (ev, shard) => logger.error({ shard, code: ev.code }, 'discord gateway closed and will not reconnect'));
@@ -192,6 +203,11 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     async stop() {
       if (stopped) return;
       stopped = true;
+      // New events are ignored from now on; what was taken on is answered (REST still works), then
+      // the gateway closes.
+      const drainMs = opts.drainMs ?? DRAIN_MS;
+      const left = await inflight.drain(drainMs);
+      if (left > 0) logger.warn({ left, drainMs }, 'stopped with messages or interactions still unanswered');
       await destroyClient();
     },
 

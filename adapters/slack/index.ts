@@ -9,6 +9,7 @@ import { RecentIds } from './dedupe.ts';
 import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import { createHttpFront, type HttpFront } from './http-front.ts';
+import { InFlight } from '../shared/in-flight.ts';
 import { registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
 import { slackPostRef } from './post-ref.ts';
@@ -27,7 +28,12 @@ export interface SlackAdapterOptions {
   autoReconnect?: boolean;
   /** HTTP mode: the clock the request checks use (tests). */
   now?: () => number;
+  /** How long `stop()` waits for acknowledged work to be answered (default `DRAIN_MS`). */
+  drainMs?: number;
 }
+
+/** How long stopping waits for commands already acknowledged to be answered. */
+export const DRAIN_MS = 10_000;
 
 export interface SlackAdapter extends Adapter {
   readonly name: 'slack';
@@ -112,6 +118,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const mode: 'socket' | 'http' = config.appToken ? 'socket' : 'http';
   const apiUrl = normalizeApiUrl(config.apiUrl);
   const recent = new RecentIds();
+  const inflight = new InFlight();
 
   let app: App | undefined;
   let port: number | undefined;
@@ -164,7 +171,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       clientOptions: clientOptions(),
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });
-    registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent });
+    registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent, inflight });
     return { a, receiver, session };
   }
 
@@ -239,8 +246,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       app = undefined;
       if (!a) return;
       try {
-        if (front) await front.close();
-        else await a.stop();
+        // No new work (the port, or the socket, is closed), then the acknowledged work is answered.
+        const closing = front ? front.close() : a.stop();
+        const left = await inflight.drain(options.drainMs ?? DRAIN_MS);
+        if (left > 0) log.warn({ left, drainMs: options.drainMs ?? DRAIN_MS }, 'stopped with acknowledged requests still unanswered');
+        front?.server.closeAllConnections();
+        await closing;
         log.info('slack adapter stopped');
       } catch (err) {
         log.warn({ err: errInfo(err) }, 'slack adapter did not stop cleanly');

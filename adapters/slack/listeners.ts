@@ -2,6 +2,7 @@ import type { App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import type { InFlight } from '../shared/in-flight.ts';
 import { errInfo } from '../shared/requests.ts';
 import { ACTION_ID_PATTERN } from './action-ids.ts';
 import type { Answer, Posted } from './answer.ts';
@@ -20,6 +21,8 @@ export interface ListenerDeps {
   botUserId: () => string | undefined;
   /** Event ids already answered (Slack retries). */
   recent: RecentIds;
+  /** Acknowledged work not yet answered: stopping waits for it. */
+  inflight: InFlight;
 }
 
 /**
@@ -63,17 +66,18 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await next();
   });
 
+  const { inflight } = deps;
   app.command(/^\/[\w-]+$/, async ({ ack, command, respond }) => {
     await ack();
-    await interactions.slashCommand(command, respond);
+    await inflight.track(interactions.slashCommand(command, respond));
   });
-  app.event('app_mention', ({ event, client }) => messages.mention(event, client));
-  app.event('message', ({ event, client }) => messages.directMessage(event, client));
-  app.event('reaction_added', ({ event, body }) => reactions.handle(event, (body as { team_id?: unknown }).team_id));
-  app.event('reaction_removed', ({ event, body }) => reactions.handle(event, (body as { team_id?: unknown }).team_id));
+  app.event('app_mention', ({ event, client }) => inflight.track(messages.mention(event, client)));
+  app.event('message', ({ event, client }) => inflight.track(messages.directMessage(event, client)));
+  app.event('reaction_added', ({ event, body }) => inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id)));
+  app.event('reaction_removed', ({ event, body }) => inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id)));
   app.action(ACTION_ID_PATTERN, async ({ ack, body, respond, client }) => {
     await ack();
-    await interactions.button(body, respond, client);
+    await inflight.track(interactions.button(body, respond, client));
   });
 
   // Buttons that are not ours (e.g. from an older version of the app): acknowledge, do nothing.
