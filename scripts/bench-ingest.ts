@@ -37,7 +37,7 @@ import { Library } from '../src/library/library.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { createHfClient } from '../src/sources/hf.ts';
 import type { FetchedPaper } from '../src/sources/types.ts';
-import { SqlitePaperStore } from '../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../src/library/sqlite-store.ts';
 import { FakeHf, refusedUrl } from '../test/fakes/hf/fake-hf.ts';
 import { percentile } from './bench/stats.ts';
 import { ROOT, runCliSteady, type CliRun } from './bench/ingest-cli.ts';

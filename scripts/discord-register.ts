@@ -10,7 +10,7 @@ import { fetchApplication, registerCommands } from '../adapters/discord/register
 import { buildSlashCommand } from '../adapters/discord/slash-command.ts';
 import { createPaperboy } from '../src/app/boot.ts';
 import { loadConfig } from '../src/app/config.ts';
-import { loadScheduleConfig } from '../src/app/config-file.ts';
+import { openMemoryState } from '../src/state/sqlite-state.ts';
 import { silentLogger } from '../src/app/logger.ts';
 import { startScheduling } from '../src/schedule/index.ts';
 import { startIngest } from '../src/ingest/index.ts';
@@ -35,15 +35,18 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
     ...(cfg.config.topicsPath ? { topicsPath: cfg.config.topicsPath } : {}),
     logger: silentLogger(),
   });
-  // `schedule` and `ingest` are registered by the scheduler and the ingester; set them up (no timers)
-  // so /papers includes them.
-  const settings = await loadScheduleConfig(cfg.config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
-  const scheduling = await startScheduling({ config: cfg.config, settings, paperboy, posters: {}, logger: silentLogger(), start: false });
-  startIngest({ config: cfg.config, paperboy, library, settings, logger: silentLogger(), jobs: false });
-  await startWatching({ config: cfg.config, paperboy, library, admins: {}, posters: {}, logger: silentLogger(), notify: false }).close();
+  // The features register their commands (`schedule`, `ingest`, `watch`, `top`, reading lists) so
+  // /papers includes them. Only their definitions are needed: over a state in memory, no timers,
+  // and neither DATA_DIR nor the config file is touched.
+  const state = openMemoryState();
+  const logger = silentLogger();
+  const scheduling = await startScheduling({ store: state.schedules, paperboy, posters: {}, logger, start: false });
+  startIngest({ config: cfg.config, paperboy, library, settings: { admins: {}, sources: [] }, logger, jobs: false });
+  await startWatching({ store: state.watches, paperboy, library, admins: {}, posters: {}, logger, notify: false }).close();
   await scheduling.close();
-  await startVotes({ config: cfg.config, paperboy, logger: silentLogger() }).close();
-  await startReading({ config: cfg.config, paperboy, logger: silentLogger() }).close();
+  await startVotes({ store: state.votes, paperboy, logger }).close();
+  startReading({ store: state.reading, paperboy, logger });
+  await state.close();
   const definition = buildSlashCommand(paperboy.commands);
   const rest = new REST({ retries: 1, ...(discord.apiUrl ? { api: discord.apiUrl.replace(/\/+$/, '') } : {}) }).setToken(discord.token);
   try {

@@ -55,7 +55,7 @@ export async function cli(argv: string[]): Promise<number> {
     process.stderr.write(booted.message + '\n');
     return 2;
   }
-  const { paperboy, config, logger, library, store } = booted;
+  const { paperboy, config, logger, library, state } = booted;
   const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
   const width = Math.min(100, process.stdout.columns ?? 88);
   const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
@@ -78,7 +78,7 @@ export async function cli(argv: string[]): Promise<number> {
     try {
       const settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
       const scheduling = await startScheduling({
-        config,
+        store: state.schedules,
         settings,
         paperboy,
         posters: { shell: async (_c, reply) => void postShell(reply) },
@@ -89,7 +89,7 @@ export async function cli(argv: string[]): Promise<number> {
       const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: false });
       // `watch …` manages the shell channel's watches; alerts are sent by a running bot, not from here.
       const { startWatching } = await import('./watch/index.ts');
-      const watching = startWatching({ config, paperboy, library, admins: settings.admins, posters: {}, logger, notify: false });
+      const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters: {}, logger, notify: false });
       closeScheduling = async () => {
         await ingesting.close();
         await watching.close();
@@ -102,29 +102,12 @@ export async function cli(argv: string[]): Promise<number> {
       return 2;
     }
   }
-  // `top` reads the votes in DATA_DIR/state.db (the shell channel has none: votes are chat reactions);
-  // `help` lists and explains it.
-  if (batch || first === undefined || first === 'help' || first === 'top' || first === 'votes') {
-    const { startVotes } = await import('./votes/index.ts');
-    try {
-      const voting = startVotes({ config, paperboy, logger });
-      const before = closeScheduling;
-      closeScheduling = async () => {
-        await voting.close();
-        await before();
-      };
-    } catch (err) {
-      const problem = startupProblem(err, config.dataDir);
-      if (problem === undefined) throw err;
-      await closeScheduling();
-      process.stderr.write(`paperboy: ${problem}\n`);
-      return 2;
-    }
-  }
-  // `save`, `unsave`, `saved`, `cite`: the local user's reading list in DATA_DIR/state.db, opened
-  // only when a command first needs it (`cite` never does).
+  // `top` reads the channel's votes (the shell channel has none: votes are chat reactions); `save`,
+  // `unsave`, `saved`, `cite`: the local user's reading list. Both are stores of the open state.
+  const { startVotes } = await import('./votes/index.ts');
+  const voting = startVotes({ store: state.votes, config, paperboy, logger });
   const { startReading } = await import('./reading/index.ts');
-  const reading = startReading({ config, paperboy, logger });
+  startReading({ store: state.reading, paperboy, logger });
   try {
     if (!batch) {
       const reply = await paperboy.run(words.length ? argvToCommandText(words, paperboy.commands) : 'help', SHELL_CONTEXT);
@@ -133,10 +116,10 @@ export async function cli(argv: string[]): Promise<number> {
     }
     return await runBatch();
   } finally {
-    await reading.close();
+    await voting.close();
     await closeScheduling();
     await library.close();
-    await store.close();
+    await state.close();
   }
 
   async function runBatch(): Promise<number> {

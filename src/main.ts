@@ -72,12 +72,12 @@ async function main(): Promise<number> {
   // Which adapters run is decided from the validated config, after `.env` is read.
   const shellOnly = (config: { slack?: unknown; discord?: unknown }) => !config.slack && !config.discord;
   // The shell says in one line which page chunks were skipped (below) instead of a JSON warning each.
-  const booted = await bootFromEnv({ quiet: shellOnly, quietLoad: shellOnly, workerBuilds: true });
+  const booted = await bootFromEnv({ quiet: shellOnly, quietLoad: shellOnly, workerBuilds: true, integrityCheck: true });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;
   }
-  const { config, logger, paperboy, problems, library, store } = booted;
+  const { config, logger, paperboy, problems, library, state } = booted;
   if (shellOnly(config) && config.logLevel === undefined) {
     // The shell is a conversation: warnings (a retried request, an ingest day that failed, which
     // the reply explains too) go to a log file rather than between the replies. LOG_LEVEL set:
@@ -131,7 +131,7 @@ async function main(): Promise<number> {
     // The config file (schedules, scheduled ingests, admins), read once for every feature.
     settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
     // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
-    scheduling = await startScheduling({ config, settings, paperboy, posters, logger, start: false });
+    scheduling = await startScheduling({ store: state.schedules, settings, paperboy, posters, logger, start: false });
   } catch (err) {
     const problem = startupProblem(err, config.dataDir);
     if (problem === undefined) throw err;
@@ -141,27 +141,16 @@ async function main(): Promise<number> {
 
   const { startVotes } = await import('./votes/index.ts');
   const { startWatching } = await import('./watch/index.ts');
-  let voting: ReturnType<typeof startVotes> | undefined;
-  let watching: ReturnType<typeof startWatching>;
-  try {
-    // Reactions on the bot's one-paper posts are votes; `top` lists them.
-    voting = startVotes({ config, paperboy, logger });
-    // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
-    watching = startWatching({ config, paperboy, library, admins: settings.admins, posters, logger, notify: true });
-  } catch (err) {
-    const problem = startupProblem(err, config.dataDir);
-    if (problem === undefined) throw err;
-    await voting?.close();
-    await scheduling.close();
-    process.stderr.write(`paperboy: ${problem}\n`);
-    return 2;
-  }
+  // Reactions on the bot's one-paper posts are votes; `top` lists them.
+  const voting = startVotes({ store: state.votes, config, paperboy, logger });
+  // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
+  const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters, logger, notify: true });
 
   const { startIngest } = await import('./ingest/index.ts');
   const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: true });
   // Reading lists (`save`, `unsave`, `saved`, `cite`): each person's own list in DATA_DIR/state.db.
   const { startReading } = await import('./reading/index.ts');
-  const reading = startReading({ config, paperboy, logger });
+  startReading({ store: state.reading, paperboy, logger });
   // Papers another process stores (a cron'd `paperboy ingest hf`) are picked up within seconds.
   library.watch();
 
@@ -177,13 +166,12 @@ async function main(): Promise<number> {
     // 2. The adapters take no new requests and answer what they acknowledged (up to 10 s each),
     //    while the stores are still open.
     await Promise.allSettled(adapters.map((a) => a.stop()));
-    // 3. The stores.
+    // 3. The rest, and the state (every store) last.
     await watching.close();
     await scheduling.close();
-    await voting?.close();
-    await reading.close();
+    await voting.close();
     await library.close();
-    await store.close();
+    await state.close();
   };
   process.once('SIGINT', () => void stop('SIGINT').then(() => process.exit(0)));
   process.once('SIGTERM', () => void stop('SIGTERM').then(() => process.exit(0)));

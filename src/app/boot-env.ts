@@ -7,11 +7,11 @@ import { loadConfig, type Config } from './config.ts';
 import { createLogger } from './logger.ts';
 import { fileKind } from '../files/read-file.ts';
 import { startupProblem } from './startup-problem.ts';
-import type { PaperStore } from '../store/paper-store.ts';
-import { STATE_DB_FILE } from '../store/sqlite/open.ts';
-import { SqlitePaperStore } from '../store/sqlite/paper-store.ts';
+import { openState } from '../state/open.ts';
+import type { State } from '../state/state.ts';
 
-export type BootResult = ({ ok: true; config: Config; logger: Logger; store: PaperStore } & Booted) | { ok: false; message: string };
+/** A booted Paperboy with its config, logger and state (every store, opened once), or why it could not boot. */
+export type BootResult = ({ ok: true; config: Config; logger: Logger; state: State } & Booted) | { ok: false; message: string };
 
 export interface BootFromEnvOptions {
   /**
@@ -29,6 +29,8 @@ export interface BootFromEnvOptions {
   workerBuilds?: boolean;
   /** Check and use the Slack and Discord settings (default true; the one-shot CLI needs none). */
   platforms?: boolean;
+  /** Check the whole state database when opening it (the bot: yes; one-shot commands: no, it reads every page). */
+  integrityCheck?: boolean;
 }
 
 /**
@@ -75,11 +77,11 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
   const level = config.logLevel ?? (quiet ? 'warn' : 'info');
   const quietLoad = !config.logLevel && (typeof opts.quietLoad === 'function' ? opts.quietLoad(config) : (opts.quietLoad ?? false));
   const logger = createLogger(quietLoad ? 'error' : level);
-  let store: SqlitePaperStore | undefined;
+  let state: State | undefined;
   try {
-    store = SqlitePaperStore.open(join(config.dataDir, STATE_DB_FILE));
+    state = await openState({ dataDir: config.dataDir, integrityCheck: opts.integrityCheck ?? false });
     const booted = await createPaperboy({
-      store,
+      store: state.papers,
       workerBuilds: opts.workerBuilds ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
@@ -87,9 +89,9 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
       logger,
     });
     logger.level = level;
-    return { ok: true, config, logger, store, ...booted };
+    return { ok: true, config, logger, state, ...booted };
   } catch (err) {
-    await store?.close().catch(() => undefined);
+    await state?.close().catch(() => undefined);
     const e = err as Error;
     if (e.name === 'PapersLoadError' || e.name === 'TopicsLoadError') return { ok: false, message: `paperboy: ${e.message}` };
     const problem = startupProblem(err, config.dataDir);

@@ -8,7 +8,7 @@ import type { ParseProblem } from '../parse/problem.ts';
 import { PARSER_VERSION } from '../parse/version.ts';
 import { Paperboy } from '../core/paperboy.ts';
 import { Library } from '../library/library.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperStore } from '../library/store.ts';
 import { combinePapers } from '../library/combine.ts';
 import { isPageSource, type Paper } from '../papers/paper.ts';
 import { hashInputFiles, loadOrBuildEngine } from '../search/engine-cache.ts';

@@ -1,6 +1,7 @@
 import { join, resolve } from 'node:path';
-import { ScheduleConfigError, StateStoreError } from '../store/errors.ts';
-import { STATE_DB_FILE, isCorruption, stateStoreError } from '../store/sqlite/open.ts';
+import { StateStoreError } from '../db/errors.ts';
+import { ScheduleConfigError } from '../schedule/errors.ts';
+import { STATE_DB_FILE, isCorruption, stateStoreError } from '../db/sqlite.ts';
 
 /**
  * What to tell the user when starting up failed for a reason they can fix: the state database is

@@ -1,6 +1,6 @@
 import { isPageSource, type Paper } from '../papers/paper.ts';
 import { span, type Field, type Reply } from '../reply/reply.ts';
-import type { SourceStatus } from '../store/paper-store.ts';
+import type { SourceStatus } from '../library/store.ts';
 import type { Command } from './command.ts';
 
 const FEEDS = [

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import type { Library } from '../library/library.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperStore } from '../library/store.ts';
 import { DEFAULT_ARXIV_CATEGORIES } from './ingest-command.ts';
 import { daysAgo, isoDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';

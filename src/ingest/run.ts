@@ -4,7 +4,7 @@ import type { Paper } from '../papers/paper.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import { SourceError, type FetchedBatch, type SkippedItem } from '../sources/types.ts';
-import type { FeedName, PaperStore } from '../store/paper-store.ts';
+import type { FeedName, PaperStore } from '../library/store.ts';
 
 /** What one ingest run did. `failed` lists each day or request that could not be fetched or stored. */
 export interface IngestReport {

@@ -5,7 +5,7 @@ import { titleKey } from '../papers/title-key.ts';
 import type { PaperboyEngine } from '../search/engine.ts';
 import { SegmentedEngine } from '../search/segments.ts';
 import type { SearchEngine } from '../search/types.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperStore } from './store.ts';
 import { combinePapers } from './combine.ts';
 import { buildInThread, createWorkerBuilder, type EngineBuilder } from './worker-builder.ts';
 

@@ -1,7 +1,7 @@
 /** What the reading-list commands share: whose list a request uses, and their plain replies. */
 import type { RequestContext } from '../reply/context.ts';
 import { span, type Action, type Block, type Reply, type RichText } from '../reply/reply.ts';
-import { StateStoreError } from '../store/errors.ts';
+import { StateStoreError } from '../db/errors.ts';
 import { ReaderSchema, type Reader } from './store.ts';
 
 /** The person whose list a request uses (platform + user id), or undefined when the adapter sent no user. */

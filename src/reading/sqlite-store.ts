@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { z } from 'zod';
-import { openStateDatabase } from '../store/sqlite/open.ts';
-import { READING_MIGRATIONS } from './migrations.ts';
+import { openStateDatabase } from '../db/sqlite.ts';
+import { READING_MIGRATIONS } from './sqlite-migrations.ts';
 import { ReaderSchema, SavedPaperIdSchema, type Reader, type ReadingListStore, type SavedPaper, type SaveRequest, type SaveResult } from './store.ts';
 
 interface Row {
@@ -24,15 +24,22 @@ export class SqliteReadingListStore implements ReadingListStore {
   readonly location: string;
   readonly #db: Database.Database;
 
-  private constructor(db: Database.Database, location: string) {
+  readonly #ownsConnection: boolean;
+
+  /**
+   * A store over an open state database (the state root's shared connection, whose migrations
+   * it has run). `ownsConnection`: `close()` closes the connection too (a store opened on its own).
+   */
+  constructor(db: Database.Database, location: string, opts: { ownsConnection?: boolean } = {}) {
     this.#db = db;
     this.location = location;
+    this.#ownsConnection = opts.ownsConnection ?? false;
   }
 
   /** Open (creating and migrating) the state database. Throws `StateStoreError` with a clear message. */
   static open(file: string): SqliteReadingListStore {
     const { db, path } = openStateDatabase(file, [READING_MIGRATIONS], { integrityCheck: false });
-    return new SqliteReadingListStore(db, path);
+    return new SqliteReadingListStore(db, path, { ownsConnection: true });
   }
 
   async save(reader: Reader, paperId: string, req: SaveRequest): Promise<SaveResult> {
@@ -87,6 +94,6 @@ export class SqliteReadingListStore implements ReadingListStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsConnection && this.#db.open) this.#db.close();
   }
 }

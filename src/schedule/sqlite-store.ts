@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3';
-import { openStateDatabase } from '../store/sqlite/open.ts';
-import { SCHEDULE_MIGRATIONS } from './migrations.ts';
+import { openStateDatabase } from '../db/sqlite.ts';
+import { SCHEDULE_MIGRATIONS } from './sqlite-migrations.ts';
 import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
 import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, ScheduleStore } from './store.ts';
-
-export { STATE_DB_FILE } from '../store/sqlite/open.ts';
 
 interface ScheduleRow {
   id: string;
@@ -126,9 +124,16 @@ export class SqliteScheduleStore implements ScheduleStore {
   readonly location: string;
   readonly #db: Database.Database;
 
-  private constructor(db: Database.Database, location: string) {
+  readonly #ownsConnection: boolean;
+
+  /**
+   * A store over an open state database (the state root's shared connection, whose migrations
+   * it has run). `ownsConnection`: `close()` closes the connection too (a store opened on its own).
+   */
+  constructor(db: Database.Database, location: string, opts: { ownsConnection?: boolean } = {}) {
     this.#db = db;
     this.location = location;
+    this.#ownsConnection = opts.ownsConnection ?? false;
   }
 
   /**
@@ -137,7 +142,7 @@ export class SqliteScheduleStore implements ScheduleStore {
    */
   static open(file: string): SqliteScheduleStore {
     const { db, path } = openStateDatabase(file, [SCHEDULE_MIGRATIONS]);
-    return new SqliteScheduleStore(db, path);
+    return new SqliteScheduleStore(db, path, { ownsConnection: true });
   }
 
   #scheduleSync(id: string): Schedule | undefined {
@@ -337,6 +342,6 @@ export class SqliteScheduleStore implements ScheduleStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsConnection && this.#db.open) this.#db.close();
   }
 }

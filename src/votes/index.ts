@@ -1,26 +1,24 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../core/paperboy.ts';
-import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { VoteEmoji } from './emoji.ts';
 import { voteObserver } from './observer.ts';
-import { SqliteVoteStore } from './sqlite-store.ts';
 import type { VoteStore } from './store.ts';
 import { createTopCommand } from './top-command.ts';
 
 export { DEFAULT_VOTE_EMOJI, VoteEmoji, emojiKey, parseVoteEmoji } from './emoji.ts';
-export { SqliteVoteStore, VOTE_MIGRATIONS } from './sqlite-store.ts';
+export { SqliteVoteStore } from './sqlite-store.ts';
+export { VOTE_MIGRATIONS } from './sqlite-migrations.ts';
 export { createTopCommand } from './top-command.ts';
 export { votablePaperId } from './one-paper.ts';
 export type { VoteStore, Vote, VotablePost, ReactionOutcome } from './store.ts';
 
 export interface StartVotesOptions {
   /** `voteEmoji`: the reactions that count as votes (default: `DEFAULT_VOTE_EMOJI`). */
-  config: { dataDir: string; voteEmoji?: readonly string[] | undefined };
+  config?: { voteEmoji?: readonly string[] | undefined };
   paperboy: Paperboy;
   logger: Logger;
-  /** A store to use instead of opening `DATA_DIR/state.db` (tests). */
-  store?: VoteStore;
+  /** The votes' store (the state root's). */
+  store: VoteStore;
   /** Clock (default: the Paperboy's). */
   now?: () => Date;
 }
@@ -28,26 +26,19 @@ export interface StartVotesOptions {
 export interface Voting {
   store: VoteStore;
   emoji: VoteEmoji;
-  /** Stop observing and close the store. */
+  /** Stop observing (the store is the state root's to close). */
   close(): Promise<void>;
 }
 
 /**
- * Open the vote store in `<DATA_DIR>/state.db`, register the `top` command and start recording
- * the bot's one-paper posts and the reactions on them. Throws `StateStoreError` when the database
- * cannot be used.
+ * Register the `top` command and start recording the bot's one-paper posts and the reactions on
+ * them.
  */
 export function startVotes(opts: StartVotesOptions): Voting {
-  const { paperboy } = opts;
-  const store = opts.store ?? SqliteVoteStore.open(join(opts.config.dataDir, STATE_DB_FILE));
-  const emoji = new VoteEmoji(opts.config.voteEmoji);
+  const { paperboy, store } = opts;
+  const emoji = new VoteEmoji(opts.config?.voteEmoji);
   const logger = opts.logger.child({ component: 'votes' });
-  try {
-    paperboy.register(createTopCommand({ store, emoji }));
-  } catch (err) {
-    if (!opts.store) void store.close();
-    throw err;
-  }
+  paperboy.register(createTopCommand({ store, emoji }));
   const stop = paperboy.observe(voteObserver({ store, emoji, logger, now: opts.now ?? paperboy.deps.now }));
   let closed = false;
   return {
@@ -57,7 +48,6 @@ export function startVotes(opts: StartVotesOptions): Voting {
       if (closed) return;
       closed = true;
       stop();
-      await store.close();
     },
   };
 }

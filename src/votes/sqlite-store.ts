@@ -1,42 +1,7 @@
 import type Database from 'better-sqlite3';
-import type { ModuleMigrations } from '../store/sqlite/migrate.ts';
-import { openStateDatabase } from '../store/sqlite/open.ts';
+import { openStateDatabase } from '../db/sqlite.ts';
+import { VOTE_MIGRATIONS } from './sqlite-migrations.ts';
 import type { MessageRef, ReactionOutcome, ReactionRecord, Vote, VotablePost, VotePlatform, VoteStore } from './store.ts';
-
-/**
- * The votes module's migrations in the state database (append only; times are Unix ms).
- * `vote_posts`: the bot's one-paper messages. `vote_reactions`: counted reactions on them, one row
- * per person, message and emoji; a person's votes are derived from these, so a vote lasts while
- * one of its reactions does.
- */
-export const VOTE_MIGRATIONS: ModuleMigrations = {
-  module: 'votes',
-  migrations: [
-    `
-    CREATE TABLE vote_posts (
-      platform      TEXT NOT NULL,
-      channel_id    TEXT NOT NULL,
-      message_id    TEXT NOT NULL,
-      workspace_id  TEXT,
-      paper_id      TEXT NOT NULL,
-      posted_at     INTEGER NOT NULL,
-      PRIMARY KEY (platform, channel_id, message_id)
-    );
-
-    CREATE TABLE vote_reactions (
-      platform    TEXT NOT NULL,
-      channel_id  TEXT NOT NULL,
-      message_id  TEXT NOT NULL,
-      user_id     TEXT NOT NULL,
-      emoji       TEXT NOT NULL,
-      paper_id    TEXT NOT NULL,
-      reacted_at  INTEGER NOT NULL,
-      PRIMARY KEY (platform, channel_id, message_id, user_id, emoji)
-    );
-    CREATE INDEX vote_reactions_by_voter ON vote_reactions (platform, channel_id, paper_id, user_id);
-    `,
-  ],
-};
 
 interface PostRow {
   platform: string;
@@ -63,15 +28,22 @@ export class SqliteVoteStore implements VoteStore {
   readonly location: string;
   readonly #db: Database.Database;
 
-  private constructor(db: Database.Database, location: string) {
+  readonly #ownsConnection: boolean;
+
+  /**
+   * A store over an open state database (the state root's shared connection, whose migrations
+   * it has run). `ownsConnection`: `close()` closes the connection too (a store opened on its own).
+   */
+  constructor(db: Database.Database, location: string, opts: { ownsConnection?: boolean } = {}) {
     this.#db = db;
     this.location = location;
+    this.#ownsConnection = opts.ownsConnection ?? false;
   }
 
   /** Open (creating and migrating) the state database file. Throws `StateStoreError` with a clear message. */
   static open(file: string): SqliteVoteStore {
     const { db, path } = openStateDatabase(file, [VOTE_MIGRATIONS], { integrityCheck: false });
-    return new SqliteVoteStore(db, path);
+    return new SqliteVoteStore(db, path, { ownsConnection: true });
   }
 
   async recordPost(post: VotablePost): Promise<void> {
@@ -152,6 +124,6 @@ export class SqliteVoteStore implements VoteStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsConnection && this.#db.open) this.#db.close();
   }
 }

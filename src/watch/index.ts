@@ -1,13 +1,10 @@
-import { join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../core/paperboy.ts';
 import type { Library } from '../library/library.ts';
 import type { RetryPolicy } from '../posting/deliver.ts';
 import type { Posters } from '../posting/poster.ts';
 import type { Clock, Sleep } from '../time/clock.ts';
-import { STATE_DB_FILE } from '../store/sqlite/open.ts';
 import { createWatchNotifier, type WatchNotifier } from './notifier.ts';
-import { SqliteWatchStore } from './sqlite-store.ts';
 import type { WatchStore } from './store.ts';
 import { createWatchCommand } from './watch-command.ts';
 import type { Admins } from '../reply/context.ts';
@@ -19,7 +16,8 @@ export type { WatchStore } from './store.ts';
 export { compileRule, matchesRule, watchMatches, RULE_SUMMARY } from './match.ts';
 
 export interface StartWatchingOptions {
-  config: { dataDir: string };
+  /** The watches' store (the state root's). */
+  store: WatchStore;
   paperboy: Paperboy;
   library: Library;
   /** Who may manage channel watches (the scheduler's `admins`). */
@@ -42,17 +40,16 @@ export interface StartWatchingOptions {
 export interface Watching {
   store: WatchStore;
   notifier: WatchNotifier | undefined;
-  /** Stop the notifier, wait for alerts in flight, close the database. */
+  /** Stop the notifier and wait for alerts in flight (the store is the state root's to close). */
   close(): Promise<void>;
 }
 
 /**
- * Open the watch state in `<DATA_DIR>/state.db`, register the `watch` command on the Paperboy and
- * (with `notify`) create the notifier that sends alerts when papers arrive. Throws
- * `StateStoreError` with a message for the user when the database cannot be used.
+ * Register the `watch` command on the Paperboy and (with `notify`) create the notifier that sends
+ * alerts when papers arrive.
  */
 export function startWatching(opts: StartWatchingOptions): Watching {
-  const store = SqliteWatchStore.open(join(opts.config.dataDir, STATE_DB_FILE));
+  const { store } = opts;
   opts.paperboy.register(createWatchCommand({ store, admins: opts.admins }));
   const papers = opts.library.store;
   const notifier =
@@ -78,7 +75,6 @@ export function startWatching(opts: StartWatchingOptions): Watching {
       if (closed) return;
       closed = true;
       await notifier?.stop();
-      await store.close();
     },
   };
 }

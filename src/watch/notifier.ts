@@ -5,7 +5,7 @@ import type { Paper } from '../papers/paper.ts';
 import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '../posting/deliver.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
-import type { PaperStore } from '../store/paper-store.ts';
+import type { PaperStore } from '../library/store.ts';
 import { alertPost } from './alert.ts';
 import { analyzePaper, compileRule, matchesRule, type AnalyzedPaper } from './match.ts';
 import type { AlertCandidate, WatchStore } from './store.ts';

@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
-import { openStateDatabase } from '../store/sqlite/open.ts';
-import { WATCH_MIGRATIONS } from './migrations.ts';
+import { openStateDatabase } from '../db/sqlite.ts';
+import { WATCH_MIGRATIONS } from './sqlite-migrations.ts';
 import type { AlertClaim, AlertClaimRequest, AlertFinish, InsertWatchResult, WatchStore } from './store.ts';
 import type { AlertRecord, DeliveryRecord, DeliveryStatus, Platform, Watch, WatchSpec } from './watch.ts';
 
@@ -102,9 +102,16 @@ export class SqliteWatchStore implements WatchStore {
   readonly location: string;
   readonly #db: Database.Database;
 
-  private constructor(db: Database.Database, location: string) {
+  readonly #ownsConnection: boolean;
+
+  /**
+   * A store over an open state database (the state root's shared connection, whose migrations
+   * it has run). `ownsConnection`: `close()` closes the connection too (a store opened on its own).
+   */
+  constructor(db: Database.Database, location: string, opts: { ownsConnection?: boolean } = {}) {
     this.#db = db;
     this.location = location;
+    this.#ownsConnection = opts.ownsConnection ?? false;
   }
 
   /**
@@ -113,7 +120,7 @@ export class SqliteWatchStore implements WatchStore {
    */
   static open(file: string): SqliteWatchStore {
     const { db, path } = openStateDatabase(file, [WATCH_MIGRATIONS], { integrityCheck: false });
-    return new SqliteWatchStore(db, path);
+    return new SqliteWatchStore(db, path, { ownsConnection: true });
   }
 
   #watchSync(id: string): Watch | undefined {
@@ -289,6 +296,6 @@ export class SqliteWatchStore implements WatchStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsConnection && this.#db.open) this.#db.close();
   }
 }

@@ -46,7 +46,7 @@ describe('configuration problems, as a new user meets them', () => {
       expect(bot.config.slack).toBeUndefined();
       expect(bot.config.discord).toBeUndefined();
       await bot.library.close();
-      await bot.store.close();
+      await bot.state.close();
     }
     // The bot itself still refuses it, with the reason.
     const refused = await bootFromEnv({ quiet: true, env });
@@ -59,7 +59,7 @@ describe('configuration problems, as a new user meets them', () => {
     expect(seen).toEqual([true]);
     if (r.ok) {
       await r.library.close();
-      await r.store.close();
+      await r.state.close();
     }
   });
 });

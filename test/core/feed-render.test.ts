@@ -20,7 +20,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { allText, limitViolations as discordViolations } from '../discord/check-limits.ts';
 import { allStrings, limitViolations as slackViolations, pings } from '../slack/check-limits.ts';
 

@@ -16,7 +16,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import type { Reply, ResultRow } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 
 const NOW = new Date('2026-11-29T12:00:00Z');
 const SNAPKV_TITLE = 'SnapKV: LLM Knows What You are Looking for Before Generation';

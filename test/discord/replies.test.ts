@@ -72,7 +72,7 @@ beforeAll(async () => {
   const paperboy = await newTestPaperboy();
   paperboy.register(slow('slow', 'ok'));
   paperboy.register(slow('slowfail', 'error'));
-  reading = startReading({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
+  reading = startReading({ paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
   const sink = new Writable({
     write(chunk: Buffer, _enc, cb) {
       for (const line of chunk.toString().split('\n')) if (line.trim() !== '') logLines.push(JSON.parse(line) as Record<string, unknown>);
@@ -92,7 +92,7 @@ afterAll(async () => {
   await adapter?.stop();
   await extras?.close();
   await fake?.close();
-  await reading?.close();
+  await reading?.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -9,7 +9,7 @@ import { closeSync, openSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { ROOT, removeTempDirs, runCli, tempDataDir } from '../ingest/helpers.ts';
 
 afterAll(() => removeTempDirs());

@@ -12,8 +12,8 @@ import { logFile } from '../../src/app/logger.ts';
 import { FileReadError, readRegularFile } from '../../src/files/read-file.ts';
 import { loadTopics } from '../../src/library/topics.ts';
 import { listPageFiles, loadPageFiles } from '../../src/sources/page-files.ts';
-import { ScheduleConfigError } from '../../src/store/errors.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { ScheduleConfigError } from '../../src/schedule/errors.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { removeTempDirs, runCli, tempDataDir, type CliEnv } from '../ingest/helpers.ts';
 
 afterAll(() => removeTempDirs());

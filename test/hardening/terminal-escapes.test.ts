@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderText } from '../../src/render/text.ts';
 import type { Reply } from '../../src/reply/reply.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { stripTerminalControls } from '../../src/text/control.ts';
 import { FakeHf, hfItem } from '../fakes/hf/fake-hf.ts';
 import { testCard } from '../helpers/cards.ts';

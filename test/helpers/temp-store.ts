@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { afterEach } from 'vitest';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { tempDirs } from './temp-dir.ts';
 
 /**

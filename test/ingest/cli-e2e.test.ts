@@ -9,7 +9,7 @@ import { createPaperboy } from '../../src/app/boot.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { ResultRow } from '../../src/reply/reply.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
 import { FakeHf, hfItem, refusedUrl } from '../fakes/hf/fake-hf.ts';
 import { dayBefore, parseJson, parseJsonLines, removeTempDirs, runCli, tempDataDir, type CliEnv, type Row } from './helpers.ts';

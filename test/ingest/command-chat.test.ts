@@ -16,7 +16,7 @@ import type { Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createArxivClient, type ArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient, type HfClient } from '../../src/sources/hf.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
 import { FakeHf, hfItem } from '../fakes/hf/fake-hf.ts';
 

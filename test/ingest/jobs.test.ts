@@ -13,7 +13,7 @@ import type { IngestSourceSpec } from '../../src/ingest/jobs.ts';
 import { ScheduleConfigError } from '../../src/schedule/errors.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient } from '../../src/sources/hf.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { arxivEntry } from '../fakes/arxiv/fake-arxiv.ts';
 import { hfItem } from '../fakes/hf/fake-hf.ts';
 import { useTempStores } from '../helpers/temp-store.ts';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { jobName, type IngestSourceSpec } from '../../src/ingest/jobs.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { arxivEntry } from '../fakes/arxiv/fake-arxiv.ts';
 import { hfItem } from '../fakes/hf/fake-hf.ts';
 import { useFakeSources } from '../helpers/fake-sources.ts';

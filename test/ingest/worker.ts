@@ -11,7 +11,7 @@ import { startIngestJobs, type IngestSourceSpec } from '../../src/ingest/jobs.ts
 import { Library } from '../../src/library/library.ts';
 import { createArxivClient } from '../../src/sources/arxiv.ts';
 import { createHfClient } from '../../src/sources/hf.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { raceWorker, type Json } from '../helpers/race-worker.ts';
 
 const [file, hfUrl, arxivUrl] = process.argv.slice(2) as [string, string, string];

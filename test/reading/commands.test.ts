@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -10,6 +10,8 @@ import { renderText } from '../../src/render/text.ts';
 import { startReading, type Reading } from '../../src/reading/index.ts';
 import { BIBTEX_PART_CHARS } from '../../src/reading/saved-command.ts';
 import { SqliteReadingListStore } from '../../src/reading/sqlite-store.ts';
+import type { ReadingListStore } from '../../src/reading/store.ts';
+import { StateStoreError } from '../../src/db/errors.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
 import { parseBibtex } from './helpers.ts';
 
@@ -23,10 +25,10 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-reading-cmd-'));
   bot = await newTestPaperboy();
   store = SqliteReadingListStore.open(join(dir, 'state.db'));
-  reading = startReading({ config: { dataDir: dir }, paperboy: bot, logger: silentLogger(), store });
+  reading = startReading({ paperboy: bot, logger: silentLogger(), store });
 });
 afterAll(async () => {
-  await reading.close();
+  await reading.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -260,22 +262,19 @@ describe('the Save button', () => {
   });
 });
 
-describe('a state database that cannot be used', () => {
+describe('a state database that stops working while the bot runs', () => {
   it('is a clear reply, not a crash, and cite still works', async () => {
-    const bad = mkdtempSync(join(tmpdir(), 'paperboy-reading-bad-'));
-    writeFileSync(join(bad, 'blocker'), 'x');
+    // A disk that went read-only, say: every call fails as the SQLite store reports it.
+    const failure = () =>
+      Promise.reject(new StateStoreError('Cannot write the state database /srv/blocker/state.db (SQLITE_READONLY).', '/srv/blocker/state.db'));
+    const broken: ReadingListStore = { location: '/srv/blocker/state.db', save: failure, unsave: failure, list: failure, all: failure, close: async () => {} };
     const p = await newTestPaperboy();
-    const r = startReading({ config: { dataDir: join(bad, 'blocker') }, paperboy: p, logger: silentLogger() });
-    try {
-      const reply = await p.run('save snapkv', SHELL_CONTEXT);
-      expect(reply.tone).toBe('error');
-      expect(reply.summary).toMatch(/^Reading lists are not available: Cannot write the state database .*blocker/);
-      expect((await p.run('saved', SHELL_CONTEXT)).tone).toBe('error');
-      expect((await p.run('cite snapkv', SHELL_CONTEXT)).tone).toBe('ok');
-    } finally {
-      await r.close();
-      rmSync(bad, { recursive: true, force: true });
-    }
+    startReading({ paperboy: p, logger: silentLogger(), store: broken });
+    const reply = await p.run('save snapkv', SHELL_CONTEXT);
+    expect(reply.tone).toBe('error');
+    expect(reply.summary).toMatch(/^Reading lists are not available: Cannot write the state database .*blocker/);
+    expect((await p.run('saved', SHELL_CONTEXT)).tone).toBe('error');
+    expect((await p.run('cite snapkv', SHELL_CONTEXT)).tone).toBe('ok');
   });
 
   it('a request without a user gets a clear reply', async () => {

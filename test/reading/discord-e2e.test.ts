@@ -32,7 +32,7 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-reading-discord-'));
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
   const paperboy = await newTestPaperboy();
-  reading = startReading({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
+  reading = startReading({ paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
   adapter = createDiscordAdapter({
     config: { token: fake.token, apiUrl: fake.apiUrl },
     paperboy,
@@ -45,7 +45,7 @@ beforeAll(async () => {
 afterAll(async () => {
   await adapter?.stop();
   await fake?.close();
-  await reading?.close();
+  await reading?.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 

@@ -35,12 +35,12 @@ let dir: string;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-reading-slack-'));
   const paperboy = await newTestPaperboy();
-  reading = startReading({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
+  reading = startReading({ paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
   h = await startHttp({ paperboy });
 });
 afterAll(async () => {
   await h.stop();
-  await reading.close();
+  await reading.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => h.api.reset());

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
-import { LazyReadingListStore } from '../../src/reading/lazy-store.ts';
 import { SqliteReadingListStore } from '../../src/reading/sqlite-store.ts';
 import type { Reader } from '../../src/reading/store.ts';
-import { StateStoreError } from '../../src/store/errors.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { StateStoreError } from '../../src/db/errors.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 
 const dirs: string[] = [];
 const open: { close(): Promise<void> }[] = [];
@@ -144,27 +143,5 @@ describe('SqliteReadingListStore', () => {
     dirs.push(d);
     writeFileSync(join(d, 'not-a-dir'), 'x');
     expect(() => SqliteReadingListStore.open(join(d, 'not-a-dir', 'state.db'))).toThrow(StateStoreError);
-  });
-});
-
-describe('LazyReadingListStore', () => {
-  it('opens the database on first use only, and tries again after a failed open', async () => {
-    const file = tempDb();
-    let opens = 0;
-    let fail = true;
-    const lazy = new LazyReadingListStore(file, () => {
-      opens += 1;
-      if (fail) throw new StateStoreError('cannot open', file);
-      return SqliteReadingListStore.open(file);
-    });
-    open.push(lazy);
-    expect(lazy.opened).toBe(false);
-    await expect(lazy.all(ann)).rejects.toThrow(StateStoreError);
-    fail = false;
-    expect(await lazy.save(ann, 'p-1', { now: at(0), max: 5 })).toMatchObject({ kind: 'saved' });
-    expect(await lazy.list(ann, { offset: 0, limit: 5 })).toMatchObject({ total: 1 });
-    expect(opens).toBe(2);
-    await lazy.close();
-    await expect(lazy.all(ann)).rejects.toThrow(/closed/);
   });
 });

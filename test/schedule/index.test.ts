@@ -1,13 +1,20 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { plain, type Block } from '../../src/reply/reply.ts';
 import { loadScheduleConfig } from '../../src/app/config-file.ts';
 import { ScheduleConfigError, StateStoreError, startScheduling } from '../../src/schedule/index.ts';
+import { openSqliteState } from '../../src/state/sqlite-state.ts';
+import type { State } from '../../src/state/state.ts';
 import { RecordingPoster, tempDir, TestClock } from './helpers.ts';
+
+const opened: State[] = [];
+afterEach(async () => {
+  for (const st of opened.splice(0)) await st.close();
+});
 
 const shellEntry = { id: 'shell-digest', platform: 'shell', channel: 'shell', cron: '0 9 * * *', kind: 'digest', count: 2 };
 
@@ -22,17 +29,22 @@ async function setup(configJson?: unknown) {
   }
   const dataDir = join(dir, 'data');
   const poster = new RecordingPoster();
-  const config = { dataDir };
-  // The app reads the config file once and hands the scheduler its settings.
+  // The app reads the config file once and hands the scheduler its settings; the state root opens
+  // DATA_DIR/state.db and hands it its store. Each call is a process starting.
   const settings = () => loadScheduleConfig(scheduleConfigPath, { topics: paperboy.deps.topics, now: clock.now() });
-  return { dir, clock, paperboy, poster, config, dataDir, scheduleConfigPath, settings };
+  const store = () => {
+    const state = openSqliteState(dataDir);
+    opened.push(state);
+    return state.schedules;
+  };
+  return { dir, clock, paperboy, poster, dataDir, scheduleConfigPath, settings, store };
 }
 
 describe('startScheduling', () => {
-  it('opens DATA_DIR/state.db, applies the config file, registers `schedule`, and posts through the posters', async () => {
+  it('applies the config file to the store, registers `schedule`, and posts through the posters', async () => {
     const s = await setup({ schedules: [shellEntry] });
     const scheduling = await startScheduling({
-      config: s.config,
+      store: s.store(),
       settings: await s.settings(),
       paperboy: s.paperboy,
       posters: { shell: s.poster.post },
@@ -64,39 +76,43 @@ describe('startScheduling', () => {
 
   it('keeps state across restarts and drops config schedules removed from the file', async () => {
     const s = await setup({ schedules: [shellEntry] });
-    const opts = { config: s.config, posters: { shell: s.poster.post }, logger: silentLogger(), clock: s.clock, start: false };
-    const first = await startScheduling({ ...opts, settings: await s.settings(), paperboy: s.paperboy });
+    const opts = { posters: { shell: s.poster.post }, logger: silentLogger(), clock: s.clock, start: false };
+    const first = await startScheduling({ ...opts, store: s.store(), settings: await s.settings(), paperboy: s.paperboy });
     await first.scheduler.runDue(s.clock.set('2026-11-26T09:00:00Z'));
     await first.close();
 
     const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => s.clock.now() });
-    const second = await startScheduling({ ...opts, settings: await s.settings(), paperboy });
+    const second = await startScheduling({ ...opts, store: s.store(), settings: await s.settings(), paperboy });
     expect(await second.scheduler.runDue(s.clock.set('2026-11-26T09:00:10Z'))).toEqual([]);
     expect(s.poster.posts).toHaveLength(1);
     await second.close();
 
     writeFileSync(s.scheduleConfigPath!, JSON.stringify({ schedules: [] }));
-    const third = await startScheduling({ ...opts, settings: await s.settings(), paperboy: (await createPaperboy({ logger: silentLogger() })).paperboy });
+    const third = await startScheduling({
+      ...opts,
+      store: s.store(),
+      settings: await s.settings(),
+      paperboy: (await createPaperboy({ logger: silentLogger() })).paperboy,
+    });
     expect(await third.store.listSchedules()).toEqual([]);
     await third.close();
   });
 
   it('starts its timers by default and stops them on close', async () => {
     const s = await setup();
-    const scheduling = await startScheduling({ config: s.config, paperboy: s.paperboy, posters: {}, logger: silentLogger(), clock: s.clock });
+    const scheduling = await startScheduling({ store: s.store(), paperboy: s.paperboy, posters: {}, logger: silentLogger(), clock: s.clock });
     const spy = vi.spyOn(scheduling.store, 'listSchedules');
     await vi.waitFor(() => expect(spy).toHaveBeenCalled());
     await scheduling.close();
   });
 
-  it('a corrupt state.db is a StateStoreError before anything is registered', async () => {
+  it('a corrupt state.db is a StateStoreError from the state root, before anything is started', async () => {
     const s = await setup();
     const { mkdirSync } = await import('node:fs');
     mkdirSync(s.dataDir, { recursive: true });
     writeFileSync(join(s.dataDir, 'state.db'), 'garbage '.repeat(1000));
-    const err = await startScheduling({ config: s.config, paperboy: s.paperboy, posters: {}, logger: silentLogger(), start: false }).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(StateStoreError);
-    expect((err as Error).message).toContain(join(s.dataDir, 'state.db'));
+    expect(() => s.store()).toThrow(StateStoreError);
+    expect(() => s.store()).toThrow(join(s.dataDir, 'state.db'));
     expect(s.paperboy.commands.map((c) => c.name)).not.toContain('schedule');
   });
 
@@ -110,15 +126,15 @@ describe('startScheduling', () => {
 
   it('a config id already used by a chat-made schedule is a ScheduleConfigError', async () => {
     const s = await setup({ schedules: [] });
-    const opts = { config: s.config, posters: {}, logger: silentLogger(), clock: s.clock, start: false };
-    const first = await startScheduling({ ...opts, settings: await s.settings(), paperboy: s.paperboy });
+    const opts = { posters: {}, logger: silentLogger(), clock: s.clock, start: false };
+    const first = await startScheduling({ ...opts, store: s.store(), settings: await s.settings(), paperboy: s.paperboy });
     await s.paperboy.run('schedule add "0 9 * * *" digest', SHELL_CONTEXT);
     const [chat] = await first.store.listSchedules();
     await first.close();
     // Config ids are hyphenated words, so a chat id like s-4000 is a legal config id too.
     writeFileSync(s.scheduleConfigPath!, JSON.stringify({ schedules: [{ ...shellEntry, id: chat!.id }] }));
     const { paperboy } = await createPaperboy({ logger: silentLogger() });
-    const err = await startScheduling({ ...opts, settings: await s.settings(), paperboy }).catch((e: unknown) => e);
+    const err = await startScheduling({ ...opts, store: s.store(), settings: await s.settings(), paperboy }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ScheduleConfigError);
     expect((err as Error).message).toMatch(/already used by a schedule made in chat/);
   });

@@ -9,6 +9,7 @@ import { silentLogger } from '../../src/app/logger.ts';
 import { startScheduling } from '../../src/schedule/index.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
+import { openMemoryState } from '../../src/state/sqlite-state.ts';
 
 const tempDir = useTempDirs('pb-shell-');
 
@@ -90,8 +91,9 @@ describe('shell adapter', () => {
     let out = '';
     output.on('data', (c: Buffer) => (out += c.toString()));
     const shell = createShellAdapter({ paperboy, input, output, color: false });
+    const state = openMemoryState();
     const scheduling = await startScheduling({
-      config: { dataDir: tempDir() },
+      store: state.schedules,
       paperboy,
       posters: { shell: shell.post!.bind(shell) },
       logger: silentLogger(),
@@ -118,6 +120,7 @@ describe('shell adapter', () => {
       expect(rest).toMatch(new RegExp(`── scheduled post ──\\nPaper digest[\\s\\S]*\\n\\nPosted ${id} now: 1 paper\\.\\n\\npaperboy› Paper set`));
     } finally {
       await scheduling.close();
+      await state.close();
     }
   });
 });

@@ -25,7 +25,7 @@ let paperboy: Paperboy;
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-slack-personal-'));
   paperboy = await newTestPaperboy();
-  reading = startReading({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
+  reading = startReading({ paperboy, logger: silentLogger(), store: SqliteReadingListStore.open(join(dir, 'state.db')) });
   h = await startHttp({ paperboy });
   // Seven papers on USER's reading list (two pages of `saved`), through /papers.
   await slash('search kv cache --limit 10');
@@ -33,7 +33,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await h.stop();
-  await reading.close();
+  await reading.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 beforeEach(() => h.api.reset());

@@ -37,7 +37,7 @@ beforeAll(async () => {
   fake = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
   paperboy = await newTestPaperboy();
   dir = mkdtempSync(join(tmpdir(), 'paperboy-votes-discord-'));
-  voting = startVotes({ config: { dataDir: dir }, paperboy, logger: silentLogger(), store: SqliteVoteStore.open(join(dir, 'state.db')) });
+  voting = startVotes({ paperboy, logger: silentLogger(), store: SqliteVoteStore.open(join(dir, 'state.db')) });
   // Observers are told in turn: this one hears of a reaction once the votes have recorded it.
   paperboy.observe({ wants: () => false, posted: async () => {}, reacted: async (e) => void reactions.push(e) });
   // Answers are never deferred here (the defer decision waits for a test that never makes it).
@@ -55,6 +55,7 @@ afterAll(async () => {
   await adapter?.stop();
   await fake?.close();
   await voting?.close();
+  await voting?.store.close();
   rmSync(dir, { recursive: true, force: true });
 });
 
@@ -197,7 +198,7 @@ describe('votes in Discord: a deferred public answer', () => {
     const fake2 = await FakeDiscord.start({ heartbeatIntervalMs: 300 });
     const bot = await newTestPaperboy();
     const dir2 = mkdtempSync(join(tmpdir(), 'paperboy-votes-discord-'));
-    const voting2 = startVotes({ config: { dataDir: dir2 }, paperboy: bot, logger: silentLogger(), store: SqliteVoteStore.open(join(dir2, 'state.db')) });
+    const voting2 = startVotes({ paperboy: bot, logger: silentLogger(), store: SqliteVoteStore.open(join(dir2, 'state.db')) });
     // A command about one paper that answers only once the adapter has deferred (the test opens the gate then).
     const gate = new Gate();
     bot.register({
@@ -241,6 +242,7 @@ describe('votes in Discord: a deferred public answer', () => {
       await slow.stop();
       await fake2.close();
       await voting2.close();
+      await voting2.store.close();
       rmSync(dir2, { recursive: true, force: true });
     }
   });

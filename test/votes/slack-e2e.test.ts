@@ -33,8 +33,11 @@ const handlers = handlerActivity();
 
 async function votingBot(): Promise<{ paperboy: Paperboy; voting: Voting }> {
   const paperboy = await newTestPaperboy();
-  const voting = startVotes({ config: { dataDir: '' }, paperboy, logger: silentLogger(), store: SqliteVoteStore.open(tempDb()) });
-  cleanups.push(() => voting.close());
+  const voting = startVotes({ paperboy, logger: silentLogger(), store: SqliteVoteStore.open(tempDb()) });
+  cleanups.push(async () => {
+    await voting.close();
+    await voting.store.close();
+  });
   return { paperboy, voting };
 }
 

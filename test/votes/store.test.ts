@@ -3,8 +3,9 @@ import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import Database from 'better-sqlite3';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
-import { StateStoreError } from '../../src/store/errors.ts';
-import { SqliteVoteStore, VOTE_MIGRATIONS } from '../../src/votes/sqlite-store.ts';
+import { StateStoreError } from '../../src/db/errors.ts';
+import { VOTE_MIGRATIONS } from '../../src/votes/sqlite-migrations.ts';
+import { SqliteVoteStore } from '../../src/votes/sqlite-store.ts';
 import type { VotablePost } from '../../src/votes/store.ts';
 import { useTempStores } from '../helpers/temp-store.ts';
 

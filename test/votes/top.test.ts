@@ -34,13 +34,16 @@ async function bot(opts: { emoji?: string[]; file?: string } = {}): Promise<Bot>
   const paperboy = await newTestPaperboy();
   const clock = { now: TEST_NOW };
   const voting = startVotes({
-    config: { dataDir: '', ...(opts.emoji ? { voteEmoji: opts.emoji } : {}) },
+    ...(opts.emoji ? { config: { voteEmoji: opts.emoji } } : {}),
     paperboy,
     logger: silentLogger(),
     store: SqliteVoteStore.open(opts.file ?? tempDb()),
     now: () => clock.now,
   });
-  cleanups.push(() => voting.close());
+  cleanups.push(async () => {
+    await voting.close();
+    await voting.store.close();
+  });
   return { paperboy, voting, clock };
 }
 

@@ -4,7 +4,7 @@ import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import { useTempStores } from '../helpers/temp-store.ts';
 

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
-import { StateStoreError } from '../../src/store/errors.ts';
+import { StateStoreError } from '../../src/db/errors.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import type { WatchSpec } from '../../src/watch/watch.ts';
 import { openPaperStore, openWatchStore, tempDb } from './helpers.ts';

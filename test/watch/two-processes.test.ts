@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import { feedPaper, tempDir } from './helpers.ts';
 import { startRace, type Race } from '../helpers/run-worker.ts';

@@ -8,7 +8,7 @@
 import { silentLogger } from '../../src/app/logger.ts';
 import { Library } from '../../src/library/library.ts';
 import type { Reply } from '../../src/reply/reply.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { createWatchNotifier } from '../../src/watch/notifier.ts';
 import { SqliteWatchStore } from '../../src/watch/sqlite-store.ts';
 import { raceWorker } from '../helpers/race-worker.ts';

@@ -12,14 +12,3 @@ export class StateStoreError extends Error {
     super(message, options);
   }
 }
-
-/** The schedule config file (`PAPERBOY_CONFIG`) is missing, not JSON, or invalid. */
-export class ScheduleConfigError extends Error {
-  override name = 'ScheduleConfigError';
-  constructor(
-    message: string,
-    readonly file: string,
-  ) {
-    super(message);
-  }
-}

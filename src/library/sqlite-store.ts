@@ -1,57 +1,10 @@
 import type Database from 'better-sqlite3';
-import { mergePaper } from '../../papers/merge.ts';
-import { PaperSchema, type Paper } from '../../papers/paper.ts';
-import { titleKey } from '../../papers/title-key.ts';
-import type { ModuleMigrations } from './migrate.ts';
-import { openStateDatabase } from './open.ts';
-import type { FeedName, IngestRun, PaperStore, SourceStatus, UpsertOutcome } from '../paper-store.ts';
-
-/** The papers module's migrations (append only). Times are Unix milliseconds. */
-export const PAPER_MIGRATIONS: ModuleMigrations = {
-  module: 'papers',
-  migrations: [
-    `
-    CREATE TABLE papers (
-      id          TEXT PRIMARY KEY,
-      arxiv_id    TEXT UNIQUE,
-      title_key   TEXT NOT NULL,
-      published   TEXT,
-      record      TEXT NOT NULL,
-      first_seen  INTEGER NOT NULL,
-      updated_at  INTEGER NOT NULL
-    );
-    CREATE INDEX papers_by_title ON papers (title_key);
-    CREATE INDEX papers_by_published ON papers (published, first_seen);
-
-    CREATE TABLE store_meta (key TEXT PRIMARY KEY, value INTEGER NOT NULL);
-    INSERT INTO store_meta (key, value) VALUES ('papers_rev', 0);
-
-    CREATE TABLE ingest_runs (
-      id       INTEGER PRIMARY KEY AUTOINCREMENT,
-      source   TEXT NOT NULL,
-      ok       INTEGER NOT NULL,
-      at       INTEGER NOT NULL,
-      added    INTEGER NOT NULL,
-      updated  INTEGER NOT NULL,
-      skipped  INTEGER NOT NULL,
-      detail   TEXT
-    );
-    CREATE INDEX ingest_runs_by_source ON ingest_runs (source, ok, at);
-
-    CREATE TABLE job_slots (
-      job         TEXT NOT NULL,
-      slot        TEXT NOT NULL,
-      claimed_at  INTEGER NOT NULL,
-      PRIMARY KEY (job, slot)
-    );
-    `,
-    // Which revision last changed each paper, so a running library reads only what changed.
-    `
-    ALTER TABLE papers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
-    CREATE INDEX papers_by_rev ON papers (rev);
-    `,
-  ],
-};
+import { mergePaper } from '../papers/merge.ts';
+import { PaperSchema, type Paper } from '../papers/paper.ts';
+import { titleKey } from '../papers/title-key.ts';
+import { openStateDatabase } from '../db/sqlite.ts';
+import { PAPER_MIGRATIONS } from './sqlite-migrations.ts';
+import type { FeedName, IngestRun, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
 
 interface PaperRow {
   id: string;
@@ -65,10 +18,17 @@ export class SqlitePaperStore implements PaperStore {
   readonly #db: Database.Database;
   readonly #now: () => number;
 
-  private constructor(db: Database.Database, location: string, now: () => number) {
+  readonly #ownsConnection: boolean;
+
+  /**
+   * A store over an open state database (the state root's shared connection, whose migrations
+   * it has run). `ownsConnection`: `close()` closes the connection too (a store opened on its own).
+   */
+  constructor(db: Database.Database, location: string, opts: { now?: () => number; ownsConnection?: boolean } = {}) {
     this.#db = db;
     this.location = location;
-    this.#now = now;
+    this.#now = opts.now ?? Date.now;
+    this.#ownsConnection = opts.ownsConnection ?? false;
   }
 
   /**
@@ -78,7 +38,7 @@ export class SqlitePaperStore implements PaperStore {
    */
   static open(file: string, opts: { now?: () => number } = {}): SqlitePaperStore {
     const { db, path } = openStateDatabase(file, [PAPER_MIGRATIONS], { integrityCheck: false });
-    return new SqlitePaperStore(db, path, opts.now ?? Date.now);
+    return new SqlitePaperStore(db, path, { ...opts, ownsConnection: true });
   }
 
   async upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome> {
@@ -199,6 +159,6 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async close(): Promise<void> {
-    if (this.#db.open) this.#db.close();
+    if (this.#ownsConnection && this.#db.open) this.#db.close();
   }
 }

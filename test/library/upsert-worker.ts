@@ -6,7 +6,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { Paper } from '../../src/papers/paper.ts';
-import { SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { raceWorker, type Json } from '../helpers/race-worker.ts';
 
 const race = raceWorker();

@@ -1,5 +1,5 @@
 import type Database from 'better-sqlite3';
-import { StateStoreError } from '../errors.ts';
+import { StateStoreError } from './errors.ts';
 
 /**
  * One migration runner for every store in the state database. Each module (`schedule`, `papers`,

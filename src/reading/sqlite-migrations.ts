@@ -1,8 +1,8 @@
-import type { ModuleMigrations } from '../store/sqlite/migrate.ts';
+import type { ModuleMigrations } from '../db/sqlite-migrate.ts';
 
 /**
  * The reading module's migrations in the state database (run by the shared runner,
- * `store/sqlite/migrate.ts`). Append only: never edit a migration that has shipped. Times are Unix
+ * `db/sqlite-migrate.ts`). Append only: never edit a migration that has shipped. Times are Unix
  * milliseconds.
  */
 export const READING_MIGRATIONS: ModuleMigrations = {

@@ -1,8 +1,8 @@
-import type { ModuleMigrations } from '../store/sqlite/migrate.ts';
+import type { ModuleMigrations } from '../db/sqlite-migrate.ts';
 
 /**
  * Schema migrations of the watch module in the state database (run by the shared runner,
- * `store/sqlite/migrate.ts`). Append only: never edit a migration that has shipped. Times are
+ * `db/sqlite-migrate.ts`). Append only: never edit a migration that has shipped. Times are
  * Unix milliseconds.
  */
 export const WATCH_MIGRATIONS: ModuleMigrations = {

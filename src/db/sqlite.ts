@@ -1,8 +1,8 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { StateStoreError } from '../errors.ts';
-import { migrateModule, type ModuleMigrations } from './migrate.ts';
+import { StateStoreError } from './errors.ts';
+import { migrateModule, type ModuleMigrations } from './sqlite-migrate.ts';
 
 /** File name of the state database inside `DATA_DIR` (schedules, papers, ingest runs). */
 export const STATE_DB_FILE = 'state.db';

@@ -8,12 +8,13 @@ import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
 import { titleKey } from '../../src/papers/title-key.ts';
 import { parseDailyPapers } from '../../src/parse/index.ts';
-import { MIGRATIONS } from '../../src/schedule/migrations.ts';
+import { MIGRATIONS } from '../../src/schedule/sqlite-migrations.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
-import { StateStoreError } from '../../src/store/errors.ts';
-import { openStateDatabase } from '../../src/store/sqlite/open.ts';
-import { PAPER_MIGRATIONS, SqlitePaperStore } from '../../src/store/sqlite/paper-store.ts';
+import { StateStoreError } from '../../src/db/errors.ts';
+import { openStateDatabase } from '../../src/db/sqlite.ts';
+import { PAPER_MIGRATIONS } from '../../src/library/sqlite-migrations.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { startRace, type Race } from '../helpers/run-worker.ts';
 
 const dirs: string[] = [];
