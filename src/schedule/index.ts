@@ -38,7 +38,7 @@ export interface StartSchedulingOptions {
   /** The config file's schedule settings (default: none). */
   settings?: ScheduleSettings;
   paperboy: Paperboy;
-  /** How to post on each platform (adapters' `post`). A platform without one records failed runs. */
+  /** How to post on each platform (adapters' `post`). Slots of a platform without one are left to processes that serve it. */
   posters: Posters;
   logger: Logger;
   clock?: Clock;

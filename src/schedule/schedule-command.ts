@@ -5,7 +5,7 @@ import type { RequestContext } from '../reply/context.ts';
 import { span, type Block, type Field, type Reply, type RichText } from '../reply/reply.ts';
 import type { Topic } from '../library/topics.ts';
 import { checkCron, formatInZone } from './cron.ts';
-import { newScheduleId } from './ids.ts';
+import { newShortId } from '../text/short-id.ts';
 import {
   DEFAULT_DIGEST_COUNT,
   MAX_DIGEST_COUNT,
@@ -249,7 +249,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     const here = existing.filter((s) => s.platform === ctx.platform && s.channelId === ctx.channelId);
     if (here.length >= MAX_SCHEDULES_PER_CHANNEL) return channelFull();
     const spec: ScheduleSpec = {
-      id: newScheduleId(deps.random, (id) => taken.has(id)),
+      id: newShortId('s', deps.random, (id) => taken.has(id)),
       platform: ctx.platform,
       channelId: ctx.channelId,
       cron: checked.value.expression,
@@ -262,7 +262,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     if (!result.ok && result.why === 'duplicate-id') {
       // Someone else took the id between our read and our write: draw again.
       taken.add(spec.id);
-      spec.id = newScheduleId(deps.random, (id) => taken.has(id));
+      spec.id = newShortId('s', deps.random, (id) => taken.has(id));
       result = await store.insertSchedule(spec, { ...(ctx.userId ? { createdBy: ctx.userId } : {}), now }, MAX_SCHEDULES_PER_CHANNEL);
     }
     if (!result.ok) return result.why === 'channel-full' ? channelFull() : plainError('Could not pick a free schedule id; try again.');

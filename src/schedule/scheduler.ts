@@ -4,7 +4,9 @@ import type { Reply } from '../reply/reply.ts';
 import type { SearchEngine } from '../search/types.ts';
 import type { Topic } from '../library/topics.ts';
 import { compileCron } from './cron.ts';
-import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '../posting/deliver.ts';
+import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts';
+import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type Delivery, type RetryPolicy } from '../posting/deliver.ts';
+import { oneAtATime } from '../posting/one-at-a-time.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
@@ -31,8 +33,6 @@ const realTimers: Timers = {
 export const MAX_CATCH_UP_SLOTS = 100;
 /** Longest single timer wait: re-check this often even when nothing is due (clock jumps, new rows). */
 export const DEFAULT_RECHECK_MS = 60_000;
-/** A run still `pending` this long after its claim belonged to a process that died. */
-export const DEFAULT_ABANDON_MS = 15 * 60_000;
 
 export interface SchedulerOptions {
   store: ScheduleStore;
@@ -106,7 +106,6 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
 
   let started = false;
   let timer: unknown;
-  let current: Promise<RunReport[]> | undefined;
   const inflight = new Set<Promise<unknown>>();
 
   function track<T>(p: Promise<T>): Promise<T> {
@@ -115,19 +114,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return p;
   }
 
-  async function deliver(schedule: Schedule, reply: Reply): Promise<{ ok: true; attempts: number } | { ok: false; attempts: number; error: string }> {
-    const poster = posters[schedule.platform];
-    if (!poster) {
-      return { ok: false, attempts: 0, error: `no poster for platform "${schedule.platform}" (is its adapter configured and running?)` };
-    }
-    return deliverWithRetry(
-      () => poster(schedule.channelId, reply),
-      retry,
+  function deliver(schedule: Schedule, reply: Reply): Promise<Delivery> {
+    return deliverTo(posters, schedule, reply, {
+      policy: retry,
       sleep,
-      (attempt, reason, willRetry) => {
-        logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed');
-      },
-    );
+      onFailure: (attempt, reason, willRetry) =>
+        logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed'),
+    });
   }
 
   /** Claim one slot, choose papers, post, and record the outcome. */
@@ -244,9 +237,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   async function runDueOnce(now: Date): Promise<RunReport[]> {
-    const abandoned = await store.failAbandoned(new Date(now.getTime() - abandonMs), now);
-    if (abandoned > 0) logger.warn({ runs: abandoned }, 'marked runs abandoned by a stopped process as failed');
-    const schedules = (await store.listSchedules()).filter((s) => !s.paused);
+    await failAbandonedClaims(store, now, abandonMs, logger, 'runs');
+    // Only the platforms this process posts to: another platform's slots are another process's
+    // to claim (a Slack-only process must never use up a Discord slot).
+    const platforms = servedPlatforms(posters);
+    const schedules = (await store.listSchedules()).filter((s) => !s.paused && platforms.includes(s.platform));
     const results = await Promise.all(
       schedules.map((s) =>
         dueFor(s, now).catch((err: unknown) => {
@@ -258,19 +253,10 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     return results.flat();
   }
 
-  async function runDue(now: Date = clock.now()): Promise<RunReport[]> {
-    // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
-    const previous = current;
-    const next = (async () => {
-      if (previous) await previous.catch(() => []);
-      return runDueOnce(now);
-    })();
-    current = next;
-    try {
-      return await track(next);
-    } finally {
-      if (current === next) current = undefined;
-    }
+  // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
+  const passes = oneAtATime(runDueOnce);
+  function runDue(now: Date = clock.now()): Promise<RunReport[]> {
+    return track(passes.run(now));
   }
 
   function nextRun(schedule: Pick<Schedule, 'cron' | 'timezone'>, after: Date = clock.now()): Date | undefined {

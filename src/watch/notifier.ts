@@ -2,7 +2,9 @@ import type { Logger } from 'pino';
 import { paperRef } from '../commands/ref.ts';
 import type { Library } from '../library/library.ts';
 import type { Paper } from '../papers/paper.ts';
-import { DEFAULT_RETRY, deliverWithRetry, errorReason, type RetryPolicy } from '../posting/deliver.ts';
+import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts';
+import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type RetryPolicy } from '../posting/deliver.ts';
+import { oneAtATime } from '../posting/one-at-a-time.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import type { PaperStore } from '../library/store.ts';
@@ -19,8 +21,6 @@ export const DEFAULT_POLL_MS = 2000;
  * run) are alerted once the store has been quiet this long.
  */
 export const DEFAULT_SETTLE_MS = 30_000;
-/** An alert still `pending` this long after its claim belonged to a process that stopped. */
-export const DEFAULT_ABANDON_MS = 15 * 60_000;
 
 export interface WatchNotifierOptions {
   store: WatchStore;
@@ -110,12 +110,11 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
   let lastRevision: number | undefined;
   let changedAt = 0;
   let lastRuns: number | undefined;
-  let current: Promise<AlertReport[]> | undefined;
   let timer: NodeJS.Timeout | undefined;
   let started = false;
   let polling: Promise<unknown> | undefined;
 
-  const served = (): Platform[] => (Object.keys(posters) as Platform[]).filter((p) => posters[p] !== undefined);
+  const served = (): Platform[] => servedPlatforms(posters);
 
   async function currentCursor(platforms: readonly Platform[]): Promise<number> {
     if (cursor !== undefined) return cursor;
@@ -155,24 +154,12 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     }
     const reply = alertPost(claim.watch, claim.alertId, records, (p) => paperRef(engine, p));
     const base = { watchId: watch.id, alertId: claim.alertId, paperIds: claim.paperIds, reply };
-    const poster = posters[watch.platform];
-    let lastError: unknown;
-    const sent = poster
-      ? await deliverWithRetry(
-          async () => {
-            try {
-              await poster(watch.channelId, reply);
-            } catch (err) {
-              lastError = err;
-              throw err;
-            }
-          },
-          retry,
-          sleep,
-          (attempt, reason, willRetry) =>
-            logger.warn({ watch: watch.id, platform: watch.platform, channel: watch.channelId, attempt, reason, willRetry }, 'watch alert failed'),
-        )
-      : { ok: false as const, attempts: 0, error: `no poster for platform "${watch.platform}"` };
+    const sent = await deliverTo(posters, watch, reply, {
+      policy: retry,
+      sleep,
+      onFailure: (attempt, reason, willRetry) =>
+        logger.warn({ watch: watch.id, platform: watch.platform, channel: watch.channelId, attempt, reason, willRetry }, 'watch alert failed'),
+    });
     if (sent.ok) {
       await store.finishAlert(claim.alertId, { status: 'posted', attempts: sent.attempts }, clock.now());
       logger.info(
@@ -183,7 +170,7 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     }
     await store.finishAlert(claim.alertId, { status: 'failed', attempts: sent.attempts, reason: sent.error }, clock.now());
     logger.error({ watch: watch.id, channel: watch.channelId, alert: claim.alertId, attempts: sent.attempts, reason: sent.error }, 'watch alert given up');
-    if (channelGone(lastError)) {
+    if (!sent.ok && channelGone(sent.cause)) {
       await store.setPaused(watch.id, true, clock.now(), `channel gone: ${sent.error}`);
       logger.warn(
         { watch: watch.id, platform: watch.platform, channel: watch.channelId, reason: sent.error },
@@ -197,8 +184,7 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
   async function passOnce(): Promise<AlertReport[]> {
     const platforms = served();
     const now = clock.now();
-    const abandoned = await store.failAbandoned(new Date(now.getTime() - abandonMs), now);
-    if (abandoned > 0) logger.warn({ alerts: abandoned }, 'marked watch alerts abandoned by a stopped process as failed');
+    await failAbandonedClaims(store, now, abandonMs, logger, 'alerts');
     const from = await currentCursor(platforms);
     // Read before the watches: the cursor goes no further, so a watch made after this read (in
     // another process) also sees the papers stored after it, on the next pass.
@@ -243,20 +229,9 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     return reports;
   }
 
-  async function runPass(): Promise<AlertReport[]> {
-    // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
-    const previous = current;
-    const next = (async () => {
-      if (previous) await previous.catch(() => []);
-      return passOnce();
-    })();
-    current = next;
-    try {
-      return await next;
-    } finally {
-      if (current === next) current = undefined;
-    }
-  }
+  // One pass at a time per process; a call during a pass runs after it (claims keep it exact anyway).
+  const passes = oneAtATime(passOnce);
+  const runPass = (): Promise<AlertReport[]> => passes.run();
 
   async function poll(): Promise<AlertReport[] | undefined> {
     const revision = await papers.revision();
@@ -302,7 +277,7 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
       if (timer) clearTimeout(timer);
       timer = undefined;
       await polling;
-      await current?.catch(() => []);
+      await passes.idle();
     },
   };
 }

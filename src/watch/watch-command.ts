@@ -5,7 +5,7 @@ import type { RequestContext } from '../reply/context.ts';
 import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
 import { alertPageCommand, describeWatch } from './alert.ts';
-import { newWatchId } from './ids.ts';
+import { newShortId } from '../text/short-id.ts';
 import { compileRule, RULE_SUMMARY } from './match.ts';
 import type { WatchStore } from './store.ts';
 import { ALERT_PAPERS, MAX_QUERY_WORDS, MAX_WATCHES_PER_CHANNEL, type AlertRecord, type Platform, type Watch, type WatchSpec } from './watch.ts';
@@ -183,7 +183,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
     if (existing.length >= MAX_WATCHES_PER_CHANNEL) return channelFull(ctx);
     const all = new Set((await store.listWatches()).map((w) => w.id));
     const spec: WatchSpec = {
-      id: newWatchId(deps.random, (id) => all.has(id)),
+      id: newShortId('w', deps.random, (id) => all.has(id)),
       platform: ctx.platform,
       channelId: ctx.channelId,
       personal: ctx.isDirect === true,
@@ -197,7 +197,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
     if (!result.ok && result.why === 'duplicate-id') {
       // Another process took the id between our read and our write: draw again.
       all.add(spec.id);
-      spec.id = newWatchId(deps.random, (id) => all.has(id));
+      spec.id = newShortId('w', deps.random, (id) => all.has(id));
       result = await store.insertWatch(spec, now, MAX_WATCHES_PER_CHANNEL);
     }
     if (!result.ok) return result.why === 'channel-full' ? channelFull(ctx) : plainError('Could not pick a free watch id; try again.');

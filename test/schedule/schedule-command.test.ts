@@ -5,7 +5,7 @@ import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import { plain, type Block, type Reply } from '../../src/reply/reply.ts';
 import { createScheduleCommand, splitAddArgs } from '../../src/schedule/schedule-command.ts';
-import { newScheduleId } from '../../src/schedule/ids.ts';
+import { newShortId } from '../../src/text/short-id.ts';
 import type { Platform } from '../../src/schedule/schedule.ts';
 import { createScheduler } from '../../src/schedule/scheduler.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
@@ -289,21 +289,23 @@ describe('helpers', () => {
     expect(splitAddArgs(['0', '9', '*', '*'])).toEqual({ cron: '0 9 * *', extra: [] });
   });
 
-  it('newScheduleId draws s-xxxx ids and grows them when crowded', () => {
+  it('schedule ids are s-xxxx, and grow when crowded', () => {
     const r = seeded(1);
-    const id = newScheduleId(r, () => false);
+    const id = newShortId('s', r, () => false);
     expect(id).toMatch(/^s-[0-9a-f]{4}$/);
     expect(
-      newScheduleId(
+      newShortId(
+        's',
         () => 0.5,
         (x) => x === 's-8000',
       ),
     ).toBe('s-800000');
     expect(() =>
-      newScheduleId(
+      newShortId(
+        's',
         () => 0.5,
         () => true,
       ),
-    ).toThrow(/free schedule id/);
+    ).toThrow(/free s- id/);
   });
 });

@@ -255,13 +255,27 @@ describe('scheduler: delivery failures', () => {
     await r.store.close();
   });
 
-  it('a platform without a poster records a failed run saying so', async () => {
+  it('a process that does not serve a platform leaves its slots to one that does', async () => {
     const clock = new TestClock('2026-11-26T08:00:00Z');
-    const r = await rig({ file: tempDb(), clock });
-    await r.store.insertSchedule(spec({ platform: 'discord' }), { now: clock.now() }, 10);
-    const [rep] = await r.scheduler.runDue(clock.set('2026-11-26T09:00:00Z'));
-    expect(rep).toMatchObject({ outcome: 'failed', attempts: 0, detail: expect.stringMatching(/no poster for platform "discord"/) });
-    await r.store.close();
+    const file = tempDb();
+    // A Slack-only process and a Discord one share the store.
+    const slackOnly = await rig({ file, clock });
+    const discordPoster = new RecordingPoster();
+    const discordToo = await rig({ file, clock, poster: discordPoster, posters: { discord: discordPoster.post } });
+    await slackOnly.store.insertSchedule(spec({ platform: 'discord' }), { now: clock.now() }, 10);
+
+    // The Slack-only process runs first and claims nothing: no run recorded, nothing posted.
+    expect(await slackOnly.scheduler.runDue(clock.set('2026-11-26T09:00:00Z'))).toEqual([]);
+    expect(slackOnly.poster.posts).toEqual([]);
+    const [schedule] = await slackOnly.store.listSchedules();
+    expect(schedule?.lastSlotAt).toBeUndefined();
+
+    // The process that serves Discord posts the slot.
+    const [rep] = await discordToo.scheduler.runDue(clock.set('2026-11-26T09:00:05Z'));
+    expect(rep).toMatchObject({ outcome: 'posted', slot: '2026-11-26T09:00:00.000Z' });
+    expect(discordPoster.posts).toHaveLength(1);
+    await slackOnly.store.close();
+    await discordToo.store.close();
   });
 
   it('a schedule whose topic disappeared fails with the reason', async () => {
