@@ -4,11 +4,11 @@
  * checks that docs/architecture.md shows the same layers and that every folder has a layer).
  */
 const LAYERS = [
-  { name: 'helpers', folders: ['src/text', 'src/time', 'src/files', 'src/corpus'] },
+  { name: 'helpers', folders: ['src/text', 'src/time', 'src/files', 'src/corpus', 'src/metrics'] },
   { name: 'paper record', folders: ['src/papers'] },
   { name: 'vocabulary', folders: ['src/reply', 'src/parse'] },
   { name: 'services', folders: ['src/search', 'src/sources', 'src/db', 'src/render', 'src/posting'] },
-  { name: 'library', folders: ['src/library'] },
+  { name: 'library', folders: ['src/library', 'src/ephemeral'] },
   { name: 'commands', folders: ['src/commands'] },
   { name: 'conversation', folders: ['src/conversation'] },
   { name: 'coordinator', folders: ['src/core', 'src/eval'] },

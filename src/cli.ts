@@ -18,7 +18,7 @@ quotes inside the text make a phrase: paperboy search '"state space" models'. E.
 
 Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
 schedule, ingest, watch, top, save, unsave, saved, cite, help ("paperboy help <command>"
-explains one). Environment: PAPERS_PATH, TOPICS_PATH, DATA_DIR, PAPERBOY_CONFIG, HF_API_URL,
+explains one). Environment: PAPERS_PATH, TOPICS_PATH, DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL,
 ARXIV_API_URL, LOG_LEVEL (see README).`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */

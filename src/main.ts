@@ -12,8 +12,8 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log
 unless LOG_LEVEL is set (then JSON on stderr, as for the bots). Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
-DATA_DIR, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
-DISCORD_API_URL, VOTE_EMOJI. See .env.example.
+DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
+DISCORD_API_URL, VOTE_EMOJI, HOST, METRICS_PORT (GET /healthz and /metrics). See .env.example.
 It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin
 \`npm run -s cli -- --batch\`.`;
 
@@ -92,15 +92,19 @@ async function main(): Promise<number> {
   const adapters: Adapter[] = [];
   const posters: Partial<Record<'shell' | 'slack' | 'discord', (channelId: string, reply: Reply) => Promise<void>>> = {};
 
+  // `/healthz` and `/metrics`: on Slack HTTP mode's port, else on METRICS_PORT when it is set.
+  const { opsRoutes, startOpsServer } = await import('./app/ops.ts');
+  const routes = opsRoutes({ state, library, logger });
+  const slackServesOps = config.slack !== undefined && config.slack.appToken === undefined;
   if (config.slack) {
     const { createSlackAdapter } = await import('../adapters/slack/index.ts');
-    const slack = createSlackAdapter({ config: config.slack, paperboy, logger });
+    const slack = createSlackAdapter({ config: config.slack, paperboy, logger, shared: state.ephemeral, ...(slackServesOps ? { routes } : {}) });
     adapters.push(slack);
     if (slack.post) posters.slack = slack.post.bind(slack);
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.ts');
-    const discord = createDiscordAdapter({ config: config.discord, paperboy, logger });
+    const discord = createDiscordAdapter({ config: config.discord, paperboy, logger, shared: state.ephemeral });
     adapters.push(discord);
     if (discord.post) posters.discord = discord.post.bind(discord);
   }
@@ -154,6 +158,7 @@ async function main(): Promise<number> {
   // Papers another process stores (a cron'd `paperboy ingest hf`) are picked up within seconds.
   library.watch();
 
+  let ops: Awaited<ReturnType<typeof startOpsServer>> | undefined;
   let stopping = false;
   const stop = async (why: string) => {
     if (stopping) return;
@@ -166,6 +171,7 @@ async function main(): Promise<number> {
     // 2. The adapters take no new requests and answer what they acknowledged (up to 10 s each),
     //    while the stores are still open.
     await Promise.allSettled(adapters.map((a) => a.stop()));
+    await ops?.close();
     // 3. The rest, and the state (every store) last.
     await watching.close();
     await scheduling.close();
@@ -184,6 +190,10 @@ async function main(): Promise<number> {
 
   try {
     for (const a of adapters) await a.start();
+    if (!slackServesOps && config.metricsPort !== undefined) {
+      ops = await startOpsServer(routes, config.metricsPort, config.host);
+      logger.info({ port: ops.port, host: config.host }, 'health and metrics served');
+    }
   } catch (err) {
     // Start-up failures (a rejected token, a port in use) are explained by the adapter's message.
     process.stderr.write(`paperboy: ${err instanceof Error ? err.message : String(err)}\n`);

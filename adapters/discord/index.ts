@@ -13,6 +13,7 @@ import type { DiscordConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
+import type { EphemeralStore } from '../../src/ephemeral/store.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
 import { encodeCustomId, inlineCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
@@ -37,6 +38,8 @@ export interface DiscordAdapterOptions {
   deferWait?: DeferWait;
   /** Button command store settings (default: 24 h, 10,000 entries). */
   actions?: ActionStoreOptions;
+  /** Facts shared with the other processes (the state's ephemeral store): button actions. */
+  shared?: EphemeralStore;
   /** REST retries on 5xx/network errors (default 3, as discord.js). */
   restRetries?: number;
   /**
@@ -66,7 +69,11 @@ export interface DiscordAdapter extends Adapter {
 /** Create the Discord adapter. Nothing connects until `start()`. */
 export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapter {
   const logger = opts.logger.child({ adapter: 'discord' });
-  const store = new ActionStore(opts.actions);
+  const store = new ActionStore({
+    ...opts.actions,
+    ...(opts.shared ? { shared: opts.shared } : {}),
+    onSharedError: (err) => logger.warn({ err: errInfo(err) }, 'could not share a button action with the other processes'),
+  });
   const client = new Client({
     intents: [
       GatewayIntentBits.Guilds,
@@ -214,7 +221,7 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
     async post(channelId, reply) {
       const id = await api.createMessageOrThrow(channelId, messageBody(render(reply)));
       // A thread started from the post has the post's id: follow-ups there refer to what it showed.
-      if (id) opts.paperboy.rememberPost('discord', id, reply);
+      if (id) await opts.paperboy.rememberPost('discord', id, reply);
       // Reactions on a post about one paper are votes for it.
       if (id && opts.paperboy.wantsPost(reply)) await opts.paperboy.posted({ platform: 'discord', channelId, messageId: id }, reply);
     },

@@ -149,7 +149,7 @@ export class InteractionHandler {
       progress.stage = 'answered';
       return;
     }
-    const stored = id.kind === 'command' ? id : id.kind === 'action' ? this.deps.store.get(id.key) : undefined;
+    const stored = id.kind === 'command' ? id : id.kind === 'action' ? await this.deps.store.find(id.key) : undefined;
     if (!stored) {
       await this.#answer(i, progress, Promise.resolve(expiredButtonReply()), 'ephemeral');
       return;

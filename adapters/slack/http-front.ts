@@ -11,10 +11,12 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { isValidSlackRequest } from '@slack/bolt';
 import type { Logger } from 'pino';
-import { RecentIds } from './dedupe.ts';
+import { seenBefore, type SeenBefore } from '../shared/seen.ts';
 
 /** Slack's window for a request's timestamp, either side of now. */
 export const SIGNATURE_WINDOW_SECONDS = 5 * 60;
+/** A signature is good for ten minutes (five either side of its timestamp): it is remembered that long. */
+export const SIGNATURE_TTL_MS = 2 * SIGNATURE_WINDOW_SECONDS * 1000;
 /** The largest body read (Bolt's own default). */
 export const MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -25,8 +27,10 @@ export interface HttpFrontOptions {
   /** Bolt's receiver: handles a request whose body has been read into `rawBody`. */
   forward: (req: IncomingMessage, res: ServerResponse) => void;
   logger: Logger;
-  /** Signatures already seen (replays); default: this process's own memory. */
-  seen?: { checkAndAdd(id: string): boolean };
+  /** Signatures already seen (replays): the shared store's, or (default) this process's memory. */
+  seen?: SeenBefore;
+  /** Other GET paths served on the same port (`/healthz`, `/metrics`). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
   now?: () => number;
 }
 
@@ -83,10 +87,7 @@ function bodyShapeProblem(body: Buffer, contentType: string | undefined): string
 }
 
 /** Check one Slack request: signature, timestamp window, replay, body shape. */
-async function check(
-  req: IncomingMessage,
-  opts: Required<Pick<HttpFrontOptions, 'signingSecret' | 'now'>> & { seen: HttpFrontOptions['seen'] & object },
-): Promise<Verdict> {
+async function check(req: IncomingMessage, opts: Required<Pick<HttpFrontOptions, 'signingSecret' | 'now'>> & { seen: SeenBefore }): Promise<Verdict> {
   const body = await readBody(req, MAX_BODY_BYTES);
   if (body === 'too-large') return { ok: false, status: 413, why: 'body too large' };
   const signature = header(req, 'x-slack-signature');
@@ -101,7 +102,7 @@ async function check(
   // Recorded only once verified: an unsigned request cannot spend a real signature. A request
   // Slack marks as a retry of one already received is acknowledged and dropped (nothing runs
   // twice); any other repeat is a replay and refused.
-  if (opts.seen.checkAndAdd(signature)) {
+  if (await opts.seen('slack-signature', signature)) {
     return header(req, 'x-slack-retry-num') !== undefined ? { ok: 'duplicate' } : { ok: false, status: 401, why: 'replayed request (signature seen before)' };
   }
   const shape = bodyShapeProblem(body, header(req, 'content-type'));
@@ -120,12 +121,16 @@ function refuse(res: ServerResponse, status: number): void {
 export function createHttpFront(options: HttpFrontOptions): HttpFront {
   const { logger, forward } = options;
   const paths = new Set(options.paths);
-  // A signature is good for ten minutes (five either side of its timestamp): remember it that long.
-  const seen = options.seen ?? new RecentIds(2 * SIGNATURE_WINDOW_SECONDS * 1000, 100_000);
+  const seen = options.seen ?? seenBefore({ ttlMs: SIGNATURE_TTL_MS, now: options.now ?? Date.now });
   const now = options.now ?? Date.now;
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = (req.url ?? '/').split('?')[0] ?? '/';
+    const route = req.method === 'GET' ? options.routes?.[path] : undefined;
+    if (route) {
+      route(req, res);
+      return;
+    }
     if (req.method !== 'POST' || !paths.has(path)) {
       res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' });
       res.end();

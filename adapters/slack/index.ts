@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
@@ -5,10 +6,11 @@ import type { SlackConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
-import { RecentIds } from './dedupe.ts';
+import { seenBefore } from '../shared/seen.ts';
+import type { EphemeralStore } from '../../src/ephemeral/store.ts';
 import { SlackDeliveryError, deliveryFailureReason, isRetryableSlackError } from './delivery-error.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
-import { createHttpFront, type HttpFront } from './http-front.ts';
+import { createHttpFront, SIGNATURE_TTL_MS, type HttpFront } from './http-front.ts';
 import { InFlight } from '../shared/in-flight.ts';
 import { registerListeners } from './listeners.ts';
 import { renderSlack } from './render.ts';
@@ -30,6 +32,10 @@ export interface SlackAdapterOptions {
   now?: () => number;
   /** How long `stop()` waits for acknowledged work to be answered (default `DRAIN_MS`). */
   drainMs?: number;
+  /** Facts shared with the other processes (the state's ephemeral store): event ids and request signatures seen. */
+  shared?: EphemeralStore;
+  /** HTTP mode: other GET paths served on its port (`/healthz`, `/metrics`). */
+  routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
 }
 
 /** How long stopping waits for commands already acknowledged to be answered. */
@@ -117,7 +123,15 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const log = logger.child({ component: 'slack' });
   const mode: 'socket' | 'http' = config.appToken ? 'socket' : 'http';
   const apiUrl = normalizeApiUrl(config.apiUrl);
-  const recent = new RecentIds();
+  // Event ids for 15 minutes (Slack retries for up to ~5), in the shared store when there is one.
+  const onSharedError = (err: unknown) => log.warn({ err: errInfo(err) }, 'shared store unavailable for request ids; treating as new');
+  const seen = seenBefore({ ...(options.shared ? { store: options.shared } : {}), ttlMs: 15 * 60_000, onError: onSharedError });
+  const seenSignatures = seenBefore({
+    ...(options.shared ? { store: options.shared } : {}),
+    ttlMs: SIGNATURE_TTL_MS,
+    ...(options.now ? { now: options.now } : {}),
+    onError: onSharedError,
+  });
   const inflight = new InFlight();
 
   let app: App | undefined;
@@ -171,7 +185,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       clientOptions: clientOptions(),
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });
-    registerListeners(a, { paperboy, logger, botUserId: () => botUserId, recent, inflight });
+    registerListeners(a, { paperboy, logger, botUserId: () => botUserId, seen, inflight });
     return { a, receiver, session };
   }
 
@@ -207,6 +221,8 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             signingSecret: config.signingSecret ?? '',
             paths: HTTP_PATHS,
             logger: log,
+            seen: seenSignatures,
+            ...(options.routes ? { routes: options.routes } : {}),
             ...(options.now ? { now: options.now } : {}),
             forward: (req, res) => {
               try {
@@ -271,7 +287,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         // thread replies and reactions there name that channel.
         const where = typeof posted.channel === 'string' && posted.channel !== '' ? posted.channel : channelId;
         // Replies in the post's thread (`@Paperboy show 2`) refer to what it showed.
-        if (typeof posted.ts === 'string') paperboy.rememberPost('slack', slackPostRef(where, posted.ts), reply);
+        if (typeof posted.ts === 'string') await paperboy.rememberPost('slack', slackPostRef(where, posted.ts), reply);
         // Reactions on a post about one paper are votes for it.
         if (typeof posted.ts === 'string' && paperboy.wantsPost(reply))
           void paperboy.posted({ platform: 'slack', channelId: where, messageId: posted.ts }, reply);

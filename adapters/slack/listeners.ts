@@ -3,11 +3,11 @@ import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import type { InFlight } from '../shared/in-flight.ts';
+import type { SeenBefore } from '../shared/seen.ts';
 import { errInfo } from '../shared/requests.ts';
 import { ACTION_ID_PATTERN } from './action-ids.ts';
 import type { Answer, Posted } from './answer.ts';
 import { CpuQueue } from './cpu-queue.ts';
-import type { RecentIds } from './dedupe.ts';
 import { deliveryFailureReason } from './delivery-error.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
@@ -19,8 +19,8 @@ export interface ListenerDeps {
   logger: Logger;
   /** The bot's own user id (known after `auth.test`). */
   botUserId: () => string | undefined;
-  /** Event ids already answered (Slack retries). */
-  recent: RecentIds;
+  /** Event ids already answered (Slack retries a delivery; another process may have taken it). */
+  seen: SeenBefore;
   /** Acknowledged work not yet answered: stopping waits for it. */
   inflight: InFlight;
 }
@@ -59,7 +59,7 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   // Slack retries an Events API delivery it thinks was lost; answer each event id once.
   app.use(async ({ body, context, next }) => {
     const eventId = (body as { event_id?: unknown }).event_id;
-    if (typeof eventId === 'string' && deps.recent.checkAndAdd(eventId)) {
+    if (typeof eventId === 'string' && (await deps.seen('slack-event', eventId))) {
       log.info({ eventId, retryNum: context.retryNum, retryReason: context.retryReason }, 'duplicate delivery ignored');
       return;
     }

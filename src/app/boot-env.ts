@@ -79,9 +79,11 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
   const logger = createLogger(quietLoad ? 'error' : level);
   let state: State | undefined;
   try {
-    state = await openState({ dataDir: config.dataDir, integrityCheck: opts.integrityCheck ?? false });
+    state = await openState({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, integrityCheck: opts.integrityCheck ?? false });
     const booted = await createPaperboy({
       store: state.papers,
+      storeId: state.id,
+      conversations: state.ephemeral,
       workerBuilds: opts.workerBuilds ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),

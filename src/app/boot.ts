@@ -8,6 +8,7 @@ import type { ParseProblem } from '../parse/problem.ts';
 import { PARSER_VERSION } from '../parse/version.ts';
 import { Paperboy } from '../core/paperboy.ts';
 import { Library } from '../library/library.ts';
+import type { EphemeralStore } from '../ephemeral/store.ts';
 import type { PaperStore } from '../library/store.ts';
 import { combinePapers } from '../library/combine.ts';
 import { isPageSource, type Paper } from '../papers/paper.ts';
@@ -29,6 +30,13 @@ export interface BootOptions {
   cacheDir?: string;
   /** Stored feed papers (HF, arXiv), combined with the page papers. Absent: page papers only. */
   store?: PaperStore;
+  /**
+   * The identity of the database behind `store` (`State.id`): part of the index cache's key, so a
+   * cache is never taken for another database's papers (two databases can be at the same revision).
+   */
+  storeId?: string;
+  /** Where conversations' last lists are kept (the state's ephemeral store); default: this process's memory. */
+  conversations?: EphemeralStore;
   /**
    * Index new papers in a worker thread (the long-running bot, which must keep answering while
    * papers arrive). One-shot commands build in this thread and skip starting a worker.
@@ -68,7 +76,7 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
     now: opts.now ?? (() => new Date()),
     random: opts.random ?? Math.random,
   };
-  const paperboy = new Paperboy(deps, [...CORE_COMMANDS]);
+  const paperboy = new Paperboy(deps, [...CORE_COMMANDS], opts.conversations ? { conversations: opts.conversations } : {});
   paperboy.register(helpCommand(() => paperboy.commands));
   opts.logger.info({ papers: library.papers.length, stored, files: files.length, topics: topics.length }, 'paper set loaded');
   return { paperboy, library, problems, files };
@@ -103,7 +111,7 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
   const pagesHash = hashInputFiles(files);
   let pagePapers: Paper[] | undefined;
   let snapshotRevision = revision;
-  const inputHash = `p${PARSER_VERSION}-s${revision}-${pagesHash}`;
+  const inputHash = `p${PARSER_VERSION}-d${opts.storeId ?? 'none'}-s${revision}-${pagesHash}`;
   const { engine, cache } = await loadOrBuildEngine(
     async () => {
       pagePapers = await parsePages();

@@ -54,6 +54,28 @@ const httpUrl = z.preprocess(
     .optional(),
 );
 
+/** A PostgreSQL connection URL (`postgres://user:password@host:5432/db`); messages never echo it (it holds a password). */
+const postgresUrl = z.preprocess(
+  (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+  z
+    .string()
+    .superRefine((s, ctx) => {
+      let url: URL;
+      try {
+        url = new URL(s);
+      } catch {
+        ctx.addIssue({ code: 'custom', message: 'must be a PostgreSQL URL such as postgres://user:password@host:5432/paperboy; this is not a URL' });
+        return;
+      }
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') {
+        ctx.addIssue({ code: 'custom', message: `must be a postgres:// (or postgresql://) URL, not ${url.protocol.slice(0, 40)}` });
+      } else if (!url.hostname && !url.searchParams.get('host')) {
+        ctx.addIssue({ code: 'custom', message: 'names no host: postgres://user:password@host:5432/paperboy' });
+      }
+    })
+    .optional(),
+);
+
 const port = z.preprocess(
   (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
   z.coerce
@@ -92,6 +114,7 @@ export const EnvSchema = z.object({
     z.enum(LOG_LEVELS, { error: (issue) => `must be one of ${LOG_LEVELS.join(', ')}, not "${String(issue.input).slice(0, 20)}"` }).optional(),
   ),
   DATA_DIR: optionalString,
+  DATABASE_URL: postgresUrl,
   PAPERBOY_CONFIG: optionalString,
 
   SLACK_BOT_TOKEN: prefixed('xoxb-', 'a bot token'),
@@ -100,6 +123,15 @@ export const EnvSchema = z.object({
   SLACK_API_URL: httpUrl,
   PORT: port,
   HOST: host,
+  METRICS_PORT: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number({ message: 'must be a port number' })
+      .int({ message: 'must be a whole number' })
+      .min(0, { message: 'must be between 0 and 65535' })
+      .max(65535, { message: 'must be between 0 and 65535' })
+      .optional(),
+  ),
 
   HF_API_URL: httpUrl,
   ARXIV_API_URL: httpUrl,
@@ -151,6 +183,8 @@ export interface Config {
   topicsPath?: string;
   logLevel?: LogLevel;
   dataDir: string;
+  /** Shared state in PostgreSQL (`DATABASE_URL`); absent: SQLite in `dataDir`. */
+  databaseUrl?: string;
   scheduleConfigPath?: string;
   /** Live sources' base URLs (defaults: huggingface.co, export.arxiv.org). */
   hfApiUrl?: string;
@@ -159,6 +193,10 @@ export interface Config {
   discord?: DiscordConfig;
   /** Reactions that count as votes (`VOTE_EMOJI`); absent: 👍 ⭐ ❤️ 🔥. */
   voteEmoji?: string[];
+  /** Where `/healthz` and `/metrics` are served when Slack HTTP mode does not serve them (`METRICS_PORT`). */
+  metricsPort?: number;
+  /** The address every HTTP server listens on (`HOST`); absent: every interface. */
+  host?: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -174,7 +212,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
   const shape = EnvSchema.shape;
   const values: Partial<Env> = {};
   for (const key of Object.keys(shape) as (keyof typeof shape)[]) {
-    if (!platforms && /^(SLACK_|DISCORD_|PORT$|HOST$)/.test(key)) continue;
+    if (!platforms && /^(SLACK_|DISCORD_|PORT$|HOST$|METRICS_PORT$)/.test(key)) continue;
     const r = shape[key].safeParse(env[key]);
     if (r.success) (values as Record<string, unknown>)[key] = r.data;
     else problems.push(...r.error.issues.map((i) => `${key}: ${i.message}`));
@@ -220,10 +258,13 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       topicsPath: e.TOPICS_PATH,
       logLevel: e.LOG_LEVEL,
       dataDir: e.DATA_DIR ?? '.paperboy',
+      ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
       scheduleConfigPath: e.PAPERBOY_CONFIG,
       ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
       ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
       ...(e.VOTE_EMOJI ? { voteEmoji: e.VOTE_EMOJI } : {}),
+      ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
+      ...(e.HOST ? { host: e.HOST } : {}),
       slack,
       discord,
     },

@@ -2,9 +2,10 @@
  * What Paperboy remembers of a conversation: the last list of papers it showed there, so that
  * `show 2`, `similar 3`, `more` and `back` refer to it. A conversation is one person in one place:
  * the shell session (or one `--batch` run), a Slack user in a channel or DM (a thread is its own
- * conversation), a Discord user in a channel or DM. Memory is bounded: least recently used
- * conversations are forgotten first, and any idle for an hour.
+ * conversation), a Discord user in a channel or DM. A conversation is forgotten an hour after its
+ * last list.
  */
+import { MemoryEphemeralStore, type EphemeralStore } from '../ephemeral/store.ts';
 import type { RequestContext } from '../reply/context.ts';
 
 /** The last list of papers shown in a conversation. */
@@ -22,72 +23,61 @@ export interface ShownList {
   prev?: string;
 }
 
-export const MAX_CONVERSATIONS = 10_000;
 export const IDLE_MS = 60 * 60 * 1000;
 /** A scheduled post is answered in its thread for longer: a day. */
 export const POST_IDLE_MS = 24 * 60 * 60 * 1000;
+/** Expired entries are swept after this many new ones (the store keeps no more than an hour's worth). */
+const PRUNE_EVERY = 500;
 
 /** The conversation a request belongs to. */
 export function conversationKey(ctx: RequestContext): string {
   return [ctx.platform, ctx.workspaceId ?? '', ctx.channelId ?? '', ctx.threadId ?? '', ctx.userId ?? ''].join('\u0000');
 }
 
+/**
+ * The last list per conversation, in an `EphemeralStore`: the state's (shared by every process, so
+ * a follow-up may reach another process than the search) or, without one, this process's memory.
+ * A list is kept for an hour after it was shown (a post's for a day).
+ */
 export class ConversationMemory {
-  readonly #lists = new Map<string, { list: ShownList; at: number; idleMs: number }>();
+  readonly #store: EphemeralStore;
   readonly #now: () => number;
-  readonly #max: number;
   readonly #idleMs: number;
+  #puts = 0;
 
-  constructor(opts: { now?: () => number; max?: number; idleMs?: number } = {}) {
+  constructor(opts: { store?: EphemeralStore; now?: () => number; idleMs?: number } = {}) {
+    this.#store = opts.store ?? new MemoryEphemeralStore();
     this.#now = opts.now ?? Date.now;
-    this.#max = opts.max ?? MAX_CONVERSATIONS;
     this.#idleMs = opts.idleMs ?? IDLE_MS;
   }
 
   /** The last list shown in this conversation, if it is not older than the idle limit. */
-  lastList(ctx: RequestContext): ShownList | undefined {
-    return this.#get(conversationKey(ctx));
-  }
-
-  #get(key: string): ShownList | undefined {
-    const entry = this.#lists.get(key);
-    if (!entry) return undefined;
-    if (this.#now() - entry.at > entry.idleMs) {
-      this.#lists.delete(key);
-      return undefined;
-    }
-    // Most recently used last.
-    this.#lists.delete(key);
-    entry.at = this.#now();
-    this.#lists.set(key, entry);
-    return entry.list;
+  lastList(ctx: RequestContext): Promise<ShownList | undefined> {
+    return this.#get('conversation', conversationKey(ctx));
   }
 
   /** What a post of the bot's own showed (a scheduled digest), for replies under it by anyone. */
-  rememberPost(platform: RequestContext['platform'], post: string, list: ShownList): void {
-    this.#put(`post\u0000${platform}\u0000${post}`, list, POST_IDLE_MS);
+  rememberPost(platform: RequestContext['platform'], post: string, list: ShownList): Promise<void> {
+    return this.#put('post', `${platform}\u0000${post}`, list, POST_IDLE_MS);
   }
 
   /** The list a post showed, when the request is a reply under it. */
-  postList(ctx: RequestContext): ShownList | undefined {
-    return ctx.underPost ? this.#get(`post\u0000${ctx.platform}\u0000${ctx.underPost}`) : undefined;
+  postList(ctx: RequestContext): Promise<ShownList | undefined> {
+    return ctx.underPost ? this.#get('post', `${ctx.platform}\u0000${ctx.underPost}`) : Promise.resolve(undefined);
   }
 
-  remember(ctx: RequestContext, list: ShownList): void {
-    this.#put(conversationKey(ctx), list);
+  remember(ctx: RequestContext, list: ShownList): Promise<void> {
+    return this.#put('conversation', conversationKey(ctx), list, this.#idleMs);
   }
 
-  #put(key: string, list: ShownList, idleMs = this.#idleMs): void {
-    this.#lists.delete(key);
-    this.#lists.set(key, { list, at: this.#now(), idleMs });
-    while (this.#lists.size > this.#max) {
-      const oldest = this.#lists.keys().next().value;
-      if (oldest === undefined) break;
-      this.#lists.delete(oldest);
-    }
+  async #get(kind: string, key: string): Promise<ShownList | undefined> {
+    const value = await this.#store.get(kind, key, new Date(this.#now()));
+    return value === undefined ? undefined : (JSON.parse(value) as ShownList);
   }
 
-  get size(): number {
-    return this.#lists.size;
+  async #put(kind: string, key: string, list: ShownList, idleMs: number): Promise<void> {
+    const now = this.#now();
+    await this.#store.put(kind, key, JSON.stringify(list), new Date(now + idleMs));
+    if (++this.#puts % PRUNE_EVERY === 0) await this.#store.prune(new Date(now));
   }
 }

@@ -11,6 +11,8 @@ import { smallTalk } from '../conversation/small-talk.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
 import { ConversationMemory, type ShownList } from '../conversation/memory.ts';
 import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.ts';
+import type { EphemeralStore } from '../ephemeral/store.ts';
+import { commandsTotal, databaseErrorsTotal, isDatabaseError, replySeconds } from '../metrics/metrics.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
@@ -19,15 +21,20 @@ import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.t
 export class Paperboy {
   readonly #commands = new Map<string, Command>();
   /** The last list shown in each conversation, for `show 2`, `more`, `back`. */
-  readonly #conversations = new ConversationMemory();
+  readonly #conversations: ConversationMemory;
   /** Every command word (names and aliases) -> the command's name. */
   readonly #words = new Map<string, string>();
   /** Extensions told about the bot's posts and reactions to messages (votes). */
   readonly #observers: PostObserver[] = [];
   readonly deps: CommandDeps;
 
-  constructor(deps: CommandDeps, commands: Command[] = []) {
+  /**
+   * `conversations`: where the last list of each conversation is kept (the state's ephemeral store,
+   * shared by every process); default: this process's memory.
+   */
+  constructor(deps: CommandDeps, commands: Command[] = [], opts: { conversations?: EphemeralStore } = {}) {
     this.deps = deps;
+    this.#conversations = new ConversationMemory({ ...(opts.conversations ? { store: opts.conversations } : {}), now: () => deps.now().getTime() });
     for (const c of commands) this.register(c);
   }
 
@@ -48,9 +55,14 @@ export class Paperboy {
    * Remember what a post of the bot's own (a scheduled digest or paper of the day) showed, so that
    * replies under it (`show 2`, `similar`) refer to it. `post` is the adapter's name for the message.
    */
-  rememberPost(platform: RequestContext['platform'], post: string, reply: Reply): void {
+  async rememberPost(platform: RequestContext['platform'], post: string, reply: Reply): Promise<void> {
     const list = shownList(reply);
-    if (list) this.#conversations.rememberPost(platform, post, list);
+    if (!list) return;
+    try {
+      await this.#conversations.rememberPost(platform, post, list);
+    } catch (err) {
+      this.deps.logger.warn({ err, platform, post }, 'could not remember what a post showed (replies under it will not refer to it)');
+    }
   }
 
   /** Tell `observer` about the bot's posts and about reactions (see `posted`, `reacted`). Returns an unsubscribe. */
@@ -115,8 +127,7 @@ export class Paperboy {
   /** Resolve follow-ups against the conversation's last list, run, and remember a new list. */
   async #inConversation(words: readonly Word[], text: string, ctx: RequestContext): Promise<Reply> {
     return this.#guarded(text, ctx, async (deps) => {
-      // The conversation's own last list; else, in a thread under a post of ours, that post's.
-      const last = this.#conversations.lastList(ctx) ?? this.#conversations.postList(ctx);
+      const last = await this.#recall(ctx);
       const greeted = words.length <= 9 && !words.some((w) => w.quoted) ? smallTalk(words.map((w) => w.text).join(' ')) : undefined;
       if (greeted) return greeted;
       const follow = followUp(words, this.commands, last);
@@ -127,13 +138,34 @@ export class Paperboy {
         : await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx);
       const list = shownList(reply, last);
       if (list) {
-        this.#conversations.remember(ctx, list);
-        if (ctx.replyThreadId && ctx.replyThreadId !== ctx.threadId) {
-          this.#conversations.remember({ ...ctx, threadId: ctx.replyThreadId }, list);
-        }
+        await this.#memorize(ctx, list);
+        if (ctx.replyThreadId && ctx.replyThreadId !== ctx.threadId) await this.#memorize({ ...ctx, threadId: ctx.replyThreadId }, list);
       }
       return reply;
     });
+  }
+
+  /**
+   * The conversation's own last list; else, in a thread under a post of ours, that post's. Memory
+   * that cannot be read (the database is down) is no reason to fail the request: it is logged and
+   * the request runs without it.
+   */
+  async #recall(ctx: RequestContext): Promise<ShownList | undefined> {
+    try {
+      return (await this.#conversations.lastList(ctx)) ?? (await this.#conversations.postList(ctx));
+    } catch (err) {
+      this.deps.logger.warn({ err, platform: ctx.platform }, 'conversation memory unavailable; answering without it');
+      return undefined;
+    }
+  }
+
+  /** Remember the list this reply showed; a failure is logged, and the reply still goes out. */
+  async #memorize(ctx: RequestContext, list: ShownList): Promise<void> {
+    try {
+      await this.#conversations.remember(ctx, list);
+    } catch (err) {
+      this.deps.logger.warn({ err, platform: ctx.platform }, 'could not remember this list (follow-ups will not refer to it)');
+    }
   }
 
   /**
@@ -176,12 +208,27 @@ export class Paperboy {
   }
 
   async #guarded(text: string, ctx: RequestContext, run: (deps: CommandDeps) => Promise<Reply>): Promise<Reply> {
+    const timer = replySeconds.startTimer({ platform: ctx.platform });
+    const reply = await this.#answerGuarded(text, ctx, run);
+    timer();
+    commandsTotal.inc({ platform: ctx.platform, command: this.#commandName(text), tone: reply.tone });
+    return reply;
+  }
+
+  /** The registered command a request names (its first word), for metrics: free text is a search. */
+  #commandName(text: string): string {
+    const first = /^\s*\/?(?:papers\s+)?([^\s]+)/i.exec(text)?.[1];
+    return (first && this.#words.get(first.toLowerCase())) ?? 'search';
+  }
+
+  async #answerGuarded(text: string, ctx: RequestContext, run: (deps: CommandDeps) => Promise<Reply>): Promise<Reply> {
     try {
       // One library snapshot for the whole request, even if a new one is swapped in meanwhile.
       const { engine, papers } = this.deps.library.snapshot;
       return await run({ ...this.deps, engine, papers });
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
+      if (isDatabaseError(err)) databaseErrorsTotal.inc({ where: 'command' });
       this.deps.logger.error({ err, ref, platform: ctx.platform, text: text.slice(0, 200) }, 'command failed');
       return {
         tone: 'error',

@@ -7,6 +7,7 @@ import type { PaperStore } from '../library/store.ts';
 import { DEFAULT_ARXIV_CATEGORIES } from './ingest-command.ts';
 import { daysAgo, isoDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
+import { claimConflictsTotal } from '../metrics/metrics.ts';
 
 /** A scheduled ingest (`"sources"` in the config file): `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
 export type IngestSourceSpec =
@@ -20,6 +21,30 @@ export interface IngestJobsOptions {
   arxiv: () => ArxivClient;
   logger: Logger;
   now?: () => Date;
+  /** Waits before each retry of a failed slot (default `RETRY_DELAYS_MS`); a retry that would start after the next slot is not made. */
+  retryDelaysMs?: readonly number[];
+  /** How a retry waits (tests: at once); it resolves early, with `false`, when the jobs stop. */
+  wait?: (ms: number, stopped: AbortSignal) => Promise<boolean>;
+}
+
+/** A failed slot (a day or a category that could not be fetched) is retried after these waits, while its slot lasts. */
+export const RETRY_DELAYS_MS: readonly number[] = [60_000, 5 * 60_000, 15 * 60_000];
+
+/** Wait `ms`, or until `stopped` is aborted; true when the whole wait passed. */
+function realWait(ms: number, stopped: AbortSignal): Promise<boolean> {
+  return new Promise((resolve) => {
+    if (stopped.aborted) return resolve(false);
+    const timer = setTimeout(() => {
+      stopped.removeEventListener('abort', onAbort);
+      resolve(true);
+    }, ms);
+    timer.unref();
+    const onAbort = () => {
+      clearTimeout(timer);
+      resolve(false);
+    };
+    stopped.addEventListener('abort', onAbort, { once: true });
+  });
 }
 
 /** A stable name for a scheduled source: its slots are claimed under it. */
@@ -49,20 +74,44 @@ export function startIngestJobs(opts: IngestJobsOptions): IngestJobs {
   const now = opts.now ?? (() => new Date());
   const inFlight = new Set<Promise<unknown>>();
   const ctx = { store: opts.store, logger: opts.logger, now };
+  const delays = opts.retryDelaysMs ?? RETRY_DELAYS_MS;
+  const wait = opts.wait ?? realWait;
+  const stopping = new AbortController();
+
+  /** Fetch `units` (days, or categories) of one source: all of them first, then those that failed. */
+  async function ingest(spec: IngestSourceSpec, units: readonly string[]): Promise<IngestReport> {
+    return spec.type === 'hf' ? ingestHf(opts.hf(), units, ctx) : ingestArxiv(opts.arxiv(), units, spec.max, ctx);
+  }
+
+  /** The days or categories a run covers. */
+  function unitsOf(spec: IngestSourceSpec): string[] {
+    if (spec.type === 'arxiv') return [...(spec.categories ?? DEFAULT_ARXIV_CATEGORIES)];
+    const today = now();
+    const days = Array.from({ length: spec.days }, (_, i) => daysAgo(today, spec.days - 1 - i));
+    return days.length ? days : [isoDay(today)];
+  }
 
   async function runSlot(spec: IngestSourceSpec, slot: string): Promise<IngestReport | undefined> {
     const job = jobName(spec);
     if (!(await opts.store.claimSlot(job, slot, now()))) {
       opts.logger.debug({ job, slot }, 'ingest slot taken by another process');
+      claimConflictsTotal.inc({ kind: 'ingest' });
       return undefined;
     }
-    let report: IngestReport;
-    if (spec.type === 'hf') {
-      const today = now();
-      const days = Array.from({ length: spec.days }, (_, i) => daysAgo(today, spec.days - 1 - i));
-      report = await ingestHf(opts.hf(), days.length ? days : [isoDay(today)], ctx);
-    } else {
-      report = await ingestArxiv(opts.arxiv(), spec.categories ?? DEFAULT_ARXIV_CATEGORIES, spec.max, ctx);
+    // The slot is this process's until the next one: what failed is retried until then.
+    const slotEnds = new Cron(spec.cron, { timezone: spec.timezone, paused: true }).nextRun(new Date(slot))?.getTime() ?? Infinity;
+    const report = await ingest(spec, unitsOf(spec));
+    for (const delay of delays) {
+      if (report.failed.length === 0 || now().getTime() + delay >= slotEnds) break;
+      opts.logger.warn({ job, slot, failed: report.failed.map((f) => f.unit), retryInMs: delay }, 'scheduled ingest failed in part; retrying within its slot');
+      if (!(await wait(delay, stopping.signal))) break;
+      // An arXiv unit is `category@start`: the category is fetched again from its start.
+      const retry = await ingest(spec, [...new Set(report.failed.map((f) => (spec.type === 'arxiv' ? f.unit.split('@')[0]! : f.unit)))]);
+      report.added += retry.added;
+      report.updated += retry.updated;
+      report.addedIds.push(...retry.addedIds);
+      report.skipped.push(...retry.skipped);
+      report.failed = retry.failed;
     }
     if (report.added + report.updated > 0) await opts.library.refresh();
     return report;
@@ -84,6 +133,7 @@ export function startIngestJobs(opts: IngestJobsOptions): IngestJobs {
     runSlot,
     async stop() {
       for (const c of crons) c.stop();
+      stopping.abort();
       await Promise.allSettled([...inFlight]);
     },
   };

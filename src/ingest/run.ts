@@ -5,6 +5,7 @@ import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
 import { SourceError, type FetchedBatch, type SkippedItem } from '../sources/types.ts';
 import type { FeedName, PaperStore } from '../library/store.ts';
+import { ingestPapersTotal } from '../metrics/metrics.ts';
 
 /** What one ingest run did. `failed` lists each day or request that could not be fetched or stored. */
 export interface IngestReport {
@@ -65,6 +66,9 @@ async function finish(report: IngestReport, ctx: RunContext): Promise<IngestRepo
   } catch (err) {
     ctx.logger.warn({ err }, 'ingest: could not record the run');
   }
+  ingestPapersTotal.inc({ source: report.source, result: 'added' }, report.added);
+  ingestPapersTotal.inc({ source: report.source, result: 'updated' }, report.updated);
+  ingestPapersTotal.inc({ source: report.source, result: 'skipped' }, report.skipped.length);
   ctx.logger.info(
     { source: report.source, added: report.added, updated: report.updated, skipped: report.skipped.length, failed: report.failed },
     'ingest finished',

@@ -6,6 +6,7 @@ import type { Topic } from '../library/topics.ts';
 import { compileCron } from './cron.ts';
 import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts';
 import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type Delivery, type RetryPolicy } from '../posting/deliver.ts';
+import { DEFAULT_POST_CONCURRENCY, mapLimit } from '../posting/map-limit.ts';
 import { oneAtATime } from '../posting/one-at-a-time.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
@@ -13,6 +14,7 @@ import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
 import { DEFAULT_GRACE_MS, type RunOutcome, type Schedule } from './schedule.ts';
 import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList } from './select.ts';
 import type { RunPlan, ScheduleStore } from './store.ts';
+import { claimConflictsTotal, schedulerLagSeconds } from '../metrics/metrics.ts';
 
 /** Timer functions, injectable so tests can drive `start()` without real time. */
 export interface Timers {
@@ -49,6 +51,8 @@ export interface SchedulerOptions {
   timers?: Timers;
   recheckMs?: number;
   abandonMs?: number;
+  /** Schedules handled at once in a pass (default `DEFAULT_POST_CONCURRENCY`). */
+  concurrency?: number;
 }
 
 /** What happened to one slot in one call. `not-claimed`: another process has it, or the schedule is gone/paused. */
@@ -101,6 +105,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   const timers = opts.timers ?? realTimers;
   const recheckMs = opts.recheckMs ?? DEFAULT_RECHECK_MS;
   const abandonMs = opts.abandonMs ?? DEFAULT_ABANDON_MS;
+  const concurrency = opts.concurrency ?? DEFAULT_POST_CONCURRENCY;
   const engineOf = (): SearchEngine => (typeof opts.engine === 'function' ? opts.engine() : opts.engine);
   const topicsOf = (): readonly Topic[] => (typeof opts.topics === 'function' ? opts.topics() : opts.topics);
 
@@ -157,7 +162,11 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       },
     });
     const base = { scheduleId, slot, slotAt, attempts: 0, paperIds: [] as string[] };
-    if (!claim.claimed) return { ...base, outcome: 'not-claimed', detail: claim.why };
+    if (!claim.claimed) {
+      if (claim.why === 'taken') claimConflictsTotal.inc({ kind: 'schedule' });
+      return { ...base, outcome: 'not-claimed', detail: claim.why };
+    }
+    if (trigger === 'cron') schedulerLagSeconds.observe(Math.max(0, (clock.now().getTime() - slotAt.getTime()) / 1000));
 
     const { schedule, plan, runId } = claim;
     const finish = async (outcome: Exclude<RunOutcome, 'pending'>, attempts: number, detail?: string, noticeSent?: boolean) => {
@@ -242,13 +251,12 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     // to claim (a Slack-only process must never use up a Discord slot).
     const platforms = servedPlatforms(posters);
     const schedules = (await store.listSchedules()).filter((s) => !s.paused && platforms.includes(s.platform));
-    const results = await Promise.all(
-      schedules.map((s) =>
-        dueFor(s, now).catch((err: unknown) => {
-          logger.error({ err, schedule: s.id }, 'scheduled run crashed');
-          return [] as RunReport[];
-        }),
-      ),
+    // Many channels due at once (a morning digest everywhere): a bounded number of posts at a time.
+    const results = await mapLimit(schedules, concurrency, (s) =>
+      dueFor(s, now).catch((err: unknown) => {
+        logger.error({ err, schedule: s.id }, 'scheduled run crashed');
+        return [] as RunReport[];
+      }),
     );
     return results.flat();
   }

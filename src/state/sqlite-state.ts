@@ -10,10 +10,21 @@ import { VOTE_MIGRATIONS } from '../votes/sqlite-migrations.ts';
 import { SqliteVoteStore } from '../votes/sqlite-store.ts';
 import { WATCH_MIGRATIONS } from '../watch/sqlite-migrations.ts';
 import { SqliteWatchStore } from '../watch/sqlite-store.ts';
+import { STATE_MIGRATIONS } from './sqlite-migrations.ts';
+import { EPHEMERAL_MIGRATIONS } from '../ephemeral/sqlite-migrations.ts';
+import { SqliteEphemeralStore } from '../ephemeral/sqlite-store.ts';
 import type { State } from './state.ts';
 
 /** Every module's SQLite migrations, in the order they are run. */
-export const SQLITE_MIGRATIONS = [PAPER_MIGRATIONS, SCHEDULE_MIGRATIONS, WATCH_MIGRATIONS, VOTE_MIGRATIONS, READING_MIGRATIONS] as const;
+export const SQLITE_MIGRATIONS = [
+  STATE_MIGRATIONS,
+  PAPER_MIGRATIONS,
+  SCHEDULE_MIGRATIONS,
+  WATCH_MIGRATIONS,
+  VOTE_MIGRATIONS,
+  READING_MIGRATIONS,
+  EPHEMERAL_MIGRATIONS,
+] as const;
 
 export interface SqliteStateOptions {
   /**
@@ -41,14 +52,20 @@ export function openMemoryState(opts: SqliteStateOptions = {}): State {
 
 function stateOn(file: string, opts: SqliteStateOptions): State {
   const { db, path } = openStateDatabase(file, SQLITE_MIGRATIONS, { integrityCheck: opts.integrityCheck ?? false });
+  const { value: id } = db.prepare("SELECT value FROM state_meta WHERE key = 'id'").get() as { value: string };
   let closed = false;
   return {
+    id,
     papers: new SqlitePaperStore(db, path, opts.now ? { now: opts.now } : {}),
     schedules: new SqliteScheduleStore(db, path),
     watches: new SqliteWatchStore(db, path),
     votes: new SqliteVoteStore(db, path),
     reading: new SqliteReadingListStore(db, path),
+    ephemeral: new SqliteEphemeralStore(db, path),
     location: path,
+    async ping() {
+      db.prepare('SELECT 1').get();
+    },
     async close() {
       if (closed) return;
       closed = true;

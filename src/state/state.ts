@@ -1,3 +1,4 @@
+import type { EphemeralStore } from '../ephemeral/store.ts';
 import type { PaperStore } from '../library/store.ts';
 import type { ReadingListStore } from '../reading/store.ts';
 import type { ScheduleStore } from '../schedule/store.ts';
@@ -15,8 +16,14 @@ export interface State {
   readonly watches: WatchStore;
   readonly votes: VoteStore;
   readonly reading: ReadingListStore;
-  /** Where the state is, for messages: the database file. */
+  /** Short-lived facts every process must share: conversations, button actions, seen request ids. */
+  readonly ephemeral: EphemeralStore;
+  /** Where the state is, for messages: the database file, or the database URL without its password. */
   readonly location: string;
+  /** The database's own identity (made when it was created): caches kept beside it are keyed by it. */
+  readonly id: string;
+  /** Check the database answers (`/healthz`); rejects when it does not. */
+  ping(): Promise<void>;
   /** Close the connection (idempotent). The stores are unusable afterwards. */
   close(): Promise<void>;
 }

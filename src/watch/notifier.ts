@@ -4,6 +4,7 @@ import type { Library } from '../library/library.ts';
 import type { Paper } from '../papers/paper.ts';
 import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts';
 import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type RetryPolicy } from '../posting/deliver.ts';
+import { DEFAULT_POST_CONCURRENCY, mapLimit } from '../posting/map-limit.ts';
 import { oneAtATime } from '../posting/one-at-a-time.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
@@ -13,6 +14,7 @@ import { analyzePaper, compileRule, matchesRule, type AnalyzedPaper } from './ma
 import type { AlertCandidate, WatchStore } from './store.ts';
 import { MAX_ALERT_TRIES, type Platform, type Watch } from './watch.ts';
 import type { Reply } from '../reply/reply.ts';
+import { claimConflictsTotal } from '../metrics/metrics.ts';
 
 /** How often the store is checked for papers another process (or this one) stored. */
 export const DEFAULT_POLL_MS = 2000;
@@ -40,6 +42,8 @@ export interface WatchNotifierOptions {
   pollMs?: number;
   settleMs?: number;
   abandonMs?: number;
+  /** Watches alerted at once in a pass (default `DEFAULT_POST_CONCURRENCY`). */
+  concurrency?: number;
 }
 
 /** What happened to one watch in one pass. */
@@ -105,6 +109,7 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
   const pollMs = opts.pollMs ?? DEFAULT_POLL_MS;
   const settleMs = opts.settleMs ?? DEFAULT_SETTLE_MS;
   const abandonMs = opts.abandonMs ?? DEFAULT_ABANDON_MS;
+  const concurrency = opts.concurrency ?? DEFAULT_POST_CONCURRENCY;
 
   let cursor: number | undefined;
   let lastRevision: number | undefined;
@@ -140,9 +145,15 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
       return { id: a.storeId, ...(other.length ? { otherIds: other } : {}) };
     });
     const claim = await store.claimAlert({ watchId: watch.id, papers: candidates, now: clock.now(), maxTries: MAX_ALERT_TRIES });
-    // `nothing`: every match was sent already (a re-ingest) — not worth a report.
-    if (!claim.claimed)
-      return claim.why === 'nothing' ? undefined : { watchId: watch.id, outcome: 'not-claimed', paperIds: [], attempts: 0, detail: claim.why };
+    // `nothing`: every match was sent already (a re-ingest, or another process was first) — not worth a report.
+    if (!claim.claimed) {
+      // `nothing` is also what a process gets when another one claimed these papers first.
+      if (claim.why === 'nothing') {
+        claimConflictsTotal.inc({ kind: 'watch' });
+        return undefined;
+      }
+      return { watchId: watch.id, outcome: 'not-claimed', paperIds: [], attempts: 0, detail: claim.why };
+    }
 
     const engine = library.engine;
     const records = claim.paperIds.map((id) => byId.get(id) ?? engine.byId(id)).filter((p): p is Paper => p !== undefined);
@@ -209,15 +220,14 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
         .map((a) => ({ storeId: a.paper.id, firstSeen: a.firstSeen, analyzed: analyzePaper(engine.byId(a.paper.id) ?? a.paper) }))
         .sort((x, y) => alertOrder(x.analyzed.paper, y.analyzed.paper));
       for (const a of arrivals) byId.set(a.storeId, a.analyzed.paper);
-      const results = await Promise.all(
-        watches.map((w) =>
-          alertWatch(w, arrivals, byId).catch((err: unknown) => {
-            // A store failure: the cursor stays, so the next pass looks at these papers again.
-            complete = false;
-            logger.error({ watch: w.id, reason: errorReason(err) }, 'watch alert crashed');
-            return undefined;
-          }),
-        ),
+      // Many watches matching at once: a bounded number of alerts at a time.
+      const results = await mapLimit(watches, concurrency, (w) =>
+        alertWatch(w, arrivals, byId).catch((err: unknown) => {
+          // A store failure: the cursor stays, so the next pass looks at these papers again.
+          complete = false;
+          logger.error({ watch: w.id, reason: errorReason(err) }, 'watch alert crashed');
+          return undefined;
+        }),
       );
       for (const r of results) if (r) reports.push(r);
     }

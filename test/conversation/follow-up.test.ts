@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConversationMemory } from '../../src/conversation/memory.ts';
+import { MemoryEphemeralStore } from '../../src/ephemeral/store.ts';
 import type { RequestContext } from '../../src/reply/context.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { newTestPaperboy } from '../helpers/paperboy.ts';
@@ -147,19 +148,29 @@ describe('follow-ups in a conversation', () => {
 });
 
 describe('ConversationMemory', () => {
-  it('forgets the least recently used first, and what was idle for an hour', () => {
+  it('keeps each conversation’s last list for an hour after it was shown', async () => {
     let now = 0;
-    const m = new ConversationMemory({ now: () => now, max: 2 });
+    const m = new ConversationMemory({ now: () => now });
     const ctx = (u: string): RequestContext => ({ platform: 'shell', userId: u });
-    m.remember(ctx('a'), { ids: ['x'], firstRank: 1 });
-    m.remember(ctx('b'), { ids: ['y'], firstRank: 1 });
-    expect(m.lastList(ctx('a'))?.ids).toEqual(['x']);
-    m.remember(ctx('c'), { ids: ['z'], firstRank: 1 });
-    expect(m.lastList(ctx('b'))).toBeUndefined();
-    expect(m.lastList(ctx('a'))?.ids).toEqual(['x']);
-    expect(m.size).toBe(2);
-    now += 60 * 60 * 1000 + 1;
-    expect(m.lastList(ctx('a'))).toBeUndefined();
+    await m.remember(ctx('a'), { ids: ['x'], firstRank: 1 });
+    await m.remember(ctx('b'), { ids: ['y'], firstRank: 1 });
+    expect((await m.lastList(ctx('a')))?.ids).toEqual(['x']);
+    now += 30 * 60 * 1000;
+    await m.remember(ctx('b'), { ids: ['z'], firstRank: 1 });
+    now += 30 * 60 * 1000 + 1;
+    expect(await m.lastList(ctx('a'))).toBeUndefined();
+    expect((await m.lastList(ctx('b')))?.ids).toEqual(['z']);
+  });
+});
+
+describe('a conversation shared by two processes (one state)', () => {
+  it('`show 2` answered by another process than the search shows result 2 of it', async () => {
+    const shared = new MemoryEphemeralStore();
+    const first = await newTestPaperboy({ conversations: shared });
+    const second = await newTestPaperboy({ conversations: shared });
+    const ctx: RequestContext = { platform: 'slack', workspaceId: 'T1', userId: 'U1', channelId: 'C1' };
+    const results = await first.run('search kv cache compression', ctx);
+    expect(paperId(await second.run('show 2', ctx))).toBe(ids(results)[1]);
   });
 });
 
@@ -180,7 +191,7 @@ describe('replies under a post of ours', () => {
   it('refer to what the post showed, for anyone, until a day has passed', async () => {
     const bot = await newTestPaperboy();
     const digest = await bot.run('digest 5 kv cache', { platform: 'discord', userId: 'sched' });
-    bot.rememberPost('discord', '900000000000000001', digest);
+    await bot.rememberPost('discord', '900000000000000001', digest);
     const inThread: RequestContext = { platform: 'discord', userId: 'D9', channelId: '900000000000000001', underPost: '900000000000000001' };
     expect(paperId(await bot.run('show 4', inThread))).toBe(ids(digest)[3]);
     // Elsewhere the number means nothing.

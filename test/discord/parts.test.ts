@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ActionStore } from '../../adapters/discord/action-store.ts';
+import { MemoryEphemeralStore } from '../../src/ephemeral/store.ts';
 import { decodeCustomId, encodeCustomId, inlineCustomId } from '../../adapters/discord/custom-id.ts';
 import { commandTextFromMessage } from '../../adapters/discord/mention.ts';
 import { BOT_PERMISSIONS, inviteUrl } from '../../adapters/discord/permissions.ts';
@@ -31,6 +32,28 @@ describe('ActionStore', () => {
     expect([s.get(a)?.command, s.get(c)?.command, s.get(d)?.command]).toEqual(['a', 'c', 'd']);
     for (let i = 0; i < 100; i++) s.put({ command: `x${i}`, delivery: 'update' });
     expect(s.size).toBe(3);
+  });
+
+  it('with a shared store, a button rendered by one process works when clicked through another', async () => {
+    const shared = new MemoryEphemeralStore();
+    const here = new ActionStore({ shared });
+    const there = new ActionStore({ shared });
+    const key = here.put({ command: 'similar snapkv --page 3', delivery: 'update' });
+    await here.flush();
+    expect(there.get(key)).toBeUndefined();
+    expect(await there.find(key)).toEqual({ command: 'similar snapkv --page 3', delivery: 'update' });
+    expect(await there.find('nokeyatallx')).toBeUndefined();
+  });
+
+  it('a shared store that fails leaves the button working in the process that rendered it, and says so', async () => {
+    const broken = new MemoryEphemeralStore();
+    broken.put = () => Promise.reject(new Error('database down'));
+    const errors: unknown[] = [];
+    const s = new ActionStore({ shared: broken, onSharedError: (e) => errors.push(e) });
+    const key = s.put({ command: 'search kv --page 2', delivery: 'update' });
+    await s.flush();
+    expect(errors).toHaveLength(1);
+    expect(await s.find(key)).toEqual({ command: 'search kv --page 2', delivery: 'update' });
   });
 
   it('rejects nonsense settings', () => {

@@ -3,6 +3,7 @@ import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import type { EphemeralStore } from '../../src/ephemeral/store.ts';
 
 /** The one clock of every test bot: a Thursday morning (UTC). */
 export const TEST_NOW = new Date('2026-11-26T09:00:00Z');
@@ -12,8 +13,8 @@ export const TEST_NOW = new Date('2026-11-26T09:00:00Z');
  * fixed random source. For a test that changes its bot (registers a command); others share
  * `testPaperboy()`.
  */
-export async function newTestPaperboy(): Promise<Paperboy> {
-  const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => TEST_NOW, random: () => 0.5 });
+export async function newTestPaperboy(opts: { conversations?: EphemeralStore } = {}): Promise<Paperboy> {
+  const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => TEST_NOW, random: () => 0.5, ...opts });
   return paperboy;
 }
 

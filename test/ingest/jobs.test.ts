@@ -209,6 +209,9 @@ async function openLibrary(store: SqlitePaperStore): Promise<Library> {
 
 const http = { timeoutMs: 300, baseDelayMs: 1, sleep: async () => {} };
 
+/** The retry waits asked for, in order (a retry's wait passes at once). */
+const waited: number[] = [];
+
 function jobs(store: SqlitePaperStore, library: Library, sources: IngestSourceSpec[] = []): IngestJobs {
   const j = startIngestJobs({
     sources,
@@ -218,6 +221,10 @@ function jobs(store: SqlitePaperStore, library: Library, sources: IngestSourceSp
     arxiv: () => createArxivClient({ baseUrl: arxivFake.url, http, minIntervalMs: 0 }),
     logger,
     now: () => NOW,
+    wait: async (ms) => {
+      waited.push(ms);
+      return true;
+    },
   });
   cleanups.push(() => j.stop());
   return j;
@@ -322,16 +329,46 @@ describe('startIngestJobs: runSlot', () => {
     expect(await j.runSlot(HF_SPEC, SLOT)).toMatchObject({ source: 'hf', added: 3, failed: [] });
   });
 
-  it('a failed fetch is reported, stores nothing, and the claimed slot is not run twice', async () => {
+  it('a fetch that keeps failing is retried within its slot, then reported; it stores nothing and the slot is not run twice', async () => {
     const store = openStore(tempDb());
     const library = await openLibrary(store);
     const j = jobs(store, library);
+    waited.length = 0;
     hfFake.fail({ kind: 'status', status: 404, times: 10 });
     const report = await j.runSlot({ ...HF_SPEC, days: 1 }, SLOT);
     expect(report).toMatchObject({ source: 'hf', added: 0, updated: 0 });
     expect(report!.failed.map((f) => f.unit)).toEqual([TODAY]);
+    expect(waited).toEqual([60_000, 300_000, 900_000]);
     expect(await store.count()).toBe(0);
     expect(await j.runSlot({ ...HF_SPEC, days: 1 }, SLOT)).toBeUndefined();
+  });
+
+  it('a failed day is fetched again within its slot, and only that day', async () => {
+    const store = openStore(tempDb());
+    const library = await openLibrary(store);
+    const j = jobs(store, library);
+    waited.length = 0;
+    hfFake.reset();
+    // Two days; the first request (the older day) fails once, then the source is back.
+    hfFake.fail({ kind: 'status', status: 404 });
+    const report = await j.runSlot({ ...HF_SPEC, days: 2 }, SLOT);
+    expect(report).toMatchObject({ source: 'hf', added: 3, failed: [] });
+    expect(waited).toEqual([60_000]);
+    const days = hfFake.requests.map((r) => r.query['date']);
+    expect(days).toEqual([YESTERDAY, TODAY, YESTERDAY]);
+  });
+
+  it('no retry is made when it would start after the next slot', async () => {
+    const store = openStore(tempDb());
+    const library = await openLibrary(store);
+    const j = jobs(store, library);
+    waited.length = 0;
+    hfFake.reset();
+    hfFake.fail({ kind: 'status', status: 404, times: 10 });
+    // Every minute: the slot ends before the first retry's wait is over.
+    const report = await j.runSlot({ ...HF_SPEC, cron: '* * * * *', days: 1 }, SLOT);
+    expect(report!.failed.map((f) => f.unit)).toEqual([TODAY]);
+    expect(waited).toEqual([]);
   });
 
   it('stop() resolves, with and without cron jobs', async () => {

@@ -1,3 +1,8 @@
+/**
+ * The schedule store's contract on both backends (`eachBackend`: SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL is set), and what only the SQLite file has (opening a damaged, foreign or newer
+ * file). Races between processes are in `store-races.test.ts`.
+ */
 import { chmodSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -5,7 +10,8 @@ import { describe, expect, it } from 'vitest';
 import { StateStoreError } from '../../src/db/errors.ts';
 import { MIGRATIONS } from '../../src/schedule/sqlite-migrations.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
-import type { RunPlan } from '../../src/schedule/store.ts';
+import type { RunPlan, ScheduleStore } from '../../src/schedule/store.ts';
+import { eachBackend, type TestDatabase } from '../helpers/backends.ts';
 import { spec, tempDb, tempDir } from './helpers.ts';
 
 const T0 = new Date('2026-11-26T08:00:00Z');
@@ -120,135 +126,410 @@ describe('SqliteScheduleStore: opening', () => {
   });
 });
 
-describe('SqliteScheduleStore: schedules', () => {
-  it('refuses duplicate ids and an eleventh schedule in a channel', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    expect(await store.insertSchedule(spec({ id: 'a' }), { now: T0 }, 2)).toEqual({ ok: true });
-    expect(await store.insertSchedule(spec({ id: 'a', channelId: 'C2' }), { now: T0 }, 2)).toEqual({ ok: false, why: 'duplicate-id' });
-    expect(await store.insertSchedule(spec({ id: 'b' }), { now: T0 }, 2)).toEqual({ ok: true });
-    expect(await store.insertSchedule(spec({ id: 'c' }), { now: T0 }, 2)).toEqual({ ok: false, why: 'channel-full' });
-    // Same channel id on another platform is another channel.
-    expect(await store.insertSchedule(spec({ id: 'd', platform: 'discord' }), { now: T0 }, 2)).toEqual({ ok: true });
-    await store.close();
-  });
+eachBackend((backend) => {
+  /** A store on an empty database of its own, and the database (to open a second process on it). */
+  async function fresh(): Promise<{ store: ScheduleStore; db: TestDatabase }> {
+    const db = await backend.fresh();
+    return { store: (await db.open()).schedules, db };
+  }
 
-  it('round-trips filters, creator and pause state', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    await store.insertSchedule(spec({ id: 'q', filter: { kind: 'query', query: 'kv cache' } }), { createdBy: 'U1', now: T0 }, 10);
-    await store.insertSchedule(spec({ id: 't', kind: 'paper-of-the-day', count: 1, filter: { kind: 'topic', topic: 'moe' } }), { now: T0 }, 10);
-    const [q, t] = await store.listSchedules();
-    expect(q).toMatchObject({ id: 'q', filter: { kind: 'query', query: 'kv cache' }, createdBy: 'U1', source: 'chat', paused: false });
-    expect(t).toMatchObject({ id: 't', kind: 'paper-of-the-day', filter: { kind: 'topic', topic: 'moe' } });
-    const later = new Date(T0.getTime() + 3_600_000);
-    expect(await store.setPaused('q', true, later)).toBe(true);
-    expect((await store.getSchedule('q'))?.paused).toBe(true);
-    expect(await store.setPaused('q', false, later)).toBe(true);
-    const resumed = await store.getSchedule('q');
-    expect(resumed?.paused).toBe(false);
-    expect(resumed?.activeSince).toEqual(later);
-    expect(await store.setPaused('nope', true, later)).toBe(false);
-    await store.close();
-  });
-
-  it('syncs config schedules: add, update (restarting the clock on timing changes), remove; chat ones untouched', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    await store.insertSchedule(spec({ id: 's-0001' }), { now: T0 }, 10);
-    expect(await store.syncConfigSchedules([spec({ id: 'morning' }), spec({ id: 'potd', kind: 'paper-of-the-day', count: 1 })], T0)).toEqual({
-      added: ['morning', 'potd'],
-      updated: [],
-      removed: [],
+  describe('schedules', () => {
+    it('reopens an existing database and keeps its rows', async () => {
+      const db = await backend.fresh();
+      const a = await db.open();
+      await a.schedules.insertSchedule(spec(), { now: T0 }, 10);
+      await a.close();
+      const b = await db.open();
+      expect((await b.schedules.listSchedules()).map((s) => s.id)).toEqual(['daily']);
     });
-    const t1 = new Date(T0.getTime() + 86_400_000);
-    expect(await store.syncConfigSchedules([spec({ id: 'morning', count: 3 }), spec({ id: 'potd', kind: 'paper-of-the-day', count: 1 })], t1)).toEqual({
-      added: [],
-      updated: ['morning'],
-      removed: [],
+
+    it('refuses duplicate ids and an eleventh schedule in a channel', async () => {
+      const { store } = await fresh();
+      expect(await store.insertSchedule(spec({ id: 'a' }), { now: T0 }, 2)).toEqual({ ok: true });
+      expect(await store.insertSchedule(spec({ id: 'a', channelId: 'C2' }), { now: T0 }, 2)).toEqual({ ok: false, why: 'duplicate-id' });
+      expect(await store.insertSchedule(spec({ id: 'b' }), { now: T0 }, 2)).toEqual({ ok: true });
+      expect(await store.insertSchedule(spec({ id: 'c' }), { now: T0 }, 2)).toEqual({ ok: false, why: 'channel-full' });
+      // A duplicate id in a full channel is reported as the duplicate.
+      expect(await store.insertSchedule(spec({ id: 'a' }), { now: T0 }, 2)).toEqual({ ok: false, why: 'duplicate-id' });
+      // Same channel id on another platform is another channel.
+      expect(await store.insertSchedule(spec({ id: 'd', platform: 'discord' }), { now: T0 }, 2)).toEqual({ ok: true });
     });
-    expect((await store.getSchedule('morning'))?.activeSince).toEqual(T0);
-    const t2 = new Date(t1.getTime() + 86_400_000);
-    expect(await store.syncConfigSchedules([spec({ id: 'morning', count: 3, cron: '0 10 * * *' })], t2)).toEqual({
-      added: [],
-      updated: ['morning'],
-      removed: ['potd'],
+
+    it('round-trips filters, creator and pause state', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec({ id: 'q', filter: { kind: 'query', query: 'kv cache' } }), { createdBy: 'U1', now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 't', kind: 'paper-of-the-day', count: 1, filter: { kind: 'topic', topic: 'moe' } }), { now: T0 }, 10);
+      const [q, t] = await store.listSchedules();
+      expect(q).toEqual({
+        ...spec({ id: 'q', filter: { kind: 'query', query: 'kv cache' } }),
+        source: 'chat',
+        paused: false,
+        createdBy: 'U1',
+        createdAt: T0,
+        activeSince: T0,
+      });
+      expect(t).toMatchObject({ id: 't', kind: 'paper-of-the-day', count: 1, filter: { kind: 'topic', topic: 'moe' } });
+      expect(t).not.toHaveProperty('createdBy');
+      expect(t).not.toHaveProperty('exhaustedAt');
+      expect(t).not.toHaveProperty('lastSlotAt');
+      const later = new Date(T0.getTime() + 3_600_000);
+      expect(await store.setPaused('q', true, later)).toBe(true);
+      expect((await store.getSchedule('q'))?.paused).toBe(true);
+      // Pausing again is not an error; the clock does not move.
+      expect(await store.setPaused('q', true, later)).toBe(true);
+      expect(await store.setPaused('q', false, later)).toBe(true);
+      const resumed = await store.getSchedule('q');
+      expect(resumed?.paused).toBe(false);
+      expect(resumed?.activeSince).toEqual(later);
+      // Resuming a running schedule does not restart its clock.
+      expect(await store.setPaused('q', false, new Date(later.getTime() + 1))).toBe(true);
+      expect((await store.getSchedule('q'))?.activeSince).toEqual(later);
+      expect(await store.setPaused('nope', true, later)).toBe(false);
+      expect(await store.setPaused('nope', false, later)).toBe(false);
+      expect(await store.getSchedule('nope')).toBeUndefined();
     });
-    expect((await store.getSchedule('morning'))?.activeSince).toEqual(t2);
-    expect((await store.listSchedules()).map((s) => s.id).sort()).toEqual(['morning', 's-0001']);
-    await expect(store.syncConfigSchedules([spec({ id: 's-0001' })], t2)).rejects.toThrow(/already used by a schedule made in chat/);
-    await store.close();
-  });
-});
 
-describe('SqliteScheduleStore: runs', () => {
-  it('claims a slot once, also through a second connection to the same file', async () => {
-    const file = tempDb();
-    const a = SqliteScheduleStore.open(file);
-    const b = SqliteScheduleStore.open(file);
-    await a.insertSchedule(spec(), { now: T0 }, 10);
-    const req = { scheduleId: 'daily', slot: '2026-11-27T09:00:00.000Z', slotAt: new Date('2026-11-27T09:00:00Z'), trigger: 'cron' as const, now: T0 };
-    const first = await a.claimRun({ ...req, plan: post(['p1']) });
-    const second = await b.claimRun({ ...req, plan: post(['p2']) });
-    expect(first.claimed).toBe(true);
-    expect(second).toEqual({ claimed: false, why: 'taken' });
-    expect(await b.postedPaperIds('slack', 'C1')).toEqual(['p1']);
-    await a.close();
-    await b.close();
-  });
-
-  it('hands the plan the channel history and releases reserved papers when a run fails', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    await store.insertSchedule(spec(), { now: T0 }, 10);
-    await store.insertSchedule(spec({ id: 'other', cron: '0 10 * * *' }), { now: T0 }, 10);
-    const one = await store.claimRun({ scheduleId: 'daily', slot: 'x1', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1', 'p2']) });
-    if (!one.claimed) throw new Error('not claimed');
-    await store.finishRun(one.runId, { outcome: 'posted', attempts: 1 }, T0);
-    let seen: string[] = [];
-    const two = await store.claimRun({
-      scheduleId: 'other',
-      slot: 'x2',
-      slotAt: T0,
-      trigger: 'cron',
-      now: T0,
-      plan: (_s, posted) => {
-        seen = [...posted].sort();
-        return { kind: 'post', paperIds: ['p3'] };
-      },
+    it('lists by platform and channel, oldest first, then by id', async () => {
+      const { store } = await fresh();
+      const t1 = new Date(T0.getTime() + 1000);
+      await store.insertSchedule(spec({ id: 'b' }), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'a' }), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'B', channelId: 'C2' }), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'c', platform: 'discord' }), { now: t1 }, 10);
+      await store.insertSchedule(spec({ id: 'Z' }), { now: t1 }, 10);
+      expect((await store.listSchedules()).map((s) => s.id)).toEqual(['B', 'a', 'b', 'Z', 'c']);
+      expect((await store.listSchedules({ platform: 'slack' })).map((s) => s.id)).toEqual(['B', 'a', 'b', 'Z']);
+      expect((await store.listSchedules({ channelId: 'C1' })).map((s) => s.id)).toEqual(['a', 'b', 'Z', 'c']);
+      expect((await store.listSchedules({ platform: 'slack', channelId: 'C1' })).map((s) => s.id)).toEqual(['a', 'b', 'Z']);
+      expect(await store.listSchedules({ platform: 'shell' })).toEqual([]);
     });
-    expect(seen).toEqual(['p1', 'p2']);
-    if (!two.claimed) throw new Error('not claimed');
-    await store.finishRun(two.runId, { outcome: 'failed', attempts: 3, detail: 'boom' }, T0);
-    expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p1', 'p2']);
-    const [run] = await store.runs('other');
-    expect(run).toMatchObject({ outcome: 'failed', attempts: 3, detail: 'boom', paperIds: [] });
-    await store.close();
+
+    it('syncs config schedules: add, update (restarting the clock on timing changes), remove; chat ones untouched', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec({ id: 's-0001' }), { now: T0 }, 10);
+      expect(await store.syncConfigSchedules([spec({ id: 'morning' }), spec({ id: 'potd', kind: 'paper-of-the-day', count: 1 })], T0)).toEqual({
+        added: ['morning', 'potd'],
+        updated: [],
+        removed: [],
+      });
+      expect(await store.getSchedule('morning')).toMatchObject({ source: 'config', paused: false, createdAt: T0, activeSince: T0 });
+      const t1 = new Date(T0.getTime() + 86_400_000);
+      expect(await store.syncConfigSchedules([spec({ id: 'morning', count: 3 }), spec({ id: 'potd', kind: 'paper-of-the-day', count: 1 })], t1)).toEqual({
+        added: [],
+        updated: ['morning'],
+        removed: [],
+      });
+      expect((await store.getSchedule('morning'))?.activeSince).toEqual(T0);
+      expect((await store.getSchedule('morning'))?.count).toBe(3);
+      const t2 = new Date(t1.getTime() + 86_400_000);
+      expect(await store.syncConfigSchedules([spec({ id: 'morning', count: 3, cron: '0 10 * * *' })], t2)).toEqual({
+        added: [],
+        updated: ['morning'],
+        removed: ['potd'],
+      });
+      expect((await store.getSchedule('morning'))?.activeSince).toEqual(t2);
+      expect((await store.listSchedules()).map((s) => s.id).sort()).toEqual(['morning', 's-0001']);
+      // The same file again: nothing to do.
+      expect(await store.syncConfigSchedules([spec({ id: 'morning', count: 3, cron: '0 10 * * *' })], t2)).toEqual({ added: [], updated: [], removed: [] });
+      const clash = await store.syncConfigSchedules([spec({ id: 's-0001' })], t2).catch((e: unknown) => e);
+      expect(clash).toBeInstanceOf(Error);
+      expect(clash).not.toBeInstanceOf(StateStoreError);
+      expect((clash as Error).message).toMatch(/already used by a schedule made in chat/);
+      // Nothing of the failed sync was kept.
+      expect((await store.listSchedules()).map((s) => s.id).sort()).toEqual(['morning', 's-0001']);
+      expect(await store.syncConfigSchedules([], t2)).toEqual({ added: [], updated: [], removed: ['morning'] });
+      expect((await store.listSchedules()).map((s) => s.id)).toEqual(['s-0001']);
+    });
+
+    it('a config schedule moved to another channel restarts its clock and forgets its exhaustion notice; a content change forgets the notice only', async () => {
+      const { store } = await fresh();
+      await store.syncConfigSchedules([spec({ id: 'm' })], T0);
+      const exhaust = async (slot: string) => {
+        const c = await store.claimRun({
+          scheduleId: 'm',
+          slot,
+          slotAt: T0,
+          trigger: 'manual',
+          now: T0,
+          plan: () => ({ kind: 'exhausted', notify: true, total: 0 }),
+        });
+        if (!c.claimed) throw new Error('not claimed');
+        await store.finishRun(c.runId, { outcome: 'exhausted', attempts: 1, noticeSent: true }, T0);
+      };
+      await exhaust('x1');
+      expect((await store.getSchedule('m'))?.exhaustedAt).toEqual(T0);
+      const t1 = new Date(T0.getTime() + 60_000);
+      await store.syncConfigSchedules([spec({ id: 'm', filter: { kind: 'query', query: 'rope' } })], t1);
+      expect(await store.getSchedule('m')).toMatchObject({ activeSince: T0, filter: { kind: 'query', query: 'rope' } });
+      expect(await store.getSchedule('m')).not.toHaveProperty('exhaustedAt');
+      await exhaust('x2');
+      const t2 = new Date(T0.getTime() + 120_000);
+      await store.syncConfigSchedules([spec({ id: 'm', channelId: 'C9', filter: { kind: 'query', query: 'rope' } })], t2);
+      expect(await store.getSchedule('m')).toMatchObject({ channelId: 'C9', activeSince: t2 });
+      expect(await store.getSchedule('m')).not.toHaveProperty('exhaustedAt');
+    });
+
+    it('two processes with different config files: the last to sync wins', async () => {
+      const { store: a, db } = await fresh();
+      const b = (await db.open()).schedules;
+      await a.syncConfigSchedules([spec({ id: 'from-a' }), spec({ id: 'shared', count: 1 })], T0);
+      expect(await b.syncConfigSchedules([spec({ id: 'from-b' }), spec({ id: 'shared', count: 4 })], T0)).toEqual({
+        added: ['from-b'],
+        updated: ['shared'],
+        removed: ['from-a'],
+      });
+      expect((await a.listSchedules()).map((s) => [s.id, s.count])).toEqual([
+        ['from-b', 2],
+        ['shared', 4],
+      ]);
+    });
+
+    it('removing a schedule removes its run log but keeps the channel’s posted history', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const c = await store.claimRun({ scheduleId: 'daily', slot: 'x', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1']) });
+      expect(c.claimed).toBe(true);
+      expect(await store.removeSchedule('daily')).toBe(true);
+      expect(await store.removeSchedule('daily')).toBe(false);
+      expect(await store.getSchedule('daily')).toBeUndefined();
+      expect(await store.runs('daily')).toEqual([]);
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p1']);
+      // Finishing the run of a removed schedule is not an error.
+      if (c.claimed) await store.finishRun(c.runId, { outcome: 'posted', attempts: 1 }, T0);
+      // A new schedule with the same id starts with an empty log and the channel's history.
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      let seen: string[] = [];
+      await store.claimRun({
+        scheduleId: 'daily',
+        slot: 'x',
+        slotAt: T0,
+        trigger: 'cron',
+        now: T0,
+        plan: (_s, posted) => {
+          seen = [...posted];
+          return { kind: 'post', paperIds: ['p2'] };
+        },
+      });
+      expect(seen).toEqual(['p1']);
+    });
   });
 
-  it('does not claim cron slots of paused or removed schedules; manual runs ignore pause', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    await store.insertSchedule(spec(), { now: T0 }, 10);
-    await store.setPaused('daily', true, T0);
-    const base = { scheduleId: 'daily', slotAt: T0, now: T0, plan: post([]) };
-    expect(await store.claimRun({ ...base, slot: 'a', trigger: 'cron' })).toEqual({ claimed: false, why: 'paused' });
-    expect((await store.claimRun({ ...base, slot: 'manual:1', trigger: 'manual' })).claimed).toBe(true);
-    await store.removeSchedule('daily');
-    expect(await store.claimRun({ ...base, slot: 'b', trigger: 'cron' })).toEqual({ claimed: false, why: 'gone' });
-    expect(await store.runs('daily')).toEqual([]);
-    await store.close();
+  it.runIf(backend.name === 'PostgreSQL')('a database that cannot be used is a StateStoreError naming it (PostgreSQL)', async () => {
+    const db = await backend.fresh();
+    const state = await db.open();
+    await state.close();
+    const err = await state.schedules.listSchedules().catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(StateStoreError);
+    expect((err as StateStoreError).message).toContain(state.location);
+    await expect(state.votes.votes({ platform: 'slack', channelId: 'C1', since: T0, limit: 1 })).rejects.toBeInstanceOf(StateStoreError);
   });
 
-  it('records skipped slots once and marks abandoned pending runs as failed', async () => {
-    const store = SqliteScheduleStore.open(tempDb());
-    await store.insertSchedule(spec(), { now: T0 }, 10);
-    const slots = [new Date('2026-11-27T09:00:00Z'), new Date('2026-11-28T09:00:00Z')];
-    expect(await store.recordSkipped('daily', slots, 'missed', T0)).toBe(2);
-    expect(await store.recordSkipped('daily', slots, 'missed', T0)).toBe(0);
-    expect((await store.getSchedule('daily'))?.lastSlotAt).toEqual(slots[1]);
-    await store.claimRun({ scheduleId: 'daily', slot: 'p', slotAt: T0, trigger: 'manual', now: T0, plan: post(['p9']) });
-    expect(await store.failAbandoned(T0, T0)).toBe(0);
-    expect(await store.failAbandoned(new Date(T0.getTime() + 1), T0)).toBe(1);
-    const pending = (await store.runs('daily')).find((r) => r.slot === 'p');
-    expect(pending).toMatchObject({ outcome: 'failed', detail: expect.stringMatching(/interrupted/) });
-    // The post may have gone out: its paper stays in the history.
-    expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p9']);
-    await store.close();
+  describe('runs', () => {
+    it('claims a slot once, also through a second connection (another process)', async () => {
+      const { store: a, db } = await fresh();
+      const b = (await db.open()).schedules;
+      await a.insertSchedule(spec(), { now: T0 }, 10);
+      const req = { scheduleId: 'daily', slot: '2026-11-27T09:00:00.000Z', slotAt: new Date('2026-11-27T09:00:00Z'), trigger: 'cron' as const, now: T0 };
+      const first = await a.claimRun({ ...req, plan: post(['p1']) });
+      const second = await b.claimRun({ ...req, plan: post(['p2']) });
+      expect(first.claimed).toBe(true);
+      expect(second).toEqual({ claimed: false, why: 'taken' });
+      expect(await b.postedPaperIds('slack', 'C1')).toEqual(['p1']);
+    });
+
+    it('hands the plan the fresh schedule and the channel history, and releases reserved papers when a run fails', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'other', cron: '0 10 * * *' }), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'elsewhere', channelId: 'C2' }), { now: T0 }, 10);
+      const one = await store.claimRun({ scheduleId: 'daily', slot: 'x1', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1', 'p2']) });
+      if (!one.claimed) throw new Error('not claimed');
+      expect(one.schedule).toMatchObject({ id: 'daily', channelId: 'C1' });
+      expect(one.plan).toEqual({ kind: 'post', paperIds: ['p1', 'p2'] });
+      await store.finishRun(one.runId, { outcome: 'posted', attempts: 1 }, T0);
+      let seen: string[] = [];
+      let given: unknown;
+      const other = await store.getSchedule('other');
+      const two = await store.claimRun({
+        scheduleId: 'other',
+        slot: 'x2',
+        slotAt: T0,
+        trigger: 'cron',
+        now: T0,
+        plan: (s, posted) => {
+          given = s;
+          seen = [...posted].sort();
+          return { kind: 'post', paperIds: ['p3'] };
+        },
+      });
+      expect(seen).toEqual(['p1', 'p2']);
+      expect(given).toEqual(other);
+      if (!two.claimed) throw new Error('not claimed');
+      await store.finishRun(two.runId, { outcome: 'failed', attempts: 3, detail: 'boom' }, T0);
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p1', 'p2']);
+      const [run] = await store.runs('other');
+      expect(run).toMatchObject({ outcome: 'failed', attempts: 3, detail: 'boom', paperIds: [] });
+      // Another channel has its own history.
+      let elsewhere: string[] = ['unset'];
+      await store.claimRun({
+        scheduleId: 'elsewhere',
+        slot: 'x3',
+        slotAt: T0,
+        trigger: 'cron',
+        now: T0,
+        plan: (_s, posted) => {
+          elsewhere = [...posted];
+          return { kind: 'post', paperIds: ['p1'] };
+        },
+      });
+      expect(elsewhere).toEqual([]);
+      expect(await store.postedPaperIds('slack', 'C2')).toEqual(['p1']);
+    });
+
+    it('records runs with their papers in planned order, newest slot first, and the latest cron slot on the schedule', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const day = (n: number) => new Date(T0.getTime() + n * 86_400_000);
+      const a = await store.claimRun({
+        scheduleId: 'daily',
+        slot: day(1).toISOString(),
+        slotAt: day(1),
+        trigger: 'cron',
+        now: day(1),
+        plan: post(['z9', 'a1', 'm5']),
+      });
+      const b = await store.claimRun({ scheduleId: 'daily', slot: 'manual:x', slotAt: day(3), trigger: 'manual', now: day(3), plan: post(['b2']) });
+      const c = await store.claimRun({
+        scheduleId: 'daily',
+        slot: day(2).toISOString(),
+        slotAt: day(2),
+        trigger: 'cron',
+        now: day(2),
+        plan: () => ({ kind: 'exhausted', notify: false, total: 4 }),
+      });
+      if (!a.claimed || !b.claimed || !c.claimed) throw new Error('not claimed');
+      expect(new Set([a.runId, b.runId, c.runId]).size).toBe(3);
+      await store.finishRun(a.runId, { outcome: 'posted', attempts: 2 }, day(1));
+      await store.finishRun(c.runId, { outcome: 'exhausted', attempts: 0, detail: 'quiet' }, day(2));
+      const runs = await store.runs('daily');
+      expect(runs.map((r) => [r.slot, r.trigger, r.outcome, r.paperIds])).toEqual([
+        ['manual:x', 'manual', 'pending', ['b2']],
+        [day(2).toISOString(), 'cron', 'exhausted', []],
+        [day(1).toISOString(), 'cron', 'posted', ['z9', 'a1', 'm5']],
+      ]);
+      expect(runs[0]).toEqual({
+        id: b.runId,
+        scheduleId: 'daily',
+        slot: 'manual:x',
+        slotAt: day(3),
+        trigger: 'manual',
+        outcome: 'pending',
+        attempts: 0,
+        paperIds: ['b2'],
+        claimedAt: day(3),
+      });
+      expect(runs[1]).toMatchObject({ detail: 'quiet', finishedAt: day(2) });
+      expect(runs[2]).toMatchObject({ id: a.runId, attempts: 2, claimedAt: day(1), finishedAt: day(1) });
+      expect(runs[2]).not.toHaveProperty('detail');
+      expect((await store.runs('daily', 1)).map((r) => r.slot)).toEqual(['manual:x']);
+      // Manual runs do not move the schedule's clock.
+      expect((await store.getSchedule('daily'))?.lastSlotAt).toEqual(day(2));
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['a1', 'm5', 'z9', 'b2']);
+    });
+
+    it('remembers an announced exhaustion until a post succeeds', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const t1 = new Date(T0.getTime() + 1000);
+      const ex = await store.claimRun({
+        scheduleId: 'daily',
+        slot: 'a',
+        slotAt: T0,
+        trigger: 'cron',
+        now: T0,
+        plan: () => ({ kind: 'exhausted', notify: true, total: 3 }),
+      });
+      if (!ex.claimed) throw new Error('not claimed');
+      await store.finishRun(ex.runId, { outcome: 'exhausted', attempts: 1 }, t1);
+      expect(await store.getSchedule('daily')).not.toHaveProperty('exhaustedAt');
+      await store.finishRun(ex.runId, { outcome: 'exhausted', attempts: 1, noticeSent: true }, t1);
+      expect((await store.getSchedule('daily'))?.exhaustedAt).toEqual(t1);
+      const failed = await store.claimRun({ scheduleId: 'daily', slot: 'b', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1']) });
+      if (!failed.claimed) throw new Error('not claimed');
+      expect(failed.schedule.exhaustedAt).toEqual(t1);
+      await store.finishRun(failed.runId, { outcome: 'failed', attempts: 3 }, t1);
+      expect((await store.getSchedule('daily'))?.exhaustedAt).toEqual(t1);
+      const ok = await store.claimRun({ scheduleId: 'daily', slot: 'c', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1']) });
+      if (!ok.claimed) throw new Error('not claimed');
+      await store.finishRun(ok.runId, { outcome: 'posted', attempts: 1 }, t1);
+      expect(await store.getSchedule('daily')).not.toHaveProperty('exhaustedAt');
+    });
+
+    it('a plan that throws claims nothing and its error is thrown as it is', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const boom = new Error('plan failed');
+      const req = { scheduleId: 'daily', slot: 'a', slotAt: T0, trigger: 'cron' as const, now: T0 };
+      await expect(
+        store.claimRun({
+          ...req,
+          plan: () => {
+            throw boom;
+          },
+        }),
+      ).rejects.toBe(boom);
+      expect(await store.runs('daily')).toEqual([]);
+      // The slot is still free.
+      expect((await store.claimRun({ ...req, plan: post(['p1']) })).claimed).toBe(true);
+    });
+
+    it('does not claim cron slots of paused or removed schedules; manual runs ignore pause', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      await store.setPaused('daily', true, T0);
+      const base = { scheduleId: 'daily', slotAt: T0, now: T0, plan: post([]) };
+      expect(await store.claimRun({ ...base, slot: 'a', trigger: 'cron' })).toEqual({ claimed: false, why: 'paused' });
+      expect((await store.claimRun({ ...base, slot: 'manual:1', trigger: 'manual' })).claimed).toBe(true);
+      await store.removeSchedule('daily');
+      expect(await store.claimRun({ ...base, slot: 'b', trigger: 'cron' })).toEqual({ claimed: false, why: 'gone' });
+      expect(await store.claimRun({ ...base, slot: 'manual:2', trigger: 'manual' })).toEqual({ claimed: false, why: 'gone' });
+      expect(await store.runs('daily')).toEqual([]);
+    });
+
+    it('records skipped slots once and marks abandoned pending runs as failed', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const slots = [new Date('2026-11-28T09:00:00Z'), new Date('2026-11-27T09:00:00Z')];
+      expect(await store.recordSkipped('daily', [], 'missed', T0)).toBe(0);
+      expect(await store.recordSkipped('daily', slots, 'missed', T0)).toBe(2);
+      expect(await store.recordSkipped('daily', slots, 'missed', T0)).toBe(0);
+      expect(await store.recordSkipped('daily', [new Date('2026-11-29T09:00:00Z'), slots[0]!], 'missed', T0)).toBe(1);
+      expect((await store.getSchedule('daily'))?.lastSlotAt).toEqual(new Date('2026-11-29T09:00:00Z'));
+      expect((await store.runs('daily'))[2]).toMatchObject({
+        slot: '2026-11-27T09:00:00.000Z',
+        trigger: 'cron',
+        outcome: 'skipped',
+        detail: 'missed',
+        attempts: 0,
+        claimedAt: T0,
+        finishedAt: T0,
+      });
+      // A skipped slot cannot be claimed afterwards.
+      expect(await store.claimRun({ scheduleId: 'daily', slot: slots[0]!.toISOString(), slotAt: slots[0]!, trigger: 'cron', now: T0, plan: post([]) })).toEqual(
+        {
+          claimed: false,
+          why: 'taken',
+        },
+      );
+      await store.claimRun({ scheduleId: 'daily', slot: 'p', slotAt: T0, trigger: 'manual', now: T0, plan: post(['p9']) });
+      const later = new Date(T0.getTime() + 5000);
+      expect(await store.failAbandoned(T0, later)).toBe(0);
+      expect(await store.failAbandoned(new Date(T0.getTime() + 1), later)).toBe(1);
+      expect(await store.failAbandoned(new Date(T0.getTime() + 1), later)).toBe(0);
+      const pending = (await store.runs('daily')).find((r) => r.slot === 'p');
+      expect(pending).toMatchObject({ outcome: 'failed', finishedAt: later, detail: expect.stringMatching(/interrupted/) });
+      // The post may have gone out: its paper stays in the history.
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p9']);
+    });
   });
 });

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSlackAdapter } from '../../adapters/slack/index.ts';
 import { loadConfig } from '../../src/app/config.ts';
 import { createLogger, silentLogger } from '../../src/app/logger.ts';
+import { MemoryEphemeralStore } from '../../src/ephemeral/store.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
@@ -160,5 +161,62 @@ describe('credentials in SLACK_API_URL', () => {
     expect((err as Error).message).not.toContain('s3cretpass');
     expect(lines.join('\n')).not.toContain('s3cretpass');
     await adapter.stop();
+  });
+});
+
+describe('several processes behind one load balancer (one shared store)', () => {
+  it('a replay sent to another process than the original is refused; so is a repeated event id', async () => {
+    const api = new FakeSlackApi();
+    await api.start();
+    const shared = new MemoryEphemeralStore();
+    const paperboy = await testPaperboy();
+    const make = () =>
+      createSlackAdapter({
+        config: { botToken: BOT_TOKEN, signingSecret: SECRET, apiUrl: api.apiUrl, port: 0 },
+        paperboy,
+        logger: silentLogger(),
+        retries: 0,
+        shared,
+      });
+    const [a, b] = [make(), make()];
+    await a.start();
+    await b.start();
+    try {
+      const base = (x: typeof a) => `http://127.0.0.1:${x.port}`;
+      const { body } = slashBody(api, 'help');
+      const headers = signedHeaders(SECRET, body, FORM);
+      expect((await post(base(a), body, FORM, headers)).status).toBe(200);
+      expect((await post(base(b), body, FORM, headers)).status).toBe(401);
+
+      // The same event, delivered again with a new signature (Slack's retry), to the other process.
+      const event = JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0001',
+        event_id: 'EvShared0001',
+        event: { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> help', ts: '1700000900.000100', channel: 'C0001' },
+      });
+      expect((await post(base(a), event, JSON_T)).status).toBe(200);
+      await api.waitFor(() => api.callsTo('chat.postMessage').length === 1);
+      const retry = {
+        ...signedHeaders(SECRET, event, JSON_T, Math.floor(Date.now() / 1000) + 1),
+        'x-slack-retry-num': '1',
+        'x-slack-retry-reason': 'http_timeout',
+      };
+      expect((await post(base(b), event, JSON_T, retry)).status).toBe(200);
+      // A later mention is answered; the retried event never was.
+      const later = JSON.stringify({
+        type: 'event_callback',
+        team_id: 'T0001',
+        event_id: 'EvShared0002',
+        event: { type: 'app_mention', user: 'U0001', text: '<@UBOT0001> help', ts: '1700000901.000100', channel: 'C0001' },
+      });
+      expect((await post(base(b), later, JSON_T)).status).toBe(200);
+      await api.waitFor(() => api.callsTo('chat.postMessage').length === 2);
+      expect(api.callsTo('chat.postMessage').map((c) => c.args.thread_ts)).toEqual(['1700000900.000100', '1700000901.000100']);
+    } finally {
+      await a.stop();
+      await b.stop();
+      await api.stop();
+    }
   });
 });

@@ -1,6 +1,7 @@
 import { describe, expect, it, vi } from 'vitest';
 import { CpuQueue } from '../../adapters/slack/cpu-queue.ts';
-import { RecentIds } from '../../adapters/slack/dedupe.ts';
+import { seenBefore } from '../../adapters/shared/seen.ts';
+import { MemoryEphemeralStore } from '../../src/ephemeral/store.ts';
 import { deliveryFailureReason } from '../../adapters/slack/delivery-error.ts';
 import { commandText, slackTokensToText, unescapeSlack } from '../../adapters/slack/incoming.ts';
 import { normalizeApiUrl } from '../../adapters/slack/index.ts';
@@ -25,16 +26,25 @@ describe('incoming Slack text', () => {
   });
 });
 
-describe('RecentIds', () => {
-  it('reports a repeat within the TTL, forgets after it, and stays bounded', () => {
+describe('seenBefore', () => {
+  it('reports a repeat within the TTL (per kind), and forgets after it', async () => {
     let now = 0;
-    const r = new RecentIds(1000, 3, () => now);
-    expect(r.checkAndAdd('a')).toBe(false);
-    expect(r.checkAndAdd('a')).toBe(true);
+    const seen = seenBefore({ ttlMs: 1000, now: () => now });
+    expect(await seen('slack-event', 'a')).toBe(false);
+    expect(await seen('slack-event', 'a')).toBe(true);
+    expect(await seen('slack-signature', 'a')).toBe(false);
     now = 1500;
-    expect(r.checkAndAdd('a')).toBe(false);
-    for (const id of ['b', 'c', 'd', 'e']) r.checkAndAdd(id);
-    expect(r.size).toBeLessThanOrEqual(3);
+    expect(await seen('slack-event', 'a')).toBe(false);
+  });
+
+  it('a shared store that fails counts every id as new, and says so', async () => {
+    const errors: unknown[] = [];
+    const broken = new MemoryEphemeralStore();
+    broken.claim = () => Promise.reject(new Error('database down'));
+    const seen = seenBefore({ store: broken, ttlMs: 1000, onError: (e) => errors.push(e) });
+    expect(await seen('slack-event', 'a')).toBe(false);
+    expect(await seen('slack-event', 'a')).toBe(false);
+    expect(errors).toHaveLength(2);
   });
 });
 

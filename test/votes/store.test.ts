@@ -1,3 +1,8 @@
+/**
+ * The vote store's contract on both backends (`eachBackend`: SQLite always, PostgreSQL when
+ * TEST_DATABASE_URL is set), and what only the SQLite file has. Races between processes on
+ * PostgreSQL are in `store-races.test.ts`.
+ */
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -6,7 +11,8 @@ import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import { StateStoreError } from '../../src/db/errors.ts';
 import { VOTE_MIGRATIONS } from '../../src/votes/sqlite-migrations.ts';
 import { SqliteVoteStore } from '../../src/votes/sqlite-store.ts';
-import type { VotablePost } from '../../src/votes/store.ts';
+import type { VotablePost, VoteStore } from '../../src/votes/store.ts';
+import { eachBackend } from '../helpers/backends.ts';
 import { useTempStores } from '../helpers/temp-store.ts';
 
 const { tempDb, cleanups } = useTempStores('paperboy-votes-');
@@ -39,9 +45,14 @@ const reaction = (messageId: string, userId: string, emoji = '👍', when = T0) 
 });
 const all = { platform: 'slack' as const, channelId: 'C1', since: new Date(0), limit: 1000 };
 
-describe('SqliteVoteStore', () => {
+eachBackend((backend) => {
+  /** A vote store on an empty database of its own. */
+  async function fresh(): Promise<VoteStore> {
+    return (await (await backend.fresh()).open()).votes;
+  }
+
   it('records a post once and finds it by platform, channel and message id', async () => {
-    const s = open(tempDb());
+    const s = await fresh();
     await s.recordPost(post('1.1', 'snapkv'));
     await s.recordPost(post('1.1', 'other-paper')); // the same message again: the first record stays
     expect(await s.findPost({ platform: 'slack', channelId: 'C1', messageId: '1.1' })).toEqual(post('1.1', 'snapkv'));
@@ -50,14 +61,14 @@ describe('SqliteVoteStore', () => {
   });
 
   it('ignores reactions on messages that are not recorded posts', async () => {
-    const s = open(tempDb());
+    const s = await fresh();
     expect(await s.addReaction(reaction('9.9', 'U1'))).toEqual({ post: false });
     expect(await s.removeReaction(reaction('9.9', 'U1'))).toEqual({ post: false });
     expect(await s.votes(all)).toEqual([]);
   });
 
   it('one vote per person per paper, however many emoji and posts; removing the last reaction removes it', async () => {
-    const s = open(tempDb());
+    const s = await fresh();
     await s.recordPost(post('1.1', 'snapkv'));
     await s.recordPost(post('2.2', 'snapkv')); // the same paper shown again in the channel
     expect(await s.addReaction(reaction('1.1', 'U1', '👍'))).toEqual({ post: true, paperId: 'snapkv', voted: true, changed: true });
@@ -82,7 +93,7 @@ describe('SqliteVoteStore', () => {
   });
 
   it('keeps channels and platforms apart', async () => {
-    const s = open(tempDb());
+    const s = await fresh();
     await s.recordPost(post('1.1', 'snapkv'));
     await s.recordPost(post('1.1', 'lora', { channelId: 'C2' }));
     await s.recordPost(post('1.1', 'mamba', { platform: 'discord' }));
@@ -95,7 +106,7 @@ describe('SqliteVoteStore', () => {
   });
 
   it('returns only votes cast since the given time, at most `limit`, newest first', async () => {
-    const s = open(tempDb());
+    const s = await fresh();
     for (const [i, paper] of ['a', 'b', 'c'].entries()) await s.recordPost(post(`${i}.0`, paper));
     await s.addReaction(reaction('0.0', 'U1', '👍', at(-40)));
     await s.addReaction(reaction('1.0', 'U1', '👍', at(-10)));
@@ -110,20 +121,39 @@ describe('SqliteVoteStore', () => {
     expect((await s.votes({ ...all, since: at(-30) })).map((v) => v.paperId)).toEqual(['c', 'b']);
   });
 
-  it('two stores on one file (two processes) see each other’s posts and votes, and survive reopening', async () => {
-    const file = tempDb();
-    const a = open(file);
-    const b = open(file);
-    await a.recordPost(post('1.1', 'snapkv'));
-    expect(await b.addReaction(reaction('1.1', 'U1'))).toMatchObject({ post: true, voted: true, changed: true });
-    expect(await a.addReaction(reaction('1.1', 'U1', '🔥'))).toMatchObject({ voted: true, changed: false });
-    expect((await a.votes(all)).map((v) => v.userId)).toEqual(['U1']);
+  it('two processes on one database see each other’s posts and votes, and the votes survive reopening', async () => {
+    const db = await backend.fresh();
+    const a = await db.open();
+    const b = await db.open();
+    await a.votes.recordPost(post('1.1', 'snapkv'));
+    expect(await b.votes.findPost({ platform: 'slack', channelId: 'C1', messageId: '1.1' })).toEqual(post('1.1', 'snapkv'));
+    expect(await b.votes.addReaction(reaction('1.1', 'U1'))).toMatchObject({ post: true, voted: true, changed: true });
+    expect(await a.votes.addReaction(reaction('1.1', 'U1', '🔥'))).toMatchObject({ voted: true, changed: false });
+    expect((await a.votes.votes(all)).map((v) => v.userId)).toEqual(['U1']);
     await a.close();
     await b.close();
-    const c = open(file);
-    expect((await c.votes(all)).map((v) => v.userId)).toEqual(['U1']);
+    const c = await db.open();
+    expect((await c.votes.votes(all)).map((v) => v.userId)).toEqual(['U1']);
   });
 
+  it('orders votes cast at the same time by paper, then person', async () => {
+    const s = await fresh();
+    for (const paper of ['b', 'a', 'B']) await s.recordPost(post(`m-${paper}`, paper));
+    for (const paper of ['b', 'a', 'B']) for (const user of ['U2', 'U10', 'u1']) await s.addReaction(reaction(`m-${paper}`, user));
+    expect((await s.votes(all)).map((v) => `${v.paperId}/${v.userId}`)).toEqual(['B/U10', 'B/U2', 'B/u1', 'a/U10', 'a/U2', 'a/u1', 'b/U10', 'b/U2', 'b/u1']);
+  });
+
+  it('keeps a post without a workspace id, and its paper, whatever is posted later', async () => {
+    const s = await fresh();
+    const bare: VotablePost = { platform: 'discord', channelId: 'G1', messageId: '99', paperId: 'mamba', postedAt: T0 };
+    await s.recordPost(bare);
+    await s.recordPost({ ...bare, paperId: 'other', workspaceId: 'W' });
+    expect(await s.findPost(bare)).toEqual(bare);
+    expect(await s.addReaction({ ...bare, userId: 'U1', emoji: '👍', at: T0 })).toEqual({ post: true, paperId: 'mamba', voted: true, changed: true });
+  });
+});
+
+describe('SqliteVoteStore: the file', () => {
   it('counts one vote when two processes add reactions at once', async () => {
     const file = tempDb();
     const s = open(file);

@@ -1,0 +1,53 @@
+import type { PgModuleMigrations } from '../db/postgres-migrate.ts';
+
+/**
+ * The papers module's PostgreSQL migrations (append only; the same tables as in SQLite,
+ * `sqlite-migrations.ts`). Times are Unix milliseconds (BIGINT). Text that is sorted or matched
+ * (ids, dates, title keys) is `COLLATE "C"`, so it orders byte by byte as in SQLite whatever the
+ * database's locale. `seq` is the insertion order (SQLite's rowid): it breaks ties between papers
+ * first seen in the same millisecond. `record` is the paper as JSON text, exactly as written, so
+ * "nothing changed" is a string comparison as in SQLite.
+ */
+export const PAPER_PG_MIGRATIONS: PgModuleMigrations = {
+  module: 'papers',
+  migrations: [
+    `
+    CREATE TABLE papers (
+      id          TEXT COLLATE "C" PRIMARY KEY,
+      arxiv_id    TEXT COLLATE "C" UNIQUE,
+      title_key   TEXT COLLATE "C" NOT NULL,
+      published   TEXT COLLATE "C",
+      record      TEXT NOT NULL,
+      first_seen  BIGINT NOT NULL,
+      updated_at  BIGINT NOT NULL,
+      rev         BIGINT NOT NULL DEFAULT 0,
+      seq         BIGINT GENERATED ALWAYS AS IDENTITY
+    );
+    CREATE INDEX papers_by_title ON papers (title_key);
+    CREATE INDEX papers_by_published ON papers (published DESC NULLS LAST, first_seen DESC, id);
+    CREATE INDEX papers_by_rev ON papers (rev);
+
+    CREATE TABLE store_meta (key TEXT PRIMARY KEY, value BIGINT NOT NULL);
+    INSERT INTO store_meta (key, value) VALUES ('papers_rev', 0), ('ingest_runs', 0);
+
+    CREATE TABLE ingest_runs (
+      id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+      source   TEXT COLLATE "C" NOT NULL,
+      ok       BOOLEAN NOT NULL,
+      at       BIGINT NOT NULL,
+      added    INTEGER NOT NULL,
+      updated  INTEGER NOT NULL,
+      skipped  INTEGER NOT NULL,
+      detail   TEXT
+    );
+    CREATE INDEX ingest_runs_by_source ON ingest_runs (source, ok, at);
+
+    CREATE TABLE job_slots (
+      job         TEXT NOT NULL,
+      slot        TEXT NOT NULL,
+      claimed_at  BIGINT NOT NULL,
+      PRIMARY KEY (job, slot)
+    );
+    `,
+  ],
+};

@@ -1,0 +1,66 @@
+import type { PgModuleMigrations } from '../db/postgres-migrate.ts';
+
+/**
+ * Schema migrations of the schedule module in the PostgreSQL state database (run by the shared
+ * runner, `db/postgres-migrate.ts`): the same tables and columns as in SQLite
+ * (`sqlite-migrations.ts`). Append only: never edit a migration that has shipped. Times are Unix
+ * milliseconds in BIGINT columns.
+ *
+ * What keeps many writers apart, beside the advisory locks the store takes:
+ * - `runs`: UNIQUE (schedule_id, slot), so a slot is claimed once (`INSERT … ON CONFLICT DO NOTHING`);
+ * - `posted`: PRIMARY KEY (platform, channel_id, paper_id), so a paper is reserved once per channel;
+ *   `seq` stands in for SQLite's rowid: the order a run's papers were planned in.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE schedules (
+    id            TEXT PRIMARY KEY,
+    platform      TEXT NOT NULL CHECK (platform IN ('shell', 'slack', 'discord')),
+    channel_id    TEXT NOT NULL,
+    cron          TEXT NOT NULL,
+    timezone      TEXT NOT NULL,
+    kind          TEXT NOT NULL CHECK (kind IN ('digest', 'paper-of-the-day')),
+    count         INTEGER NOT NULL CHECK (count >= 1),
+    filter_kind   TEXT NOT NULL CHECK (filter_kind IN ('all', 'query', 'topic')),
+    filter_value  TEXT,
+    source        TEXT NOT NULL CHECK (source IN ('config', 'chat')),
+    paused        BOOLEAN NOT NULL DEFAULT FALSE,
+    created_by    TEXT,
+    created_at    BIGINT NOT NULL,
+    active_since  BIGINT NOT NULL,
+    exhausted_at  BIGINT
+  );
+  CREATE INDEX schedules_by_channel ON schedules (platform, channel_id);
+
+  CREATE TABLE runs (
+    id           BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+    schedule_id  TEXT NOT NULL,
+    slot         TEXT NOT NULL,
+    slot_at      BIGINT NOT NULL,
+    trigger      TEXT NOT NULL CHECK (trigger IN ('cron', 'manual')),
+    outcome      TEXT NOT NULL CHECK (outcome IN ('pending', 'posted', 'skipped', 'failed', 'exhausted')),
+    detail       TEXT,
+    attempts     INTEGER NOT NULL DEFAULT 0,
+    claimed_at   BIGINT NOT NULL,
+    finished_at  BIGINT,
+    UNIQUE (schedule_id, slot)
+  );
+  CREATE INDEX runs_by_schedule ON runs (schedule_id, trigger, slot_at);
+  CREATE INDEX runs_pending ON runs (outcome, claimed_at);
+
+  CREATE TABLE posted (
+    platform     TEXT NOT NULL,
+    channel_id   TEXT NOT NULL,
+    paper_id     TEXT NOT NULL,
+    schedule_id  TEXT NOT NULL,
+    run_id       BIGINT NOT NULL,
+    posted_at    BIGINT NOT NULL,
+    seq          BIGINT GENERATED ALWAYS AS IDENTITY,
+    PRIMARY KEY (platform, channel_id, paper_id)
+  );
+  CREATE INDEX posted_by_run ON posted (run_id);
+  `,
+];
+
+/** The schedule module for the PostgreSQL migration runner. */
+export const SCHEDULE_PG_MIGRATIONS: PgModuleMigrations = { module: 'schedule', migrations: MIGRATIONS };
