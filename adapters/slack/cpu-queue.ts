@@ -1,21 +1,19 @@
 /**
- * Runs CPU-bound jobs (command + rendering) one at a time, each in its own turn of the event loop,
- * so incoming requests are read and acknowledged between jobs. Without it, a burst of requests
- * runs all its work back to back and later acks wait behind it (Slack gives up after 3 s).
- * A job that takes longer than `stallMs` stops holding up the ones behind it.
+ * Starts CPU-bound jobs (a command, a rendering) one per turn of the event loop, in order, so
+ * incoming requests are read and acknowledged between them. Without it, a burst of requests runs
+ * all its work back to back and later acks wait behind it (Slack gives up after 3 s).
+ *
+ * Only the CPU is queued, not the waiting: a job that awaits I/O (a database round trip on a
+ * shared PostgreSQL) lets the next job start meanwhile, so one user's round trip never holds up
+ * every other user's request.
  */
 export class CpuQueue {
-  #tail: Promise<unknown> = Promise.resolve();
-
-  constructor(private readonly stallMs = 10_000) {}
+  #tail: Promise<void> = Promise.resolve();
 
   run<T>(job: () => T | Promise<T>): Promise<T> {
-    const result = this.#tail.then(() => new Promise<void>((resolve) => setImmediate(resolve))).then(job);
-    const settled = result.then(
-      () => undefined,
-      () => undefined,
-    );
-    this.#tail = Promise.race([settled, new Promise<void>((resolve) => setTimeout(resolve, this.stallMs).unref())]);
-    return result;
+    // Each job starts in its own turn, after the previous job's synchronous part has run.
+    const start = this.#tail.then(() => new Promise<void>((resolve) => setImmediate(resolve)));
+    this.#tail = start;
+    return start.then(job);
   }
 }
