@@ -18,7 +18,6 @@ const MODULES = [
   'adapters/discord/rich.ts',
   'adapters/discord/reactions.ts',
   'src/votes/observer.ts',
-  'src/votes/sqlite-store.ts',
   'src/votes/rank.ts',
   'src/schedule/scheduler.ts',
   'src/schedule/sqlite-store.ts',

@@ -12,7 +12,7 @@ import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
 import { DEFAULT_GRACE_MS, type RunOutcome, type Schedule } from './schedule.ts';
-import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList } from './select.ts';
+import { candidatesFor, planRun, wasPosted, type Candidate, type CandidateList, type CandidatesResult } from './select.ts';
 import type { RunPlan, ScheduleStore } from './store.ts';
 import { claimConflictsTotal, schedulerLagSeconds } from '../metrics/metrics.ts';
 
@@ -90,6 +90,11 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
+/** Whether two versions of a schedule choose the same papers (same id, kind and filter). */
+function sameSelection(a: Schedule, b: Schedule): boolean {
+  return a.id === b.id && a.kind === b.kind && JSON.stringify(a.filter) === JSON.stringify(b.filter);
+}
+
 function minutes(ms: number): string {
   const m = Math.round(ms / 60000);
   return `${m} minute${m === 1 ? '' : 's'}`;
@@ -134,6 +139,17 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
     const topics = topicsOf();
     let list: CandidateList | undefined;
     let remaining = 0;
+    // The papers are chosen before the claim, outside its transaction (which holds the channel's
+    // lock); only if the schedule changed meanwhile are they chosen again inside it.
+    const before = await store.getSchedule(scheduleId);
+    const chosen = before ? choose(before) : undefined;
+    function choose(s: Schedule): CandidatesResult {
+      try {
+        return candidatesFor(s, engine, topics);
+      } catch (err) {
+        return { ok: false, problem: `could not choose papers: ${errorReason(err)}` };
+      }
+    }
     const claim = await store.claimRun({
       scheduleId,
       slot,
@@ -142,7 +158,7 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       now: clock.now(),
       plan(fresh, posted): RunPlan {
         try {
-          const found = candidatesFor(fresh, engine, topics);
+          const found = chosen && before && sameSelection(before, fresh) ? chosen : choose(fresh);
           if (!found.ok) return { kind: 'fail', detail: found.problem };
           list = found.list;
           const count = fresh.kind === 'digest' ? fresh.count : 1;

@@ -463,3 +463,67 @@ describe('scheduler: timers', () => {
     await store.close();
   });
 });
+
+describe('papers are chosen outside the claim transaction', () => {
+  /** A store whose claimRun says when it is running (its transaction holds the channel's lock). */
+  function watchedStore(file: string, beforeClaim?: (store: SqliteScheduleStore) => Promise<void>) {
+    const store = SqliteScheduleStore.open(file);
+    const state = { inClaim: false };
+    const claimRun = store.claimRun.bind(store);
+    store.claimRun = async (req) => {
+      await beforeClaim?.(store);
+      state.inClaim = true;
+      try {
+        return await claimRun(req);
+      } finally {
+        state.inClaim = false;
+      }
+    };
+    return { store, state };
+  }
+
+  /** An engine that counts the searches made while a claim runs. */
+  async function countingEngine(state: { inClaim: boolean }) {
+    const engine = engineOver(await builtinPapers());
+    const counts = { inClaim: 0, outside: 0 };
+    const search = engine.search.bind(engine);
+    engine.search = ((...args: Parameters<typeof engine.search>) => {
+      counts[state.inClaim ? 'inClaim' : 'outside'] += 1;
+      return search(...args);
+    });
+    return { engine, counts };
+  }
+
+  it('a query schedule searches before claiming, never while the claim holds the lock', async () => {
+    const clock = new TestClock('2026-11-26T08:00:00Z');
+    const { store, state } = watchedStore(tempDb());
+    const { engine, counts } = await countingEngine(state);
+    await store.insertSchedule(spec({ filter: { kind: 'query', query: 'kv cache compression' } }), { now: clock.now() }, 10);
+    const poster = new RecordingPoster();
+    const scheduler = createScheduler({ store, engine, topics: await builtinTopics(), posters: { slack: poster.post }, logger: silentLogger(), clock });
+    const [rep] = await scheduler.runDue(clock.set('2026-11-26T09:00:00Z'));
+    expect(rep?.outcome).toBe('posted');
+    expect(counts).toEqual({ inClaim: 0, outside: 1 });
+    await store.close();
+  });
+
+  it('a schedule changed between the search and the claim is searched again, and posts what it now asks for', async () => {
+    const clock = new TestClock('2026-11-26T08:00:00Z');
+    let changed = false;
+    const { store, state } = watchedStore(tempDb(), async (s) => {
+      if (changed) return;
+      changed = true;
+      // Another process edits the config schedule meanwhile: a new query.
+      await s.syncConfigSchedules([spec({ id: 'cfg-digest', filter: { kind: 'query', query: 'speculative decoding' } })], clock.now());
+    });
+    const { engine, counts } = await countingEngine(state);
+    await store.syncConfigSchedules([spec({ id: 'cfg-digest', filter: { kind: 'query', query: 'kv cache compression' } })], clock.now());
+    const poster = new RecordingPoster();
+    const scheduler = createScheduler({ store, engine, topics: await builtinTopics(), posters: { slack: poster.post }, logger: silentLogger(), clock });
+    const [rep] = await scheduler.runDue(clock.set('2026-11-26T09:00:00Z'));
+    expect(rep?.outcome).toBe('posted');
+    expect(counts).toEqual({ inClaim: 1, outside: 1 });
+    expect(JSON.stringify(rep?.reply)).toMatch(/speculative decoding/i);
+    await store.close();
+  });
+});
