@@ -13,6 +13,7 @@ import { ConversationMemory, type ShownList } from '../conversation/memory.ts';
 import type { PostObserver, PostedMessage, ReactionEvent } from './post-events.ts';
 import type { EphemeralStore } from '../ephemeral/store.ts';
 import { commandsTotal, databaseErrorsTotal, isDatabaseError, replySeconds } from '../metrics/metrics.ts';
+import { isStateUnavailable } from '../db/errors.ts';
 
 /**
  * The platform-neutral bot: a command registry plus the data it works on.
@@ -228,8 +229,28 @@ export class Paperboy {
       return await run({ ...this.deps, engine, papers });
     } catch (err) {
       const ref = randomBytes(4).toString('hex');
-      if (isDatabaseError(err)) databaseErrorsTotal.inc({ where: 'command' });
       this.deps.logger.error({ err, ref, platform: ctx.platform, text: text.slice(0, 200) }, 'command failed');
+      if (isDatabaseError(err)) databaseErrorsTotal.inc({ where: 'command' });
+      if (isStateUnavailable(err)) {
+        // Each store call is one transaction: a command that could not reach the database left nothing half-done.
+        return {
+          tone: 'error',
+          summary: `Could not do that: Paperboy's database is not available right now, and nothing was changed (ref ${ref}).`,
+          blocks: [
+            {
+              kind: 'paragraph',
+              text: [
+                {
+                  kind: 'text',
+                  text: "Could not do that: Paperboy's database is not available right now, and nothing was changed. Try again in a moment; searches still work. The error is logged under reference ",
+                },
+                { kind: 'code', text: ref },
+                { kind: 'text', text: '.' },
+              ],
+            },
+          ],
+        };
+      }
       return {
         tone: 'error',
         summary: `Something went wrong on our side (ref ${ref}).`,

@@ -64,5 +64,6 @@ export function isDatabaseError(err: unknown): boolean {
   if (typeof err !== 'object' || err === null) return false;
   if ((err as { name?: unknown }).name === 'StateStoreError') return true;
   const code = 'code' in err ? String(err.code) : '';
-  return code.startsWith('SQLITE_') || /^[0-9A-Z]{5}$/.test(code) || ['ECONNREFUSED', 'ECONNRESET'].includes(code);
+  // SQLite's result codes; PostgreSQL's SQLSTATEs (five characters, digits among them).
+  return code.startsWith('SQLITE_') || /^(?=.*\d)[0-9A-Z]{5}$/.test(code);
 }
