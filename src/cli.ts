@@ -38,7 +38,8 @@ export async function cli(argv: string[]): Promise<number> {
   }
   if (take('--version')) {
     const { readFile } = await import('node:fs/promises');
-    const pkg = JSON.parse(await readFile(new URL('../package.json', import.meta.url), 'utf8')) as { version: string };
+    const { packagePath } = await import('./files/package-root.ts');
+    const pkg = JSON.parse(await readFile(packagePath('package.json'), 'utf8')) as { version: string };
     process.stdout.write(`paperboy ${pkg.version}\n`);
     return 0;
   }

@@ -77,7 +77,7 @@ export async function runCliSteady(args: readonly string[], env: Record<string, 
       const r = await runCli(args, env, input);
       if (!r.rebuilt || i >= 2) return { ...r, retries: i };
     } catch (err) {
-      // A rebuild of dist/ under a running CLI can break its lazy chunk imports: run it again.
+      // A rebuild during the run makes its timing include a build: run it again.
       if (!(err as { rebuilt?: boolean }).rebuilt || i >= 2) throw err;
     }
   }

@@ -29,9 +29,14 @@ export const POST_IDLE_MS = 24 * 60 * 60 * 1000;
 /** Expired entries are swept after this many new ones (the store keeps no more than an hour's worth). */
 const PRUNE_EVERY = 500;
 
-/** The conversation a request belongs to. */
+/** The conversation a request belongs to (JSON: any ids, and no NUL, which PostgreSQL text refuses). */
 export function conversationKey(ctx: RequestContext): string {
-  return [ctx.platform, ctx.workspaceId ?? '', ctx.channelId ?? '', ctx.threadId ?? '', ctx.userId ?? ''].join('\u0000');
+  return JSON.stringify([ctx.platform, ctx.workspaceId ?? '', ctx.channelId ?? '', ctx.threadId ?? '', ctx.userId ?? '']);
+}
+
+/** A bot post, by platform and the adapter's name for it. */
+function postKey(platform: RequestContext['platform'], post: string): string {
+  return JSON.stringify([platform, post]);
 }
 
 /**
@@ -58,12 +63,12 @@ export class ConversationMemory {
 
   /** What a post of the bot's own showed (a scheduled digest), for replies under it by anyone. */
   rememberPost(platform: RequestContext['platform'], post: string, list: ShownList): Promise<void> {
-    return this.#put('post', `${platform}\u0000${post}`, list, POST_IDLE_MS);
+    return this.#put('post', postKey(platform, post), list, POST_IDLE_MS);
   }
 
   /** The list a post showed, when the request is a reply under it. */
   postList(ctx: RequestContext): Promise<ShownList | undefined> {
-    return ctx.underPost ? this.#get('post', `${ctx.platform}\u0000${ctx.underPost}`) : Promise.resolve(undefined);
+    return ctx.underPost ? this.#get('post', postKey(ctx.platform, ctx.underPost)) : Promise.resolve(undefined);
   }
 
   remember(ctx: RequestContext, list: ShownList): Promise<void> {

@@ -2,7 +2,8 @@
  * Short-lived facts that every process serving the same bot must share (a second host answers
  * `show 2` after the first host's search; a retried Slack event arrives at another process):
  * values under a key until they expire. Kinds keep uses apart: `conversation`, `post`,
- * `discord-action`, `slack-event`, `slack-signature`.
+ * `discord-action`, `slack-event`, `slack-signature`. Kinds, keys and values are text without NUL
+ * (PostgreSQL text cannot hold it).
  */
 export interface EphemeralStore {
   /** Where they live, for messages. */

@@ -1,5 +1,6 @@
 /** The ephemeral store's contract, on every backend (and the in-memory one). */
 import { describe, expect, it } from 'vitest';
+import { ConversationMemory } from '../../src/conversation/memory.ts';
 import { MemoryEphemeralStore, type EphemeralStore } from '../../src/ephemeral/store.ts';
 import { eachBackend } from '../helpers/backends.ts';
 
@@ -53,5 +54,19 @@ eachBackend((backend) => {
     const [a, b] = [await db.open(), await db.open()];
     await a.ephemeral.put('conversation', 'slack|T1|C1||U1', '{"ids":["p1"]}', at(60));
     expect(await b.ephemeral.get('conversation', 'slack|T1|C1||U1', at(1))).toBe('{"ids":["p1"]}');
+  });
+});
+
+describe('conversation memory on a shared store', () => {
+  eachBackend((backend) => {
+    it('a list remembered by one process is recalled by another, for a real Slack conversation', async () => {
+      const db = await backend.fresh();
+      const [a, b] = [await db.open(), await db.open()];
+      const ctx = { platform: 'slack' as const, workspaceId: 'T0001', channelId: 'C0001', threadId: '1700000000.000100', userId: 'U0001' };
+      await new ConversationMemory({ store: a.ephemeral }).remember(ctx, { ids: ['p1', 'p2'], firstRank: 1 });
+      expect((await new ConversationMemory({ store: b.ephemeral }).lastList(ctx))?.ids).toEqual(['p1', 'p2']);
+      await new ConversationMemory({ store: a.ephemeral }).rememberPost('discord', '900000000000000001', { ids: ['p3'], firstRank: 1 });
+      expect((await new ConversationMemory({ store: b.ephemeral }).postList({ platform: 'discord', underPost: '900000000000000001' }))?.ids).toEqual(['p3']);
+    });
   });
 });
