@@ -487,10 +487,10 @@ describe('papers are chosen outside the claim transaction', () => {
     const engine = engineOver(await builtinPapers());
     const counts = { inClaim: 0, outside: 0 };
     const search = engine.search.bind(engine);
-    engine.search = ((...args: Parameters<typeof engine.search>) => {
+    engine.search = (...args: Parameters<typeof engine.search>) => {
       counts[state.inClaim ? 'inClaim' : 'outside'] += 1;
       return search(...args);
-    });
+    };
     return { engine, counts };
   }
 
