@@ -13,7 +13,8 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
 Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log
 unless LOG_LEVEL is set (then JSON on stderr, as for the bots). Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
 DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
-DISCORD_API_URL, VOTE_EMOJI, HOST, METRICS_PORT (GET /healthz and /metrics). See .env.example.
+DISCORD_API_URL, VOTE_EMOJI, HOST, METRICS_PORT (GET /healthz and /metrics), RETENTION_DAYS (default 365).
+See .env.example.
 It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin
 \`npm run -s cli -- --batch\`.`;
 
@@ -110,6 +111,9 @@ async function main(): Promise<number> {
   }
 
   let exitShell: Promise<void> | undefined;
+  // In the shell, a post says what it is: `── scheduled post ──` or `── watch alert ──`.
+  let schedulePosters = posters;
+  let watchPosters = posters;
   if (adapters.length === 0) {
     const { createShellAdapter } = await import('../adapters/shell/shell.ts');
     const n = paperboy.deps.papers.length;
@@ -122,7 +126,9 @@ async function main(): Promise<number> {
       banner: `Paperboy — ${n} papers loaded. Type "help", a search such as "kv cache compression", or "quit".${note ? `\n${note}` : ''}`,
     });
     adapters.push(shell);
-    posters.shell = shell.post!.bind(shell);
+    posters.shell = shell.post.bind(shell);
+    schedulePosters = { ...posters, shell: shell.poster('schedule') };
+    watchPosters = { ...posters, shell: shell.poster('watch') };
     exitShell = shell.done;
   }
 
@@ -135,7 +141,7 @@ async function main(): Promise<number> {
     // The config file (schedules, scheduled ingests, admins), read once for every feature.
     settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
     // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
-    scheduling = await startScheduling({ store: state.schedules, settings, paperboy, posters, logger, start: false });
+    scheduling = await startScheduling({ store: state.schedules, settings, paperboy, posters: schedulePosters, logger, start: false });
   } catch (err) {
     const problem = startupProblem(err, config.dataDir);
     if (problem === undefined) throw err;
@@ -148,13 +154,16 @@ async function main(): Promise<number> {
   // Reactions on the bot's one-paper posts are votes; `top` lists them.
   const voting = startVotes({ store: state.votes, config, paperboy, logger });
   // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
-  const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters, logger, notify: true });
+  const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters: watchPosters, logger, notify: true });
 
   const { startIngest } = await import('./ingest/index.ts');
   const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: true });
   // Reading lists (`save`, `unsave`, `saved`, `cite`): each person's own list in DATA_DIR/state.db.
   const { startReading } = await import('./reading/index.ts');
   startReading({ store: state.reading, paperboy, logger });
+  // Retention: once a day, run records, posted history and old alerts past RETENTION_DAYS go.
+  const { createRetention } = await import('./state/retention.ts');
+  const retention = createRetention({ state, days: config.retentionDays, logger: logger.child({ component: 'retention' }) });
   // Papers another process stores (a cron'd `paperboy ingest hf`) are picked up within seconds.
   library.watch();
 
@@ -167,6 +176,7 @@ async function main(): Promise<number> {
     // 1. No new background work: scheduled posts, alerts and ingests stop (posts in flight finish).
     await scheduling.scheduler.stop();
     await watching.notifier?.stop();
+    await retention.stop();
     await ingesting.close();
     // 2. The adapters take no new requests and answer what they acknowledged (up to 10 s each),
     //    while the stores are still open.
@@ -202,6 +212,7 @@ async function main(): Promise<number> {
   }
   await scheduling.scheduler.start();
   watching.notifier?.start();
+  retention.start();
   logger.info({ adapters: adapters.map((a) => a.name) }, 'paperboy is running');
   if (exitShell) {
     await exitShell;

@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../state/retention.ts';
 import { parseVoteEmoji } from '../votes/emoji.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
@@ -140,6 +141,17 @@ export const EnvSchema = z.object({
   DISCORD_GUILD_ID: snowflake,
   DISCORD_API_URL: httpUrl,
 
+  /** Days run records, posted history, alerts and the like are kept before they are pruned. */
+  RETENTION_DAYS: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z.coerce
+      .number({ message: `must be a number of days (${MIN_RETENTION_DAYS} to ${MAX_RETENTION_DAYS})` })
+      .int({ message: 'must be a whole number of days' })
+      .min(MIN_RETENTION_DAYS, { message: `must be at least ${MIN_RETENTION_DAYS} (days)` })
+      .max(MAX_RETENTION_DAYS, { message: `must be at most ${MAX_RETENTION_DAYS} (days)` })
+      .default(DEFAULT_RETENTION_DAYS),
+  ),
+
   /** Reactions that count as votes: emoji or short names, separated by commas or spaces. */
   VOTE_EMOJI: z.preprocess(
     (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
@@ -193,6 +205,8 @@ export interface Config {
   discord?: DiscordConfig;
   /** Reactions that count as votes (`VOTE_EMOJI`); absent: 👍 ⭐ ❤️ 🔥. */
   voteEmoji?: string[];
+  /** Days old records are kept before the daily prune deletes them (`RETENTION_DAYS`, default 365). */
+  retentionDays: number;
   /** Where `/healthz` and `/metrics` are served when Slack HTTP mode does not serve them (`METRICS_PORT`). */
   metricsPort?: number;
   /** The address every HTTP server listens on (`HOST`); absent: every interface. */
@@ -263,6 +277,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
       ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
       ...(e.VOTE_EMOJI ? { voteEmoji: e.VOTE_EMOJI } : {}),
+      retentionDays: e.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
       ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
       ...(e.HOST ? { host: e.HOST } : {}),
       slack,

@@ -3,7 +3,7 @@ import { lockFor, postgresError, row, rows, transaction, changes } from '../db/p
 import { mergePaper } from '../papers/merge.ts';
 import { PaperSchema, type Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
-import type { FeedName, IngestRun, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
+import type { FeedName, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
 
 interface StoredRow {
   id: string;
@@ -35,7 +35,19 @@ const NEW_ROW_ORDER = 2 ** 52;
 /** Every writer of papers takes this lock first: revisions are then assigned in commit order. */
 const WRITE_LOCK = 'papers:write';
 
+/** Serialises retention prunes of ingest runs and job slots. */
+const PRUNE_LOCK = 'papers:prune';
+
 const REVISION = "SELECT value FROM store_meta WHERE key = 'papers_rev'";
+
+/**
+ * Ingest runs `prune` deletes: recorded before the cut-off (the statement's one parameter), and
+ * neither the newest success nor the newest failure of their source (what `sourceStatus` reads),
+ * nor the newest run of all (`runsRecorded` never goes back).
+ */
+const OLD_INGEST_RUNS = `at < $1
+  AND id NOT IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source, ok ORDER BY at DESC, id DESC) AS n FROM ingest_runs) newest WHERE n = 1)
+  AND id <> (SELECT MAX(id) FROM ingest_runs)`;
 
 /**
  * Stored papers in the shared PostgreSQL state database, the same tables as the SQLite store.
@@ -216,6 +228,23 @@ export class PostgresPaperStore implements PaperStore {
       changes(this.#pool, 'INSERT INTO job_slots (job, slot, claimed_at) VALUES ($1, $2, $3) ON CONFLICT (job, slot) DO NOTHING', [job, slot, now.getTime()]),
     );
     return n === 1;
+  }
+
+  /**
+   * One transaction under `PRUNE_LOCK` (processes pruning at once take turns). Ingests insert new
+   * runs and claim new slots, rows it never touches, so it waits for none of them.
+   */
+  async prune(before: Date): Promise<PaperPruneResult> {
+    const t = before.getTime();
+    return this.#db(() =>
+      transaction(this.#pool, async (client): Promise<PaperPruneResult> => {
+        await lockFor(client, PRUNE_LOCK);
+        return {
+          ingestRuns: await changes(client, `DELETE FROM ingest_runs WHERE ${OLD_INGEST_RUNS}`, [t]),
+          jobSlots: await changes(client, 'DELETE FROM job_slots WHERE claimed_at < $1', [t]),
+        };
+      }),
+    );
   }
 
   async close(): Promise<void> {}

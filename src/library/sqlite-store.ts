@@ -4,13 +4,22 @@ import { PaperSchema, type Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
 import { openStateDatabase } from '../db/sqlite.ts';
 import { PAPER_MIGRATIONS } from './sqlite-migrations.ts';
-import type { FeedName, IngestRun, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
+import type { FeedName, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
 
 interface PaperRow {
   id: string;
   arxiv_id: string | null;
   record: string;
 }
+
+/**
+ * Ingest runs `prune` deletes: recorded before the cut-off (the statement's one parameter), and
+ * neither the newest success nor the newest failure of their source (what `sourceStatus` reads),
+ * nor the newest run of all (`runsRecorded` never goes back).
+ */
+const OLD_INGEST_RUNS = `at < ?
+  AND id NOT IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source, ok ORDER BY at DESC, id DESC) AS n FROM ingest_runs) newest WHERE n = 1)
+  AND id <> (SELECT MAX(id) FROM ingest_runs)`;
 
 /** Stored papers in the SQLite state database (`DATA_DIR/state.db`), beside the schedules. */
 export class SqlitePaperStore implements PaperStore {
@@ -156,6 +165,15 @@ export class SqlitePaperStore implements PaperStore {
   async claimSlot(job: string, slot: string, now: Date): Promise<boolean> {
     const r = this.#db.prepare('INSERT OR IGNORE INTO job_slots (job, slot, claimed_at) VALUES (?, ?, ?)').run(job, slot, now.getTime());
     return r.changes === 1;
+  }
+
+  async prune(before: Date): Promise<PaperPruneResult> {
+    const t = before.getTime();
+    const tx = this.#db.transaction((): PaperPruneResult => ({
+      ingestRuns: this.#db.prepare(`DELETE FROM ingest_runs WHERE ${OLD_INGEST_RUNS}`).run(t).changes,
+      jobSlots: this.#db.prepare('DELETE FROM job_slots WHERE claimed_at < ?').run(t).changes,
+    }));
+    return tx.immediate();
   }
 
   async close(): Promise<void> {

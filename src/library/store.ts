@@ -73,5 +73,18 @@ export interface PaperStore {
    * exactly one caller across processes; false when already claimed.
    */
   claimSlot(job: string, slot: string, now: Date): Promise<boolean>;
+  /**
+   * Retention: delete ingest runs recorded before `before`, except each source's newest success
+   * and newest failure (what `sourceStatus`, and so `stats`, shows: it reads the same after a
+   * prune) and the newest run of all; and job slots claimed before `before` (a slot is claimed
+   * at its own time only, never later). Papers are kept.
+   */
+  prune(before: Date): Promise<PaperPruneResult>;
   close(): Promise<void>;
+}
+
+/** What `prune` deleted. */
+export interface PaperPruneResult {
+  ingestRuns: number;
+  jobSlots: number;
 }

@@ -1,3 +1,4 @@
+import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../core/paperboy.ts';
 import { StateStoreError } from '../db/errors.ts';
@@ -25,7 +26,10 @@ export interface ScheduleSettings {
   graceMs: number;
   /** Who may manage schedules, per platform. */
   admins: Admins;
-  /** The file's schedules, upserted at start (and those no longer in it removed). */
+  /**
+   * The file's schedules, upserted at start and recorded as the file's (by its absolute path); the
+   * file's schedules no longer in it are removed, other config files' are left alone.
+   */
   schedules: readonly ScheduleSpec[];
 }
 
@@ -64,10 +68,13 @@ export async function startScheduling(opts: StartSchedulingOptions): Promise<Sch
   const clock = opts.clock ?? systemClock;
   const settings = opts.settings ?? NO_SCHEDULE_SETTINGS;
   const { store } = opts;
+  // Config schedules belong to their file, named by its absolute path: every process started with
+  // it (any working directory) names it alike, and processes with other files keep theirs.
+  const configFile = settings.file ? resolve(settings.file) : undefined;
   try {
-    const sync = await store.syncConfigSchedules(settings.schedules, clock.now());
+    const sync = await store.syncConfigSchedules(settings.schedules, clock.now(), configFile);
     if (sync.added.length + sync.updated.length + sync.removed.length > 0) {
-      logger.info({ ...sync, file: settings.file }, 'schedules from the config file applied');
+      logger.info({ ...sync, file: configFile }, 'schedules from the config file applied');
     }
   } catch (err) {
     if (err instanceof StateStoreError) throw err;
@@ -83,7 +90,7 @@ export async function startScheduling(opts: StartSchedulingOptions): Promise<Sch
     clock,
     graceMs: settings.graceMs,
   });
-  paperboy.register(createScheduleCommand({ store, scheduler, admins: settings.admins, ...(settings.file ? { configFile: settings.file } : {}) }));
+  paperboy.register(createScheduleCommand({ store, scheduler, admins: settings.admins, ...(configFile ? { configFile } : {}) }));
   if (opts.start ?? true) await scheduler.start();
   logger.info({ db: store.location, graceMs: settings.graceMs }, 'scheduling ready');
   return {

@@ -60,6 +60,14 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX posted_by_run ON posted (run_id);
   `,
+  // Which config file defined each config schedule (its absolute path; NULL: chat-made, or a config
+  // schedule stored before files were recorded), so processes with different config files leave
+  // each other's schedules alone. The indexes serve the retention prune (`prune`).
+  `
+  ALTER TABLE schedules ADD COLUMN config_file TEXT;
+  CREATE INDEX runs_by_finished ON runs (finished_at);
+  CREATE INDEX posted_by_time ON posted (posted_at);
+  `,
 ];
 
 /** The schedule module for the PostgreSQL migration runner. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import { changes, lockFor, postgresError, row, rows, transaction, type Queryable } from '../db/postgres.ts';
 import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
-import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, RunPlan, ScheduleStore } from './store.ts';
+import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, RunPlan, SchedulePruneResult, ScheduleStore } from './store.ts';
 
 interface ScheduleRow {
   id: string;
@@ -19,6 +19,7 @@ interface ScheduleRow {
   created_at: number;
   active_since: number;
   exhausted_at: number | null;
+  config_file: string | null;
   last_slot_at: number | null;
 }
 
@@ -57,6 +58,7 @@ function toSchedule(r: ScheduleRow): Schedule {
     createdAt: new Date(r.created_at),
     activeSince: new Date(r.active_since),
   };
+  if (r.config_file !== null) s.configFile = r.config_file;
   if (r.created_by !== null) s.createdBy = r.created_by;
   if (r.exhausted_at !== null) s.exhaustedAt = new Date(r.exhausted_at);
   if (r.last_slot_at !== null) s.lastSlotAt = new Date(r.last_slot_at);
@@ -96,11 +98,11 @@ function specParams(spec: ScheduleSpec): unknown[] {
   return [spec.id, spec.platform, spec.channelId, spec.cron, spec.timezone, spec.kind, spec.count, ...filterColumns(spec.filter)];
 }
 
-/** A new schedule, active from `$12` (now); `$10` is `chat` or `config`, `$11` the creator. */
+/** A new schedule, active from `$12` (now); `$10` is `chat` or `config`, `$11` the creator, `$13` a config schedule's file (or NULL). */
 const INSERT_SCHEDULE = `
   INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
-    source, paused, created_by, created_at, active_since)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $12)
+    source, paused, created_by, created_at, active_since, config_file)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $12, $13)
   ON CONFLICT (id) DO NOTHING`;
 
 const SCHEDULE_SELECT = `
@@ -109,6 +111,8 @@ const SCHEDULE_SELECT = `
 
 /** Serialises config-schedule syncs: processes starting at once with the same file take turns. */
 const CONFIG_SYNC_LOCK = 'schedules:config-sync';
+/** Serialises retention prunes: processes pruning at once take turns. */
+const PRUNE_LOCK = 'schedules:prune';
 /** Serialises the count-then-insert of chat-made schedules in one channel (the per-channel cap). */
 const channelCapLock = (platform: string, channelId: string) => `schedules:${platform}:${channelId}`;
 /** Serialises claims in one channel: the posted-history read and the reservation are one step. */
@@ -132,6 +136,7 @@ class NotDatabase extends Error {
  * - `insertSchedule`: an advisory lock per channel around the count and the insert (the cap), and
  *   ON CONFLICT on the id (never a duplicate, never an error).
  * - `syncConfigSchedules`: one advisory lock for the whole sync (see there).
+ * - `prune`: one advisory lock, so two processes' prunes take turns (see there).
  * - `finishRun`, `recordSkipped`, `failAbandoned`, `removeSchedule`: one transaction or statement
  *   each, with their row locks taken in an order that cannot deadlock with a claim.
  * Database failures are thrown as `StateStoreError` (`postgresError`), with a message for the user.
@@ -198,7 +203,7 @@ export class PostgresScheduleStore implements ScheduleStore {
       ]);
       if ((counted?.n ?? 0) >= maxPerChannel) return { ok: false, why: 'channel-full' };
       // The same id made at once in another channel (another lock): the primary key decides.
-      const inserted = await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'chat', meta.createdBy ?? null, meta.now.getTime()]);
+      const inserted = await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'chat', meta.createdBy ?? null, meta.now.getTime(), null]);
       return inserted > 0 ? { ok: true } : { ok: false, why: 'duplicate-id' };
     });
   }
@@ -206,11 +211,11 @@ export class PostgresScheduleStore implements ScheduleStore {
   /**
    * The whole sync holds one advisory lock, so processes starting at once take turns: with the same
    * config file the later one finds nothing to do. Processes started with DIFFERENT config files
-   * each make the config schedules exactly their own file's, removing the other's: the last to
-   * start (to take the lock) wins, deterministically, and never a mix of the two. Run one config
-   * file per database.
+   * remove only their own file's schedules (and those of no recorded file), never the other's; an
+   * id both files list belongs to the one that syncs last (takes the lock last), with its settings.
    */
-  async syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date): Promise<ConfigSyncResult> {
+  async syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date, file?: string): Promise<ConfigSyncResult> {
+    const owner = file ?? null;
     return this.#tx(async (c): Promise<ConfigSyncResult> => {
       await lockFor(c, CONFIG_SYNC_LOCK);
       const result: ConfigSyncResult = { added: [], updated: [], removed: [] };
@@ -219,7 +224,7 @@ export class PostgresScheduleStore implements ScheduleStore {
       for (const spec of specs) {
         let old = await this.#schedule(c, spec.id, 'FOR UPDATE OF s');
         if (!old) {
-          if ((await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'config', null, t])) > 0) {
+          if ((await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'config', null, t, owner])) > 0) {
             result.added.push(spec.id);
             continue;
           }
@@ -234,18 +239,26 @@ export class PostgresScheduleStore implements ScheduleStore {
         const timingChanged = old.cron !== spec.cron || old.timezone !== spec.timezone;
         const placeChanged = old.platform !== spec.platform || old.channelId !== spec.channelId;
         const contentChanged = old.kind !== spec.kind || old.count !== spec.count || !same(old.filter, spec.filter);
-        if (!timingChanged && !placeChanged && !contentChanged) continue;
+        const ownerChanged = (old.configFile ?? null) !== owner;
+        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged) continue;
         await c.query(
           `UPDATE schedules SET platform = $2, channel_id = $3, cron = $4, timezone = $5,
-             kind = $6, count = $7, filter_kind = $8, filter_value = $9,
+             kind = $6, count = $7, filter_kind = $8, filter_value = $9, config_file = $13,
              active_since = CASE WHEN $10::boolean THEN $12::bigint ELSE active_since END,
              exhausted_at = CASE WHEN $11::boolean THEN NULL ELSE exhausted_at END
            WHERE id = $1`,
-          [...specParams(spec), timingChanged || placeChanged, placeChanged || contentChanged, t],
+          [...specParams(spec), timingChanged || placeChanged, placeChanged || contentChanged, t, owner],
         );
         result.updated.push(spec.id);
       }
-      const stale = (await rows<{ id: string }>(c, `SELECT id FROM schedules WHERE source = 'config' ORDER BY created_at, id COLLATE "C" FOR UPDATE`))
+      // This file's schedules and those of no recorded file; other files' are theirs to remove.
+      const stale = (
+        await rows<{ id: string }>(
+          c,
+          `SELECT id FROM schedules WHERE source = 'config' AND (config_file IS NULL OR config_file = $1) ORDER BY created_at, id COLLATE "C" FOR UPDATE`,
+          [owner],
+        )
+      )
         .map((r) => r.id)
         .filter((id) => !wanted.has(id));
       for (const id of stale) await this.#remove(c, id);
@@ -395,6 +408,33 @@ export class PostgresScheduleStore implements ScheduleStore {
         ])
       ).map((r) => r.paper_id),
     );
+  }
+
+  /**
+   * One transaction under `PRUNE_LOCK` (two processes pruning at once take turns; the second finds
+   * little left). It touches only finished runs and the history of finished runs, which claims,
+   * finishes and recoveries (all on pending runs, or inserting new rows) never lock, so it waits
+   * for none of them.
+   */
+  async prune(before: Date): Promise<SchedulePruneResult> {
+    const t = before.getTime();
+    return this.#tx(async (c): Promise<SchedulePruneResult> => {
+      await lockFor(c, PRUNE_LOCK);
+      let runs = await changes(c, `DELETE FROM runs WHERE outcome <> 'pending' AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.id = runs.schedule_id)`);
+      runs += await changes(
+        c,
+        `DELETE FROM runs WHERE outcome <> 'pending' AND finished_at < $1
+           AND id <> (SELECT k.id FROM runs k WHERE k.schedule_id = runs.schedule_id ORDER BY k.slot_at DESC, k.id DESC LIMIT 1)
+           AND id <> COALESCE((SELECT k.id FROM runs k WHERE k.schedule_id = runs.schedule_id AND k.trigger = 'cron' ORDER BY k.slot_at DESC, k.id DESC LIMIT 1), -1)`,
+        [t],
+      );
+      const posted = await changes(
+        c,
+        `DELETE FROM posted WHERE posted_at < $1 AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = posted.run_id AND r.outcome = 'pending')`,
+        [t],
+      );
+      return { runs, posted };
+    });
   }
 
   /** The pool is the state root's: it closes it. */

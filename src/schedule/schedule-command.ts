@@ -40,7 +40,11 @@ export interface ScheduleCommandOptions {
   scheduler: Scheduler;
   /** Admin user ids per platform (from the config file). A platform without a list: anyone. */
   admins: Partial<Record<Platform, readonly string[]>>;
-  /** The config file, named when refusing to remove a schedule defined there. */
+  /**
+   * This process's config file (its absolute path, as the store records it on config schedules):
+   * its schedules cannot be removed from chat. Config schedules of another file, or of none this
+   * process knows (an orphan), can be.
+   */
   configFile?: string;
 }
 
@@ -79,8 +83,15 @@ function runLine(run: RunRecord | undefined, timezone: string): RichText {
   return [span.strong(run.outcome), span.text(` ${when}${run.trigger === 'manual' ? ' · manual' : ''}${papers}${detail}`)];
 }
 
-function scheduleFields(s: Schedule, topics: readonly Topic[], next: Date | undefined, last: RunRecord | undefined): Field[] {
-  const source = s.source === 'config' ? 'config file' : s.createdBy ? `chat, by ${s.createdBy}` : 'chat';
+/** Where a schedule comes from, for `schedule list`: chat, this process's config file, or another one. */
+function describeSource(s: Schedule, configFile: string | undefined): string {
+  if (s.source !== 'config') return s.createdBy ? `chat, by ${s.createdBy}` : 'chat';
+  if (s.configFile === undefined) return 'config file (not recorded)';
+  return s.configFile === configFile ? 'config file' : `config file ${s.configFile} (another process's)`;
+}
+
+function scheduleFields(s: Schedule, topics: readonly Topic[], next: Date | undefined, last: RunRecord | undefined, configFile?: string): Field[] {
+  const source = describeSource(s, configFile);
   return [
     { label: 'Schedule', value: [span.code(s.id)] },
     { label: 'Posts', value: [span.text(describeContent(s, topics))] },
@@ -276,7 +287,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
       summary: `Scheduled ${spec.id}: ${content}, next on ${nextText}.`,
       blocks: [
         { kind: 'paragraph', text: [span.text('Scheduled '), span.code(spec.id), span.text(`: ${content}. Next post: ${nextText}.`)] },
-        ...(stored ? [{ kind: 'fields' as const, fields: scheduleFields(stored, deps.topics, next, undefined) }] : []),
+        ...(stored ? [{ kind: 'fields' as const, fields: scheduleFields(stored, deps.topics, next, undefined, opts.configFile) }] : []),
         {
           kind: 'note',
           text: [span.code(`schedule run ${spec.id}`), span.text(' posts one now · '), span.code(`schedule remove ${spec.id}`), span.text(' deletes it.')],
@@ -312,7 +323,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     for (const [i, s] of here.entries()) {
       const [last] = await store.runs(s.id, 1);
       if (i > 0) blocks.push({ kind: 'divider' });
-      blocks.push({ kind: 'fields', fields: scheduleFields(s, deps.topics, scheduler.nextRun(s, now), last) });
+      blocks.push({ kind: 'fields', fields: scheduleFields(s, deps.topics, scheduler.nextRun(s, now), last, opts.configFile) });
     }
     return {
       tone: 'info',
@@ -326,18 +337,33 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     if (!mayManage(ctx)) return denied(ctx, 'remove');
     const found = await findHere(id, ctx, 'remove');
     if (!('id' in found)) return found;
-    if (found.source === 'config') {
-      return plainError(
-        `${found.id} is defined in the schedule config file${opts.configFile ? ` (${opts.configFile})` : ''}; remove it there, or pause it here.`,
-      );
+    // This process's own config schedules are the file's to remove. Another file's (or an orphan of
+    // a file no process uses any more) may go: a process using that file brings it back at start.
+    const ours = found.source === 'config' && found.configFile !== undefined && found.configFile === opts.configFile;
+    if (ours) {
+      return plainError(`${found.id} is defined in the schedule config file (${found.configFile}); remove it there, or pause it here.`);
     }
     await store.removeSchedule(found.id);
     scheduler.refresh();
-    return {
-      tone: 'ok',
-      summary: `Removed schedule ${found.id}.`,
-      blocks: [{ kind: 'paragraph', text: [span.text('Removed schedule '), span.code(found.id), span.text('.')] }],
-    };
+    const blocks: Block[] = [{ kind: 'paragraph', text: [span.text('Removed schedule '), span.code(found.id), span.text('.')] }];
+    if (found.source === 'config') {
+      const file = found.configFile;
+      blocks.push({
+        kind: 'note',
+        text: file
+          ? [
+              span.text('It came from the config file '),
+              span.code(file),
+              span.text(', which this process does not use: it comes back if that file still lists it when a process using the file starts.'),
+            ]
+          : [
+              span.text(
+                'It came from a config file this process does not know: it comes back if a config file still lists it when a process using that file starts.',
+              ),
+            ],
+      });
+    }
+    return { tone: 'ok', summary: `Removed schedule ${found.id}.`, blocks };
   }
 
   async function setPaused(id: string | undefined, paused: boolean, deps: CommandDeps, ctx: RequestContext & { channelId: string }): Promise<Reply> {

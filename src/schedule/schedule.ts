@@ -38,6 +38,12 @@ export interface ScheduleSpec {
 /** A schedule as stored, with its state. */
 export interface Schedule extends ScheduleSpec {
   source: 'config' | 'chat';
+  /**
+   * The config file that defines a config schedule (its absolute path): the last process to start
+   * with a file listing this id. Absent for chat-made schedules and for config schedules stored
+   * before files were recorded (or synced without a file).
+   */
+  configFile?: string;
   paused: boolean;
   /** Platform user id of whoever created it in chat. */
   createdBy?: string;

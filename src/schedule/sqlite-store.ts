@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3';
 import { openStateDatabase } from '../db/sqlite.ts';
 import { SCHEDULE_MIGRATIONS } from './sqlite-migrations.ts';
 import type { PaperFilter, Platform, RunOutcome, RunRecord, Schedule, ScheduleKind, ScheduleSpec } from './schedule.ts';
-import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, ScheduleStore } from './store.ts';
+import type { ClaimRequest, ClaimResult, ConfigSyncResult, InsertResult, RunFinish, SchedulePruneResult, ScheduleStore } from './store.ts';
 
 interface ScheduleRow {
   id: string;
@@ -20,6 +20,7 @@ interface ScheduleRow {
   created_at: number;
   active_since: number;
   exhausted_at: number | null;
+  config_file: string | null;
   last_slot_at: number | null;
 }
 
@@ -58,6 +59,7 @@ function toSchedule(r: ScheduleRow): Schedule {
     createdAt: new Date(r.created_at),
     activeSince: new Date(r.active_since),
   };
+  if (r.config_file !== null) s.configFile = r.config_file;
   if (r.created_by !== null) s.createdBy = r.created_by;
   if (r.exhausted_at !== null) s.exhaustedAt = new Date(r.exhausted_at);
   if (r.last_slot_at !== null) s.lastSlotAt = new Date(r.last_slot_at);
@@ -105,16 +107,30 @@ function specColumns(spec: ScheduleSpec) {
   };
 }
 
-/** A new schedule, active from `@now`; `@source` is `chat` or `config`. */
+/** A new schedule, active from `@now`; `@source` is `chat` or `config` (then `@config_file` is its file, or NULL). */
 const INSERT_SCHEDULE = `
   INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
-    source, paused, created_by, created_at, active_since)
+    source, paused, created_by, created_at, active_since, config_file)
   VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
-    @source, 0, @created_by, @now, @now)`;
+    @source, 0, @created_by, @now, @now, @config_file)`;
 
 const SCHEDULE_SELECT = `
   SELECT s.*, (SELECT MAX(r.slot_at) FROM runs r WHERE r.schedule_id = s.id AND r.trigger = 'cron') AS last_slot_at
   FROM schedules s`;
+
+/** A finished run of a schedule that no longer exists. */
+const ORPHAN_RUN = `outcome <> 'pending' AND NOT EXISTS (SELECT 1 FROM schedules s WHERE s.id = runs.schedule_id)`;
+
+/**
+ * A run finished before `@before` that is neither its schedule's newest run (`schedule list`'s last
+ * run) nor its newest cron run (where the timetable stands: `lastSlotAt`).
+ */
+const OLD_RUN = `outcome <> 'pending' AND finished_at < @before
+  AND id <> (SELECT k.id FROM runs k WHERE k.schedule_id = runs.schedule_id ORDER BY k.slot_at DESC, k.id DESC LIMIT 1)
+  AND id <> COALESCE((SELECT k.id FROM runs k WHERE k.schedule_id = runs.schedule_id AND k.trigger = 'cron' ORDER BY k.slot_at DESC, k.id DESC LIMIT 1), -1)`;
+
+/** Posted history reserved before `@before`, unless a pending run is delivering it. */
+const OLD_POSTED = `posted_at < @before AND NOT EXISTS (SELECT 1 FROM runs r WHERE r.id = posted.run_id AND r.outcome = 'pending')`;
 
 /**
  * The schedule store on a SQLite file (WAL mode, busy timeout, versioned migrations).
@@ -176,13 +192,16 @@ export class SqliteScheduleStore implements ScheduleStore {
         n: number;
       };
       if (n >= maxPerChannel) return { ok: false, why: 'channel-full' };
-      this.#db.prepare(INSERT_SCHEDULE).run({ ...specColumns(spec), source: 'chat', created_by: meta.createdBy ?? null, now: meta.now.getTime() });
+      this.#db
+        .prepare(INSERT_SCHEDULE)
+        .run({ ...specColumns(spec), source: 'chat', created_by: meta.createdBy ?? null, now: meta.now.getTime(), config_file: null });
       return { ok: true };
     });
     return tx.immediate();
   }
 
-  async syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date): Promise<ConfigSyncResult> {
+  async syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date, file?: string): Promise<ConfigSyncResult> {
+    const owner = file ?? null;
     const tx = this.#db.transaction((): ConfigSyncResult => {
       const result: ConfigSyncResult = { added: [], updated: [], removed: [] };
       const t = now.getTime();
@@ -194,7 +213,7 @@ export class SqliteScheduleStore implements ScheduleStore {
         }
         const cols = specColumns(spec);
         if (!old) {
-          this.#db.prepare(INSERT_SCHEDULE).run({ ...cols, source: 'config', created_by: null, now: t });
+          this.#db.prepare(INSERT_SCHEDULE).run({ ...cols, source: 'config', created_by: null, now: t, config_file: owner });
           result.added.push(spec.id);
           continue;
         }
@@ -202,11 +221,12 @@ export class SqliteScheduleStore implements ScheduleStore {
         const timingChanged = old.cron !== spec.cron || old.timezone !== spec.timezone;
         const placeChanged = old.platform !== spec.platform || old.channelId !== spec.channelId;
         const contentChanged = old.kind !== spec.kind || old.count !== spec.count || !same(old.filter, spec.filter);
-        if (!timingChanged && !placeChanged && !contentChanged) continue;
+        const ownerChanged = (old.configFile ?? null) !== owner;
+        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged) continue;
         this.#db
           .prepare(
             `UPDATE schedules SET platform = @platform, channel_id = @channel_id, cron = @cron, timezone = @timezone,
-               kind = @kind, count = @count, filter_kind = @filter_kind, filter_value = @filter_value,
+               kind = @kind, count = @count, filter_kind = @filter_kind, filter_value = @filter_value, config_file = @config_file,
                active_since = CASE WHEN @restart THEN @now ELSE active_since END,
                exhausted_at = CASE WHEN @reset THEN NULL ELSE exhausted_at END
              WHERE id = @id`,
@@ -214,12 +234,18 @@ export class SqliteScheduleStore implements ScheduleStore {
           .run({
             ...cols,
             now: t,
+            config_file: owner,
             restart: timingChanged || placeChanged ? 1 : 0,
             reset: placeChanged || contentChanged ? 1 : 0,
           });
         result.updated.push(spec.id);
       }
-      const stale = (this.#db.prepare(`SELECT id FROM schedules WHERE source = 'config'`).all() as { id: string }[])
+      // This file's schedules and those of no recorded file; other files' are theirs to remove.
+      const stale = (
+        this.#db
+          .prepare(`SELECT id FROM schedules WHERE source = 'config' AND (config_file IS NULL OR config_file = ?) ORDER BY created_at, id`)
+          .all(owner) as { id: string }[]
+      )
         .map((r) => r.id)
         .filter((id) => !wanted.has(id));
       for (const id of stale) this.#removeSync(id);
@@ -339,6 +365,17 @@ export class SqliteScheduleStore implements ScheduleStore {
         paper_id: string;
       }[]
     ).map((r) => r.paper_id);
+  }
+
+  async prune(before: Date): Promise<SchedulePruneResult> {
+    const tx = this.#db.transaction((): SchedulePruneResult => {
+      const t = before.getTime();
+      let runs = this.#db.prepare(`DELETE FROM runs WHERE ${ORPHAN_RUN}`).run().changes;
+      runs += this.#db.prepare(`DELETE FROM runs WHERE ${OLD_RUN}`).run({ before: t }).changes;
+      const posted = this.#db.prepare(`DELETE FROM posted WHERE ${OLD_POSTED}`).run({ before: t }).changes;
+      return { runs, posted };
+    });
+    return tx.immediate();
   }
 
   async close(): Promise<void> {

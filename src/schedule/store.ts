@@ -42,6 +42,12 @@ export interface RunFinish {
 
 export type InsertResult = { ok: true } | { ok: false; why: 'duplicate-id' | 'channel-full' };
 
+/** What `prune` deleted: rows of `runs` and of the posted history. */
+export interface SchedulePruneResult {
+  runs: number;
+  posted: number;
+}
+
 export interface ConfigSyncResult {
   added: string[];
   updated: string[];
@@ -62,11 +68,18 @@ export interface ScheduleStore {
   /** Add a chat-made schedule unless the id exists or its channel already has `maxPerChannel`. */
   insertSchedule(spec: ScheduleSpec, meta: { createdBy?: string; now: Date }, maxPerChannel: number): Promise<InsertResult>;
   /**
-   * Make the config-file schedules exactly `specs`: insert new ids, update changed ones (a changed
-   * cron/timezone restarts the schedule's clock at `now`), delete config schedules no longer listed.
+   * Apply one config file's schedules. `file` is the config file's absolute path (undefined: no
+   * config file). Each config schedule records the file that defined it:
+   * - every id in `specs` is inserted or updated (a changed cron/timezone restarts the schedule's
+   *   clock at `now`) and recorded as `file`'s. The same id in two files: the last process to start
+   *   owns it and its settings win (taking it over from another file counts as `updated`);
+   * - config schedules of `file`, or of no recorded file (stored before files were recorded), that
+   *   `specs` no longer lists are deleted. Without a file only those of no recorded file are;
+   * - config schedules of other files are left alone: processes started with different config
+   *   files never delete each other's schedules.
    * Chat-made schedules are untouched; an id used by a chat-made schedule is an error.
    */
-  syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date): Promise<ConfigSyncResult>;
+  syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date, file?: string): Promise<ConfigSyncResult>;
   /** Pause or resume. Resuming restarts the schedule's clock at `now` (paused slots are not caught up). */
   setPaused(id: string, paused: boolean, now: Date): Promise<boolean>;
   removeSchedule(id: string): Promise<boolean>;
@@ -82,6 +95,16 @@ export interface ScheduleStore {
   runs(scheduleId: string, limit?: number): Promise<RunRecord[]>;
   /** Paper ids posted (or reserved by a pending run) in a channel. */
   postedPaperIds(platform: Platform, channelId: string): Promise<string[]>;
+
+  /**
+   * Retention: delete what is older than `before` and no longer needed.
+   * - runs finished before `before`, except each schedule's newest run and newest cron run (the
+   *   cron run marks where its timetable stands: without it, slots already done would be looked
+   *   at again); runs of schedules that no longer exist (any age). Pending runs are kept;
+   * - posted history reserved before `before` (except a pending run's papers): a channel's
+   *   no-repeat guarantee then holds within the retention period.
+   */
+  prune(before: Date): Promise<SchedulePruneResult>;
 
   close(): Promise<void>;
 }

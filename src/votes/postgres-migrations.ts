@@ -34,5 +34,9 @@ export const VOTE_PG_MIGRATIONS: PgModuleMigrations = {
     );
     CREATE INDEX vote_reactions_by_voter ON vote_reactions (platform, channel_id, paper_id, user_id);
     `,
+    // For the retention prune (`prune`): posts by when they were recorded.
+    `
+    CREATE INDEX vote_posts_by_time ON vote_posts (posted_at);
+    `,
   ],
 };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
-import { lockFor, postgresError, row, rows, transaction, type Queryable } from '../db/postgres.ts';
-import type { MessageRef, ReactionOutcome, ReactionRecord, Vote, VotablePost, VotePlatform, VoteStore } from './store.ts';
+import { changes, lockFor, postgresError, row, rows, transaction, type Queryable } from '../db/postgres.ts';
+import type { MessageRef, ReactionOutcome, ReactionRecord, Vote, VotablePost, VotePlatform, VotePruneResult, VoteStore } from './store.ts';
 
 interface PostRow {
   platform: string;
@@ -28,6 +28,9 @@ function toPost(r: PostRow): VotablePost {
  * in between, so of two reactions at once exactly one reports the vote as changed.
  */
 const voterLock = (platform: string, channelId: string, paperId: string, userId: string) => `vote:${JSON.stringify([platform, channelId, paperId, userId])}`;
+
+/** Posts deleted per transaction by `prune`. */
+const PRUNE_BATCH = 1000;
 
 /**
  * Votes in the PostgreSQL state database, shared by every process that names it. Posts and
@@ -71,8 +74,9 @@ export class PostgresVoteStore implements VoteStore {
     );
   }
 
-  async #post(db: Queryable, ref: MessageRef): Promise<VotablePost | undefined> {
-    const r = await row<PostRow>(db, 'SELECT * FROM vote_posts WHERE platform = $1 AND channel_id = $2 AND message_id = $3', [
+  /** One post; `lock` (e.g. `FOR SHARE`) holds its row until the transaction ends. */
+  async #post(db: Queryable, ref: MessageRef, lock = ''): Promise<VotablePost | undefined> {
+    const r = await row<PostRow>(db, `SELECT * FROM vote_posts WHERE platform = $1 AND channel_id = $2 AND message_id = $3 ${lock}`, [
       ref.platform,
       ref.channelId,
       ref.messageId,
@@ -98,7 +102,8 @@ export class PostgresVoteStore implements VoteStore {
   /** Look up the post and change its reactions in one transaction, under the voter's lock. */
   async #change(ref: MessageRef & { userId: string }, apply: (client: pg.PoolClient, post: VotablePost) => Promise<unknown>): Promise<ReactionOutcome> {
     return this.#tx(async (c): Promise<ReactionOutcome> => {
-      const post = await this.#post(c, ref);
+      // FOR SHARE: the post is not pruned while its reaction is being recorded (see `prune`).
+      const post = await this.#post(c, ref, 'FOR SHARE');
       if (!post) return { post: false };
       await lockFor(c, voterLock(post.platform, post.channelId, post.paperId, ref.userId));
       const before = await this.#hasVote(c, post, ref.userId);
@@ -143,6 +148,39 @@ export class PostgresVoteStore implements VoteStore {
       ),
     );
     return found.map((r) => ({ paperId: r.paper_id, userId: r.user_id, votedAt: new Date(r.voted_at) }));
+  }
+
+  /**
+   * In batches, each one transaction: lock a batch of old posts without a reaction (`FOR UPDATE
+   * SKIP LOCKED`: a post a reaction is being recorded on right now, held `FOR SHARE`, is skipped),
+   * then delete those that still have none, in a second statement, which sees the reactions
+   * committed since the first one read. A reaction that comes after the lock waits for the prune
+   * and then finds no post (not counted). So a prune never leaves a reaction without its post.
+   */
+  async prune(before: Date): Promise<VotePruneResult> {
+    const t = before.getTime();
+    const unreacted = `NOT EXISTS (SELECT 1 FROM vote_reactions r WHERE r.platform = p.platform AND r.channel_id = p.channel_id AND r.message_id = p.message_id)`;
+    let posts = 0;
+    for (;;) {
+      const batch = await this.#tx(async (c) => {
+        const locked = await rows<{ platform: string; channel_id: string; message_id: string }>(
+          c,
+          `SELECT platform, channel_id, message_id FROM vote_posts p WHERE posted_at < $1 AND ${unreacted}
+           ORDER BY posted_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+          [t, PRUNE_BATCH],
+        );
+        if (locked.length === 0) return { locked: 0, deleted: 0 };
+        const deleted = await changes(
+          c,
+          `DELETE FROM vote_posts p USING unnest($1::text[], $2::text[], $3::text[]) AS k(platform, channel_id, message_id)
+           WHERE p.platform = k.platform AND p.channel_id = k.channel_id AND p.message_id = k.message_id AND ${unreacted}`,
+          [locked.map((k) => k.platform), locked.map((k) => k.channel_id), locked.map((k) => k.message_id)],
+        );
+        return { locked: locked.length, deleted };
+      });
+      posts += batch.deleted;
+      if (batch.locked < PRUNE_BATCH) return { posts };
+    }
   }
 
   /** The pool is the state root's: it closes it. */

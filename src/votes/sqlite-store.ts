@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openStateDatabase } from '../db/sqlite.ts';
 import { VOTE_MIGRATIONS } from './sqlite-migrations.ts';
-import type { MessageRef, ReactionOutcome, ReactionRecord, Vote, VotablePost, VotePlatform, VoteStore } from './store.ts';
+import type { MessageRef, ReactionOutcome, ReactionRecord, Vote, VotablePost, VotePlatform, VotePruneResult, VoteStore } from './store.ts';
 
 interface PostRow {
   platform: string;
@@ -121,6 +121,16 @@ export class SqliteVoteStore implements VoteStore {
       voted_at: number;
     }[];
     return rows.map((r) => ({ paperId: r.paper_id, userId: r.user_id, votedAt: new Date(r.voted_at) }));
+  }
+
+  async prune(before: Date): Promise<VotePruneResult> {
+    const posts = this.#db
+      .prepare(
+        `DELETE FROM vote_posts WHERE posted_at < ? AND NOT EXISTS (
+           SELECT 1 FROM vote_reactions r WHERE r.platform = vote_posts.platform AND r.channel_id = vote_posts.channel_id AND r.message_id = vote_posts.message_id)`,
+      )
+      .run(before.getTime()).changes;
+    return { posts };
   }
 
   async close(): Promise<void> {

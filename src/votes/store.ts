@@ -41,6 +41,11 @@ export interface Vote {
   votedAt: Date;
 }
 
+/** What `prune` deleted. */
+export interface VotePruneResult {
+  posts: number;
+}
+
 /**
  * Votes from reactions, persistent. A vote is one person's counted reactions on the bot's posts
  * about one paper in one channel: however many emoji, on however many posts of that paper, it is
@@ -65,6 +70,13 @@ export interface VoteStore {
    * caller's (`rankVotes`), so papers that changed id can be merged.
    */
   votes(where: { platform: VotePlatform; channelId: string; since: Date; limit: number }): Promise<Vote[]>;
+
+  /**
+   * Retention: delete the one-paper posts recorded before `before` that nobody has reacted to (a
+   * post's only use is to recognise a reaction on it; a reaction on such an old message is then
+   * not counted). Votes are the data and are kept, with every post that carries one.
+   */
+  prune(before: Date): Promise<VotePruneResult>;
 
   close(): Promise<void>;
 }

@@ -62,5 +62,9 @@ export const WATCH_PG_MIGRATIONS: PgModuleMigrations = {
       revision  BIGINT NOT NULL
     );
     `,
+    // For the retention prune (`prune`): alerts by when they finished.
+    `
+    CREATE INDEX watch_alerts_by_finished ON watch_alerts (finished_at);
+    `,
   ],
 };

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import { changes, lockFor, postgresError, row, rows, transaction } from '../db/postgres.ts';
-import type { AlertClaim, AlertClaimRequest, AlertFinish, InsertWatchResult, WatchStore } from './store.ts';
+import type { AlertClaim, AlertClaimRequest, AlertFinish, InsertWatchResult, WatchPruneResult, WatchStore } from './store.ts';
 import type { AlertRecord, DeliveryRecord, DeliveryStatus, Platform, Watch, WatchSpec } from './watch.ts';
 
 interface WatchRow {
@@ -113,6 +113,7 @@ const ABANDONED = 'interrupted: the process stopped while sending this alert (it
  * - `advanceCursor`: one upsert with `GREATEST`, so the cursor never moves back.
  * - `finishAlert`, `failAbandoned`: row locks on the alerts, taken before their deliveries' (and
  *   in id order), so two recoveries fail each alert once and a late finish waits for them.
+ * - `prune`: per watch, the watch's advisory lock, then its alerts' row locks before their deliveries'.
  *
  * Errors are `StateStoreError`s naming the database (never its password).
  */
@@ -353,6 +354,39 @@ export class PostgresWatchStore implements WatchStore {
         [platform, revision],
       ),
     );
+  }
+
+  /**
+   * One short transaction per watch, under the watch's advisory lock: no claim of that watch is
+   * moving a failed paper's row to a new alert meanwhile (so a row is never deleted under a claim
+   * that is re-sending it). Alerts are locked before their deliveries, in id order, as elsewhere.
+   */
+  async prune(before: Date): Promise<WatchPruneResult> {
+    const t = before.getTime();
+    return this.#run(async () => {
+      const result: WatchPruneResult = { alerts: 0, deliveries: 0 };
+      const watches = await rows<{ watch_id: string }>(
+        this.#pool,
+        `SELECT watch_id FROM watch_alerts WHERE status <> 'pending' AND finished_at < $1 GROUP BY watch_id ORDER BY watch_id COLLATE "C"`,
+        [t],
+      );
+      for (const { watch_id: id } of watches) {
+        await transaction(this.#pool, async (client) => {
+          await lockFor(client, watchLock(id));
+          const ids = (
+            await rows<{ id: number }>(
+              client,
+              `SELECT id FROM watch_alerts WHERE watch_id = $1 AND status <> 'pending' AND finished_at < $2 ORDER BY id FOR UPDATE`,
+              [id, t],
+            )
+          ).map((r) => r.id);
+          if (ids.length === 0) return;
+          result.deliveries += await changes(client, 'DELETE FROM watch_deliveries WHERE alert_id = ANY($1::bigint[])', [ids]);
+          result.alerts += await changes(client, 'DELETE FROM watch_alerts WHERE id = ANY($1::bigint[])', [ids]);
+        });
+      }
+      return result;
+    });
   }
 
   /** The pool is the state root's: it closes it. */

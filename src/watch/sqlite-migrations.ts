@@ -58,5 +58,9 @@ export const WATCH_MIGRATIONS: ModuleMigrations = {
       revision  INTEGER NOT NULL
     );
     `,
+    // For the retention prune (`prune`): alerts by when they finished.
+    `
+    CREATE INDEX watch_alerts_by_finished ON watch_alerts (finished_at);
+    `,
   ],
 };

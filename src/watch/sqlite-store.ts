@@ -1,7 +1,7 @@
 import type Database from 'better-sqlite3';
 import { openStateDatabase } from '../db/sqlite.ts';
 import { WATCH_MIGRATIONS } from './sqlite-migrations.ts';
-import type { AlertClaim, AlertClaimRequest, AlertFinish, InsertWatchResult, WatchStore } from './store.ts';
+import type { AlertClaim, AlertClaimRequest, AlertFinish, InsertWatchResult, WatchPruneResult, WatchStore } from './store.ts';
 import type { AlertRecord, DeliveryRecord, DeliveryStatus, Platform, Watch, WatchSpec } from './watch.ts';
 
 interface WatchRow {
@@ -293,6 +293,19 @@ export class SqliteWatchStore implements WatchStore {
          ON CONFLICT (platform) DO UPDATE SET revision = MAX(revision, excluded.revision)`,
       )
       .run(platform, revision);
+  }
+
+  async prune(before: Date): Promise<WatchPruneResult> {
+    const tx = this.#db.transaction((): WatchPruneResult => {
+      const t = before.getTime();
+      // A delivery row belongs to the alert that last carried it (a retried paper moves to the new one).
+      const deliveries = this.#db
+        .prepare(`DELETE FROM watch_deliveries WHERE alert_id IN (SELECT id FROM watch_alerts WHERE status <> 'pending' AND finished_at < ?)`)
+        .run(t).changes;
+      const alerts = this.#db.prepare(`DELETE FROM watch_alerts WHERE status <> 'pending' AND finished_at < ?`).run(t).changes;
+      return { alerts, deliveries };
+    });
+    return tx.immediate();
   }
 
   async close(): Promise<void> {

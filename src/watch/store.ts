@@ -22,6 +22,12 @@ export type AlertClaim =
   /** `gone`: removed; `paused`; `nothing`: every paper is taken (sent, or being sent by another process). */
   | { claimed: false; why: 'gone' | 'paused' | 'nothing' };
 
+/** What `prune` deleted. */
+export interface WatchPruneResult {
+  alerts: number;
+  deliveries: number;
+}
+
 export interface AlertFinish {
   status: 'posted' | 'failed';
   attempts: number;
@@ -73,6 +79,16 @@ export interface WatchStore {
   cursor(platform: Platform): Promise<number | undefined>;
   /** Move a platform's cursor forward (never back). */
   advanceCursor(platform: Platform, revision: number): Promise<void>;
+
+  /**
+   * Retention: delete the alerts that finished (posted or failed) before `before`, with the
+   * delivery rows they hold. Delivery rows are what keeps a watch from sending a paper twice, so the
+   * no-repeat rule then holds within the retention period: a paper whose delivery is older than that
+   * may be sent again only if it arrives again (changed since the watch last looked) after its row
+   * is gone. Pending alerts and their rows are kept, and so is every delivery held by a newer alert
+   * (a failed paper that rode along again). Watches and cursors are kept.
+   */
+  prune(before: Date): Promise<WatchPruneResult>;
 
   close(): Promise<void>;
 }

@@ -23,10 +23,25 @@ describe('loadConfig', () => {
         topicsPath: undefined,
         logLevel: undefined,
         scheduleConfigPath: undefined,
+        retentionDays: 365,
         slack: undefined,
         discord: undefined,
       },
     });
+  });
+  it('reads RETENTION_DAYS: whole days, 7 to 3650, default 365', () => {
+    expect(loadConfig({ RETENTION_DAYS: ' 30 ' })).toMatchObject({ ok: true, config: { retentionDays: 30 } });
+    expect(loadConfig({ RETENTION_DAYS: '' })).toMatchObject({ ok: true, config: { retentionDays: 365 } });
+    for (const [value, message] of [
+      ['6', /^RETENTION_DAYS: must be at least 7/],
+      ['3651', /^RETENTION_DAYS: must be at most 3650/],
+      ['30.5', /^RETENTION_DAYS: must be a whole number/],
+      ['a year', /^RETENTION_DAYS: must be a number of days/],
+    ] as const) {
+      const r = loadConfig({ RETENTION_DAYS: value });
+      expect(r.ok, value).toBe(false);
+      expect(!r.ok && r.problems, value).toEqual([expect.stringMatching(message)]);
+    }
   });
   it('treats blank variables as unset', () => {
     const r = loadConfig({ SLACK_BOT_TOKEN: '  ', PAPERS_PATH: '', LOG_LEVEL: '' });

@@ -411,6 +411,64 @@ eachBackend((backend) => {
     });
   });
 
+  describe('paper store: retention', () => {
+    const t = (iso: string) => new Date(iso);
+    const run = (source: 'hf' | 'arxiv', ok: boolean, at: string, detail?: string) => ({
+      source,
+      ok,
+      at: t(at),
+      added: 0,
+      updated: 0,
+      skipped: 0,
+      ...(detail ? { detail } : {}),
+    });
+
+    it('prunes ingest runs older than the cut-off but each source’s newest success and failure (stats reads the same) and the newest run', async () => {
+      const [a, b] = await twoProcesses();
+      await a.recordRun(run('hf', true, '2026-01-01T06:00:00Z'));
+      await a.recordRun(run('hf', false, '2026-01-02T06:00:00Z', 'old failure'));
+      await a.recordRun(run('hf', false, '2026-01-03T06:00:00Z', 'last failure'));
+      await a.recordRun(run('hf', true, '2026-01-04T06:00:00Z'));
+      for (let d = 10; d < 20; d++) await a.recordRun(run('hf', true, `2026-02-${d}T06:00:00Z`));
+      await a.recordRun(run('arxiv', true, '2026-01-05T06:00:00Z')); // its only success: kept however old
+      await b.recordRun(run('arxiv', false, '2026-03-01T06:00:00Z', 'recent failure'));
+      const status = await a.sourceStatus();
+      const recorded = await a.runsRecorded();
+      // hf: Jan 1, 2 and 4 and Feb 10–14 (not its last failure, Jan 3; its newest success is Feb 19); arxiv: nothing.
+      expect(await b.prune(t('2026-02-15T00:00:00Z'))).toEqual({ ingestRuns: 8, jobSlots: 0 });
+      expect(await a.sourceStatus()).toEqual(status);
+      expect(await a.runsRecorded()).toBe(recorded);
+      // Everything old: each source keeps its newest success and newest failure.
+      expect(await a.prune(t('2027-01-01T00:00:00Z'))).toEqual({ ingestRuns: 4, jobSlots: 0 });
+      expect(await b.sourceStatus()).toEqual(status);
+      expect(await a.prune(t('2027-01-01T00:00:00Z'))).toEqual({ ingestRuns: 0, jobSlots: 0 });
+    });
+
+    it('keeps the newest run of all, whatever its source and outcome', async () => {
+      const s = await openPapers();
+      await s.recordRun(run('hf', true, '2026-01-04T06:00:00Z'));
+      // Recorded last but dated earlier (a run that started before another one ended).
+      await s.recordRun(run('hf', true, '2026-01-03T06:00:00Z'));
+      const recorded = await s.runsRecorded();
+      expect(await s.prune(t('2027-01-01T00:00:00Z'))).toEqual({ ingestRuns: 0, jobSlots: 0 });
+      expect(await s.runsRecorded()).toBe(recorded);
+    });
+
+    it('prunes job slots claimed before the cut-off; a pruned slot is not claimed again by the jobs (only current slots are)', async () => {
+      const [a, b] = await twoProcesses();
+      await a.claimSlot('hf', '2026-01-01T06:30:00.000Z', t('2026-01-01T06:30:00Z'));
+      await a.claimSlot('hf', '2026-01-02T06:30:00.000Z', t('2026-01-02T06:30:00Z'));
+      await b.claimSlot('arxiv', '2026-01-03T06:30:00.000Z', t('2026-01-03T06:30:00Z'));
+      expect(await b.prune(t('2026-01-02T06:30:00Z'))).toEqual({ ingestRuns: 0, jobSlots: 1 });
+      expect(await a.claimSlot('hf', '2026-01-02T06:30:00.000Z', t('2026-01-03T00:00:00Z'))).toBe(false);
+      expect(await a.prune(t('2026-02-01T00:00:00Z'))).toEqual({ ingestRuns: 0, jobSlots: 2 });
+      // Papers are never pruned.
+      await a.upsertBatch([hf({ arxivId: '2601.00001' })]);
+      expect(await a.prune(t('2030-01-01T00:00:00Z'))).toEqual({ ingestRuns: 0, jobSlots: 0 });
+      expect(await b.count()).toBe(1);
+    });
+  });
+
   describe('paper store: two processes on one database', () => {
     it('the same batch upserted concurrently from two stores creates no duplicates', async () => {
       const [a, b] = await twoProcesses();
@@ -750,12 +808,12 @@ describe('SqlitePaperStore: opening and migrations', () => {
     const sched = SqliteScheduleStore.open(file);
     expect((await sched.listSchedules()).map((s) => [s.id, s.channelId, s.count])).toEqual([['legacy', 'C9', 3]]);
     await sched.close();
-    expect(migrations(file)).toEqual({ schedule: 1 });
+    expect(migrations(file)).toEqual({ schedule: MIGRATIONS.length });
 
     const papers = openStore(file);
     await papers.upsertBatch([hf({ arxivId: '2611.00001' })]);
     expect(await papers.count()).toBe(1);
-    expect(migrations(file)).toEqual({ papers: PV, schedule: 1 });
+    expect(migrations(file)).toEqual({ papers: PV, schedule: MIGRATIONS.length });
 
     // Both modules on one file, the schedule row intact; reopening the schedule store runs nothing again.
     const again = SqliteScheduleStore.open(file);

@@ -1,5 +1,5 @@
 import { existsSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
@@ -96,6 +96,32 @@ describe('startScheduling', () => {
     });
     expect(await third.store.listSchedules()).toEqual([]);
     await third.close();
+  });
+
+  it('records the config file by its absolute path; processes with different config files keep each other’s schedules', async () => {
+    const s = await setup({ schedules: [shellEntry] });
+    const otherPath = join(s.dir, 'other.config.json');
+    writeFileSync(otherPath, JSON.stringify({ schedules: [{ ...shellEntry, id: 'shell-noon', cron: '0 12 * * *' }] }));
+    const topics = s.paperboy.deps.topics;
+    const start = async (file: string | undefined) => {
+      const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => s.clock.now() });
+      const settings = await loadScheduleConfig(file, { topics, now: s.clock.now() });
+      const scheduling = await startScheduling({ store: s.store(), settings, paperboy, posters: {}, logger: silentLogger(), clock: s.clock, start: false });
+      await scheduling.close();
+      return (await scheduling.store.listSchedules()).map((x) => [x.id, x.configFile]);
+    };
+    // Named relative to the working directory: recorded absolute.
+    const relativeA = relative(process.cwd(), s.scheduleConfigPath!);
+    expect(await start(relativeA)).toEqual([['shell-digest', s.scheduleConfigPath]]);
+    expect(await start(otherPath)).toEqual([
+      ['shell-digest', s.scheduleConfigPath],
+      ['shell-noon', otherPath],
+    ]);
+    // A process without a config file leaves both files' schedules alone.
+    expect(await start(undefined)).toHaveLength(2);
+    // The first file drops its schedule: only that one goes.
+    writeFileSync(s.scheduleConfigPath!, JSON.stringify({ schedules: [] }));
+    expect(await start(s.scheduleConfigPath)).toEqual([['shell-noon', otherPath]]);
   });
 
   it('starts its timers by default and stops them on close', async () => {

@@ -243,13 +243,34 @@ describe('schedule list / pause / resume / run / remove', () => {
     expect(await b.store.listSchedules()).toHaveLength(1);
   });
 
-  it('config-file schedules cannot be removed from chat, but can be paused', async () => {
-    await b.store.syncConfigSchedules([spec({ id: 'morning' })], b.clock.now());
+  it('this process’s config-file schedules cannot be removed from chat, but can be paused', async () => {
+    await b.store.syncConfigSchedules([spec({ id: 'morning' })], b.clock.now(), '/etc/paperboy.json');
     const r = await b.say('schedule remove morning');
     expect(r.tone).toBe('error');
     expect(says(r)).toMatch(/defined in the schedule config file \(\/etc\/paperboy.json\); remove it there/);
+    expect(await b.store.getSchedule('morning')).toBeDefined();
     expect((await b.say('schedule pause morning')).tone).toBe('ok');
     expect(fieldBlocks(await b.say('schedule list'))[0]).toMatchObject({ Source: 'config file', 'Next run': 'paused' });
+  });
+
+  it('a config schedule of another config file, or of none this process knows, can be removed by an admin, and says it may come back', async () => {
+    const a = await bot({ admins: { slack: ['UADMIN'] } });
+    await a.store.syncConfigSchedules([spec({ id: 'theirs' })], a.clock.now(), '/srv/other/paperboy.json');
+    await a.store.syncConfigSchedules([spec({ id: 'orphan', cron: '0 10 * * *' })], a.clock.now());
+    expect(fieldBlocks(await a.say('schedule list')).map((f) => f['Source'])).toEqual([
+      'config file (not recorded)',
+      "config file /srv/other/paperboy.json (another process's)",
+    ]);
+    // Still an admin's action.
+    expect(says(await a.say('schedule remove theirs', { userId: 'U1' }))).toMatch(/Only schedule admins may remove/);
+    const theirs = await a.say('schedule remove theirs', { userId: 'UADMIN' });
+    expect(theirs.tone).toBe('ok');
+    expect(says(theirs)).toMatch(/Removed schedule theirs/);
+    expect(says(theirs)).toMatch(/config file \/srv\/other\/paperboy.json, which this process does not use: it comes back if that file still lists it/);
+    const orphan = await a.say('schedule remove orphan', { userId: 'UADMIN' });
+    expect(orphan.tone).toBe('ok');
+    expect(says(orphan)).toMatch(/a config file this process does not know: it comes back if a config file still lists it/);
+    expect(await a.store.listSchedules()).toEqual([]);
   });
 });
 

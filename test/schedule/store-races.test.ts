@@ -114,21 +114,41 @@ eachBackend((backend) => {
     }
   });
 
-  it('two processes starting at once with different config files: the config schedules are exactly one file’s, never a mix (the sync takes turns)', async () => {
+  it('two processes starting at once with different config files: neither removes the other’s schedules; an id in both belongs to the last to sync', async () => {
     const [a, b] = await twoProcesses();
-    for (let round = 0; round < ROUNDS / 2; round++) {
-      const fileA = [1, 2].map((n) => spec({ id: `a-${round}-${n}` }));
-      const fileB = [1, 2].map((n) => spec({ id: `b-${round}-${n}`, channelId: 'C2' }));
-      const results = await Promise.allSettled([a.syncConfigSchedules(fileA, T0), b.syncConfigSchedules(fileB, T0)]);
+    // Each round is a new pair of files (earlier rounds' files are still in use: nothing of theirs may go).
+    const fileOf = (who: 'a' | 'b', round: number) => `/srv/${who}-${round}/paperboy.json`;
+    const rounds = ROUNDS / 2;
+    for (let round = 0; round < rounds; round++) {
+      const [A, B] = [fileOf('a', round), fileOf('b', round)];
+      const shared = `shared-${round}`;
+      const fileA = [...[1, 2].map((n) => spec({ id: `a-${round}-${n}` })), spec({ id: shared, channelId: 'C3', count: 1 })];
+      const fileB = [...[1, 2].map((n) => spec({ id: `b-${round}-${n}`, channelId: 'C2' })), spec({ id: shared, channelId: 'C3', count: 4 })];
+      const results = await Promise.allSettled([a.syncConfigSchedules(fileA, T0, A), b.syncConfigSchedules(fileB, T0, B)]);
       expect(rejections(results)).toEqual([]);
       const [ra, rb] = fulfilled(results);
-      const ids = (await a.listSchedules()).map((s) => s.id).sort();
-      const aWon = ids.join() === fileA.map((s) => s.id).join();
-      expect(ids).toEqual(aWon ? fileA.map((s) => s.id) : fileB.map((s) => s.id));
-      // The winner removed what the other had just added.
-      const [winner, loser] = aWon ? [ra, rb] : [rb, ra];
-      expect(winner?.removed).toEqual(expect.arrayContaining(loser?.added ?? ['?']));
+      // Neither removed anything: every round's schedules are there, each recorded as its file's.
+      expect([ra?.removed, rb?.removed]).toEqual([[], []]);
+      const stored = await b.listSchedules();
+      expect(stored).toHaveLength((round + 1) * 5);
+      for (let r = 0; r <= round; r++) {
+        for (const id of [`a-${r}-1`, `a-${r}-2`]) expect(stored.find((s) => s.id === id)?.configFile, id).toBe(fileOf('a', r));
+        for (const id of [`b-${r}-1`, `b-${r}-2`]) expect(stored.find((s) => s.id === id)?.configFile, id).toBe(fileOf('b', r));
+      }
+      // The shared id: added by the first to sync, taken over with its settings by the last.
+      const aLast = ra?.updated.includes(shared) === true;
+      expect(aLast ? [rb?.added, ra?.updated] : [ra?.added, rb?.updated]).toEqual([expect.arrayContaining([shared]), [shared]]);
+      expect(stored.find((s) => s.id === shared)).toMatchObject(aLast ? { configFile: A, count: 1 } : { configFile: B, count: 4 });
     }
+    // The last round's files dropping everything, at once: each removes only its own file's schedules.
+    const last = rounds - 1;
+    const results = await Promise.allSettled([a.syncConfigSchedules([], T0, fileOf('a', last)), b.syncConfigSchedules([], T0, fileOf('b', last))]);
+    expect(rejections(results)).toEqual([]);
+    const [ra, rb] = fulfilled(results);
+    expect([...(ra?.removed ?? []), ...(rb?.removed ?? [])].sort()).toEqual([`a-${last}-1`, `a-${last}-2`, `b-${last}-1`, `b-${last}-2`, `shared-${last}`]);
+    expect(ra?.removed).toEqual(expect.arrayContaining([`a-${last}-1`, `a-${last}-2`]));
+    expect(rb?.removed).toEqual(expect.arrayContaining([`b-${last}-1`, `b-${last}-2`]));
+    expect(await a.listSchedules()).toHaveLength(last * 5);
   });
 
   it('a schedule removed while another process claims its slot leaves no run behind', async () => {

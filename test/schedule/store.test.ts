@@ -269,19 +269,66 @@ eachBackend((backend) => {
       expect(await store.getSchedule('m')).not.toHaveProperty('exhaustedAt');
     });
 
-    it('two processes with different config files: the last to sync wins', async () => {
+    it('config schedules belong to their file: two processes with different files never remove each other’s; a shared id belongs to the last to sync', async () => {
       const { store: a, db } = await fresh();
       const b = (await db.open()).schedules;
-      await a.syncConfigSchedules([spec({ id: 'from-a' }), spec({ id: 'shared', count: 1 })], T0);
-      expect(await b.syncConfigSchedules([spec({ id: 'from-b' }), spec({ id: 'shared', count: 4 })], T0)).toEqual({
+      const A = '/srv/a/paperboy.json';
+      const B = '/srv/b/paperboy.json';
+      expect(await a.syncConfigSchedules([spec({ id: 'from-a' }), spec({ id: 'shared', count: 1 })], T0, A)).toEqual({
+        added: ['from-a', 'shared'],
+        updated: [],
+        removed: [],
+      });
+      expect(await a.getSchedule('from-a')).toMatchObject({ source: 'config', configFile: A });
+      // B starts: adds its own, takes over the shared id with its settings, removes nothing of A's.
+      expect(await b.syncConfigSchedules([spec({ id: 'from-b' }), spec({ id: 'shared', count: 4 })], T0, B)).toEqual({
         added: ['from-b'],
         updated: ['shared'],
-        removed: ['from-a'],
+        removed: [],
       });
-      expect((await a.listSchedules()).map((s) => [s.id, s.count])).toEqual([
-        ['from-b', 2],
-        ['shared', 4],
+      const owners = async () => (await a.listSchedules()).map((s) => [s.id, s.configFile, s.count]);
+      expect(await owners()).toEqual([
+        ['from-a', A, 2],
+        ['from-b', B, 2],
+        ['shared', B, 4],
       ]);
+      // A restarts: the shared id is A's again (same settings as A's file: only the owner changes).
+      const t1 = new Date(T0.getTime() + 60_000);
+      expect(await a.syncConfigSchedules([spec({ id: 'from-a' }), spec({ id: 'shared', count: 1 })], t1, A)).toEqual({
+        added: [],
+        updated: ['shared'],
+        removed: [],
+      });
+      expect(await a.getSchedule('shared')).toMatchObject({ configFile: A, count: 1, activeSince: T0 });
+      // A drops everything: only A's own go; B's stay.
+      expect(await a.syncConfigSchedules([], t1, A)).toEqual({ added: [], updated: [], removed: ['from-a', 'shared'] });
+      expect(await owners()).toEqual([['from-b', B, 2]]);
+      // A process without a config file removes no file's schedules.
+      expect(await a.syncConfigSchedules([], t1)).toEqual({ added: [], updated: [], removed: [] });
+      expect(await owners()).toEqual([['from-b', B, 2]]);
+    });
+
+    it('config schedules of no recorded file (stored before files were recorded) are taken over by a file that lists them and removed by one that does not', async () => {
+      const { store } = await fresh();
+      const F = '/etc/paperboy.json';
+      // Synced without a file: no file recorded, as rows from before this change.
+      await store.syncConfigSchedules([spec({ id: 'kept' }), spec({ id: 'dropped', channelId: 'C2' }), spec({ id: 'orphan', channelId: 'C3' })], T0);
+      expect(await store.getSchedule('kept')).toMatchObject({ source: 'config' });
+      expect(await store.getSchedule('kept')).not.toHaveProperty('configFile');
+      expect(await store.syncConfigSchedules([spec({ id: 'kept' })], T0, F)).toEqual({ added: [], updated: ['kept'], removed: ['dropped', 'orphan'] });
+      expect(await store.getSchedule('kept')).toMatchObject({ configFile: F, activeSince: T0 });
+      await store.syncConfigSchedules([spec({ id: 'other', channelId: 'C4' })], T0, '/elsewhere.json');
+      expect((await store.listSchedules()).map((s) => s.id)).toEqual(['kept', 'other']);
+      // Without a file: only schedules of no recorded file go (none left here).
+      await store.syncConfigSchedules([spec({ id: 'legacy', channelId: 'C5' })], T0);
+      expect(await store.syncConfigSchedules([], T0)).toEqual({ added: [], updated: [], removed: ['legacy'] });
+      expect((await store.listSchedules()).map((s) => [s.id, s.configFile])).toEqual([
+        ['kept', F],
+        ['other', '/elsewhere.json'],
+      ]);
+      // Chat-made schedules never record a file.
+      await store.insertSchedule(spec({ id: 's-0001', channelId: 'C6' }), { now: T0 }, 10);
+      expect(await store.getSchedule('s-0001')).not.toHaveProperty('configFile');
     });
 
     it('removing a schedule removes its run log but keeps the channel’s posted history', async () => {
@@ -530,6 +577,95 @@ eachBackend((backend) => {
       expect(pending).toMatchObject({ outcome: 'failed', finishedAt: later, detail: expect.stringMatching(/interrupted/) });
       // The post may have gone out: its paper stays in the history.
       expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p9']);
+    });
+  });
+  describe('retention', () => {
+    const DAY = 86_400_000;
+    const day = (n: number) => new Date(T0.getTime() + n * DAY);
+
+    it('prunes finished runs and posted history older than the cut-off; keeps pending runs, each schedule’s newest run and newest cron run', async () => {
+      const { store, db } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      await store.insertSchedule(spec({ id: 'quiet', channelId: 'C2' }), { now: T0 }, 10);
+      const run = async (scheduleId: string, n: number, trigger: 'cron' | 'manual', papers: string[], outcome?: 'posted' | 'failed') => {
+        const slot = trigger === 'cron' ? day(n).toISOString() : `manual:${n}`;
+        const c = await store.claimRun({ scheduleId, slot, slotAt: day(n), trigger, now: day(n), plan: post(papers) });
+        if (!c.claimed) throw new Error('not claimed');
+        if (outcome) await store.finishRun(c.runId, { outcome, attempts: 1 }, day(n));
+        return c.runId;
+      };
+      await run('daily', 0, 'cron', ['p0'], 'posted');
+      await run('daily', 1, 'cron', ['p1'], 'failed'); // its paper released
+      const pendingOld = await run('daily', 2, 'cron', ['p2']); // still pending (a process is delivering it)
+      await run('daily', 3, 'manual', ['p3'], 'posted');
+      await store.recordSkipped('daily', [day(4)], 'missed', day(4));
+      await run('daily', 20, 'cron', ['p20'], 'posted');
+      // A schedule that last ran long ago: its newest run (and cron run) stays however old.
+      await run('quiet', 1, 'cron', ['q1'], 'posted');
+      await run('quiet', 2, 'cron', ['q2'], 'posted');
+      await run('quiet', 3, 'manual', ['q3'], 'posted');
+
+      expect(await store.prune(day(10))).toEqual({ runs: 5, posted: 5 });
+      expect((await store.runs('daily')).map((r) => [r.slot, r.outcome])).toEqual([
+        [day(20).toISOString(), 'posted'],
+        [day(2).toISOString(), 'pending'],
+      ]);
+      expect((await store.runs('quiet')).map((r) => r.slot)).toEqual(['manual:3', day(2).toISOString()]);
+      // Where each timetable stands is unchanged.
+      expect((await store.getSchedule('daily'))?.lastSlotAt).toEqual(day(20));
+      expect((await store.getSchedule('quiet'))?.lastSlotAt).toEqual(day(2));
+      // The history: only what is within the period, and a pending run's reservation.
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p2', 'p20']);
+      expect(await store.postedPaperIds('slack', 'C2')).toEqual([]);
+      // The same again (or from another process): nothing left to do.
+      expect(await (await db.open()).schedules.prune(day(10))).toEqual({ runs: 0, posted: 0 });
+      // Once the pending run is finished, it and its papers go at the next prune.
+      await store.finishRun(pendingOld, { outcome: 'posted', attempts: 1 }, day(2));
+      expect(await store.prune(day(10))).toEqual({ runs: 1, posted: 1 });
+      expect(await store.postedPaperIds('slack', 'C1')).toEqual(['p20']);
+    });
+
+    it('a pruned paper may be planned again in its channel; a cut-off before everything prunes nothing', async () => {
+      const { store } = await fresh();
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const c = await store.claimRun({ scheduleId: 'daily', slot: 'a', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1']) });
+      if (!c.claimed) throw new Error('not claimed');
+      await store.finishRun(c.runId, { outcome: 'posted', attempts: 1 }, T0);
+      expect(await store.prune(T0)).toEqual({ runs: 0, posted: 0 });
+      expect(await store.prune(day(1))).toEqual({ runs: 0, posted: 1 });
+      let seen: string[] = ['unset'];
+      await store.claimRun({
+        scheduleId: 'daily',
+        slot: 'b',
+        slotAt: day(2),
+        trigger: 'cron',
+        now: day(2),
+        plan: (_s, posted) => {
+          seen = [...posted];
+          return { kind: 'post', paperIds: ['p1'] };
+        },
+      });
+      expect(seen).toEqual([]);
+    });
+
+    it('prunes the finished runs of schedules that no longer exist, whatever their age', async () => {
+      const { store, db } = await fresh();
+      const other = (await db.open()).schedules;
+      await store.insertSchedule(spec(), { now: T0 }, 10);
+      const finished = await store.claimRun({ scheduleId: 'daily', slot: 'a', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p1']) });
+      const pending = await store.claimRun({ scheduleId: 'daily', slot: 'b', slotAt: T0, trigger: 'cron', now: T0, plan: post(['p2']) });
+      if (!finished.claimed || !pending.claimed) throw new Error('not claimed');
+      await store.finishRun(finished.runId, { outcome: 'posted', attempts: 1 }, T0);
+      // A run log left behind without its schedule (as a removal racing a claim could once leave).
+      await store.removeSchedule('daily');
+      await store.recordSkipped('gone', [T0, day(1)], 'missed', T0);
+      await store.recordSkipped('daily', [day(1)], 'missed', T0);
+      expect(await other.runs('gone')).toHaveLength(2);
+      expect(await other.prune(new Date(0))).toEqual({ runs: 3, posted: 0 });
+      expect(await other.runs('gone')).toEqual([]);
+      expect(await other.runs('daily')).toEqual([]);
+      // The papers stay in the channel's history until they are older than the cut-off.
+      expect(await other.postedPaperIds('slack', 'C1')).toEqual(['p1', 'p2']);
     });
   });
 });

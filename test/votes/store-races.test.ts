@@ -82,4 +82,28 @@ eachBackend((backend) => {
     }
     expect(await b.votes(all)).toHaveLength(PEOPLE);
   });
+  it('old posts pruned in one process while people react to them in another: a counted reaction keeps its post, none is left without one', async () => {
+    const [a, b] = await twoProcesses();
+    const cutoff = new Date(T0.getTime() + 86_400_000);
+    let counted = 0;
+    for (let round = 0; round < 5; round++) {
+      const posts = Array.from({ length: PEOPLE }, (_, i) => post(`${round}.${i}`, `paper-${round}-${i}`));
+      for (const p of posts) await a.recordPost(p);
+      // Odd rounds send the reactions first, even rounds start the prune first.
+      const reacting = round % 2 ? posts.map((p, i) => b.addReaction(reaction(p.messageId, `U${i}`, '👍'))) : [];
+      const pruning = a.prune(cutoff);
+      if (!(round % 2)) reacting.push(...posts.map((p, i) => b.addReaction(reaction(p.messageId, `U${i}`, '👍'))));
+      const [pruned, ...outcomes] = await Promise.all([pruning, ...reacting]);
+      for (const [i, o] of outcomes.entries()) {
+        const found = await a.findPost({ platform: 'slack', channelId: 'C1', messageId: posts[i]!.messageId });
+        // Counted: the post is there (and stays); not counted: the prune took the post first.
+        expect(found !== undefined, posts[i]!.messageId).toBe(o.post);
+      }
+      expect(pruned?.posts).toBe(outcomes.filter((o) => !o.post).length);
+      counted += outcomes.filter((o) => o.post).length;
+      // Nothing left to prune: every remaining old post carries a vote.
+      expect(await b.prune(cutoff)).toEqual({ posts: 0 });
+    }
+    expect(await a.votes(all)).toHaveLength(counted);
+  });
 });

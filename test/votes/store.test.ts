@@ -151,6 +151,35 @@ eachBackend((backend) => {
     expect(await s.findPost(bare)).toEqual(bare);
     expect(await s.addReaction({ ...bare, userId: 'U1', emoji: '👍', at: T0 })).toEqual({ post: true, paperId: 'mamba', voted: true, changed: true });
   });
+
+  it('prunes old posts nobody reacted to; keeps every vote and every post that carries one', async () => {
+    const db = await backend.fresh();
+    const s = (await db.open()).votes;
+    const other = (await db.open()).votes;
+    await s.recordPost(post('1.1', 'old-unreacted'));
+    await s.recordPost(post('2.2', 'old-voted'));
+    await s.recordPost(post('3.3', 'old-unvoted-again'));
+    await s.recordPost(post('4.4', 'recent', { postedAt: at(40) }));
+    await s.recordPost(post('5.5', 'other-channel', { channelId: 'C2' }));
+    await s.addReaction(reaction('2.2', 'U1'));
+    // A reaction taken back: the post carries no vote any more.
+    await s.addReaction(reaction('3.3', 'U1'));
+    await s.removeReaction(reaction('3.3', 'U1'));
+    const votes = await s.votes(all);
+    expect(await other.prune(at(30))).toEqual({ posts: 3 });
+    const ref = (messageId: string, channelId = 'C1') => ({ platform: 'slack' as const, channelId, messageId });
+    expect(await s.findPost(ref('1.1'))).toBeUndefined();
+    expect(await s.findPost(ref('3.3'))).toBeUndefined();
+    expect(await s.findPost(ref('5.5', 'C2'))).toBeUndefined();
+    expect(await s.findPost(ref('2.2'))).toMatchObject({ paperId: 'old-voted' });
+    expect(await s.findPost(ref('4.4'))).toMatchObject({ paperId: 'recent' });
+    expect(await s.votes(all)).toEqual(votes);
+    // A vote on a kept post can still be taken back; a reaction on a pruned post is not counted.
+    expect(await s.removeReaction(reaction('2.2', 'U1'))).toMatchObject({ post: true, voted: false, changed: true });
+    expect(await s.addReaction(reaction('1.1', 'U2', '👍', at(31)))).toEqual({ post: false });
+    expect(await s.prune(at(30))).toEqual({ posts: 1 });
+    expect(await s.prune(at(30))).toEqual({ posts: 0 });
+  });
 });
 
 describe('SqliteVoteStore: the file', () => {

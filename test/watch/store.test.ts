@@ -345,6 +345,57 @@ eachBackend((backend) => {
     });
   });
 
+  describe('retention', () => {
+    const DAY = 86_400_000;
+    const day = (n: number) => later(n * DAY);
+
+    it('prunes finished alerts older than the cut-off with their delivery rows; keeps pending alerts and rows a newer alert carries', async () => {
+      const s = await oneProcess();
+      await s.insertWatch(spec(), T0, 20);
+      await s.insertWatch(spec({ id: 'w-0002' }), T0, 20);
+      const alert = async (watchId: string, n: number, papers: string[], status?: 'posted' | 'failed') => {
+        const c = await s.claimAlert({ watchId, papers: papers.map((id) => ({ id })), now: day(n), maxTries: 3 });
+        if (!c.claimed) throw new Error('not claimed');
+        if (status) await s.finishAlert(c.alertId, { status, attempts: 1, ...(status === 'failed' ? { reason: 'boom' } : {}) }, day(n));
+        return c;
+      };
+      const posted = await alert('w-0001', 1, ['p1', 'p2'], 'posted');
+      const failed = await alert('w-0001', 2, ['p3', 'p4'], 'failed');
+      // p3 and p4 ride along with a newer alert: their rows move to it.
+      const rode = await alert('w-0001', 3, ['p5'], 'posted');
+      expect(rode.paperIds).toEqual(['p5', 'p3', 'p4']);
+      const pending = await alert('w-0002', 1, ['p1']); // a process is sending it
+      const recent = await alert('w-0002', 30, ['p9'], 'posted');
+
+      expect(await s.prune(day(2))).toEqual({ alerts: 1, deliveries: 2 });
+      expect(await s.getAlert(posted.alertId)).toBeUndefined();
+      expect(await s.prune(day(10))).toEqual({ alerts: 2, deliveries: 3 });
+      expect(await s.getAlert(failed.alertId)).toBeUndefined();
+      expect(await s.alerts('w-0001')).toEqual([]);
+      expect(await s.deliveries('w-0001')).toEqual([]);
+      expect((await s.alerts('w-0002')).map((a) => [a.id, a.status])).toEqual([
+        [recent.alertId, 'posted'],
+        [pending.alertId, 'pending'],
+      ]);
+      expect((await s.deliveries('w-0002')).map((d) => d.paperId)).toEqual(['p9', 'p1']);
+      // The watches and their cursors stay.
+      expect((await s.listWatches()).map((w) => w.id)).toEqual(['w-0001', 'w-0002']);
+      expect(await s.prune(day(10))).toEqual({ alerts: 0, deliveries: 0 });
+    });
+
+    it('within the period a paper is never claimed again; once its row is pruned it may be', async () => {
+      const [a, b] = await twoProcesses();
+      await a.insertWatch(spec(), T0, 20);
+      const c = await a.claimAlert({ watchId: 'w-0001', papers: [{ id: 'p1' }], now: day(1), maxTries: 3 });
+      if (!c.claimed) throw new Error('not claimed');
+      await a.finishAlert(c.alertId, { status: 'posted', attempts: 1 }, day(1));
+      expect(await b.prune(day(1))).toEqual({ alerts: 0, deliveries: 0 });
+      expect(await b.claimAlert({ watchId: 'w-0001', papers: [{ id: 'p1' }], now: day(5), maxTries: 3 })).toEqual({ claimed: false, why: 'nothing' });
+      expect(await b.prune(day(2))).toEqual({ alerts: 1, deliveries: 1 });
+      expect(await a.claimAlert({ watchId: 'w-0001', papers: [{ id: 'p1' }], now: day(6), maxTries: 3 })).toMatchObject({ claimed: true, paperIds: ['p1'] });
+    });
+  });
+
   describe('schema', () => {
     it('two processes opening one database at once migrate the watch module once, to its latest version', async () => {
       const db = await backend.fresh();
@@ -375,6 +426,30 @@ eachBackend((backend) => {
   });
 
   describe('many writers: two processes racing', () => {
+    it('old alerts pruned in one process while another claims, its failed papers riding along: every paper a claim carries keeps its row', async () => {
+      const [a, b] = await twoProcesses();
+      const DAY = 86_400_000;
+      for (let round = 0; round < 10; round++) {
+        const id = `w-${round}`;
+        await a.insertWatch(spec({ id }), T0, 20);
+        const failedPapers = Array.from({ length: 5 }, (_, i) => `f${round}-${i}`);
+        const old = await a.claimAlert({ watchId: id, papers: failedPapers.map((p) => ({ id: p })), now: later(DAY), maxTries: 3 });
+        if (!old.claimed) throw new Error('not claimed');
+        await a.finishAlert(old.alertId, { status: 'failed', attempts: 4, reason: 'boom' }, later(DAY));
+        const [pruned, claim] = await Promise.all([
+          a.prune(later(10 * DAY)),
+          b.claimAlert({ watchId: id, papers: [{ id: `n${round}` }], now: later(20 * DAY), maxTries: 3 }),
+        ]);
+        if (!claim.claimed) throw new Error(`not claimed: ${JSON.stringify(claim)}`);
+        const rows = await a.deliveries(id);
+        // Every paper the claim carries has its row, on the claim's alert (a pruned paper is not carried).
+        expect(rows.filter((r) => r.alertId === claim.alertId).map((r) => r.paperId)).toEqual(claim.paperIds);
+        expect(rows.filter((r) => r.alertId !== claim.alertId)).toEqual([]);
+        expect([[], failedPapers]).toContainEqual(claim.retried);
+        expect(pruned.deliveries).toBe(failedPapers.length - claim.retried.length);
+      }
+    });
+
     it('overlapping claims for one watch: every paper is claimed once, under any of its ids, and no claim fails', async () => {
       const [a, b] = await twoProcesses();
       await a.insertWatch(spec(), T0, 20);
@@ -546,7 +621,7 @@ describe('SqliteWatchStore on its own file', () => {
     const modules = db.prepare('SELECT module, version FROM schema_migrations ORDER BY module').all() as { module: string; version: number }[];
     db.close();
     expect(modules.map((m) => m.module)).toEqual(expect.arrayContaining(['papers', 'schedule', 'watches']));
-    expect(modules.find((m) => m.module === 'watches')?.version).toBe(1);
+    expect(modules.find((m) => m.module === 'watches')?.version).toBe(WATCH_MIGRATIONS.migrations.length);
   });
 
   it('a file that is not a database is a StateStoreError naming it', async () => {
