@@ -6,7 +6,7 @@
 import { REST } from 'discord.js';
 import { config as loadDotenv } from 'dotenv';
 import { inviteUrl } from '../adapters/discord/permissions.ts';
-import { fetchApplication, registerCommands } from '../adapters/discord/register.ts';
+import { fetchApplication, registerCommands, registerFailureMessage } from '../adapters/discord/register.ts';
 import { buildSlashCommand } from '../adapters/discord/slash-command.ts';
 import { createPaperboy } from '../src/app/boot.ts';
 import { loadConfig } from '../src/app/config.ts';
@@ -61,7 +61,7 @@ export async function main(env: Record<string, string | undefined>, out: (line: 
     out(`Invite the bot (scopes bot + applications.commands, only the permissions it uses):\n  ${inviteUrl(app.id)}`);
     return 0;
   } catch (err) {
-    out(`discord:register: ${(err as Error).message}`);
+    out(`discord:register: ${registerFailureMessage(err, discord.apiUrl)}`);
     return 1;
   }
 }

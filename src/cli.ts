@@ -1,11 +1,11 @@
-import { createInterface } from 'node:readline';
-import { exitCode, replyJson, worstExitCode } from './app/cli-output.ts';
+import { answerJson, batchLineJson, batchLines, exitCode, isBlankLine, replyJson, worstExitCode } from './app/cli-output.ts';
 import { SHELL_CONTEXT } from './reply/context.ts';
+import type { Reply } from './reply/reply.ts';
 import { argvToCommandText } from './commands/argv.ts';
-import { renderText, scheduledPostText } from './render/text.ts';
+import { postText, renderExport, renderText } from './render/text.ts';
 
 const USAGE = `Usage: paperboy <command words> [--json]
-       paperboy --batch [--json]      (one command per line on stdin; blank lines are skipped)
+       paperboy --batch [--json]      (one command per line on stdin)
        paperboy --help | --version
 
 Runs one Paperboy command and exits. Exit codes: 0 answered, 1 failed (bad input, a source or
@@ -15,6 +15,19 @@ quotes inside the text make a phrase: paperboy search '"state space" models'. E.
   paperboy search kv cache compression --limit 3
   paperboy show snapkv --json
   echo "show snapkv" | paperboy --batch --json
+  paperboy saved --bibtex > refs.bib
+
+Output: text, or one JSON document with --json. When stdout is not a terminal, an export
+(cite, saved --bibtex) writes only its BibTeX there; its heading and notes go to stderr.
+
+--batch reads one command per line from stdin and answers each as soon as it is read, in order,
+in one process (follow-ups such as "show 2" refer to the run's last list). A line ends at LF (a CR
+before it is dropped); a last line without LF counts; input is UTF-8 (invalid bytes read as
+U+FFFD; control characters get an error answer). With --json: exactly one line of JSON per input
+line, each an object whose "input" is the line as read, then the answer's fields ("error" when it
+failed; "value" holds an answer that is not an object; "posts" what a schedule run posted); a blank
+line gets {"input": "", "blank": true}. N lines in, N lines out. Without --json: each non-blank
+line's answer as text, a blank line between two answers.
 
 Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
 schedule, ingest, watch, top, save, unsave, saved, cite, help ("paperboy help <command>"
@@ -59,13 +72,39 @@ export async function cli(argv: string[]): Promise<number> {
   const { paperboy, config, logger, library, state } = booted;
   const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
   const width = Math.min(100, process.stdout.columns ?? 88);
-  const emit = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
-    process.stdout.write((json ? JSON.stringify(replyJson(reply)) : renderText(reply, { color, width })) + '\n');
+  // stdout is a file or a pipe (`saved --bibtex > refs.bib`): an export writes only its data there.
+  const redirected = !process.stdout.isTTY;
+  const out = (text: string) => process.stdout.write(text + '\n');
+  const text = (reply: Reply): string => {
+    const exported = redirected ? renderExport(reply, { color, width }) : undefined;
+    if (!exported) return renderText(reply, { color, width });
+    if (exported.rest !== '') process.stderr.write(exported.rest + '\n');
+    return exported.data;
+  };
 
-  // What `schedule run` posts to the shell channel: marked as a post and set apart from the
-  // command's own reply, which follows it (a JSON line each with --json, as before).
-  const postShell = (reply: Awaited<ReturnType<typeof paperboy.run>>) =>
-    json ? emit(reply) : process.stdout.write(scheduledPostText(reply, { color, width }) + '\n\n');
+  // What `schedule run` posts to the shell channel while a command runs. As text: marked as a
+  // scheduled post and set apart from the command's own reply, which follows it. With --json: kept,
+  // and put under the command's answer (`posts`), so one command is always one JSON document.
+  let posts: Reply[] | undefined;
+  const postShell = (reply: Reply) => {
+    if (!json) process.stdout.write(postText(reply, { kind: 'schedule', color, width }) + '\n\n');
+    else if (posts) posts.push(reply);
+    else out(JSON.stringify(replyJson(reply)));
+  };
+  /** Run one command, with what it posted meanwhile. A command that throws is answered as a failure. */
+  const run = async (line: string): Promise<{ reply: Reply; posted: Reply[] }> => {
+    const posted: Reply[] = [];
+    posts = posted;
+    try {
+      return { reply: await paperboy.run(line, SHELL_CONTEXT), posted };
+    } catch (err) {
+      logger.error({ err }, 'command failed');
+      const why = err instanceof Error ? err.message : String(err);
+      return { reply: { tone: 'error', summary: `Paperboy failed on this command: ${why}`, blocks: [] }, posted };
+    } finally {
+      posts = undefined;
+    }
+  };
 
   // `schedule …` manages the shell channel's schedules in DATA_DIR/state.db (no timers run here);
   // `ingest …` fetches papers into the store. Set up only when they may be needed: the one-shot
@@ -111,8 +150,8 @@ export async function cli(argv: string[]): Promise<number> {
   startReading({ store: state.reading, paperboy, logger });
   try {
     if (!batch) {
-      const reply = await paperboy.run(words.length ? argvToCommandText(words, paperboy.commands) : 'help', SHELL_CONTEXT);
-      emit(reply);
+      const { reply, posted } = await run(words.length ? argvToCommandText(words, paperboy.commands) : 'help');
+      out(json ? JSON.stringify(answerJson(reply, posted)) : text(reply));
       return exitCode(reply);
     }
     return await runBatch();
@@ -123,16 +162,20 @@ export async function cli(argv: string[]): Promise<number> {
     await state.close();
   }
 
+  /** `--batch`: the contract is in USAGE (one JSON line per input line with --json). */
   async function runBatch(): Promise<number> {
-    const rl = createInterface({ input: process.stdin, crlfDelay: Infinity });
-    let first = true;
+    let answered = 0;
     const codes: (0 | 1 | 3)[] = [];
-    for await (const line of rl) {
-      if (line.trim() === '') continue;
-      if (!json && !first) process.stdout.write('\n');
-      first = false;
-      const reply = await paperboy.run(line, SHELL_CONTEXT);
-      emit(reply);
+    for await (const line of batchLines(process.stdin)) {
+      if (isBlankLine(line)) {
+        // Text answers span many lines and cannot line up with the input: a blank line is skipped.
+        if (json) out(JSON.stringify(batchLineJson(line, undefined)));
+        continue;
+      }
+      if (!json && answered > 0) process.stdout.write('\n');
+      const { reply, posted } = await run(line);
+      out(json ? JSON.stringify(batchLineJson(line, reply, posted)) : text(reply));
+      answered += 1;
       codes.push(exitCode(reply));
     }
     return worstExitCode(codes);

@@ -20,6 +20,7 @@ import { DiscordApi, messageBody } from './discord-api.ts';
 import { InteractionHandler, type DeferWait } from './interaction-handler.ts';
 import { InFlight } from '../shared/in-flight.ts';
 import { MessageHandler } from './message-handler.ts';
+import { unreachableMessage } from './network.ts';
 import { ReactionHandler } from './reactions.ts';
 import { renderDiscord, type DiscordMessage } from './render.ts';
 import { slashSpecs, type SubcommandSpec } from './slash-command.ts';
@@ -193,14 +194,16 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       } catch (err) {
         await destroyClient();
         const e = err as Error & { code?: unknown; status?: unknown };
+        // A network failure (no DNS, a refused connection) is not the token's fault: say so.
+        const unreachable = unreachableMessage(err, opts.config.apiUrl);
         const why =
           e.name === 'AbortError'
             ? 'the gateway did not become ready in time'
             : e.code === 'TokenInvalid' || e.status === 401
               ? 'Discord rejected the bot token (check DISCORD_TOKEN)'
-              : scrubSecrets(e.message);
+              : (unreachable ?? scrubSecrets(e.message));
         logger.error({ reason: scrubSecrets(why) }, 'discord adapter failed to start');
-        throw new Error(`Discord: ${why}`);
+        throw new Error(`Discord start-up failed: ${why}`);
       } finally {
         clearTimeout(timer);
       }

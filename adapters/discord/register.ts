@@ -5,6 +5,7 @@
 import type { REST, RESTPostAPIChatInputApplicationCommandsJSONBody } from 'discord.js';
 import { z } from 'zod';
 import { DiscordRestError } from './discord-api.ts';
+import { unreachableMessage } from './network.ts';
 import { describeRestError } from './rest-error.ts';
 
 const Application = z.object({ id: z.string().regex(/^\d{15,21}$/), name: z.string().optional() });
@@ -31,6 +32,15 @@ export interface RegisterResult {
   applicationId: string;
   scope: { guildId: string } | 'global';
   commands: { id: string; name: string }[];
+}
+
+/**
+ * What a failed registration says: a network failure (Discord never answered) explained as one,
+ * not a token problem; Discord's own refusals as they are (`Discord get application failed: 401 …`).
+ * `apiUrl`: DISCORD_API_URL when set.
+ */
+export function registerFailureMessage(err: unknown, apiUrl: string | undefined): string {
+  return unreachableMessage(err, apiUrl) ?? (err instanceof Error ? err.message : String(err));
 }
 
 /** Overwrite the application's commands (in one guild when `guildId` is set, else globally) with `commands`. */

@@ -5,7 +5,8 @@ import type { Adapter } from '../../src/core/adapter.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
-import { renderText, scheduledPostText } from '../../src/render/text.ts';
+import { postText, renderText, type PostKind } from '../../src/render/text.ts';
+import { stripLeadingMention } from './mention.ts';
 
 export interface ShellOptions {
   paperboy: Paperboy;
@@ -50,24 +51,64 @@ function writeHistory(file: string | undefined, lines: readonly string[]): void 
 
 const QUIT_WORDS = new Set(['quit', 'exit', 'bye', 'q', ':q', ':wq', '/quit', '/exit', '/q', 'quit()', 'exit()', '.exit']);
 
-/** A local console adapter: a readline prompt that runs each line through the core and prints the reply. */
-export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promise<void> } {
+/** The shell adapter: `post` marks a post `── post ──`; `poster(kind)` posts marked with what they are. */
+export interface ShellAdapter extends Adapter {
+  /** Resolves once the shell has closed (quit, Ctrl-D, Ctrl-C on an empty line) and saved its history. */
+  done: Promise<void>;
+  post(channelId: string, reply: Reply): Promise<void>;
+  /** A poster whose posts are marked as `kind` (`── watch alert ──`, `── scheduled post ──`). */
+  poster(kind: PostKind): (channelId: string, reply: Reply) => Promise<void>;
+}
+
+/**
+ * A local console adapter: a readline prompt that runs each line through the core and prints the
+ * reply. A leading `@Paperboy` (or a pasted chat mention) is dropped, as the chat adapters do. On a
+ * terminal, Ctrl-C clears a half-typed line, and on an empty line quits, as Ctrl-D does; the
+ * terminal's own prompt then starts on a fresh line.
+ */
+export function createShellAdapter(opts: ShellOptions): ShellAdapter {
   const input = opts.input ?? process.stdin;
   const output = opts.output ?? process.stdout;
   const color = opts.color ?? (Boolean(output.isTTY) && !process.env['NO_COLOR']);
   const width = () => Math.min(100, output.columns ?? 88);
+  const terminal = Boolean(output.isTTY);
   let rl: Interface | undefined;
+  /** readline has closed: nothing more is read, and no prompt may be shown. */
+  let rlClosed = false;
   let closed = false;
   let quitting = false;
+  /** The cursor sits just after a prompt (nothing typed after it was echoed with a newline). */
+  let atPrompt = false;
   let resolveDone!: () => void;
   const done = new Promise<void>((r) => (resolveDone = r));
   let chain = Promise.resolve();
   /** A line's command is running: what it posts meanwhile (`schedule run`) prints before its reply and the prompt. */
   let busy = false;
 
-  const print = (reply: Reply) => output.write(renderText(reply, { color, width: width() }) + '\n\n');
+  const write = (text: string) => {
+    output.write(text);
+    atPrompt = false;
+  };
+  const prompt = (preserveCursor?: boolean) => {
+    if (rlClosed || !rl) return;
+    rl.prompt(preserveCursor);
+    atPrompt = true;
+  };
+  const print = (reply: Reply) => write(renderText(reply, { color, width: width() }) + '\n\n');
   // Newest first, as readline keeps it; quit words are not worth remembering.
   const history = readHistory(opts.historyFile);
+
+  const post = async (reply: Reply, kind: PostKind | undefined) => {
+    const text = postText(reply, { color, width: width(), ...(kind ? { kind } : {}) }) + '\n\n';
+    if (busy) {
+      // Posted by the running command (`schedule run`): its reply and then the prompt follow.
+      write(text);
+      return;
+    }
+    // A timer's post while the prompt waits: on a line of its own, then the prompt again.
+    write('\n' + text);
+    if (!closed) prompt(true);
+  };
 
   return {
     name: 'shell',
@@ -76,26 +117,31 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
       rl = createInterface({
         input,
         output,
-        terminal: Boolean(output.isTTY),
+        terminal,
         history: [...history],
         historySize: HISTORY_SIZE,
         removeHistoryDuplicates: true,
         prompt: color ? '\x1b[1mpaperboy›\x1b[22m ' : 'paperboy› ',
       });
-      if (opts.banner) output.write(opts.banner + '\n');
+      if (opts.banner) write(opts.banner + '\n');
       rl.on('line', (line) => {
+        // On a terminal, Enter moved to a new line; elsewhere the input is not echoed.
+        if (terminal) atPrompt = false;
         chain = chain.then(async () => {
-          const text = line.trim();
+          const typed = line.trim();
           if (quitting) return; // lines pasted after `quit` are not run
+          // `@Paperboy show snapkv`, as typed in a chat, is `show snapkv`; a bare mention asks for help.
+          const stripped = stripLeadingMention(typed);
+          const text = typed !== '' && stripped === '' ? 'help' : stripped;
           if (QUIT_WORDS.has(text.toLowerCase())) {
             quitting = true;
             rl?.close();
             return;
           }
-          if (text !== '') {
-            const seen = history.indexOf(text);
+          if (typed !== '') {
+            const seen = history.indexOf(typed);
             if (seen !== -1) history.splice(seen, 1);
-            history.unshift(text);
+            history.unshift(typed);
           }
           if (text !== '') {
             busy = true;
@@ -105,33 +151,38 @@ export function createShellAdapter(opts: ShellOptions): Adapter & { done: Promis
               busy = false;
             }
           }
-          if (!closed) rl?.prompt();
+          if (!closed) prompt();
         });
       });
+      // Ctrl-C (a terminal only; elsewhere it is the process's SIGINT): a half-typed line is
+      // cleared and the prompt stays; on an empty line the shell quits, as Ctrl-D does.
+      rl.on('SIGINT', () => {
+        if (rl && rl.line !== '') {
+          rl.write(null, { ctrl: true, name: 'e' });
+          rl.write(null, { ctrl: true, name: 'u' });
+          return;
+        }
+        rl?.close();
+      });
       rl.on('close', () => {
+        rlClosed = true;
         void chain.then(() => {
           closed = true;
+          // Closed at the prompt (Ctrl-D, Ctrl-C, end of piped input): end the line, so nothing of
+          // ours is left where the terminal's own prompt comes next.
+          if (atPrompt) write('\n');
           writeHistory(opts.historyFile, history);
           resolveDone();
           opts.onExit?.();
         });
       });
-      rl.prompt();
+      prompt();
     },
     async stop() {
-      if (!closed) rl?.close();
+      if (!rlClosed) rl?.close();
       await done;
     },
-    async post(_channelId: string, reply: Reply) {
-      const text = scheduledPostText(reply, { color, width: width() }) + '\n\n';
-      if (busy) {
-        // Posted by the running command (`schedule run`): its reply and then the prompt follow.
-        output.write(text);
-        return;
-      }
-      // A timer's post while the prompt waits: on a line of its own, then the prompt again.
-      output.write('\n' + text);
-      if (!closed) rl?.prompt(true);
-    },
+    post: (_channelId, reply) => post(reply, undefined),
+    poster: (kind) => (_channelId, reply) => post(reply, kind),
   };
 }

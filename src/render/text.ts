@@ -264,9 +264,33 @@ function codeLines(text: string, color: boolean): string[] {
   return lines.map((l) => styled(l, 'code', color));
 }
 
-/** A scheduled post as the terminal prints it: a marker line, then the reply. */
-export function scheduledPostText(reply: Reply, opts: TextOptions = {}): string {
-  return `${styled('── scheduled post ──', 'dim', opts.color ?? false)}\n${renderText(reply, opts)}`;
+/** What a post to a channel (not an answer to a command) is: a schedule's post, or a watch's alert. */
+export type PostKind = 'schedule' | 'watch';
+
+const POST_MARKER: Record<PostKind, string> = { schedule: 'scheduled post', watch: 'watch alert' };
+
+/**
+ * A post as the terminal prints it: a marker line saying what it is (`── scheduled post ──`,
+ * `── watch alert ──`; `── post ──` when the kind is not known), then the reply.
+ */
+export function postText(reply: Reply, opts: TextOptions & { kind?: PostKind } = {}): string {
+  const marker = opts.kind ? POST_MARKER[opts.kind] : 'post';
+  return `${styled(`── ${marker} ──`, 'dim', opts.color ?? false)}\n${renderText(reply, opts)}`;
+}
+
+/**
+ * A reply that exports text (BibTeX from `cite` and `saved --bibtex`: its code blocks), split for
+ * a redirected stdout: `data`, the code blocks exactly as `renderText` prints them (blank line
+ * between two), for the file; `rest`, the rest of the reply (heading, counts, notes, hints), for
+ * the person (stderr). Undefined when the reply has no code block.
+ */
+export function renderExport(reply: Reply, opts: TextOptions = {}): { data: string; rest: string } | undefined {
+  const codes = reply.blocks.filter((b): b is Extract<Block, { kind: 'code' }> => b.kind === 'code');
+  if (codes.length === 0) return undefined;
+  const color = opts.color ?? false;
+  const data = codes.map((b) => codeLines(b.text, color).join('\n')).join('\n\n');
+  const rest = renderText({ ...reply, blocks: reply.blocks.filter((b) => b.kind !== 'code') }, opts);
+  return { data, rest };
 }
 
 /** Render a reply as terminal text (pure). Blocks are separated by blank lines where it reads better. */

@@ -4,18 +4,20 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { useTempDirs } from '../helpers/temp-dir.ts';
+import { batchLines } from '../../src/app/cli-output.ts';
 
 const tempDir = useTempDirs('paperboy-cli-');
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-function cli(args: string[], opts: { input?: string; env?: Record<string, string> } = {}) {
+function cli(args: string[], opts: { input?: string | Buffer; env?: Record<string, string> } = {}) {
   const r = spawnSync(process.execPath, ['--import', 'tsx', 'src/cli.ts', ...args], {
     cwd: ROOT,
     encoding: 'utf8',
     input: opts.input ?? '',
     env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...opts.env },
     timeout: 30_000,
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
@@ -53,10 +55,11 @@ describe('cli', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(lines).toHaveLength(3);
+    expect(lines).toHaveLength(4);
     expect(lines[0]!['name']).toBe('SnapKV');
-    expect((lines[1]!['results'] as unknown[]).length).toBe(2);
-    expect(lines[2]!['error']).toMatch(/--limit/);
+    expect(lines[1]).toEqual({ input: '', blank: true });
+    expect((lines[2]!['results'] as unknown[]).length).toBe(2);
+    expect(lines[3]!['error']).toMatch(/--limit/);
   });
   it('reports configuration problems clearly', () => {
     const r = cli(['stats'], { env: { LOG_LEVEL: 'chatty' } });
@@ -112,7 +115,7 @@ describe('cli: more', () => {
     expect(ids(similar).length).toBeGreaterThan(0);
     expect(ids(similar)).not.toContain(ids(list)[2]);
     expect((more as { page: number }).page).toBe(2);
-    expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
+    expect(past).toEqual({ input: 'show 99', error: 'No result 99: the last list shows results 6–10.' });
     expect(r.code).toBe(1);
   });
   it("the issue's own sequence: more after similar 3 pages through the similar list", () => {
@@ -128,7 +131,7 @@ describe('cli: more', () => {
     expect((more as { page: number }).page).toBe(2);
     expect(ids(more)).toHaveLength(5);
     expect(ids(more).some((id) => ids(similar).includes(id))).toBe(false);
-    expect(past).toEqual({ error: 'No result 99: the last list shows results 6–10.' });
+    expect(past).toEqual({ input: 'show 99', error: 'No result 99: the last list shows results 6–10.' });
   });
   it('manages the shell channel schedules', () => {
     const dir = tempDir();
@@ -142,5 +145,152 @@ describe('cli: more', () => {
     const refused = cli(['schedule', 'add', '*/1 * * * *', 'digest'], { env: { DATA_DIR: dir } });
     expect(refused.code).toBe(1);
     expect(refused.out).toMatch(/more often than hourly/);
+  });
+});
+
+/** The JSON lines of a `--batch --json` run, every one of them (a blank output line is not skipped). */
+function jsonLines(out: string): Record<string, unknown>[] {
+  expect(out === '' || out.endsWith('\n'), 'every answer ends its line').toBe(true);
+  return out === ''
+    ? []
+    : out
+        .slice(0, -1)
+        .split('\n')
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+}
+
+describe('cli: the --batch --json contract (N lines in, N lines out, each echoing its input)', () => {
+  it('hostile input: blank lines, CRLF, NUL and control characters, escape sequences, invalid UTF-8, a very long line, no final newline', () => {
+    const long = 'kv '.repeat(40_000).trim();
+    const parts: (string | Buffer)[] = [
+      'show snapkv\n',
+      '\n',
+      '   \t \n',
+      'search lora --limit 2\r\n',
+      '\r\n',
+      'search kv\u0000cache\n',
+      'show \u001b[2Jsnapkv\n',
+      'search kv\rcache --limit 1\n',
+      Buffer.from([0x73, 0x65, 0x61, 0x72, 0x63, 0x68, 0x20, 0xff, 0xfe, 0xc3, 0x0a]),
+      `${long}\n`,
+      'search “state space” models 🚀 --limit 1\n',
+      'stats',
+    ];
+    const input = Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p, 'utf8') : p)));
+    const r = cli(['--batch', '--json'], { input });
+    const lines = jsonLines(r.out);
+    const expected = [
+      'show snapkv',
+      '',
+      '   \t ',
+      'search lora --limit 2',
+      '',
+      'search kv\u0000cache',
+      'show \u001b[2Jsnapkv',
+      'search kv\rcache --limit 1',
+      'search \uFFFD\uFFFD\uFFFD',
+      long,
+      'search “state space” models 🚀 --limit 1',
+      'stats',
+    ];
+    expect(lines.map((l) => l['input'])).toEqual(expected);
+    expect(lines[0]!['name']).toBe('SnapKV');
+    expect(lines[1]).toEqual({ input: '', blank: true });
+    expect(lines[2]).toEqual({ input: '   \t ', blank: true });
+    expect((lines[3]!['results'] as unknown[]).length).toBe(2);
+    expect(lines[4]).toEqual({ input: '', blank: true });
+    expect(lines[5]!['error']).toMatch(/control character/i);
+    expect(lines[6]!['error']).toMatch(/control character/i);
+    expect(Object.keys(lines[7]!)).toContain('results');
+    expect(lines[9]!['error']).toMatch(/long/i);
+    expect(lines[11]!['papers']).toBeGreaterThan(0);
+    // Every answer is one line: no raw control character reached the output.
+    expect(r.out).not.toMatch(/[\u0000-\u0009\u000b-\u001f]/);
+    expect(r.code).toBe(1);
+  }, 60_000);
+
+  it('empty input answers nothing; only blank lines answer one blank object each', () => {
+    const empty = cli(['--batch', '--json'], { input: '' });
+    expect(empty.out).toBe('');
+    expect(empty.code).toBe(0);
+    const blanks = cli(['--batch', '--json'], { input: '\n\r\n  \n\n' });
+    expect(jsonLines(blanks.out)).toEqual([
+      { input: '', blank: true },
+      { input: '', blank: true },
+      { input: '  ', blank: true },
+      { input: '', blank: true },
+    ]);
+    expect(blanks.code).toBe(0);
+  }, 60_000);
+
+  it('thousands of lines: as many answers, in order', () => {
+    const n = 3000;
+    const sent = Array.from({ length: n }, (_, i) => (i % 7 === 3 ? '' : i % 2 === 0 ? `search cache ${i} --limit 1` : `show ${i % 5 === 0 ? 'snapkv' : 1}`));
+    // The last of them is blank: its LF ends it, as `wc -l` counts.
+    expect(sent[n - 1]).toBe('');
+    const r = cli(['--batch', '--json'], { input: sent.join('\n') + '\n' });
+    const lines = jsonLines(r.out);
+    expect(lines).toHaveLength(n);
+    expect(lines.map((l) => l['input'])).toEqual(sent);
+  }, 120_000);
+
+  it('what schedule run posts is part of its line (posts), in --batch and one-shot runs', () => {
+    const dir = tempDir();
+    const add = cli(['schedule', 'add', '0 9 * * *', 'digest', '--count', '1'], { env: { DATA_DIR: dir } });
+    const id = /s-[0-9a-f]{4}/.exec(add.out)?.[0];
+    expect(id, add.out + add.err).toBeDefined();
+    const r = cli(['--batch', '--json'], { input: `schedule run ${id}\n\nstats\n`, env: { DATA_DIR: dir } });
+    const lines = jsonLines(r.out);
+    expect(lines.map((l) => l['input'])).toEqual([`schedule run ${id}`, '', 'stats']);
+    const posts = lines[0]!['posts'] as { results: unknown[] }[];
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.results).toHaveLength(1);
+    const one = cli(['schedule', 'run', id!, '--json'], { env: { DATA_DIR: dir } });
+    expect((JSON.parse(one.out) as { posts: unknown[] }).posts).toHaveLength(1);
+  }, 60_000);
+
+  it('without --json: one text answer per non-blank line, a blank line between two (CRLF, no final newline)', () => {
+    const r = cli(['--batch'], { input: 'show snapkv\r\n\r\n\r\nsearch zzzqqqxxx' });
+    expect(r.out).toMatch(/SnapKV: LLM Knows[\s\S]*\n\n[^\n]*zzzqqqxxx/);
+    expect(r.out).not.toMatch(/\n\n\n/);
+    expect(r.out).not.toContain('\r');
+  }, 60_000);
+
+  it('--help states the contract', () => {
+    const r = cli(['--help']);
+    expect(r.out).toMatch(/one line of JSON per input\s+line/);
+    expect(r.out).toMatch(/"input"/);
+    expect(r.out).toMatch(/"blank": true/);
+  });
+});
+
+describe('batchLines: what a line of --batch input is', () => {
+  async function lines(chunks: (string | Uint8Array)[]): Promise<string[]> {
+    const out: string[] = [];
+    for await (const l of batchLines(
+      (async function* () {
+        yield* chunks;
+      })(),
+    ))
+      out.push(l);
+    return out;
+  }
+  it('LF ends a line, a CR before it goes, a last line without LF counts, nothing is no line', async () => {
+    expect(await lines([])).toEqual([]);
+    expect(await lines([''])).toEqual([]);
+    expect(await lines(['\n'])).toEqual(['']);
+    expect(await lines(['a\r\nb\n\nc'])).toEqual(['a', 'b', '', 'c']);
+    expect(await lines(['a\rb\n'])).toEqual(['a\rb']);
+    expect(await lines(['a\r'])).toEqual(['a']);
+  });
+  it('the same lines however the bytes are cut into chunks (a BOM, a character or a CRLF split in two)', async () => {
+    const bytes = Buffer.from('\uFEFFsearch “kv” 🚀\r\n\n\u0000x\r\nlast', 'utf8');
+    const whole = await lines([bytes]);
+    expect(whole).toEqual(['search “kv” 🚀', '', '\u0000x', 'last']);
+    for (let i = 1; i < bytes.length; i++) expect(await lines([bytes.subarray(0, i), bytes.subarray(i)])).toEqual(whole);
+    expect(await lines([...bytes].map((b) => Uint8Array.of(b)))).toEqual(whole);
+  });
+  it('invalid UTF-8 reads as U+FFFD; a BOM after the start is kept', async () => {
+    expect(await lines([Uint8Array.of(0x61, 0xff, 0x0a, 0xc3, 0x0a, 0xef, 0xbb, 0xbf, 0x62)])).toEqual(['a\uFFFD', '\uFFFD', '\uFEFFb']);
   });
 });

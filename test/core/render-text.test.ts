@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { renderText, sanitize, scheduledPostText } from '../../src/render/text.ts';
+import { postText, renderExport, renderText, sanitize } from '../../src/render/text.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import { alertPost } from '../../src/watch/alert.ts';
+import type { Watch } from '../../src/watch/watch.ts';
 
 const reply: Reply = {
   tone: 'ok',
@@ -203,7 +205,43 @@ describe('renderText', () => {
     });
   });
 
-  it('marks a scheduled post', () => {
-    expect(scheduledPostText({ tone: 'ok', summary: 'x', blocks: [{ kind: 'heading', text: 'Paper digest' }] })).toBe('── scheduled post ──\nPaper digest');
+  it('marks a post with what it is: a scheduled post, a watch alert, or (kind unknown) a post', () => {
+    const digest: Reply = { tone: 'ok', summary: 'x', blocks: [{ kind: 'heading', text: 'Paper digest' }] };
+    expect(postText(digest, { kind: 'schedule' })).toBe('── scheduled post ──\nPaper digest');
+    const watch: Watch = { id: 'w-3f9a', platform: 'shell', channelId: 'shell', personal: false, query: 'kv cache', createdAt: new Date(0), paused: false };
+    const alert = postText(alertPost(watch, 7, []), { kind: 'watch' });
+    expect(alert.split('\n')[0]).toBe('── watch alert ──');
+    expect(alert).not.toMatch(/scheduled/i);
+    expect(postText(digest)).toBe('── post ──\nPaper digest');
+    expect(postText(digest, { kind: 'watch', color: true }).startsWith('\x1b[2m── watch alert ──\x1b[22m\n')).toBe(true);
+  });
+});
+
+describe('renderExport: a reply that exports text, split for a redirected stdout', () => {
+  const cite: Reply = {
+    tone: 'ok',
+    summary: 'BibTeX for your reading list: 2 entries',
+    blocks: [
+      { kind: 'heading', text: 'BibTeX for your reading list' },
+      { kind: 'note', text: [{ kind: 'text', text: '2 entries' }] },
+      { kind: 'code', text: '@misc{a,\n  title = {A\u0007 \x1b[2Jtitle}\n}\n\n', language: 'bibtex' },
+      { kind: 'code', text: '@misc{b,\r\n  title = {B}\r\n}', language: 'bibtex' },
+      { kind: 'note', text: [{ kind: 'text', text: 'Left out: 1 paper' }] },
+    ],
+  };
+  it('the code blocks alone (control characters gone, CRLF made LF) for the file; the rest for the person', () => {
+    const split = renderExport(cite)!;
+    expect(split.data).toBe('@misc{a,\n  title = {A title}\n}\n\n@misc{b,\n  title = {B}\n}');
+    expect(split.rest).toBe('BibTeX for your reading list\n2 entries\nLeft out: 1 paper');
+    expect(split.data).not.toMatch(/reading list|entries|Left out/);
+  });
+  it('a reply without a code block is not an export', () => {
+    expect(renderExport(reply)).toBeUndefined();
+  });
+  it('a reply that is only its export still says what it is, from its summary', () => {
+    expect(renderExport({ tone: 'ok', summary: 'BibTeX for SnapKV', blocks: [{ kind: 'code', text: '@misc{s,\n}' }] })).toEqual({
+      data: '@misc{s,\n}',
+      rest: 'BibTeX for SnapKV',
+    });
   });
 });

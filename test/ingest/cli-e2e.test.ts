@@ -65,7 +65,7 @@ describe('ingest hf, then search, show, new: the acceptance scenario', () => {
     const r = await runCli(['--batch', '--json'], env, { input: 'ingest hf --from 2026-11-26 --to 2026-11-27\nsearch zorblax\n' });
     expect(r.code, r.err).toBe(0);
     const [ingest, search] = parseJsonLines(r) as unknown as [IngestJson, ResultsJson];
-    expect(ingest).toEqual({ source: 'hf', added: 3, updated: 0, skipped: 0, failed: [] });
+    expect(ingest).toEqual({ input: 'ingest hf --from 2026-11-26 --to 2026-11-27', source: 'hf', added: 3, updated: 0, skipped: 0, failed: [] });
     expect(fake.requests.map((q) => q.query['date'])).toEqual(['2026-11-26', '2026-11-27']);
     expect(search.results[0]).toMatchObject({ id: ZORBLAX_ID, arxivId: ZORBLAX_ID, published: '2026-11-27', upvotes: 42, title: ZORBLAX_TITLE });
     expect(search.results.map((x) => x.id)).toEqual([ZORBLAX_ID]);
@@ -279,7 +279,7 @@ describe('ingest arxiv', () => {
     const r = await runCli(['--batch', '--json'], env, { input: 'ingest arxiv --category cs.CL --max 5\nsearch quibbleton\nshow 2611.01001v2\n' });
     expect(r.code, r.err).toBe(0);
     const [ingest, search, paper] = parseJsonLines(r) as unknown as [IngestJson, ResultsJson, Record<string, unknown>];
-    expect(ingest).toEqual({ source: 'arxiv', added: 3, updated: 0, skipped: 0, failed: [] });
+    expect(ingest).toEqual({ input: 'ingest arxiv --category cs.CL --max 5', source: 'arxiv', added: 3, updated: 0, skipped: 0, failed: [] });
     expect(fake.requests).toHaveLength(1);
     expect(fake.requests[0]!.query).toMatchObject({ search_query: 'cat:cs.CL', start: '0', max_results: '5' });
     expect(search.results.map((x) => x.id)).toEqual(['2611.01001']);

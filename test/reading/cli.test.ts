@@ -32,9 +32,9 @@ describe('reading lists in the one-shot CLI (the local user, DATA_DIR/state.db)'
     expect(parseBibtex(cite.bibtex)[0]!.fields['note']).toBe('Authors unknown');
     const bib = await runCli(['saved', '--bibtex'], env);
     expect(bib.code).toBe(0);
-    // Everything outside the entries is text BibTeX skips (no `@`): the output is a usable .bib file.
-    expect(bib.out.replace(/@misc\{[\s\S]*?\n\}/g, '')).not.toMatch(/@/);
-    expect(parseBibtex(bib.out.slice(bib.out.indexOf('@'), bib.out.lastIndexOf('}') + 1)).map((e) => e.key)).toEqual(['snapkv']);
+    // `saved --bibtex > refs.bib`: stdout (a pipe here) holds only BibTeX; what it is goes to stderr.
+    expect(parseBibtex(bib.out).map((e) => e.key)).toEqual(['snapkv']);
+    expect(bib.err).toMatch(/BibTeX for your reading list\n1 entry/);
     const unsave = await runCli(['unsave', 'snapkv'], env);
     expect(unsave.code).toBe(0);
     const gone = await runCli(['unsave', 'snapkv'], env);
@@ -43,6 +43,24 @@ describe('reading lists in the one-shot CLI (the local user, DATA_DIR/state.db)'
     const empty = await runCli(['saved'], env);
     expect(empty.code).toBe(3);
     expect(empty.out).toMatch(/Your reading list is empty\./);
+  });
+
+  it('exports write only BibTeX to a redirected stdout: saved --bibtex of several papers, and cite', async () => {
+    const env = { DATA_DIR: dataDir() };
+    expect((await runCli(['--batch'], env, { input: 'save snapkv\nsearch kv cache compression\nsave 2\nsave 3\nsave 4\n' })).code).toBe(0);
+    const bib = await runCli(['saved', '--bibtex'], env);
+    expect(bib.code).toBe(0);
+    const entries = parseBibtex(bib.out);
+    expect(entries.length).toBeGreaterThanOrEqual(3);
+    expect(bib.out.endsWith('}\n')).toBe(true);
+    expect(bib.err).toMatch(/BibTeX for your reading list/);
+    const cite = await runCli(['cite', 'snapkv'], env);
+    expect(cite.code).toBe(0);
+    expect(parseBibtex(cite.out).map((e) => e.key)).toEqual(['snapkv']);
+    expect(cite.err).toMatch(/Citation key snapkv/);
+    // --json is unchanged: the BibTeX is a field of the one JSON document.
+    const json = await runCli(['saved', '--bibtex', '--json'], env);
+    expect(parseBibtex(parseJson<{ bibtex: string }>(json).bibtex)).toHaveLength(entries.length);
   });
 
   it('--batch: save 2 after a search saves its second result; bad references fail clearly', async () => {

@@ -53,7 +53,7 @@ describe('shell adapter', () => {
   });
   it('prints scheduled posts between prompts', async () => {
     const s = await session([]);
-    await s.shell.post!('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
+    await s.shell.poster('schedule')('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
     s.input.end();
     await s.shell.done;
     expect(s.output()).toMatch(/scheduled post[\s\S]*Morning digest/);
@@ -78,10 +78,11 @@ describe('shell adapter', () => {
 
   it('prints a scheduled post on its own line and prompts again when it comes while idle', async () => {
     const s = await session([]);
-    await s.shell.post!('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
+    await s.shell.poster('schedule')('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
     s.input.end();
     await s.shell.done;
-    expect(s.output()).toBe('hello\npaperboy› \n── scheduled post ──\nMorning digest\n\npaperboy› ');
+    // The end of input closes the last prompt's line.
+    expect(s.output()).toBe('hello\npaperboy› \n── scheduled post ──\nMorning digest\n\npaperboy› \n');
   });
 
   it('`schedule run` prints the post, then its confirmation, then the next prompt', async () => {
@@ -95,7 +96,7 @@ describe('shell adapter', () => {
     const scheduling = await startScheduling({
       store: state.schedules,
       paperboy,
-      posters: { shell: shell.post!.bind(shell) },
+      posters: { shell: shell.poster('schedule') },
       logger: silentLogger(),
       start: false,
     });
@@ -122,6 +123,109 @@ describe('shell adapter', () => {
       await scheduling.close();
       await state.close();
     }
+  });
+});
+
+/** A shell on a terminal (output.isTTY): keys go in raw, as a person types them. */
+async function terminalSession() {
+  const input = new PassThrough();
+  const output = Object.assign(new PassThrough(), { isTTY: true, columns: 100 });
+  let out = '';
+  output.on('data', (c: Buffer) => (out += c.toString()));
+  let exits = 0;
+  const shell = createShellAdapter({ paperboy: await testPaperboy(), input, output, color: false, onExit: () => (exits += 1) });
+  await shell.start();
+  const prompts = () => out.split('paperboy› ').length - 1;
+  // What a person sees: readline's cursor movements (`ESC[1G`, `ESC[0J`) left out.
+  const visible = () => out.replace(/\x1b\[[0-9;]*[A-Za-z]/g, '');
+  return { shell, input, output: visible, prompts, exits: () => exits };
+}
+
+describe('shell: addressing the bot as in a chat', () => {
+  it.each(['@Paperboy show snapkv', '@paperboy show snapkv', '@PAPERBOY: show snapkv', '<@U0PAPERBOY> show snapkv', '<@!123456789012345678>, show snapkv'])(
+    '%s shows SnapKV, not a search for the mention',
+    async (line) => {
+      const s = await session([line, 'quit']);
+      await s.shell.done;
+      expect(s.output()).toContain('SnapKV: LLM Knows What You are Looking for Before Generation');
+      expect(s.output()).not.toMatch(/Results for|No paper is called|paperboy”/i);
+    },
+  );
+  it('a bare mention asks for help, as in a chat; a mention of someone else is part of the search', async () => {
+    const bare = await session(['@Paperboy', 'quit']);
+    await bare.shell.done;
+    expect(bare.output()).toMatch(/\bsearch\b[\s\S]*\bshow\b[\s\S]*\bsimilar\b/);
+    const other = await session(['@paperboyish kv cache', 'quit']);
+    await other.shell.done;
+    expect(other.output()).toMatch(/paperboyish/);
+  });
+  it('@paperboy quit quits', async () => {
+    const s = await session(['@paperboy quit', 'stats']);
+    await s.shell.done;
+    expect(s.output()).not.toMatch(/Paper set/);
+  });
+});
+
+describe('shell: Ctrl-C and Ctrl-D on a terminal', () => {
+  it('Ctrl-C halfway through a line clears the line, and the shell goes on', async () => {
+    const s = await terminalSession();
+    s.input.write('show snap');
+    s.input.write('\x03');
+    s.input.write('stats\r');
+    await expect.poll(() => s.output(), { timeout: 5000 }).toMatch(/Paper set/);
+    // What was typed before Ctrl-C was thrown away: `stats` ran alone.
+    expect(s.output()).not.toMatch(/show snapstats|Results for|No paper is called/);
+    expect(s.exits()).toBe(0);
+    s.input.write('quit\r');
+    await s.shell.done;
+  });
+  it('Ctrl-C on an empty line quits cleanly: once, with the line ended and no prompt after it', async () => {
+    const s = await terminalSession();
+    s.input.write('\x03');
+    await s.shell.done;
+    expect(s.exits()).toBe(1);
+    expect(s.prompts()).toBe(1);
+    expect(s.output().endsWith('paperboy› \n')).toBe(true);
+  });
+  it('Ctrl-D on an empty line quits cleanly the same way', async () => {
+    const s = await terminalSession();
+    s.input.write('\x04');
+    await s.shell.done;
+    expect(s.exits()).toBe(1);
+    expect(s.output().endsWith('paperboy› \n')).toBe(true);
+  });
+  it('Ctrl-C while a command runs quits after its answer, with no prompt left behind', async () => {
+    const s = await terminalSession();
+    s.input.write('stats\r\x03');
+    await s.shell.done;
+    expect(s.output()).toMatch(/Paper set[\s\S]*\n\n$/);
+    expect(s.output().slice(s.output().lastIndexOf('Paper set'))).not.toContain('paperboy›');
+  });
+  it('quit ends at the start of a line (no stray newline, no prompt after it)', async () => {
+    const s = await terminalSession();
+    s.input.write('quit\r');
+    await s.shell.done;
+    expect(s.output()).toMatch(/paperboy› quit\r\n$/);
+  });
+});
+
+describe('shell: what a post is', () => {
+  const reply = { tone: 'ok' as const, summary: 'New papers', blocks: [{ kind: 'heading' as const, text: 'New papers: “kv cache”' }] };
+  it('a watch alert is marked as one, not as a scheduled post', async () => {
+    const s = await session([]);
+    await s.shell.poster('watch')('shell', reply);
+    s.input.end();
+    await s.shell.done;
+    expect(s.output()).toContain('── watch alert ──\nNew papers: “kv cache”');
+    expect(s.output()).not.toMatch(/scheduled/);
+  });
+  it('a post of unknown kind claims to be neither', async () => {
+    const s = await session([]);
+    await s.shell.post('shell', reply);
+    s.input.end();
+    await s.shell.done;
+    expect(s.output()).toContain('── post ──\nNew papers: “kv cache”');
+    expect(s.output()).not.toMatch(/scheduled/);
   });
 });
 
