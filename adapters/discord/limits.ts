@@ -26,6 +26,8 @@ export const LIMITS = {
   commandName: 32,
   commandDescription: 100,
   commandOptions: 25,
+  /** Names, descriptions and choice values of a command and everything in it, together. */
+  commandCharacters: 8000,
 } as const;
 
 /** Interaction callback types we send (`POST /interactions/:id/:token/callback`). */

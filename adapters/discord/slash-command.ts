@@ -98,7 +98,9 @@ export function slashSpecs(commands: readonly Command[]): SubcommandSpec[] {
         : [
             { name: optionName(c.argName ?? 'text'), description: describe(c.argName ?? '', 'Text'), type: 'string' as const, required: c.args === 'required' },
           ]);
-    const flags = c.flags.filter((f) => !HIDDEN_FLAGS.has(f.name) && !positionals.some((p) => p.name === f.name));
+    // `count` is the number of papers where a command has it: `--limit` would be a second way to say it.
+    const hasCount = positionals.some((p) => p.name === 'count');
+    const flags = c.flags.filter((f) => !HIDDEN_FLAGS.has(f.name) && !positionals.some((p) => p.name === f.name) && !(hasCount && f.name === 'limit'));
     return { name: c.name, command: c.name, description: describe(c.summary, c.name), positionals, flags };
   });
 }
@@ -136,6 +138,24 @@ function flagOption(f: FlagSpec): APIApplicationCommandBasicOption {
   }
 }
 
+interface Counted {
+  name: string;
+  description?: string;
+  options?: readonly unknown[];
+  choices?: readonly unknown[];
+  value?: unknown;
+}
+
+/**
+ * What Discord counts against a command's character limit: the name, description and choice
+ * values of the command and of every subcommand, option and choice in it (not the JSON around them).
+ */
+export function countedCharacters(node: Counted): number {
+  let n = node.name.length + (node.description?.length ?? 0) + (typeof node.value === 'string' ? node.value.length : 0);
+  for (const child of [...(node.options ?? []), ...(node.choices ?? [])]) n += countedCharacters(child as Counted);
+  return n;
+}
+
 /** Problems with a command definition (names, lengths, counts, order); empty when valid. */
 export function validateSlashCommand(def: RESTPostAPIChatInputApplicationCommandsJSONBody): string[] {
   const problems: string[] = [];
@@ -170,8 +190,10 @@ export function validateSlashCommand(def: RESTPostAPIChatInputApplicationCommand
       if (!o.required) seenOptional = true;
     }
   }
-  const size = JSON.stringify(def).length;
-  if (size > 8000) problems.push(`/: definition is ${size} characters (Discord allows 8000 of names and descriptions)`);
+  const size = countedCharacters(def);
+  if (size > LIMITS.commandCharacters) {
+    problems.push(`/: names and descriptions add up to ${size} characters (Discord allows ${LIMITS.commandCharacters})`);
+  }
   return problems;
 }
 

@@ -6,7 +6,7 @@ import type { Admins } from '../reply/context.ts';
 import { checkCron } from '../schedule/cron.ts';
 import { ScheduleConfigError } from '../schedule/errors.ts';
 import type { ScheduleSettings } from '../schedule/index.ts';
-import { ARXIV_CATEGORY } from '../sources/arxiv.ts';
+import { checkArxivCategory } from '../sources/arxiv-categories.ts';
 import {
   DEFAULT_DIGEST_COUNT,
   DEFAULT_GRACE_MS,
@@ -47,7 +47,15 @@ const ScheduleEntrySchema = z
   .refine((e) => e.count === undefined || e.kind === 'digest', { message: '"count" applies to digests only', path: ['count'] });
 
 const categoryList = z
-  .array(z.string().trim().regex(ARXIV_CATEGORY, { message: 'must be an arXiv category such as cs.CL' }))
+  .array(
+    // arXiv's own spelling (`cs.cl` -> `cs.CL`); an unknown name is refused with the closest ones.
+    z.string().transform((text, ctx) => {
+      const check = checkArxivCategory(text);
+      if (check.ok) return check.category;
+      ctx.addIssue({ code: 'custom', message: check.problem });
+      return z.NEVER;
+    }),
+  )
   .min(1)
   .max(20);
 

@@ -1,10 +1,17 @@
 import type { RequestContext } from '../reply/context.ts';
-import { span, type Action, type Reply } from '../reply/reply.ts';
+import { span, type Action, type Block, type Reply } from '../reply/reply.ts';
 import { closest } from '../text/distance.ts';
-import type { Command, CommandDeps } from './command.ts';
+import type { Command, CommandDeps, CommandInput } from './command.ts';
 import { cleanInput, parseWords } from './parse.ts';
+import { guessBlocks, pickPaper } from './pick.ts';
 import { problemReply } from './problems.ts';
-import { splitWords, type Word } from './words.ts';
+import { splitWords, unclosedQuote, type Word } from './words.ts';
+
+/** What the conversation knows that a command may use. */
+export interface DispatchOptions {
+  /** Ids of the last list shown here: a paper described in words (`the one on X`) is looked for there first. */
+  recent?: readonly string[];
+}
 
 /** Command words the first word of free text may be a typo of (`serach`, `shwo`). */
 function nearMissCommand(word: string, commands: readonly Command[]): Command | undefined {
@@ -48,10 +55,29 @@ function textOf(words: readonly Word[]): string {
  * Turn command text into a reply: clean, split into words once, parse, run. Bad input becomes an
  * error reply, never an exception.
  */
-export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext, opts: DispatchOptions = {}): Promise<Reply> {
   const cleaned = cleanInput(raw);
   if (!cleaned.ok) return problemReply(cleaned.problem);
-  return dispatchClean(splitWords(cleaned.text), cleaned.text, commands, deps, ctx);
+  return withQuoteNote(await dispatchClean(splitWords(cleaned.text), cleaned.text, commands, deps, ctx, opts), cleaned.text);
+}
+
+/**
+ * The reply with a note when the text opened a quote it never closed (`search "kv cache`): the
+ * quote ran to the end of the text, which the reply should not leave the user to guess.
+ */
+export function withQuoteNote(reply: Reply, text: string): Reply {
+  const open = unclosedQuote(text);
+  if (open === undefined) return reply;
+  const what = open.length > 40 ? `${open.slice(0, 39)}…` : open;
+  const note: Block = {
+    kind: 'note',
+    text: [
+      span.text(
+        `The quote before “${what}” is not closed, so it was read to the end of the message as one phrase. Close it, or leave it out to use the words one by one.`,
+      ),
+    ],
+  };
+  return { ...reply, blocks: [...reply.blocks, note] };
 }
 
 /**
@@ -59,7 +85,13 @@ export async function dispatch(raw: string, commands: readonly Command[], deps: 
  * word is checked like typed text, then parsed as is — never joined and split again, so a value
  * keeps its spaces and quotes and is never read as a flag.
  */
-export async function dispatchWords(input: readonly Word[], commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+export async function dispatchWords(
+  input: readonly Word[],
+  commands: readonly Command[],
+  deps: CommandDeps,
+  ctx: RequestContext,
+  opts: DispatchOptions = {},
+): Promise<Reply> {
   const words: Word[] = [];
   for (const w of input) {
     const cleaned = cleanInput(w.text);
@@ -69,12 +101,19 @@ export async function dispatchWords(input: readonly Word[], commands: readonly C
   }
   const joined = cleanInput(textOf(words));
   if (!joined.ok) return problemReply(joined.problem);
-  return dispatchClean(words, textOf(words), commands, deps, ctx);
+  return dispatchClean(words, textOf(words), commands, deps, ctx, opts);
 }
 
-async function dispatchClean(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+async function dispatchClean(
+  words: readonly Word[],
+  text: string,
+  commands: readonly Command[],
+  deps: CommandDeps,
+  ctx: RequestContext,
+  opts: DispatchOptions,
+): Promise<Reply> {
   const first = words[0];
-  if (!first) return runParsed([{ text: 'help', quoted: false }], text, commands, deps, ctx);
+  if (!first) return runParsed([{ text: 'help', quoted: false }], text, commands, deps, ctx, opts);
   if (!first.quoted && first.text.startsWith('/') && first.text.length > 1) {
     // `/papers` was stripped already; another slash word must be a command (or an alias) we have.
     const name = first.text.slice(1);
@@ -82,15 +121,37 @@ async function dispatchClean(words: readonly Word[], text: string, commands: rea
     const known = commands.find((c) => c.name === word || (c.aliases ?? []).includes(word));
     if (!known) return unknownCommandReply(first.text, nearMissCommand(name, commands), textOf(words.slice(1)));
     const unslashed = [{ text: name, quoted: false }, ...words.slice(1)];
-    return runParsed(unslashed, textOf(unslashed), commands, deps, ctx);
+    return runParsed(unslashed, textOf(unslashed), commands, deps, ctx, opts);
   }
-  return runParsed(words, text, commands, deps, ctx);
+  return runParsed(words, text, commands, deps, ctx, opts);
 }
 
-async function runParsed(words: readonly Word[], text: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
+/**
+ * Run a parsed command. A command that takes a paper, given words that name none exactly (a close
+ * spelling, part of a title, a description: `show lora`, `save the paper about zipcache`), runs on
+ * the paper they were taken to mean, and its reply says so first, with the next closest papers.
+ */
+async function runCommand(command: Command, input: CommandInput, deps: CommandDeps, ctx: RequestContext, opts: DispatchOptions): Promise<Reply> {
+  if (!command.takesPaper || input.args.length === 0) return command.run(input, deps, ctx);
+  const pick = pickPaper(deps.engine, input.args.join(' '), opts.recent);
+  if (pick.kind === 'as-typed') return command.run(input, deps, ctx);
+  const ref = pick.kind === 'guess' ? pick.paper.id : pick.about;
+  const reply = await command.run({ ...input, args: [ref], rest: ref }, deps, ctx);
+  if (pick.kind !== 'guess' || reply.tone === 'error') return reply;
+  return { ...reply, blocks: [...guessBlocks(pick, command.name, deps.engine, command.personal === true), ...reply.blocks] };
+}
+
+async function runParsed(
+  words: readonly Word[],
+  text: string,
+  commands: readonly Command[],
+  deps: CommandDeps,
+  ctx: RequestContext,
+  opts: DispatchOptions,
+): Promise<Reply> {
   const parsed = parseWords(words, commands);
   if (!parsed.ok) return problemReply(parsed.problem);
-  const ran = await parsed.command.run(parsed.input, deps, ctx);
+  const ran = await runCommand(parsed.command, parsed.input, deps, ctx, opts);
   const reply: Reply = parsed.command.personal ? { ...ran, personal: true } : ran;
   if (!parsed.implicit) return reply;
 
@@ -105,7 +166,7 @@ async function runParsed(words: readonly Word[], text: string, commands: readonl
     // `serach kv cache`: the user meant the search command; search for the other words.
     if (!rest) return reply;
     const meantWords = [{ text: miss.name, quoted: false }, ...restWords];
-    const meant = await runParsed(meantWords, textOf(meantWords), commands, deps, ctx);
+    const meant = await runParsed(meantWords, textOf(meantWords), commands, deps, ctx, opts);
     return { ...meant, blocks: [...meant.blocks, { kind: 'note', text: [span.text(`Read “${first.text}” as `), span.code(miss.name), span.text('.')] }] };
   }
   const alone = deps.engine.search(first.text, { limit: 1 });

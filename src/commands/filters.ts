@@ -2,9 +2,17 @@ import { parseSince } from '../time/dates.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldPhrase } from '../search/fold.ts';
 import type { CommandInput, FlagSpec } from './command.ts';
+import { CODE_FLAG } from './flags.ts';
 
 export const SINCE_FLAG: FlagSpec = { name: 'since', type: 'string', placeholder: '7d|YYYY-MM-DD', help: 'only papers published since then' };
 export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author' };
+/**
+ * The filters every command that lists papers takes, with the same meaning everywhere: `--code`
+ * (only papers with a code link), `--since WHEN` (published since), `--author NAME`.
+ */
+export const FILTER_FLAGS: readonly FlagSpec[] = [CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG];
+/** The usage text of `FILTER_FLAGS`. */
+export const FILTER_USAGE = '[--code] [--since WHEN] [--author NAME]';
 
 /**
  * Whether an author list has `name`: every word of the name (accents and case ignored) starts a
@@ -34,13 +42,21 @@ function quoteArg(v: string): string {
   return /\s/.test(v) ? `"${v.replace(/"/g, '')}"` : v;
 }
 
-/** `--since` and `--author` as one paper filter, or a problem to reply with. */
-export function paperFilters(flags: CommandInput['flags'], now: Date): PaperFilters | { problem: string } {
+/**
+ * `--since` and `--author` as one paper filter, or a problem to reply with; with `opts.code`,
+ * `--code` too (commands whose search does not filter on code itself).
+ */
+export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { code?: boolean } = {}): PaperFilters | { problem: string } {
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const author = typeof flags['author'] === 'string' ? flags['author'].trim() : undefined;
   const tests: ((p: Paper) => boolean)[] = [];
   const labels: string[] = [];
   let suffix = '';
+  if (opts.code && flags['code'] === true) {
+    tests.push((p) => p.links.some((l) => l.kind === 'code'));
+    labels.push('with code');
+    suffix += ' --code';
+  }
   if (since !== undefined) {
     const from = parseSince(since, now);
     if (!from) return { problem: `--since takes a number of days or weeks (7d, 2w) or a day (YYYY-MM-DD); got "${since.slice(0, 20)}".` };

@@ -2,33 +2,22 @@ import { daysAgo, parseDay, isoDay } from '../time/dates.ts';
 import type { Paper } from '../papers/paper.ts';
 import { span, type Reply } from '../reply/reply.ts';
 import type { Command, FlagSpec } from './command.ts';
-import { MAX_PER_PAGE, PAGE_FLAG, intFlag } from './flags.ts';
+import { COUNT_FLAG, MAX_PER_PAGE, PAGE_FLAG, intFlag, leadingCount } from './flags.ts';
+import { FILTER_FLAGS, FILTER_USAGE, paperFilters } from './filters.ts';
 import { pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
 import { usageProblem } from './usage.ts';
 import { TOPIC_RELATIVE_CUTOFF } from './topics.ts';
 
 const DEFAULT_COUNT = 5;
-const NEW_USAGE = '[N] [query] [--days N] [--page N]';
-const TRENDING_USAGE = '[N] [--days D] [--page N]';
-const DAYS_FLAG = (def: number, help: string): FlagSpec => ({ name: 'days', type: 'int', min: 1, max: 365, default: def, help });
+const NEW_USAGE = `[N] [query] [--days N] [--page N] ${FILTER_USAGE}`;
+const TRENDING_USAGE = `[N] [--days D] [--page N] ${FILTER_USAGE}`;
+/** No default filled in: `trending` must tell `--days` given from not given (`--since` replaces it). */
+const DAYS_FLAG = (help: string): FlagSpec => ({ name: 'days', type: 'int', min: 1, max: 365, help });
 
 /** Most upvoted first, then the newer, then the more relevant; stable. */
 function byUpvotes(a: RankedPaper, b: RankedPaper): number {
   return (b.paper.upvotes ?? -1) - (a.paper.upvotes ?? -1) || (b.paper.published ?? '').localeCompare(a.paper.published ?? '') || b.score - a.score;
-}
-
-/** `[N] [query]`: a leading whole number is the count. */
-function countAndQuery(args: readonly string[]): { count: number; query: string } | { problem: string } {
-  let rest = [...args];
-  let count = DEFAULT_COUNT;
-  if (rest[0] !== undefined && /^[+-]?\d+$/.test(rest[0])) {
-    const n = Number(rest[0]);
-    if (!Number.isInteger(n) || n < 1 || n > MAX_PER_PAGE) return { problem: `N is 1 to ${MAX_PER_PAGE} (got ${rest[0].slice(0, 12)}).` };
-    count = n;
-    rest = rest.slice(1);
-  }
-  return { count, query: rest.join(' ') };
 }
 
 function noDatedPapers(command: string): Reply {
@@ -60,34 +49,45 @@ export const newCommand: Command = {
   description:
     `N papers per page (1 to ${MAX_PER_PAGE}, default ${DEFAULT_COUNT}) from the most recent publication day in the set, ` +
     'or with a query from the most recent day with good matches. --days widens the window to that many days.',
-  examples: ['new', 'new 10', 'new kv cache', 'new --days 3'],
+  examples: ['new', 'new 10', 'new kv cache', 'new --days 3', 'new --code --limit 3'],
   args: 'optional',
   argName: 'count and query',
-  flags: [DAYS_FLAG(1, 'publication days to cover, ending with the newest'), PAGE_FLAG],
+  flags: [DAYS_FLAG('publication days to cover, ending with the newest (default 1)'), PAGE_FLAG, COUNT_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
     const usage = `new ${NEW_USAGE}`;
-    const parsed = countAndQuery(input.args);
+    const parsed = leadingCount(input.args, input.flags, DEFAULT_COUNT);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
-    const { count, query } = parsed;
+    const filters = paperFilters(input.flags, deps.now(), { code: true });
+    if ('problem' in filters) return usageProblem(filters.problem, usage);
+    const { count } = parsed;
+    const query = parsed.rest.join(' ');
     const days = intFlag(input.flags, 'days', 1);
     const page = intFlag(input.flags, 'page', 1);
-    const base = `new ${count}${query ? ` ${query}` : ''}${days !== 1 ? ` --days ${days}` : ''}`;
+    const base = `new ${count}${query ? ` ${query}` : ''}${days !== 1 ? ` --days ${days}` : ''}${filters.suffix}`;
     const commandFor = (p: number) => `${base}${p > 1 ? ` --page ${p}` : ''}`;
+    const keep = (p: Paper) => p.published !== undefined && (!filters.filter || filters.filter(p));
 
     let pool: RankedPaper[];
     if (query) {
-      const r = deps.engine.search(query, { limit: deps.papers.length, filter: (p) => p.published !== undefined });
+      const r = deps.engine.search(query, { limit: deps.papers.length, filter: keep });
       const best = r.hits[0]?.score ?? 0;
       pool = r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
     } else {
-      pool = deps.papers.filter((p) => p.published !== undefined).map((paper) => ({ paper, score: 0 }));
+      pool = deps.papers.filter(keep).map((paper) => ({ paper, score: 0 }));
     }
+    const narrowed = filters.labels.length ? ` (${filters.labels.join(', ')})` : '';
     if (pool.length === 0) {
-      if (!query || !deps.papers.some((p) => p.published)) return noDatedPapers(commandFor(1));
+      if (!deps.papers.some((p) => p.published)) return noDatedPapers(commandFor(1));
+      const what = `No dated papers${query ? ` match ${quoted(query)}` : ''}${narrowed}.`;
       return {
         tone: 'empty',
-        summary: `No dated papers match ${quoted(query)}.`,
-        blocks: [{ kind: 'paragraph', text: [span.text(`No dated papers match ${quoted(query)}. Try `), span.code(`search ${query}`), span.text('.')] }],
+        summary: what,
+        blocks: [
+          {
+            kind: 'paragraph',
+            text: [span.text(`${what} Try `), span.code(query ? `search ${query}${filters.suffix}` : 'new'), span.text('.')],
+          },
+        ],
         command: commandFor(1),
         data: { type: 'results', query, results: [] },
       };
@@ -101,7 +101,7 @@ export const newCommand: Command = {
     const span_ = days === 1 ? latest : `${from} to ${latest}`;
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
-      heading: `New${query ? ` on ${quoted(query)}` : ''} — ${span_}`,
+      heading: `New${query ? ` on ${quoted(query)}` : ''}${narrowed} — ${span_}`,
       query,
       hits: picked.slice(start, start + count),
       total: picked.length,
@@ -117,34 +117,46 @@ export const trendingCommand: Command = {
   aliases: ['hot'],
   summary: 'The most upvoted papers published in the last days',
   usage: TRENDING_USAGE,
-  description: `N papers per page (1 to ${MAX_PER_PAGE}, default ${DEFAULT_COUNT}) published in the last D days (default 7, today included), by Hugging Face upvotes.`,
-  examples: ['trending', 'trending 10', 'trending --days 30'],
+  description:
+    `N papers per page (1 to ${MAX_PER_PAGE}, default ${DEFAULT_COUNT}) published in the last D days (default 7, today included), ` +
+    'by Hugging Face upvotes. --since WHEN (7d, 2w, YYYY-MM-DD) may stand for --days.',
+  examples: ['trending', 'trending 10', 'trending --days 30', 'trending --since 2w --code'],
   args: 'optional',
   argName: 'count',
-  flags: [DAYS_FLAG(7, 'how many days back, today included'), PAGE_FLAG],
+  flags: [DAYS_FLAG('how many days back, today included (default 7)'), PAGE_FLAG, COUNT_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
     const usage = `trending ${TRENDING_USAGE}`;
-    const parsed = countAndQuery(input.args);
+    const parsed = leadingCount(input.args, input.flags, DEFAULT_COUNT);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
-    if (parsed.query) return usageProblem(`trending takes a count, not a query (got ${quoted(parsed.query)}); try new ${parsed.query}.`, usage);
-    const { count } = parsed;
-    const days = intFlag(input.flags, 'days', 7);
-    const page = intFlag(input.flags, 'page', 1);
+    const query = parsed.rest.join(' ');
+    if (query) return usageProblem(`trending takes a count, not a query (got ${quoted(query)}); try new ${query}.`, usage);
+    const given = typeof input.flags['days'] === 'number' ? input.flags['days'] : undefined;
+    if (given !== undefined && input.flags['since'] !== undefined)
+      return usageProblem('Give --days or --since, not both: they both say how far back to look.', usage);
     const now = deps.now();
-    const from = daysAgo(now, days - 1);
-    const base = `trending ${count}${days !== 7 ? ` --days ${days}` : ''}`;
+    const filters = paperFilters(input.flags, now, { code: true });
+    if ('problem' in filters) return usageProblem(filters.problem, usage);
+    const { count } = parsed;
+    const days = given ?? 7;
+    const page = intFlag(input.flags, 'page', 1);
+    // `--since` sets the window itself (its filter); else the last `days` days.
+    const from = input.flags['since'] === undefined ? daysAgo(now, days - 1) : '';
+    const base = `trending ${count}${days !== 7 ? ` --days ${days}` : ''}${filters.suffix}`;
     const commandFor = (p: number) => `${base}${p > 1 ? ` --page ${p}` : ''}`;
     const picked = deps.papers
-      .filter((p: Paper) => p.upvotes !== undefined && p.published !== undefined && p.published >= from)
+      .filter((p: Paper) => p.upvotes !== undefined && p.published !== undefined && p.published >= from && (!filters.filter || filters.filter(p)))
       .map((paper) => ({ paper, score: paper.upvotes ?? 0 }))
       .sort(byUpvotes);
+    const window = from ? `in the last ${days} day${days === 1 ? '' : 's'}` : (filters.labels.find((l) => l.startsWith('since ')) ?? '');
+    const others = filters.labels.filter((l) => !l.startsWith('since '));
+    const narrowed = others.length ? ` (${others.join(', ')})` : '';
     if (picked.length === 0) {
       if (!deps.papers.some((p) => p.published)) return noDatedPapers(commandFor(1));
       return {
         tone: 'empty',
-        summary: `No upvoted papers were published in the last ${days} day${days === 1 ? '' : 's'}.`,
+        summary: `No upvoted papers${narrowed} were published ${window}.`,
         blocks: [
-          { kind: 'paragraph', text: [span.text(`No upvoted papers were published since ${from}.`)] },
+          { kind: 'paragraph', text: [span.text(`No upvoted papers${narrowed} were published ${from ? `since ${from}` : window}.`)] },
           {
             kind: 'actions',
             actions: [
@@ -161,7 +173,7 @@ export const trendingCommand: Command = {
     if (start >= picked.length) return pastEndReply('', picked.length, page, count, commandFor);
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
-      heading: `Trending — ${days === 1 ? isoDay(now) : `last ${days} days`}`,
+      heading: `Trending${narrowed} — ${!from ? window : days === 1 ? isoDay(now) : `last ${days} days`}`,
       query: '',
       hits: picked.slice(start, start + count),
       total: picked.length,

@@ -1,5 +1,6 @@
 import type { Command, CommandInput, FlagSpec, FlagValue } from './command.ts';
 import { controlCharsIn } from '../text/control.ts';
+import { closest } from '../text/distance.ts';
 import { joinWords, splitWords, type Word } from './words.ts';
 
 /** Longest command text we accept (chat messages can be huge; commands never are). */
@@ -13,7 +14,15 @@ export type CommandProblem =
   | { kind: 'too-long'; length: number }
   | { kind: 'control-characters'; codes: string[] }
   | { kind: 'empty' }
-  | { kind: 'unknown-flag'; command: Command; flag: string }
+  | {
+      kind: 'unknown-flag';
+      command: Command;
+      flag: string;
+      /** No command word was given: the text ran as a search, and the option came with it (`--bogus`). */
+      implicit: boolean;
+      /** An option of the command the user probably meant (`--count` -> `--limit`, `--pgae` -> `--page`). */
+      suggestion?: string;
+    }
   | { kind: 'bad-flag-value'; command: Command; spec: FlagSpec; value: string | undefined }
   | { kind: 'missing-argument'; command: Command }
   | { kind: 'unexpected-argument'; command: Command; text: string };
@@ -57,6 +66,28 @@ function parseFlagValue(spec: FlagSpec, value: string | undefined): FlagValue | 
   return value;
 }
 
+/** Options that ask for help, whatever the command. */
+const HELP_FLAGS = new Set(['help', 'h']);
+
+/** Other words people use for an option (`--count` for `--limit`), to suggest the one a command has. */
+const FLAG_SYNONYMS: Record<string, readonly string[]> = {
+  limit: ['count', 'n', 'num', 'number', 'max', 'top', 'results', 'size', 'per-page', 'k'],
+  page: ['p', 'pg', 'offset'],
+  since: ['days', 'after', 'from', 'recent', 'newer'],
+  days: ['since', 'window', 'd'],
+  author: ['authors', 'by', 'writer', 'name'],
+  code: ['with-code', 'has-code', 'repo', 'github', 'repos'],
+};
+
+/** The option of `command` someone typing `--name` probably meant: a close spelling, or the same thing in other words. */
+export function suggestFlag(name: string, command: Command): string | undefined {
+  const names = command.flags.map((f) => f.name);
+  const [near] = closest(name, names, name.length <= 4 ? 1 : 2);
+  if (near) return `--${near}`;
+  const same = names.find((f) => FLAG_SYNONYMS[f]?.includes(name));
+  return same ? `--${same}` : undefined;
+}
+
 /**
  * Parse cleaned command text against the registry. Text whose first word is no command is a search
  * (`fallback`), unless there is no fallback command.
@@ -94,7 +125,16 @@ export function parseWords(words: readonly Word[], commands: readonly Command[],
     }
     const name = m[1]!.toLowerCase();
     const spec = command.flags.find((f) => f.name === name);
-    if (!spec) return { ok: false, problem: { kind: 'unknown-flag', command, flag: w.text.split('=')[0]! } };
+    if (!spec) {
+      // `--help` / `-h` anywhere: help, on the command given (`show --help`) or on all of them.
+      const help = HELP_FLAGS.has(name) && m[2] === undefined ? findCommand('help', commands) : undefined;
+      if (help) {
+        const args = implicit ? [] : [command.name];
+        return { ok: true, command: help, implicit: false, input: { name: help.name, args, rest: args.join(' '), flags: {} } };
+      }
+      const suggestion = suggestFlag(name, command);
+      return { ok: false, problem: { kind: 'unknown-flag', command, flag: w.text.split('=')[0]!, implicit, ...(suggestion ? { suggestion } : {}) } };
+    }
     let raw: string | undefined = m[2];
     if (spec.type !== 'boolean' && raw === undefined) {
       const next = rest[i + 1];

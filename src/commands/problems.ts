@@ -1,4 +1,4 @@
-import type { Command } from './command.ts';
+import type { Command, FlagSpec } from './command.ts';
 import type { CommandProblem } from './parse.ts';
 import { MAX_INPUT_LENGTH } from './parse.ts';
 import { flagRange, usageLine } from './usage.ts';
@@ -9,6 +9,11 @@ function errorReply(summary: string, blocks: Block[], command?: Command): Reply 
     ? [{ kind: 'note', text: [span.text('Usage: '), span.code(usageLine(command)), span.text(` · help: `), span.code(`help ${command.name}`)] }]
     : [];
   return { tone: 'error', summary, blocks: [...blocks, ...extra] };
+}
+
+/** `--limit N`, `--code`, `--author NAME`: an option as the usage line writes it. */
+function flagName(f: FlagSpec): string {
+  return `--${f.name}${f.type === 'int' ? ' N' : f.type === 'string' ? ` ${f.placeholder}` : ''}`;
 }
 
 /** A short, clear reply for input that could not be parsed. */
@@ -38,9 +43,29 @@ export function problemReply(problem: CommandProblem): Reply {
         { kind: 'paragraph', text: [span.text('Nothing to do. Try '), span.code('help'), span.text(' or '), span.code('search <words>'), span.text('.')] },
       ]);
     case 'unknown-flag': {
-      const known = problem.command.flags.map((f) => `--${f.name}`);
+      const known = problem.command.flags.map(flagName);
+      const meant = problem.suggestion ? ` Did you mean ${problem.suggestion}?` : '';
+      if (problem.implicit) {
+        // No command word: the text ran as a search, which the user did not ask for by name.
+        return errorReply(`Unknown option ${problem.flag}.${meant} Options follow a command: search <words> --limit 3; help lists the commands.`, [
+          {
+            kind: 'paragraph',
+            text: [
+              span.text('Unknown option '),
+              span.code(problem.flag),
+              span.text('.'),
+              ...(problem.suggestion ? [span.text(' Did you mean '), span.code(problem.suggestion), span.text('?')] : []),
+              span.text(' Options follow a command word, e.g. '),
+              span.code('search kv cache --limit 3'),
+              span.text(' (text without a command word is a search, which takes '),
+              span.text(`${known.join(', ')}).`),
+            ],
+          },
+          { kind: 'note', text: [span.code('help'), span.text(' lists the commands; '), span.code('help <command>'), span.text(' explains one.')] },
+        ]);
+      }
       return errorReply(
-        `${problem.command.name} has no option ${problem.flag}.`,
+        `${problem.command.name} has no option ${problem.flag}.${meant}${known.length ? ` Its options: ${known.join(', ')}.` : ' It takes no options.'}`,
         [
           {
             kind: 'paragraph',
@@ -48,7 +73,9 @@ export function problemReply(problem: CommandProblem): Reply {
               span.code(problem.command.name),
               span.text(` has no option `),
               span.code(problem.flag),
-              span.text(known.length ? `. It accepts: ${known.join(', ')}.` : '. It takes no options.'),
+              span.text('.'),
+              ...(problem.suggestion ? [span.text(' Did you mean '), span.code(problem.suggestion), span.text('?')] : []),
+              span.text(known.length ? ` Its options: ${known.join(', ')}.` : ' It takes no options.'),
             ],
           },
         ],

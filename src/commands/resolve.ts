@@ -1,10 +1,22 @@
 import { displayName, resultRow } from '../reply/cards.ts';
 import type { Paper } from '../papers/paper.ts';
 import { span, type Reply } from '../reply/reply.ts';
-import type { SearchEngine } from '../search/types.ts';
+import type { Resolution, SearchEngine } from '../search/types.ts';
 import { arxivAbsUrl, parseArxivRef } from '../papers/arxiv-id.ts';
 import { quoted } from './results.ts';
 import { paperRef } from './ref.ts';
+
+/** The last reference resolved per engine: a command resolves the words the dispatcher just looked at (see `pickPaper`). */
+const lastResolved = new WeakMap<SearchEngine, { ref: string; resolution: Resolution }>();
+
+/** `engine.resolve(ref)`, remembered for the next call with the same words (an engine never changes). */
+export function resolveRef(engine: SearchEngine, ref: string): Resolution {
+  const last = lastResolved.get(engine);
+  if (last?.ref === ref) return last.resolution;
+  const resolution = engine.resolve(ref);
+  lastResolved.set(engine, { ref, resolution });
+  return resolution;
+}
 
 /**
  * Resolve a paper reference for a command that takes one (`show`, `similar`, `save`, `cite`). When
@@ -12,7 +24,7 @@ import { paperRef } from './ref.ts';
  * of guessing.
  */
 export function resolveOrReply(engine: SearchEngine, ref: string, verb: string): { paper: Paper; related: Paper[] } | { reply: Reply } {
-  const r = engine.resolve(ref);
+  const r = resolveRef(engine, ref);
   if (r.kind === 'found') return { paper: r.paper, related: r.related ?? [] };
   const candidates = (r.kind === 'ambiguous' ? r.candidates : r.suggestions).slice(0, 5);
   const arxivId = r.kind === 'none' ? parseArxivRef(ref) : undefined;

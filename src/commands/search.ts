@@ -49,6 +49,10 @@ export const searchCommand: Command = {
           ...(filters.filter ? { filter: filters.filter } : {}),
         })
       : listFiltered(deps.papers, filters.filter, code, limit, page);
+    // A correction that still leaves words no paper has (`unclosed quote` -> `unclosed quite`) trades one
+    // unknown word for a stray common one: it is no suggestion.
+    const suggestion =
+      result.suggestion !== undefined && !deps.engine.search(result.suggestion, { limit: 1, codeOnly: code }).unmatched?.length ? result.suggestion : undefined;
     const narrowed = [code ? 'with code' : '', ...filters.labels].filter(Boolean).join(', ');
     const what = query ? quoted(query) : narrowed;
 
@@ -66,12 +70,12 @@ export const searchCommand: Command = {
         },
       ];
       const actions = [];
-      if (result.suggestion) {
-        blocks.push({ kind: 'note', text: [span.text('Did you mean '), span.strong(result.suggestion), span.text('?')] });
+      if (suggestion) {
+        blocks.push({ kind: 'note', text: [span.text('Did you mean '), span.strong(suggestion), span.text('?')] });
         actions.push({
           id: 'suggestion',
-          label: `Search “${result.suggestion}”`.slice(0, 70),
-          command: `search ${result.suggestion}${code ? ' --code' : ''}`,
+          label: `Search “${suggestion}”`.slice(0, 70),
+          command: `search ${suggestion}${code ? ' --code' : ''}`,
           style: 'primary' as const,
         });
       } else {
@@ -113,7 +117,7 @@ export const searchCommand: Command = {
       return {
         tone: 'empty',
         summary: query
-          ? `No papers match ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}.${result.suggestion ? ` Did you mean “${result.suggestion}”?` : ''}`
+          ? `No papers match ${quoted(query)}${narrowed ? ` (${narrowed})` : ''}.${suggestion ? ` Did you mean “${suggestion}”?` : ''}`
           : `No papers ${narrowed}.`,
         blocks,
         command: commandFor(1),
@@ -123,7 +127,7 @@ export const searchCommand: Command = {
     if (result.hits.length === 0) return pastEndReply(query, result.total, page, limit, commandFor);
 
     const few = result.total <= 3 ? 'Few matches. ' : '';
-    const notes = result.suggestion ? [[span.text(`${few}Did you mean `), span.strong(result.suggestion), span.text('?')]] : [];
+    const notes = suggestion ? [[span.text(`${few}Did you mean `), span.strong(suggestion), span.text('?')]] : [];
     if (result.unmatched?.length) notes.push([span.text(unmatchedNote(query, result.unmatched))]);
     const loose = result.loose ?? 0;
     if (result.partial && loose === 0) notes.push([span.text('None of these has all of your words; each has some of them.')]);

@@ -70,7 +70,7 @@ export const showCommand: Command = {
       tone: 'ok',
       summary: `${displayName(paper)}${paper.name ? ` — ${paper.title}` : ''}`,
       blocks,
-      command: `show ${paper.id}`,
+      command: `show ${paperRef(deps.engine, paper)}`,
       data: { type: 'paper', paper },
     };
   },

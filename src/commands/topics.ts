@@ -4,6 +4,8 @@ import { closest } from '../text/distance.ts';
 import type { Topic } from '../library/topics.ts';
 import type { Command } from './command.ts';
 import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
+import { FILTER_FLAGS, FILTER_USAGE, paperFilters } from './filters.ts';
+import { usageProblem } from './usage.ts';
 import { pastEndReply, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
 
@@ -104,15 +106,19 @@ export const topicsCommand: Command = {
   },
 };
 
+const TOPIC_USAGE = `<name> [--limit N] [--page N] ${FILTER_USAGE}`;
+
 export const topicCommand: Command = {
   name: 'topic',
   summary: 'Papers on one topic',
-  usage: '<name> [--limit N] [--page N]',
-  examples: ['topic kv-cache', 'topic gaussian-splatting --page 2'],
+  usage: TOPIC_USAGE,
+  examples: ['topic kv-cache', 'topic gaussian-splatting --page 2', 'topic kv-cache --code'],
   args: 'required',
   argName: 'topic name',
-  flags: [LIMIT_FLAG, PAGE_FLAG],
+  flags: [LIMIT_FLAG, PAGE_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
+    const filters = paperFilters(input.flags, deps.now(), { code: true });
+    if ('problem' in filters) return usageProblem(filters.problem, `topic ${TOPIC_USAGE}`);
     const name = input.args.join(' ');
     const topic = findTopic(deps.topics, name);
     if (!topic) {
@@ -139,13 +145,16 @@ export const topicCommand: Command = {
     }
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
-    const all = topicPapers(deps.engine, topic);
-    const commandFor = (p: number) => `topic ${topic.name}${flagSuffix(limit, false)}${p > 1 ? ` --page ${p}` : ''}`;
+    const { filter } = filters;
+    const onTopic = topicPapers(deps.engine, topic);
+    const all = filter ? onTopic.filter((h) => filter(h.paper)) : onTopic;
+    const commandFor = (p: number) => `topic ${topic.name}${flagSuffix(limit, false)}${filters.suffix}${p > 1 ? ` --page ${p}` : ''}`;
+    const narrowed = filters.labels.length ? ` (${filters.labels.join(', ')})` : '';
     if (all.length === 0) {
       return {
         tone: 'empty',
-        summary: `No papers on ${topic.label} yet.`,
-        blocks: [{ kind: 'paragraph', text: [span.text(`No papers on ${topic.label} in this paper set yet.`)] }],
+        summary: `No papers on ${topic.label}${narrowed} yet.`,
+        blocks: [{ kind: 'paragraph', text: [span.text(`No papers on ${topic.label}${narrowed} in this paper set yet.`)] }],
         command: commandFor(1),
         data: { type: 'results', query: topic.query, results: [] },
       };
@@ -154,7 +163,7 @@ export const topicCommand: Command = {
     if (hits.length === 0) return pastEndReply(topic.query, all.length, page, limit, commandFor);
     return resultsReply({
       ref: (p) => paperRef(deps.engine, p),
-      heading: topic.label,
+      heading: `${topic.label}${narrowed}`,
       query: topic.query,
       hits,
       total: all.length,

@@ -7,6 +7,8 @@ export interface Word {
   text: string;
   /** The word was written in quotes (so `"--code"` is a word, not a flag). */
   quoted: boolean;
+  /** The quote was never closed: the word runs to the end of the text. */
+  unclosed?: true;
 }
 
 const OPEN_TO_CLOSE: Record<string, string> = {
@@ -34,7 +36,7 @@ export function splitWords(text: string): Word[] {
       const end = text.indexOf(close, i + 1);
       const inner = end === -1 ? text.slice(i + 1) : text.slice(i + 1, end);
       const trimmed = inner.trim().replace(/\s+/g, ' ');
-      if (trimmed.length > 0) words.push({ text: trimmed, quoted: true });
+      if (trimmed.length > 0) words.push({ text: trimmed, quoted: true, ...(end === -1 ? { unclosed: true as const } : {}) });
       i = end === -1 ? n : end + 1;
       continue;
     }
@@ -44,6 +46,11 @@ export function splitWords(text: string): Word[] {
     i = j;
   }
   return words;
+}
+
+/** The words of a quote the text opens and never closes (`search "kv cache` -> `kv cache`), if any. */
+export function unclosedQuote(text: string): string | undefined {
+  return splitWords(text).find((w) => w.unclosed)?.text;
 }
 
 /**

@@ -147,10 +147,18 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
   return { kind: 'rewrite', words: [{ text: word, quoted: false }, { text: list.ids[at]!, quoted: false }, ...words.slice(2)] };
 }
 
+/** The `paperId` a command's data names (`{ saved: true, paperId, … }`), if it names one. */
+function onePaperId(value: unknown): string | undefined {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return undefined;
+  const id: unknown = (value as Record<string, unknown>)['paperId'];
+  return typeof id === 'string' && id !== '' ? id : undefined;
+}
+
 /**
  * What to remember of a reply for follow-ups (undefined: leave the conversation's list as it is).
- * - A list of papers replaces the conversation's list; so does a reply about one paper, which
- *   keeps the list it came from and adds the paper (`similar` alone means it).
+ * - A list of papers replaces the conversation's list; so does a reply about one paper (`show`, or
+ *   a command that did something with one: `save 2`, `cite X`), which keeps the list it came from
+ *   and adds the paper (`similar` or `save it` alone means it).
  * - A reply that lists no papers where a list was asked for (a search that found nothing, an empty
  *   reading list) or lists other things (topics, watches, schedules) ends the old list: `show 2`
  *   after it must not quietly reach back to an older one. It is remembered as an empty list.
@@ -158,7 +166,11 @@ export function followUp(words: readonly Word[], commands: readonly Command[], l
  */
 export function shownList(reply: Reply, previous?: ShownList): ShownList | undefined {
   const d = reply.data;
-  if (d?.type === 'paper') return { ...(previous && !previous.ended ? previous : { ids: [], firstRank: 1 }), paperId: d.paper.id };
+  const about = (paperId: string): ShownList => ({ ...(previous && !previous.ended ? previous : { ids: [], firstRank: 1 }), paperId });
+  if (d?.type === 'paper') return about(d.paper.id);
+  // A reply that did something with one paper (`save 2`, `cite snapkv`: their data name it) is about that paper: `save it` next means it too.
+  const done = d?.type === 'other' && reply.tone !== 'error' ? onePaperId(d.value) : undefined;
+  if (done !== undefined) return about(done);
   if (d?.type === 'other') return reply.blocks.some((b) => b.kind === 'list') ? { ids: [], firstRank: 1, ended: true } : undefined;
   // Candidates for a name that did not resolve are offered as buttons, not numbered: keep the list.
   if (d?.type !== 'results' || d.match !== undefined) return undefined;

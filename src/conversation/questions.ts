@@ -3,8 +3,11 @@
  * prefix and filler are dropped (`anything on`, `papers about`, `I am looking for work on`),
  * `with code` becomes `--code`, `new` / `today` / `this week` ask for the newest papers,
  * `similar to X` / `something like X` is `similar X`, `who wrote X` / `code for X` name a paper,
- * `papers by X` searches by author, `what is trending` is `trending`. Pure.
+ * `papers by X` searches by author, `what is trending` is `trending`; a paper described in words
+ * (`the paper about X`, `that X paper`) is `show` of the description (see `describedTopic`). Pure.
  */
+
+import { describedTopic } from '../commands/pick.ts';
 
 /** Leading words of a question or request, up to the topic (longest first where they overlap). */
 const PREFIXES: RegExp[] = [
@@ -137,6 +140,8 @@ export function understand(text: string): Understood | undefined {
   const lower = raw.toLowerCase();
   // A pasted arXiv id or link is the paper it names.
   if (ARXIV_REF.test(raw)) return { command: `show ${raw}` };
+  // `the paper about zipcache`, `that KV cache paper`: one paper, found by a search for its words.
+  if (describedTopic(raw) !== undefined) return { command: `show ${raw}` };
   if (!looksLikeQuestion(text) && !/\bwith code\b/.test(lower)) return undefined;
   // The words after a lead, as typed (their capitals).
   const tail = (m: RegExpExecArray): string => raw.slice(raw.length - m[1]!.length);
@@ -147,6 +152,7 @@ export function understand(text: string): Understood | undefined {
   if (m) return { command: `show ${tail(m)}`, asks: 'code', paper: tail(m), otherwise: `code ${tail(m)}` };
   // `show me SnapKV`, `show me 2`: the command, said politely.
   m = /^show (?:me|us) (.+)$/.exec(lower);
+  if (m && describedTopic(m[1]!) !== undefined) return { command: `show ${tail(m)}` };
   if (m && !ASKS_FOR_PAPERS.test(m[1]!)) {
     return /^(?:the )?\S+(?: one)?$/.test(m[1]!) && /\d|first|second|third|fourth|fifth|last/.test(m[1]!)
       ? { command: `show ${tail(m)}` }

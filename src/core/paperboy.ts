@@ -3,7 +3,8 @@ import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from '../reply/context.ts';
 import { span, type Block, type Reply } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
-import { dispatch, dispatchWords } from '../commands/dispatch.ts';
+import { dispatch, dispatchWords, withQuoteNote } from '../commands/dispatch.ts';
+import { describedTopic } from '../commands/pick.ts';
 import { splitWords, type Word } from '../commands/words.ts';
 import { cleanInput, findCommand } from '../commands/parse.ts';
 import { commandWordRequest, understand, type Understood } from '../conversation/questions.ts';
@@ -114,7 +115,7 @@ export class Paperboy {
     const cleaned = cleanInput(text);
     // Bad input (control characters, too long) gets its own clear reply from the dispatcher.
     if (!cleaned.ok) return this.#guarded(text, ctx, (deps) => dispatch(text, this.commands, deps, ctx));
-    return this.#inConversation(splitWords(cleaned.text), text, ctx);
+    return withQuoteNote(await this.#inConversation(splitWords(cleaned.text), text, ctx), cleaned.text);
   }
 
   /**
@@ -136,7 +137,7 @@ export class Paperboy {
       const asked = follow.kind === 'none' ? this.#question(words) : undefined;
       const reply = asked
         ? await this.#answer(asked, last, deps, ctx)
-        : await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx);
+        : await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx, recentOf(last));
       const list = shownList(reply, last);
       if (list) {
         await this.#memorize(ctx, list);
@@ -185,20 +186,22 @@ export class Paperboy {
    * Run what a question asks for and say how it was read. The command may itself be a follow-up
    * (`show me 2`, `more like this`); a paper it names must be exactly one paper (`explain lora`
    * is a search, not LoRAM), else its fallback runs, as it does when the command finds nothing
-   * (`new papers on X` where nothing is dated).
+   * (`new papers on X` where nothing is dated). A paper described in words (`code for the paper
+   * about X`) is the best match of a search for them, as the command finds it.
    */
   async #answer(asked: Understood, last: ShownList | undefined, deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
     const follow = followUp(splitWords(asked.command), this.commands, last);
     if (follow.kind === 'reply') return follow.reply;
     let readAs = asked.command;
-    if (follow.kind === 'none' && asked.paper !== undefined && asked.otherwise !== undefined) {
+    const described = asked.paper !== undefined && describedTopic(asked.paper) !== undefined;
+    if (follow.kind === 'none' && asked.paper !== undefined && asked.otherwise !== undefined && !described) {
       const r = deps.engine.resolve(asked.paper);
       if (r.kind !== 'found' || r.via === 'fuzzy') readAs = asked.otherwise;
     }
-    let reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : splitWords(readAs), this.commands, deps, ctx);
+    let reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : splitWords(readAs), this.commands, deps, ctx, recentOf(last));
     if (readAs === asked.command && asked.otherwise !== undefined && reply.tone === 'empty') {
       readAs = asked.otherwise;
-      reply = await dispatchWords(splitWords(readAs), this.commands, deps, ctx);
+      reply = await dispatchWords(splitWords(readAs), this.commands, deps, ctx, recentOf(last));
     }
     const unknown = readAs === asked.command && reply.data?.type === 'paper' ? unanswered(asked.asks, reply.data.paper) : undefined;
     const notes: Block[] = [
@@ -267,6 +270,11 @@ export class Paperboy {
       };
     }
   }
+}
+
+/** What a command may use of the conversation: the ids of its last list. */
+function recentOf(last: ShownList | undefined): { recent?: readonly string[] } {
+  return last && last.ids.length > 0 ? { recent: last.ids } : {};
 }
 
 /** `who wrote X` about a paper with no known authors (or `code for X` with no code link): say so. */

@@ -1,7 +1,8 @@
 import type { Command, CommandDeps, CommandInput } from '../commands/command.ts';
 import type { RequestContext } from '../reply/context.ts';
 import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
-import { ARXIV_CATEGORY, type ArxivClient } from '../sources/arxiv.ts';
+import type { ArxivClient } from '../sources/arxiv.ts';
+import { checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { HfClient } from '../sources/hf.ts';
 import { daysBetween, isoDay, parseDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
@@ -32,6 +33,24 @@ const USAGE: RichText = [
   span.text(' or '),
   span.code('ingest arxiv [--category cs.CL ...] [--max N]'),
 ];
+
+/** An unknown arXiv category: why, the closest names as buttons, and where the list is. */
+function categoryProblem(message: string, suggestions: readonly string[]): Reply {
+  const reply = problem(message, [
+    span.text('Categories are listed at '),
+    span.link('arxiv.org/category_taxonomy', 'https://arxiv.org/category_taxonomy'),
+    span.text('. '),
+    ...USAGE,
+  ]);
+  if (suggestions.length === 0) return reply;
+  return {
+    ...reply,
+    blocks: [
+      ...reply.blocks,
+      { kind: 'actions', actions: suggestions.slice(0, 3).map((c) => ({ id: `category:${c}`, label: c, command: `ingest arxiv --category ${c}` })) },
+    ],
+  };
+}
 
 /** The HF days a command asks for: `--date`, `--from`/`--to`, or today and yesterday (UTC). */
 export function ingestDays(flags: CommandInput['flags'], now: Date): { days: string[] } | { problem: string } {
@@ -164,10 +183,12 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
         if (['date', 'from', 'to'].some((f) => input.flags[f] !== undefined)) return problem('--date, --from and --to apply to hf.', USAGE);
         const raw = typeof input.flags['category'] === 'string' ? input.flags['category'].split(/[\s,]+/).filter(Boolean) : [...categories];
         if (raw.length === 0) return problem('--category needs at least one arXiv category (e.g. cs.CL).', USAGE);
-        const bad = raw.find((c) => !ARXIV_CATEGORY.test(c));
-        if (bad) return problem(`"${bad.slice(0, 30)}" is not an arXiv category (e.g. cs.CL, cs.LG, stat.ML).`, USAGE);
+        // arXiv answers an unknown category with no papers, not an error: check them first (`cs.cl` is `cs.CL`).
+        const checked = raw.map(checkArxivCategory);
+        const bad = checked.find((c) => !c.ok);
+        if (bad && !bad.ok) return categoryProblem(bad.problem, bad.suggestions);
         const max = typeof input.flags['max'] === 'number' ? input.flags['max'] : DEFAULT_ARXIV_MAX;
-        const cats = [...new Set(raw)];
+        const cats = [...new Set(checked.flatMap((c) => (c.ok ? [c.category] : [])))];
         const report = await ingestArxiv(opts.arxiv(), cats, max, rctx);
         if (report.added + report.updated > 0) await deps.library.refresh();
         return reportReply(report, `arXiv ${cats.join(', ')}`, `ingest arxiv --category ${cats.join(',')} --max ${max}`);

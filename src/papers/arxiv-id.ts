@@ -97,3 +97,18 @@ export function arxivPdfUrl(id: string): string {
 export function hfPaperUrl(id: string): string {
   return `https://huggingface.co/papers/${id}`;
 }
+
+/**
+ * A link to arxiv.org as Paperboy writes every one: `https://arxiv.org/abs/<id>` or
+ * `https://arxiv.org/pdf/<id>`, no version and no `.pdf` (so the arXiv feed's
+ * `http://arxiv.org/pdf/2411.01234v2` and Hugging Face's `https://arxiv.org/pdf/2411.01234` are one
+ * link). Any other URL comes back as it is.
+ */
+export function canonicalArxivUrl(url: string): string {
+  const m = /^https?:\/\/(?:www\.|export\.)?arxiv\.org(\/.*)?$/i.exec(url.trim());
+  if (!m) return url;
+  const kind = /^\/(abs|pdf)\//i.exec(m[1] ?? '')?.[1]?.toLowerCase();
+  const id = kind ? parseArxivRef(url) : undefined;
+  if (id === undefined) return url.trim().replace(/^http:/i, 'https:');
+  return kind === 'pdf' ? arxivPdfUrl(id) : arxivAbsUrl(id);
+}

@@ -1,7 +1,8 @@
 /**
  * Paper reference resolution for `show`/`similar`: id, then exact name or alias (folded), then
  * exact title (case- and punctuation-insensitive, via the title's slug), then title words, then fuzzy (fuse.js over names, aliases and titles). Close calls
- * come back as `ambiguous` instead of a guess.
+ * come back as `ambiguous` instead of a guess; a single guess (`via: 'fuzzy'` or `'version'`) carries
+ * the next closest papers as `alternatives`, so a reply can say it guessed and offer them.
  */
 import { parseArxivRef } from '../papers/arxiv-id.ts';
 import Fuse from 'fuse.js';
@@ -9,7 +10,7 @@ import type { Paper } from '../papers/paper.ts';
 import { queryWords, termOf, tokens } from './analyze.ts';
 import { slugify } from '../parse/slug.ts';
 import { cleanLatex } from '../parse/latex.ts';
-import { foldKey } from './fold.ts';
+import { foldKey, foldPhrase } from './fold.ts';
 import type { KeyMap, NameIndex } from './name-index.ts';
 import type { Resolution } from './types.ts';
 
@@ -30,6 +31,8 @@ const FUSE_THRESHOLD = 0.34;
 /** Two fuzzy matches this close are ambiguous. */
 const FUSE_CLOSE = 0.04;
 const MAX_CANDIDATES = 10;
+/** Alternatives offered beside a guess. */
+const MAX_ALTERNATIVES = 3;
 
 const VERSION_SUFFIXES = ['1', '2', '3', '4', '5', 'v1', 'v2', 'v3', 'v4', 'v5'];
 
@@ -55,6 +58,18 @@ function fuseOver(items: FuseItem[]): Fuse<FuseItem> {
 
 function item(p: Paper, doc: number): FuseItem {
   return { doc, name: p.name ?? '', aliases: p.aliases, title: p.title };
+}
+
+/**
+ * Whether `text` is the paper's title as people cite it: the whole title, or its part before or
+ * after the first colon (`LLM in a flash` for `LLM in a flash: Efficient …`), words folded.
+ */
+export function isTitleOf(text: string, title: string): boolean {
+  const typed = foldPhrase(text);
+  if (typed === '') return false;
+  const colon = title.indexOf(':');
+  const parts = colon < 0 ? [title] : [title, title.slice(0, colon), title.slice(colon + 1)];
+  return parts.some((part) => foldPhrase(part) === typed);
 }
 
 /** Strip one pair of surrounding quotes (straight, curly, guillemets) and spaces. */
@@ -107,6 +122,20 @@ export class Resolver {
     return undefined;
   }
 
+  /**
+   * A guess: paper `doc`, with the next closest papers as alternatives (`near` first, then the
+   * best full-text matches of the reference).
+   */
+  #guess(doc: number, via: 'version' | 'fuzzy', text: string, near: readonly number[] = []): Resolution {
+    const { papers } = this.#ctx;
+    const others: number[] = [];
+    for (const d of [...near, ...this.#ctx.searchDocs(text, MAX_ALTERNATIVES + 1)]) {
+      if (d !== doc && !others.includes(d)) others.push(d);
+    }
+    const alternatives = others.slice(0, MAX_ALTERNATIVES).map((d) => papers[d]!);
+    return { kind: 'found', paper: papers[doc]!, via, ...(alternatives.length > 0 ? { alternatives } : {}) };
+  }
+
   resolve(ref: string): Resolution {
     const { papers, names } = this.#ctx;
     // A pasted title may carry its LaTeX (`E$^{2}$GAN`) and quotes; read it as the page shows it.
@@ -128,7 +157,7 @@ export class Resolver {
     if (byName) return byName;
     // Only versions of the name (`flashattention` when just FlashAttention-2 exists): one answers, several are asked about.
     const versions = key.length >= 3 ? this.#variants(key) : [];
-    if (versions.length === 1) return { kind: 'found', paper: papers[versions[0]!]!, via: 'name' };
+    if (versions.length === 1) return this.#guess(versions[0]!, 'version', text);
     if (versions.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(versions) };
 
     // Exact title: page papers' ids are slugs of their titles; arXiv papers' title slugs are kept aside.
@@ -141,7 +170,11 @@ export class Resolver {
     if (corrected !== undefined) {
       const fixed = foldKey(corrected);
       const named = this.#named(fixed, names.names, 'name') ?? this.#named(fixed, names.aliases, 'alias');
-      if (named) return named.kind === 'found' ? { ...named, via: 'fuzzy' } : named;
+      if (named?.kind === 'found') {
+        const docOf = (p: Paper) => names.ids.get(p.id) ?? papers.indexOf(p);
+        return this.#guess(docOf(named.paper), 'fuzzy', corrected, (named.related ?? []).map(docOf));
+      }
+      if (named) return named;
     }
 
     const hits = this.#ctx.searchDocs(text, 50);
@@ -159,7 +192,12 @@ export class Resolver {
         const have = new Set(tokens(papers[d]!.title).map((t) => t.term));
         return want.every((t) => have.has(t));
       });
-      if (inTitle.length === 1) return { kind: 'found', paper: papers[inTitle[0]!]!, via: 'fuzzy' };
+      if (inTitle.length === 1) {
+        const doc = inTitle[0]!;
+        // The title as cited (`LLM in a flash`) is exact; some of its words are a guess (`lora`).
+        if (isTitleOf(text, papers[doc]!.title)) return { kind: 'found', paper: papers[doc]!, via: 'title' };
+        return this.#guess(doc, 'fuzzy', text, hits);
+      }
       if (inTitle.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(inTitle) };
     }
 
@@ -176,7 +214,13 @@ export class Resolver {
     const best = fuzzy[0];
     if (best) {
       const close = fuzzy.filter((r) => (r.score ?? 1) - (best.score ?? 0) <= FUSE_CLOSE);
-      if (close.length === 1) return { kind: 'found', paper: papers[best.item.doc]!, via: 'fuzzy' };
+      if (close.length === 1)
+        return this.#guess(
+          best.item.doc,
+          'fuzzy',
+          text,
+          fuzzy.slice(1).map((r) => r.item.doc),
+        );
       return { kind: 'ambiguous', candidates: close.map((r) => papers[r.item.doc]!) };
     }
     return { kind: 'none', suggestions: this.#papersOf(hits.slice(0, 5)) };

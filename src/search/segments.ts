@@ -8,7 +8,7 @@
 import type { Paper } from '../papers/paper.ts';
 import type { PaperboyEngine } from './engine.ts';
 import type { GlobalStats } from './inverted-index.ts';
-import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
+import { isApproximate, type Resolution, type SearchEngine, type SearchHit, type SearchOptions, type SearchResult, type SimilarHit } from './types.ts';
 
 /** Global statistics of a list of segments, for building the next one. */
 export function statsOf(segments: readonly PaperboyEngine[]): GlobalStats {
@@ -81,7 +81,7 @@ export class SegmentedEngine implements SearchEngine {
     if (byId) return { kind: 'found', paper: byId, via: 'id' };
     const results = [...this.segments].reverse().map((s) => s.resolve(ref));
     const visible = (p: Paper) => !this.#hidden.has(p);
-    const exact = results.filter((r): r is Extract<Resolution, { kind: 'found' }> => r.kind === 'found' && r.via !== 'fuzzy' && visible(r.paper));
+    const exact = results.filter((r): r is Extract<Resolution, { kind: 'found' }> => r.kind === 'found' && !isApproximate(r) && visible(r.paper));
     if (exact.length === 1) return exact[0]!;
     if (exact.length > 1) return { kind: 'ambiguous', candidates: exact.map((r) => r.paper) };
     const candidates: Paper[] = [];

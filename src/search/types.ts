@@ -49,12 +49,26 @@ export type Resolution =
   | {
       kind: 'found';
       paper: Paper;
-      via: 'id' | 'name' | 'alias' | 'title' | 'fuzzy';
+      /**
+       * How the reference named the paper. `id`, `name`, `alias` and `title` are exact (a title, or
+       * its part before or after a colon); `version` is a name plus a version suffix, the only
+       * paper so named (`flashattention` when just FlashAttention-2 exists); `fuzzy` is a close
+       * spelling, some words of a title or a fuzzy match. `version` and `fuzzy` are guesses, which
+       * replies say (see `isApproximate`).
+       */
+      via: 'id' | 'name' | 'alias' | 'title' | 'version' | 'fuzzy';
       /** Papers a reader may have meant instead: versions of an exact name (FlashAttention-2 beside FlashAttention). */
       related?: Paper[];
+      /** With a guess (`version`, `fuzzy`): the next closest papers, best first (at most a few). */
+      alternatives?: Paper[];
     }
   | { kind: 'ambiguous'; candidates: Paper[] }
   | { kind: 'none'; suggestions: Paper[] };
+
+/** Whether a reference named its paper only approximately (a close spelling, part of a title, a version): a guess to own up to. */
+export function isApproximate(r: Resolution): boolean {
+  return r.kind === 'found' && (r.via === 'fuzzy' || r.via === 'version');
+}
 
 export interface SimilarHit {
   paper: Paper;

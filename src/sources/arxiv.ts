@@ -9,7 +9,10 @@ import { parseArxivRef } from '../papers/arxiv-id.ts';
 import { fetchResponse, type HttpOptions } from './http.ts';
 import { SourceError, type FetchedBatch, type FetchedPaper, type SkippedItem } from './types.ts';
 
-/** An arXiv category: `cs.CL`, `stat.ML`, `q-bio.NC`, `hep-th`, `cond-mat.stat-mech`. */
+/**
+ * The shape of an arXiv category: `cs.CL`, `stat.ML`, `q-bio.NC`, `hep-th`, `cond-mat.stat-mech`.
+ * Only the shape: `checkArxivCategory` (arxiv-categories.ts) checks a name against arXiv's taxonomy.
+ */
 export const ARXIV_CATEGORY = /^[a-z]+(?:-[a-z]+)*(?:\.[A-Za-z]+(?:-[A-Za-z]+)*)?$/;
 
 export const DEFAULT_ARXIV_API_URL = 'https://export.arxiv.org/api/query';

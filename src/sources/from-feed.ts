@@ -1,5 +1,5 @@
 import { buildPaper, type RecordResult } from '../parse/paper-record.ts';
-import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
+import { arxivAbsUrl, arxivPdfUrl, canonicalArxivUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
 import type { FetchedPaper } from './types.ts';
 import { PAPER_ID, PaperSchema, type Paper, type PaperLink } from '../papers/paper.ts';
 import { extractiveSummary } from '../papers/summary.ts';
@@ -41,9 +41,18 @@ export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResu
   if (repo) extra.push({ url: repo, kind: 'code' });
   if (project) extra.push({ url: project, kind: 'project' });
   extra.push({ url: arxivAbsUrl(f.arxivId), kind: 'arxiv' });
-  extra.push({ url: httpUrl(f.pdfUrl) ?? arxivPdfUrl(f.arxivId), kind: 'pdf' });
+  // Every arXiv link in one form (https, no version), whichever feed reported it: merged records keep one PDF link.
+  const pdf = httpUrl(f.pdfUrl);
+  extra.push({ url: pdf ? canonicalArxivUrl(pdf) : arxivPdfUrl(f.arxivId), kind: 'pdf' });
   if (feed === 'hf') extra.push({ url: hfPaperUrl(f.arxivId), kind: 'hf' });
   const seen = new Set(extra.map((l) => l.url));
+  const links = [...extra];
+  for (const l of p.links) {
+    const url = canonicalArxivUrl(l.url);
+    if (seen.has(url)) continue;
+    seen.add(url);
+    links.push({ ...l, url });
+  }
   const summary = (f.aiSummary !== undefined ? line(f.aiSummary) : '') || extractiveSummary(p.abstract);
   const authors = lines(f.authors);
   const keywords = lines(f.keywords);
@@ -51,7 +60,7 @@ export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResu
   const candidate: Paper = {
     ...p,
     id: PAPER_ID.test(f.arxivId) ? f.arxivId : p.id,
-    links: [...extra, ...p.links.filter((l) => !seen.has(l.url))],
+    links,
     arxivId: f.arxivId,
     published: f.published,
     ...(authors.length ? { authors } : {}),

@@ -1,9 +1,20 @@
-import { describe, expect, it } from 'vitest';
-import { plain, type Block, type Reply } from '../../src/reply/reply.ts';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createPaperboy, type Booted } from '../../src/app/boot.ts';
+import { silentLogger } from '../../src/app/logger.ts';
+import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
+import type { Paper } from '../../src/papers/paper.ts';
+import { SHELL_CONTEXT } from '../../src/reply/context.ts';
+import { plain, type Action, type Block, type Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
+import { paperFromFeed } from '../../src/sources/from-feed.ts';
+import type { FetchedPaper } from '../../src/sources/types.ts';
 import { ask, testPaperboy } from '../helpers/paperboy.ts';
 
 const text = (r: Reply) => renderText(r);
+const actions = (r: Reply): Action[] => r.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions : []));
 const cards = (r: Reply) => r.blocks.filter((b): b is Extract<Block, { kind: 'paper' }> => b.kind === 'paper').map((b) => b.paper);
 
 describe('search', () => {
@@ -219,5 +230,123 @@ describe('mistyped command words', () => {
     expect(r.tone).toBe('ok');
     expect(cards(r).length).toBeGreaterThan(0);
     expect(text(r)).toMatch(/Did you mean the stats command/);
+  });
+});
+
+describe('the same options mean the same everywhere (issue 21)', () => {
+  const NOW = new Date('2026-11-29T12:00:00Z');
+  const feed = (arxivId: string, title: string, published: string, upvotes: number, extra: Partial<FetchedPaper> = {}): Paper => {
+    const r = paperFromFeed(
+      { arxivId, title, published, upvotes, authors: ['Someone Else'], abstract: `We present ${title}. It is 2x faster on six benchmarks.`, ...extra },
+      'hf',
+    );
+    if (!r.ok) throw new Error(r.message);
+    return r.paper;
+  };
+  const PAPERS = [
+    feed('2611.00011', 'Sparse Attention Kernels for Long Context', '2026-11-28', 10, { githubRepo: 'https://github.com/x/sparse', authors: ['Ada Lovelace'] }),
+    feed('2611.00012', 'Quantized Diffusion Models at Scale', '2026-11-28', 30),
+    feed('2611.00013', 'Speculative Decoding with Draft Trees', '2026-11-28', 20, { githubRepo: 'https://github.com/x/draft' }),
+    feed('2611.00014', 'Mixture of Experts Routing Revisited', '2026-11-28', 5),
+    feed('2611.00021', 'Retrieval Augmented Planning for Robots', '2026-11-20', 50, { authors: ['Ada Lovelace'] }),
+  ];
+  let dir: string;
+  let store: SqlitePaperStore;
+  let booted: Booted;
+  beforeAll(async () => {
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-options-'));
+    store = SqlitePaperStore.open(join(dir, 'state.db'));
+    await store.upsertBatch(PAPERS);
+    booted = await createPaperboy({ logger: silentLogger(), store, now: () => NOW });
+  });
+  afterAll(async () => {
+    await booted?.library.close();
+    await store?.close();
+    if (dir) rmSync(dir, { recursive: true, force: true });
+  });
+  const dated = (q: string): Promise<Reply> => booted.paperboy.run(q, { ...SHELL_CONTEXT, userId: `opt-${q}` });
+  const ids = (r: Reply): string[] => (r.data?.type === 'results' ? r.data.results.map((x) => x.id) : []);
+
+  it('new --limit 3 is new 3; trending --limit 2 is trending 2; digest --limit 2 is digest 2', async () => {
+    for (const [a, b] of [
+      ['new --limit 3', 'new 3'],
+      ['trending --limit 2', 'trending 2'],
+      ['digest --limit 2', 'digest 2'],
+    ] as const) {
+      const x = await dated(a);
+      expect(x.tone, a).toBe('ok');
+      expect(ids(x), a).toEqual(ids(await dated(b)));
+      expect(ids(x).length, a).toBe(Number(b.split(' ')[1]));
+    }
+    const both = await dated('new 3 --limit 4');
+    expect(both.tone).toBe('error');
+    expect(text(both)).toMatch(/N and --limit/);
+  });
+
+  it('--code, --since and --author filter every command that lists papers', async () => {
+    const hasCode = (r: Reply): boolean => r.data?.type === 'results' && r.data.results.every((x) => x.links.some((l) => l.kind === 'code'));
+    for (const q of ['new --code', 'trending --code', 'digest --code', 'search attention decoding --code', 'code', 'random --code']) {
+      const r = await dated(q);
+      expect(r.tone, q).toBe('ok');
+      expect(hasCode(r), q).toBe(true);
+    }
+    expect(ids(await dated('new --code'))).toEqual(['2611.00013', '2611.00011']);
+    for (const q of ['new --author lovelace --days 30', 'trending --author lovelace --days 30', 'digest --author lovelace', 'search --author lovelace']) {
+      expect(new Set(ids(await dated(q))), q).toEqual(new Set(['2611.00011', '2611.00021']));
+    }
+    expect(ids(await dated('trending --since 2026-11-25'))).not.toContain('2611.00021');
+    expect(ids(await dated('trending --since 30d'))).toContain('2611.00021');
+    expect((await dated('trending --since 7d --days 3')).tone).toBe('error');
+    // Paging keeps the filters.
+    expect((await dated('new 1 --code')).paging?.next?.command).toBe('new 1 --code --page 2');
+  });
+
+  it('on the built-in papers too: topic, similar, random, code take the filters', async () => {
+    for (const q of ['topic kv-cache --code --limit 10', 'similar snapkv --code --limit 10', 'random kv cache --code', 'digest 3 kv cache --code']) {
+      const r = await ask(q);
+      expect(r.tone, q).toBe('ok');
+      expect(cards(r).length, q).toBeGreaterThan(0);
+      expect(
+        cards(r).every((c) => c.links.some((l) => l.kind === 'code')),
+        q,
+      ).toBe(true);
+    }
+    expect((await ask('similar snapkv --code --limit 2')).paging?.next?.command).toBe('similar snapkv --limit 2 --code --page 2');
+    expect((await ask('code --since 7d')).tone).toBe('empty');
+  });
+
+  it('an unknown option names the command and its options, and suggests the one meant', async () => {
+    const r = await ask('new --bogus');
+    expect(r.tone).toBe('error');
+    expect(r.summary).toBe('new has no option --bogus. Its options: --days N, --page N, --limit N, --code, --since 7d|YYYY-MM-DD, --author NAME.');
+    expect(text(await ask('search kv --count 3'))).toMatch(/Did you mean --limit\?/);
+    expect(text(await ask('search kv --pgae 2'))).toMatch(/Did you mean --page\?/);
+    expect(text(await ask('search kv --days 7'))).toMatch(/Did you mean --since\?/);
+    expect(text(await ask('show snapkv --limit 3'))).toMatch(/show has no option --limit\. It takes no options\./);
+  });
+
+  it('an option with no command word is not blamed on search; --help is help', async () => {
+    const r = await ask('--bogus');
+    expect(r.tone).toBe('error');
+    expect(r.summary).not.toMatch(/search has no option/);
+    expect(r.summary).toMatch(/^Unknown option --bogus\./);
+    expect((await ask('--help')).summary).toMatch(/^Paperboy commands/);
+    expect((await ask('-h')).summary).toMatch(/^Paperboy commands/);
+    expect((await ask('show --help')).command).toBe('help show');
+    expect((await ask('new 3 --help')).command).toBe('help new');
+  });
+});
+
+describe('an unclosed quote (issue 21)', () => {
+  it('is said, and no stray correction is offered ("unclosed quite")', async () => {
+    const r = await ask('search "unclosed quote');
+    expect(text(r)).toMatch(/The quote before “unclosed quote” is not closed/);
+    expect(text(r)).not.toMatch(/quite/);
+    expect(actions(r).map((a) => a.command)).not.toContain('search unclosed quite');
+    const free = await ask('unclosed "quote');
+    expect(text(free)).toMatch(/is not closed/);
+    expect(text(free)).not.toMatch(/Did you mean/);
+    // A closed quote says nothing about quotes.
+    expect(text(await ask('search "kv cache" eviction'))).not.toMatch(/not closed/);
   });
 });

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { completions } from '../../adapters/discord/autocomplete.ts';
-import { buildSlashCommand, commandTextFor, flagValueText, slashSpecs, validateSlashCommand } from '../../adapters/discord/slash-command.ts';
+import { buildSlashCommand, commandTextFor, countedCharacters, flagValueText, slashSpecs, validateSlashCommand } from '../../adapters/discord/slash-command.ts';
 import type { Command } from '../../src/commands/command.ts';
 import { parseCommand } from '../../src/commands/parse.ts';
 import { testPaperboy } from '../helpers/paperboy.ts';
@@ -32,7 +32,7 @@ describe('/papers definition', () => {
     expect(opts('show')[0]).toMatchObject({ name: 'paper', required: true, autocomplete: true });
     expect(opts('similar')[0]).toMatchObject({ name: 'paper', autocomplete: true });
     expect(opts('topic')[0]).toMatchObject({ name: 'name', autocomplete: true });
-    expect(opts('digest').map((o) => o.name)).toEqual(['count', 'query']);
+    expect(opts('digest').map((o) => o.name)).toEqual(['count', 'query', 'code', 'since', 'author']);
     expect(opts('digest')[0]).toMatchObject({ type: 4, min_value: 1, max_value: 10 });
     expect(opts('help')[0]).toMatchObject({ name: 'command', required: false, autocomplete: true });
     expect(opts('stats')).toEqual([]);
@@ -82,6 +82,27 @@ describe('/papers definition', () => {
     expect(problems.join('\n')).toMatch(/description must be 1-100/);
     expect(problems.join('\n')).toMatch(/name "x y"/);
     expect(problems.join('\n')).toMatch(/required option b after an optional one/);
+  });
+
+  it('counts names, descriptions and choice values against Discord 8000-character limit, not the JSON around them', () => {
+    const def = buildSlashCommand(paperboy.commands);
+    const n = countedCharacters(def);
+    expect(n).toBeLessThanOrEqual(8000);
+    expect(n).toBeLessThan(JSON.stringify(def).length);
+    expect(countedCharacters({ name: 'ab', description: 'cde', options: [{ name: 'f', description: 'gh', choices: [{ name: 'i', value: 'jk' }] }] })).toBe(11);
+    // 25 subcommands of 25 options with full descriptions: over the limit, and said so.
+    const option = (i: number) => ({ type: 3 as const, name: `o${i}`, description: 'd'.repeat(100), required: false });
+    const big = {
+      name: 'papers',
+      description: 'x',
+      options: Array.from({ length: 25 }, (_, i) => ({
+        type: 1 as const,
+        name: `s${i}`,
+        description: 'd'.repeat(100),
+        options: Array.from({ length: 25 }, (_, j) => option(j)),
+      })),
+    };
+    expect(validateSlashCommand(big).join('\n')).toMatch(/add up to \d+ characters \(Discord allows 8000\)/);
   });
 });
 

@@ -126,6 +126,26 @@ describe('ingest from chat: admins only', () => {
   });
 });
 
+describe('ingest arxiv: categories as arXiv spells them', () => {
+  it('cs.cl is cs.CL: fetched as cs.CL, said as cs.CL', async () => {
+    const r = await run('ingest arxiv --category cs.cl --max 5', SHELL_CONTEXT);
+    expect(r.tone).toBe('ok');
+    expect(arxivFake.requests.length).toBeGreaterThan(0);
+    expect(arxivFake.requests.every((q) => q.query.search_query === 'cat:cs.CL')).toBe(true);
+    expect(found('pangolin')).toEqual(['2611.06001']);
+    expect(r.command).toBe('ingest arxiv --category cs.CL --max 5');
+  });
+
+  it('an unknown category offers the closest as buttons and says where the list is', async () => {
+    const r = await run('ingest arxiv --category cs.cll', SHELL_CONTEXT);
+    expect(r.tone).toBe('error');
+    expect(text(r)).toContain('arxiv.org/category_taxonomy');
+    const buttons = r.blocks.flatMap((b) => (b.kind === 'actions' ? b.actions.map((a) => a.command) : []));
+    expect(buttons[0]).toBe('ingest arxiv --category cs.CL');
+    expect(fetched()).toBe(0);
+  });
+});
+
 describe('ingest: bad input is a clear error, never a throw, and fetches nothing', () => {
   const cases: [string, RegExp][] = [
     ['ingest', /needs a source \(hf or arxiv\)/],
@@ -141,6 +161,10 @@ describe('ingest: bad input is a clear error, never a throw, and fetches nothing
     ['ingest hf --max 5', /--category and --max apply to arxiv/],
     ['ingest arxiv --date 2026-11-27', /--date, --from and --to apply to hf/],
     ["ingest arxiv --category 'not a cat!'", /is not an arXiv category/],
+    // arXiv answers an unknown category with an empty feed: it must not "succeed" with 0 papers.
+    ['ingest arxiv --category foo', /"foo" is not an arXiv category/],
+    ['ingest arxiv --category cs.CLL', /"cs\.CLL" is not an arXiv category\. Closest: cs\.CL/],
+    ['ingest arxiv --category cs.CL,stat.XY', /"stat\.XY" is not an arXiv category/],
     ['ingest arxiv --category cs.CL,CS', /"CS" is not an arXiv category/],
     // An empty category list, and "-" (letters-and-hyphens in shape), are not categories either.
     ['ingest arxiv --category ,', /arXiv category/],

@@ -120,7 +120,17 @@ describe('config file: "sources"', () => {
   it('refuses a bad category, naming it by position', () => {
     const msg = refusal({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: ['cs.CL', 'not a cat!'] }] });
     expect(msg).toContain('sources[0].categories[1]');
-    expect(msg).toMatch(/arXiv category such as cs\.CL/);
+    expect(msg).toMatch(/"not a cat!" is not an arXiv category/);
+  });
+
+  it('knows arXiv taxonomy: fixes the case, and names the closest category for a typo or an archive', () => {
+    expect(parse({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: ['cs.cl', 'STAT.ML'] }] }).sources[0]).toMatchObject({
+      categories: ['cs.CL', 'stat.ML'],
+    });
+    const typo = refusal({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: ['cs.CLL'] }] });
+    expect(typo).toContain('sources[0].categories[0]');
+    expect(typo).toMatch(/"cs\.CLL" is not an arXiv category\. Closest: cs\.CL/);
+    expect(refusal({ sources: [{ type: 'arxiv', cron: '0 */6 * * *', categories: ['cs'] }] })).toMatch(/archive/);
   });
 
   it('accepts real category shapes and refuses hyphen-only ones', () => {
