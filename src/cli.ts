@@ -32,7 +32,8 @@ line's answer as text, a blank line between two answers.
 Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
 schedule, ingest, watch, top, save, unsave, saved, cite, help ("paperboy help <command>"
 explains one). Environment: PAPERS_PATH, TOPICS_PATH, DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL,
-ARXIV_API_URL, LOG_LEVEL (see README).`;
+ARXIV_API_URL, LOG_LEVEL (see README). Data is kept in DATA_DIR, by default the platform's data
+folder (~/.local/share/paperboy on Linux), the same from every folder; "paperboy stats" shows it.`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */
 export async function cli(argv: string[]): Promise<number> {
@@ -70,6 +71,8 @@ export async function cli(argv: string[]): Promise<number> {
     return 2;
   }
   const { paperboy, config, logger, library, state } = booted;
+  // Data left where an older version kept it: said on every run until it is moved (or DATA_DIR names it).
+  if (config.dataHome.note) process.stderr.write(`paperboy: ${config.dataHome.note}\n`);
   const color = Boolean(process.stdout.isTTY) && !process.env['NO_COLOR'] && !json;
   const width = Math.min(100, process.stdout.columns ?? 88);
   // stdout is a file or a pipe (`saved --bibtex > refs.bib`): an export writes only its data there.

@@ -14,7 +14,7 @@ Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/
 unless LOG_LEVEL is set (then JSON on stderr, as for the bots). Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
 DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
 DISCORD_API_URL, VOTE_EMOJI, HOST, METRICS_PORT (GET /healthz and /metrics), RETENTION_DAYS (default 365).
-See .env.example.
+DATA_DIR defaults to the platform's data folder (~/.local/share/paperboy on Linux). See .env.example.
 It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin
 \`npm run -s cli -- --batch\`.`;
 
@@ -79,6 +79,10 @@ async function main(): Promise<number> {
     return 2;
   }
   const { config, logger, paperboy, problems, library, state } = booted;
+  if (config.dataHome.note) {
+    process.stderr.write(`paperboy: ${config.dataHome.note}\n`);
+    logger.warn({ dataDir: config.dataDir }, config.dataHome.note);
+  }
   if (shellOnly(config) && config.logLevel === undefined) {
     // The shell is a conversation: warnings (a retried request, an ingest day that failed, which
     // the reply explains too) go to a log file rather than between the replies. LOG_LEVEL set:
@@ -117,13 +121,13 @@ async function main(): Promise<number> {
   if (adapters.length === 0) {
     const { createShellAdapter } = await import('../adapters/shell/shell.ts');
     const n = paperboy.deps.papers.length;
-    const { skippedChunksNote } = await import('../adapters/shell/notes.ts');
+    const { shellBanner, skippedChunksNote } = await import('../adapters/shell/notes.ts');
     // With LOG_LEVEL=warn (or lower) the loader's warnings are on stderr already; the note says so.
     const note = skippedChunksNote(problems, { logged: logger.isLevelEnabled('warn') && config.logLevel !== undefined });
     const shell = createShellAdapter({
       paperboy,
       historyFile: join(config.dataDir, 'shell-history'),
-      banner: `Paperboy — ${n} papers loaded. Type "help", a search such as "kv cache compression", or "quit".${note ? `\n${note}` : ''}`,
+      banner: shellBanner({ papers: n, dated: paperboy.deps.papers.filter((p) => p.published).length, note }),
     });
     adapters.push(shell);
     posters.shell = shell.post.bind(shell);

@@ -35,3 +35,17 @@ export function skippedChunksNote(problems: readonly ParseProblem[], opts: { log
   const list = parts.length > 1 ? `${parts.slice(0, -1).join(', ')} and ${parts[parts.length - 1]}` : parts[0];
   return `note: skipped ${list} — ${opts.logged ? 'the warnings on stderr say why' : 'LOG_LEVEL=warn shows why'}`;
 }
+
+/**
+ * The shell's first lines: how many papers, what to type; when no paper has a publication date
+ * (the built-in page set has none), that `new` and `trending` need an ingest, and the one command
+ * that fetches today's papers. `note`: a further line (skipped chunks), if any.
+ */
+export function shellBanner(opts: { papers: number; dated: number; note?: string | undefined }): string {
+  const lines = [`Paperboy — ${plural(opts.papers, 'paper')} loaded. Type "help", a search such as "kv cache compression", or "quit".`];
+  if (opts.dated === 0) {
+    lines.push('These papers have no publication dates, so "new" and "trending" have nothing to show yet: "ingest hf" fetches today\'s papers.');
+  }
+  if (opts.note) lines.push(opts.note);
+  return lines.join('\n');
+}

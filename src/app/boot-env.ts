@@ -83,6 +83,7 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
     const booted = await createPaperboy({
       store: state.papers,
       storeId: state.id,
+      dataLocation: state.location,
       conversations: state.ephemeral,
       workerBuilds: opts.workerBuilds ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),

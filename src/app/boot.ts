@@ -35,6 +35,8 @@ export interface BootOptions {
    * cache is never taken for another database's papers (two databases can be at the same revision).
    */
   storeId?: string;
+  /** Where the state is (`State.location`), shown by `stats` in the shell and the CLI. */
+  dataLocation?: string;
   /** Where conversations' last lists are kept (the state's ephemeral store); default: this process's memory. */
   conversations?: EphemeralStore;
   /**
@@ -75,6 +77,7 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
     logger: opts.logger,
     now: opts.now ?? (() => new Date()),
     random: opts.random ?? Math.random,
+    ...(opts.dataLocation ? { dataLocation: opts.dataLocation } : {}),
   };
   const paperboy = new Paperboy(deps, [...CORE_COMMANDS], opts.conversations ? { conversations: opts.conversations } : {});
   paperboy.register(helpCommand(() => paperboy.commands));

@@ -1,5 +1,7 @@
+import { resolve } from 'node:path';
 import { isIP } from 'node:net';
 import { z } from 'zod';
+import { platformDataHome, resolveDataHome, type DataHome } from './data-home.ts';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../state/retention.ts';
 import { parseVoteEmoji } from '../votes/emoji.ts';
 
@@ -194,7 +196,10 @@ export interface Config {
   papersPath?: string;
   topicsPath?: string;
   logLevel?: LogLevel;
+  /** The data folder, absolute: `DATA_DIR`, else the platform's data folder (see `resolveDataHome`). */
   dataDir: string;
+  /** Where `dataDir` came from, and what the user should know about it (a folder left by an older version). */
+  dataHome: Omit<DataHome, 'dir'>;
   /** Shared state in PostgreSQL (`DATABASE_URL`); absent: SQLite in `dataDir`. */
   databaseUrl?: string;
   scheduleConfigPath?: string;
@@ -220,7 +225,7 @@ export type ConfigResult = { ok: true; config: Config } | { ok: false; problems:
  * variable is checked on its own, so one bad value does not hide the others. With
  * `platforms: false` (the one-shot CLI) the Slack and Discord settings are not needed and not checked.
  */
-export function loadConfig(env: Record<string, string | undefined>, opts: { platforms?: boolean } = {}): ConfigResult {
+export function loadConfig(env: Record<string, string | undefined>, opts: { platforms?: boolean; cwd?: string; dataHome?: string } = {}): ConfigResult {
   const platforms = opts.platforms ?? true;
   const problems: string[] = [];
   const shape = EnvSchema.shape;
@@ -265,15 +270,20 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
   }
 
   if (problems.length > 0) return { ok: false, problems };
+  const cwd = opts.cwd ?? process.cwd();
+  const absolute = (path: string | undefined) => (path === undefined ? undefined : resolve(cwd, path));
+  const home = resolveDataHome(e.DATA_DIR, { cwd, home: opts.dataHome ?? platformDataHome(env) });
   return {
     ok: true,
     config: {
-      papersPath: e.PAPERS_PATH,
-      topicsPath: e.TOPICS_PATH,
+      // Paths are absolute from here on: what a message shows, or a schedule records, means the same from any folder.
+      papersPath: absolute(e.PAPERS_PATH),
+      topicsPath: absolute(e.TOPICS_PATH),
       logLevel: e.LOG_LEVEL,
-      dataDir: e.DATA_DIR ?? '.paperboy',
+      dataDir: home.dir,
+      dataHome: { source: home.source, ...(home.note ? { note: home.note } : {}) },
       ...(e.DATABASE_URL ? { databaseUrl: e.DATABASE_URL } : {}),
-      scheduleConfigPath: e.PAPERBOY_CONFIG,
+      scheduleConfigPath: absolute(e.PAPERBOY_CONFIG),
       ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
       ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
       ...(e.VOTE_EMOJI ? { voteEmoji: e.VOTE_EMOJI } : {}),

@@ -40,6 +40,8 @@ export interface CommandDeps {
   now: () => Date;
   /** Injected randomness in [0, 1) (tests). */
   random: () => number;
+  /** Where the state is (the database file, or the database URL without its password), for `stats` in the shell. */
+  dataLocation?: string;
 }
 
 export interface Command {

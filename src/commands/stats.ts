@@ -24,7 +24,7 @@ export const statsCommand: Command = {
   examples: ['stats'],
   args: 'none',
   flags: [],
-  async run(_input, deps): Promise<Reply> {
+  async run(_input, deps, ctx): Promise<Reply> {
     const papers = deps.papers;
     const withCode = papers.filter((p) => p.links.some((l) => l.kind === 'code')).length;
     const withProject = papers.filter((p) => p.links.some((l) => l.kind === 'project')).length;
@@ -41,6 +41,7 @@ export const statsCommand: Command = {
     } catch (err) {
       deps.logger.warn({ err }, 'stats: could not read ingest status');
     }
+    const location = ctx.platform === 'shell' ? deps.dataLocation : undefined;
     const pct = (n: number) => (papers.length ? ` (${Math.round((100 * n) / papers.length)}%)` : '');
     const sources = Object.fromEntries(
       FEEDS.map(({ feed }) => {
@@ -67,6 +68,8 @@ export const statsCommand: Command = {
       newest: newest ?? null,
       sources: { ...sources, pages: { papers: fromPages } },
       topics: deps.topics.length,
+      // Where the state is: for whoever runs Paperboy (the shell, the CLI), not for a chat channel.
+      ...(location ? { data: location } : {}),
     };
     const fields: Field[] = [{ label: 'Papers', value: [span.text(String(papers.length))] }];
     for (const { feed, label } of FEEDS) {
@@ -97,6 +100,7 @@ export const statsCommand: Command = {
       { label: 'Highlights', value: [span.text(String(highlights))] },
       { label: 'Topics', value: [span.text(String(deps.topics.length))] },
     );
+    if (location) fields.push({ label: 'Data', value: [span.code(location)] });
     const feedCounts = FEEDS.filter(({ feed }) => sources[feed].papers > 0).map(({ feed, label }) => `${sources[feed].papers} from ${label}`);
     return {
       tone: 'info',

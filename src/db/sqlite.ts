@@ -45,7 +45,8 @@ export function stateStoreError(file: string, err: unknown): StateStoreError {
     return new StateStoreError(
       `The state database ${file} is corrupt or not a Paperboy database (${reason}). ` +
         `Move it aside (e.g. rename it to ${file}.broken) and restart: schedules from the config file ` +
-        'are recreated and papers can be ingested again, but schedules made in chat and the posted history are lost.',
+        'are recreated and papers can be ingested again, but what only this file held is lost: schedules made in chat, ' +
+        'posted history, watches, votes and reading lists (restore them from a backup if you have one).',
       file,
       { cause: err },
     );

@@ -237,12 +237,43 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     if (topicName !== undefined) {
       const topic = findTopic(deps.topics, topicName);
       if (!topic) {
-        const sugg = suggestTopics(deps.topics, topicName).map((t) => t.name);
-        return error(
-          `Unknown topic "${topicName}".${sugg.length ? ` Did you mean ${sugg.join(', ')}?` : ''}`,
-          [span.text('Unknown topic '), span.code(topicName.slice(0, 40)), span.text(sugg.length ? `. Did you mean ${sugg.join(', ')}?` : '.')],
-          [span.code('topics'), span.text(' lists the topics.')],
-        );
+        // The closest names, or (nothing close) the first topics: never a dead end.
+        const close = suggestTopics(deps.topics, topicName);
+        const offered = (close.length ? close : deps.topics).slice(0, 3);
+        const names = offered.map((t) => t.name);
+        const lead = close.length ? 'Did you mean' : 'Topics include';
+        const rest = close.length ? '?' : deps.topics.length > offered.length ? ', …' : '.';
+        const retry = (name: string) =>
+          [
+            `schedule add "${cron}" ${kindWord}`,
+            `--topic ${name}`,
+            ...(count !== undefined ? [`--count ${count}`] : []),
+            ...(typeof flags['tz'] === 'string' ? [`--tz ${tz}`] : []),
+          ].join(' ');
+        return {
+          tone: 'error',
+          summary: `Unknown topic "${topicName}".${names.length ? ` ${lead} ${names.join(', ')}${rest}` : ''}`,
+          blocks: [
+            {
+              kind: 'paragraph',
+              text: [
+                span.text('Unknown topic '),
+                span.code(topicName.slice(0, 40)),
+                span.text('.'),
+                ...(names.length ? [span.text(` ${lead} `), ...names.flatMap((n, i) => [...(i ? [span.text(', ')] : []), span.code(n)]), span.text(rest)] : []),
+              ],
+            },
+            { kind: 'note', text: [span.code('topics'), span.text(' lists them all.')] },
+            ...(offered.length
+              ? [
+                  {
+                    kind: 'actions' as const,
+                    actions: offered.map((t) => ({ id: `schedule-topic:${t.name}`, label: `Schedule ${t.name}`.slice(0, 60), command: retry(t.name) })),
+                  },
+                ]
+              : []),
+          ],
+        };
       }
       filter = { kind: 'topic', topic: topic.name };
     }

@@ -13,12 +13,13 @@ const APP = ['xapp', '1', 'A0000000', '123456789', 'abcdef'].join('-');
 const DISCORD = ['MTIzNDU2Nzg5MDEyMzQ1Njc4', 'GabcDE', 'abcdefghijklmnopqrstuvwxyz0123'].join('.');
 
 describe('loadConfig', () => {
-  it('needs nothing: the shell on the built-in data', () => {
-    const r = loadConfig({});
+  it('needs nothing: the shell on the built-in data, kept in the data home', () => {
+    const r = loadConfig({}, { cwd: '/nowhere/project', dataHome: '/home/ada/.local/share/paperboy' });
     expect(r).toEqual({
       ok: true,
       config: {
-        dataDir: '.paperboy',
+        dataDir: '/home/ada/.local/share/paperboy',
+        dataHome: { source: 'home' },
         papersPath: undefined,
         topicsPath: undefined,
         logLevel: undefined,
@@ -42,6 +43,19 @@ describe('loadConfig', () => {
       expect(r.ok, value).toBe(false);
       expect(!r.ok && r.problems, value).toEqual([expect.stringMatching(message)]);
     }
+  });
+  it('makes DATA_DIR, PAPERBOY_CONFIG, PAPERS_PATH and TOPICS_PATH absolute against the folder it runs in', () => {
+    const r = loadConfig(
+      { DATA_DIR: 'state', PAPERBOY_CONFIG: 'conf/p.json', PAPERS_PATH: '../pages', TOPICS_PATH: '/etc/topics.json' },
+      { cwd: '/srv/bot', dataHome: '/home/ada/.local/share/paperboy' },
+    );
+    expect(r.ok && r.config).toMatchObject({
+      dataDir: '/srv/bot/state',
+      dataHome: { source: 'DATA_DIR' },
+      scheduleConfigPath: '/srv/bot/conf/p.json',
+      papersPath: '/srv/pages',
+      topicsPath: '/etc/topics.json',
+    });
   });
   it('treats blank variables as unset', () => {
     const r = loadConfig({ SLACK_BOT_TOKEN: '  ', PAPERS_PATH: '', LOG_LEVEL: '' });

@@ -48,7 +48,7 @@ function damagePages(file: string, pages: readonly number[], pageSize = 4096): v
   }
 }
 
-const documented = /state database .*state\.db is corrupt or not a Paperboy database .*Move it aside/s;
+const documented = /state database .*state\.db is corrupt or not a Paperboy database .*Move it aside.*watches, votes and reading lists/s;
 
 describe('a state.db with damaged pages', () => {
   let dir: string;

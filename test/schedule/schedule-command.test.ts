@@ -150,6 +150,21 @@ describe('schedule add', () => {
     });
   }
 
+  it('an unknown topic with nothing close still offers topics, as buttons that schedule them with the same settings', async () => {
+    const r = await b.say('schedule add "0 9 * * *" digest --topic nosuchtopic --count 3 --tz Europe/Berlin');
+    expect(r.tone).toBe('error');
+    expect(r.summary).toMatch(/^Unknown topic "nosuchtopic"\. Topics include kv-cache, \w/);
+    const actions = r.blocks.flatMap((bl) => (bl.kind === 'actions' ? bl.actions : []));
+    expect(actions.length).toBeGreaterThan(0);
+    expect(actions[0]!.command).toBe('schedule add "0 9 * * *" digest --topic kv-cache --count 3 --tz Europe/Berlin');
+    // The button's command does what it says.
+    const again = await b.say(actions[0]!.command!);
+    expect(again.tone).toBe('ok');
+    expect(await b.store.listSchedules()).toEqual([
+      expect.objectContaining({ count: 3, timezone: 'Europe/Berlin', filter: { kind: 'topic', topic: 'kv-cache' } }),
+    ]);
+  });
+
   it('refuses --count outside 1-10 through the flag parser', async () => {
     const r = await b.say('schedule add "0 9 * * *" digest --count 11');
     expect(r.tone).toBe('error');
