@@ -158,7 +158,7 @@ describe('schedule add', () => {
     expect(actions.length).toBeGreaterThan(0);
     expect(actions[0]!.command).toBe('schedule add "0 9 * * *" digest --topic kv-cache --count 3 --tz Europe/Berlin');
     // The button's command does what it says.
-    const again = await b.say(actions[0]!.command!);
+    const again = await b.say(actions[0]!.command);
     expect(again.tone).toBe('ok');
     expect(await b.store.listSchedules()).toEqual([
       expect.objectContaining({ count: 3, timezone: 'Europe/Berlin', filter: { kind: 'topic', topic: 'kv-cache' } }),
