@@ -158,6 +158,10 @@ async function main(): Promise<number> {
   // Reactions on the bot's one-paper posts are votes; `top` lists them.
   const voting = startVotes({ store: state.votes, config, paperboy, logger });
   // Watches: new papers matching a channel's watch are posted there as they arrive (from any process).
+  // Chat platforms without an admins list: anyone there may change schedules and watches. Said at start-up.
+  const { missingAdminsWarnings } = await import('./app/admins-warning.ts');
+  const chat = [...(config.slack ? (['slack'] as const) : []), ...(config.discord ? (['discord'] as const) : [])];
+  for (const line of missingAdminsWarnings(chat, settings.admins, settings.file)) logger.warn(line);
   const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters: watchPosters, logger, notify: true });
 
   const { startIngest } = await import('./ingest/index.ts');

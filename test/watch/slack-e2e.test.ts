@@ -68,6 +68,12 @@ const postsTo = (channel: string) => api.callsTo('chat.postMessage').filter((c) 
 describe('watches in Slack, with the ingest in another process', () => {
   let id = '';
 
+  it('started with no admins list, the bot said at start-up that anyone may change schedules and watches', () => {
+    expect(logLines(bot.logs).map((l) => l['msg'])).toContainEqual(
+      expect.stringMatching(/^No slack admins are set \(no PAPERBOY_CONFIG file\): anyone in slack may/),
+    );
+  });
+
   it('/papers watch add zorblax in C1, and watch list shows it', async () => {
     const added = await slash('watch add zorblax', 'C1');
     id = /Watching “zorblax” in this channel as (w-[0-9a-f]+)/.exec(added)?.[1] ?? '';
