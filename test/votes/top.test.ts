@@ -109,6 +109,14 @@ describe('rankVotes', () => {
     expect(r.missing).toBe(2);
   });
 
+  it('equal votes at the same moment: by id, whatever order the votes come in', () => {
+    const lookup = (id: string) => (['b', 'a', 'c'].includes(id) ? paper(id) : undefined);
+    const votes = ['b', 'c', 'a'].map((id) => ({ paperId: id, userId: 'U1', votedAt: at(1) }));
+    for (const order of [votes, [...votes].reverse(), [votes[2]!, votes[0]!, votes[1]!]]) {
+      expect(rankVotes(order, lookup).ranked.map((x) => x.paper.id)).toEqual(['a', 'b', 'c']);
+    }
+  });
+
   it('ties go to the most recent vote', () => {
     const r = rankVotes(
       [
