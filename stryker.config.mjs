@@ -27,6 +27,11 @@ const MODULES = [
   'src/ingest/jobs.ts',
 ];
 
+// MUTATION_RUN=name keeps a run's sandbox, reports and incremental file apart
+// (reports/mutation/<name>/), so two groups can run side by side without overwriting each other.
+const run = process.env.MUTATION_RUN?.replace(/[^\w.-]/g, '') || '';
+const out = run ? `reports/mutation/${run}` : 'reports/mutation';
+
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
@@ -40,11 +45,11 @@ export default {
   concurrency: 2,
   timeoutMS: 30_000,
   reporters: ['clear-text', 'progress', 'html', 'json'],
-  htmlReporter: { fileName: 'reports/mutation/index.html' },
-  jsonReporter: { fileName: 'reports/mutation/mutation.json' },
+  htmlReporter: { fileName: `${out}/index.html` },
+  jsonReporter: { fileName: `${out}/mutation.json` },
   thresholds: { high: 90, low: 80, break: null },
   incremental: true,
-  incrementalFile: 'reports/mutation/incremental.json',
-  tempDirName: '.stryker-tmp',
-  ignorePatterns: ['dist', '.paperboy', 'bench-out', '.corpus', 'reports', 'coverage'],
+  incrementalFile: `${out}/incremental.json`,
+  tempDirName: run ? `.stryker-tmp-${run}` : '.stryker-tmp',
+  ignorePatterns: ['.stryker-tmp*', 'dist', '.paperboy', 'bench-out', '.corpus', 'reports', 'coverage'],
 };
