@@ -6,6 +6,7 @@ import { postText, renderExport, renderText } from './render/text.ts';
 
 const USAGE = `Usage: paperboy <command words> [--json]
        paperboy --batch [--json]      (one command per line on stdin)
+       paperboy import FILE --category cs [--json]   (arXiv's bulk snapshot; import --help)
        paperboy --help | --version
 
 Runs one Paperboy command and exits. Exit codes: 0 answered, 1 failed (bad input, a source or
@@ -37,6 +38,22 @@ folder (~/.local/share/paperboy on Linux), the same from every folder; "paperboy
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */
 export async function cli(argv: string[]): Promise<number> {
+  if (argv[0] === 'import') {
+    // A bulk import reads a local file: a command of its own, not one of the chat commands.
+    const { importCli } = await import('./app/import-cli.ts');
+    const stop = new AbortController();
+    // Ctrl-C stops after the batch being stored; running the command again continues from there.
+    const onInt = () => {
+      process.stderr.write('\npaperboy import: stopping after the current batch (run the same command again to continue)\n');
+      stop.abort();
+    };
+    process.once('SIGINT', onInt);
+    try {
+      return await importCli(argv.slice(1), { stdout: process.stdout, stderr: process.stderr, signal: stop.signal });
+    } finally {
+      process.off('SIGINT', onInt);
+    }
+  }
   const words = [...argv];
   const take = (flag: string) => {
     const i = words.indexOf(flag);

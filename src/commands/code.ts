@@ -4,7 +4,7 @@ import { LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { FILTER_FLAGS, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
 
-const USAGE = '[query] [--limit N] [--page N] [--since WHEN] [--author NAME]';
+const USAGE = '[query] [--limit N] [--page N] [--since WHEN] [--author NAME] [--category CAT]';
 import { newestFirst, pastEndReply, quoted, resultsReply } from './results.ts';
 import { paperRef } from './ref.ts';
 

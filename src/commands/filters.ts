@@ -1,18 +1,21 @@
 import { parseSince } from '../time/dates.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldPhrase } from '../search/fold.ts';
+import { ARXIV_ARCHIVES, checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { CommandInput, FlagSpec } from './command.ts';
 import { CODE_FLAG } from './flags.ts';
 
 export const SINCE_FLAG: FlagSpec = { name: 'since', type: 'string', placeholder: '7d|YYYY-MM-DD', help: 'only papers published since then' };
 export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author' };
+export const CATEGORY_FLAG: FlagSpec = { name: 'category', type: 'string', placeholder: 'cs.CL|cs', help: 'only papers in this arXiv category or archive' };
 /**
  * The filters every command that lists papers takes, with the same meaning everywhere: `--code`
- * (only papers with a code link), `--since WHEN` (published since), `--author NAME`.
+ * (only papers with a code link), `--since WHEN` (published since), `--author NAME`,
+ * `--category cs.CL` (an arXiv category, or a whole archive: `cs`; cross-lists count).
  */
-export const FILTER_FLAGS: readonly FlagSpec[] = [CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG];
+export const FILTER_FLAGS: readonly FlagSpec[] = [CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG, CATEGORY_FLAG];
 /** The usage text of `FILTER_FLAGS`. */
-export const FILTER_USAGE = '[--code] [--since WHEN] [--author NAME]';
+export const FILTER_USAGE = '[--code] [--since WHEN] [--author NAME] [--category CAT]';
 
 /**
  * Whether an author list has `name`: every word of the name (accents and case ignored) starts a
@@ -29,6 +32,24 @@ export function authorMatcher(name: string): (authors: readonly string[] | undef
   };
 }
 
+/**
+ * Whether a paper's arXiv categories include `name`: a category (`cs.CL`, case fixed as arXiv
+ * spells it) or an archive (`cs`: any of its categories). Any of the paper's categories counts
+ * (cross-lists), so a `cs.LG` paper cross-listed from `stat.ML` is in `cs`. Papers without
+ * categories (Daily Papers pages, Hugging Face) are in none.
+ */
+export function categoryMatcher(name: string): { test: (categories: readonly string[] | undefined) => boolean; label: string } | { problem: string } {
+  const typed = name.trim();
+  if (typed === '') return { problem: 'name an arXiv category or archive, e.g. --category cs.CL or --category cs.' };
+  const archive = typed.toLowerCase();
+  if (ARXIV_ARCHIVES.includes(archive)) {
+    return { label: archive, test: (cats) => cats?.some((c) => c === archive || c.startsWith(`${archive}.`)) ?? false };
+  }
+  const checked = checkArxivCategory(typed);
+  if (!checked.ok) return { problem: checked.problem };
+  return { label: checked.category, test: (cats) => cats?.includes(checked.category) ?? false };
+}
+
 export interface PaperFilters {
   /** Undefined when no filter flag was given. */
   filter?: (paper: Paper) => boolean;
@@ -43,12 +64,13 @@ function quoteArg(v: string): string {
 }
 
 /**
- * `--since` and `--author` as one paper filter, or a problem to reply with; with `opts.code`,
+ * `--since`, `--author` and `--category` as one paper filter, or a problem to reply with; with `opts.code`,
  * `--code` too (commands whose search does not filter on code itself).
  */
 export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { code?: boolean } = {}): PaperFilters | { problem: string } {
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const author = typeof flags['author'] === 'string' ? flags['author'].trim() : undefined;
+  const category = typeof flags['category'] === 'string' ? flags['category'].trim() : undefined;
   const tests: ((p: Paper) => boolean)[] = [];
   const labels: string[] = [];
   let suffix = '';
@@ -70,6 +92,13 @@ export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { co
     tests.push((p) => has(p.authors));
     labels.push(`by ${author}`);
     suffix += ` --author ${quoteArg(author)}`;
+  }
+  if (category !== undefined) {
+    const wanted = categoryMatcher(category);
+    if ('problem' in wanted) return { problem: `--category: ${wanted.problem}` };
+    tests.push((p) => wanted.test(p.categories));
+    labels.push(`in ${wanted.label}`);
+    suffix += ` --category ${quoteArg(wanted.label)}`;
   }
   if (tests.length === 0) return { labels, suffix };
   return { filter: (p) => tests.every((t) => t(p)), labels, suffix };

@@ -3,7 +3,7 @@ import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
 import { newestFirst, pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
-import { AUTHOR_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
+import { AUTHOR_FLAG, CATEGORY_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldWord } from '../search/fold.ts';
@@ -13,29 +13,31 @@ export const searchCommand: Command = {
   name: 'search',
   aliases: ['find', 's'],
   summary: 'Search papers by keywords (free text without a command word is a search too)',
-  usage: '<query> [--limit N] [--page N] [--code] [--since WHEN] [--author NAME]',
-  argOptionalWith: ['author', 'since'],
+  usage: '<query> [--limit N] [--page N] [--code] [--since WHEN] [--author NAME] [--category CAT]',
+  argOptionalWith: ['author', 'since', 'category'],
   description:
     'Ranks papers by relevance to your words: papers with most of them first, then those where they stand together ' +
     'and in the title. Abbreviations such as kv, lora, moe, rag and 3dgs are expanded, hyphens and case are ignored ' +
     '(kv-cache = KV cache = kvcache), and typos are corrected. A long query or question is never cut short by one ' +
     'missing word: papers with some of the words, or the same idea in other words, fill the list (the reply says so). ' +
     'Words in quotes must appear side by side in a paper: "state space" models. --since keeps papers published in the ' +
-    'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored). With --author or ' +
-    '--since and no words, it lists those papers, newest first.',
+    'last days (7d, 2w) or since a day; --author keeps papers by an author (accents and case ignored); --category keeps ' +
+    'papers in an arXiv category (cs.CL) or archive (cs), cross-lists included. With --author, --since or --category and ' +
+    'no words, it lists those papers, newest first.',
   examples: [
     'search kv cache compression',
     'search "gaussian splatting" --code',
     'search lora --limit 3 --page 2',
     'search diffusion --since 7d',
     'search --author "Tri Dao"',
+    'search speculative decoding --category cs.CL',
   ],
   args: 'required',
   argName: 'query',
-  flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG],
+  flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG, CATEGORY_FLAG],
   run(input, deps): Reply {
     const filters = paperFilters(input.flags, deps.now());
-    if ('problem' in filters) return usageProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME]');
+    if ('problem' in filters) return usageProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME] [--category cs.CL|cs]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
     const code = input.flags['code'] === true;
@@ -79,7 +81,9 @@ export const searchCommand: Command = {
           style: 'primary' as const,
         });
       } else {
-        const drop = [code ? '--code' : '', ...(filters.filter ? ['--since', '--author'].filter((f) => filters.suffix.includes(f)) : [])].filter(Boolean);
+        const drop = [code ? '--code' : '', ...(filters.filter ? ['--since', '--author', '--category'].filter((f) => filters.suffix.includes(f)) : [])].filter(
+          Boolean,
+        );
         blocks.push({
           kind: 'note',
           text: [
@@ -97,6 +101,7 @@ export const searchCommand: Command = {
       const unknowable = [
         typeof input.flags['author'] === 'string' && !deps.papers.some((p) => p.authors?.length) ? 'authors' : '',
         typeof input.flags['since'] === 'string' && !deps.papers.some((p) => p.published) ? 'dates' : '',
+        typeof input.flags['category'] === 'string' && !deps.papers.some((p) => p.categories?.length) ? 'arXiv categories' : '',
       ].filter(Boolean);
       if (unknowable.length > 0) {
         blocks.push({

@@ -49,5 +49,18 @@ export const PAPER_PG_MIGRATIONS: PgModuleMigrations = {
       PRIMARY KEY (job, slot)
     );
     `,
+    // Bulk imports of arXiv's snapshot (`paperboy import`): how far each got, so one resumes.
+    `
+    CREATE TABLE imports (
+      key        TEXT PRIMARY KEY,
+      lines      BIGINT NOT NULL,
+      done       BOOLEAN NOT NULL,
+      added      INTEGER NOT NULL,
+      updated    INTEGER NOT NULL,
+      unchanged  INTEGER NOT NULL,
+      skipped    INTEGER NOT NULL,
+      at         BIGINT NOT NULL
+    );
+    `,
   ],
 };

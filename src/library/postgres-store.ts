@@ -3,7 +3,7 @@ import { lockFor, postgresError, row, rows, transaction, changes } from '../db/p
 import { mergePaper } from '../papers/merge.ts';
 import { PaperSchema, type Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
-import type { FeedName, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
+import type { FeedName, ImportProgress, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOptions, UpsertOutcome } from './store.ts';
 
 interface StoredRow {
   id: string;
@@ -76,7 +76,8 @@ export class PostgresPaperStore implements PaperStore {
     this.#now = opts.now ?? Date.now;
   }
 
-  async upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome> {
+  async upsertBatch(papers: readonly Paper[], opts: UpsertOptions = {}): Promise<UpsertOutcome> {
+    const merge = opts.merge ?? mergePaper;
     // Validate before taking the lock: an invalid record fails the whole batch and writes nothing.
     const incoming = papers.map((p) => {
       const paper = PaperSchema.parse(p);
@@ -129,7 +130,7 @@ export class PostgresPaperStore implements PaperStore {
             out.added.push(paper.id);
             continue;
           }
-          const merged = mergePaper(JSON.parse(held.record) as Paper, paper);
+          const merged = merge(JSON.parse(held.record) as Paper, paper);
           const record = JSON.stringify(merged);
           if (record === held.record) {
             out.unchanged.push(merged.id);
@@ -244,6 +245,28 @@ export class PostgresPaperStore implements PaperStore {
           jobSlots: await changes(client, 'DELETE FROM job_slots WHERE claimed_at < $1', [t]),
         };
       }),
+    );
+  }
+
+  async importProgress(key: string): Promise<ImportProgress | undefined> {
+    return this.#db(async () => {
+      const found = await row<Omit<ImportProgress, 'at'> & { at: number }>(
+        this.#pool,
+        'SELECT key, lines, done, added, updated, unchanged, skipped, at FROM imports WHERE key = $1',
+        [key],
+      );
+      return found && { ...found, at: new Date(found.at) };
+    });
+  }
+
+  async saveImportProgress(p: ImportProgress): Promise<void> {
+    await this.#db(() =>
+      this.#pool.query(
+        `INSERT INTO imports (key, lines, done, added, updated, unchanged, skipped, at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
+         ON CONFLICT (key) DO UPDATE SET lines = excluded.lines, done = excluded.done, added = excluded.added, updated = excluded.updated,
+           unchanged = excluded.unchanged, skipped = excluded.skipped, at = excluded.at`,
+        [p.key, p.lines, p.done, p.added, p.updated, p.unchanged, p.skipped, p.at.getTime()],
+      ),
     );
   }
 

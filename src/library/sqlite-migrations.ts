@@ -44,5 +44,18 @@ export const PAPER_MIGRATIONS: ModuleMigrations = {
     ALTER TABLE papers ADD COLUMN rev INTEGER NOT NULL DEFAULT 0;
     CREATE INDEX papers_by_rev ON papers (rev);
     `,
+    // Bulk imports of arXiv's snapshot (`paperboy import`): how far each got, so one resumes.
+    `
+    CREATE TABLE imports (
+      key        TEXT PRIMARY KEY,
+      lines      INTEGER NOT NULL,
+      done       INTEGER NOT NULL,
+      added      INTEGER NOT NULL,
+      updated    INTEGER NOT NULL,
+      unchanged  INTEGER NOT NULL,
+      skipped    INTEGER NOT NULL,
+      at         INTEGER NOT NULL
+    );
+    `,
   ],
 };

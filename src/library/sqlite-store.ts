@@ -4,7 +4,7 @@ import { PaperSchema, type Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
 import { openStateDatabase } from '../db/sqlite.ts';
 import { PAPER_MIGRATIONS } from './sqlite-migrations.ts';
-import type { FeedName, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOutcome } from './store.ts';
+import type { FeedName, ImportProgress, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOptions, UpsertOutcome } from './store.ts';
 
 interface PaperRow {
   id: string;
@@ -50,8 +50,9 @@ export class SqlitePaperStore implements PaperStore {
     return new SqlitePaperStore(db, path, { ...opts, ownsConnection: true });
   }
 
-  async upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome> {
+  async upsertBatch(papers: readonly Paper[], opts: UpsertOptions = {}): Promise<UpsertOutcome> {
     const db = this.#db;
+    const merge = opts.merge ?? mergePaper;
     const byArxiv = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE arxiv_id = ?');
     const byTitle = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE title_key = ? ORDER BY first_seen');
     const insert = db.prepare('INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
@@ -75,7 +76,7 @@ export class SqlitePaperStore implements PaperStore {
           out.added.push(paper.id);
           continue;
         }
-        const merged = mergePaper(JSON.parse(row.record) as Paper, paper);
+        const merged = merge(JSON.parse(row.record) as Paper, paper);
         const record = JSON.stringify(merged);
         if (record === row.record) {
           out.unchanged.push(merged.id);
@@ -174,6 +175,22 @@ export class SqlitePaperStore implements PaperStore {
       jobSlots: this.#db.prepare('DELETE FROM job_slots WHERE claimed_at < ?').run(t).changes,
     }));
     return tx.immediate();
+  }
+
+  async importProgress(key: string): Promise<ImportProgress | undefined> {
+    const row = this.#db.prepare('SELECT key, lines, done, added, updated, unchanged, skipped, at FROM imports WHERE key = ?').get(key) as
+      { key: string; lines: number; done: number; added: number; updated: number; unchanged: number; skipped: number; at: number } | undefined;
+    return row && { ...row, done: row.done === 1, at: new Date(row.at) };
+  }
+
+  async saveImportProgress(p: ImportProgress): Promise<void> {
+    this.#db
+      .prepare(
+        `INSERT INTO imports (key, lines, done, added, updated, unchanged, skipped, at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+         ON CONFLICT (key) DO UPDATE SET lines = excluded.lines, done = excluded.done, added = excluded.added, updated = excluded.updated,
+           unchanged = excluded.unchanged, skipped = excluded.skipped, at = excluded.at`,
+      )
+      .run(p.key, p.lines, p.done ? 1 : 0, p.added, p.updated, p.unchanged, p.skipped, p.at.getTime());
   }
 
   async close(): Promise<void> {

@@ -46,7 +46,7 @@ export interface PaperStore {
    * side has no arXiv id; matches are merged (`mergePaper`, the stored record first). Concurrent
    * batches from several processes never create duplicates.
    */
-  upsertBatch(papers: readonly Paper[]): Promise<UpsertOutcome>;
+  upsertBatch(papers: readonly Paper[], opts?: UpsertOptions): Promise<UpsertOutcome>;
   /** Every stored paper, newest first (by published date, then first seen). */
   all(): Promise<Paper[]>;
   /** A number that grows whenever stored papers change, in any process. Cheap to call. */
@@ -80,7 +80,33 @@ export interface PaperStore {
    * at its own time only, never later). Papers are kept.
    */
   prune(before: Date): Promise<PaperPruneResult>;
+  /** How far the import of a file got (`ImportProgress.key`), or `undefined` when it never started. */
+  importProgress(key: string): Promise<ImportProgress | undefined>;
+  /** Record how far an import got, after the batches up to there are stored (replaces the key's record). */
+  saveImportProgress(progress: ImportProgress): Promise<void>;
   close(): Promise<void>;
+}
+
+/** How a batch combines an incoming paper with the stored record of the same paper. */
+export interface UpsertOptions {
+  /** `(stored, incoming) => record`. Default `mergePaper`: a sighting adds to what is known. */
+  merge?: (stored: Paper, incoming: Paper) => Paper;
+}
+
+/**
+ * One bulk import of a file (`paperboy import`): which file and categories (`key`), how many of its
+ * lines are stored, whether it finished, and what it did so far. Resuming skips `lines` lines.
+ */
+export interface ImportProgress {
+  /** The file's identity and the categories asked for: a changed file or filter is a new import. */
+  key: string;
+  lines: number;
+  done: boolean;
+  added: number;
+  updated: number;
+  unchanged: number;
+  skipped: number;
+  at: Date;
 }
 
 /** What `prune` deleted. */

@@ -1,4 +1,4 @@
-import { isPageSource, type Paper, type PaperSource } from './paper.ts';
+import { isPageSource, PaperSchema, type Paper, type PaperSource } from './paper.ts';
 
 function union<T>(a: readonly T[], b: readonly T[], key: (x: T) => string): T[] {
   const seen = new Set(a.map(key));
@@ -42,7 +42,8 @@ function larger(a: number | undefined, b: number | undefined): number | undefine
  * Combine two records of the same paper (same arXiv id, or same title when one has none). `second`
  * is the newer sighting: counters (upvotes, comments, stars) keep the larger value, so sightings
  * may come in any order; a repository or project page takes the newer value when it has one; a longer abstract replaces a shorter one (with its
- * highlights); names, links, aliases, keywords, categories and sources are combined; the rest is
+ * highlights); names, links, aliases, keywords, categories and sources are combined; a DOI takes the
+ * newer value when it has one; the rest is
  * kept. The id becomes the arXiv id once one side knows it; the other id is kept in `formerIds`.
  * `published` is the HF listing day when there is one, else the arXiv submission day.
  */
@@ -87,8 +88,29 @@ export function mergePaper(first: Paper, second: Paper): Paper {
     'categories',
     optionalUnion(first.categories, second.categories, (s) => s),
   );
+  set('doi', second.doi ?? first.doi);
   set('formerIds', former.length ? former : undefined);
   return out;
+}
+
+/**
+ * A newer arXiv record of a stored paper (from arXiv's snapshot or OAI-PMH): arXiv's own fields —
+ * title and short name, abstract with its highlights and aliases, authors, categories, DOI — are
+ * replaced by the new record's, so a revised title or abstract shows; what other sightings added
+ * (HF upvotes and summary, repository, project page, links, sources) is kept, as `mergePaper` keeps
+ * it. Merging the same record again changes nothing.
+ */
+export function reviseFromArxiv(stored: Paper, incoming: Paper): Paper {
+  const merged = mergePaper(stored, incoming);
+  const out: Paper = { ...merged, title: incoming.title, abstract: incoming.abstract, highlights: incoming.highlights };
+  if (incoming.name !== undefined) out.name = incoming.name;
+  else if (incoming.title !== stored.title) delete out.name;
+  out.aliases = incoming.aliases.filter((a) => a.toLowerCase() !== out.name?.toLowerCase());
+  if (incoming.authors?.length) out.authors = incoming.authors;
+  if (incoming.categories?.length) out.categories = incoming.categories;
+  if (!hasFeed(stored, 'hf') && incoming.summary !== undefined) out.summary = incoming.summary;
+  // Fields in the schema's order, as a fresh record has them: the stored JSON compares equal next time.
+  return PaperSchema.parse(out);
 }
 
 /** Merge records by id, keeping the order in which each id was first seen. */

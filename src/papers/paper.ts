@@ -82,6 +82,8 @@ export const PaperSchema = z.object({
   keywords: z.array(z.string().min(1)).optional(),
   /** arXiv categories, primary first. */
   categories: z.array(z.string().min(1)).optional(),
+  /** The published version's DOI (`10.1145/3580305.3599572`), as arXiv lists it. */
+  doi: z.string().min(1).optional(),
   /** Ids this paper had before (a page paper's slug, once its arXiv id became known). */
   formerIds: z.array(z.string().min(1)).optional(),
 });

@@ -1,4 +1,5 @@
 import { RAW_URL, splitUrl } from './url.ts';
+import { latexAccents } from './latex-accents.ts';
 
 const SUPERSCRIPT: Record<string, string> = {
   '0': '⁰',
@@ -153,14 +154,16 @@ export function collapseSpace(text: string): string {
 
 /**
  * Turn LaTeX-flavoured page text into display-clean plain text: `\%` -> `%`, `$^{2}$` -> `²`,
- * `10^{13}` -> `10¹³`, `~` -> space, `\times` (or a bare `2times`) -> `×`, `\macro{x}` -> `x`,
+ * `10^{13}` -> `10¹³`, accents (`\'a`, `\"{u}`, `{\ss}`) -> `á`, `ü`, `ß`, `~` -> space, `\times` (or a bare `2times`) -> `×`, `\macro{x}` -> `x`,
  * undefined project-name macros (`\prjname`) -> the paper's name, stray `$`, braces and backslashes
  * dropped, `30--50` -> `30–50`, and whitespace collapsed. A brace group glued to a superscript
  * (`N^2d^2{M}`, a `\frac` that lost its macro) renders as a denominator: `N²d²/M`.
  * URLs are kept verbatim except that trailing braces/punctuation are split off them.
  * Linear time; text without markup only has its whitespace collapsed.
  */
-export function cleanLatex(text: string, options: LatexOptions = {}): string {
+export function cleanLatex(raw: string, options: LatexOptions = {}): string {
+  // Accents first (`Bal\'azs` -> `Balázs`): the rest would drop their backslashes and keep the marks.
+  const text = latexAccents(raw);
   if (!needsWork(text)) return text.trim();
   if (!text.includes('://')) return tidy(cleanProse(text, options));
   let out = '';

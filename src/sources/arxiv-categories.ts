@@ -32,6 +32,9 @@ const BY_ARCHIVE: Record<string, readonly string[]> = Object.fromEntries(Object.
 /** Archives that are categories themselves (no subject classes). */
 const STANDALONE = ['gr-qc', 'hep-ex', 'hep-lat', 'hep-ph', 'hep-th', 'math-ph', 'nucl-ex', 'nucl-th', 'quant-ph'];
 
+/** arXiv's archives (`cs`, `math`, `astro-ph`; `hep-th` is an archive and its own category), lower case. */
+export const ARXIV_ARCHIVES: readonly string[] = [...Object.keys(SUBJECTS), ...STANDALONE];
+
 /** Every arXiv category, as arXiv spells it (`cs.CL`, `cond-mat.stat-mech`, `hep-th`). */
 export const ARXIV_CATEGORIES: readonly string[] = [
   ...Object.entries(BY_ARCHIVE).flatMap(([archive, subjects]) => subjects.map((s) => `${archive}.${s}`)),

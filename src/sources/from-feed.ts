@@ -57,6 +57,7 @@ export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResu
   const authors = lines(f.authors);
   const keywords = lines(f.keywords);
   const categories = lines(f.categories);
+  const doi = f.doi !== undefined ? line(f.doi) : '';
   const candidate: Paper = {
     ...p,
     id: PAPER_ID.test(f.arxivId) ? f.arxivId : p.id,
@@ -72,6 +73,7 @@ export function paperFromFeed(f: FetchedPaper, feed: 'hf' | 'arxiv'): RecordResu
     ...(summary ? { summary } : {}),
     ...(keywords.length ? { keywords } : {}),
     ...(categories.length ? { categories } : {}),
+    ...(doi ? { doi } : {}),
   };
   const parsed = PaperSchema.safeParse(candidate);
   if (parsed.success) return { ok: true, paper: parsed.data };

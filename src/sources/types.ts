@@ -30,6 +30,8 @@ export interface FetchedPaper {
   keywords?: string[];
   /** arXiv categories, primary first (`cs.CL`, `cs.LG`). */
   categories?: string[];
+  /** DOI of the published version (arXiv metadata), if any. */
+  doi?: string;
   /** PDF link as the source gave it (arXiv), if any. */
   pdfUrl?: string;
 }

@@ -318,7 +318,9 @@ describe('the same options mean the same everywhere (issue 21)', () => {
   it('an unknown option names the command and its options, and suggests the one meant', async () => {
     const r = await ask('new --bogus');
     expect(r.tone).toBe('error');
-    expect(r.summary).toBe('new has no option --bogus. Its options: --days N, --page N, --limit N, --code, --since 7d|YYYY-MM-DD, --author NAME.');
+    expect(r.summary).toBe(
+      'new has no option --bogus. Its options: --days N, --page N, --limit N, --code, --since 7d|YYYY-MM-DD, --author NAME, --category cs.CL|cs.',
+    );
     expect(text(await ask('search kv --count 3'))).toMatch(/Did you mean --limit\?/);
     expect(text(await ask('search kv --pgae 2'))).toMatch(/Did you mean --page\?/);
     expect(text(await ask('search kv --days 7'))).toMatch(/Did you mean --since\?/);

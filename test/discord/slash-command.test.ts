@@ -26,13 +26,13 @@ describe('/papers definition', () => {
     const subs = Object.fromEntries((def.options ?? []).map((o) => [o.name, o]));
     expect(Object.keys(subs)).toEqual(expect.arrayContaining(['search', 'show', 'similar', 'code', 'topics', 'topic', 'random', 'digest', 'stats', 'help']));
     const opts = (name: string) => (subs[name] as { options?: { name: string; required?: boolean; autocomplete?: boolean; type: number }[] }).options ?? [];
-    expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code', 'since', 'author']);
+    expect(opts('search').map((o) => o.name)).toEqual(['query', 'limit', 'code', 'since', 'author', 'category']);
     // Optional: author or since alone lists papers (search --author NAME).
     expect(opts('search')[0]).toMatchObject({ required: false, type: 3 });
     expect(opts('show')[0]).toMatchObject({ name: 'paper', required: true, autocomplete: true });
     expect(opts('similar')[0]).toMatchObject({ name: 'paper', autocomplete: true });
     expect(opts('topic')[0]).toMatchObject({ name: 'name', autocomplete: true });
-    expect(opts('digest').map((o) => o.name)).toEqual(['count', 'query', 'code', 'since', 'author']);
+    expect(opts('digest').map((o) => o.name)).toEqual(['count', 'query', 'code', 'since', 'author', 'category']);
     expect(opts('digest')[0]).toMatchObject({ type: 4, min_value: 1, max_value: 10 });
     expect(opts('help')[0]).toMatchObject({ name: 'command', required: false, autocomplete: true });
     expect(opts('stats')).toEqual([]);
