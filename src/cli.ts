@@ -33,7 +33,7 @@ line's answer as text, a blank line between two answers.
 Commands: search, show, new, trending, similar, code, topics, topic, random, digest, stats,
 schedule, ingest, watch, top, save, unsave, saved, cite, help ("paperboy help <command>"
 explains one). Environment: PAPERS_PATH, TOPICS_PATH, DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL,
-ARXIV_API_URL, LOG_LEVEL (see README). Data is kept in DATA_DIR, by default the platform's data
+ARXIV_API_URL, OAI_URL, LOG_LEVEL (see README). Data is kept in DATA_DIR, by default the platform's data
 folder (~/.local/share/paperboy on Linux), the same from every folder; "paperboy stats" shows it.`;
 
 /** Entry point of the one-shot / batch CLI. Returns the process exit code. */

@@ -12,7 +12,7 @@ Starts Paperboy. Which adapters run depends on the environment (.env is read if 
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log
 unless LOG_LEVEL is set (then JSON on stderr, as for the bots). Other settings: PAPERS_PATH, TOPICS_PATH, LOG_LEVEL,
-DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, SLACK_API_URL, DISCORD_GUILD_ID,
+DATA_DIR, DATABASE_URL, PAPERBOY_CONFIG, HF_API_URL, ARXIV_API_URL, OAI_URL, SLACK_API_URL, DISCORD_GUILD_ID,
 DISCORD_API_URL, VOTE_EMOJI, HOST, METRICS_PORT (GET /healthz and /metrics), RETENTION_DAYS (default 365).
 DATA_DIR defaults to the platform's data folder (~/.local/share/paperboy on Linux). See .env.example.
 It takes no commands: for one command use \`npm run -s cli -- search kv\`, for many on stdin

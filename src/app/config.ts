@@ -138,6 +138,7 @@ export const EnvSchema = z.object({
 
   HF_API_URL: httpUrl,
   ARXIV_API_URL: httpUrl,
+  OAI_URL: httpUrl,
 
   DISCORD_TOKEN: optionalString,
   DISCORD_GUILD_ID: snowflake,
@@ -206,6 +207,8 @@ export interface Config {
   /** Live sources' base URLs (defaults: huggingface.co, export.arxiv.org). */
   hfApiUrl?: string;
   arxivApiUrl?: string;
+  /** arXiv's OAI-PMH base URL (`OAI_URL`), for `ingest oai` and `oai` sources. */
+  oaiUrl?: string;
   slack?: SlackConfig;
   discord?: DiscordConfig;
   /** Reactions that count as votes (`VOTE_EMOJI`); absent: 👍 ⭐ ❤️ 🔥. */
@@ -286,6 +289,7 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       scheduleConfigPath: absolute(e.PAPERBOY_CONFIG),
       ...(e.HF_API_URL ? { hfApiUrl: e.HF_API_URL } : {}),
       ...(e.ARXIV_API_URL ? { arxivApiUrl: e.ARXIV_API_URL } : {}),
+      ...(e.OAI_URL ? { oaiUrl: e.OAI_URL } : {}),
       ...(e.VOTE_EMOJI ? { voteEmoji: e.VOTE_EMOJI } : {}),
       retentionDays: e.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
       ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),

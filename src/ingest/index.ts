@@ -4,6 +4,7 @@ import type { Paperboy } from '../core/paperboy.ts';
 import type { Admins } from '../reply/context.ts';
 import { createArxivClient, DEFAULT_ARXIV_API_URL } from '../sources/arxiv.ts';
 import { createHfClient, DEFAULT_HF_API_URL } from '../sources/hf.ts';
+import { createOaiClient, DEFAULT_OAI_URL } from '../sources/oai.ts';
 import type { HttpOptions } from '../sources/http.ts';
 import { createIngestCommand } from './ingest-command.ts';
 import { startIngestJobs, type IngestJobs, type IngestSourceSpec } from './jobs.ts';
@@ -14,7 +15,7 @@ export type { IngestSourceSpec } from './jobs.ts';
 
 export interface StartIngestOptions {
   /** Base URLs of the sources (default: the real services). */
-  config: { hfApiUrl?: string | undefined; arxivApiUrl?: string | undefined };
+  config: { hfApiUrl?: string | undefined; arxivApiUrl?: string | undefined; oaiUrl?: string | undefined };
   paperboy: Paperboy;
   library: Library;
   /** From the config file: who may ingest from chat, and the scheduled ingests. */
@@ -43,9 +44,16 @@ export function startIngest(opts: StartIngestOptions): Ingesting {
     http,
     ...(opts.arxivMinIntervalMs !== undefined ? { minIntervalMs: opts.arxivMinIntervalMs } : {}),
   });
+  // One OAI client too: arXiv's OAI-PMH asks for one request every 3 s, across harvests.
+  const oaiClient = createOaiClient({
+    baseUrl: opts.config.oaiUrl ?? DEFAULT_OAI_URL,
+    http,
+    ...(opts.arxivMinIntervalMs !== undefined ? { minIntervalMs: opts.arxivMinIntervalMs } : {}),
+  });
   const hf = () => createHfClient({ baseUrl: opts.config.hfApiUrl ?? DEFAULT_HF_API_URL, http });
   const arxiv = () => arxivClient;
-  opts.paperboy.register(createIngestCommand({ hf, arxiv, admins: opts.settings.admins }));
+  const oai = () => oaiClient;
+  opts.paperboy.register(createIngestCommand({ hf, arxiv, oai, admins: opts.settings.admins }));
   const store = opts.library.store;
   const jobs =
     opts.jobs && store && opts.settings.sources.length > 0

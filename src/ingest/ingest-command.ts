@@ -4,6 +4,8 @@ import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import { checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { HfClient } from '../sources/hf.ts';
+import type { OaiClient } from '../sources/oai.ts';
+import { ingestOai } from './harvest-oai.ts';
 import { daysBetween, isoDay, parseDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
 
@@ -16,6 +18,7 @@ export const DEFAULT_ARXIV_CATEGORIES: readonly string[] = ['cs.CL', 'cs.LG', 'c
 export interface IngestCommandOptions {
   hf: () => HfClient;
   arxiv: () => ArxivClient;
+  oai: () => OaiClient;
   /** Who may ingest from chat, per platform (the scheduler's `admins`). The shell and CLI always may. */
   admins: Partial<Record<RequestContext['platform'], readonly string[]>>;
   categories?: readonly string[];
@@ -32,7 +35,12 @@ const USAGE: RichText = [
   span.code('ingest hf [--date YYYY-MM-DD | --from YYYY-MM-DD --to YYYY-MM-DD]'),
   span.text(' or '),
   span.code('ingest arxiv [--category cs.CL ...] [--max N]'),
+  span.text(' or '),
+  span.code('ingest oai [--set cs] [--from YYYY-MM-DD]'),
 ];
+
+/** An OAI-PMH set of arXiv: an archive (`cs`, `math`, `physics`) or `group:archive[:CATEGORY]` (`cs:cs:AI`, `physics:hep-th`). */
+export const OAI_SET = /^[a-z][a-z-]*(?::[a-z][a-z-]*(?::[A-Za-z][A-Za-z-]*)?)?$/;
 
 /** An unknown arXiv category: why, the closest names as buttons, and where the list is. */
 function categoryProblem(message: string, suggestions: readonly string[]): Reply {
@@ -139,20 +147,29 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
   return {
     name: 'ingest',
     summary: 'Fetch new papers from Hugging Face Daily Papers or arXiv into the store',
-    usage: 'hf [--date D | --from D --to D] | arxiv [--category C ...] [--max N]',
+    usage: 'hf [--date D | --from D --to D] | arxiv [--category C ...] [--max N] | oai [--set S] [--from D]',
     description:
       'hf: the Daily Papers of the given days (default today and yesterday, UTC). arxiv: the newest submissions of ' +
-      `each category (default ${categories.join(', ')}; at most one request every 3 s). Each day or page is stored in ` +
-      'one transaction; running it again adds nothing twice. From chat, only admins may ingest.',
-    examples: ['ingest hf', 'ingest hf --date 2026-11-27', 'ingest hf --from 2026-11-01 --to 2026-11-07', 'ingest arxiv --category cs.CL --max 50'],
+      `each category (default ${categories.join(', ')}; at most one request every 3 s). oai: every record of an arXiv ` +
+      'set (default cs) added, changed or deleted since the last harvest (the first one: the last 3 days, or --from), ' +
+      "through arXiv's OAI-PMH interface; a harvest that fails continues from its last stored page. Each day or page " +
+      'is stored in one transaction; running it again adds nothing twice. From chat, only admins may ingest.',
+    examples: [
+      'ingest hf',
+      'ingest hf --date 2026-11-27',
+      'ingest hf --from 2026-11-01 --to 2026-11-07',
+      'ingest arxiv --category cs.CL --max 50',
+      'ingest oai --set cs --from 2026-11-01',
+    ],
     args: 'required',
-    argName: 'source (hf or arxiv)',
+    argName: 'source (hf, arxiv or oai)',
     flags: [
       { name: 'date', type: 'string', placeholder: 'YYYY-MM-DD', help: 'one HF day' },
-      { name: 'from', type: 'string', placeholder: 'YYYY-MM-DD', help: 'first HF day' },
+      { name: 'from', type: 'string', placeholder: 'YYYY-MM-DD', help: 'first HF day; oai: harvest from this day' },
       { name: 'to', type: 'string', placeholder: 'YYYY-MM-DD', help: 'last HF day (default today)' },
       { name: 'category', type: 'string', placeholder: 'cs.CL', help: 'arXiv category (repeat or comma-separate)' },
       { name: 'max', type: 'int', min: 1, max: MAX_ARXIV_MAX, help: `arXiv results per category (default ${DEFAULT_ARXIV_MAX})` },
+      { name: 'set', type: 'string', placeholder: 'cs', help: 'oai: the arXiv set (default cs)' },
     ],
     async run(input: CommandInput, deps: CommandDeps, ctx: RequestContext): Promise<Reply> {
       if (ctx.platform !== 'shell') {
@@ -171,6 +188,7 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
       const rctx = { store, logger: deps.logger, now: deps.now };
       if (source === 'hf' || source === 'huggingface') {
         if (input.flags['category'] !== undefined || input.flags['max'] !== undefined) return problem('--category and --max apply to arxiv.', USAGE);
+        if (input.flags['set'] !== undefined) return problem('--set applies to oai.', USAGE);
         const range = ingestDays(input.flags, deps.now());
         if ('problem' in range) return problem(range.problem, USAGE);
         const report = await ingestHf(opts.hf(), range.days, rctx);
@@ -181,6 +199,7 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
       }
       if (source === 'arxiv') {
         if (['date', 'from', 'to'].some((f) => input.flags[f] !== undefined)) return problem('--date, --from and --to apply to hf.', USAGE);
+        if (input.flags['set'] !== undefined) return problem('--set applies to oai.', USAGE);
         const raw = typeof input.flags['category'] === 'string' ? input.flags['category'].split(/[\s,]+/).filter(Boolean) : [...categories];
         if (raw.length === 0) return problem('--category needs at least one arXiv category (e.g. cs.CL).', USAGE);
         // arXiv answers an unknown category with no papers, not an error: check them first (`cs.cl` is `cs.CL`).
@@ -193,7 +212,37 @@ export function createIngestCommand(opts: IngestCommandOptions): Command {
         if (report.added + report.updated > 0) await deps.library.refresh();
         return reportReply(report, `arXiv ${cats.join(', ')}`, `ingest arxiv --category ${cats.join(',')} --max ${max}`);
       }
-      return problem(source ? `Unknown source "${source.slice(0, 20)}": use hf or arxiv.` : 'Which source? hf or arxiv.', USAGE);
+      if (source === 'oai') {
+        if (['date', 'to', 'category', 'max'].some((f) => input.flags[f] !== undefined)) {
+          return problem('oai takes --set and --from; --date, --to, --category and --max apply to hf and arxiv.', USAGE);
+        }
+        const set = typeof input.flags['set'] === 'string' ? input.flags['set'].trim() : 'cs';
+        if (!OAI_SET.test(set)) {
+          return problem(`--set takes an arXiv set: an archive (cs, math) or group:archive:CATEGORY (cs:cs:AI); got "${set.slice(0, 30)}".`, USAGE);
+        }
+        const fromText = typeof input.flags['from'] === 'string' ? input.flags['from'] : undefined;
+        let from: string | undefined;
+        if (fromText !== undefined) {
+          const day = parseDay(fromText);
+          if (!day) return problem(`--from must be a day as YYYY-MM-DD (got "${fromText.slice(0, 20)}").`, USAGE);
+          if (isoDay(day) > isoDay(deps.now())) return problem(`${isoDay(day)} is in the future (today is ${isoDay(deps.now())} UTC).`, USAGE);
+          from = isoDay(day);
+        }
+        const report = await ingestOai(opts.oai(), set, rctx, from !== undefined ? { from } : {});
+        if (report.added + report.updated + report.removed > 0) await deps.library.refresh();
+        const reply = reportReply(report, `arXiv OAI-PMH, set ${set}, changes since ${report.from ?? 'the start'}`, `ingest oai --set ${set}`);
+        if (report.removed > 0) {
+          reply.blocks.push({
+            kind: 'note',
+            text: [span.text(`${plural(report.removed, 'paper')} removed: arXiv deleted ${report.removed === 1 ? 'it' : 'them'}.`)],
+          });
+        }
+        if (report.failed.length === 0 && report.next.from !== undefined) {
+          reply.blocks.push({ kind: 'note', text: [span.text(`The next harvest starts from ${report.next.from}.`)] });
+        }
+        return reply;
+      }
+      return problem(source ? `Unknown source "${source.slice(0, 20)}": use hf, arxiv or oai.` : 'Which source? hf, arxiv or oai.', USAGE);
     },
   };
 }

@@ -143,14 +143,28 @@ export class Library {
       const current = this.#snapshot;
       if ((await store.revision()) === current.revision) return false;
       const started = Date.now();
-      const { revision, papers: changed } = await store.changedSince(current.revision);
+      const { revision, papers: changed, removed } = await store.changedSince(current.revision);
+      // Papers removed from the store (deleted by arXiv) are hidden first: one stored again later comes back below.
+      const hidden = new Set(this.#hidden);
+      let dropped = 0;
+      for (const id of removed) {
+        const old = current.engine.byId(id);
+        if (old && !hidden.has(old)) {
+          hidden.add(old);
+          dropped++;
+        }
+      }
       if (changed.length === 0) {
-        this.#snapshot = { ...current, revision };
-        return false;
+        if (dropped === 0) {
+          this.#snapshot = { ...current, revision };
+          return false;
+        }
+        this.#install(this.#segments, hidden, revision);
+        this.#logger.info({ removed: dropped }, 'paper set updated');
+        return true;
       }
       // Each changed record replaces what the current snapshot shows under its ids.
       const fresh = new Map<string, Paper>();
-      const hidden = new Set(this.#hidden);
       for (const c of changed) {
         const page = this.#pagesByTitle.get(titleKey(c.title));
         const rec = page ? mergePaper(c, page) : c;

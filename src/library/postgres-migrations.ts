@@ -62,5 +62,12 @@ export const PAPER_PG_MIGRATIONS: PgModuleMigrations = {
       at         BIGINT NOT NULL
     );
     `,
+    // Papers arXiv deleted (OAI-PMH), by the revision that removed them, so running libraries drop
+    // them too; and where each harvesting source got to.
+    `
+    CREATE TABLE removed_papers (id TEXT COLLATE "C" PRIMARY KEY, rev BIGINT NOT NULL);
+    CREATE INDEX removed_papers_by_rev ON removed_papers (rev);
+    CREATE TABLE harvest_positions (source TEXT PRIMARY KEY, position TEXT NOT NULL, at BIGINT NOT NULL);
+    `,
   ],
 };

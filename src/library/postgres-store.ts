@@ -154,12 +154,47 @@ export class PostgresPaperStore implements PaperStore {
     });
   }
 
-  async changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }> {
+  async changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }> {
     return this.#snapshotRead(async (client) => {
       const now = await this.#revision(client);
       const found = await rows<{ record: string }>(client, 'SELECT record FROM papers WHERE rev > $1 ORDER BY rev, first_seen, id', [revision]);
-      return { revision: now, papers: found.map((r) => JSON.parse(r.record) as Paper) };
+      const removed = await rows<{ id: string }>(client, 'SELECT id FROM removed_papers WHERE rev > $1 ORDER BY rev, id', [revision]);
+      return { revision: now, papers: found.map((r) => JSON.parse(r.record) as Paper), removed: removed.map((r) => r.id) };
     });
+  }
+
+  /** Under the write lock, as `upsertBatch`: the revision it takes is the next one, after every earlier batch. */
+  async removePapers(arxivIds: readonly string[]): Promise<string[]> {
+    const ids = [...new Set(arxivIds)];
+    if (ids.length === 0) return [];
+    return this.#db(() =>
+      transaction(this.#pool, async (client) => {
+        await lockFor(client, WRITE_LOCK);
+        const rev = (await this.#revision(client)) + 1;
+        const gone = await rows<{ id: string }>(client, 'DELETE FROM papers WHERE arxiv_id = ANY($1::text[]) RETURNING id', [ids]);
+        if (gone.length === 0) return [];
+        const removed = gone.map((r) => r.id).sort();
+        await client.query('INSERT INTO removed_papers (id, rev) SELECT unnest($1::text[]), $2 ON CONFLICT (id) DO UPDATE SET rev = excluded.rev', [
+          removed,
+          rev,
+        ]);
+        await client.query("UPDATE store_meta SET value = $1 WHERE key = 'papers_rev'", [rev]);
+        return removed;
+      }),
+    );
+  }
+
+  async harvestPosition(source: string): Promise<string | undefined> {
+    return this.#db(async () => (await row<{ position: string }>(this.#pool, 'SELECT position FROM harvest_positions WHERE source = $1', [source]))?.position);
+  }
+
+  async saveHarvestPosition(source: string, position: string, at: Date): Promise<void> {
+    await this.#db(() =>
+      this.#pool.query(
+        'INSERT INTO harvest_positions (source, position, at) VALUES ($1, $2, $3) ON CONFLICT (source) DO UPDATE SET position = excluded.position, at = excluded.at',
+        [source, position, at.getTime()],
+      ),
+    );
   }
 
   async snapshot(): Promise<{ revision: number; papers: Paper[] }> {

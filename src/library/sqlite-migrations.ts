@@ -57,5 +57,12 @@ export const PAPER_MIGRATIONS: ModuleMigrations = {
       at         INTEGER NOT NULL
     );
     `,
+    // Papers arXiv deleted (OAI-PMH), by the revision that removed them, so running libraries drop
+    // them too; and where each harvesting source got to.
+    `
+    CREATE TABLE removed_papers (id TEXT PRIMARY KEY, rev INTEGER NOT NULL);
+    CREATE INDEX removed_papers_by_rev ON removed_papers (rev);
+    CREATE TABLE harvest_positions (source TEXT PRIMARY KEY, position TEXT NOT NULL, at INTEGER NOT NULL);
+    `,
   ],
 };

@@ -96,14 +96,48 @@ export class SqlitePaperStore implements PaperStore {
     return rows.map((r) => JSON.parse(r) as Paper);
   }
 
-  async changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }> {
+  async changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }> {
     // One read transaction: the papers and the revision they belong to are one snapshot.
     const read = this.#db.transaction(() => ({
       revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
       rows: this.#db.prepare('SELECT record FROM papers WHERE rev > ? ORDER BY rev, first_seen, id').pluck().all(revision) as string[],
+      removed: this.#db.prepare('SELECT id FROM removed_papers WHERE rev > ? ORDER BY rev, id').pluck().all(revision) as string[],
     }));
-    const { revision: now, rows } = read.deferred();
-    return { revision: now, papers: rows.map((r) => JSON.parse(r) as Paper) };
+    const { revision: now, rows, removed } = read.deferred();
+    return { revision: now, papers: rows.map((r) => JSON.parse(r) as Paper), removed };
+  }
+
+  async removePapers(arxivIds: readonly string[]): Promise<string[]> {
+    const db = this.#db;
+    const find = db.prepare('SELECT id FROM papers WHERE arxiv_id = ?').pluck();
+    const del = db.prepare('DELETE FROM papers WHERE id = ?');
+    const mark = db.prepare('INSERT INTO removed_papers (id, rev) VALUES (?, ?) ON CONFLICT (id) DO UPDATE SET rev = excluded.rev');
+    const run = db.transaction((ids: readonly string[]): string[] => {
+      const rev = (db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number) + 1;
+      const removed: string[] = [];
+      for (const arxivId of new Set(ids)) {
+        const id = find.get(arxivId) as string | undefined;
+        if (id === undefined) continue;
+        del.run(id);
+        mark.run(id, rev);
+        removed.push(id);
+      }
+      if (removed.length) db.prepare("UPDATE store_meta SET value = ? WHERE key = 'papers_rev'").run(rev);
+      return removed;
+    });
+    return run.immediate(arxivIds);
+  }
+
+  async harvestPosition(source: string): Promise<string | undefined> {
+    return this.#db.prepare('SELECT position FROM harvest_positions WHERE source = ?').pluck().get(source) as string | undefined;
+  }
+
+  async saveHarvestPosition(source: string, position: string, at: Date): Promise<void> {
+    this.#db
+      .prepare(
+        'INSERT INTO harvest_positions (source, position, at) VALUES (?, ?, ?) ON CONFLICT (source) DO UPDATE SET position = excluded.position, at = excluded.at',
+      )
+      .run(source, position, at.getTime());
   }
 
   async snapshot(): Promise<{ revision: number; papers: Paper[] }> {

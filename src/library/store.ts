@@ -53,8 +53,20 @@ export interface PaperStore {
   revision(): Promise<number>;
   /** Every stored paper with the revision they make up (one consistent read), newest first. */
   snapshot(): Promise<{ revision: number; papers: Paper[] }>;
-  /** Papers added or changed after `revision`, oldest change first, with the current revision (one consistent read). */
-  changedSince(revision: number): Promise<{ revision: number; papers: Paper[] }>;
+  /**
+   * Papers added or changed after `revision`, oldest change first, the ids of papers removed after
+   * it (`removePapers`), and the current revision (one consistent read).
+   */
+  changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }>;
+  /**
+   * Remove papers by arXiv id (records arXiv deleted, as OAI-PMH reports them), in one transaction:
+   * gone from the store and, at their next refresh, from every running library. Returns the stored
+   * ids removed (unknown ids are ignored).
+   */
+  removePapers(arxivIds: readonly string[]): Promise<string[]>;
+  /** Where a harvesting source (`oai:cs`) got to, as it saved it (opaque text), or `undefined`. */
+  harvestPosition(source: string): Promise<string | undefined>;
+  saveHarvestPosition(source: string, position: string, at: Date): Promise<void>;
   /** How many papers are stored. */
   count(): Promise<number>;
   /**

@@ -15,6 +15,7 @@ import { silentLogger } from '../../src/app/logger.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { renderText } from '../../src/render/text.ts';
 import { createArxivClient, type ArxivClient } from '../../src/sources/arxiv.ts';
+import { createOaiClient } from '../../src/sources/oai.ts';
 import { createHfClient, type HfClient } from '../../src/sources/hf.ts';
 import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
 import { arxivEntry, FakeArxiv } from '../fakes/arxiv/fake-arxiv.ts';
@@ -40,7 +41,14 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'paperboy-ingest-chat-'));
   store = SqlitePaperStore.open(join(dir, 'state.db'));
   booted = await createPaperboy({ logger: silentLogger(), store, now: () => NOW });
-  booted.paperboy.register(createIngestCommand({ hf: () => client, arxiv: () => aclient, admins: { slack: ['UADMIN'] } }));
+  booted.paperboy.register(
+    createIngestCommand({
+      hf: () => client,
+      arxiv: () => aclient,
+      oai: () => createOaiClient({ baseUrl: 'http://127.0.0.1:9/oai' }),
+      admins: { slack: ['UADMIN'] },
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -148,8 +156,8 @@ describe('ingest arxiv: categories as arXiv spells them', () => {
 
 describe('ingest: bad input is a clear error, never a throw, and fetches nothing', () => {
   const cases: [string, RegExp][] = [
-    ['ingest', /needs a source \(hf or arxiv\)/],
-    ['ingest foo', /Unknown source "foo": use hf or arxiv/],
+    ['ingest', /needs a source \(hf, arxiv or oai\)/],
+    ['ingest foo', /Unknown source "foo": use hf, arxiv or oai/],
     ['ingest hf --date 2026-13-01', /--date must be a day as YYYY-MM-DD \(got "2026-13-01"\)/],
     ['ingest hf --date 2026-02-30', /--date must be a day as YYYY-MM-DD/],
     ['ingest hf --date 2026-11-27 --from 2026-11-01', /either --date or --from\/--to, not both/],

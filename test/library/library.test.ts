@@ -200,6 +200,25 @@ describe('Library.refresh', () => {
     expect(await lib.refresh()).toBe(false);
   });
 
+  it('papers removed from the store (deleted by arXiv) leave the running library at the next refresh, and may come back', async () => {
+    const store = openStore(tempDb());
+    await store.upsertBatch([hf({ arxivId: '2611.00001', title: 'Zorblax Attention Kernels' }), hf({ arxivId: '2611.00002' })]);
+    const lib = await openLibrary({ pagePapers: [], store, logger });
+    expect(lib.engine.search('zorblax').hits.map((h) => h.paper.id)).toEqual(['2611.00001']);
+    await store.removePapers(['2611.00001']);
+    expect(await lib.refresh()).toBe(true);
+    expect(lib.snapshot.revision).toBe(await store.revision());
+    expect(lib.engine.byId('2611.00001')).toBeUndefined();
+    expect(lib.engine.search('zorblax').hits).toEqual([]);
+    expect(lib.papers.map((p) => p.id)).toEqual(['2611.00002']);
+    // Removed and stored again between two refreshes: it is there after the next one.
+    await store.removePapers(['2611.00002']);
+    await store.upsertBatch([hf({ arxivId: '2611.00002', upvotes: 9 })]);
+    expect(await lib.refresh()).toBe(true);
+    expect(lib.engine.byId('2611.00002')?.upvotes).toBe(9);
+    expect(lib.papers.map((p) => p.id)).toEqual(['2611.00002']);
+  });
+
   it('a snapshot taken before a refresh keeps answering from the old paper set', async () => {
     const store = openStore(tempDb());
     await store.upsertBatch([hf({ arxivId: '2611.00001' })]);

@@ -317,7 +317,7 @@ eachBackend((backend) => {
       const s = await openPapers(ticking());
       await s.upsertBatch([hf({ arxivId: '2611.00001' }), hf({ arxivId: '2611.00002' })]);
       const r1 = await s.revision();
-      expect(await s.changedSince(r1)).toEqual({ revision: r1, papers: [] });
+      expect(await s.changedSince(r1)).toEqual({ revision: r1, papers: [], removed: [] });
       await s.upsertBatch([hf({ arxivId: '2611.00003' })]);
       await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 60 }), hf({ arxivId: '2611.00002' })]); // 00002 unchanged
       const r3 = await s.revision();
@@ -330,7 +330,7 @@ eachBackend((backend) => {
       expect((await s.changedSince(-1)).papers.map((p) => p.id).sort()).toEqual(['2611.00001', '2611.00002', '2611.00003']);
       // Unchanged upserts do not show up as changes.
       await s.upsertBatch([hf({ arxivId: '2611.00003' })]);
-      expect(await s.changedSince(r3)).toEqual({ revision: r3, papers: [] });
+      expect(await s.changedSince(r3)).toEqual({ revision: r3, papers: [], removed: [] });
     });
 
     it('a slug paper that gains its arXiv id shows up as changed under the new id', async () => {
@@ -341,6 +341,35 @@ eachBackend((backend) => {
       await s.upsertBatch([hf({ arxivId: '2404.14469', title: pg.title })]);
       const changed = await s.changedSince(r);
       expect(changed.papers.map((p) => [p.id, p.formerIds])).toEqual([['2404.14469', [pg.id]]]);
+    });
+
+    it('removePapers drops papers by arXiv id in one new revision; changedSince lists them; unknown ids are ignored', async () => {
+      const s = await openPapers(ticking());
+      await s.upsertBatch([hf({ arxivId: '2611.00001' }), hf({ arxivId: '2611.00002' }), hf({ arxivId: '2611.00003' })]);
+      const r1 = await s.revision();
+      expect((await s.removePapers(['2611.00003', '2611.00001', '2611.09999', '2611.00001'])).sort()).toEqual(['2611.00001', '2611.00003']);
+      const r2 = await s.revision();
+      expect(r2).toBe(r1 + 1);
+      expect((await s.all()).map((p) => p.id)).toEqual(['2611.00002']);
+      const changed = await s.changedSince(r1);
+      expect({ ...changed, removed: changed.removed.sort() }).toEqual({ revision: r2, papers: [], removed: ['2611.00001', '2611.00003'] });
+      expect(await s.changedSince(r2)).toEqual({ revision: r2, papers: [], removed: [] });
+      // Nothing to remove: no new revision.
+      expect(await s.removePapers(['2611.00001'])).toEqual([]);
+      expect(await s.revision()).toBe(r2);
+      // Stored again later: back among the papers (and still listed as removed after r1, before it came back).
+      await s.upsertBatch([hf({ arxivId: '2611.00001' })]);
+      expect((await s.changedSince(r2)).papers.map((p) => p.id)).toEqual(['2611.00001']);
+    });
+
+    it('harvest positions are kept per source and replaced on save', async () => {
+      const s = await openPapers();
+      expect(await s.harvestPosition('oai:cs')).toBeUndefined();
+      await s.saveHarvestPosition('oai:cs', '{"from":"2026-11-01"}', new Date('2026-11-02T04:00:00Z'));
+      await s.saveHarvestPosition('oai:math', '{"from":"2026-10-01"}', new Date('2026-11-02T04:00:00Z'));
+      await s.saveHarvestPosition('oai:cs', '{"from":"2026-11-03"}', new Date('2026-11-04T04:00:00Z'));
+      expect(await s.harvestPosition('oai:cs')).toBe('{"from":"2026-11-03"}');
+      expect(await s.harvestPosition('oai:math')).toBe('{"from":"2026-10-01"}');
     });
 
     it('changes written through another process are seen', async () => {
@@ -748,7 +777,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     expect(await s.revision()).toBe(0);
     expect(await s.all()).toEqual([]);
     await s.close();
-    expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
+    expect(tables(file)).toEqual(['harvest_positions', 'imports', 'ingest_runs', 'job_slots', 'papers', 'removed_papers', 'schema_migrations', 'store_meta']);
     expect(PV).toBeGreaterThanOrEqual(1);
     expect(migrations(file)).toEqual({ papers: PV });
   });
@@ -765,7 +794,7 @@ describe('SqlitePaperStore: opening and migrations', () => {
     expect(await c.count()).toBe(1);
     expect(await b.revision()).toBe(rev);
     expect(migrations(file)).toEqual({ papers: PV });
-    expect(tables(file)).toEqual(['ingest_runs', 'job_slots', 'papers', 'schema_migrations', 'store_meta']);
+    expect(tables(file)).toEqual(['harvest_positions', 'imports', 'ingest_runs', 'job_slots', 'papers', 'removed_papers', 'schema_migrations', 'store_meta']);
   });
 
   it('refuses a papers schema newer than it knows, with a clear StateStoreError', async () => {
