@@ -70,40 +70,75 @@ function vocabulary(rnd: Random, size: number): string[] {
   return words;
 }
 
-/** Generate the corpus as page files (one per day, `perFile` papers each). Pure and deterministic. */
-export function generateCorpus(options: CorpusOptions): CorpusFile[] {
+/** One synthetic paper: its day (0 = 2024-01-01 in the page files), title, short name and abstract. */
+export interface CorpusPaper {
+  day: number;
+  title: string;
+  name: string | undefined;
+  abstract: string;
+}
+
+/**
+ * The corpus's papers one at a time, `perFile` a day, without holding them (a million papers are
+ * ~1.3 GB of text). `generateCorpus` lays the same papers out as page files.
+ */
+export function* corpusPapers(options: CorpusOptions): Generator<CorpusPaper> {
   const total = Math.max(0, Math.floor(options.papers));
   const perFile = Math.max(1, Math.floor(options.perFile ?? 250));
   const rnd = new Random(options.seed);
   const vocab = vocabulary(rnd, Math.max(HEAD_WORDS.length + 10, options.vocabulary ?? 40_000));
   const zipf = new Zipf(vocab.length, 1.0);
   const word = (): string => vocab[zipf.sample(rnd)]!;
-  const titles = new Set<string>();
-  const files: CorpusFile[] = [];
-  let made = 0;
-  let day = 0;
-  while (made < total) {
-    const count = Math.min(perFile, total - made);
-    const date = new Date(Date.UTC(2024, 0, 1 + day));
-    const lines = [...HEADER, `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`, ''];
-    for (let i = 0; i < count; i++) {
-      let title: string;
-      let name: string | undefined;
-      do {
-        name = rnd.chance(0.35) ? capitalise(pseudoWord(rnd)) + rnd.pick(NAME_SUFFIXES) : undefined;
-        const n = rnd.int(7, 12);
-        const words: string[] = [];
-        for (let k = 0; k < n; k++) words.push(k === 0 ? capitalise(word()) : word());
-        title = name ? `${name}: ${words.join(' ')}` : words.join(' ');
-      } while (titles.has(title.toLowerCase()));
-      titles.add(title.toLowerCase());
-      lines.push(title, '', abstract(rnd, word, name), '');
-      made++;
-    }
-    const stamp = date.toISOString().slice(0, 10);
-    files.push({ name: `${stamp}.txt`, text: lines.join('\n') });
-    day++;
+  // Titles are unique: a repeat is drawn again. Kept as 64-bit hashes of the lowercased title, not
+  // the titles themselves, so a million papers cost ~50 MB, not ~500.
+  const titles = new Set<bigint>();
+  for (let made = 0; made < total; made++) {
+    let title: string;
+    let name: string | undefined;
+    let key: bigint;
+    do {
+      name = rnd.chance(0.35) ? capitalise(pseudoWord(rnd)) + rnd.pick(NAME_SUFFIXES) : undefined;
+      const n = rnd.int(7, 12);
+      const words: string[] = [];
+      for (let k = 0; k < n; k++) words.push(k === 0 ? capitalise(word()) : word());
+      title = name ? `${name}: ${words.join(' ')}` : words.join(' ');
+      key = titleHash(title.toLowerCase());
+    } while (titles.has(key));
+    titles.add(key);
+    yield { day: Math.floor(made / perFile), title, name, abstract: abstract(rnd, word, name) };
   }
+}
+
+/** FNV-1a, 64 bits. */
+function titleHash(text: string): bigint {
+  let h = 0xcbf29ce484222325n;
+  for (let i = 0; i < text.length; i++) {
+    h ^= BigInt(text.charCodeAt(i));
+    h = (h * 0x100000001b3n) & 0xffffffffffffffffn;
+  }
+  return h;
+}
+
+/** Generate the corpus as page files (one per day, `perFile` papers each). Pure and deterministic. */
+export function generateCorpus(options: CorpusOptions): CorpusFile[] {
+  const files: CorpusFile[] = [];
+  let day = -1;
+  let lines: string[] = [];
+  const flush = () => {
+    if (day < 0) return;
+    const date = new Date(Date.UTC(2024, 0, 1 + day));
+    files.push({ name: `${date.toISOString().slice(0, 10)}.txt`, text: lines.join('\n') });
+  };
+  for (const p of corpusPapers(options)) {
+    if (p.day !== day) {
+      flush();
+      day = p.day;
+      const date = new Date(Date.UTC(2024, 0, 1 + day));
+      lines = [...HEADER, `${MONTHS[date.getUTCMonth()]} ${date.getUTCDate()}`, ''];
+    }
+    lines.push(p.title, '', p.abstract, '');
+  }
+  flush();
   return files;
 }
 

@@ -84,7 +84,10 @@ function isSpace(ch: string | undefined): boolean {
   return ch === ' ' || ch === '\n' || ch === '\t' || ch === '\r' || ch === '\u00a0' || ch === '\f' || ch === '\v';
 }
 
+// ASCII answers from the character code (most of any abstract); the rest by case mapping.
 function isUpper(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return c >= 65 && c <= 90;
   return ch !== ch.toLowerCase() && ch === ch.toUpperCase();
 }
 
@@ -93,6 +96,8 @@ function isDigit(ch: string): boolean {
 }
 
 function isLetter(ch: string): boolean {
+  const c = ch.charCodeAt(0);
+  if (c < 128) return (c >= 65 && c <= 90) || (c >= 97 && c <= 122);
   return ch.toLowerCase() !== ch.toUpperCase();
 }
 
@@ -580,6 +585,10 @@ const VERB_ENDINGS = new Set([
 /** Inflections also accepted after a result stem: the outcome as a noun (`reduction`, `speedup`). */
 const RESULT_ENDINGS = new Set([...VERB_ENDINGS, 'tion', 'tions', 'ion', 'ions', 'ement', 'ements', 'ment', 'ments', 'up', 'ups', 'ings']);
 
+/** `... is proposed`, and `it is shown that ...`. */
+const PASSIVE_STEMS: readonly string[] = ['propos', 'introduc', 'present'];
+const PASSIVE_FINDING_STEMS: readonly string[] = ['show', 'demonstrat', 'found'];
+
 /** Is `word` one of `stems` plus an accepted ending (so `found` matches but `foundational` does not)? */
 function hasStem(word: string, stems: readonly string[], endings: ReadonlySet<string> = VERB_ENDINGS): boolean {
   for (const stem of stems) {
@@ -726,20 +735,25 @@ function features(words: string[]): Features {
     // Passive contributions and findings: `... is proposed`, `it is shown that ...`.
     if (w === 'is' || w === 'are') {
       const next = words[i + 1] ?? '';
-      if (hasStem(next, ['propos', 'introduc', 'present'])) f.passive = true;
-      else if (hasStem(next, ['show', 'demonstrat', 'found'])) f.finding = true;
+      if (hasStem(next, PASSIVE_STEMS)) f.passive = true;
+      else if (hasStem(next, PASSIVE_FINDING_STEMS)) f.finding = true;
     }
     if (EVIDENCE_NOUNS.has(w) && verbAfter(words, i, EVIDENCE_VERBS) >= 0) f.evidence = true;
   }
   return f;
 }
 
+/** A sentence as scoring reads it: its scored prefix, that prefix's words, and their cues. */
+interface ReadSentence {
+  window: string;
+  words: string[];
+  features: Features;
+}
+
 /** Score one sentence as a TL;DR candidate; higher is better. */
-function scoreSentence(sentence: string, index: number, names: ReadonlySet<string>, maxChars: number): number {
-  const window = sentence.slice(0, SCORE_WINDOW);
-  const words = wordsOf(window);
+function scoreSentence(sentence: string, index: number, names: ReadonlySet<string>, maxChars: number, read: ReadSentence): number {
+  const { window, words, features: f } = read;
   const wordCount = sentence.length > SCORE_WINDOW ? words.length + 100 : words.length;
-  const f = features(words);
   let mentionsName = false;
   for (const name of names) {
     if (window.includes(name)) {
@@ -870,21 +884,25 @@ export function extractiveSummary(abstract: string, opts: SummaryOptions = {}): 
   const sentences = spans.map((s) => abstract.slice(s.start, s.end));
   if (sentences.length === 1) return truncate(sentences[0] as string, maxChars);
 
+  // Each sentence's words and cues, read once for both passes.
+  const read = sentences.map((s): ReadSentence => {
+    const window = s.slice(0, SCORE_WINDOW);
+    const words = wordsOf(window);
+    return { window, words, features: features(words) };
+  });
   // Names the abstract introduces, so later sentences about them count as the paper's own.
   const names = new Set<string>();
-  for (const s of sentences) {
+  for (const r of read) {
     if (names.size >= 2 * MAX_NAMES) break;
-    const head = s.slice(0, SCORE_WINDOW);
-    const f = features(wordsOf(head));
-    if (f.contribution || f.passive) {
-      for (const name of introducedNames(head)) names.add(name);
+    if (r.features.contribution || r.features.passive) {
+      for (const name of introducedNames(r.window)) names.add(name);
     }
   }
 
   let best = 0;
   let bestScore = Number.NEGATIVE_INFINITY;
   sentences.forEach((s, i) => {
-    const score = scoreSentence(s, i, names, maxChars);
+    const score = scoreSentence(s, i, names, maxChars, read[i]!);
     if (score > bestScore) {
       bestScore = score;
       best = i;
