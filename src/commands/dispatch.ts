@@ -52,13 +52,45 @@ function textOf(words: readonly Word[]): string {
 }
 
 /**
- * Turn command text into a reply: clean, split into words once, parse, run. Bad input becomes an
- * error reply, never an exception.
+ * Input that has been checked and cleaned once (`cleanText`, `cleanWords`): its words, and its
+ * text as the user would read it back. Everything after the check takes this and never cleans
+ * again.
  */
-export async function dispatch(raw: string, commands: readonly Command[], deps: CommandDeps, ctx: RequestContext, opts: DispatchOptions = {}): Promise<Reply> {
+export interface CleanInput {
+  words: readonly Word[];
+  text: string;
+}
+
+export type Cleaned = { ok: true; input: CleanInput } | { ok: false; reply: Reply };
+
+/** Typed text, checked (control characters, length), `/papers` dropped, split into words once. */
+export function cleanText(raw: string): Cleaned {
   const cleaned = cleanInput(raw);
-  if (!cleaned.ok) return problemReply(cleaned.problem);
-  return withQuoteNote(await dispatchClean(splitWords(cleaned.text), cleaned.text, commands, deps, ctx, opts), cleaned.text);
+  if (!cleaned.ok) return { ok: false, reply: problemReply(cleaned.problem) };
+  return { ok: true, input: { words: splitWords(cleaned.text), text: cleaned.text } };
+}
+
+/**
+ * Input that arrives already in words (a Discord slash command's options): each word checked like
+ * typed text, its whitespace collapsed, never joined and split again, so a value keeps its spaces
+ * and quotes and is never read as a flag; the whole is checked for length too.
+ */
+export function cleanWords(input: readonly Word[]): Cleaned {
+  const words: Word[] = [];
+  for (const w of input) {
+    const cleaned = cleanInput(w.text);
+    if (!cleaned.ok) return { ok: false, reply: problemReply(cleaned.problem) };
+    const text = w.text.replace(/\s+/g, ' ').trim();
+    if (text !== '') words.push({ text, quoted: w.quoted });
+  }
+  const joined = cleanInput(textOf(words));
+  if (!joined.ok) return { ok: false, reply: problemReply(joined.problem) };
+  return { ok: true, input: { words, text: textOf(words) } };
+}
+
+/** Words made from input that was cleaned already (a follow-up's rewrite, a question read as a command). */
+export function derivedInput(words: readonly Word[]): CleanInput {
+  return { words, text: textOf(words) };
 }
 
 /**
@@ -80,38 +112,15 @@ export function withQuoteNote(reply: Reply, text: string): Reply {
   return { ...reply, blocks: [...reply.blocks, note] };
 }
 
-/**
- * `dispatch` for input that arrives already in words (a Discord slash command's options): each
- * word is checked like typed text, then parsed as is — never joined and split again, so a value
- * keeps its spaces and quotes and is never read as a flag.
- */
-export async function dispatchWords(
-  input: readonly Word[],
+/** Parse and run input that was cleaned once already. Never cleans again. */
+export async function dispatchClean(
+  input: CleanInput,
   commands: readonly Command[],
   deps: CommandDeps,
   ctx: RequestContext,
   opts: DispatchOptions = {},
 ): Promise<Reply> {
-  const words: Word[] = [];
-  for (const w of input) {
-    const cleaned = cleanInput(w.text);
-    if (!cleaned.ok) return problemReply(cleaned.problem);
-    const text = w.text.replace(/\s+/g, ' ').trim();
-    if (text !== '') words.push({ text, quoted: w.quoted });
-  }
-  const joined = cleanInput(textOf(words));
-  if (!joined.ok) return problemReply(joined.problem);
-  return dispatchClean(words, textOf(words), commands, deps, ctx, opts);
-}
-
-async function dispatchClean(
-  words: readonly Word[],
-  text: string,
-  commands: readonly Command[],
-  deps: CommandDeps,
-  ctx: RequestContext,
-  opts: DispatchOptions,
-): Promise<Reply> {
+  const { words, text } = input;
   const first = words[0];
   if (!first) return runParsed([{ text: 'help', quoted: false }], text, commands, deps, ctx, opts);
   if (!first.quoted && first.text.startsWith('/') && first.text.length > 1) {

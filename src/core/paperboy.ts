@@ -3,10 +3,10 @@ import type { Command, CommandDeps } from '../commands/command.ts';
 import type { RequestContext } from '../reply/context.ts';
 import { span, type Block, type Reply } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
-import { dispatch, dispatchWords, withQuoteNote } from '../commands/dispatch.ts';
+import { cleanText, cleanWords, derivedInput, dispatchClean, withQuoteNote, type CleanInput } from '../commands/dispatch.ts';
 import { describedTopic } from '../commands/pick.ts';
 import { splitWords, type Word } from '../commands/words.ts';
-import { cleanInput, findCommand } from '../commands/parse.ts';
+import { findCommand } from '../commands/parse.ts';
 import { commandWordRequest, understand, type Understood } from '../conversation/questions.ts';
 import { smallTalk } from '../conversation/small-talk.ts';
 import { followUp, shownList } from '../conversation/follow-up.ts';
@@ -112,10 +112,11 @@ export class Paperboy {
    * that is also in the log; nothing throws.
    */
   async run(text: string, ctx: RequestContext): Promise<Reply> {
-    const cleaned = cleanInput(text);
-    // Bad input (control characters, too long) gets its own clear reply from the dispatcher.
-    if (!cleaned.ok) return this.#guarded(text, ctx, (deps) => dispatch(text, this.commands, deps, ctx));
-    return withQuoteNote(await this.#inConversation(splitWords(cleaned.text), text, ctx), cleaned.text);
+    // Checked and split once, here; nothing below cleans the input again.
+    const cleaned = cleanText(text);
+    // Bad input (control characters, too long) gets its own clear reply.
+    if (!cleaned.ok) return this.#guarded(text, ctx, async () => cleaned.reply);
+    return withQuoteNote(await this.#inConversation(cleaned.input, text, ctx), cleaned.input.text);
   }
 
   /**
@@ -123,11 +124,15 @@ export class Paperboy {
    * words are parsed as they are, so values keep their spaces and quotes. Never throws.
    */
   async runWords(words: readonly Word[], ctx: RequestContext): Promise<Reply> {
-    return this.#inConversation(words, words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' '), ctx);
+    const text = words.map((w) => (w.quoted ? `"${w.text}"` : w.text)).join(' ');
+    const cleaned = cleanWords(words);
+    if (!cleaned.ok) return this.#guarded(text, ctx, async () => cleaned.reply);
+    return this.#inConversation(cleaned.input, text, ctx);
   }
 
   /** Resolve follow-ups against the conversation's last list, run, and remember a new list. */
-  async #inConversation(words: readonly Word[], text: string, ctx: RequestContext): Promise<Reply> {
+  async #inConversation(input: CleanInput, text: string, ctx: RequestContext): Promise<Reply> {
+    const { words } = input;
     return this.#guarded(text, ctx, async (deps) => {
       const last = await this.#recall(ctx);
       const greeted = words.length <= 9 && !words.some((w) => w.quoted) ? smallTalk(words.map((w) => w.text).join(' ')) : undefined;
@@ -137,7 +142,7 @@ export class Paperboy {
       const asked = follow.kind === 'none' ? this.#question(words) : undefined;
       const reply = asked
         ? await this.#answer(asked, last, deps, ctx)
-        : await dispatchWords(follow.kind === 'rewrite' ? follow.words : words, this.commands, deps, ctx, recentOf(last));
+        : await dispatchClean(follow.kind === 'rewrite' ? derivedInput(follow.words) : input, this.commands, deps, ctx, recentOf(last));
       const list = shownList(reply, last);
       if (list) {
         await this.#memorize(ctx, list);
@@ -198,10 +203,12 @@ export class Paperboy {
       const r = deps.engine.resolve(asked.paper);
       if (r.kind !== 'found' || r.via === 'fuzzy') readAs = asked.otherwise;
     }
-    let reply = await dispatchWords(follow.kind === 'rewrite' ? follow.words : splitWords(readAs), this.commands, deps, ctx, recentOf(last));
+    // The question's words were cleaned with the message: what it reads as needs no second check.
+    const as = (command: string) => derivedInput(splitWords(command));
+    let reply = await dispatchClean(follow.kind === 'rewrite' ? derivedInput(follow.words) : as(readAs), this.commands, deps, ctx, recentOf(last));
     if (readAs === asked.command && asked.otherwise !== undefined && reply.tone === 'empty') {
       readAs = asked.otherwise;
-      reply = await dispatchWords(splitWords(readAs), this.commands, deps, ctx, recentOf(last));
+      reply = await dispatchClean(as(readAs), this.commands, deps, ctx, recentOf(last));
     }
     const unknown = readAs === asked.command && reply.data?.type === 'paper' ? unanswered(asked.asks, reply.data.paper) : undefined;
     const notes: Block[] = [
