@@ -122,7 +122,8 @@ function snapshotPaper(record: SnapshotRecord): SnapshotLine {
   if (published === undefined) return { kind: 'skipped', id: arxivId, reason: 'no date (no versions, no update_date)' };
   const authors = authorNames(record);
   const categories = (record.categories ?? '').split(' ').filter((c) => c !== '');
-  const doi = collapseSpace(record.doi ?? '');
+  // Several DOIs are separated by spaces (as in OAI-PMH): the first is the article's.
+  const doi = collapseSpace(record.doi ?? '').split(' ')[0] ?? '';
   const paper: FetchedPaper = {
     arxivId,
     title,

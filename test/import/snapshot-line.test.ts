@@ -77,6 +77,11 @@ describe('parseSnapshotLine', () => {
     expect(noVersions.kind === 'paper' && noVersions.paper.published).toBe('2024-06-18');
   });
 
+  it('keeps the first of several DOIs, as the OAI-PMH client does', () => {
+    const r = parseSnapshotLine(record({ doi: '10.1103/PhysRevD.76.013009 10.1000/other' }), cs);
+    expect(r.kind === 'paper' && r.paper.doi).toBe('10.1103/PhysRevD.76.013009');
+  });
+
   it('keeps old-style ids and leaves the DOI out when there is none', () => {
     const r = parseSnapshotLine(record({ id: 'cs/0112017', doi: null, categories: 'cs.LG' }), cs);
     expect(r.kind).toBe('paper');
