@@ -35,6 +35,7 @@ export function rankVotes(votes: readonly Vote[], byId: (id: string) => Paper | 
   }
   const ranked = [...voters.values()]
     .map((e) => ({ paper: e.paper, votes: e.users.size, lastVoteAt: new Date(e.last) }))
-    .sort((a, b) => b.votes - a.votes || b.lastVoteAt.getTime() - a.lastVoteAt.getTime() || (a.paper.id < b.paper.id ? -1 : a.paper.id > b.paper.id ? 1 : 0));
+    // Two entries never share a paper id (one entry per paper), so the last tie-break needs no "equal".
+    .sort((a, b) => b.votes - a.votes || b.lastVoteAt.getTime() - a.lastVoteAt.getTime() || (a.paper.id < b.paper.id ? -1 : 1));
   return { ranked, missing: missing.size };
 }
