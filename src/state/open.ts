@@ -12,9 +12,17 @@ export interface OpenStateOptions extends SqliteStateOptions {
 /**
  * The state root: open the state once, at boot, and hand each feature its store. PostgreSQL when
  * `databaseUrl` is set (several processes on several hosts share it), else SQLite in `dataDir`.
- * Throws `StateStoreError` with a message for the user.
+ * `encryptionKey` (and `oldEncryptionKey` during a rotation) seal the Slack installations; without
+ * one the state opens all the same. Throws `StateStoreError` with a message for the user, or
+ * `TokenCryptoError` for a malformed key.
  */
 export async function openState(opts: OpenStateOptions): Promise<State> {
-  if (opts.databaseUrl) return openPostgresState(opts.databaseUrl, opts.now ? { now: opts.now } : {});
+  if (opts.databaseUrl) {
+    return openPostgresState(opts.databaseUrl, {
+      ...(opts.now ? { now: opts.now } : {}),
+      encryptionKey: opts.encryptionKey,
+      oldEncryptionKey: opts.oldEncryptionKey,
+    });
+  }
   return openSqliteState(opts.dataDir, opts);
 }

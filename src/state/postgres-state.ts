@@ -14,6 +14,9 @@ import { PostgresWatchStore } from '../watch/postgres-store.ts';
 import { STATE_PG_MIGRATIONS } from './postgres-migrations.ts';
 import { EPHEMERAL_PG_MIGRATIONS } from '../ephemeral/postgres-migrations.ts';
 import { PostgresEphemeralStore } from '../ephemeral/postgres-store.ts';
+import { INSTALLATION_PG_MIGRATIONS } from '../installations/postgres-migrations.ts';
+import { PostgresInstallationStore } from '../installations/postgres-store.ts';
+import { sealerFromOptions, type EncryptionKeyOptions } from '../installations/token-crypto.ts';
 import type { State } from './state.ts';
 
 /** Every module's PostgreSQL migrations, in the order they are run. */
@@ -25,9 +28,10 @@ export const POSTGRES_MIGRATIONS: readonly PgModuleMigrations[] = [
   VOTE_PG_MIGRATIONS,
   READING_PG_MIGRATIONS,
   EPHEMERAL_PG_MIGRATIONS,
+  INSTALLATION_PG_MIGRATIONS,
 ];
 
-export interface PostgresStateOptions extends PostgresOptions {
+export interface PostgresStateOptions extends PostgresOptions, EncryptionKeyOptions {
   /** Clock for the paper store's timestamps (tests). */
   now?: () => number;
 }
@@ -35,9 +39,11 @@ export interface PostgresStateOptions extends PostgresOptions {
 /**
  * The state in the PostgreSQL database at `url`, shared by every process that names it: one pool
  * for every store, every module's migrations run first (under an advisory lock, so processes that
- * start together take turns). Throws `StateStoreError` with a message for the user (no password).
+ * start together take turns). Throws `StateStoreError` with a message for the user (no password);
+ * `TokenCryptoError` for a malformed encryption key (checked before connecting).
  */
 export async function openPostgresState(url: string, opts: PostgresStateOptions = {}): Promise<State> {
+  const sealer = sealerFromOptions(opts);
   const { pool, location } = await openPostgres(url, opts);
   let id: string;
   try {
@@ -56,6 +62,7 @@ export async function openPostgresState(url: string, opts: PostgresStateOptions 
     votes: new PostgresVoteStore(pool, location),
     reading: new PostgresReadingListStore(pool, location),
     ephemeral: new PostgresEphemeralStore(pool, location),
+    installations: new PostgresInstallationStore(pool, location, sealer),
     location,
     async ping() {
       await pool.query('SELECT 1');

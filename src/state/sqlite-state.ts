@@ -13,6 +13,9 @@ import { SqliteWatchStore } from '../watch/sqlite-store.ts';
 import { STATE_MIGRATIONS } from './sqlite-migrations.ts';
 import { EPHEMERAL_MIGRATIONS } from '../ephemeral/sqlite-migrations.ts';
 import { SqliteEphemeralStore } from '../ephemeral/sqlite-store.ts';
+import { INSTALLATION_MIGRATIONS } from '../installations/sqlite-migrations.ts';
+import { SqliteInstallationStore } from '../installations/sqlite-store.ts';
+import { sealerFromOptions, type EncryptionKeyOptions } from '../installations/token-crypto.ts';
 import type { State } from './state.ts';
 
 /** Every module's SQLite migrations, in the order they are run. */
@@ -24,9 +27,10 @@ export const SQLITE_MIGRATIONS = [
   VOTE_MIGRATIONS,
   READING_MIGRATIONS,
   EPHEMERAL_MIGRATIONS,
+  INSTALLATION_MIGRATIONS,
 ] as const;
 
-export interface SqliteStateOptions {
+export interface SqliteStateOptions extends EncryptionKeyOptions {
   /**
    * Check the whole file first (`quick_check`): the bot does, at start; one-shot commands skip it
    * (it reads every page). Damage found later by a query is reported the same way.
@@ -39,7 +43,8 @@ export interface SqliteStateOptions {
 /**
  * The state in `<dataDir>/state.db` (created private, 0700/0600): one connection shared by every
  * store, in WAL mode so other processes can share the file. Throws `StateStoreError` naming the
- * file when it is corrupt, from a newer Paperboy, or not writable.
+ * file when it is corrupt, from a newer Paperboy, or not writable; `TokenCryptoError` for a
+ * malformed encryption key (checked before the file is opened).
  */
 export function openSqliteState(dataDir: string, opts: SqliteStateOptions = {}): State {
   return stateOn(join(dataDir, STATE_DB_FILE), opts);
@@ -51,6 +56,7 @@ export function openMemoryState(opts: SqliteStateOptions = {}): State {
 }
 
 function stateOn(file: string, opts: SqliteStateOptions): State {
+  const sealer = sealerFromOptions(opts);
   const { db, path } = openStateDatabase(file, SQLITE_MIGRATIONS, { integrityCheck: opts.integrityCheck ?? false });
   const { value: id } = db.prepare("SELECT value FROM state_meta WHERE key = 'id'").get() as { value: string };
   let closed = false;
@@ -62,6 +68,7 @@ function stateOn(file: string, opts: SqliteStateOptions): State {
     votes: new SqliteVoteStore(db, path),
     reading: new SqliteReadingListStore(db, path),
     ephemeral: new SqliteEphemeralStore(db, path),
+    installations: new SqliteInstallationStore(db, path, sealer),
     location: path,
     async ping() {
       db.prepare('SELECT 1').get();

@@ -1,4 +1,5 @@
 import type { EphemeralStore } from '../ephemeral/store.ts';
+import type { InstallationStore } from '../installations/store.ts';
 import type { PaperStore } from '../library/store.ts';
 import type { ReadingListStore } from '../reading/store.ts';
 import type { ScheduleStore } from '../schedule/store.ts';
@@ -18,6 +19,12 @@ export interface State {
   readonly reading: ReadingListStore;
   /** Short-lived facts every process must share: conversations, button actions, seen request ids. */
   readonly ephemeral: EphemeralStore;
+  /**
+   * Slack installations (tokens sealed with `PAPERBOY_ENCRYPTION_KEY`) and OAuth install states.
+   * Opened without a key too: then saving or reading an installation rejects ("OAuth mode needs
+   * PAPERBOY_ENCRYPTION_KEY").
+   */
+  readonly installations: InstallationStore;
   /** Where the state is, for messages: the database file, or the database URL without its password. */
   readonly location: string;
   /** The database's own identity (made when it was created): caches kept beside it are keyed by it. */
