@@ -28,13 +28,15 @@ export interface RetentionReport {
   votes?: VotePruneResult;
   /** Expired short-lived entries (conversations, button actions, seen request ids). */
   ephemeral?: number;
+  /** Expired Slack install states (issued for an "Add to Slack" click that never came back). */
+  installStates?: number;
   /** Stores whose prune failed (logged); the next pass tries again. */
   failed: string[];
 }
 
 export interface RetentionOptions {
   /** The state root's stores. */
-  state: Pick<State, 'schedules' | 'watches' | 'papers' | 'votes' | 'ephemeral'>;
+  state: Pick<State, 'schedules' | 'watches' | 'papers' | 'votes' | 'ephemeral' | 'installations'>;
   /** Keep this many days (`RETENTION_DAYS`, validated by the app's config). */
   days: number;
   logger: Logger;
@@ -59,7 +61,7 @@ export interface Retention {
  * Retention for a running bot: once a day, delete from every store what is older than the
  * retention period (`RETENTION_DAYS`) and no longer needed — finished schedule runs and posted
  * history, finished watch alerts and their deliveries, old ingest runs and job slots, one-paper
- * posts nobody reacted to, expired short-lived entries — so no table grows without bound. Each
+ * posts nobody reacted to, expired short-lived entries and Slack install states — so no table grows without bound. Each
  * store decides what it must keep (see its `prune`). Several processes may prune one database:
  * the deletes are idempotent, and a store failure is logged and retried at the next pass.
  */
@@ -92,11 +94,13 @@ export function createRetention(opts: RetentionOptions): Retention {
     const papers = await prune('papers', () => state.papers.prune(before));
     const votes = await prune('votes', () => state.votes.prune(before));
     const ephemeral = await prune('ephemeral', () => state.ephemeral.prune(now));
+    const installStates = await prune('installations', () => state.installations.pruneStates(now));
     if (schedules) report.schedules = schedules;
     if (watches) report.watches = watches;
     if (papers) report.papers = papers;
     if (votes) report.votes = votes;
     if (ephemeral !== undefined) report.ephemeral = ephemeral;
+    if (installStates !== undefined) report.installStates = installStates;
     const { failed, ...counts } = report;
     logger.info({ ...counts, before: before.toISOString(), days, ...(failed.length ? { failed } : {}) }, 'retention: old records pruned');
     return report;

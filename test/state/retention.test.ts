@@ -71,6 +71,9 @@ async function seed(state: State): Promise<void> {
   await state.votes.recordPost({ platform: 'slack', channelId: 'C1', messageId: '2.2', paperId: 'recent', postedAt: day(500) });
   await state.ephemeral.put('conversation', 'gone', 'x', day(1));
   await state.ephemeral.put('conversation', 'live', 'x', day(600));
+  // An "Add to Slack" click that never came back, and one still within its time.
+  await state.installations.issueState('abandoned', day(2));
+  await state.installations.issueState('fresh', day(502));
 }
 
 eachBackend((backend) => {
@@ -89,8 +92,10 @@ eachBackend((backend) => {
       papers: { ingestRuns: 2, jobSlots: 1 },
       votes: { posts: 1 },
       ephemeral: 1,
+      installStates: 1,
       failed: [],
     });
+    expect(await state.installations.consumeState('fresh', clock.now())).toMatchObject({ ok: true });
     expect(await state.schedules.postedPaperIds('slack', 'C1')).toEqual(['recent']);
     expect((await state.watches.deliveries('w-1')).map((d) => d.paperId)).toEqual(['recent']);
     expect(await state.ephemeral.get('conversation', 'live', clock.now())).toBe('x');
@@ -104,6 +109,7 @@ eachBackend((backend) => {
       papers: { ingestRuns: 0, jobSlots: 0 },
       votes: { posts: 0 },
       ephemeral: 0,
+      installStates: 0,
     });
   });
 });
