@@ -65,13 +65,13 @@ const LINK_NAMES: Record<PaperCard['links'][number]['kind'], string> = {
   other: 'Link',
 };
 
-function richLine(rich: RichText, prefix = '', suffix = ''): Line {
+function richLine(rich: RichText, prefix = ''): Line {
   return {
     render: (max) => {
-      const room = max - prefix.length - suffix.length;
+      const room = max - prefix.length;
       if (room <= 0) return '';
       const body = richMd(rich, room, prefix === '');
-      return body === '' ? '' : `${prefix}${body}${suffix}`;
+      return body === '' ? '' : `${prefix}${body}`;
     },
   };
 }
@@ -246,7 +246,8 @@ function drafts(blocks: Block[], compact: boolean): EmbedDraft[] {
         break;
     }
   }
-  return out.filter((d) => d.author !== undefined || d.title !== undefined || d.lines.length > 0 || d.fields.length > 0 || d.footer !== undefined);
+  // Every draft has something: a new one starts only for a heading, a line, fields or a paper.
+  return out;
 }
 
 /** Fields beyond 25 (or with nothing to show) move into the description as lines. */
@@ -278,16 +279,9 @@ function buildEmbeds(reply: Reply): APIEmbed[] {
   if (ds.length > LIMITS.embeds) {
     const keep = ds.slice(0, LIMITS.embeds - 1);
     const tail = ds.slice(LIMITS.embeds - 1);
-    const merged: EmbedDraft = { lines: [], fields: [] };
-    for (const t of tail) {
-      if (t.title !== undefined) merged.lines.push(richLine([{ kind: 'strong', text: t.title }]));
-      merged.lines.push(...t.lines);
-      merged.fields.push(...t.fields);
-    }
-    if (tail[0]?.title !== undefined) {
-      merged.title = tail[0].title;
-      merged.lines.shift();
-    }
+    // Only the first draft can have a title (a heading starts a new draft only at the start or after
+    // a paper embed, and there are none in the compact form): the tail is lines and fields.
+    const merged: EmbedDraft = { lines: tail.flatMap((t) => t.lines), fields: tail.flatMap((t) => t.fields) };
     ds = [...keep, merged];
   }
 

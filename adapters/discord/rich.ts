@@ -67,8 +67,3 @@ export function richMd(rich: RichText, max = Number.POSITIVE_INFINITY, atLineSta
   const partial = i < spans.length ? fitSpan(spans[i]!, room - len, lineStart) : '';
   return `${(whole.slice(0, i).join('') + partial).replace(/\s+$/, '')}${ELLIPSIS}`;
 }
-
-/** Plain text of rich text (for places without markdown). */
-export function richPlain(rich: RichText): string {
-  return rich.map((s) => s.text).join('');
-}

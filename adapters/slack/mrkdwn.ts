@@ -101,7 +101,8 @@ function cutRich(text: RichText, budget: number): RichText {
       // Never cut inside a link or code token: drop it whole.
       out.push({ kind: 'text', text: ELLIPSIS });
     } else {
-      out.push({ ...s, text: cutWords(clean(s.text), Math.max(1, left + ELLIPSIS.length)) });
+      // At most `len - 1`: a span one character over the budget would otherwise come back whole, with no `…`.
+      out.push({ ...s, text: cutWords(clean(s.text), Math.max(1, Math.min(left + ELLIPSIS.length, len - 1))) });
     }
     return out;
   }
