@@ -90,9 +90,9 @@ export interface Scheduler {
   stop(): Promise<void>;
 }
 
-/** Whether two versions of a schedule choose the same papers (same id, kind and filter). */
+/** Whether two versions of one schedule (same id) choose the same papers (same kind and filter). */
 function sameSelection(a: Schedule, b: Schedule): boolean {
-  return a.id === b.id && a.kind === b.kind && JSON.stringify(a.filter) === JSON.stringify(b.filter);
+  return a.kind === b.kind && JSON.stringify(a.filter) === JSON.stringify(b.filter);
 }
 
 function minutes(ms: number): string {
@@ -189,7 +189,9 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
       await store.finishRun(runId, { outcome, attempts, ...(detail ? { detail } : {}), ...(noticeSent ? { noticeSent } : {}) }, clock.now());
     };
 
+    // Stryker disable next-line ConditionalExpression,LogicalOperator,StringLiteral: equivalent — claimRun calls plan() for every claim it makes, so `list` is unset exactly when the plan is 'fail'
     if (plan.kind === 'fail' || !list) {
+      // Stryker disable next-line ConditionalExpression,StringLiteral: equivalent — only a 'fail' plan gets here (see above)
       const detail = plan.kind === 'fail' ? plan.detail : 'no candidate list';
       await finish('failed', 0, detail);
       logger.error({ schedule: scheduleId, slot, detail }, 'scheduled run failed');

@@ -381,6 +381,45 @@ describe('startIngestJobs: runSlot', () => {
     expect(waited).toEqual([]);
   });
 
+  it('a retry that would start exactly when the next slot begins is not made; a millisecond earlier it is', async () => {
+    const store = openStore(tempDb());
+    const library = await openLibrary(store);
+    const j = jobs(store, library);
+    waited.length = 0;
+    hfFake.reset();
+    hfFake.fail({ kind: 'status', status: 404, times: 10 });
+    // The clock reads 06:30:00; the first retry waits a minute; the next slot is at 06:31:00.
+    const atNextSlot = await j.runSlot({ ...HF_SPEC, cron: '31 6 * * *', days: 1 }, '2026-11-22T06:31:00.000Z');
+    expect(atNextSlot!.failed.map((f) => f.unit)).toEqual([TODAY]);
+    expect(waited).toEqual([]);
+    // Next slot at 06:31:00.001 (a cron with seconds): the one-minute retry still fits.
+    await j.runSlot({ ...HF_SPEC, cron: '1 31 6 * * *', days: 1 }, '2026-11-22T06:31:01.000Z');
+    expect(waited).toEqual([60_000]);
+  });
+
+  it('a failed arXiv page is fetched again from the start of its category, and only that category', async () => {
+    const store = openStore(tempDb());
+    const library = await openLibrary(store);
+    const j = jobs(store, library);
+    waited.length = 0;
+    arxivFake.setEntries('cs.LG', [arxivEntry({ id: '2611.08101', title: 'Axolotl Gradients in Sparse Training', published: '2026-11-22T17:00:00Z' })]);
+    arxivFake.fail({ kind: 'status', status: 404 });
+    const report = await j.runSlot({ ...AX_SPEC, categories: ['cs.CL', 'cs.LG'] }, SLOT);
+    expect(report).toMatchObject({ source: 'arxiv', added: 2, failed: [] });
+    expect(waited).toEqual([60_000]);
+    expect(arxivFake.requests.map((r) => `${r.query.search_query}@${r.query.start}`)).toEqual(['cat:cs.CL@0', 'cat:cs.LG@0', 'cat:cs.CL@0']);
+    expect(searchIds(library, 'narwhal')).toEqual(['2611.08001']);
+  });
+
+  it('an arXiv source without categories fetches the default ones', async () => {
+    const store = openStore(tempDb());
+    const library = await openLibrary(store);
+    const report = await jobs(store, library).runSlot({ type: 'arxiv', cron: '0 */6 * * *', timezone: 'UTC', max: 10 }, SLOT);
+    expect(report).toMatchObject({ source: 'arxiv', failed: [] });
+    expect(searchIds(library, 'narwhal')).toEqual(['2611.08001']);
+    expect(arxivFake.requests.map((r) => r.query.search_query)).toEqual(DEFAULT_ARXIV_CATEGORIES.map((c) => `cat:${c}`));
+  });
+
   it('stop() resolves, with and without cron jobs', async () => {
     const store = openStore(tempDb());
     const library = await openLibrary(store);
