@@ -7,6 +7,7 @@ import { checkCron } from '../schedule/cron.ts';
 import { ScheduleConfigError } from '../schedule/errors.ts';
 import type { ScheduleSettings } from '../schedule/index.ts';
 import { checkArxivCategory } from '../sources/arxiv-categories.ts';
+import { OAI_SET } from '../sources/oai.ts';
 import {
   DEFAULT_DIGEST_COUNT,
   DEFAULT_GRACE_MS,
@@ -81,8 +82,17 @@ const SourceEntrySchema = z.discriminatedUnion(
         max: z.number().int().min(1).max(2000).default(100),
       })
       .strict(),
+    z
+      .object({
+        type: z.literal('oai'),
+        cron: z.string().trim().min(1).max(100),
+        timezone: z.string().trim().min(1).max(64).default('UTC'),
+        /** An arXiv OAI-PMH set: an archive (`cs`) or `group:archive:CATEGORY` (`cs:cs:AI`). Default `cs`. */
+        set: z.string().trim().regex(OAI_SET, { message: 'an arXiv set: an archive (cs, math) or group:archive:CATEGORY (cs:cs:AI)' }).default('cs'),
+      })
+      .strict(),
   ],
-  { message: 'each source needs "type": "hf" or "arxiv"' },
+  { message: 'each source needs "type": "hf", "arxiv" or "oai"' },
 );
 
 export const ScheduleConfigFileSchema = z
@@ -192,7 +202,9 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
     sources.push(
       e.type === 'hf'
         ? { type: 'hf', ...timing, days: e.days }
-        : { type: 'arxiv', ...timing, max: e.max, ...(e.categories ? { categories: [...new Set(e.categories)] } : {}) },
+        : e.type === 'oai'
+          ? { type: 'oai', ...timing, set: e.set }
+          : { type: 'arxiv', ...timing, max: e.max, ...(e.categories ? { categories: [...new Set(e.categories)] } : {}) },
     );
   });
   if (problems.length > 0) {

@@ -57,7 +57,7 @@ export function startIngest(opts: StartIngestOptions): Ingesting {
   const store = opts.library.store;
   const jobs =
     opts.jobs && store && opts.settings.sources.length > 0
-      ? startIngestJobs({ sources: opts.settings.sources, store, library: opts.library, hf, arxiv, logger })
+      ? startIngestJobs({ sources: opts.settings.sources, store, library: opts.library, hf, arxiv, oai, logger })
       : undefined;
   return {
     jobs,

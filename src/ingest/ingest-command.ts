@@ -4,7 +4,7 @@ import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import { checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { HfClient } from '../sources/hf.ts';
-import type { OaiClient } from '../sources/oai.ts';
+import { OAI_SET, type OaiClient } from '../sources/oai.ts';
 import { ingestOai } from './harvest-oai.ts';
 import { daysBetween, isoDay, parseDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
@@ -38,9 +38,6 @@ const USAGE: RichText = [
   span.text(' or '),
   span.code('ingest oai [--set cs] [--from YYYY-MM-DD]'),
 ];
-
-/** An OAI-PMH set of arXiv: an archive (`cs`, `math`, `physics`) or `group:archive[:CATEGORY]` (`cs:cs:AI`, `physics:hep-th`). */
-export const OAI_SET = /^[a-z][a-z-]*(?::[a-z][a-z-]*(?::[A-Za-z][A-Za-z-]*)?)?$/;
 
 /** An unknown arXiv category: why, the closest names as buttons, and where the list is. */
 function categoryProblem(message: string, suggestions: readonly string[]): Reply {

@@ -3,15 +3,22 @@ import type { Logger } from 'pino';
 import type { Library } from '../library/library.ts';
 import type { ArxivClient } from '../sources/arxiv.ts';
 import type { HfClient } from '../sources/hf.ts';
+import type { OaiClient } from '../sources/oai.ts';
 import type { PaperStore } from '../library/store.ts';
 import { DEFAULT_ARXIV_CATEGORIES } from './ingest-command.ts';
 import { daysAgo, isoDay } from '../time/dates.ts';
 import { ingestArxiv, ingestHf, type IngestReport } from './run.ts';
+import { harvestKey, ingestOai } from './harvest-oai.ts';
 import { claimConflictsTotal } from '../metrics/metrics.ts';
 
-/** A scheduled ingest (`"sources"` in the config file): `hf` fetches the last `days` days, `arxiv` the newest `max` of each category. */
+/**
+ * A scheduled ingest (`"sources"` in the config file): `hf` fetches the last `days` days, `arxiv`
+ * the newest `max` of each category, `oai` harvests an arXiv set from where it last stopped.
+ */
 export type IngestSourceSpec =
-  { type: 'hf'; cron: string; timezone: string; days: number } | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number };
+  | { type: 'hf'; cron: string; timezone: string; days: number }
+  | { type: 'arxiv'; cron: string; timezone: string; categories?: string[]; max: number }
+  | { type: 'oai'; cron: string; timezone: string; set: string };
 
 export interface IngestJobsOptions {
   sources: readonly IngestSourceSpec[];
@@ -19,6 +26,8 @@ export interface IngestJobsOptions {
   library: Library;
   hf: () => HfClient;
   arxiv: () => ArxivClient;
+  /** Needed when a source is `oai`. */
+  oai?: () => OaiClient;
   logger: Logger;
   now?: () => Date;
   /** Waits before each retry of a failed slot (default `RETRY_DELAYS_MS`); a retry that would start after the next slot is not made. */
@@ -49,9 +58,9 @@ function realWait(ms: number, stopped: AbortSignal): Promise<boolean> {
 
 /** A stable name for a scheduled source: its slots are claimed under it. */
 export function jobName(spec: IngestSourceSpec): string {
-  return spec.type === 'hf'
-    ? `ingest:hf:${spec.cron}:${spec.timezone}:${spec.days}`
-    : `ingest:arxiv:${spec.cron}:${spec.timezone}:${(spec.categories ?? DEFAULT_ARXIV_CATEGORIES).join(',')}:${spec.max}`;
+  if (spec.type === 'hf') return `ingest:hf:${spec.cron}:${spec.timezone}:${spec.days}`;
+  if (spec.type === 'oai') return `ingest:oai:${spec.cron}:${spec.timezone}:${spec.set}`;
+  return `ingest:arxiv:${spec.cron}:${spec.timezone}:${(spec.categories ?? DEFAULT_ARXIV_CATEGORIES).join(',')}:${spec.max}`;
 }
 
 /** The slot a cron tick belongs to: its scheduled minute, so every process names it alike. */
@@ -80,12 +89,19 @@ export function startIngestJobs(opts: IngestJobsOptions): IngestJobs {
 
   /** Fetch `units` (days, or categories) of one source: all of them first, then those that failed. */
   async function ingest(spec: IngestSourceSpec, units: readonly string[]): Promise<IngestReport> {
-    return spec.type === 'hf' ? ingestHf(opts.hf(), units, ctx) : ingestArxiv(opts.arxiv(), units, spec.max, ctx);
+    if (spec.type === 'hf') return ingestHf(opts.hf(), units, ctx);
+    // A harvest is one unit: a retry continues from the position its last stored page left.
+    if (spec.type === 'oai') {
+      if (!opts.oai) throw new Error('an oai source needs an OAI-PMH client');
+      return ingestOai(opts.oai(), spec.set, ctx);
+    }
+    return ingestArxiv(opts.arxiv(), units, spec.max, ctx);
   }
 
   /** The days or categories a run covers. */
   function unitsOf(spec: IngestSourceSpec): string[] {
     if (spec.type === 'arxiv') return [...(spec.categories ?? DEFAULT_ARXIV_CATEGORIES)];
+    if (spec.type === 'oai') return [harvestKey(spec.set)];
     const today = now();
     const days = Array.from({ length: spec.days }, (_, i) => daysAgo(today, spec.days - 1 - i));
     return days.length ? days : [isoDay(today)];

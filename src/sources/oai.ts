@@ -23,6 +23,9 @@ export const DEFAULT_OAI_TRIES = 8;
 export const DEFAULT_OAI_MAX_RETRY_AFTER_MS = 10 * 60_000;
 /** Per attempt: a page of a few thousand records in the `arXiv` format takes a while. */
 export const DEFAULT_OAI_TIMEOUT_MS = 60_000;
+/** An OAI-PMH set of arXiv: an archive (`cs`, `math`, `physics`) or `group:archive[:CATEGORY]` (`cs:cs:AI`, `physics:hep-th`). */
+export const OAI_SET = /^[a-z][a-z-]*(?::[a-z][a-z-]*(?::[A-Za-z][A-Za-z-]*)?)?$/;
+
 /** Start of the reason of an `OaiError`. */
 export const OAI_ERROR = 'OAI error';
 

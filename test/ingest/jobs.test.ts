@@ -86,7 +86,7 @@ describe('config file: "sources"', () => {
       ],
     });
     expect(msg).toContain('sources[1]');
-    expect(msg).toMatch(/"hf" or "arxiv"/);
+    expect(msg).toMatch(/"hf", "arxiv" or "oai"/);
     expect(refusal({ sources: [{ cron: '30 6 * * *' }] })).toContain('sources[0]');
   });
 

@@ -6,6 +6,8 @@ import { createPaperboy } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import { harvestKey, ingestOai } from '../../src/ingest/harvest-oai.ts';
 import { createIngestCommand } from '../../src/ingest/ingest-command.ts';
+import { jobName, startIngestJobs } from '../../src/ingest/jobs.ts';
+import { parseScheduleConfig } from '../../src/app/config-file.ts';
 import { SHELL_CONTEXT, type RequestContext } from '../../src/reply/context.ts';
 import { renderText } from '../../src/render/text.ts';
 import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
@@ -190,6 +192,51 @@ describe('ingest oai (the command)', () => {
     const r = await run('ingest oai', { ...SHELL_CONTEXT, platform: 'slack', userId: 'USOMEONE', channelId: 'C1' });
     expect(renderText(r)).toMatch(/Only admins may ingest papers from slack/);
     expect(fake.requests).toHaveLength(0);
+    await booted.library.close();
+    await s.close();
+  });
+});
+
+describe('an oai source on a timetable', () => {
+  const parse = (sources: unknown[]) => parseScheduleConfig(JSON.stringify({ sources }), 'paperboy.config.json', { topics: [], now: NOW });
+
+  it('is read from the config file with cs as its default set, and a bad set is refused by position', () => {
+    expect(parse([{ type: 'oai', cron: '0 4 * * *' }]).sources).toEqual([{ type: 'oai', cron: '0 4 * * *', timezone: 'UTC', set: 'cs' }]);
+    expect(parse([{ type: 'oai', cron: '0 4 * * *', set: 'cs:cs:AI' }]).sources[0]).toMatchObject({ set: 'cs:cs:AI' });
+    expect(() =>
+      parse([
+        { type: 'hf', cron: '30 6 * * *' },
+        { type: 'oai', cron: '0 4 * * *', set: 'cs.LG' },
+      ]),
+    ).toThrow('sources[1].set: an arXiv set: an archive (cs, math) or group:archive:CATEGORY (cs:cs:AI)');
+    expect(() => parse([{ type: 'rss', cron: '0 4 * * *' }])).toThrow(/"type": "hf", "arxiv" or "oai"/);
+  });
+
+  it('each slot harvests once across processes, continuing from the stored position, and refreshes the library', async () => {
+    fake.setRecords([oaiRecord({ id: '2612.00001', datestamp: '2026-12-04', title: 'Zorblax: Sparse Kernels for Long Context' })]);
+    const s = store();
+    const booted = await createPaperboy({ logger: silentLogger(), store: s, now: () => NOW });
+    const never = () => {
+      throw new Error('not this source');
+    };
+    const spec = { type: 'oai' as const, cron: '0 4 * * *', timezone: 'UTC', set: 'cs' };
+    const jobs = startIngestJobs({
+      sources: [],
+      store: s,
+      library: booted.library,
+      hf: never,
+      arxiv: never,
+      oai: () => client().oai,
+      logger: silentLogger(),
+      now: () => NOW,
+    });
+    const report = await jobs.runSlot(spec, '2026-12-05T04:00:00.000Z');
+    expect(report).toMatchObject({ added: 1, failed: [] });
+    expect(booted.library.engine.search('zorblax').hits.map((h) => h.paper.id)).toEqual(['2612.00001']);
+    expect(await jobs.runSlot(spec, '2026-12-05T04:00:00.000Z')).toBeUndefined();
+    expect(JSON.parse((await s.harvestPosition('oai:cs'))!)).toEqual({ from: '2026-12-04' });
+    expect(jobName(spec)).toBe('ingest:oai:0 4 * * *:UTC:cs');
+    await jobs.stop();
     await booted.library.close();
     await s.close();
   });
