@@ -15,7 +15,7 @@ function cli(args: string[], opts: { input?: string | Buffer; env?: Record<strin
     cwd: ROOT,
     encoding: 'utf8',
     input: opts.input ?? '',
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...opts.env },
+    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '', NO_COLOR: '1', ...opts.env },
     timeout: 30_000,
     maxBuffer: 256 * 1024 * 1024,
   });

@@ -37,7 +37,13 @@ async function registerInProcess(env: Record<string, string>): Promise<{ code: n
 async function register(env: Record<string, string>): Promise<{ code: number; out: string }> {
   try {
     const { stdout, stderr } = await run(process.execPath, ['--import', 'tsx', 'scripts/discord-register.ts'], {
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', DATA_DIR: dataDir(), ...env },
+      env: {
+        PATH: process.env['PATH'] ?? '',
+        HOME: process.env['HOME'] ?? '/tmp',
+        XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '',
+        DATA_DIR: dataDir(),
+        ...env,
+      },
       cwd: process.cwd(),
       timeout: 30_000,
     });

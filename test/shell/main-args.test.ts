@@ -18,7 +18,13 @@ function start(args: string[]) {
     encoding: 'utf8',
     // Were the shell opened by mistake, it would print its banner and quit.
     input: 'quit\n',
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: tempDir() },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '',
+      NO_COLOR: '1',
+      DATA_DIR: tempDir(),
+    },
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };

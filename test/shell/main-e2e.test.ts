@@ -15,7 +15,14 @@ function run(entry: 'src/main.ts' | 'src/cli.ts', args: string[], input: string,
     cwd: ROOT,
     encoding: 'utf8',
     input,
-    env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', DATA_DIR: tempDir(), ...env },
+    env: {
+      PATH: process.env['PATH'] ?? '',
+      HOME: process.env['HOME'] ?? '',
+      XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '',
+      NO_COLOR: '1',
+      DATA_DIR: tempDir(),
+      ...env,
+    },
     timeout: 60_000,
   });
   return { code: r.status, out: r.stdout, err: r.stderr };
@@ -46,7 +53,7 @@ function runAsync(args: string[], input: string, env: Record<string, string>): P
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], {
       cwd: ROOT,
-      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', NO_COLOR: '1', ...env },
+      env: { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '', XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '', NO_COLOR: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';

@@ -35,7 +35,14 @@ export async function freePort(): Promise<number> {
 
 /** Start the bot with exactly these settings (nothing from the caller's environment leaks in). */
 export function startBot(env: Record<string, string>): BotProcess {
-  const childEnv: NodeJS.ProcessEnv = { PATH: process.env['PATH'] ?? '', HOME: process.env['HOME'] ?? '/tmp', NO_COLOR: '1', LOG_LEVEL: 'info', ...env };
+  const childEnv: NodeJS.ProcessEnv = {
+    PATH: process.env['PATH'] ?? '',
+    HOME: process.env['HOME'] ?? '/tmp',
+    XDG_DATA_HOME: process.env['XDG_DATA_HOME'] ?? '',
+    NO_COLOR: '1',
+    LOG_LEVEL: 'info',
+    ...env,
+  };
   const child = spawn(process.execPath, ['scripts/run.mjs', 'main'], { cwd: ROOT, env: childEnv, stdio: ['ignore', 'pipe', 'pipe'] });
   let logs = '';
   let exited = false;
