@@ -13,6 +13,7 @@ const LAYERS = [
   { name: 'conversation', folders: ['src/conversation'] },
   { name: 'coordinator', folders: ['src/core', 'src/eval'] },
   { name: 'features', folders: ['src/ingest', 'src/reading', 'src/votes', 'src/schedule', 'src/watch', 'src/installations'] },
+  { name: 'workspace lifecycle', folders: ['src/workspaces'] },
   { name: 'state root', folders: ['src/state'] },
   { name: 'app', folders: ['src/app'] },
   { name: 'adapter toolkit', folders: ['adapters/shared'] },

@@ -7,6 +7,7 @@ import { postText, renderExport, renderText } from './render/text.ts';
 const USAGE = `Usage: paperboy <command words> [--json]
        paperboy --batch [--json]      (one command per line on stdin)
        paperboy import FILE --category cs [--json]   (arXiv's bulk snapshot; import --help)
+       paperboy reseal-tokens [--json]                (after a key rotation; reseal-tokens --help)
        paperboy --help | --version
 
 Runs one Paperboy command and exits. Exit codes: 0 answered, 1 failed (bad input, a source or
@@ -53,6 +54,10 @@ export async function cli(argv: string[]): Promise<number> {
     } finally {
       process.off('SIGINT', onInt);
     }
+  }
+  if (argv[0] === 'reseal-tokens') {
+    const { resealCli } = await import('./app/reseal-cli.ts');
+    return resealCli(argv.slice(1), { stdout: process.stdout, stderr: process.stderr });
   }
   const words = [...argv];
   const take = (flag: string) => {

@@ -1,13 +1,16 @@
 import { join } from 'node:path';
 import type { Adapter } from './core/adapter.ts';
 import { bootFromEnv } from './app/boot-env.ts';
-import type { Reply } from './reply/reply.ts';
+import type { Posters } from './posting/poster.ts';
 
 const HELP = `Usage: npm start [-- --help | --version]      (or: tsx src/main.ts)
 
 Starts Paperboy. Which adapters run depends on the environment (.env is read if present):
   SLACK_BOT_TOKEN + SLACK_APP_TOKEN         Slack, Socket Mode
   SLACK_BOT_TOKEN + SLACK_SIGNING_SECRET    Slack, HTTP mode on PORT (default 3000) at HOST (default: all)
+  SLACK_CLIENT_ID + SLACK_CLIENT_SECRET + SLACK_STATE_SECRET + SLACK_SIGNING_SECRET + PAPERBOY_ENCRYPTION_KEY
+                                            Slack for many workspaces (OAuth, HTTP mode): each installs the
+                                            app from /slack/install and gets its own token, sealed at rest
   DISCORD_TOKEN                             Discord
   (none of these)                           an interactive shell on this terminal
 Slack and Discord can run in one process. In the shell, warnings go to DATA_DIR/paperboy.log
@@ -95,7 +98,12 @@ async function main(): Promise<number> {
     }
   }
   const adapters: Adapter[] = [];
-  const posters: Partial<Record<'shell' | 'slack' | 'discord', (channelId: string, reply: Reply) => Promise<void>>> = {};
+  const posters: Posters = {};
+  // A workspace (Slack team, Discord server) that removes the bot: its schedules and watches pause, and resume when it is back.
+  const { workspaceEvents } = await import('./workspaces/events.ts');
+  // Slack OAuth mode: whoever installed Paperboy in a workspace manages that workspace's schedules and watches.
+  const { installerAdmins } = await import('./installations/workspace-admins.ts');
+  const workspaceAdmins = config.slack?.oauth ? { workspaceAdmins: installerAdmins(state.installations) } : {};
 
   // `/healthz` and `/metrics`: on Slack HTTP mode's port, else on METRICS_PORT when it is set.
   const { opsRoutes, startOpsServer } = await import('./app/ops.ts');
@@ -103,18 +111,38 @@ async function main(): Promise<number> {
   const slackServesOps = config.slack !== undefined && config.slack.appToken === undefined;
   if (config.slack) {
     const { createSlackAdapter } = await import('../adapters/slack/index.ts');
-    const slack = createSlackAdapter({ config: config.slack, paperboy, logger, shared: state.ephemeral, ...(slackServesOps ? { routes } : {}) });
+    const slack = createSlackAdapter({
+      config: config.slack,
+      paperboy,
+      logger,
+      shared: state.ephemeral,
+      installations: state.installations,
+      // A workspace that removes the app: its schedules and watches pause, and resume when it installs again.
+      workspaces: workspaceEvents(state, 'slack', logger.child({ component: 'workspaces' })),
+      ...(slackServesOps ? { routes } : {}),
+    });
     adapters.push(slack);
     if (slack.post) posters.slack = slack.post.bind(slack);
   }
   if (config.discord) {
     const { createDiscordAdapter } = await import('../adapters/discord/index.ts');
-    const discord = createDiscordAdapter({ config: config.discord, paperboy, logger, shared: state.ephemeral });
+    const guilds = workspaceEvents(state, 'discord', logger.child({ component: 'workspaces' }));
+    const discord = createDiscordAdapter({
+      config: config.discord,
+      paperboy,
+      logger,
+      shared: state.ephemeral,
+      onGuildRemoved: guilds.removed,
+      onGuildAdded: guilds.installed,
+    });
     adapters.push(discord);
     if (discord.post) posters.discord = discord.post.bind(discord);
   }
 
   let exitShell: Promise<void> | undefined;
+  // One outgoing pace for scheduled posts and watch alerts: a message a second per channel, spaced per workspace.
+  const { createPacer } = await import('./posting/pace.ts');
+  const pacer = createPacer();
   // In the shell, a post says what it is: `── scheduled post ──` or `── watch alert ──`.
   let schedulePosters = posters;
   let watchPosters = posters;
@@ -145,7 +173,16 @@ async function main(): Promise<number> {
     // The config file (schedules, scheduled ingests, admins), read once for every feature.
     settings = await loadScheduleConfig(config.scheduleConfigPath, { topics: paperboy.deps.topics, now: new Date() });
     // Timers start after the adapters are connected, so catch-up posts have somewhere to go.
-    scheduling = await startScheduling({ store: state.schedules, settings, paperboy, posters: schedulePosters, logger, start: false });
+    scheduling = await startScheduling({
+      store: state.schedules,
+      settings,
+      paperboy,
+      posters: schedulePosters,
+      logger,
+      start: false,
+      pacer,
+      ...workspaceAdmins,
+    });
   } catch (err) {
     const problem = startupProblem(err, config.dataDir);
     if (problem === undefined) throw err;
@@ -162,7 +199,17 @@ async function main(): Promise<number> {
   const { missingAdminsWarnings } = await import('./app/admins-warning.ts');
   const chat = [...(config.slack ? (['slack'] as const) : []), ...(config.discord ? (['discord'] as const) : [])];
   for (const line of missingAdminsWarnings(chat, settings.admins, settings.file)) logger.warn(line);
-  const watching = startWatching({ store: state.watches, paperboy, library, admins: settings.admins, posters: watchPosters, logger, notify: true });
+  const watching = startWatching({
+    store: state.watches,
+    paperboy,
+    library,
+    admins: settings.admins,
+    posters: watchPosters,
+    logger,
+    notify: true,
+    pacer,
+    ...workspaceAdmins,
+  });
 
   const { startIngest } = await import('./ingest/index.ts');
   const ingesting = startIngest({ config, paperboy, library, settings, logger, jobs: true });

@@ -11,10 +11,12 @@ import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
 import type { DiscordConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
+import type { PostTarget } from '../../src/posting/poster.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { errInfo, scrubSecrets } from '../shared/requests.ts';
 import type { EphemeralStore } from '../../src/ephemeral/store.ts';
 import { ActionStore, type ActionStoreOptions } from './action-store.ts';
+import { watchGuildMembership, type GuildMembershipHandlers } from './guild-membership.ts';
 import { encodeCustomId, inlineCustomId } from './custom-id.ts';
 import { DiscordApi, messageBody } from './discord-api.ts';
 import { InteractionHandler, type DeferWait } from './interaction-handler.ts';
@@ -29,7 +31,7 @@ export { renderDiscord, type DiscordMessage } from './render.ts';
 export { buildSlashCommand } from './slash-command.ts';
 export { DiscordRestError } from './discord-api.ts';
 
-export interface DiscordAdapterOptions {
+export interface DiscordAdapterOptions extends GuildMembershipHandlers {
   config: DiscordConfig;
   paperboy: Paperboy;
   logger: Logger;
@@ -61,8 +63,11 @@ export const DRAIN_MS = 10_000;
 
 export interface DiscordAdapter extends Adapter {
   readonly name: 'discord';
-  /** Post a reply to a channel (scheduled posts). Rejects with `DiscordRestError` when Discord refuses. */
-  post(channelId: string, reply: Reply): Promise<void>;
+  /**
+   * Post a reply to a channel (scheduled posts, watch alerts); `target.workspaceId` is the guild,
+   * recorded with a vote post. Rejects with `DiscordRestError` when Discord refuses.
+   */
+  post(target: PostTarget, reply: Reply): Promise<void>;
   /** Render a reply with buttons wired to this adapter's action store. */
   render(reply: Reply): DiscordMessage;
 }
@@ -162,6 +167,8 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
   const reactions = new ReactionHandler({ paperboy: opts.paperboy, logger, botUserId: () => client.user?.id });
   client.on(Events.MessageReactionAdd, (r, u) => serve(() => reactions.handle(r, u, true)));
   client.on(Events.MessageReactionRemove, (r, u) => serve(() => reactions.handle(r, u, false)));
+  // Removed from a server / added to one: its schedules and watches pause / resume (main.ts).
+  watchGuildMembership(client, opts, logger, serve);
   client.on(Events.Error, (err) => logger.error({ reason: scrubSecrets(err.message), err: errInfo(err) }, 'discord client error'));
   client.on(Events.ShardError, (err, shard) => logger.warn({ shard, reason: scrubSecrets(err.message) }, 'discord gateway connection error'));
   client.on(Events.ShardDisconnect, (ev, shard) => logger.error({ shard, code: ev.code }, 'discord gateway closed and will not reconnect'));
@@ -221,12 +228,15 @@ export function createDiscordAdapter(opts: DiscordAdapterOptions): DiscordAdapte
       await destroyClient();
     },
 
-    async post(channelId, reply) {
+    async post(target, reply) {
+      const { channelId, workspaceId } = target;
       const id = await api.createMessageOrThrow(channelId, messageBody(render(reply)));
       // A thread started from the post has the post's id: follow-ups there refer to what it showed.
       if (id) await opts.paperboy.rememberPost('discord', id, reply);
       // Reactions on a post about one paper are votes for it.
-      if (id && opts.paperboy.wantsPost(reply)) await opts.paperboy.posted({ platform: 'discord', channelId, messageId: id }, reply);
+      if (id && opts.paperboy.wantsPost(reply)) {
+        await opts.paperboy.posted({ platform: 'discord', channelId, messageId: id, ...(workspaceId ? { workspaceId } : {}) }, reply);
+      }
     },
   };
 }

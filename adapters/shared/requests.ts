@@ -42,15 +42,21 @@ export function requestContext(
 
 /**
  * Anything that looks like a secret becomes `[redacted]`: Slack tokens and request signatures,
- * Discord bot tokens, the tokens in Discord interaction and webhook paths, and the user name and
- * password in a URL (a configured API URL may carry them).
+ * Discord bot tokens, the tokens in Discord interaction and webhook paths, the user name and
+ * password in a URL (a configured API URL may carry them), and OAuth secrets in a logged body
+ * (`client_secret`, `access_token`, `refresh_token`, Slack's authorisation codes).
  */
 export function scrubSecrets(s: string): string {
-  return redactUrlCredentials(s)
-    .replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]')
-    .replace(/\bv0=[0-9a-f]{64}\b/g, '[redacted]')
-    .replace(/\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}\b/g, '[redacted]')
-    .replace(/\/(webhooks|interactions)\/(\d+)\/[^/?\s"']+/g, '/$1/$2/[redacted]');
+  return (
+    redactUrlCredentials(s)
+      .replace(/\b(xox[a-z]|xapp)-[A-Za-z0-9-]+/g, '[redacted]')
+      .replace(/\bv0=[0-9a-f]{64}\b/g, '[redacted]')
+      .replace(/\b[A-Za-z0-9_-]{23,28}\.[A-Za-z0-9_-]{6,7}\.[A-Za-z0-9_-]{27,}\b/g, '[redacted]')
+      .replace(/\/(webhooks|interactions)\/(\d+)\/[^/?\s"']+/g, '/$1/$2/[redacted]')
+      // OAuth fields in a logged request or response body (JSON or form): the app's secret, tokens, Slack's one-time codes.
+      .replace(/((?:\\?")?(?:client_secret|refresh_token|access_token)(?:\\?")?\s*[:=]\s*(?:\\?")?)[^"\\&\s,}]+/g, '$1[redacted]')
+      .replace(/\b\d{6,}\.\d{6,}\.[0-9a-f]{32,}\b/g, '[redacted]')
+  );
 }
 
 /** Error details safe to log: no tokens, no request bodies. */

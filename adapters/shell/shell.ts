@@ -4,6 +4,7 @@ import { createInterface, type Interface } from 'node:readline';
 import type { Adapter } from '../../src/core/adapter.ts';
 import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
+import type { Poster, PostTarget } from '../../src/posting/poster.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { postText, renderText, type PostKind } from '../../src/render/text.ts';
 import { stripLeadingMention } from './mention.ts';
@@ -55,9 +56,9 @@ const QUIT_WORDS = new Set(['quit', 'exit', 'bye', 'q', ':q', ':wq', '/quit', '/
 export interface ShellAdapter extends Adapter {
   /** Resolves once the shell has closed (quit, Ctrl-D, Ctrl-C on an empty line) and saved its history. */
   done: Promise<void>;
-  post(channelId: string, reply: Reply): Promise<void>;
+  post(target: PostTarget, reply: Reply): Promise<void>;
   /** A poster whose posts are marked as `kind` (`── watch alert ──`, `── scheduled post ──`). */
-  poster(kind: PostKind): (channelId: string, reply: Reply) => Promise<void>;
+  poster(kind: PostKind): Poster;
 }
 
 /**
@@ -182,7 +183,7 @@ export function createShellAdapter(opts: ShellOptions): ShellAdapter {
       if (!rlClosed) rl?.close();
       await done;
     },
-    post: (_channelId, reply) => post(reply, undefined),
-    poster: (kind) => (_channelId, reply) => post(reply, kind),
+    post: (_target, reply) => post(reply, undefined),
+    poster: (kind) => (_target, reply) => post(reply, kind),
   };
 }

@@ -4,16 +4,23 @@
  * these; the message and interaction handlers use them.
  */
 import type { RequestContext } from '../../src/reply/context.ts';
+import type { Reply } from '../../src/reply/reply.ts';
 import type { SlackMessage, SlackRenderOptions } from './render.ts';
 
+/** An answer: the core's reply, and the Slack message rendered from it. */
+export interface Answered {
+  reply: Reply;
+  message: SlackMessage;
+}
+
 /** Run a command and render its reply for Slack. */
-export type Answer = (text: string, ctx: RequestContext, opts?: SlackRenderOptions) => Promise<SlackMessage>;
+export type Answer = (text: string, ctx: RequestContext, opts?: SlackRenderOptions) => Promise<Answered>;
 
 /**
- * Tell the core that an answer (`msg`, as `Answer` returned it) was posted for everyone to see:
- * `result` is `chat.postMessage`'s answer (its `ts`). Never throws.
+ * Tell the core that an answer was posted for everyone to see: `result` is `chat.postMessage`'s
+ * answer (its `ts`). Never throws.
  */
-export type Posted = (msg: SlackMessage, where: { channel: string; team?: string | undefined }, result: { ts?: unknown } | undefined) => void;
+export type Posted = (answered: Answered, where: { channel: string; team?: string | undefined }, result: { ts?: unknown } | undefined) => void;
 
 /** Options that keep Slack from unfurling paper links into big previews. */
 export const NO_UNFURL = { unfurl_links: false, unfurl_media: false } as const;

@@ -14,6 +14,11 @@ function safeJson(v: unknown): string {
   }
 }
 
+/** Bolt's warning for a request its `authorize` refused (no installation for the workspace). */
+function isUnauthorised(parts: unknown[]): boolean {
+  return typeof parts[0] === 'string' && parts[0].startsWith('Authorization of incoming event did not succeed');
+}
+
 /** The Bolt log level that matches a pino logger's level. */
 export function boltLevel(logger: Logger): LogLevel {
   const v = logger.levelVal;
@@ -34,7 +39,8 @@ export function boltLogger(logger: Logger, name = 'bolt', quiet: () => boolean =
   return {
     debug: (...msg: unknown[]) => log.debug(format(msg)),
     info: (...msg: unknown[]) => log.info(format(msg)),
-    warn: (...msg: unknown[]) => (quiet() ? log.debug(format(msg)) : log.warn(format(msg))),
+    // A request from a workspace without an installation (OAuth mode) is routine: the adapter logs it at debug.
+    warn: (...msg: unknown[]) => (quiet() || isUnauthorised(msg) ? log.debug(format(msg)) : log.warn(format(msg))),
     error: (...msg: unknown[]) => (quiet() ? log.debug(format(msg)) : log.error(format(msg))),
     setLevel: () => {},
     getLevel: () => boltLevel(logger),

@@ -1,10 +1,16 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { App, HTTPReceiver, SocketModeReceiver } from '@slack/bolt';
+import { App, HTTPReceiver, SocketModeReceiver, type HTTPReceiverOptions } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Adapter } from '../../src/core/adapter.ts';
 import type { SlackConfig } from '../../src/app/config.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import type { Reply } from '../../src/reply/reply.ts';
+import type { PostTarget } from '../../src/posting/poster.ts';
+import type { InstallationStore } from '../../src/installations/store.ts';
+import { boltInstallationStore } from './install/installation-store.ts';
+import { installStateStore, STATE_TTL_MS } from './install/state-store.ts';
+import { installFailedPage, installPage, installedPage } from './install/pages.ts';
+import { registerUninstallListeners, type WorkspaceEvents } from './install/uninstall.ts';
 import { boltLevel, boltLogger } from './bolt-logger.ts';
 import { seenBefore } from '../shared/seen.ts';
 import type { EphemeralStore } from '../../src/ephemeral/store.ts';
@@ -36,21 +42,33 @@ export interface SlackAdapterOptions {
   shared?: EphemeralStore;
   /** HTTP mode: other GET paths served on its port (`/healthz`, `/metrics`). */
   routes?: Record<string, (req: IncomingMessage, res: ServerResponse) => void>;
+  /** OAuth mode (required there): every workspace's installation, tokens sealed (the state's `installations`). */
+  installations?: InstallationStore;
+  /** A workspace removed the app, or installed it (again): its schedules and watches pause or resume. */
+  workspaces?: WorkspaceEvents;
 }
+
+/** OAuth mode: where the install page and Slack's redirect are served. */
+export const INSTALL_PATH = '/slack/install';
+export const DEFAULT_REDIRECT_PATH = '/slack/oauth_redirect';
 
 /** How long stopping waits for commands already acknowledged to be answered. */
 export const DRAIN_MS = 10_000;
 
 export interface SlackAdapter extends Adapter {
   readonly name: 'slack';
-  /** `socket` when an app token is configured, else `http`. */
-  readonly mode: 'socket' | 'http';
+  /** `socket` when an app token is configured, `oauth` for many workspaces (HTTP, each on its own token), else `http`. */
+  readonly mode: 'socket' | 'http' | 'oauth';
   /** HTTP mode: the port actually bound (useful with port 0), after `start()`. */
   readonly port: number | undefined;
-  /** The bot's own Slack user id, after `start()`. */
+  /** The bot's own Slack user id, after `start()` (one workspace; in OAuth mode each event names its own). */
   readonly botUserId: string | undefined;
-  /** Post a reply to a channel (scheduled posts). Rejects with `SlackDeliveryError` when Slack refuses. */
-  post(channelId: string, reply: Reply): Promise<void>;
+  /**
+   * Post a reply to a channel (scheduled posts, alerts). In OAuth mode with the token of the
+   * target's workspace. Rejects with `SlackDeliveryError` when Slack refuses, or when the workspace
+   * has no installation.
+   */
+  post(target: PostTarget, reply: Reply): Promise<void>;
 }
 
 /** `SLACK_API_URL` as the Web API client wants it: always ending in `/`. */
@@ -121,7 +139,10 @@ const DEFAULT_API_URL = 'https://slack.com/api/';
 export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
   const { config, paperboy, logger } = options;
   const log = logger.child({ component: 'slack' });
-  const mode: 'socket' | 'http' = config.appToken ? 'socket' : 'http';
+  const mode: 'socket' | 'http' | 'oauth' = config.oauth ? 'oauth' : config.appToken ? 'socket' : 'http';
+  if (config.oauth && !options.installations) throw new Error("Slack OAuth mode needs the installation store (the state's installations)");
+  const installations = options.installations;
+  const redirectPath = config.oauth?.redirectUri ? new URL(config.oauth.redirectUri).pathname : DEFAULT_REDIRECT_PATH;
   const apiUrl = normalizeApiUrl(config.apiUrl);
   // Event ids for 15 minutes (Slack retries for up to ~5), in the shared store when there is one.
   const onSharedError = (err: unknown) => log.warn({ err: errInfo(err) }, 'shared store unavailable for request ids; treating as new');
@@ -151,7 +172,7 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
 
   /** An app, and the switch that keeps its Bolt and Web API warnings at debug level during start-up. */
   function build(): { a: App; receiver: HTTPReceiver | SocketModeReceiver; session: { quiet: boolean } } {
-    if (mode === 'http' && !config.signingSecret) {
+    if (mode !== 'socket' && !config.signingSecret) {
       throw new Error('Slack HTTP mode needs SLACK_SIGNING_SECRET (or set SLACK_APP_TOKEN for Socket Mode).');
     }
     // A failed start is reported once, by start()'s error: the client's own "http request failed"
@@ -173,9 +194,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
             logger: blog,
             logLevel: boltLevel(logger),
             endpoints: HTTP_PATHS,
+            ...oauthOptions(),
           });
     const a = new App({
-      token: config.botToken,
+      ...(config.botToken ? { token: config.botToken } : {}),
       receiver,
       logger: blog,
       logLevel: boltLevel(logger),
@@ -186,7 +208,89 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       ...(mode === 'socket' ? { socketMode: true, appToken: config.appToken } : {}),
     });
     registerListeners(a, { paperboy, logger, botUserId: () => botUserId, seen, inflight });
+    registerUninstallListeners(a, {
+      logger: log,
+      ...(installations ? { installations } : {}),
+      ...(options.workspaces ? { workspaces: options.workspaces } : {}),
+      ...(options.now ? { now: () => new Date(options.now!()) } : {}),
+    });
     return { a, receiver, session };
+  }
+
+  /** OAuth mode: Bolt's installer, on Paperboy's stores, with Paperboy's pages. */
+  function oauthOptions(): Partial<HTTPReceiverOptions> {
+    const oauth = config.oauth;
+    if (!oauth || !installations) return {};
+    const now = () => (options.now ? new Date(options.now()) : new Date());
+    const installed = options.workspaces?.installed;
+    return {
+      clientId: oauth.clientId,
+      clientSecret: oauth.clientSecret,
+      scopes: oauth.scopes,
+      ...(oauth.redirectUri ? { redirectUri: oauth.redirectUri } : {}),
+      installationStore: boltInstallationStore(installations, now, {
+        ...(installed
+          ? {
+              installed: async (workspaceId: string) => {
+                try {
+                  await installed(workspaceId);
+                } catch (err) {
+                  log.error({ err: errInfo(err), team: workspaceId }, 'resuming the schedules and watches of a reinstalled workspace failed');
+                }
+              },
+            }
+          : {}),
+      }),
+      installerOptions: {
+        installPath: INSTALL_PATH,
+        redirectUriPath: redirectPath,
+        stateStore: installStateStore(installations, oauth.stateSecret),
+        stateCookieExpirationSeconds: STATE_TTL_MS / 1000,
+        directInstall: false,
+        renderHtmlForInstallPath: installPage,
+        clientOptions: clientOptions(),
+        callbackOptions: {
+          success: (installation, _options, _req, res) => {
+            log.info({ team: installation.team?.id, enterprise: installation.enterprise?.id }, 'installed in a workspace');
+            res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+            res.end(installedPage(installation.team?.name ?? installation.enterprise?.name));
+          },
+          failure: (error, _options, _req, res) => {
+            log.warn({ code: error.code, reason: scrubSecrets(error.message) }, 'install did not finish');
+            const reason =
+              error.code === 'slack_oauth_invalid_state' || error.code === 'slack_oauth_missing_state'
+                ? `${error.message.startsWith('The install link') ? error.message : 'The install link is not valid here (it may have been opened in another browser).'}`
+                : error.code === 'slack_oauth_authorization_error'
+                  ? 'The install was cancelled in Slack.'
+                  : 'Slack did not complete the install. Try again; if it keeps failing, tell whoever runs this Paperboy.';
+            res.writeHead(error.code === 'slack_oauth_invalid_state' || error.code === 'slack_oauth_missing_state' ? 400 : 500, {
+              'content-type': 'text/html; charset=utf-8',
+            });
+            res.end(installFailedPage(reason, INSTALL_PATH));
+          },
+        },
+      },
+    };
+  }
+
+  /**
+   * OAuth mode: the bot token of a post's workspace (undefined in the one-workspace modes, where
+   * the app's own client has it). Rejects with a `SlackDeliveryError` that is not retried when the
+   * workspace is unknown or has no installation: the post waits for it to install again.
+   */
+  async function workspaceToken(workspaceId: string | undefined, channelId: string): Promise<string | undefined> {
+    if (mode !== 'oauth' || !installations) return undefined;
+    if (!workspaceId) {
+      log.error({ channel: channelId }, 'scheduled post without a workspace: which token to use is unknown');
+      throw new SlackDeliveryError(channelId, 'no_workspace', false);
+    }
+    const found = await installations.getInstallation({ teamId: workspaceId, enterpriseId: undefined, isEnterpriseInstall: false });
+    const token = found?.bot?.token;
+    if (!token) {
+      log.warn({ channel: channelId, team: workspaceId }, 'scheduled post for a workspace without an installation');
+      throw new SlackDeliveryError(channelId, 'not_installed', false);
+    }
+    return token;
   }
 
   return {
@@ -206,8 +310,12 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       const { a, receiver, session } = build();
       const where = apiUrl ?? DEFAULT_API_URL;
       try {
-        const auth = await a.client.auth.test();
-        botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
+        // One workspace: its token is checked now, with a clear message when Slack refuses it. OAuth
+        // mode has no token of its own: each request is authorised with its workspace's.
+        if (mode !== 'oauth') {
+          const auth = await a.client.auth.test();
+          botUserId = typeof auth.user_id === 'string' ? auth.user_id : undefined;
+        }
         await a.init();
       } catch (err) {
         state = 'new';
@@ -217,21 +325,26 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         if (receiver instanceof HTTPReceiver) {
           // Paperboy's own server checks each request before Bolt's receiver sees it (http-front.ts).
           const boltListener = receiver.requestListener;
+          const forwardToBolt = (req: IncomingMessage, res: ServerResponse) => {
+            try {
+              boltListener(req, res);
+            } catch (err) {
+              log.error({ err: errInfo(err) }, 'slack request could not be dispatched');
+              if (!res.headersSent) res.writeHead(500).end();
+            }
+          };
           front = createHttpFront({
             signingSecret: config.signingSecret ?? '',
             paths: HTTP_PATHS,
             logger: log,
             seen: seenSignatures,
-            ...(options.routes ? { routes: options.routes } : {}),
-            ...(options.now ? { now: options.now } : {}),
-            forward: (req, res) => {
-              try {
-                boltListener(req, res);
-              } catch (err) {
-                log.error({ err: errInfo(err) }, 'slack request could not be dispatched');
-                if (!res.headersSent) res.writeHead(500).end();
-              }
+            routes: {
+              ...options.routes,
+              // OAuth mode: the install page and Slack's redirect (GET, unsigned: Bolt's installer checks the state).
+              ...(mode === 'oauth' ? { [INSTALL_PATH]: forwardToBolt, [redirectPath]: forwardToBolt } : {}),
             },
+            ...(options.now ? { now: options.now } : {}),
+            forward: forwardToBolt,
           });
           port = await front.listen(config.port, config.host);
         } else {
@@ -274,10 +387,13 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
       }
     },
 
-    async post(channelId: string, reply: Reply) {
+    async post(target: PostTarget, reply: Reply) {
       if (!app || state !== 'running') throw new Error('the Slack adapter is not running');
+      const channelId = target.channelId;
+      const token = await workspaceToken(target.workspaceId, channelId);
       try {
         const posted = await app.client.chat.postMessage({
+          ...(token ? { token } : {}),
           channel: channelId,
           ...renderSlack(reply),
           unfurl_links: false,
@@ -290,7 +406,10 @@ export function createSlackAdapter(options: SlackAdapterOptions): SlackAdapter {
         if (typeof posted.ts === 'string') await paperboy.rememberPost('slack', slackPostRef(where, posted.ts), reply);
         // Reactions on a post about one paper are votes for it.
         if (typeof posted.ts === 'string' && paperboy.wantsPost(reply))
-          void paperboy.posted({ platform: 'slack', channelId: where, messageId: posted.ts }, reply);
+          void paperboy.posted(
+            { platform: 'slack', channelId: where, messageId: posted.ts, ...(target.workspaceId ? { workspaceId: target.workspaceId } : {}) },
+            reply,
+          );
       } catch (err) {
         const reason = deliveryFailureReason(err);
         const retryable = isRetryableSlackError(err);

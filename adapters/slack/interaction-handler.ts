@@ -9,11 +9,10 @@ import type { App, RespondArguments, RespondFn } from '@slack/bolt';
 import type { Logger } from 'pino';
 import { requestContext, withErrorReference } from '../shared/requests.ts';
 import { parseActionId } from './action-ids.ts';
-import { NO_UNFURL, type Answer, type Posted } from './answer.ts';
+import { NO_UNFURL, type Answer, type Answered, type Posted } from './answer.ts';
 import { NOT_A_MEMBER, botCannotPostHere, deliveryFailureReason } from './delivery-error.ts';
 import { commandText } from './incoming.ts';
 import { BlockActionsSchema, SlashCommandSchema } from './payloads.ts';
-import type { SlackMessage } from './render.ts';
 
 type WebClient = App['client'];
 
@@ -60,8 +59,8 @@ export class InteractionHandler {
       'slash command',
       { user: c.user_id, channel: c.channel_id },
       async () => {
-        const msg = await this.deps.answer(commandText(c.text), ctx, { share: !isDirect(c.channel_id) });
-        await respond({ response_type: 'ephemeral', ...msg });
+        const { message } = await this.deps.answer(commandText(c.text), ctx, { share: !isDirect(c.channel_id) });
+        await respond({ response_type: 'ephemeral', ...message });
       },
       (text) => respond({ response_type: 'ephemeral', text }),
       deliveryFailureReason,
@@ -135,34 +134,34 @@ export class InteractionHandler {
         switch (id.delivery) {
           case 'update': {
             if (personal || !messageTs) {
-              const msg = await answer(command, ctx, { share: !dm });
+              const { message: msg } = await answer(command, ctx, { share: !dm });
               await respondWith(respond, { replace_original: true, ...msg });
               return;
             }
             const sharedBy = id.sharedBy ?? legacySharedBy(b.message?.blocks);
-            const msg = await answer(command, ctx, sharedBy ? { sharedBy } : {});
+            const { message: msg } = await answer(command, ctx, sharedBy ? { sharedBy } : {});
             await orRespond(() => client.chat.update({ channel, ts: messageTs, ...msg }), { response_type: 'in_channel', replace_original: true, ...msg });
             return;
           }
           case 'reply': {
             if (personal) {
-              const msg = await answer(command, ctx, { share: !dm });
+              const { message: msg } = await answer(command, ctx, { share: !dm });
               await respondWith(respond, { response_type: 'ephemeral', replace_original: false, ...msg });
             } else {
               const where = dm ? { channel } : { channel, thread_ts: threadTs ?? messageTs };
-              const msg = await answer(command, ctx);
+              const answered = await answer(command, ctx);
               // Without the bot in the channel no thread can be answered in: only the clicker gets it.
               const postInThread = async () => {
-                const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
-                this.deps.posted?.(msg, { channel, team: b.team?.id }, result);
+                const result = await client.chat.postMessage({ ...where, ...answered.message, ...NO_UNFURL });
+                this.deps.posted?.(answered, { channel, team: b.team?.id }, result);
               };
-              await orRespond(postInThread, { response_type: 'ephemeral', replace_original: false, ...msg });
+              await orRespond(postInThread, { response_type: 'ephemeral', replace_original: false, ...answered.message });
             }
             return;
           }
           case 'ephemeral': {
             // Only the clicker sees the answer (Save): through the response_url, else chat.postEphemeral.
-            const msg = await answer(command, ctx);
+            const { message: msg } = await answer(command, ctx);
             if (respond) await respond({ response_type: 'ephemeral', replace_original: false, ...msg });
             else if (channel) await client.chat.postEphemeral({ channel, user: b.user.id, ...(threadTs ? { thread_ts: threadTs } : {}), ...msg });
             else throw new Error('no response_url or channel to answer in');
@@ -183,14 +182,15 @@ export class InteractionHandler {
     client: WebClient,
     respond: RespondFn | undefined,
     channel: string,
-    msg: SlackMessage,
+    answered: Answered,
     fields: Record<string, unknown>,
     team?: string,
   ): Promise<void> {
     const log = this.deps.logger;
+    const msg = answered.message;
     try {
       const result = await client.chat.postMessage({ channel, ...msg, ...NO_UNFURL });
-      this.deps.posted?.(msg, { channel, team }, result);
+      this.deps.posted?.(answered, { channel, team }, result);
     } catch (err) {
       const reason = deliveryFailureReason(err);
       if (!NOT_A_MEMBER.has(reason) || !respond) throw err;

@@ -1,7 +1,6 @@
-import type { App } from '@slack/bolt';
+import { ErrorCode, type App } from '@slack/bolt';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../../src/core/paperboy.ts';
-import type { Reply } from '../../src/reply/reply.ts';
 import type { InFlight } from '../shared/in-flight.ts';
 import type { SeenBefore } from '../shared/seen.ts';
 import { errInfo } from '../shared/requests.ts';
@@ -12,7 +11,7 @@ import { deliveryFailureReason } from './delivery-error.ts';
 import { InteractionHandler } from './interaction-handler.ts';
 import { MessageHandler } from './message-handler.ts';
 import { ReactionHandler } from './reactions.ts';
-import { renderSlack, type SlackMessage } from './render.ts';
+import { renderSlack } from './render.ts';
 
 export interface ListenerDeps {
   paperboy: Paperboy;
@@ -35,24 +34,19 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   const { paperboy } = deps;
   const log = deps.logger.child({ component: 'slack' });
   const cpu = new CpuQueue();
-  // The reply behind each rendered answer, so a posted answer can be reported to the core (votes).
-  const replies = new WeakMap<SlackMessage, Reply>();
   // Queued, so acks are never stuck behind a burst of work.
   const answer: Answer = async (text, ctx, opts = {}) => {
     const reply = await cpu.run(() => paperboy.run(text, ctx));
-    const msg = await cpu.run(() => renderSlack(reply, opts));
-    replies.set(msg, reply);
-    return msg;
+    const message = await cpu.run(() => renderSlack(reply, opts));
+    return { reply, message };
   };
-  const posted: Posted = (msg, where, result) => {
-    const reply = replies.get(msg);
+  // A posted answer is reported to the core (votes on one-paper posts).
+  const posted: Posted = ({ reply }, where, result) => {
     const ts = result?.ts;
-    if (!reply || typeof ts !== 'string' || !paperboy.wantsPost(reply)) return;
+    if (typeof ts !== 'string' || !paperboy.wantsPost(reply)) return;
     void paperboy.posted({ platform: 'slack', channelId: where.channel, messageId: ts, ...(where.team ? { workspaceId: where.team } : {}) }, reply);
   };
-  // Answers about the asker's own reading list (`saved`, and `next` after it) go to them alone.
-  const personal = (msg: SlackMessage) => replies.get(msg)?.personal === true;
-  const messages = new MessageHandler({ answer, logger: log, botUserId: deps.botUserId, posted, personal });
+  const messages = new MessageHandler({ answer, logger: log, botUserId: deps.botUserId, posted });
   const interactions = new InteractionHandler({ answer, logger: log, posted });
   const reactions = new ReactionHandler({ paperboy, logger: log, botUserId: deps.botUserId });
 
@@ -71,10 +65,15 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
     await ack();
     await inflight.track(interactions.slashCommand(command, respond));
   });
-  app.event('app_mention', ({ event, client }) => inflight.track(messages.mention(event, client)));
-  app.event('message', ({ event, client }) => inflight.track(messages.directMessage(event, client)));
-  app.event('reaction_added', ({ event, body }) => inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id)));
-  app.event('reaction_removed', ({ event, body }) => inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id)));
+  // The bot's user id comes with each event's authorisation: in OAuth mode every workspace has its own.
+  app.event('app_mention', ({ event, client, context }) => inflight.track(messages.mention(event, client, context.botUserId)));
+  app.event('message', ({ event, client, context }) => inflight.track(messages.directMessage(event, client, context.botUserId)));
+  app.event('reaction_added', ({ event, body, context }) =>
+    inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id, context.botUserId)),
+  );
+  app.event('reaction_removed', ({ event, body, context }) =>
+    inflight.track(reactions.handle(event, (body as { team_id?: unknown }).team_id, context.botUserId)),
+  );
   app.action(ACTION_ID_PATTERN, async ({ ack, body, respond, client }) => {
     await ack();
     await inflight.track(interactions.button(body, respond, client));
@@ -87,6 +86,12 @@ export function registerListeners(app: App, deps: ListenerDeps): void {
   });
 
   app.error(async (err) => {
+    // OAuth mode: a request from a workspace that never installed Paperboy (or removed it) is
+    // acknowledged by Bolt and ignored.
+    if ((err as { code?: unknown }).code === ErrorCode.AuthorizationError) {
+      log.debug({ reason: err.message.slice(0, 200) }, 'request from a workspace without an installation ignored');
+      return;
+    }
     log.error({ reason: deliveryFailureReason(err), err: errInfo(err) }, 'unhandled Slack listener error');
   });
 }

@@ -23,18 +23,13 @@ export interface MessageHandlerDeps {
   botUserId: () => string | undefined;
   /** Report a posted answer to the core (votes). */
   posted?: Posted;
-  /**
-   * Whether the answer `msg` is for the asker alone (its reply is `personal`). Required: without
-   * it a reading list asked for in a channel would be posted for everyone.
-   */
-  personal: (msg: SlackMessage) => boolean;
 }
 
 export class MessageHandler {
   constructor(private readonly deps: MessageHandlerDeps) {}
 
-  /** An `app_mention` event; never throws. */
-  async mention(event: unknown, client: WebClient): Promise<void> {
+  /** An `app_mention` event (`botUserId`: the bot in the event's workspace, when Bolt knows it); never throws. */
+  async mention(event: unknown, client: WebClient, botUserId?: string): Promise<void> {
     const parsed = MentionEventSchema.safeParse(event);
     if (!parsed.success) {
       this.deps.logger.warn('app_mention payload not understood');
@@ -42,18 +37,19 @@ export class MessageHandler {
     }
     const e = parsed.data;
     if (e.bot_id) return; // never converse with bots (loops)
-    await this.#answer(client, 'mention', e, e.thread_ts ?? e.ts, e.thread_ts);
+    await this.#answer(client, 'mention', e, e.thread_ts ?? e.ts, e.thread_ts, botUserId ?? this.deps.botUserId());
   }
 
   /** A `message` event: only plain messages people type in a DM with the bot; never throws. */
-  async directMessage(event: unknown, client: WebClient): Promise<void> {
+  async directMessage(event: unknown, client: WebClient, botUserId?: string): Promise<void> {
     const parsed = DirectMessageSchema.safeParse(event);
     if (!parsed.success) return;
     const m = parsed.data;
     // No edits, joins, bot posts, or our own.
     if (m.channel_type !== 'im' || m.subtype !== undefined || m.bot_id !== undefined) return;
-    if (!m.user || m.user === this.deps.botUserId()) return;
-    await this.#answer(client, 'direct message', m, undefined, undefined);
+    const bot = botUserId ?? this.deps.botUserId();
+    if (!m.user || m.user === bot) return;
+    await this.#answer(client, 'direct message', m, undefined, undefined, bot);
   }
 
   async #answer(
@@ -63,6 +59,7 @@ export class MessageHandler {
     threadTs: string | undefined,
     /** The thread the message was typed in (a conversation of its own); a new top-level mention has none. */
     inThread: string | undefined,
+    botUserId: string | undefined,
   ): Promise<void> {
     const ctx = {
       ...requestContext('slack', {
@@ -81,15 +78,15 @@ export class MessageHandler {
       what,
       { user: ev.user, channel: ev.channel },
       async () => {
-        const text = commandText(ev.text, this.deps.botUserId());
-        const msg = await this.deps.answer(text, ctx);
-        // In a channel, an answer about the asker's own reading list goes to them alone.
-        if (ev.user && !ctx.isDirect && this.deps.personal(msg)) {
-          await this.#tellPrivately(client, ev.user, ev.channel, inThread, msg);
+        const text = commandText(ev.text, botUserId);
+        const answered = await this.deps.answer(text, ctx);
+        // In a channel, an answer about the asker's own reading list (`saved`, `next` after it) goes to them alone.
+        if (ev.user && !ctx.isDirect && answered.reply.personal === true) {
+          await this.#tellPrivately(client, ev.user, ev.channel, inThread, answered.message);
           return;
         }
-        const result = await client.chat.postMessage({ ...where, ...msg, ...NO_UNFURL });
-        this.deps.posted?.(msg, { channel: ev.channel, team: ev.team }, result);
+        const result = await client.chat.postMessage({ ...where, ...answered.message, ...NO_UNFURL });
+        this.deps.posted?.(answered, { channel: ev.channel, team: ev.team }, result);
       },
       (text) => client.chat.postMessage({ ...where, text }),
       deliveryFailureReason,

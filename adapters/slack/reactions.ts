@@ -26,8 +26,8 @@ export interface ReactionHandlerDeps {
 export class ReactionHandler {
   constructor(private readonly deps: ReactionHandlerDeps) {}
 
-  /** One reaction event (`teamId` from the event envelope); never throws. */
-  async handle(event: unknown, teamId: unknown): Promise<void> {
+  /** One reaction event (`teamId` from the event envelope, `botUserId` from its authorisation); never throws. */
+  async handle(event: unknown, teamId: unknown, botUserId?: string): Promise<void> {
     const parsed = ReactionEventSchema.safeParse(event);
     if (!parsed.success) {
       this.deps.logger.warn('reaction event not understood');
@@ -35,7 +35,7 @@ export class ReactionHandler {
     }
     const e = parsed.data;
     if (e.item.type !== 'message' || !e.item.channel || !e.item.ts) return;
-    if (e.user === this.deps.botUserId()) return;
+    if (e.user === (botUserId ?? this.deps.botUserId())) return;
     try {
       await this.deps.paperboy.reacted({
         platform: 'slack',

@@ -79,7 +79,13 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
   const logger = createLogger(quietLoad ? 'error' : level);
   let state: State | undefined;
   try {
-    state = await openState({ dataDir: config.dataDir, databaseUrl: config.databaseUrl, integrityCheck: opts.integrityCheck ?? false });
+    state = await openState({
+      dataDir: config.dataDir,
+      databaseUrl: config.databaseUrl,
+      integrityCheck: opts.integrityCheck ?? false,
+      encryptionKey: config.encryptionKey,
+      oldEncryptionKey: config.oldEncryptionKey,
+    });
     const booted = await createPaperboy({
       store: state.papers,
       storeId: state.id,

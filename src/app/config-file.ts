@@ -31,6 +31,8 @@ const ScheduleEntrySchema = z
       .regex(CONFIG_ID, { message: 'must be lowercase letters, digits and single hyphens (e.g. ml-morning-digest)' }),
     platform: z.enum(['shell', 'slack', 'discord'], { message: 'must be "shell", "slack" or "discord"' }),
     channel: z.string().trim().min(1, { message: 'must be a channel id' }).max(100),
+    /** The channel's workspace: Slack team id (`T0123ABCD`) or Discord guild id. Optional. */
+    workspace: z.string().trim().min(1, { message: 'must be a Slack team id or Discord guild id' }).max(100).optional(),
     cron: z.string().trim().min(1, { message: 'must be a cron expression such as "0 9 * * 1-5"' }).max(100),
     timezone: z.string().trim().min(1).max(64).default('UTC'),
     kind: z.enum(['digest', 'paper-of-the-day'], { message: 'must be "digest" or "paper-of-the-day"' }),
@@ -45,6 +47,7 @@ const ScheduleEntrySchema = z
   })
   .strict()
   .refine((e) => !(e.query && e.topic), { message: 'give either "query" or "topic", not both' })
+  .refine((e) => e.workspace === undefined || e.platform !== 'shell', { message: '"workspace" applies to slack and discord only', path: ['workspace'] })
   .refine((e) => e.count === undefined || e.kind === 'digest', { message: '"count" applies to digests only', path: ['count'] });
 
 const categoryList = z
@@ -186,6 +189,7 @@ export function parseScheduleConfig(text: string, file: string, ctx: { topics: r
     schedules.push({
       id: e.id,
       platform: e.platform,
+      ...(e.workspace ? { workspaceId: e.workspace } : {}),
       channelId: e.channel,
       cron: checked.ok ? checked.value.expression : e.cron,
       timezone: checked.ok ? checked.value.timezone : e.timezone,

@@ -4,6 +4,7 @@ import { z } from 'zod';
 import { platformDataHome, resolveDataHome, type DataHome } from './data-home.ts';
 import { DEFAULT_RETENTION_DAYS, MAX_RETENTION_DAYS, MIN_RETENTION_DAYS } from '../state/retention.ts';
 import { parseVoteEmoji } from '../votes/emoji.ts';
+import { KEY_ENV, OLD_KEY_ENV, TokenCryptoError, sealerFromOptions } from '../installations/token-crypto.ts';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
@@ -15,6 +16,11 @@ const optionalString = z.preprocess(
 
 /** The shortest real Slack token is far longer than this; anything shorter was cut off when pasted. */
 const MIN_TOKEN_LENGTH = 20;
+/** A state secret shorter than this is guessable. */
+const MIN_STATE_SECRET = 16;
+
+/** The bot scopes an OAuth install asks for unless `SLACK_SCOPES` says otherwise (as in adapters/slack/manifest.oauth.json). */
+export const DEFAULT_SLACK_SCOPES: readonly string[] = ['app_mentions:read', 'chat:write', 'commands', 'im:history', 'reactions:read'];
 
 function prefixed(prefix: string, what: string) {
   return z.preprocess(
@@ -124,6 +130,42 @@ export const EnvSchema = z.object({
   SLACK_APP_TOKEN: prefixed('xapp-', 'an app-level token'),
   SLACK_SIGNING_SECRET: optionalString,
   SLACK_API_URL: httpUrl,
+  /** OAuth mode (many workspaces install the app from a link): the app's credentials. */
+  SLACK_CLIENT_ID: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .regex(/^\d+\.\d+$/, { message: "must be the Client ID from the app's Basic Information page (digits, a dot, digits)" })
+      .optional(),
+  ),
+  SLACK_CLIENT_SECRET: optionalString,
+  SLACK_STATE_SECRET: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : typeof v === 'string' ? v.trim() : v),
+    z
+      .string()
+      .min(MIN_STATE_SECRET, { message: `must be at least ${MIN_STATE_SECRET} characters of random text; generate one with: openssl rand -hex 32` })
+      .optional(),
+  ),
+  /** OAuth mode: the bot scopes asked for (comma or space separated); absent: the manifest's. */
+  SLACK_SCOPES: z.preprocess(
+    (v) => (typeof v === 'string' && v.trim() === '' ? undefined : v),
+    z
+      .string()
+      .transform((s, ctx) => {
+        const scopes = s.split(/[\s,]+/).filter((x) => x !== '');
+        const bad = scopes.find((x) => !/^[a-z][a-z_]*(?:[.:][a-z_]+)*$/.test(x));
+        if (bad !== undefined) {
+          ctx.addIssue({ code: 'custom', message: `"${bad.slice(0, 40)}" is not a Slack scope (such as chat:write, app_mentions:read)` });
+          return z.NEVER;
+        }
+        return scopes;
+      })
+      .optional(),
+  ),
+  /** OAuth mode: the redirect URL registered with Slack, when the app has several (else Slack uses the one it has). */
+  SLACK_REDIRECT_URI: httpUrl,
+  [KEY_ENV]: optionalString,
+  [OLD_KEY_ENV]: optionalString,
   PORT: port,
   HOST: host,
   METRICS_PORT: z.preprocess(
@@ -175,17 +217,44 @@ export type Env = z.infer<typeof EnvSchema>;
 
 export type LogLevel = (typeof LOG_LEVELS)[number];
 
-export interface SlackConfig {
-  botToken: string;
-  /** Socket Mode when set. */
-  appToken?: string;
-  /** HTTP mode when set (and no app token). */
-  signingSecret?: string;
+interface SlackCommon {
   apiUrl?: string;
   port: number;
   /** HTTP mode: the address to listen on (`HOST`); absent: every interface. */
   host?: string;
 }
+
+/** One workspace, its bot token in `.env`: Socket Mode (`appToken`) or HTTP mode (`signingSecret`). */
+export interface SlackTokenConfig extends SlackCommon {
+  botToken: string;
+  /** Socket Mode when set. */
+  appToken?: string;
+  /** HTTP mode when set (and no app token). */
+  signingSecret?: string;
+  oauth?: undefined;
+}
+
+/** The app's OAuth credentials: workspaces install it from `/slack/install`, each with its own token. */
+export interface SlackOAuthSettings {
+  clientId: string;
+  clientSecret: string;
+  /** Signs install states, so a forged one is refused before the store is asked. */
+  stateSecret: string;
+  /** Bot scopes asked for at install. */
+  scopes: string[];
+  /** The redirect URL registered with Slack, when set (`SLACK_REDIRECT_URI`); its path is served. */
+  redirectUri?: string;
+}
+
+/** Many workspaces (OAuth, HTTP mode): each installs the app and gets its own token, kept sealed in the state. */
+export interface SlackOAuthConfig extends SlackCommon {
+  oauth: SlackOAuthSettings;
+  signingSecret: string;
+  botToken?: undefined;
+  appToken?: undefined;
+}
+
+export type SlackConfig = SlackTokenConfig | SlackOAuthConfig;
 
 export interface DiscordConfig {
   token: string;
@@ -219,6 +288,10 @@ export interface Config {
   metricsPort?: number;
   /** The address every HTTP server listens on (`HOST`); absent: every interface. */
   host?: string;
+  /** Seals Slack installations' tokens (`PAPERBOY_ENCRYPTION_KEY`, 64 hex characters); required in OAuth mode. */
+  encryptionKey?: string;
+  /** The previous key during a rotation (`PAPERBOY_ENCRYPTION_KEY_OLD`). */
+  oldEncryptionKey?: string;
 }
 
 export type ConfigResult = { ok: true; config: Config } | { ok: false; problems: string[] };
@@ -243,10 +316,46 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
   const failed = (key: keyof Env) => problems.some((p) => p.startsWith(`${key}:`));
 
   let slack: SlackConfig | undefined;
-  const anySlack = platforms && (env['SLACK_BOT_TOKEN']?.trim() || env['SLACK_APP_TOKEN']?.trim() || env['SLACK_SIGNING_SECRET']?.trim());
-  if (anySlack) {
+  const set = (key: string) => Boolean(env[key]?.trim());
+  const oauthKeys = ['SLACK_CLIENT_ID', 'SLACK_CLIENT_SECRET', 'SLACK_STATE_SECRET'] as const;
+  const anyOAuth = platforms && oauthKeys.some(set);
+  const anySlack = platforms && (set('SLACK_BOT_TOKEN') || set('SLACK_APP_TOKEN') || set('SLACK_SIGNING_SECRET'));
+  if (anyOAuth) {
+    // OAuth mode: many workspaces, each on its own token; a bot token in .env would say otherwise.
+    if (set('SLACK_BOT_TOKEN')) {
+      problems.push('SLACK_BOT_TOKEN: not used with SLACK_CLIENT_ID (OAuth mode, every workspace has its own token): unset one of them');
+    } else if (set('SLACK_APP_TOKEN')) {
+      problems.push(
+        'SLACK_APP_TOKEN: OAuth mode runs over HTTP (Slack redirects installs to it): unset SLACK_APP_TOKEN, or use SLACK_BOT_TOKEN for one workspace',
+      );
+    }
+    for (const key of [...oauthKeys, 'SLACK_SIGNING_SECRET'] as const) {
+      if (!set(key) && !failed(key)) problems.push(`${key}: required in OAuth mode (with ${oauthKeys.filter((k) => k !== key && set(k)).join(', ')})`);
+    }
+    if (!set(KEY_ENV) && !failed(KEY_ENV)) {
+      problems.push(`${KEY_ENV}: required in OAuth mode: it seals every workspace's token at rest; generate one with: openssl rand -hex 32`);
+    }
+    if (e.SLACK_CLIENT_ID && e.SLACK_CLIENT_SECRET && e.SLACK_STATE_SECRET && e.SLACK_SIGNING_SECRET && !set('SLACK_BOT_TOKEN') && !set('SLACK_APP_TOKEN')) {
+      slack = {
+        oauth: {
+          clientId: e.SLACK_CLIENT_ID,
+          clientSecret: e.SLACK_CLIENT_SECRET,
+          stateSecret: e.SLACK_STATE_SECRET,
+          scopes: e.SLACK_SCOPES ?? [...DEFAULT_SLACK_SCOPES],
+          ...(e.SLACK_REDIRECT_URI ? { redirectUri: e.SLACK_REDIRECT_URI } : {}),
+        },
+        signingSecret: e.SLACK_SIGNING_SECRET,
+        apiUrl: e.SLACK_API_URL,
+        port: e.PORT ?? 3000,
+        ...(e.HOST ? { host: e.HOST } : {}),
+      };
+    }
+  } else if (anySlack) {
     if (!e.SLACK_BOT_TOKEN && !failed('SLACK_BOT_TOKEN')) {
-      problems.push('SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set (xoxb-...)');
+      problems.push(
+        'SLACK_BOT_TOKEN: required when SLACK_APP_TOKEN or SLACK_SIGNING_SECRET is set (xoxb-...); ' +
+          'or, for an app many workspaces install, SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET',
+      );
     } else if (!env['SLACK_APP_TOKEN']?.trim() && !e.SLACK_SIGNING_SECRET) {
       problems.push(
         'SLACK_APP_TOKEN or SLACK_SIGNING_SECRET: one is required with SLACK_BOT_TOKEN ' + '(app token for Socket Mode, signing secret for HTTP mode)',
@@ -260,6 +369,21 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
         port: e.PORT ?? 3000,
         ...(e.HOST ? { host: e.HOST } : {}),
       };
+    }
+  }
+  if (platforms && !anyOAuth) {
+    for (const key of ['SLACK_SCOPES', 'SLACK_REDIRECT_URI'] as const) {
+      if (set(key) && !failed(key)) problems.push(`${key}: only used in OAuth mode (with SLACK_CLIENT_ID, SLACK_CLIENT_SECRET and SLACK_STATE_SECRET)`);
+    }
+  }
+  // The keys are checked whenever they are set (one-shot commands re-seal with them too); never echoed.
+  if (!failed(KEY_ENV) && !failed(OLD_KEY_ENV)) {
+    try {
+      sealerFromOptions({ encryptionKey: e[KEY_ENV], oldEncryptionKey: e[OLD_KEY_ENV] });
+    } catch (err) {
+      if (!(err instanceof TokenCryptoError)) throw err;
+      const key = err.message.startsWith(OLD_KEY_ENV) ? OLD_KEY_ENV : KEY_ENV;
+      problems.push(`${key}: ${err.message.startsWith(`${key} `) ? err.message.slice(key.length + 1) : err.message}`);
     }
   }
 
@@ -294,6 +418,8 @@ export function loadConfig(env: Record<string, string | undefined>, opts: { plat
       retentionDays: e.RETENTION_DAYS ?? DEFAULT_RETENTION_DAYS,
       ...(e.METRICS_PORT !== undefined ? { metricsPort: e.METRICS_PORT } : {}),
       ...(e.HOST ? { host: e.HOST } : {}),
+      ...(e[KEY_ENV] ? { encryptionKey: e[KEY_ENV] } : {}),
+      ...(e[OLD_KEY_ENV] ? { oldEncryptionKey: e[OLD_KEY_ENV] } : {}),
       slack,
       discord,
     },

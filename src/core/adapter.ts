@@ -1,3 +1,4 @@
+import type { PostTarget } from '../posting/poster.ts';
 import type { Reply } from '../reply/reply.ts';
 
 /**
@@ -15,5 +16,5 @@ export interface Adapter {
    * Post a reply to a channel on the adapter's own initiative (scheduled posts).
    * Absent when the platform cannot post unprompted.
    */
-  post?(channelId: string, reply: Reply): Promise<void>;
+  post?(target: PostTarget, reply: Reply): Promise<void>;
 }

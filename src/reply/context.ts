@@ -4,6 +4,13 @@ export type Platform = 'shell' | 'slack' | 'discord';
 /** Who may manage a channel's shared settings, per platform; a platform without a list lets anyone. */
 export type Admins = Partial<Record<Platform, readonly string[]>>;
 
+/**
+ * Whether a user is an admin of their own workspace (Slack OAuth mode: the person who installed
+ * Paperboy there). Such an admin manages that workspace's channels, beside the operator's `Admins`;
+ * ingesting, which changes the library every workspace shares, stays the operator's.
+ */
+export type WorkspaceAdmins = (platform: Platform, workspaceId: string, userId: string) => Promise<boolean>;
+
 /** Who asked, and where. Adapters fill this in; commands that act on a channel (schedules) need it. */
 export interface RequestContext {
   platform: Platform;

@@ -2,9 +2,10 @@ import { resolve } from 'node:path';
 import type { Logger } from 'pino';
 import type { Paperboy } from '../core/paperboy.ts';
 import { StateStoreError } from '../db/errors.ts';
-import type { Admins } from '../reply/context.ts';
+import type { Admins, WorkspaceAdmins } from '../reply/context.ts';
 import { createScheduleCommand } from './schedule-command.ts';
 import { ScheduleConfigError } from './errors.ts';
+import type { Pacer } from '../posting/pace.ts';
 import type { Posters } from '../posting/poster.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import { createScheduler, type Scheduler } from './scheduler.ts';
@@ -48,6 +49,10 @@ export interface StartSchedulingOptions {
   clock?: Clock;
   /** Start the timers (default true). With false, call `scheduler.start()` once the adapters are up. */
   start?: boolean;
+  /** The outgoing pace, shared with watch alerts (`posting/pace.ts`). Default: none (tests). */
+  pacer?: Pacer;
+  /** Admins of their own workspace (Slack OAuth mode: who installed Paperboy there), beside the config's `admins`. */
+  workspaceAdmins?: WorkspaceAdmins;
 }
 
 export interface Scheduling {
@@ -89,8 +94,17 @@ export async function startScheduling(opts: StartSchedulingOptions): Promise<Sch
     logger: logger.child({ component: 'scheduler' }),
     clock,
     graceMs: settings.graceMs,
+    ...(opts.pacer ? { pacer: opts.pacer } : {}),
   });
-  paperboy.register(createScheduleCommand({ store, scheduler, admins: settings.admins, ...(configFile ? { configFile } : {}) }));
+  paperboy.register(
+    createScheduleCommand({
+      store,
+      scheduler,
+      admins: settings.admins,
+      ...(opts.workspaceAdmins ? { workspaceAdmins: opts.workspaceAdmins } : {}),
+      ...(configFile ? { configFile } : {}),
+    }),
+  );
   if (opts.start ?? true) await scheduler.start();
   logger.info({ db: store.location, graceMs: settings.graceMs }, 'scheduling ready');
   return {

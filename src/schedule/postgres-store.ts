@@ -20,6 +20,9 @@ interface ScheduleRow {
   active_since: number;
   exhausted_at: number | null;
   config_file: string | null;
+  workspace_id: string | null;
+  paused_reason: string | null;
+  paused_at: number | null;
   last_slot_at: number | null;
 }
 
@@ -59,6 +62,9 @@ function toSchedule(r: ScheduleRow): Schedule {
     activeSince: new Date(r.active_since),
   };
   if (r.config_file !== null) s.configFile = r.config_file;
+  if (r.workspace_id !== null) s.workspaceId = r.workspace_id;
+  if (r.paused_reason !== null) s.pausedReason = r.paused_reason;
+  if (r.paused_at !== null) s.pausedAt = new Date(r.paused_at);
   if (r.created_by !== null) s.createdBy = r.created_by;
   if (r.exhausted_at !== null) s.exhaustedAt = new Date(r.exhausted_at);
   if (r.last_slot_at !== null) s.lastSlotAt = new Date(r.last_slot_at);
@@ -98,11 +104,14 @@ function specParams(spec: ScheduleSpec): unknown[] {
   return [spec.id, spec.platform, spec.channelId, spec.cron, spec.timezone, spec.kind, spec.count, ...filterColumns(spec.filter)];
 }
 
-/** A new schedule, active from `$12` (now); `$10` is `chat` or `config`, `$11` the creator, `$13` a config schedule's file (or NULL). */
+/**
+ * A new schedule, active from `$12` (now); `$10` is `chat` or `config`, `$11` the creator, `$13` a
+ * config schedule's file (or NULL), `$14` its workspace (or NULL).
+ */
 const INSERT_SCHEDULE = `
   INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
-    source, paused, created_by, created_at, active_since, config_file)
-  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $12, $13)
+    source, paused, created_by, created_at, active_since, config_file, workspace_id)
+  VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, FALSE, $11, $12, $12, $13, $14)
   ON CONFLICT (id) DO NOTHING`;
 
 const SCHEDULE_SELECT = `
@@ -173,12 +182,16 @@ export class PostgresScheduleStore implements ScheduleStore {
     return r ? toSchedule(r) : undefined;
   }
 
-  async listSchedules(where: { platform?: Platform; channelId?: string } = {}): Promise<Schedule[]> {
+  async listSchedules(where: { platform?: Platform; channelId?: string; workspaceId?: string } = {}): Promise<Schedule[]> {
     const conds: string[] = [];
     const params: string[] = [];
     if (where.platform) {
       params.push(where.platform);
       conds.push(`s.platform = $${params.length}`);
+    }
+    if (where.workspaceId !== undefined) {
+      params.push(where.workspaceId);
+      conds.push(`s.workspace_id = $${params.length}`);
     }
     if (where.channelId !== undefined) {
       params.push(where.channelId);
@@ -203,7 +216,14 @@ export class PostgresScheduleStore implements ScheduleStore {
       ]);
       if ((counted?.n ?? 0) >= maxPerChannel) return { ok: false, why: 'channel-full' };
       // The same id made at once in another channel (another lock): the primary key decides.
-      const inserted = await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'chat', meta.createdBy ?? null, meta.now.getTime(), null]);
+      const inserted = await changes(c, INSERT_SCHEDULE, [
+        ...specParams(spec),
+        'chat',
+        meta.createdBy ?? null,
+        meta.now.getTime(),
+        null,
+        spec.workspaceId ?? null,
+      ]);
       return inserted > 0 ? { ok: true } : { ok: false, why: 'duplicate-id' };
     });
   }
@@ -224,7 +244,7 @@ export class PostgresScheduleStore implements ScheduleStore {
       for (const spec of specs) {
         let old = await this.#schedule(c, spec.id, 'FOR UPDATE OF s');
         if (!old) {
-          if ((await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'config', null, t, owner])) > 0) {
+          if ((await changes(c, INSERT_SCHEDULE, [...specParams(spec), 'config', null, t, owner, spec.workspaceId ?? null])) > 0) {
             result.added.push(spec.id);
             continue;
           }
@@ -240,14 +260,16 @@ export class PostgresScheduleStore implements ScheduleStore {
         const placeChanged = old.platform !== spec.platform || old.channelId !== spec.channelId;
         const contentChanged = old.kind !== spec.kind || old.count !== spec.count || !same(old.filter, spec.filter);
         const ownerChanged = (old.configFile ?? null) !== owner;
-        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged) continue;
+        // A workspace named (or corrected) in the file is recorded; the channel is the same, so the timetable goes on.
+        const workspaceChanged = old.workspaceId !== spec.workspaceId;
+        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged && !workspaceChanged) continue;
         await c.query(
           `UPDATE schedules SET platform = $2, channel_id = $3, cron = $4, timezone = $5,
-             kind = $6, count = $7, filter_kind = $8, filter_value = $9, config_file = $13,
+             kind = $6, count = $7, filter_kind = $8, filter_value = $9, config_file = $13, workspace_id = $14,
              active_since = CASE WHEN $10::boolean THEN $12::bigint ELSE active_since END,
              exhausted_at = CASE WHEN $11::boolean THEN NULL ELSE exhausted_at END
            WHERE id = $1`,
-          [...specParams(spec), timingChanged || placeChanged, placeChanged || contentChanged, t, owner],
+          [...specParams(spec), timingChanged || placeChanged, placeChanged || contentChanged, t, owner, spec.workspaceId ?? null],
         );
         result.updated.push(spec.id);
       }
@@ -267,13 +289,53 @@ export class PostgresScheduleStore implements ScheduleStore {
     });
   }
 
-  async setPaused(id: string, paused: boolean, now: Date): Promise<boolean> {
+  async setPaused(id: string, paused: boolean, now: Date, reason?: string): Promise<boolean> {
     return this.#query(async (db) => {
       const n = paused
-        ? await changes(db, 'UPDATE schedules SET paused = TRUE WHERE id = $1', [id])
-        : await changes(db, 'UPDATE schedules SET paused = FALSE, active_since = $1 WHERE id = $2 AND paused', [now.getTime(), id]);
+        ? await changes(db, 'UPDATE schedules SET paused = TRUE, paused_reason = $1, paused_at = $2 WHERE id = $3', [reason ?? null, now.getTime(), id])
+        : await changes(db, 'UPDATE schedules SET paused = FALSE, paused_reason = NULL, paused_at = NULL, active_since = $1 WHERE id = $2 AND paused', [
+            now.getTime(),
+            id,
+          ]);
       if (n > 0) return true;
       return (await row(db, 'SELECT 1 FROM schedules WHERE id = $1', [id])) !== undefined;
+    });
+  }
+
+  /** One statement: its row locks wait for claims in flight (which hold their schedule FOR SHARE). */
+  async pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#query((db) =>
+      changes(db, 'UPDATE schedules SET paused = TRUE, paused_reason = $1, paused_at = $2 WHERE platform = $3 AND workspace_id = $4 AND NOT paused', [
+        reason,
+        now.getTime(),
+        platform,
+        workspaceId,
+      ]),
+    );
+  }
+
+  async resumeWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#query((db) =>
+      changes(
+        db,
+        `UPDATE schedules SET paused = FALSE, paused_reason = NULL, paused_at = NULL, active_since = $1
+         WHERE platform = $2 AND workspace_id = $3 AND paused AND paused_reason = $4`,
+        [now.getTime(), platform, workspaceId, reason],
+      ),
+    );
+  }
+
+  /** One transaction: the rows are locked (in id order) and checked again, so a schedule resumed meanwhile stays. */
+  async purgePaused(reason: string, before: Date): Promise<number> {
+    return this.#tx(async (c) => {
+      const ids = await rows<{ id: string }>(
+        c,
+        `SELECT id FROM schedules WHERE source = 'chat' AND paused AND paused_reason = $1 AND paused_at < $2 ORDER BY id COLLATE "C" FOR UPDATE`,
+        [reason, before.getTime()],
+      );
+      let removed = 0;
+      for (const { id } of ids) if (await this.#remove(c, id)) removed++;
+      return removed;
     });
   }
 

@@ -1,7 +1,8 @@
 import type { Command, CommandDeps, CommandInput, FlagSpec } from '../commands/command.ts';
 import { quoted } from '../commands/results.ts';
 import { findTopic, suggestTopics } from '../commands/topics.ts';
-import type { RequestContext } from '../reply/context.ts';
+import type { RequestContext, WorkspaceAdmins } from '../reply/context.ts';
+import { mayManageChannel } from '../reply/admins.ts';
 import { span, type Block, type Field, type Reply, type RichText } from '../reply/reply.ts';
 import type { Topic } from '../library/topics.ts';
 import { checkCron, formatInZone } from './cron.ts';
@@ -40,6 +41,8 @@ export interface ScheduleCommandOptions {
   scheduler: Scheduler;
   /** Admin user ids per platform (from the config file). A platform without a list: anyone. */
   admins: Partial<Record<Platform, readonly string[]>>;
+  /** Admins of their own workspace (Slack OAuth mode: who installed Paperboy there), beside `admins`. */
+  workspaceAdmins?: WorkspaceAdmins;
   /**
    * This process's config file (its absolute path, as the store records it on config schedules):
    * its schedules cannot be removed from chat. Config schedules of another file, or of none this
@@ -98,7 +101,11 @@ function scheduleFields(s: Schedule, topics: readonly Topic[], next: Date | unde
     { label: 'When', value: [span.code(s.cron), span.text(` (${s.timezone})`)] },
     {
       label: 'Next run',
-      value: s.paused ? [span.strong('paused')] : next ? [span.text(formatInZone(next, s.timezone))] : [span.text('never')],
+      value: s.paused
+        ? [span.strong('paused'), ...(s.pausedReason ? [span.text(` (${s.pausedReason})`)] : [])]
+        : next
+          ? [span.text(formatInZone(next, s.timezone))]
+          : [span.text('never')],
     },
     { label: 'Last run', value: runLine(last, s.timezone) },
     { label: 'Source', value: [span.text(source)] },
@@ -123,11 +130,7 @@ export function splitAddArgs(words: readonly string[]): { cron: string; kind?: s
 export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
   const { store, scheduler, admins } = opts;
 
-  function mayManage(ctx: RequestContext): boolean {
-    const list = admins[ctx.platform];
-    if (!list) return true;
-    return ctx.userId !== undefined && list.includes(ctx.userId);
-  }
+  const mayManage = (ctx: RequestContext): Promise<boolean> => mayManageChannel(admins, ctx, opts.workspaceAdmins);
 
   function denied(ctx: RequestContext, action: string): Reply {
     return plainError(`Only schedule admins may ${action} schedules on ${ctx.platform}.`, [
@@ -193,7 +196,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
   }
 
   async function add(input: CommandInput, deps: CommandDeps, ctx: RequestContext & { channelId: string }): Promise<Reply> {
-    if (!mayManage(ctx)) return denied(ctx, 'add');
+    if (!(await mayManage(ctx))) return denied(ctx, 'add');
     const { cron, kind: kindWord, extra } = splitAddArgs(input.args.slice(1));
     if (cron.trim() === '') {
       return plainError('Missing the cron expression. Usage: schedule ' + USAGE.split(' | ')[0], [
@@ -293,6 +296,8 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
     const spec: ScheduleSpec = {
       id: newShortId('s', deps.random, (id) => taken.has(id)),
       platform: ctx.platform,
+      // The workspace the command was typed in: its posts use that workspace's token, and pause if it removes the bot.
+      ...(ctx.workspaceId ? { workspaceId: ctx.workspaceId } : {}),
       channelId: ctx.channelId,
       cron: checked.value.expression,
       timezone: checked.value.timezone,
@@ -365,7 +370,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
   }
 
   async function remove(id: string | undefined, ctx: RequestContext & { channelId: string }): Promise<Reply> {
-    if (!mayManage(ctx)) return denied(ctx, 'remove');
+    if (!(await mayManage(ctx))) return denied(ctx, 'remove');
     const found = await findHere(id, ctx, 'remove');
     if (!('id' in found)) return found;
     // This process's own config schedules are the file's to remove. Another file's (or an orphan of
@@ -399,7 +404,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
 
   async function setPaused(id: string | undefined, paused: boolean, deps: CommandDeps, ctx: RequestContext & { channelId: string }): Promise<Reply> {
     const verb = paused ? 'pause' : 'resume';
-    if (!mayManage(ctx)) return denied(ctx, verb);
+    if (!(await mayManage(ctx))) return denied(ctx, verb);
     const found = await findHere(id, ctx, verb);
     if (!('id' in found)) return found;
     if (found.paused === paused) {
@@ -410,7 +415,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
       };
     }
     const now = deps.now();
-    await store.setPaused(found.id, paused, now);
+    await store.setPaused(found.id, paused, now, paused ? `paused${ctx.userId ? ` by ${ctx.userId}` : ''}` : undefined);
     scheduler.refresh();
     const next = paused ? undefined : scheduler.nextRun(found, now);
     const tail = paused
@@ -420,7 +425,7 @@ export function createScheduleCommand(opts: ScheduleCommandOptions): Command {
   }
 
   async function runNow(id: string | undefined, ctx: RequestContext & { channelId: string }): Promise<Reply> {
-    if (!mayManage(ctx)) return denied(ctx, 'run');
+    if (!(await mayManage(ctx))) return denied(ctx, 'run');
     const found = await findHere(id, ctx, 'run');
     if (!('id' in found)) return found;
     const report: RunReport = await scheduler.runNow(found.id);

@@ -24,6 +24,11 @@ export type PaperFilter = { kind: 'all' } | { kind: 'query'; query: string } | {
 export interface ScheduleSpec {
   id: string;
   platform: Platform;
+  /**
+   * Slack team id / Discord guild id of the channel: where `schedule add` was typed, or a config
+   * schedule's `workspace`. Absent for schedules made before workspaces were recorded.
+   */
+  workspaceId?: string;
   channelId: string;
   /** Cron expression (5 fields or a nickname such as `@daily`). */
   cron: string;
@@ -45,6 +50,10 @@ export interface Schedule extends ScheduleSpec {
    */
   configFile?: string;
   paused: boolean;
+  /** Why it is paused (`paused by U123`, `WORKSPACE_REMOVED`); absent while running. */
+  pausedReason?: string;
+  /** When it was paused (absent for pauses made before this was recorded). */
+  pausedAt?: Date;
   /** Platform user id of whoever created it in chat. */
   createdBy?: string;
   createdAt: Date;

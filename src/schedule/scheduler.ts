@@ -8,6 +8,7 @@ import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts
 import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type Delivery, type RetryPolicy } from '../posting/deliver.ts';
 import { DEFAULT_POST_CONCURRENCY, mapLimit } from '../posting/map-limit.ts';
 import { oneAtATime } from '../posting/one-at-a-time.ts';
+import type { Pacer } from '../posting/pace.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import { digestPost, exhaustedPost, paperOfTheDayPost } from './posts.ts';
@@ -53,6 +54,11 @@ export interface SchedulerOptions {
   abandonMs?: number;
   /** Schedules handled at once in a pass (default `DEFAULT_POST_CONCURRENCY`). */
   concurrency?: number;
+  /**
+   * The outgoing pace (one message a second per channel, spaced per workspace, 429s held back):
+   * every try of every post waits its turn. Default: none (each post goes at once).
+   */
+  pacer?: Pacer;
 }
 
 /** What happened to one slot in one call. `not-claimed`: another process has it, or the schedule is gone/paused. */
@@ -125,11 +131,13 @@ export function createScheduler(opts: SchedulerOptions): Scheduler {
   }
 
   function deliver(schedule: Schedule, reply: Reply): Promise<Delivery> {
+    const where = { schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, workspace: schedule.workspaceId };
     return deliverTo(posters, schedule, reply, {
       policy: retry,
       sleep,
-      onFailure: (attempt, reason, willRetry) =>
-        logger.warn({ schedule: schedule.id, platform: schedule.platform, channel: schedule.channelId, attempt, reason, willRetry }, 'scheduled post failed'),
+      ...(opts.pacer ? { pacer: opts.pacer } : {}),
+      onFailure: (attempt, reason, willRetry) => logger.warn({ ...where, attempt, reason, willRetry }, 'scheduled post failed'),
+      onRateLimited: (waitMs, reason) => logger.info({ ...where, waitMs, reason }, 'scheduled post rate limited; waiting as asked (not a failed try)'),
     });
   }
 

@@ -61,6 +61,15 @@ export const MIGRATIONS: readonly string[] = [
   CREATE INDEX runs_by_finished ON runs (finished_at);
   CREATE INDEX posted_by_time ON posted (posted_at);
   `,
+  // The workspace a schedule posts in (Slack team / Discord guild; NULL for older rows), and why and
+  // since when it is paused: a workspace that removes the bot pauses its schedules with a reason of
+  // its own, so they can be resumed (or purged) without touching ones a person paused.
+  `
+  ALTER TABLE schedules ADD COLUMN workspace_id TEXT;
+  ALTER TABLE schedules ADD COLUMN paused_reason TEXT;
+  ALTER TABLE schedules ADD COLUMN paused_at INTEGER;
+  CREATE INDEX schedules_by_workspace ON schedules (platform, workspace_id);
+  `,
 ];
 
 /** The schedule module for the migration runner. Before the runner existed its version was `PRAGMA user_version`. */

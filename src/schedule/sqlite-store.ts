@@ -21,6 +21,9 @@ interface ScheduleRow {
   active_since: number;
   exhausted_at: number | null;
   config_file: string | null;
+  workspace_id: string | null;
+  paused_reason: string | null;
+  paused_at: number | null;
   last_slot_at: number | null;
 }
 
@@ -60,6 +63,9 @@ function toSchedule(r: ScheduleRow): Schedule {
     activeSince: new Date(r.active_since),
   };
   if (r.config_file !== null) s.configFile = r.config_file;
+  if (r.workspace_id !== null) s.workspaceId = r.workspace_id;
+  if (r.paused_reason !== null) s.pausedReason = r.paused_reason;
+  if (r.paused_at !== null) s.pausedAt = new Date(r.paused_at);
   if (r.created_by !== null) s.createdBy = r.created_by;
   if (r.exhausted_at !== null) s.exhaustedAt = new Date(r.exhausted_at);
   if (r.last_slot_at !== null) s.lastSlotAt = new Date(r.last_slot_at);
@@ -98,6 +104,7 @@ function specColumns(spec: ScheduleSpec) {
   return {
     id: spec.id,
     platform: spec.platform,
+    workspace_id: spec.workspaceId ?? null,
     channel_id: spec.channelId,
     cron: spec.cron,
     timezone: spec.timezone,
@@ -109,9 +116,9 @@ function specColumns(spec: ScheduleSpec) {
 
 /** A new schedule, active from `@now`; `@source` is `chat` or `config` (then `@config_file` is its file, or NULL). */
 const INSERT_SCHEDULE = `
-  INSERT INTO schedules (id, platform, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
+  INSERT INTO schedules (id, platform, workspace_id, channel_id, cron, timezone, kind, count, filter_kind, filter_value,
     source, paused, created_by, created_at, active_since, config_file)
-  VALUES (@id, @platform, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
+  VALUES (@id, @platform, @workspace_id, @channel_id, @cron, @timezone, @kind, @count, @filter_kind, @filter_value,
     @source, 0, @created_by, @now, @now, @config_file)`;
 
 const SCHEDULE_SELECT = `
@@ -166,12 +173,16 @@ export class SqliteScheduleStore implements ScheduleStore {
     return row ? toSchedule(row) : undefined;
   }
 
-  async listSchedules(where: { platform?: Platform; channelId?: string } = {}): Promise<Schedule[]> {
+  async listSchedules(where: { platform?: Platform; channelId?: string; workspaceId?: string } = {}): Promise<Schedule[]> {
     const conds: string[] = [];
     const params: string[] = [];
     if (where.platform) {
       conds.push('s.platform = ?');
       params.push(where.platform);
+    }
+    if (where.workspaceId !== undefined) {
+      conds.push('s.workspace_id = ?');
+      params.push(where.workspaceId);
     }
     if (where.channelId !== undefined) {
       conds.push('s.channel_id = ?');
@@ -222,10 +233,12 @@ export class SqliteScheduleStore implements ScheduleStore {
         const placeChanged = old.platform !== spec.platform || old.channelId !== spec.channelId;
         const contentChanged = old.kind !== spec.kind || old.count !== spec.count || !same(old.filter, spec.filter);
         const ownerChanged = (old.configFile ?? null) !== owner;
-        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged) continue;
+        // A workspace named (or corrected) in the file is recorded; the channel is the same, so the timetable goes on.
+        const workspaceChanged = old.workspaceId !== spec.workspaceId;
+        if (!timingChanged && !placeChanged && !contentChanged && !ownerChanged && !workspaceChanged) continue;
         this.#db
           .prepare(
-            `UPDATE schedules SET platform = @platform, channel_id = @channel_id, cron = @cron, timezone = @timezone,
+            `UPDATE schedules SET platform = @platform, workspace_id = @workspace_id, channel_id = @channel_id, cron = @cron, timezone = @timezone,
                kind = @kind, count = @count, filter_kind = @filter_kind, filter_value = @filter_value, config_file = @config_file,
                active_since = CASE WHEN @restart THEN @now ELSE active_since END,
                exhausted_at = CASE WHEN @reset THEN NULL ELSE exhausted_at END
@@ -255,11 +268,40 @@ export class SqliteScheduleStore implements ScheduleStore {
     return tx.immediate();
   }
 
-  async setPaused(id: string, paused: boolean, now: Date): Promise<boolean> {
-    const sql = paused ? 'UPDATE schedules SET paused = 1 WHERE id = ?' : 'UPDATE schedules SET paused = 0, active_since = ? WHERE id = ? AND paused = 1';
-    const info = paused ? this.#db.prepare(sql).run(id) : this.#db.prepare(sql).run(now.getTime(), id);
+  async setPaused(id: string, paused: boolean, now: Date, reason?: string): Promise<boolean> {
+    const info = paused
+      ? this.#db.prepare('UPDATE schedules SET paused = 1, paused_reason = ?, paused_at = ? WHERE id = ?').run(reason ?? null, now.getTime(), id)
+      : this.#db
+          .prepare('UPDATE schedules SET paused = 0, paused_reason = NULL, paused_at = NULL, active_since = ? WHERE id = ? AND paused = 1')
+          .run(now.getTime(), id);
     if (info.changes > 0) return true;
     return this.#scheduleSync(id) !== undefined;
+  }
+
+  async pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#db
+      .prepare('UPDATE schedules SET paused = 1, paused_reason = ?, paused_at = ? WHERE platform = ? AND workspace_id = ? AND paused = 0')
+      .run(reason, now.getTime(), platform, workspaceId).changes;
+  }
+
+  async resumeWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#db
+      .prepare(
+        `UPDATE schedules SET paused = 0, paused_reason = NULL, paused_at = NULL, active_since = ?
+         WHERE platform = ? AND workspace_id = ? AND paused = 1 AND paused_reason = ?`,
+      )
+      .run(now.getTime(), platform, workspaceId, reason).changes;
+  }
+
+  async purgePaused(reason: string, before: Date): Promise<number> {
+    const tx = this.#db.transaction((): number => {
+      const ids = this.#db
+        .prepare(`SELECT id FROM schedules WHERE source = 'chat' AND paused = 1 AND paused_reason = ? AND paused_at < ? ORDER BY id`)
+        .pluck()
+        .all(reason, before.getTime()) as string[];
+      return ids.filter((id) => this.#removeSync(id)).length;
+    });
+    return tx.immediate();
   }
 
   #removeSync(id: string): boolean {

@@ -63,7 +63,7 @@ export interface ScheduleStore {
   /** Where the state lives (file path), for messages. */
   readonly location: string;
 
-  listSchedules(where?: { platform?: Platform; channelId?: string }): Promise<Schedule[]>;
+  listSchedules(where?: { platform?: Platform; channelId?: string; workspaceId?: string }): Promise<Schedule[]>;
   getSchedule(id: string): Promise<Schedule | undefined>;
   /** Add a chat-made schedule unless the id exists or its channel already has `maxPerChannel`. */
   insertSchedule(spec: ScheduleSpec, meta: { createdBy?: string; now: Date }, maxPerChannel: number): Promise<InsertResult>;
@@ -80,9 +80,29 @@ export interface ScheduleStore {
    * Chat-made schedules are untouched; an id used by a chat-made schedule is an error.
    */
   syncConfigSchedules(specs: readonly ScheduleSpec[], now: Date, file?: string): Promise<ConfigSyncResult>;
-  /** Pause or resume. Resuming restarts the schedule's clock at `now` (paused slots are not caught up). */
-  setPaused(id: string, paused: boolean, now: Date): Promise<boolean>;
+  /**
+   * Pause (recording `reason` and `now`) or resume (clearing them). Resuming restarts the
+   * schedule's clock at `now` (paused slots are not caught up). False when there is no such schedule.
+   */
+  setPaused(id: string, paused: boolean, now: Date, reason?: string): Promise<boolean>;
   removeSchedule(id: string): Promise<boolean>;
+
+  /**
+   * Pause every running schedule of one workspace (`platform` + Slack team / Discord guild id) with
+   * `reason`, at `now`. Schedules already paused keep their own reason (and stay paused when
+   * `resumeWorkspace` runs); schedules with no recorded workspace are never touched. How many.
+   */
+  pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number>;
+  /**
+   * Resume the schedules of one workspace paused with exactly `reason` (their clocks restart at
+   * `now`: nothing missed meanwhile is caught up). Others paused stay paused. How many.
+   */
+  resumeWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number>;
+  /**
+   * Delete chat-made schedules paused with exactly `reason` before `before` (with their run log, as
+   * `removeSchedule`). Config-file schedules stay, paused: their file owns them. How many went.
+   */
+  purgePaused(reason: string, before: Date): Promise<number>;
 
   claimRun(req: ClaimRequest): Promise<ClaimResult>;
   finishRun(runId: number, finish: RunFinish, now: Date): Promise<void>;

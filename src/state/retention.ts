@@ -4,6 +4,7 @@ import type { SchedulePruneResult } from '../schedule/store.ts';
 import { systemClock, type Clock } from '../time/clock.ts';
 import type { VotePruneResult } from '../votes/store.ts';
 import type { WatchPruneResult } from '../watch/store.ts';
+import { purgeRemovedWorkspaces, WORKSPACE_PURGE_DAYS, type WorkspaceCounts } from '../workspaces/lifecycle.ts';
 import type { State } from './state.ts';
 
 /** How long run records, posted history, alerts and the like are kept (`RETENTION_DAYS`). */
@@ -30,6 +31,11 @@ export interface RetentionReport {
   ephemeral?: number;
   /** Expired Slack install states (issued for an "Add to Slack" click that never came back). */
   installStates?: number;
+  /**
+   * Schedules and watches of workspaces that removed the bot, deleted after being paused for that
+   * reason `WORKSPACE_PURGE_DAYS` (30), whatever `days` is.
+   */
+  removedWorkspaces?: WorkspaceCounts;
   /** Stores whose prune failed (logged); the next pass tries again. */
   failed: string[];
 }
@@ -61,7 +67,8 @@ export interface Retention {
  * Retention for a running bot: once a day, delete from every store what is older than the
  * retention period (`RETENTION_DAYS`) and no longer needed — finished schedule runs and posted
  * history, finished watch alerts and their deliveries, old ingest runs and job slots, one-paper
- * posts nobody reacted to, expired short-lived entries and Slack install states — so no table grows without bound. Each
+ * posts nobody reacted to, expired short-lived entries and Slack install states, and the schedules
+ * and watches of workspaces that removed the bot 30 days ago — so no table grows without bound. Each
  * store decides what it must keep (see its `prune`). Several processes may prune one database:
  * the deletes are idempotent, and a store failure is logged and retried at the next pass.
  */
@@ -95,12 +102,14 @@ export function createRetention(opts: RetentionOptions): Retention {
     const votes = await prune('votes', () => state.votes.prune(before));
     const ephemeral = await prune('ephemeral', () => state.ephemeral.prune(now));
     const installStates = await prune('installations', () => state.installations.pruneStates(now));
+    const removedWorkspaces = await prune('removed-workspaces', () => purgeRemovedWorkspaces(state, now, WORKSPACE_PURGE_DAYS));
     if (schedules) report.schedules = schedules;
     if (watches) report.watches = watches;
     if (papers) report.papers = papers;
     if (votes) report.votes = votes;
     if (ephemeral !== undefined) report.ephemeral = ephemeral;
     if (installStates !== undefined) report.installStates = installStates;
+    if (removedWorkspaces) report.removedWorkspaces = removedWorkspaces;
     const { failed, ...counts } = report;
     logger.info({ ...counts, before: before.toISOString(), days, ...(failed.length ? { failed } : {}) }, 'retention: old records pruned');
     return report;

@@ -2,12 +2,13 @@ import type { Logger } from 'pino';
 import type { Paperboy } from '../core/paperboy.ts';
 import type { Library } from '../library/library.ts';
 import type { RetryPolicy } from '../posting/deliver.ts';
+import type { Pacer } from '../posting/pace.ts';
 import type { Posters } from '../posting/poster.ts';
 import type { Clock, Sleep } from '../time/clock.ts';
 import { createWatchNotifier, type WatchNotifier } from './notifier.ts';
 import type { WatchStore } from './store.ts';
 import { createWatchCommand } from './watch-command.ts';
-import type { Admins } from '../reply/context.ts';
+import type { Admins, WorkspaceAdmins } from '../reply/context.ts';
 
 export { createWatchCommand } from './watch-command.ts';
 export { createWatchNotifier, type WatchNotifier, type AlertReport } from './notifier.ts';
@@ -22,6 +23,8 @@ export interface StartWatchingOptions {
   library: Library;
   /** Who may manage channel watches (the scheduler's `admins`). */
   admins: Admins;
+  /** Admins of their own workspace (Slack OAuth mode: who installed Paperboy there), beside `admins`. */
+  workspaceAdmins?: WorkspaceAdmins;
   /** How to post on each platform (adapters' `post`): watches of these platforms are alerted by this process. */
   posters: Posters;
   logger: Logger;
@@ -35,6 +38,8 @@ export interface StartWatchingOptions {
   settleMs?: number;
   retry?: RetryPolicy;
   sleep?: Sleep;
+  /** The outgoing pace, shared with scheduled posts (`posting/pace.ts`). Default: none (tests). */
+  pacer?: Pacer;
 }
 
 export interface Watching {
@@ -50,7 +55,7 @@ export interface Watching {
  */
 export function startWatching(opts: StartWatchingOptions): Watching {
   const { store } = opts;
-  opts.paperboy.register(createWatchCommand({ store, admins: opts.admins }));
+  opts.paperboy.register(createWatchCommand({ store, admins: opts.admins, ...(opts.workspaceAdmins ? { workspaceAdmins: opts.workspaceAdmins } : {}) }));
   const papers = opts.library.store;
   const notifier =
     opts.notify && papers
@@ -65,6 +70,7 @@ export function startWatching(opts: StartWatchingOptions): Watching {
           ...(opts.settleMs !== undefined ? { settleMs: opts.settleMs } : {}),
           ...(opts.retry ? { retry: opts.retry } : {}),
           ...(opts.sleep ? { sleep: opts.sleep } : {}),
+          ...(opts.pacer ? { pacer: opts.pacer } : {}),
         })
       : undefined;
   let closed = false;

@@ -6,6 +6,7 @@ import { DEFAULT_ABANDON_MS, failAbandonedClaims } from '../posting/abandoned.ts
 import { DEFAULT_RETRY, deliverTo, errorReason, servedPlatforms, type RetryPolicy } from '../posting/deliver.ts';
 import { DEFAULT_POST_CONCURRENCY, mapLimit } from '../posting/map-limit.ts';
 import { oneAtATime } from '../posting/one-at-a-time.ts';
+import type { Pacer } from '../posting/pace.ts';
 import type { Posters } from '../posting/poster.ts';
 import { realSleep, systemClock, type Clock, type Sleep } from '../time/clock.ts';
 import type { PaperStore } from '../library/store.ts';
@@ -44,6 +45,8 @@ export interface WatchNotifierOptions {
   abandonMs?: number;
   /** Watches alerted at once in a pass (default `DEFAULT_POST_CONCURRENCY`). */
   concurrency?: number;
+  /** The outgoing pace (see `posting/pace.ts`), shared with scheduled posts. Default: none. */
+  pacer?: Pacer;
 }
 
 /** What happened to one watch in one pass. */
@@ -165,11 +168,13 @@ export function createWatchNotifier(opts: WatchNotifierOptions): WatchNotifier {
     }
     const reply = alertPost(claim.watch, claim.alertId, records, (p) => paperRef(engine, p));
     const base = { watchId: watch.id, alertId: claim.alertId, paperIds: claim.paperIds, reply };
+    const where = { watch: watch.id, platform: watch.platform, channel: watch.channelId, workspace: watch.workspaceId };
     const sent = await deliverTo(posters, watch, reply, {
       policy: retry,
       sleep,
-      onFailure: (attempt, reason, willRetry) =>
-        logger.warn({ watch: watch.id, platform: watch.platform, channel: watch.channelId, attempt, reason, willRetry }, 'watch alert failed'),
+      ...(opts.pacer ? { pacer: opts.pacer } : {}),
+      onFailure: (attempt, reason, willRetry) => logger.warn({ ...where, attempt, reason, willRetry }, 'watch alert failed'),
+      onRateLimited: (waitMs, reason) => logger.info({ ...where, waitMs, reason }, 'watch alert rate limited; waiting as asked (not a failed try)'),
     });
     if (sent.ok) {
       await store.finishAlert(claim.alertId, { status: 'posted', attempts: sent.attempts }, clock.now());

@@ -218,6 +218,71 @@ export class PostgresWatchStore implements WatchStore {
     );
   }
 
+  /**
+   * The watches of the workspace, each under its advisory lock taken in id order (claims take one
+   * lock each, so this cannot deadlock with them): after it returns, no claim that read one of them
+   * as running is still to commit, as with `setPaused`.
+   */
+  async pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#run(() =>
+      transaction(this.#pool, async (client) => {
+        const ids = (
+          await rows<{ id: string }>(client, 'SELECT id FROM watches WHERE platform = $1 AND workspace_id = $2 AND NOT paused ORDER BY id COLLATE "C"', [
+            platform,
+            workspaceId,
+          ])
+        ).map((r) => r.id);
+        for (const id of ids) await lockFor(client, watchLock(id));
+        if (ids.length === 0) return 0;
+        return changes(client, 'UPDATE watches SET paused = TRUE, paused_reason = $1, paused_at = $2 WHERE id = ANY($3::text[]) AND NOT paused', [
+          reason,
+          now.getTime(),
+          ids,
+        ]);
+      }),
+    );
+  }
+
+  async resumeWorkspace(platform: Platform, workspaceId: string, reason: string): Promise<number> {
+    return this.#run(() =>
+      changes(
+        this.#pool,
+        `UPDATE watches SET paused = FALSE, paused_reason = NULL, paused_at = NULL
+         WHERE platform = $1 AND workspace_id = $2 AND paused AND paused_reason = $3`,
+        [platform, workspaceId, reason],
+      ),
+    );
+  }
+
+  /** As `removeWatch`, for each watch still paused for `reason` once its lock is held (a resume meanwhile keeps it). */
+  async purgePaused(reason: string, before: Date): Promise<number> {
+    return this.#run(() =>
+      transaction(this.#pool, async (client) => {
+        const ids = (
+          await rows<{ id: string }>(client, 'SELECT id FROM watches WHERE paused AND paused_reason = $1 AND paused_at < $2 ORDER BY id COLLATE "C"', [
+            reason,
+            before.getTime(),
+          ])
+        ).map((r) => r.id);
+        let removed = 0;
+        for (const id of ids) {
+          await lockFor(client, watchLock(id));
+          const still = await row(client, 'SELECT 1 FROM watches WHERE id = $1 AND paused AND paused_reason = $2 AND paused_at < $3', [
+            id,
+            reason,
+            before.getTime(),
+          ]);
+          if (!still) continue;
+          await client.query('SELECT id FROM watch_alerts WHERE watch_id = $1 ORDER BY id FOR UPDATE', [id]);
+          await client.query('DELETE FROM watch_deliveries WHERE watch_id = $1', [id]);
+          await client.query('DELETE FROM watch_alerts WHERE watch_id = $1', [id]);
+          removed += await changes(client, 'DELETE FROM watches WHERE id = $1', [id]);
+        }
+        return removed;
+      }),
+    );
+  }
+
   async claimAlert(req: AlertClaimRequest): Promise<AlertClaim> {
     return this.#run(() =>
       transaction(this.#pool, async (client): Promise<AlertClaim> => {

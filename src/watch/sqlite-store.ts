@@ -189,6 +189,37 @@ export class SqliteWatchStore implements WatchStore {
     return info.changes > 0;
   }
 
+  async pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number> {
+    return this.#db
+      .prepare('UPDATE watches SET paused = 1, paused_reason = ?, paused_at = ? WHERE platform = ? AND workspace_id = ? AND paused = 0')
+      .run(reason, now.getTime(), platform, workspaceId).changes;
+  }
+
+  async resumeWorkspace(platform: Platform, workspaceId: string, reason: string): Promise<number> {
+    return this.#db
+      .prepare(
+        `UPDATE watches SET paused = 0, paused_reason = NULL, paused_at = NULL
+         WHERE platform = ? AND workspace_id = ? AND paused = 1 AND paused_reason = ?`,
+      )
+      .run(platform, workspaceId, reason).changes;
+  }
+
+  async purgePaused(reason: string, before: Date): Promise<number> {
+    const tx = this.#db.transaction((): number => {
+      const ids = this.#db
+        .prepare('SELECT id FROM watches WHERE paused = 1 AND paused_reason = ? AND paused_at < ? ORDER BY id')
+        .pluck()
+        .all(reason, before.getTime()) as string[];
+      for (const id of ids) {
+        this.#db.prepare('DELETE FROM watch_deliveries WHERE watch_id = ?').run(id);
+        this.#db.prepare('DELETE FROM watch_alerts WHERE watch_id = ?').run(id);
+        this.#db.prepare('DELETE FROM watches WHERE id = ?').run(id);
+      }
+      return ids.length;
+    });
+    return tx.immediate();
+  }
+
   async claimAlert(req: AlertClaimRequest): Promise<AlertClaim> {
     const db = this.#db;
     const tx = db.transaction((): AlertClaim => {

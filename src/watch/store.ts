@@ -56,6 +56,20 @@ export interface WatchStore {
   setPaused(id: string, paused: boolean, now: Date, reason?: string): Promise<boolean>;
 
   /**
+   * Pause every running watch of one workspace (`platform` + Slack team / Discord guild id) with
+   * `reason`, at `now`. Watches already paused keep their own reason (and stay paused when
+   * `resumeWorkspace` runs); watches with no recorded workspace are never touched. How many.
+   */
+  pauseWorkspace(platform: Platform, workspaceId: string, reason: string, now: Date): Promise<number>;
+  /**
+   * Resume the watches of one workspace paused with exactly `reason`. Papers that arrived while
+   * they were paused are not sent later (as with `watch resume`). How many.
+   */
+  resumeWorkspace(platform: Platform, workspaceId: string, reason: string): Promise<number>;
+  /** Delete the watches paused with exactly `reason` before `before`, with their alerts and deliveries. How many went. */
+  purgePaused(reason: string, before: Date): Promise<number>;
+
+  /**
    * Claim the papers of one alert in one transaction: every candidate with no delivery row for the
    * watch (under any of its ids) gets a `pending` row, and so do the watch's `failed` rows that
    * have been in fewer than `maxTries` alerts. Refused for a removed or paused watch.

@@ -1,7 +1,8 @@
 import type { Command, CommandDeps, CommandInput, FlagSpec } from '../commands/command.ts';
 import { paperRef } from '../commands/ref.ts';
 import { pastEndReply, resultsReply } from '../commands/results.ts';
-import type { RequestContext } from '../reply/context.ts';
+import type { RequestContext, WorkspaceAdmins } from '../reply/context.ts';
+import { mayManageChannel } from '../reply/admins.ts';
 import { span, type Block, type Reply, type RichText } from '../reply/reply.ts';
 import type { Paper } from '../papers/paper.ts';
 import { alertPageCommand, describeWatch } from './alert.ts';
@@ -23,6 +24,8 @@ export interface WatchCommandOptions {
   store: WatchStore;
   /** Who may manage channel watches, per platform (the scheduler's `admins`). A platform without a list: anyone. DMs: always. */
   admins: Partial<Record<Platform, readonly string[]>>;
+  /** Admins of their own workspace (Slack OAuth mode: who installed Paperboy there), beside `admins`. */
+  workspaceAdmins?: WorkspaceAdmins;
 }
 
 type Here = RequestContext & { channelId: string };
@@ -93,11 +96,9 @@ function watchLine(w: Watch, last: AlertRecord | undefined, sent: number): RichT
 export function createWatchCommand(opts: WatchCommandOptions): Command {
   const { store, admins } = opts;
 
-  function mayManage(ctx: Here): boolean {
+  async function mayManage(ctx: Here): Promise<boolean> {
     if (ctx.isDirect) return true;
-    const list = admins[ctx.platform];
-    if (!list) return true;
-    return ctx.userId !== undefined && list.includes(ctx.userId);
+    return mayManageChannel(admins, ctx, opts.workspaceAdmins);
   }
 
   function denied(ctx: Here, action: string): Reply {
@@ -159,7 +160,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
   }
 
   async function add(input: CommandInput, deps: CommandDeps, ctx: Here): Promise<Reply> {
-    if (!mayManage(ctx)) return denied(ctx, 'add');
+    if (!(await mayManage(ctx))) return denied(ctx, 'add');
     const query = queryFromArgs(input.args.slice(1));
     const authorFlag = typeof input.flags['author'] === 'string' ? input.flags['author'].replace(/\s+/g, ' ').trim() : undefined;
     if (query === '' && authorFlag === undefined) return plainError('What should the watch look for? Give some words.', ADD_HINT);
@@ -268,7 +269,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
   }
 
   async function remove(id: string | undefined, ctx: Here): Promise<Reply> {
-    if (!mayManage(ctx)) return denied(ctx, 'remove');
+    if (!(await mayManage(ctx))) return denied(ctx, 'remove');
     const found = await findHere(id, ctx, 'remove');
     if (!('id' in found)) return found;
     await store.removeWatch(found.id);
@@ -281,7 +282,7 @@ export function createWatchCommand(opts: WatchCommandOptions): Command {
 
   async function setPaused(id: string | undefined, paused: boolean, deps: CommandDeps, ctx: Here): Promise<Reply> {
     const verb = paused ? 'pause' : 'resume';
-    if (!mayManage(ctx)) return denied(ctx, verb);
+    if (!(await mayManage(ctx))) return denied(ctx, verb);
     const found = await findHere(id, ctx, verb);
     if (!('id' in found)) return found;
     if (found.paused === paused) {

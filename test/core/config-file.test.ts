@@ -39,6 +39,7 @@ describe('schedule config file', () => {
         id: 'ml-reading-morning-digest',
         platform: 'slack',
         channelId: 'C0123ML4RD',
+        workspaceId: 'T0123ABCD',
         cron: '0 9 * * 1-5',
         timezone: 'Europe/Berlin',
         kind: 'digest',

@@ -445,13 +445,13 @@ describe('Discord adapter over a real discord.js client', () => {
   it('post() sends a scheduled reply to a channel, and rejects clearly when Discord refuses', async () => {
     const reply = await paperboy.run('digest 3', { platform: 'discord' });
     const from = fake.requests.length;
-    await adapter.post(fake.world.channelId, reply);
+    await adapter.post({ channelId: fake.world.channelId }, reply);
     const req = fake.requests.slice(from).find((r) => r.method === 'POST')!;
     expect(req.path).toBe(`/channels/${fake.world.channelId}/messages`);
     expect((req.body as MessageBody).allowed_mentions).toEqual({ parse: [] });
     expect(req.body).not.toHaveProperty('message_reference');
     fake.fail('POST', /\/messages$/, 403, 50001, 'Missing Access');
-    await expect(adapter.post(fake.world.channelId, reply)).rejects.toThrow(/Missing Access \(code 50001\)/);
+    await expect(adapter.post({ channelId: fake.world.channelId }, reply)).rejects.toThrow(/Missing Access \(code 50001\)/);
   });
 
   it('a failure while answering is logged under a reference id, secrets scrubbed, and the user is told the reference', async () => {

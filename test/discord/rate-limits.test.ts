@@ -126,7 +126,7 @@ describe('a rate-limited reply is sent again after the wait Discord asked for, a
     fake.rateLimit('POST', channelPosts, { retryAfter: 0.2, scope: 'global' });
     const reply = await paperboy.run('digest 3', { platform: 'discord' });
     const from = fake.requests.length;
-    await adapter.post(fake.world.channelId, reply);
+    await adapter.post({ channelId: fake.world.channelId }, reply);
     const tries = twoTries(fake.requests.slice(from).filter((r) => channelPosts.test(r.path)));
     expect(tries).toMatchObject({ statuses: [429, 200], sameBody: true });
     expect(tries.waitedMs).toBeGreaterThanOrEqual(1000);

@@ -5,7 +5,7 @@ import type { Reply } from '../../src/reply/reply.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import type { SearchEngine } from '../../src/search/types.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics, type Topic } from '../../src/library/topics.ts';
-import type { Posters } from '../../src/posting/poster.ts';
+import type { Posters, PostTarget } from '../../src/posting/poster.ts';
 import type { Sleep } from '../../src/time/clock.ts';
 import { createScheduler, type Scheduler, type SchedulerOptions } from '../../src/schedule/scheduler.ts';
 import type { ScheduleSpec } from '../../src/schedule/schedule.ts';
@@ -40,6 +40,8 @@ export function engineOver(ps: readonly Paper[]): SearchEngine {
 
 export interface Post {
   channelId: string;
+  /** The workspace the poster was given (absent: none). */
+  workspaceId?: string;
   reply: Reply;
 }
 
@@ -50,13 +52,13 @@ export class RecordingPoster {
   failNext = 0;
   failAlways = false;
   error: Error = new Error('upstream returned 503');
-  readonly post = async (channelId: string, reply: Reply): Promise<void> => {
+  readonly post = async ({ channelId, workspaceId }: PostTarget, reply: Reply): Promise<void> => {
     this.calls++;
     if (this.failAlways || this.failNext > 0) {
       if (this.failNext > 0) this.failNext--;
       throw this.error;
     }
-    this.posts.push({ channelId, reply });
+    this.posts.push({ channelId, ...(workspaceId !== undefined ? { workspaceId } : {}), reply });
   };
 }
 

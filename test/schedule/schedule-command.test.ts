@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { createPaperboy } from '../../src/app/boot.ts';
-import type { RequestContext } from '../../src/reply/context.ts';
+import type { RequestContext, WorkspaceAdmins } from '../../src/reply/context.ts';
 import { silentLogger } from '../../src/app/logger.ts';
 import type { Paperboy } from '../../src/core/paperboy.ts';
 import { plain, type Block, type Reply } from '../../src/reply/reply.ts';
@@ -46,7 +46,7 @@ interface Bot {
   say(text: string, ctx?: Partial<RequestContext>): Promise<Reply>;
 }
 
-async function bot(opts: { admins?: Partial<Record<Platform, readonly string[]>> } = {}): Promise<Bot> {
+async function bot(opts: { admins?: Partial<Record<Platform, readonly string[]>>; workspaceAdmins?: WorkspaceAdmins } = {}): Promise<Bot> {
   const clock = new TestClock('2026-11-26T09:00:00Z'); // Thursday
   const { paperboy } = await createPaperboy({ logger: silentLogger(), now: () => clock.now(), random: seeded(7) });
   const store = SqliteScheduleStore.open(tempDb());
@@ -60,7 +60,15 @@ async function bot(opts: { admins?: Partial<Record<Platform, readonly string[]>>
     clock,
     sleep: recordingSleep(),
   });
-  paperboy.register(createScheduleCommand({ store, scheduler, admins: opts.admins ?? {}, configFile: '/etc/paperboy.json' }));
+  paperboy.register(
+    createScheduleCommand({
+      store,
+      scheduler,
+      admins: opts.admins ?? {},
+      ...(opts.workspaceAdmins ? { workspaceAdmins: opts.workspaceAdmins } : {}),
+      configFile: '/etc/paperboy.json',
+    }),
+  );
   const base: RequestContext = { platform: 'slack', userId: 'U1', channelId: 'C1', workspaceId: 'T1' };
   return { paperboy, store, poster, clock, say: (text, ctx = {}) => paperboy.run(text, { ...base, ...ctx }) };
 }
@@ -213,6 +221,16 @@ describe('schedule list / pause / resume / run / remove', () => {
     expect(says(r)).toMatch(/No schedules in this channel/);
   });
 
+  it('schedule add records the workspace it was typed in; list shows why a schedule is paused', async () => {
+    await b.say('schedule add "0 9 * * *" digest');
+    const [s] = await b.store.listSchedules();
+    expect(s?.workspaceId).toBe('T1');
+    await b.store.pauseWorkspace('slack', 'T1', 'Paperboy was removed from this workspace', b.clock.now());
+    expect(fieldBlocks(await b.say('schedule list'))[0]!['Next run']).toBe('paused (Paperboy was removed from this workspace)');
+    await b.say('schedule add "0 10 * * *" digest', { channelId: 'D1', workspaceId: undefined });
+    expect((await b.store.listSchedules({ channelId: 'D1' }))[0]?.workspaceId).toBeUndefined();
+  });
+
   it('pause, resume, run and remove a schedule', async () => {
     await b.say('schedule add "0 9 * * *" digest --count 2');
     const [s] = await b.store.listSchedules();
@@ -220,7 +238,7 @@ describe('schedule list / pause / resume / run / remove', () => {
 
     let r = await b.say(`schedule pause ${id}`);
     expect(r.tone).toBe('ok');
-    expect(fieldBlocks(await b.say('schedule list'))[0]!['Next run']).toBe('paused');
+    expect(fieldBlocks(await b.say('schedule list'))[0]!['Next run']).toBe('paused (paused by U1)');
     expect((await b.say(`schedule pause ${id}`)).summary).toMatch(/already paused/);
 
     r = await b.say(`schedule resume ${id}`);
@@ -265,7 +283,7 @@ describe('schedule list / pause / resume / run / remove', () => {
     expect(says(r)).toMatch(/defined in the schedule config file \(\/etc\/paperboy.json\); remove it there/);
     expect(await b.store.getSchedule('morning')).toBeDefined();
     expect((await b.say('schedule pause morning')).tone).toBe('ok');
-    expect(fieldBlocks(await b.say('schedule list'))[0]).toMatchObject({ Source: 'config file', 'Next run': 'paused' });
+    expect(fieldBlocks(await b.say('schedule list'))[0]).toMatchObject({ Source: 'config file', 'Next run': 'paused (paused by U1)' });
   });
 
   it('a config schedule of another config file, or of none this process knows, can be removed by an admin, and says it may come back', async () => {
@@ -307,6 +325,20 @@ describe('schedule admins', () => {
     expect((await a.paperboy.run(`schedule pause ${s!.id}`, { platform: 'slack', channelId: 'C1' })).tone).toBe('error');
     expect((await a.say('schedule add "0 9 * * *" digest', { platform: 'discord', userId: 'anyone' })).tone).toBe('ok');
     expect((await a.say(`schedule remove ${s!.id}`, { userId: 'UADMIN' })).tone).toBe('ok');
+  });
+
+  it("a workspace's own admin (who installed Paperboy there) manages that workspace's schedules only", async () => {
+    // UOWNER installed Paperboy in T2; the operator's list names only UADMIN.
+    const owners: WorkspaceAdmins = async (platform, workspaceId, userId) => platform === 'slack' && workspaceId === 'T2' && userId === 'UOWNER';
+    const a = await bot({ admins: { slack: ['UADMIN'] }, workspaceAdmins: owners });
+    expect((await a.say('schedule add "0 9 * * *" digest', { userId: 'UOWNER', workspaceId: 'T2', channelId: 'C2' })).tone).toBe('ok');
+    const [s] = await a.store.listSchedules();
+    expect((await a.say(`schedule pause ${s!.id}`, { userId: 'UOWNER', workspaceId: 'T2', channelId: 'C2' })).tone).toBe('ok');
+    // In another workspace they are nobody special.
+    expect(says(await a.say('schedule add "0 9 * * *" digest', { userId: 'UOWNER', workspaceId: 'T1' }))).toMatch(/Only schedule admins may add/);
+    // Other people of T2 are not admins; the operator's admin still is.
+    expect((await a.say('schedule add "0 9 * * *" digest', { userId: 'U1', workspaceId: 'T2', channelId: 'C2' })).tone).toBe('error');
+    expect((await a.say(`schedule resume ${s!.id}`, { userId: 'UADMIN', workspaceId: 'T2', channelId: 'C2' })).tone).toBe('ok');
   });
 
   it('an empty admin list lets no one manage schedules from chat', async () => {

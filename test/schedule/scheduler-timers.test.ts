@@ -268,7 +268,7 @@ describe('scheduler timer', () => {
       store,
       engine: engineOver(await builtinPapers()),
       topics: await builtinTopics(),
-      posters: { slack: async (channel) => void channels.push(channel) },
+      posters: { slack: async ({ channelId }) => void channels.push(channelId) },
       logger: silentLogger(),
       clock,
       sleep: async () => {},

@@ -33,7 +33,7 @@ const scheduler = createScheduler({
   engine: createSearchEngine((await loadPapers(BUILTIN_PAPERS_PATH)).papers),
   topics: await loadTopics(),
   posters: {
-    slack: async (channelId: string, reply: Reply) => {
+    slack: async ({ channelId }: { channelId: string }, reply: Reply) => {
       posts.push({ channelId, ids: reply.blocks.flatMap((b) => (b.kind === 'paper' ? [b.paper.id] : [])) });
     },
   },

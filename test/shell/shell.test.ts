@@ -53,7 +53,7 @@ describe('shell adapter', () => {
   });
   it('prints scheduled posts between prompts', async () => {
     const s = await session([]);
-    await s.shell.poster('schedule')('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
+    await s.shell.poster('schedule')({ channelId: 'shell' }, { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
     s.input.end();
     await s.shell.done;
     expect(s.output()).toMatch(/scheduled post[\s\S]*Morning digest/);
@@ -78,7 +78,7 @@ describe('shell adapter', () => {
 
   it('prints a scheduled post on its own line and prompts again when it comes while idle', async () => {
     const s = await session([]);
-    await s.shell.poster('schedule')('shell', { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
+    await s.shell.poster('schedule')({ channelId: 'shell' }, { tone: 'ok', summary: 'Digest', blocks: [{ kind: 'heading', text: 'Morning digest' }] });
     s.input.end();
     await s.shell.done;
     // The end of input closes the last prompt's line.
@@ -213,7 +213,7 @@ describe('shell: what a post is', () => {
   const reply = { tone: 'ok' as const, summary: 'New papers', blocks: [{ kind: 'heading' as const, text: 'New papers: “kv cache”' }] };
   it('a watch alert is marked as one, not as a scheduled post', async () => {
     const s = await session([]);
-    await s.shell.poster('watch')('shell', reply);
+    await s.shell.poster('watch')({ channelId: 'shell' }, reply);
     s.input.end();
     await s.shell.done;
     expect(s.output()).toContain('── watch alert ──\nNew papers: “kv cache”');
@@ -221,7 +221,7 @@ describe('shell: what a post is', () => {
   });
   it('a post of unknown kind claims to be neither', async () => {
     const s = await session([]);
-    await s.shell.post('shell', reply);
+    await s.shell.post({ channelId: 'shell' }, reply);
     s.input.end();
     await s.shell.done;
     expect(s.output()).toContain('── post ──\nNew papers: “kv cache”');

@@ -26,7 +26,7 @@ expectNoRejections(() => h.api);
 
 async function postError(failure: Failure): Promise<SlackDeliveryError> {
   h.api.failNext('chat.postMessage', failure);
-  const err = await h.adapter.post('C0123ML4RD', reply).then(
+  const err = await h.adapter.post({ channelId: 'C0123ML4RD' }, reply).then(
     () => undefined,
     (e: unknown) => e,
   );
@@ -44,7 +44,7 @@ describe('Slack post() errors and the scheduler retry policy', () => {
 
       const before = h.api.callsTo('chat.postMessage').length;
       h.api.failNext('chat.postMessage', { kind: 'platform', error });
-      const result = await deliverWithRetry(() => h.adapter.post('C0123ML4RD', reply), policy, noSleep);
+      const result = await deliverWithRetry(() => h.adapter.post({ channelId: 'C0123ML4RD' }, reply), policy, noSleep);
       expect(result).toMatchObject({ ok: false, attempts: 1, error: expect.stringContaining(error) });
       expect(h.api.callsTo('chat.postMessage').length - before).toBe(1);
     },
@@ -57,7 +57,7 @@ describe('Slack post() errors and the scheduler retry policy', () => {
     const before = h.api.callsTo('chat.postMessage').length;
     h.api.failNext('chat.postMessage', { kind: 'http', status: 500 });
     h.api.failNext('chat.postMessage', { kind: 'platform', error: 'service_unavailable' });
-    const result = await deliverWithRetry(() => h.adapter.post('C0123ML4RD', reply), policy, noSleep);
+    const result = await deliverWithRetry(() => h.adapter.post({ channelId: 'C0123ML4RD' }, reply), policy, noSleep);
     expect(result).toEqual({ ok: true, attempts: 3 });
     expect(h.api.callsTo('chat.postMessage').length - before).toBe(3);
   });
@@ -75,7 +75,7 @@ describe('Slack post() errors and the scheduler retry policy', () => {
   it('a network failure (API unreachable) is retryable', async () => {
     const down = await startHttp();
     await down.api.stop();
-    const err = await down.adapter.post('C0123ML4RD', reply).then(
+    const err = await down.adapter.post({ channelId: 'C0123ML4RD' }, reply).then(
       () => undefined,
       (e: unknown) => e,
     );

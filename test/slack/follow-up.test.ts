@@ -60,7 +60,7 @@ describe('Slack: a thread under a scheduled post refers to that post', () => {
     const digest = await bot.run('digest 5 kv cache', { ...SHELL_CONTEXT, userId: 'scheduler-test' });
     const ids = digest.data?.type === 'results' ? digest.data.results.map((r) => r.id) : [];
     expect(ids).toHaveLength(5);
-    await h.adapter.post('C0077', digest);
+    await h.adapter.post({ channelId: 'C0077' }, digest);
     const ts = h.api.lastPostedTs!;
     const before = h.api.callsTo('chat.postMessage').length;
     const ev = { type: 'app_mention', user: 'U0099', text: '<@UBOT0001> show 3', ts: '1800000000.000100', thread_ts: ts, channel: 'C0077', team: 'T0001' };

@@ -461,11 +461,11 @@ describe('Slack adapter: post() for scheduled messages', () => {
       summary: 'Digest <!channel>',
       blocks: [{ kind: 'paragraph' as const, text: [{ kind: 'text' as const, text: 'hi <!here>' }] }],
     };
-    await h.adapter.post('C0042', reply);
+    await h.adapter.post({ channelId: 'C0042' }, reply);
     const call = h.api.callsTo('chat.postMessage')[0]!;
     expect(call.args.channel).toBe('C0042');
     expect(pings(call.args)).toEqual([]);
     h.api.failNext('chat.postMessage', { kind: 'platform', error: 'channel_not_found' });
-    await expect(h.adapter.post('C0043', reply)).rejects.toThrow(/channel_not_found/);
+    await expect(h.adapter.post({ channelId: 'C0043' }, reply)).rejects.toThrow(/channel_not_found/);
   });
 });

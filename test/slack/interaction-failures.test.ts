@@ -5,7 +5,7 @@
  * fails, a payload without a response_url or channel, and the fallbacks for the failure notice.
  */
 import { describe, expect, it } from 'vitest';
-import type { Posted } from '../../adapters/slack/answer.ts';
+import type { Answered, Posted } from '../../adapters/slack/answer.ts';
 import { InteractionHandler, legacySharedBy } from '../../adapters/slack/interaction-handler.ts';
 import type { SlackRenderOptions } from '../../adapters/slack/render.ts';
 import type { RequestContext } from '../../src/reply/context.ts';
@@ -24,7 +24,7 @@ function setup(opts: { fail?: Error } = {}) {
     answer: async (text, ctx, o) => {
       asked.push({ text, ctx, opts: o });
       if (opts.fail) throw opts.fail;
-      return { text: `answer to ${text}`, blocks: [] };
+      return answerTo(text);
     },
     logger: log.logger,
     posted: (...args) => void posted.push(args),
@@ -32,7 +32,11 @@ function setup(opts: { fail?: Error } = {}) {
   return { handler, asked, posted, log, slack, r };
 }
 
-const answerTo = (text: string) => ({ text: `answer to ${text}`, blocks: [] });
+/** What the fake `answer` gives: a reply and its rendering. */
+/** The message the fake `answer` renders for a command. */
+const messageFor = (text: string) => ({ text: `answer to ${text}`, blocks: [] });
+/** What the fake `answer` gives: a reply and its rendering. */
+const answerTo = (text: string): Answered => ({ reply: { tone: 'ok', summary: `answer to ${text}`, blocks: [] }, message: messageFor(text) });
 
 const slashCommand = (over: Record<string, unknown> = {}) => ({
   command: '/papers',
@@ -85,7 +89,7 @@ describe('Slack /papers', () => {
     expect(asked).toEqual([
       { text: 'search kv cache', ctx: { platform: 'slack', userId: 'U0001', channelId: 'C0001', workspaceId: 'T0001' }, opts: { share: true } },
     ]);
-    expect(r.sent).toEqual([{ response_type: 'ephemeral', ...answerTo('search kv cache') }]);
+    expect(r.sent).toEqual([{ response_type: 'ephemeral', ...messageFor('search kv cache') }]);
   });
 
   it('in a DM: a direct request, without a share button', async () => {
@@ -175,14 +179,14 @@ describe('Slack buttons: payloads with parts missing', () => {
       r.respond,
       slack.client,
     );
-    expect(slack.callsTo('update')).toEqual([{ channel: 'C0001', ts: '1700000001.000100', ...answerTo('search kv cache --page 2') }]);
+    expect(slack.callsTo('update')).toEqual([{ channel: 'C0001', ts: '1700000001.000100', ...messageFor('search kv cache --page 2') }]);
     expect(r.sent).toEqual([]);
   });
 
   it('without a container or message: the page replaces the original through the response_url', async () => {
     const { handler, slack, r } = setup();
     await handler.button(bare('pb:page:next', 'search kv cache --page 2', { channel: { id: 'C0001' } }), r.respond, slack.client);
-    expect(r.sent).toEqual([{ replace_original: true, ...answerTo('search kv cache --page 2') }]);
+    expect(r.sent).toEqual([{ replace_original: true, ...messageFor('search kv cache --page 2') }]);
     expect(slack.calls).toEqual([]);
   });
 
@@ -190,7 +194,7 @@ describe('Slack buttons: payloads with parts missing', () => {
     const { handler, slack, r } = setup();
     const container = { type: 'message', message_ts: '1700000001.000100', channel_id: 'C0001' };
     await handler.button(bare('pb:page:next', 'search kv cache --page 2', { container }), r.respond, slack.client);
-    expect(slack.callsTo('update')).toEqual([{ channel: 'C0001', ts: '1700000001.000100', ...answerTo('search kv cache --page 2') }]);
+    expect(slack.callsTo('update')).toEqual([{ channel: 'C0001', ts: '1700000001.000100', ...messageFor('search kv cache --page 2') }]);
   });
 
   it('with a null team (org-wide installs): thread replies and shares are posted and reported without a team', async () => {
@@ -219,7 +223,7 @@ describe('Slack paging buttons (update)', () => {
     const { handler, asked, slack, r } = setup();
     await handler.button(click('pb:page:next', 'search kv cache --page 2', { ephemeral: true }), r.respond, slack.client);
     expect(asked[0]!.opts).toEqual({ share: true });
-    expect(r.sent).toEqual([{ replace_original: true, ...answerTo('search kv cache --page 2') }]);
+    expect(r.sent).toEqual([{ replace_original: true, ...messageFor('search kv cache --page 2') }]);
     expect(slack.calls).toEqual([]);
   });
 
@@ -233,7 +237,7 @@ describe('Slack paging buttons (update)', () => {
   it('on a message without a ts: replaced through the response_url as well', async () => {
     const { handler, slack, r } = setup();
     await handler.button(click('pb:page:next', 'search kv cache --page 2', { messageTs: null }), r.respond, slack.client);
-    expect(r.sent).toEqual([{ replace_original: true, ...answerTo('search kv cache --page 2') }]);
+    expect(r.sent).toEqual([{ replace_original: true, ...messageFor('search kv cache --page 2') }]);
     expect(slack.calls).toEqual([]);
   });
 
@@ -244,7 +248,7 @@ describe('Slack paging buttons (update)', () => {
     await handler.button(click('pb:page:next', 'search kv cache --page 2', { blocks: legacy }), r.respond, slack.client);
     await handler.button(click('pb:page:next', 'search kv cache --page 2'), r.respond, slack.client);
     expect(asked.map((a) => a.opts)).toEqual([{ sharedBy: 'U0SHARER' }, { sharedBy: 'U0OLD01' }, {}]);
-    expect(slack.callsTo('update')[0]).toEqual({ channel: 'C0001', ts: '1700000001.000100', ...answerTo('search kv cache --page 2') });
+    expect(slack.callsTo('update')[0]).toEqual({ channel: 'C0001', ts: '1700000001.000100', ...messageFor('search kv cache --page 2') });
     expect(slack.callsTo('update')).toHaveLength(3);
     expect(r.sent).toEqual([]);
   });
@@ -253,7 +257,7 @@ describe('Slack paging buttons (update)', () => {
     const { handler, slack, r, log } = setup();
     slack.failNext('update', platformError('not_in_channel'));
     await handler.button(click('pb:page:next', 'search kv cache --page 2'), r.respond, slack.client);
-    expect(r.sent).toEqual([{ response_type: 'in_channel', replace_original: true, ...answerTo('search kv cache --page 2') }]);
+    expect(r.sent).toEqual([{ response_type: 'in_channel', replace_original: true, ...messageFor('search kv cache --page 2') }]);
     expect(log.at('info')).toEqual([expect.objectContaining({ user: 'U0002', channel: 'C0001', button: 'update', reason: 'not_in_channel' })]);
     expect(log.at('error')).toEqual([]);
   });
@@ -291,7 +295,7 @@ describe('Slack answer buttons (reply: Abstract, Similar)', () => {
     const { handler, asked, slack, r } = setup();
     await handler.button(click('pb:run:1', 'abstract snapkv', { ephemeral: true }), r.respond, slack.client);
     expect(asked[0]!.opts).toEqual({ share: true });
-    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...answerTo('abstract snapkv') }]);
+    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...messageFor('abstract snapkv') }]);
     expect(slack.calls).toEqual([]);
   });
 
@@ -300,8 +304,8 @@ describe('Slack answer buttons (reply: Abstract, Similar)', () => {
     await handler.button(click('pb:run:1', 'abstract snapkv'), r.respond, slack.client);
     await handler.button(click('pb:run:1', 'abstract snapkv', { threadTs: '1700000000.000100' }), r.respond, slack.client);
     expect(slack.callsTo('postMessage')).toEqual([
-      { channel: 'C0001', thread_ts: '1700000001.000100', ...answerTo('abstract snapkv'), ...NO_UNFURL },
-      { channel: 'C0001', thread_ts: '1700000000.000100', ...answerTo('abstract snapkv'), ...NO_UNFURL },
+      { channel: 'C0001', thread_ts: '1700000001.000100', ...messageFor('abstract snapkv'), ...NO_UNFURL },
+      { channel: 'C0001', thread_ts: '1700000000.000100', ...messageFor('abstract snapkv'), ...NO_UNFURL },
     ]);
     expect(posted).toHaveLength(2);
     expect(posted[0]).toEqual([answerTo('abstract snapkv'), { channel: 'C0001', team: 'T0001' }, expect.objectContaining({ ts: expect.any(String) })]);
@@ -311,14 +315,14 @@ describe('Slack answer buttons (reply: Abstract, Similar)', () => {
   it('on a message in a DM: a new message in the DM, not a thread', async () => {
     const { handler, slack, r } = setup();
     await handler.button(click('pb:run:1', 'abstract snapkv', { channel: 'D0001' }), r.respond, slack.client);
-    expect(slack.callsTo('postMessage')).toEqual([{ channel: 'D0001', ...answerTo('abstract snapkv'), ...NO_UNFURL }]);
+    expect(slack.callsTo('postMessage')).toEqual([{ channel: 'D0001', ...messageFor('abstract snapkv'), ...NO_UNFURL }]);
   });
 
   it('when the bot is not in the channel: only the clicker gets it, through the response_url; nothing reported as posted', async () => {
     const { handler, slack, r, posted, log } = setup();
     slack.failNext('postMessage', platformError('channel_not_found'));
     await handler.button(click('pb:run:1', 'abstract snapkv'), r.respond, slack.client);
-    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...answerTo('abstract snapkv') }]);
+    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...messageFor('abstract snapkv') }]);
     expect(posted).toEqual([]);
     expect(log.at('info')).toEqual([expect.objectContaining({ reason: 'channel_not_found' })]);
   });
@@ -328,7 +332,7 @@ describe('Slack Save buttons (ephemeral)', () => {
   it('answered to the clicker alone through the response_url', async () => {
     const { handler, slack, r } = setup();
     await handler.button(click('pb:me:1', 'save snapkv'), r.respond, slack.client);
-    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...answerTo('save snapkv') }]);
+    expect(r.sent).toEqual([{ response_type: 'ephemeral', replace_original: false, ...messageFor('save snapkv') }]);
     expect(slack.calls).toEqual([]);
   });
 
@@ -337,8 +341,8 @@ describe('Slack Save buttons (ephemeral)', () => {
     await handler.button(click('pb:me:1', 'save snapkv', { noResponseUrl: true }), undefined, slack.client);
     await handler.button(click('pb:me:1', 'save snapkv', { noResponseUrl: true, threadTs: '1700000000.000100' }), undefined, slack.client);
     expect(slack.callsTo('postEphemeral')).toEqual([
-      { channel: 'C0001', user: 'U0002', ...answerTo('save snapkv') },
-      { channel: 'C0001', user: 'U0002', thread_ts: '1700000000.000100', ...answerTo('save snapkv') },
+      { channel: 'C0001', user: 'U0002', ...messageFor('save snapkv') },
+      { channel: 'C0001', user: 'U0002', thread_ts: '1700000000.000100', ...messageFor('save snapkv') },
     ]);
   });
 
@@ -356,7 +360,7 @@ describe('Slack "Post to channel" (public)', () => {
     const { handler, asked, slack, r, posted } = setup();
     await handler.button(click('pb:share', 'show snapkv', { ephemeral: true }), r.respond, slack.client);
     expect(asked[0]!.opts).toEqual({ sharedBy: 'U0002' });
-    expect(slack.callsTo('postMessage')).toEqual([{ channel: 'C0001', ...answerTo('show snapkv'), ...NO_UNFURL }]);
+    expect(slack.callsTo('postMessage')).toEqual([{ channel: 'C0001', ...messageFor('show snapkv'), ...NO_UNFURL }]);
     expect(posted).toEqual([[answerTo('show snapkv'), { channel: 'C0001', team: 'T0001' }, expect.objectContaining({ ts: expect.any(String) })]]);
     expect(r.sent).toEqual([]);
   });
@@ -367,7 +371,7 @@ describe('Slack "Post to channel" (public)', () => {
       const { handler, slack, r, posted, log } = setup();
       slack.failNext('postMessage', platformError(error));
       await handler.button(click('pb:share', 'show snapkv', { ephemeral: true }), r.respond, slack.client);
-      expect(r.sent).toEqual([{ response_type: 'in_channel', replace_original: false, ...answerTo('show snapkv') }]);
+      expect(r.sent).toEqual([{ response_type: 'in_channel', replace_original: false, ...messageFor('show snapkv') }]);
       expect(posted).toEqual([]);
       expect(log.at('info')).toEqual([expect.objectContaining({ reason: error, button: 'public' })]);
       expect(log.at('error')).toEqual([]);

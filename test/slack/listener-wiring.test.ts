@@ -120,11 +120,12 @@ describe('Slack listeners: routing', () => {
 
   it('mentions, DMs and reactions reach their handlers, and the work is tracked until answered', async () => {
     const s = setup();
-    const work = s.event('app_mention')!({ event: mention(), client: s.slack.client });
+    const work = s.event('app_mention')!({ context: {}, event: mention(), client: s.slack.client });
     expect(s.inflight.size).toBe(1);
     await work;
     expect(s.inflight.size).toBe(0);
     await s.event('message')!({
+      context: {},
       event: { type: 'message', channel_type: 'im', user: 'U0001', text: 'stats', ts: '1.2', channel: 'D0001' },
       client: s.slack.client,
     });
@@ -132,8 +133,8 @@ describe('Slack listeners: routing', () => {
     expect(s.slack.callsTo('postMessage').map((a) => a.channel)).toEqual(['C0001', 'D0001']);
 
     const item = { type: 'message', channel: 'C0001', ts: '1700000001.000100' };
-    await s.event('reaction_added')!({ event: { type: 'reaction_added', user: 'U0002', reaction: 'fire', item }, body: { team_id: 'T0001' } });
-    await s.event('reaction_removed')!({ event: { type: 'reaction_removed', user: 'U0002', reaction: 'fire', item }, body: { team_id: 'T0001' } });
+    await s.event('reaction_added')!({ context: {}, event: { type: 'reaction_added', user: 'U0002', reaction: 'fire', item }, body: { team_id: 'T0001' } });
+    await s.event('reaction_removed')!({ context: {}, event: { type: 'reaction_removed', user: 'U0002', reaction: 'fire', item }, body: { team_id: 'T0001' } });
     expect(s.reactions).toEqual([
       expect.objectContaining({ workspaceId: 'T0001', messageId: '1700000001.000100', added: true }),
       expect.objectContaining({ workspaceId: 'T0001', messageId: '1700000001.000100', added: false }),
@@ -207,7 +208,7 @@ describe('Slack listeners: duplicate deliveries', () => {
 describe('Slack listeners: answers reported to the core as posted (votes)', () => {
   it('a mention answer posted in a channel is reported with its channel, ts and workspace', async () => {
     const s = setup();
-    await s.event('app_mention')!({ event: mention(), client: s.slack.client });
+    await s.event('app_mention')!({ context: {}, event: mention(), client: s.slack.client });
     expect(s.slack.calls.map((c) => c.method)).toEqual(['postMessage']);
     expect(s.posts).toEqual([
       {
@@ -219,31 +220,32 @@ describe('Slack listeners: answers reported to the core as posted (votes)', () =
 
   it('without a team the post names no workspace', async () => {
     const s = setup();
-    await s.event('app_mention')!({ event: mention({ team: undefined }), client: s.slack.client });
+    await s.event('app_mention')!({ context: {}, event: mention({ team: undefined }), client: s.slack.client });
     expect(s.posts).toHaveLength(1);
     expect(s.posts[0]!.post).not.toHaveProperty('workspaceId');
   });
 
   it('nothing is reported when no observer wants the reply, or when Slack answered without a ts', async () => {
     const s = setup({ wants: false });
-    await s.event('app_mention')!({ event: mention(), client: s.slack.client });
+    await s.event('app_mention')!({ context: {}, event: mention(), client: s.slack.client });
     expect(s.slack.callsTo('postMessage')).toHaveLength(1);
     expect(s.posts).toEqual([]);
 
     const t = setup();
     const client = { chat: { postMessage: async () => ({ ok: true }) } } as unknown as App['client'];
-    await t.event('app_mention')!({ event: mention(), client });
+    await t.event('app_mention')!({ context: {}, event: mention(), client });
     expect(t.runs).toHaveLength(1);
     expect(t.posts).toEqual([]);
   });
 
   it('a personal answer asked in a channel goes to the asker alone and is not reported', async () => {
     const s = setup();
-    await s.event('app_mention')!({ event: mention({ text: '<@UBOT0001> saved' }), client: s.slack.client });
+    await s.event('app_mention')!({ context: {}, event: mention({ text: '<@UBOT0001> saved' }), client: s.slack.client });
     expect(s.slack.calls.map((c) => c.method)).toEqual(['postEphemeral']);
     expect(s.posts).toEqual([]);
     // The same command in a DM is answered there like any other.
     await s.event('message')!({
+      context: {},
       event: { type: 'message', channel_type: 'im', user: 'U0001', text: 'saved', ts: '1.2', channel: 'D0001' },
       client: s.slack.client,
     });

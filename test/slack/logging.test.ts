@@ -54,3 +54,17 @@ describe('Slack adapter logging', () => {
     expect(scrubSecrets(`token ${BOT_TOKEN} and ${APP_TOKEN} and xoxp-1-2-3`)).toBe('token [redacted] and [redacted] and [redacted]');
   });
 });
+
+describe('scrubSecrets: OAuth bodies', () => {
+  it('blanks the client secret, tokens and Slack authorisation codes in logged request bodies, JSON or form', () => {
+    const jsonBody = 'http request body: {"code":"c-1","client_id":"1.2","client_secret":"s3cr3t-value"}';
+    expect(scrubSecrets(jsonBody)).toBe('http request body: {"code":"c-1","client_id":"1.2","client_secret":"[redacted]"}');
+    // As it appears inside a JSON log line (quotes escaped).
+    expect(scrubSecrets('{\\"client_secret\\":\\"s3cr3t-value\\"}')).toBe('{\\"client_secret\\":\\"[redacted]\\"}');
+    expect(scrubSecrets('client_id=1.2&client_secret=s3cr3t&code=x')).toBe('client_id=1.2&client_secret=[redacted]&code=x');
+    expect(scrubSecrets('{"refresh_token":"xoxe-1-abc","access_token":"at-123"}')).toBe('{"refresh_token":"[redacted]","access_token":"[redacted]"}');
+    expect(scrubSecrets('code 1234567890.1234567890.0123456789abcdef0123456789abcdef used')).toBe('code [redacted] used');
+    // Error codes and ordinary words stay.
+    expect(scrubSecrets('{"code":"slack_webapi_platform_error","error":"invalid_code"}')).toBe('{"code":"slack_webapi_platform_error","error":"invalid_code"}');
+  });
+});

@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 
 type Manifest = {
   features: { app_home: Record<string, boolean>; slash_commands: { command: string; url?: string }[] };
-  oauth_config: { scopes: { bot: string[]; user?: string[] } };
+  oauth_config: { scopes: { bot: string[]; user?: string[] }; redirect_urls?: string[] };
   settings: {
     event_subscriptions: { bot_events: string[]; request_url?: string };
     interactivity: { is_enabled: boolean; request_url?: string };
@@ -16,13 +16,18 @@ describe('Slack app manifests', () => {
   for (const [name, socket] of [
     ['manifest.json', true],
     ['manifest.http.json', false],
+    ['manifest.oauth.json', false],
   ] as const) {
     it(`${name}: /papers, exactly the scopes needed, mention + DM + reaction events, interactivity, messages tab`, () => {
       const m = load(name);
       expect(m.features.slash_commands.map((c) => c.command)).toEqual(['/papers']);
       expect([...m.oauth_config.scopes.bot].sort()).toEqual(['app_mentions:read', 'chat:write', 'commands', 'im:history', 'reactions:read']);
       expect(m.oauth_config.scopes.user).toBeUndefined();
-      expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(['app_mention', 'message.im', 'reaction_added', 'reaction_removed']);
+      // A distributed app also hears when a workspace removes it.
+      const uninstall = name === 'manifest.oauth.json' ? ['app_uninstalled', 'tokens_revoked'] : [];
+      expect([...m.settings.event_subscriptions.bot_events].sort()).toEqual(
+        ['app_mention', 'message.im', 'reaction_added', 'reaction_removed', ...uninstall].sort(),
+      );
       expect(m.settings.interactivity.is_enabled).toBe(true);
       expect(m.features.app_home.messages_tab_enabled).toBe(true);
       expect(m.features.app_home.messages_tab_read_only_enabled).toBe(false);
@@ -33,4 +38,11 @@ describe('Slack app manifests', () => {
       else expect(urls.every((u) => u?.endsWith('/slack/events'))).toBe(true);
     });
   }
+
+  it('manifest.oauth.json: Slack redirects installs to the path the adapter serves, and asks for the scopes OAuth mode asks for', async () => {
+    const m = load('manifest.oauth.json');
+    expect(m.oauth_config.redirect_urls).toEqual([expect.stringMatching(/^https:\/\/[^/]+\/slack\/oauth_redirect$/)]);
+    const { DEFAULT_SLACK_SCOPES } = await import('../../src/app/config.ts');
+    expect([...m.oauth_config.scopes.bot].sort()).toEqual([...DEFAULT_SLACK_SCOPES].sort());
+  });
 });

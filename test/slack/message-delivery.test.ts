@@ -4,7 +4,7 @@
  * happens when Slack refuses a message.
  */
 import { describe, expect, it } from 'vitest';
-import type { Posted } from '../../adapters/slack/answer.ts';
+import type { Answered, Posted } from '../../adapters/slack/answer.ts';
 import { MessageHandler } from '../../adapters/slack/message-handler.ts';
 import type { RequestContext } from '../../src/reply/context.ts';
 import { FAILURE_TEXT, capturedLogger, fakeClient, platformError } from './slack-harness.ts';
@@ -21,12 +21,14 @@ function setup(opts: { personal?: boolean; fail?: Error; botUserId?: string } = 
     answer: async (text, ctx) => {
       asked.push({ text, ctx });
       if (opts.fail) throw opts.fail;
-      return { text: `answer to ${text}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `answer to ${text}` } }] };
+      return {
+        reply: { tone: 'ok', summary: `answer to ${text}`, blocks: [], ...(opts.personal === true ? { personal: true as const } : {}) },
+        message: { text: `answer to ${text}`, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: `answer to ${text}` } }] },
+      };
     },
     logger: log.logger,
     botUserId: () => opts.botUserId ?? BOT,
     posted: (...args) => void posted.push(args),
-    personal: () => opts.personal === true,
   });
   return { handler, asked, posted, log, slack };
 }
@@ -64,7 +66,7 @@ describe('Slack mentions', () => {
     expect(args).toEqual({ channel: 'C0001', thread_ts: '1700000100.000100', text: 'answer to search kv cache', blocks: expect.any(Array), ...NO_UNFURL });
     expect(posted).toEqual([
       [
-        expect.objectContaining({ text: 'answer to search kv cache' }),
+        expect.objectContaining({ message: expect.objectContaining({ text: 'answer to search kv cache' }) }),
         { channel: 'C0001', team: 'T0001' },
         expect.objectContaining({ ts: expect.any(String) }),
       ],
@@ -166,10 +168,9 @@ describe('Slack mentions without a posted hook', () => {
   it('are answered all the same (nothing counts votes)', async () => {
     const slack = fakeClient();
     const handler = new MessageHandler({
-      answer: async (text) => ({ text: `answer to ${text}`, blocks: [] }),
+      answer: async (text): Promise<Answered> => ({ reply: { tone: 'ok', summary: text, blocks: [] }, message: { text: `answer to ${text}`, blocks: [] } }),
       logger: capturedLogger().logger,
       botUserId: () => BOT,
-      personal: () => false,
     });
     await handler.mention(mention(), slack.client);
     expect(slack.callsTo('postMessage')).toEqual([expect.objectContaining({ channel: 'C0001', text: 'answer to search kv cache' })]);

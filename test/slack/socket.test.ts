@@ -320,7 +320,7 @@ describe('Slack start-up errors', () => {
     const port = a.port!;
     await a.stop();
     await a.stop();
-    await expect(a.post('C1', { tone: 'ok', summary: 's', blocks: [] })).rejects.toThrow(/not running/);
+    await expect(a.post({ channelId: 'C1' }, { tone: 'ok', summary: 's', blocks: [] })).rejects.toThrow(/not running/);
     await expect(fetch(`http://127.0.0.1:${port}/slack/events`, { method: 'POST' })).rejects.toThrow();
     await fake.stop();
   });

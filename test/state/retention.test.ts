@@ -93,6 +93,7 @@ eachBackend((backend) => {
       votes: { posts: 1 },
       ephemeral: 1,
       installStates: 1,
+      removedWorkspaces: { schedules: 0, watches: 0 },
       failed: [],
     });
     expect(await state.installations.consumeState('fresh', clock.now())).toMatchObject({ ok: true });

@@ -130,10 +130,10 @@ describe('votes in Slack, HTTP mode', () => {
     const shared = api.lastPostedTs!;
 
     const potd = await paperboy.run('show snapkv', { platform: 'slack', channelId: 'C0001', userId: 'scheduler' });
-    await h.adapter.post('C0001', potd);
+    await h.adapter.post({ channelId: 'C0001' }, potd);
     const scheduled = api.lastPostedTs!;
     // A list is not about one paper: no record.
-    await h.adapter.post('C0001', await paperboy.run('search kv cache', { platform: 'slack', channelId: 'C0001', userId: 'scheduler' }));
+    await h.adapter.post({ channelId: 'C0001' }, await paperboy.run('search kv cache', { platform: 'slack', channelId: 'C0001', userId: 'scheduler' }));
     const list = api.lastPostedTs!;
 
     await recorded(voting, 'C0001', scheduled);
@@ -159,7 +159,7 @@ describe('votes in Slack, HTTP mode', () => {
     h = await startHttp({ paperboy });
     const { api } = h;
     api.dmChannels.set('U0003', 'D0003');
-    await h.adapter.post('U0003', await paperboy.run('show snapkv', { platform: 'slack', channelId: 'U0003', userId: 'scheduler' }));
+    await h.adapter.post({ channelId: 'U0003' }, await paperboy.run('show snapkv', { platform: 'slack', channelId: 'U0003', userId: 'scheduler' }));
     const ts = api.lastPostedTs!;
     await recorded(voting, 'D0003', ts);
     const mark = handlers.started;

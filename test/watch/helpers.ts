@@ -2,6 +2,7 @@ import { silentLogger } from '../../src/app/logger.ts';
 import { Library } from '../../src/library/library.ts';
 import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import type { Paper } from '../../src/papers/paper.ts';
+import type { PostTarget } from '../../src/posting/poster.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import type { FetchedPaper } from '../../src/sources/types.ts';
 import { SqlitePaperStore } from '../../src/library/sqlite-store.ts';
@@ -54,6 +55,8 @@ export function feedPaper(over: Partial<FetchedPaper> & { arxivId: string }): Pa
 
 export interface Post {
   channelId: string;
+  /** The workspace the poster was given (absent: none). */
+  workspaceId?: string;
   reply: Reply;
 }
 
@@ -67,11 +70,11 @@ export class RecordingPoster {
     for (let i = 0; i < times; i++) this.#failures.push(err);
   }
 
-  readonly post = async (channelId: string, reply: Reply): Promise<void> => {
+  readonly post = async ({ channelId, workspaceId }: PostTarget, reply: Reply): Promise<void> => {
     this.calls += 1;
     const err = this.#failures.shift();
     if (err !== undefined) throw err;
-    this.posts.push({ channelId, reply });
+    this.posts.push({ channelId, ...(workspaceId !== undefined ? { workspaceId } : {}), reply });
   };
 }
 

@@ -102,13 +102,13 @@ describe('the watch notifier', () => {
   it('a failed post is retried with backoff, then recorded with its reason; its papers ride along with the next alert', async () => {
     const t = await setup();
     await t.add();
-    t.slack.failNext(Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error' }), 4);
+    t.slack.failNext(new Error('upstream returned 503'), 4);
     await t.ingest([zorblax(1)]);
     const [failed] = await t.notifier.runPass();
-    expect(failed).toMatchObject({ outcome: 'failed', attempts: 4, detail: expect.stringMatching(/rate limited/) });
+    expect(failed).toMatchObject({ outcome: 'failed', attempts: 4, detail: expect.stringMatching(/503/) });
     expect(t.sleeps).toEqual([2000, 4000, 8000]);
     expect(await t.watches.deliveries('w-0001')).toEqual([
-      expect.objectContaining({ paperId: '2611.00001', status: 'failed', attempts: 4, reason: expect.stringMatching(/rate limited/) }),
+      expect.objectContaining({ paperId: '2611.00001', status: 'failed', attempts: 4, reason: expect.stringMatching(/503/) }),
     ]);
     expect((await t.watches.getWatch('w-0001'))?.paused).toBe(false);
 
@@ -117,6 +117,40 @@ describe('the watch notifier', () => {
     expect(ok).toMatchObject({ outcome: 'posted', paperIds: ['2611.00002', '2611.00001'] });
     expect(cardIds(replyText(t.slack.posts[0]!.reply))).toEqual(['2611.00002', '2611.00001']);
     expect((await t.watches.deliveries('w-0001')).every((d) => d.status === 'posted')).toBe(true);
+  });
+
+  it('an alert goes out with its watch’s workspace; a watch paused because its workspace removed the bot gets none, and resumes', async () => {
+    const t = await setup();
+    await t.add({ workspaceId: 'T1' });
+    await t.add({ id: 'w-0002', channelId: 'C2' });
+    await t.ingest([zorblax(1)]);
+    await t.notifier.runPass();
+    expect(t.slack.posts.map((p) => [p.channelId, p.workspaceId])).toEqual(
+      expect.arrayContaining([
+        ['C1', 'T1'],
+        ['C2', undefined],
+      ]),
+    );
+    expect(await t.watches.pauseWorkspace('slack', 'T1', 'Paperboy was removed from this workspace', t.clock.now())).toBe(1);
+    await t.ingest([zorblax(2)]);
+    const reports = await t.notifier.runPass();
+    expect(reports.find((r) => r.watchId === 'w-0001' && r.outcome === 'posted')).toBeUndefined();
+    expect(t.slack.posts.filter((p) => p.channelId === 'C1')).toHaveLength(1);
+    expect(await t.watches.resumeWorkspace('slack', 'T1', 'Paperboy was removed from this workspace')).toBe(1);
+    await t.ingest([zorblax(3)]);
+    await t.notifier.runPass();
+    // Papers that arrived while it was paused are not sent later.
+    expect(cardIds(replyText(t.slack.posts.filter((p) => p.channelId === 'C1').at(-1)!.reply))).toEqual(['2611.00003']);
+  });
+
+  it('a rate-limited post is waited out, not counted as a failed try', async () => {
+    const t = await setup();
+    await t.add();
+    t.slack.failNext(Object.assign(new Error('rate limited'), { code: 'slack_webapi_rate_limited_error', retryAfter: 3 }), 2);
+    await t.ingest([zorblax(1)]);
+    const [ok] = await t.notifier.runPass();
+    expect(ok).toMatchObject({ outcome: 'posted', attempts: 1 });
+    expect(t.sleeps).toEqual([3000, 3000]);
   });
 
   it('a watch whose channel is gone pauses itself and says so in the log; it sends nothing more', async () => {

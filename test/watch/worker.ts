@@ -34,7 +34,7 @@ const notifier = createWatchNotifier({
   papers,
   library,
   posters: {
-    slack: async (channelId: string, reply: Reply) => {
+    slack: async ({ channelId }: { channelId: string }, reply: Reply) => {
       alerts.push({ channelId, ids: reply.data?.type === 'results' ? reply.data.results.map((r) => r.id) : [] });
     },
   },

@@ -45,6 +45,19 @@ export type Failure = { kind: 'platform'; error: string } | { kind: 'http'; stat
 
 type Waiter = { check: () => boolean; resolve: () => void };
 
+/** A workspace of the fake: its bot token, bot user and the OAuth code that installs it. */
+export interface FakeWorkspace {
+  teamId: string;
+  teamName: string;
+  botUserId: string;
+  botId: string;
+  token: string;
+  /** The code Slack would hand the redirect after someone approved the install there. */
+  code: string;
+  /** Who approved it. */
+  installerId: string;
+}
+
 export class FakeSlackApi {
   readonly calls: ApiCall[] = [];
   readonly responses: ResponseUrlPost[] = [];
@@ -71,6 +84,31 @@ export class FakeSlackApi {
    */
   readonly dmChannels = new Map<string, string>();
   #responseSeq = 0;
+  /** OAuth: the app's credentials `oauth.v2.access` accepts (unset: it refuses every exchange). */
+  clientId: string | undefined;
+  clientSecret: string | undefined;
+  /** OAuth: workspaces that can install (by code) and whose tokens `auth.test` knows. */
+  readonly workspaces: FakeWorkspace[] = [];
+
+  /**
+   * A workspace that can install the app: `oauth.v2.access` with its code answers with its token,
+   * once (Slack's codes are single-use); `auth.test` with that token names its team and bot user.
+   */
+  addWorkspace(teamId: string, teamName = `Team ${teamId}`): FakeWorkspace {
+    const n = this.workspaces.length + 1;
+    const w: FakeWorkspace = {
+      teamId,
+      teamName,
+      botUserId: `UBOT${teamId}`,
+      botId: `BBOT${teamId}`,
+      token: ['xoxb', teamId.toLowerCase(), String(1000000000 + n), 'oauthtokenfake'].join('-'),
+      code: `code-${teamId}-${n}`,
+      installerId: `UINSTALL${n}`,
+    };
+    this.workspaces.push(w);
+    return w;
+  }
+  readonly #usedCodes = new Set<string>();
 
   /** Base URL for `slackApiUrl` (ends with `/`). */
   get apiUrl(): string {
@@ -265,16 +303,28 @@ export class FakeSlackApi {
       this.#notify();
       return;
     }
-    const answer = this.#answer(method, args);
+    const answer = this.#answer(method, args, token);
     if (answer.ok !== true) call.outcome = String(answer.error);
     json(res, answer);
     this.#notify();
   }
 
-  #answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  #answer(method: string, args: Record<string, unknown>, token: string | undefined): Record<string, unknown> {
     switch (method) {
-      case 'auth.test':
+      case 'auth.test': {
         if (this.authError) return { ok: false, error: this.authError };
+        const w = this.workspaces.find((x) => x.token === token);
+        if (w)
+          return {
+            ok: true,
+            url: `https://${w.teamId.toLowerCase()}.slack.test/`,
+            team: w.teamName,
+            user: 'paperboy',
+            team_id: w.teamId,
+            user_id: w.botUserId,
+            bot_id: w.botId,
+          };
+        if (this.workspaces.length > 0 && token !== undefined && token.includes('oauthtokenfake')) return { ok: false, error: 'invalid_auth' };
         return {
           ok: true,
           url: 'https://fake.slack.test/',
@@ -284,6 +334,26 @@ export class FakeSlackApi {
           user_id: this.botUserId,
           bot_id: this.botId,
         };
+      }
+      case 'oauth.v2.access': {
+        if (!this.clientId || args.client_id !== this.clientId || args.client_secret !== this.clientSecret) return { ok: false, error: 'invalid_client_id' };
+        const code = typeof args.code === 'string' ? args.code : '';
+        const w = this.workspaces.find((x) => x.code === code);
+        if (!w || this.#usedCodes.has(code)) return { ok: false, error: 'invalid_code' };
+        this.#usedCodes.add(code);
+        return {
+          ok: true,
+          app_id: 'AFAKEAPP',
+          authed_user: { id: w.installerId },
+          scope: 'app_mentions:read,chat:write,commands',
+          token_type: 'bot',
+          access_token: w.token,
+          bot_user_id: w.botUserId,
+          team: { id: w.teamId, name: w.teamName },
+          enterprise: null,
+          is_enterprise_install: false,
+        };
+      }
       case 'apps.connections.open':
         return this.socketUrl ? { ok: true, url: this.socketUrl } : { ok: false, error: 'invalid_auth' };
       case 'chat.postMessage':
