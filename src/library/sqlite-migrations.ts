@@ -64,5 +64,13 @@ export const PAPER_MIGRATIONS: ModuleMigrations = {
     CREATE INDEX removed_papers_by_rev ON removed_papers (rev);
     CREATE TABLE harvest_positions (source TEXT PRIMARY KEY, position TEXT NOT NULL, at INTEGER NOT NULL);
     `,
+    // Records are stored compactly from here on (`record-codec.ts`: deflated JSON, a BLOB in the
+    // TEXT-declared column, which keeps BLOBs as they are). Rows written before stay JSON text and
+    // read the same; each is rewritten compactly the next time its paper is stored. No SQL can
+    // deflate, so nothing is rewritten here: the migration marks the change, so that an older
+    // Paperboy, which cannot read a compact record, refuses the database instead of failing on it.
+    `
+    INSERT INTO store_meta (key, value) VALUES ('record_format', 1);
+    `,
   ],
 };

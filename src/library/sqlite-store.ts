@@ -3,13 +3,37 @@ import { mergePaper } from '../papers/merge.ts';
 import { PaperSchema, type Paper } from '../papers/paper.ts';
 import { titleKey } from '../papers/title-key.ts';
 import { openStateDatabase } from '../db/sqlite.ts';
+import { StateStoreError } from '../db/errors.ts';
+import { encodeRecordJson, isCompactRecord, parseRecordJson, recordJson } from './record-codec.ts';
 import { PAPER_MIGRATIONS } from './sqlite-migrations.ts';
-import type { FeedName, ImportProgress, IngestRun, PaperPruneResult, PaperStore, SourceStatus, UpsertOptions, UpsertOutcome } from './store.ts';
+import type { FeedName, ImportProgress, IngestRun, PaperPruneResult, PaperStore, PreparedPaper, SourceStatus, UpsertOptions, UpsertOutcome } from './store.ts';
 
+/**
+ * A stored paper row. `record` is the compact record (`record-codec.ts`, a BLOB), or JSON text in
+ * rows an older version wrote (the column is declared TEXT, which keeps BLOBs as they are): both
+ * read the same, and an older row is rewritten compactly the next time its paper is stored.
+ */
 interface PaperRow {
   id: string;
   arxiv_id: string | null;
-  record: string;
+  record: Buffer | string;
+}
+
+/** An incoming paper as a batch writes it: validated, serialised, keyed; `record` when already encoded, `paper` when at hand. */
+interface Row {
+  id: string;
+  arxivId: string | undefined;
+  titleKey: string;
+  published: string | undefined;
+  json: string;
+  record?: Uint8Array;
+  paper?: Paper;
+}
+
+/** A paper's id and stored record, as the reads select them. */
+interface StoredRecord {
+  id: string;
+  record: Buffer | string;
 }
 
 /**
@@ -21,7 +45,11 @@ const OLD_INGEST_RUNS = `at < ?
   AND id NOT IN (SELECT id FROM (SELECT id, ROW_NUMBER() OVER (PARTITION BY source, ok ORDER BY at DESC, id DESC) AS n FROM ingest_runs) newest WHERE n = 1)
   AND id <> (SELECT MAX(id) FROM ingest_runs)`;
 
-/** Stored papers in the SQLite state database (`DATA_DIR/state.db`), beside the schedules. */
+/**
+ * Stored papers in the SQLite state database (`DATA_DIR/state.db`), beside the schedules. Records
+ * are kept compactly (`record-codec.ts`); rows an older version wrote as JSON text read the same
+ * and are stored compactly when a batch next sees their paper, changed or not.
+ */
 export class SqlitePaperStore implements PaperStore {
   readonly location: string;
   readonly #db: Database.Database;
@@ -51,60 +79,85 @@ export class SqlitePaperStore implements PaperStore {
   }
 
   async upsertBatch(papers: readonly Paper[], opts: UpsertOptions = {}): Promise<UpsertOutcome> {
+    return this.#write(
+      papers,
+      (incoming) => {
+        const paper = PaperSchema.parse(incoming);
+        return { id: paper.id, arxivId: paper.arxivId, titleKey: titleKey(paper.title), published: paper.published, json: JSON.stringify(paper), paper };
+      },
+      opts,
+    );
+  }
+
+  async upsertPrepared(papers: readonly PreparedPaper[], opts: UpsertOptions = {}): Promise<UpsertOutcome> {
+    return this.#write(papers, (p) => p, opts);
+  }
+
+  /**
+   * One batch in one transaction. `ready` turns each item into a row (`upsertBatch` validates and
+   * serialises here; `upsertPrepared` had that done elsewhere): both write the same bytes.
+   */
+  #write<T>(items: readonly T[], ready: (item: T) => Row, opts: UpsertOptions): UpsertOutcome {
     const db = this.#db;
     const merge = opts.merge ?? mergePaper;
     const byArxiv = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE arxiv_id = ?');
     const byTitle = db.prepare('SELECT id, arxiv_id, record FROM papers WHERE title_key = ? ORDER BY first_seen');
     const insert = db.prepare('INSERT INTO papers (id, arxiv_id, title_key, published, record, first_seen, updated_at, rev) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
     const update = db.prepare('UPDATE papers SET id = ?, arxiv_id = ?, title_key = ?, published = ?, record = ?, updated_at = ?, rev = ? WHERE id = ?');
+    // An unchanged paper in a row written before the compact format: the same record, stored compactly (no new revision).
+    const recode = db.prepare('UPDATE papers SET record = ? WHERE id = ?');
     const bump = db.prepare("UPDATE store_meta SET value = ? WHERE key = 'papers_rev'");
     const currentRev = db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck();
-    const run = db.transaction((batch: readonly Paper[]): UpsertOutcome => {
+    const run = db.transaction((batch: readonly T[]): UpsertOutcome => {
       const out: UpsertOutcome = { added: [], updated: [], unchanged: [] };
       const now = this.#now();
       const rev = (currentRev.get() as number) + 1;
-      for (const incoming of batch) {
-        const paper = PaperSchema.parse(incoming);
-        const key = titleKey(paper.title);
-        let row = paper.arxivId ? (byArxiv.get(paper.arxivId) as PaperRow | undefined) : undefined;
+      for (const item of batch) {
+        const incoming = ready(item);
+        const key = incoming.titleKey;
+        let row = incoming.arxivId ? (byArxiv.get(incoming.arxivId) as PaperRow | undefined) : undefined;
         if (!row) {
           const rows = byTitle.all(key) as PaperRow[];
-          row = rows.find((r) => r.arxiv_id === null || paper.arxivId === undefined);
+          row = rows.find((r) => r.arxiv_id === null || incoming.arxivId === undefined);
         }
         if (!row) {
-          insert.run(paper.id, paper.arxivId ?? null, key, paper.published ?? null, JSON.stringify(paper), now, now, rev);
-          out.added.push(paper.id);
+          insert.run(incoming.id, incoming.arxivId ?? null, key, incoming.published ?? null, incoming.record ?? encodeRecordJson(incoming.json), now, now, rev);
+          out.added.push(incoming.id);
           continue;
         }
-        const merged = merge(JSON.parse(row.record) as Paper, paper);
+        const storedJson = this.#json(row.record, row.id);
+        // A prepared paper was validated where it was built: its JSON is the schema's output.
+        const paper = incoming.paper ?? (JSON.parse(incoming.json) as Paper);
+        const merged = merge(this.#parse(storedJson, row.id), paper);
         const record = JSON.stringify(merged);
-        if (record === row.record) {
+        if (record === storedJson) {
+          if (!isCompactRecord(row.record)) recode.run(encodeRecordJson(record), row.id);
           out.unchanged.push(merged.id);
           continue;
         }
-        update.run(merged.id, merged.arxivId ?? null, titleKey(merged.title), merged.published ?? null, record, now, rev, row.id);
+        update.run(merged.id, merged.arxivId ?? null, titleKey(merged.title), merged.published ?? null, encodeRecordJson(record), now, rev, row.id);
         out.updated.push(merged.id);
       }
       if (out.added.length + out.updated.length > 0) bump.run(rev);
       return out;
     });
-    return run.immediate(papers);
+    return run.immediate(items);
   }
 
   async all(): Promise<Paper[]> {
-    const rows = this.#db.prepare('SELECT record FROM papers ORDER BY published DESC, first_seen DESC, id').pluck().all() as string[];
-    return rows.map((r) => JSON.parse(r) as Paper);
+    const rows = this.#db.prepare('SELECT id, record FROM papers ORDER BY published DESC, first_seen DESC, id').all() as StoredRecord[];
+    return this.#papers(rows);
   }
 
   async changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }> {
     // One read transaction: the papers and the revision they belong to are one snapshot.
     const read = this.#db.transaction(() => ({
       revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
-      rows: this.#db.prepare('SELECT record FROM papers WHERE rev > ? ORDER BY rev, first_seen, id').pluck().all(revision) as string[],
+      rows: this.#db.prepare('SELECT id, record FROM papers WHERE rev > ? ORDER BY rev, first_seen, id').all(revision) as StoredRecord[],
       removed: this.#db.prepare('SELECT id FROM removed_papers WHERE rev > ? ORDER BY rev, id').pluck().all(revision) as string[],
     }));
     const { revision: now, rows, removed } = read.deferred();
-    return { revision: now, papers: rows.map((r) => JSON.parse(r) as Paper), removed };
+    return { revision: now, papers: this.#papers(rows), removed };
   }
 
   async removePapers(arxivIds: readonly string[]): Promise<string[]> {
@@ -143,10 +196,10 @@ export class SqlitePaperStore implements PaperStore {
   async snapshot(): Promise<{ revision: number; papers: Paper[] }> {
     const read = this.#db.transaction(() => ({
       revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
-      rows: this.#db.prepare('SELECT record FROM papers ORDER BY published DESC, first_seen DESC, id').pluck().all() as string[],
+      rows: this.#db.prepare('SELECT id, record FROM papers ORDER BY published DESC, first_seen DESC, id').all() as StoredRecord[],
     }));
     const { revision, rows } = read.deferred();
-    return { revision, papers: rows.map((r) => JSON.parse(r) as Paper) };
+    return { revision, papers: this.#papers(rows) };
   }
 
   async revision(): Promise<number> {
@@ -157,11 +210,11 @@ export class SqlitePaperStore implements PaperStore {
     const read = this.#db.transaction(() => ({
       revision: this.#db.prepare("SELECT value FROM store_meta WHERE key = 'papers_rev'").pluck().get() as number,
       rows: this.#db
-        .prepare('SELECT record, first_seen FROM papers WHERE rev > ? AND first_seen > ? ORDER BY first_seen, id')
-        .all(revision, since.getTime()) as { record: string; first_seen: number }[],
+        .prepare('SELECT id, record, first_seen FROM papers WHERE rev > ? AND first_seen > ? ORDER BY first_seen, id')
+        .all(revision, since.getTime()) as (StoredRecord & { first_seen: number })[],
     }));
     const { revision: now, rows } = read.deferred();
-    return { revision: now, papers: rows.map((r) => ({ paper: JSON.parse(r.record) as Paper, firstSeen: new Date(r.first_seen) })) };
+    return { revision: now, papers: rows.map((r) => ({ paper: this.#paper(r), firstSeen: new Date(r.first_seen) })) };
   }
 
   async runsRecorded(): Promise<number> {
@@ -229,5 +282,34 @@ export class SqlitePaperStore implements PaperStore {
 
   async close(): Promise<void> {
     if (this.#ownsConnection && this.#db.open) this.#db.close();
+  }
+
+  #papers(rows: readonly StoredRecord[]): Paper[] {
+    return rows.map((r) => this.#paper(r));
+  }
+
+  #paper(row: StoredRecord): Paper {
+    return this.#parse(this.#json(row.record, row.id), row.id);
+  }
+
+  /** A row's record as JSON text; a damaged one is a `StateStoreError` naming the paper and the file. */
+  #json(record: Buffer | string, id: string): string {
+    return this.#readable(() => recordJson(record), id);
+  }
+
+  #parse(json: string, id: string): Paper {
+    return this.#readable(() => parseRecordJson(json), id);
+  }
+
+  #readable<T>(read: () => T, id: string): T {
+    try {
+      return read();
+    } catch (err) {
+      throw new StateStoreError(
+        `The stored paper ${id} in ${this.location} cannot be read (${err instanceof Error ? err.message : String(err)}).`,
+        this.location,
+        { cause: err },
+      );
+    }
   }
 }

@@ -1,4 +1,6 @@
 import type { Paper } from '../papers/paper.ts';
+import { titleKey } from '../papers/title-key.ts';
+import { encodeRecordJson } from './record-codec.ts';
 
 export type FeedName = 'hf' | 'arxiv';
 
@@ -34,8 +36,9 @@ export interface SourceStatus {
  * Persistent papers from the live feeds (HF Daily Papers, arXiv). Page-file papers are not stored:
  * they are read from their files at start-up and combined with these by the library.
  *
- * Implementations: SQLite (`sqlite/paper-store.ts`) now; PostgreSQL fills the same interface later.
- * Every method is async for that reason. Several processes may share one store.
+ * Implementations: SQLite (`sqlite-store.ts`) and PostgreSQL (`postgres-store.ts`); every method is
+ * async for the latter. Several processes may share one store. Both keep each record compactly
+ * (`record-codec.ts`: deflated JSON) and read rows older versions wrote (JSON text) the same.
  */
 export interface PaperStore {
   /** Where the papers live (file path or database name), for messages. */
@@ -47,6 +50,12 @@ export interface PaperStore {
    * batches from several processes never create duplicates.
    */
   upsertBatch(papers: readonly Paper[], opts?: UpsertOptions): Promise<UpsertOutcome>;
+  /**
+   * `upsertBatch` for papers already validated and encoded (`preparePaper`, in a worker thread
+   * during `paperboy import`): the same matching, merging, outcome and stored bytes, without
+   * checking the schema again or encoding a paper that is added.
+   */
+  upsertPrepared(papers: readonly PreparedPaper[], opts?: UpsertOptions): Promise<UpsertOutcome>;
   /** Every stored paper, newest first (by published date, then first seen). */
   all(): Promise<Paper[]>;
   /** A number that grows whenever stored papers change, in any process. Cheap to call. */
@@ -97,6 +106,29 @@ export interface PaperStore {
   /** Record how far an import got, after the batches up to there are stored (replaces the key's record). */
   saveImportProgress(progress: ImportProgress): Promise<void>;
   close(): Promise<void>;
+}
+
+/**
+ * A paper made ready to store: everything a row needs, computed where the paper was built (off the
+ * thread that writes). Only `preparePaper` makes one; it holds no `Paper` object (a worker sends it
+ * as it is: strings and bytes), and the paper is parsed from `json` only when a stored one matches.
+ */
+export interface PreparedPaper {
+  id: string;
+  arxivId: string | undefined;
+  /** `titleKey(title)`. */
+  titleKey: string;
+  published: string | undefined;
+  /** `JSON.stringify` of the paper as `PaperSchema` returned it (validated). */
+  json: string;
+  /** `encodeRecordJson(json)`: the row's record when the paper is added. */
+  record: Uint8Array;
+}
+
+/** A paper `PaperSchema` returned (validated: `paperFromFeed`'s output) as a row ready to store. Pure. */
+export function preparePaper(paper: Paper): PreparedPaper {
+  const json = JSON.stringify(paper);
+  return { id: paper.id, arxivId: paper.arxivId, titleKey: titleKey(paper.title), published: paper.published, json, record: encodeRecordJson(json) };
 }
 
 /** How a batch combines an incoming paper with the stored record of the same paper. */

@@ -1,9 +1,11 @@
 /**
  * Load a search engine from the on-disk index cache, or build it and write the cache.
  *
- * The cache file is keyed by a hash of the input files (names and contents) and the index
- * format version; either changing means a rebuild. A damaged or unreadable cache file is logged
- * as a warning and rebuilt, never fatal. Writes are atomic (temp file + rename).
+ * The cache file is keyed by a hash of the input files (names and contents) and the cache
+ * format version (the index format and the papers' layout); either changing means a rebuild. A
+ * damaged or unreadable cache file is logged as a warning and rebuilt, never fatal. A paper text
+ * found damaged only when read (after the file was accepted) fails that read, and the file is
+ * removed with a warning, so the next start rebuilds it. Writes are atomic (temp file + rename).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -12,8 +14,8 @@ import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
 import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
-import { decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';
-import { buildIndex, INDEX_FORMAT_VERSION } from './inverted-index.ts';
+import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';
+import { buildIndex } from './inverted-index.ts';
 
 /** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
 export function hashInputFiles(files: readonly string[]): string {
@@ -44,7 +46,22 @@ export interface LoadedEngine {
 
 /** The cache file for an input hash (format version in the name). */
 export function cacheFilePath(cacheDir: string, inputHash: string): string {
-  return join(cacheDir, `index-v${INDEX_FORMAT_VERSION}-${inputHash.slice(0, 32)}.bin`);
+  return join(cacheDir, `index-v${CACHE_FORMAT_VERSION}-${inputHash.slice(0, 32)}.bin`);
+}
+
+/** What to do when a paper text of an accepted cache file turns out damaged: warn, and remove the file. */
+function discardOnDamage(file: string, logger: Logger): (err: IndexCacheError) => void {
+  let discarded = false;
+  return (err) => {
+    if (discarded) return;
+    discarded = true;
+    logger.warn({ file, reason: err.message }, 'index cache is damaged; removed, the next start rebuilds it');
+    try {
+      rmSync(file, { force: true });
+    } catch (rmErr) {
+      logger.warn({ err: rmErr, file }, 'could not remove the damaged index cache');
+    }
+  };
 }
 
 function sameIds(a: readonly Paper[], b: readonly Paper[]): boolean {
@@ -71,7 +88,7 @@ export async function loadOrBuildEngine(
   }
   if (bytes) {
     try {
-      const cached = decodeIndex(bytes);
+      const cached = decodeIndex(bytes, { onDamaged: discardOnDamage(file, logger) });
       if (cached.inputHash !== inputHash) throw new IndexCacheError('input hash differs');
       let papers: readonly Paper[];
       if (typeof source === 'function') {

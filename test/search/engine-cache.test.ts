@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import * as zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
@@ -6,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
 import { cacheFilePath, hashInputFiles, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
-import { decodeIndex, encodeIndex, IndexCacheError } from '../../src/search/index-codec.ts';
+import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, IndexCacheError } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { paper } from './helpers.ts';
 
@@ -47,7 +48,7 @@ describe('index codec', () => {
     const index = buildIndex(papers);
     const buf = encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h');
     const bumped = Buffer.from(buf);
-    bumped.writeUInt32LE(INDEX_FORMAT_VERSION + 1, 8);
+    bumped.writeUInt32LE(CACHE_FORMAT_VERSION + 1, 8);
     expect(() => decodeIndex(bumped)).toThrow(/index format/);
     const flipped = Buffer.from(buf);
     flipped[flipped.length - 3]! ^= 0xff;
@@ -55,6 +56,123 @@ describe('index codec', () => {
     expect(() => decodeIndex(buf.subarray(0, buf.length - 10))).toThrow(IndexCacheError);
     expect(() => decodeIndex(Buffer.from('hello'))).toThrow(IndexCacheError);
     expect(() => decodeIndex(new Uint8Array(0))).toThrow(IndexCacheError);
+  });
+});
+
+/** A feed paper with every text field, unicode and LaTeX left in, and a summary. */
+const RICH: Paper = {
+  ...paper({ title: 'E²GAN: Über-efficient GANs — 速い', name: 'E²GAN', abstract: 'Cost drops by 98.5\\% from $O(n^{2})$; résumé 🚀 and "quotes".' }),
+  highlights: ['98.5% less cost'],
+  summary: 'Cost drops by 98.5%.',
+  authors: ['Paul Erdős', '李雷'],
+  categories: ['cs.CV'],
+  published: '2026-11-20',
+};
+
+/** The checksum field of a cache buffer recomputed, as a writer that wrote wrong bytes would have it. */
+function resealed(buf: Buffer): Buffer {
+  const out = Buffer.from(buf);
+  const crc = (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(out.subarray(32));
+  out.fill(0, 16, 32);
+  out.writeUInt32LE(crc >>> 0, 16);
+  return out;
+}
+
+/** Where a section of a cache buffer is (from its header). */
+function sectionOf(buf: Buffer, name: string): { offset: number; bytes: number } {
+  const header = JSON.parse(buf.subarray(32, 32 + buf.readUInt32LE(12)).toString('utf8')) as { sections: { name: string; offset: number; bytes: number }[] };
+  return header.sections.find((s) => s.name === name)!;
+}
+
+/** The fields kept apart (inflated when read), in the order a decoded paper has them. */
+const TEXT = ['abstract', 'highlights', 'summary'];
+
+describe('index codec: papers', () => {
+  const all = [...papers, RICH];
+  const encoded = (list: readonly Paper[] = all): Buffer => {
+    const index = buildIndex(list);
+    return encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list);
+  };
+
+  it('round-trips every field, with and without a summary or highlights; the text fields come last', () => {
+    const back = decodeIndex(encoded()).papers!;
+    expect(back).toEqual(all);
+    const textLast = (p: Paper) => [...Object.keys(p).filter((k) => !TEXT.includes(k)), ...TEXT.filter((k) => k in p)];
+    expect(back.map((p) => Object.keys(p))).toEqual(all.map(textLast));
+    expect(JSON.parse(JSON.stringify(back))).toEqual(all);
+    expect('summary' in back[0]!).toBe(false);
+    expect('summary' in back[3]!).toBe(true);
+    expect(structuredClone(back[3])).toEqual(RICH);
+    expect({ ...back[3] }).toEqual(RICH);
+  });
+
+  it('stores the texts compressed and inflates them only when read', () => {
+    const big = Array.from({ length: 40 }, (_, i) =>
+      paper({ title: `Paper number ${i}`, abstract: `The model compresses the key-value cache of language models, again and again, ${i} times. `.repeat(8) }),
+    );
+    const buf = encoded(big);
+    expect(sectionOf(buf, 'texts').bytes).toBeLessThan(big.reduce((n, p) => n + Buffer.byteLength(p.abstract), 0) / 3);
+    const back = decodeIndex(buf).papers!;
+    const lazy = (p: Paper, f: string) => Object.getOwnPropertyDescriptor(p, f)?.get !== undefined;
+    expect(lazy(back[5]!, 'abstract') && lazy(back[5]!, 'highlights')).toBe(true);
+    expect(back[5]!.title).toBe('Paper number 5');
+    expect(lazy(back[5]!, 'abstract')).toBe(true);
+    expect(back[5]!.highlights).toEqual([]);
+    expect(lazy(back[5]!, 'abstract')).toBe(false); // one read settles every text field of the paper
+    expect(back[5]!.abstract).toBe(big[5]!.abstract);
+    expect(lazy(back[6]!, 'abstract')).toBe(true);
+  });
+
+  it('a text field assigned before it is read keeps the new value', () => {
+    const back = decodeIndex(encoded()).papers!;
+    back[3]!.summary = 'Changed.';
+    expect(back[3]!.abstract).toBe(RICH.abstract);
+    expect(back[3]!.summary).toBe('Changed.');
+  });
+
+  it('round-trips no papers, and more papers than one record chunk', () => {
+    expect(decodeIndex(encoded([])).papers).toEqual([]);
+    const many = Array.from({ length: 4100 }, (_, i) => paper({ title: `Chunked paper ${i}`, abstract: `Abstract ${i}.` }));
+    const back = decodeIndex(encoded(many)).papers!;
+    expect(back).toHaveLength(4100);
+    expect(back[4099]).toEqual(many[4099]);
+    expect(back[0]).toEqual(many[0]);
+  });
+
+  it('a damaged compressed section is a damaged cache, even with its checksum fixed up', () => {
+    const buf = encoded();
+    for (const name of ['papers', 'texts']) {
+      const bad = Buffer.from(buf);
+      const at = sectionOf(bad, name);
+      for (let i = at.offset; i < at.offset + Math.min(at.bytes, 24); i++) bad[i]! ^= 0xa5;
+      expect(() => decodeIndex(bad)).toThrow(IndexCacheError); // the checksum
+      expect(() => decodeIndex(resealed(bad))).toThrow(IndexCacheError); // the records, or the probe of the first text
+    }
+  });
+
+  it('a text damaged past the probe fails its read with IndexCacheError and tells onDamaged', () => {
+    const buf = encoded();
+    const texts = sectionOf(buf, 'texts');
+    const offsets = new Uint32Array(
+      buf.buffer.slice(
+        buf.byteOffset + sectionOf(buf, 'textOffsets').offset,
+        buf.byteOffset + sectionOf(buf, 'textOffsets').offset + sectionOf(buf, 'textOffsets').bytes,
+      ),
+    );
+    const bad = Buffer.from(buf);
+    for (let i = texts.offset + offsets[1]!; i < texts.offset + offsets[2]!; i++) bad[i] = 0xff; // paper 1 (the probe reads 0 and the last)
+    const damaged: IndexCacheError[] = [];
+    const back = decodeIndex(resealed(bad), { onDamaged: (e) => damaged.push(e) }).papers!;
+    expect(back[0]!.abstract).toBe(all[0]!.abstract);
+    expect(() => back[1]!.abstract).toThrow(IndexCacheError);
+    expect(damaged).toHaveLength(1);
+    expect(damaged[0]!.message).toMatch(/paper 1/);
+  });
+
+  it('rejects a file of the previous papers layout (same index format) as another version', () => {
+    const old = Buffer.from(encoded());
+    old.writeUInt32LE(INDEX_FORMAT_VERSION, 8);
+    expect(() => decodeIndex(resealed(old))).toThrow(/index format/);
   });
 });
 
@@ -94,16 +212,16 @@ describe('loadOrBuildEngine', () => {
     const changed = await loadOrBuildEngine(papers.slice(0, 2), { cacheDir: dir, inputHash: 'two', logger });
     expect(changed.cache).toBe('stale');
     expect(changed.engine.papers).toHaveLength(2);
-    expect(readdirSync(dir)).toEqual([`index-v${INDEX_FORMAT_VERSION}-two.bin`]);
+    expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-two.bin`]);
   });
 
   it('rebuilds after a format version bump (old file ignored and removed)', async () => {
     const { logger } = capture();
-    const old = join(dir, `index-v${INDEX_FORMAT_VERSION - 1}-h.bin`);
+    const old = join(dir, `index-v${INDEX_FORMAT_VERSION}-h.bin`);
     writeFileSync(old, 'old format bytes');
     const r = await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'h', logger });
     expect(r.cache).toBe('stale');
-    expect(readdirSync(dir)).toEqual([`index-v${INDEX_FORMAT_VERSION}-h.bin`]);
+    expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-h.bin`]);
   });
 
   it('treats a corrupt cache file as a miss, with a warning, never a crash', async () => {
@@ -121,6 +239,52 @@ describe('loadOrBuildEngine', () => {
     expect((await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'c', logger })).cache).toBe('hit');
     writeFileSync(file, 'garbage');
     expect((await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'c', logger })).cache).toBe('corrupt');
+  });
+
+  it('a damaged compressed section (checksum fixed up) is reported as a damaged cache and rebuilt', async () => {
+    const { logger, lines } = capture();
+    const list = [...papers, RICH];
+    await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger });
+    const file = cacheFilePath(dir, 'z');
+    const bytes = readFileSync(file);
+    const records = sectionOf(bytes, 'papers');
+    for (let i = records.offset; i < records.offset + records.bytes; i += 3) bytes[i]! ^= 0x3c;
+    writeFileSync(file, resealed(bytes));
+    const r = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger });
+    expect(r.cache).toBe('corrupt');
+    expect(r.papers).toEqual(list);
+    expect(lines().some((l) => l.level === 40 && String(l.reason).includes('paper records'))).toBe(true);
+    expect((await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger })).cache).toBe('hit');
+  });
+
+  it('a paper text found damaged when read removes the file: the next start rebuilds it', async () => {
+    const { logger, lines } = capture();
+    const list = [...papers, RICH];
+    await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'd', logger });
+    const file = cacheFilePath(dir, 'd');
+    const bytes = readFileSync(file);
+    const texts = sectionOf(bytes, 'texts');
+    const at = sectionOf(bytes, 'textOffsets');
+    const offsets = new Uint32Array(bytes.buffer.slice(bytes.byteOffset + at.offset, bytes.byteOffset + at.offset + at.bytes));
+    for (let i = texts.offset + offsets[1]!; i < texts.offset + offsets[2]!; i++) bytes[i] = 0xff;
+    writeFileSync(file, resealed(bytes));
+    const hit = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'd', logger });
+    expect(hit.cache).toBe('hit');
+    expect(() => hit.papers[1]!.abstract).toThrow(IndexCacheError);
+    expect(existsSync(file)).toBe(false);
+    expect(lines().some((l) => l.level === 40 && String(l.msg).includes('next start rebuilds'))).toBe(true);
+    const next = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'd', logger });
+    expect(next.cache).toBe('miss');
+    expect(next.papers[1]!.abstract).toBe(list[1]!.abstract);
+  });
+
+  it('a cache file of the previous layout (same index format, old name) is stale: rebuilt, and removed', async () => {
+    const { logger } = capture();
+    writeFileSync(join(dir, `index-v${INDEX_FORMAT_VERSION}-l.bin`), encodeIndex(buildIndex(papers), new Float64Array(0), 'l'));
+    const r = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'l', logger });
+    expect(r.cache).toBe('stale');
+    expect(r.papers).toEqual(papers);
+    expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-l.bin`]);
   });
 
   it('still works when the cache dir cannot be written', async () => {
