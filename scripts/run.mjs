@@ -22,7 +22,7 @@ const DIST = join(ROOT, 'dist');
 const STAMP = join(DIST, '.built');
 const ENTRIES = { cli: 'src/cli.ts', main: 'src/main.ts' };
 /** Bundled beside the entries but not run from here: the index-build worker thread. */
-const WORKERS = { 'build-worker': 'src/library/build-worker.ts' };
+const WORKERS = { 'build-worker': 'src/library/build-worker.ts', 'import-worker': 'src/ingest/import-worker.ts' };
 const SOURCES = ['src', 'adapters', 'package.json', 'scripts/run.mjs'];
 /** Builds this old are removed, unless they are among the newest `KEEP_NEWEST`. */
 const KEEP_MS = 7 * 24 * 60 * 60 * 1000;

@@ -7,18 +7,25 @@
  */
 import { createReadStream } from 'node:fs';
 import { open, realpath, stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
 import { createInterface } from 'node:readline';
 import type { Readable } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import type { Logger } from 'pino';
-import type { ImportProgress, PaperStore } from '../library/store.ts';
+import type { ImportProgress, PaperStore, PreparedPaper } from '../library/store.ts';
 import { reviseFromArxiv } from '../papers/merge.ts';
-import type { Paper } from '../papers/paper.ts';
-import { describeFilter, parseSnapshotLine, type CategoryFilter } from '../sources/arxiv-snapshot.ts';
-import { paperFromFeed } from '../sources/from-feed.ts';
+import { describeFilter, type CategoryFilter } from '../sources/arxiv-snapshot.ts';
+import type { ChunkResult } from './import-lines.ts';
+import { inThread, startWorkers, type ChunkRunner, type WorkerEntry } from './import-pool.ts';
 
 /** Papers per transaction: large enough to amortise the commit, small enough to lose little on a crash. */
 export const IMPORT_BATCH = 2000;
+/** Lines handed to a worker at a time. */
+const CHUNK_LINES = 256;
+/** Below this size (~1,500 snapshot lines) the import builds papers in this thread: starting workers costs more. */
+const MIN_WORKER_BYTES = 4 * 1024 * 1024;
+/** Worker threads at most (the main thread's writing bounds what more would gain). */
+const MAX_WORKERS = 4;
 /** Skipped lines logged one by one; beyond this only counted (a broken file would flood the log). */
 const MAX_LOGGED_SKIPS = 1000;
 
@@ -60,6 +67,13 @@ export interface ImportOptions {
   now?: () => Date;
   /** Stops the import after the current batch (its progress is stored: a rerun continues). */
   signal?: AbortSignal;
+  /**
+   * Worker threads building the papers (0: this thread). Default: one per core for files of 4 MB
+   * or more, none below. The stored records and counts are the same either way.
+   */
+  workers?: number;
+  /** The worker module (tests: one that fails); default `import-worker`. */
+  workerEntry?: WorkerEntry;
 }
 
 /** The file could not be read (missing, unreadable, not gzip though named so). */
@@ -95,8 +109,18 @@ export async function importSnapshot(opts: ImportOptions): Promise<ImportReport>
   // Counts of the earlier run carry on, so the final figures cover the whole import.
   const totals = { added: earlier?.added ?? 0, updated: earlier?.updated ?? 0, unchanged: earlier?.unchanged ?? 0, skipped: earlier?.skipped ?? 0 };
 
+  // Workers start before the file is read: readline emits lines as soon as it exists.
+  const runner = await chunkRunner(opts, size);
   const raw = createReadStream(path);
-  const input: Readable = (await isGzip(path)) ? raw.pipe(createGunzip()) : raw;
+  let gzip: boolean;
+  try {
+    gzip = await isGzip(path);
+  } catch (err) {
+    raw.destroy();
+    await runner.close();
+    throw err;
+  }
+  const input: Readable = gzip ? raw.pipe(createGunzip()) : raw;
   const failed = new Promise<never>((_, reject) => {
     const fail = (err: Error) => reject(new ImportError(`could not read ${path}: ${err.message}`));
     raw.once('error', fail);
@@ -105,46 +129,44 @@ export async function importSnapshot(opts: ImportOptions): Promise<ImportReport>
   failed.catch(() => {});
   const lines = createInterface({ input, crlfDelay: Infinity });
 
-  let batch: Paper[] = [];
+  let batch: PreparedPaper[] = [];
   const progress = (): ImportStatus => ({ ...report, bytesRead: raw.bytesRead, ...sum(report, totals, earlier) });
   const flush = async (done: boolean) => {
     if (batch.length) {
-      const outcome = await opts.store.upsertBatch(batch, { merge: reviseFromArxiv });
+      const outcome = await opts.store.upsertPrepared(batch, { merge: reviseFromArxiv });
       report.added += outcome.added.length;
       report.updated += outcome.updated.length;
       report.unchanged += outcome.unchanged.length;
       batch = [];
     }
     const p = progress();
-    const saved: ImportProgress = { key, lines: report.lines, done, added: p.added, updated: p.updated, unchanged: p.unchanged, skipped: p.skipped, at: now() };
+    const saved: ImportProgress = {
+      key,
+      lines: report.lines,
+      done,
+      added: p.added,
+      updated: p.updated,
+      unchanged: p.unchanged,
+      skipped: p.skipped,
+      at: now(),
+    };
     await opts.store.saveImportProgress(saved);
     opts.onProgress?.(p);
   };
 
-  const read = (async () => {
-    let loggedSkips = 0;
-    for await (const line of lines) {
-      report.lines++;
-      if (report.lines <= report.resumedAt) continue;
-      const parsed = parseSnapshotLine(line, opts.filter);
-      if (parsed.kind === 'other') continue;
+  let loggedSkips = 0;
+  /** Lines read from the file (ahead of `report.lines`, the lines whose rows are stored or batched). */
+  let read = 0;
+  /** A chunk's rows into the batch, in the file's order, storing each full batch; false when aborted. */
+  const take = async (result: ChunkResult): Promise<boolean> => {
+    for (const r of result.results) {
+      report.lines = r.line;
       report.matched++;
-      let reason: string | undefined;
-      let id: string | undefined;
-      if (parsed.kind === 'skipped') {
-        reason = parsed.reason;
-        id = parsed.id;
-      } else {
-        const built = paperFromFeed(parsed.paper, 'arxiv');
-        if (built.ok) batch.push(built.paper);
-        else {
-          reason = built.message;
-          id = parsed.paper.arxivId;
-        }
-      }
-      if (reason !== undefined) {
+      if ('row' in r) batch.push(r.row);
+      else {
         report.skipped++;
-        if (loggedSkips++ < MAX_LOGGED_SKIPS) opts.logger.warn({ file: path, line: report.lines, id, reason }, 'import: line skipped');
+        const { id, reason } = r.skip;
+        if (loggedSkips++ < MAX_LOGGED_SKIPS) opts.logger.warn({ file: path, line: r.line, id, reason }, 'import: line skipped');
         else if (loggedSkips === MAX_LOGGED_SKIPS + 1)
           opts.logger.warn({ file: path }, `import: more than ${MAX_LOGGED_SKIPS} lines skipped; the rest are only counted`);
       }
@@ -153,19 +175,64 @@ export async function importSnapshot(opts: ImportOptions): Promise<ImportReport>
         if (opts.signal?.aborted) return false;
       }
     }
+    report.lines = result.last;
+    return true;
+  };
+
+  const reading = (async () => {
+    /** Chunks handed out, oldest first: taken strictly in this order, so stored positions stay correct. */
+    const inFlight: Promise<ChunkResult>[] = [];
+    let chunk: string[] = [];
+    let seq = 0;
+    const handOut = () => {
+      if (!chunk.length) return;
+      inFlight.push(runner.run({ seq: seq++, first: read - chunk.length + 1, lines: chunk }));
+      chunk = [];
+    };
+    for await (const line of lines) {
+      read++;
+      if (read <= report.resumedAt) {
+        report.lines = read;
+        continue;
+      }
+      chunk.push(line);
+      if (chunk.length < CHUNK_LINES) continue;
+      handOut();
+      while (inFlight.length >= runner.capacity) if (!(await take(await inFlight.shift()!))) return false;
+    }
+    handOut();
+    while (inFlight.length) if (!(await take(await inFlight.shift()!))) return false;
+    report.lines = read;
     return true;
   })();
+  reading.catch(() => {});
   let finished: boolean;
   try {
-    finished = await Promise.race([read, failed]);
+    finished = await Promise.race([reading, failed]);
   } finally {
     lines.close();
     raw.destroy();
+    await runner.close();
   }
   await flush(finished);
   const final = progress();
   opts.logger.info({ ...final, file: path, finished }, finished ? 'import finished' : 'import stopped; run it again to continue');
   return { ...report, ...final, bytesRead: finished ? size : raw.bytesRead };
+}
+
+/**
+ * Worker threads for a file large enough to repay starting them (`opts.workers` decides in tests),
+ * else, or when they cannot start, this thread: the same rows either way.
+ */
+async function chunkRunner(opts: ImportOptions, size: number): Promise<ChunkRunner> {
+  const count = opts.workers ?? (size >= MIN_WORKER_BYTES ? defaultWorkerCount() : 0);
+  const workers = count > 0 ? await startWorkers(count, opts.filter, opts.logger, opts.workerEntry) : undefined;
+  return workers ?? inThread(opts.filter);
+}
+
+/** One worker per core: with the main thread writing, two cores run three threads, none idle. */
+function defaultWorkerCount(): number {
+  return Math.max(1, Math.min(MAX_WORKERS, availableParallelism()));
 }
 
 /** This run's counts plus those of the interrupted run it continues. */
