@@ -4,15 +4,11 @@
  * terminal, a plain line now and then otherwise), the result on stdout. Not a chat command: it
  * reads a file of the machine it runs on.
  */
-import { config as loadDotenv } from 'dotenv';
 import type { Logger } from 'pino';
 import { importSnapshot, ImportError, type ImportReport, type ImportStatus } from '../ingest/import-snapshot.ts';
 import { categoryFilter } from '../sources/arxiv-snapshot.ts';
-import { openState } from '../state/open.ts';
-import type { State } from '../state/state.ts';
-import { loadConfig } from './config.ts';
 import { createLogger } from './logger.ts';
-import { startupProblem } from './startup-problem.ts';
+import { cliConfig, openCliState } from './cli-state.ts';
 
 export const IMPORT_USAGE = `Usage: paperboy import FILE --category NAME [--category NAME ...] [--json]
 
@@ -85,24 +81,11 @@ export async function importCli(words: readonly string[], io: ImportCliIo): Prom
     say(`paperboy import: ${filter.problem}`);
     return 1;
   }
-  if (!io.env) loadDotenv({ quiet: true });
-  const env = io.env ?? process.env;
-  const cfg = loadConfig(env, { platforms: false });
-  if (!cfg.ok) {
-    say(`paperboy: configuration problems:\n${cfg.problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.`);
-    return 2;
-  }
-  const config = cfg.config;
+  const config = cliConfig(io);
+  if (!config) return 2;
   const logger: Logger = createLogger(config.logLevel ?? 'warn');
-  let state: State;
-  try {
-    state = await openState({ dataDir: config.dataDir, databaseUrl: config.databaseUrl });
-  } catch (err) {
-    const problem = startupProblem(err, config.dataDir);
-    if (problem === undefined) throw err;
-    say(`paperboy: ${problem}`);
-    return 2;
-  }
+  const state = await openCliState(io, config);
+  if (!state) return 2;
   const progress = progressPrinter(io);
   try {
     const report = await importSnapshot({

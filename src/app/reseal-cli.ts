@@ -4,11 +4,7 @@
  * (`PAPERBOY_ENCRYPTION_KEY_OLD`), so the old key can then be dropped. The bot also re-seals each
  * installation it reads; this does them all at once. Prints how many it re-sealed; never a token.
  */
-import { config as loadDotenv } from 'dotenv';
-import { loadConfig } from './config.ts';
-import { startupProblem } from './startup-problem.ts';
-import { openState } from '../state/open.ts';
-import type { State } from '../state/state.ts';
+import { cliConfig, openCliState } from './cli-state.ts';
 import { KEY_ENV, OLD_KEY_ENV, TokenCryptoError } from '../installations/token-crypto.ts';
 
 export const RESEAL_USAGE = `Usage: paperboy reseal-tokens [--json]
@@ -36,32 +32,14 @@ export async function resealCli(words: readonly string[], io: ResealCliIo): Prom
     say(`paperboy reseal-tokens: unexpected "${other.slice(0, 40)}"\n\n${RESEAL_USAGE}`);
     return 1;
   }
-  if (!io.env) loadDotenv({ quiet: true });
-  const env = io.env ?? process.env;
-  const cfg = loadConfig(env, { platforms: false });
-  if (!cfg.ok) {
-    say(`paperboy: configuration problems:\n${cfg.problems.map((p) => `  - ${p}`).join('\n')}\nSee .env.example and the README.`);
-    return 2;
-  }
-  const config = cfg.config;
+  const config = cliConfig(io);
+  if (!config) return 2;
   if (!config.encryptionKey) {
     say(`paperboy reseal-tokens: ${KEY_ENV} is not set: it is the key to re-seal with (and ${OLD_KEY_ENV} the one to read).`);
     return 2;
   }
-  let state: State;
-  try {
-    state = await openState({
-      dataDir: config.dataDir,
-      databaseUrl: config.databaseUrl,
-      encryptionKey: config.encryptionKey,
-      oldEncryptionKey: config.oldEncryptionKey,
-    });
-  } catch (err) {
-    const problem = startupProblem(err, config.dataDir);
-    if (problem === undefined) throw err;
-    say(`paperboy: ${problem}`);
-    return 2;
-  }
+  const state = await openCliState(io, config, { keys: true });
+  if (!state) return 2;
   try {
     const resealed = await state.installations.resealAll();
     const total = (await state.installations.listInstallations()).length;

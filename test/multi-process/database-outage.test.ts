@@ -19,7 +19,7 @@ import { TEST_DATABASE_URL } from '../helpers/backends.ts';
 import { tcpProxy, type TcpProxy } from '../helpers/tcp-proxy.ts';
 import { RecordingPoster, TestClock } from '../schedule/helpers.ts';
 
-const describePg = TEST_DATABASE_URL ? describe : describe.skip;
+const describePg = describe.runIf(TEST_DATABASE_URL !== undefined);
 const title = TEST_DATABASE_URL ? 'while PostgreSQL is away' : 'while PostgreSQL is away (skipped: TEST_DATABASE_URL is not set)';
 
 describePg(title, () => {

@@ -6,8 +6,6 @@
  * by the other process shows result 2; /healthz and /metrics answer on both.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -16,19 +14,12 @@ import { FakeHf, hfItem } from '../fakes/hf/fake-hf.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { ROOT, removeTempDirs, runCli, tempDataDir, type CliEnv } from '../ingest/helpers.ts';
+import { freePort } from '../helpers/bot-process.ts';
 
 const SECRET = 'two-bots-signing-secret-0123456789';
 const BOT_TOKEN = ['xoxb', 'twobots', '1234567890', 'abcdefghij'].join('-');
-const describePg = TEST_DATABASE_URL ? describe : describe.skip;
+const describePg = describe.runIf(TEST_DATABASE_URL !== undefined);
 const title = TEST_DATABASE_URL ? 'two bots on one PostgreSQL' : 'two bots on one PostgreSQL (skipped: TEST_DATABASE_URL is not set)';
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 interface Bot {
   port: number;

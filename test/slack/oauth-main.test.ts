@@ -1,68 +1,76 @@
 /**
  * OAuth mode as `npm start` runs it: the environment alone (client id and secrets, the encryption
  * key, no bot token) starts Slack HTTP mode with the install routes; a workspace installs and is
- * answered on its own token; the token is in no log line and in no file under DATA_DIR.
+ * answered on its own token; a schedule made there pauses when the workspace removes the app, and
+ * the workspace then gets no reply; the token is in no log line and in no file under DATA_DIR.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it, vi } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { openSqliteState } from '../../src/state/sqlite-state.ts';
 import { FakeSlackApi } from '../fakes/slack/web-api.ts';
 import { signedHeaders } from '../fakes/slack/sign.ts';
-import { ROOT, tempDataDir, removeTempDirs } from '../ingest/helpers.ts';
+import { freePort, startBot } from '../helpers/bot-process.ts';
+import { tempDataDir, removeTempDirs } from '../ingest/helpers.ts';
 
 const SECRET = 'oauth-main-signing-secret-0123456789';
 const CLIENT_ID = '3333333333.4444444444';
 const CLIENT_SECRET = 'oauth-main-client-secret-abcdef';
+const KEY = 'a1'.repeat(32);
 
 afterAll(() => removeTempDirs());
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 function filesUnder(path: string): string[] {
   return readdirSync(path, { withFileTypes: true }).flatMap((d) => (d.isDirectory() ? filesUnder(join(path, d.name)) : [join(path, d.name)]));
 }
 
 describe('npm start in OAuth mode', () => {
-  it('serves /slack/install, installs a workspace and answers it on its own token, keeping the token out of logs and files', async () => {
+  it('serves /slack/install, installs a workspace, answers it on its own token, pauses its schedules when it leaves; no token in logs or files', async () => {
     const api = new FakeSlackApi();
     api.clientId = CLIENT_ID;
     api.clientSecret = CLIENT_SECRET;
     const ws = api.addWorkspace('TMAIN0001', 'Main Lab');
     await api.start();
-    const dir = tempDataDir();
-    const dataDir = join(dir, 'data');
+    const dataDir = join(tempDataDir(), 'data');
     const port = await freePort();
-    const env: NodeJS.ProcessEnv = { ...process.env };
-    for (const k of ['SLACK_BOT_TOKEN', 'SLACK_APP_TOKEN', 'DISCORD_TOKEN', 'PAPERS_PATH', 'TOPICS_PATH', 'DATABASE_URL', 'PAPERBOY_CONFIG']) delete env[k];
-    Object.assign(env, {
+    const bot = startBot({
       SLACK_CLIENT_ID: CLIENT_ID,
       SLACK_CLIENT_SECRET: CLIENT_SECRET,
       SLACK_STATE_SECRET: 'oauth-main-state-secret-0123456789',
       SLACK_SIGNING_SECRET: SECRET,
-      PAPERBOY_ENCRYPTION_KEY: 'a1'.repeat(32),
+      PAPERBOY_ENCRYPTION_KEY: KEY,
       SLACK_API_URL: api.apiUrl,
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       LOG_LEVEL: 'debug',
     });
-    const child: ChildProcess = spawn(process.execPath, ['scripts/run.mjs', 'main'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let log = '';
-    child.stdout!.setEncoding('utf8').on('data', (d: string) => (log += d));
-    child.stderr!.setEncoding('utf8').on('data', (d: string) => (log += d));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     const base = `http://127.0.0.1:${port}`;
+    /** A signed Events API callback from the workspace; resolves with the HTTP status. */
+    const sendEvent = async (id: string, event: Record<string, unknown>): Promise<number> => {
+      const body = JSON.stringify({
+        team_id: ws.teamId,
+        api_app_id: 'AFAKEAPP',
+        type: 'event_callback',
+        event_id: id,
+        event_time: Math.floor(Date.now() / 1000),
+        event,
+      });
+      const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: signedHeaders(SECRET, body, 'application/json'), body });
+      await res.text();
+      return res.status;
+    };
+    const mention = (id: string, text: string) =>
+      sendEvent(id, {
+        type: 'app_mention',
+        user: 'U0001',
+        text: `<@${ws.botUserId}> ${text}`,
+        ts: `17000000${id.slice(-2)}.000100`,
+        channel: 'C0001',
+        team: ws.teamId,
+      });
     try {
-      await vi.waitFor(() => expect(log).toContain('paperboy is running'), { timeout: 60_000, interval: 50 });
+      await bot.waitForLog(/paperboy is running/, 60_000);
       const page = await fetch(`${base}/slack/install`);
       expect(page.status).toBe(200);
       const href = /href="([^"]+)"/.exec(await page.text())![1]!.replace(/&amp;/g, '&');
@@ -72,49 +80,17 @@ describe('npm start in OAuth mode', () => {
       expect(done.status).toBe(200);
       expect(await done.text()).toContain('Paperboy is installed');
 
-      const body = JSON.stringify({
-        team_id: ws.teamId,
-        api_app_id: 'AFAKEAPP',
-        type: 'event_callback',
-        event_id: 'EvMAIN0001',
-        event_time: Math.floor(Date.now() / 1000),
-        event: { type: 'app_mention', user: 'U0001', text: `<@${ws.botUserId}> show snapkv`, ts: '1700000000.000100', channel: 'C0001', team: ws.teamId },
-      });
-      const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: signedHeaders(SECRET, body, 'application/json'), body });
-      expect(res.status).toBe(200);
+      expect(await mention('EvMAIN0001', 'show snapkv')).toBe(200);
       await api.waitFor(() => api.callsTo('chat.postMessage').length === 1, 30_000);
       expect(api.callsTo('chat.postMessage')[0]!.token).toBe(ws.token);
       expect(String(api.callsTo('chat.postMessage')[0]!.args.text)).toMatch(/SnapKV/i);
 
       // A schedule made in the workspace records it; when the workspace removes the app, it pauses.
-      const sendEvent = async (id: string, event: Record<string, unknown>) => {
-        const b = JSON.stringify({
-          team_id: ws.teamId,
-          api_app_id: 'AFAKEAPP',
-          type: 'event_callback',
-          event_id: id,
-          event_time: Math.floor(Date.now() / 1000),
-          event,
-        });
-        const r = await fetch(`${base}/slack/events`, { method: 'POST', headers: signedHeaders(SECRET, b, 'application/json'), body: b });
-        await r.text();
-        return r.status;
-      };
-      const mention = (id: string, text: string) =>
-        sendEvent(id, {
-          type: 'app_mention',
-          user: 'U0001',
-          text: `<@${ws.botUserId}> ${text}`,
-          ts: `17000000${id.slice(-2)}.000100`,
-          channel: 'C0001',
-          team: ws.teamId,
-        });
       expect(await mention('EvMAIN0002', 'schedule add "0 9 * * *" digest')).toBe(200);
       await api.waitFor(() => api.callsTo('chat.postMessage').length === 2, 30_000);
       expect(String(api.callsTo('chat.postMessage')[1]!.args.text)).toMatch(/schedul/i);
       expect(await sendEvent('EvMAIN0003', { type: 'app_uninstalled' })).toBe(200);
-      await vi.waitFor(() => expect(log).toContain('its schedules and watches are paused'), { timeout: 30_000, interval: 50 });
-      const { openSqliteState } = await import('../../src/state/sqlite-state.ts');
+      await bot.waitForLog(/its schedules and watches are paused/);
       const peek = openSqliteState(dataDir);
       try {
         const [schedule] = await peek.schedules.listSchedules();
@@ -126,11 +102,10 @@ describe('npm start in OAuth mode', () => {
       expect(await mention('EvMAIN0004', 'stats')).toBe(200);
       expect(api.callsTo('chat.postMessage')).toHaveLength(2);
     } finally {
-      child.kill('SIGTERM');
-      expect(await exited).toBe(0);
+      expect(await bot.stop()).toBe(0);
       await api.stop();
     }
-    for (const secret of [ws.token, CLIENT_SECRET, 'a1'.repeat(32)]) expect(log.includes(secret), 'a secret in the log').toBe(false);
+    for (const secret of [ws.token, CLIENT_SECRET, KEY]) expect(bot.logs.includes(secret), 'a secret in the log').toBe(false);
     for (const f of filesUnder(dataDir)) expect(readFileSync(f).toString('latin1').includes(ws.token), `the token in ${f}`).toBe(false);
   }, 120_000);
 });

@@ -107,9 +107,11 @@ async function install(w: FakeWorkspace): Promise<void> {
   expect(done.html).toContain('Paperboy is installed');
 }
 
-/** A signed `app_mention` in a workspace; resolves with the HTTP status of the delivery. */
-async function mention(teamId: string, botUserId: string, text: string, channel = 'C0001'): Promise<number> {
-  const ts = `${1_700_000_000 + Math.floor(Math.random() * 1e6)}.000100`;
+/**
+ * A signed Events API callback from a workspace (`app_mention`, `app_uninstalled`, ...), naming the
+ * bot's authorisation when `botUserId` is given; resolves with the HTTP status of the delivery.
+ */
+async function event(teamId: string, ev: Record<string, unknown>, botUserId?: string): Promise<number> {
   const body = JSON.stringify({
     token: 'legacy-verification-token',
     team_id: teamId,
@@ -117,28 +119,18 @@ async function mention(teamId: string, botUserId: string, text: string, channel 
     type: 'event_callback',
     event_id: nextId('Ev'),
     event_time: Math.floor(Date.now() / 1000),
-    authorizations: [{ team_id: teamId, user_id: botUserId, is_bot: true }],
-    event: { type: 'app_mention', user: 'U0001', text: `<@${botUserId}> ${text}`, ts, channel, team: teamId },
+    ...(botUserId ? { authorizations: [{ team_id: teamId, user_id: botUserId, is_bot: true }] } : {}),
+    event: ev,
   });
   const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: signedHeaders(SECRET, body, JSON_T), body });
   await res.text();
   return res.status;
 }
 
-/** An Events API callback of another type (`app_uninstalled`, ...). */
-async function event(teamId: string, ev: Record<string, unknown>): Promise<number> {
-  const body = JSON.stringify({
-    token: 'legacy-verification-token',
-    team_id: teamId,
-    api_app_id: 'AFAKEAPP',
-    type: 'event_callback',
-    event_id: nextId('Ev'),
-    event_time: Math.floor(Date.now() / 1000),
-    event: ev,
-  });
-  const res = await fetch(`${base}/slack/events`, { method: 'POST', headers: signedHeaders(SECRET, body, JSON_T), body });
-  await res.text();
-  return res.status;
+/** `@Paperboy <text>` in a workspace's channel. */
+function mention(teamId: string, botUserId: string, text: string, channel = 'C0001'): Promise<number> {
+  const ts = `${1_700_000_000 + Math.floor(Math.random() * 1e6)}.000100`;
+  return event(teamId, { type: 'app_mention', user: 'U0001', text: `<@${botUserId}> ${text}`, ts, channel, team: teamId }, botUserId);
 }
 
 function filesUnder(path: string): string[] {
