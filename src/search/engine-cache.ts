@@ -8,13 +8,13 @@
  * removed with a warning, so the next start rebuilds it. Writes are atomic (temp file + rename).
  */
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
 import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
-import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, IndexCacheError } from './index-codec.ts';
+import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
 
 /** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
@@ -80,15 +80,17 @@ export async function loadOrBuildEngine(
   const { cacheDir, inputHash, logger } = options;
   const file = cacheFilePath(cacheDir, inputHash);
   let outcome: CacheOutcome = 'miss';
-  let bytes: Buffer | undefined;
+  let cached: CachedIndex | undefined;
+  let damaged: IndexCacheError | undefined;
   try {
-    bytes = readFileSync(file);
+    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger) });
   } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err, file }, 'index cache unreadable; rebuilding');
+    if (err instanceof IndexCacheError) damaged = err;
+    else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err, file }, 'index cache unreadable; rebuilding');
   }
-  if (bytes) {
+  if (cached || damaged) {
     try {
-      const cached = decodeIndex(bytes, { onDamaged: discardOnDamage(file, logger) });
+      if (!cached) throw damaged ?? new IndexCacheError('not read');
       if (cached.inputHash !== inputHash) throw new IndexCacheError('input hash differs');
       let papers: readonly Paper[];
       if (typeof source === 'function') {
@@ -132,7 +134,7 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeFileSync(tmp, encodeIndex(engine.index, engine.correctionKeys(), inputHash, papers));
+    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });

@@ -5,9 +5,14 @@
  *   0  "PBIDX\0\0\0"         magic
  *   8  u32 format version    CACHE_FORMAT_VERSION
  *  12  u32 header length H
- *  16  checksum of everything from byte 32 on (CRC-32 in 4 bytes, zero padded)
- *  32  header JSON (counts, average field lengths, input hash, section table)
+ *  16  checksum of bytes 32 to `checked` (CRC-32 in 4 bytes, zero padded)
+ *  32  header JSON (counts, average field lengths, input hash, section table, `checked`)
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
+ *
+ * The papers' texts are the last section and lie outside the checksum: `openIndexFile` reads
+ * the file up to them and leaves them on disk, reading one paper's text when it is first asked
+ * for (a million papers' texts are ~1 GB that a restart neither reads nor holds). Each text is
+ * checked as it is inflated instead (deflate's own consistency, then its shape).
  *
  * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
  * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
@@ -17,18 +22,22 @@
  *   restart). `textKinds` says which papers have a summary (1) or not (0). Measured on the
  *   bench's synthetic arXiv papers: 2.25 KB of text to ~1.03 KB.
  *
- * Decoding validates magic, version, checksum and structure, inflates and checks every record
- * chunk and a probe of the texts, and throws `IndexCacheError` on any mismatch; typed arrays are
- * zero-copy views on the file buffer. Texts damaged in a way the checksum cannot see (a file
+ * Decoding validates magic, version, checksum, file size and structure, inflates and checks every
+ * record chunk and a probe of the texts, and throws `IndexCacheError` on any mismatch; typed arrays
+ * are zero-copy views on the buffer read. Texts damaged in a way the checksum cannot see (a file
  * written wrongly) are found when read: `onDamaged` is told, and the read throws `IndexCacheError`.
  */
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 
-/** How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts. */
-const PAPERS_LAYOUT = 2;
+/**
+ * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
+ * 3, the same with the texts last and outside the checksum (read from disk when needed).
+ */
+const PAPERS_LAYOUT = 3;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -49,15 +58,19 @@ const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 
 const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');
 
-/** CRC-32 of the body (zlib's native crc32, Node >= 20.15; a table-driven fallback otherwise). */
-function checksum(body: Uint8Array): Buffer {
-  const native = (zlib as unknown as { crc32?: (data: Uint8Array) => number }).crc32;
-  let crc: number;
-  if (native) crc = native(body);
-  else {
-    crc = 0xffffffff;
-    for (let i = 0; i < body.length; i++) crc = CRC_TABLE[(crc ^ body[i]!) & 0xff]! ^ (crc >>> 8);
-    crc = (crc ^ 0xffffffff) >>> 0;
+/** CRC-32 of parts in turn (zlib's native crc32, Node >= 20.15; a table-driven fallback otherwise). */
+function checksum(parts: readonly Uint8Array[]): Buffer {
+  const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+  let crc = 0;
+  for (const part of parts) {
+    // Skipped when empty: Node 20's crc32 returns 0 for an empty view of an empty ArrayBuffer.
+    if (part.byteLength === 0) continue;
+    if (native) crc = native(part, crc);
+    else {
+      crc = (crc ^ 0xffffffff) >>> 0;
+      for (let i = 0; i < part.length; i++) crc = CRC_TABLE[(crc ^ part[i]!) & 0xff]! ^ (crc >>> 8);
+      crc = (crc ^ 0xffffffff) >>> 0;
+    }
   }
   const out = Buffer.alloc(16);
   out.writeUInt32LE(crc >>> 0, 0);
@@ -88,6 +101,8 @@ const HeaderSchema = z.object({
   inputHash: z.string(),
   avgLens: z.array(z.number()).length(3),
   hasPapers: z.boolean(),
+  /** End of the checksummed bytes (the start of the texts with papers, else the end of the file). */
+  checked: z.number().int().min(PREFIX),
   /** Papers per record chunk (with papers). */
   paperChunk: z.number().int().positive().optional(),
   sections: z.array(SectionSchema),
@@ -108,8 +123,12 @@ function bytesOf(a: ArrayBufferView): Uint8Array {
 
 const SEP = '\u0000';
 
-/** Serialise an index (and optionally its papers) to one buffer. */
-export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inputHash: string, papers?: readonly Paper[]): Buffer {
+/**
+ * Serialise an index (and optionally its papers) as the file's bytes in order: the parts are
+ * written one after another (`writeIndexFile`), never joined, so a file past 2 GB (a million
+ * papers) is no problem and the writer needs no second copy.
+ */
+export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array, inputHash: string, papers?: readonly Paper[]): Uint8Array[] {
   const parts: Array<{ name: string; kind: ArrayKind; data: Uint8Array }> = [
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
@@ -129,11 +148,11 @@ export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inpu
     );
     parts.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
     parts.push({ name: 'papers', kind: 'u8', data: records.data });
-    // Each paper's text on its own, so a restart inflates one only when it is read.
+    // Each paper's text on its own, so a restart inflates one only when it is read; last, outside the checksum.
     const texts = packed(papers, 1, (i) => encodeText(papers[i]!));
     parts.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
-    parts.push({ name: 'texts', kind: 'u8', data: texts.data });
     parts.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, (p) => (p.summary !== undefined ? 1 : 0)) });
+    parts.push({ name: 'texts', kind: 'u8', data: texts.data });
   }
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
   let headerLen = 0;
@@ -147,21 +166,119 @@ export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inpu
       at += p.data.byteLength;
       return s;
     });
-    header = { n: index.n, inputHash, avgLens: [...index.avgLens], hasPapers: papers !== undefined, ...(papers ? { paperChunk: PAPER_CHUNK } : {}), sections };
+    const checked = papers ? sections[sections.length - 1]!.offset : at;
+    header = { n: index.n, inputHash, avgLens: [...index.avgLens], hasPapers: papers !== undefined, checked, ...(papers ? { paperChunk: PAPER_CHUNK } : {}), sections };
     json = Buffer.from(JSON.stringify(header), 'utf8');
     if (json.length === headerLen) break;
     headerLen = json.length;
   }
-  const last = header.sections[header.sections.length - 1]!;
-  const out = Buffer.alloc(last.offset + last.bytes);
-  MAGIC.copy(out, 0);
-  out.writeUInt32LE(CACHE_FORMAT_VERSION, 8);
-  out.writeUInt32LE(json.length, 12);
-  json.copy(out, PREFIX);
-  header.sections.forEach((s, i) => out.set(parts[i]!.data, s.offset));
-  checksum(out.subarray(PREFIX)).copy(out, 16);
+  const prefix = Buffer.alloc(PREFIX);
+  MAGIC.copy(prefix, 0);
+  prefix.writeUInt32LE(CACHE_FORMAT_VERSION, 8);
+  prefix.writeUInt32LE(json.length, 12);
+  const out: Uint8Array[] = [prefix, json];
+  let at = PREFIX + json.length;
+  const checkedParts: Uint8Array[] = [json];
+  header.sections.forEach((s, i) => {
+    if (s.offset > at) {
+      const pad = new Uint8Array(s.offset - at);
+      out.push(pad);
+      if (s.offset <= header.checked) checkedParts.push(pad);
+    }
+    out.push(parts[i]!.data);
+    if (s.offset + s.bytes <= header.checked) checkedParts.push(parts[i]!.data);
+    at = s.offset + s.bytes;
+  });
+  checksum(checkedParts).copy(prefix, 16);
   return out;
 }
+
+/** Serialise an index (and optionally its papers) to one buffer (small indexes; files go through `writeIndexFile`). */
+export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inputHash: string, papers?: readonly Paper[]): Buffer {
+  return Buffer.concat(encodeIndexParts(index, correctionKeys, inputHash, papers));
+}
+
+/** Largest single read or write: Node's file calls take at most 2 GB at a time. */
+const IO_STEP = 1 << 30;
+
+/** Write an encoded index to `file` (created or truncated), part by part. */
+export function writeIndexFile(file: string, parts: readonly Uint8Array[]): void {
+  const fd = openSync(file, 'w');
+  try {
+    for (const part of parts) {
+      for (let at = 0; at < part.byteLength; ) {
+        at += writeSync(fd, part, at, Math.min(IO_STEP, part.byteLength - at));
+      }
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+/** Read `length` bytes at `position` of an open file into `into` at `offset`; short only at the end of the file. */
+function readFully(fd: number, into: Uint8Array, offset: number, length: number, position: number): number {
+  let done = 0;
+  while (done < length) {
+    const got = readSync(fd, into, offset + done, Math.min(IO_STEP, length - done), position + done);
+    if (got === 0) break;
+    done += got;
+  }
+  return done;
+}
+
+/**
+ * Open a cache file: read and check everything but the papers' texts, which stay on disk and are
+ * read one paper at a time when first asked for (the file stays open while its papers live; a
+ * file removed or replaced meanwhile is still read as it was). Throws IndexCacheError when the
+ * file is not a good cache file, and the file system's error when it cannot be read.
+ */
+export function openIndexFile(file: string, options: DecodeOptions = {}): CachedIndex {
+  const fd = openSync(file, 'r');
+  let keepOpen = false;
+  try {
+    const size = fstatSync(fd).size;
+    const head = Buffer.alloc(PREFIX);
+    if (readFully(fd, head, 0, PREFIX, 0) < PREFIX || !head.subarray(0, 8).equals(MAGIC)) throw new IndexCacheError('not an index cache file');
+    checkVersion(head);
+    const headerLen = head.readUInt32LE(12);
+    if (PREFIX + headerLen > size) throw new IndexCacheError('file is truncated');
+    const headerBytes = Buffer.alloc(headerLen);
+    readFully(fd, headerBytes, 0, headerLen, PREFIX);
+    const header = parseHeader(headerBytes);
+    const textsAt = header.hasPapers ? header.sections.find((x) => x.name === 'texts') : undefined;
+    const readUpTo = textsAt ? textsAt.offset : size;
+    if (readUpTo > size) throw new IndexCacheError('file is truncated');
+    const buf = Buffer.allocUnsafeSlow(readUpTo);
+    if (readFully(fd, buf, 0, readUpTo, 0) < readUpTo) throw new IndexCacheError('file is truncated');
+    const texts: TextSource | undefined = textsAt
+      ? {
+          size: size - textsAt.offset,
+          read(start, end) {
+            const out = Buffer.allocUnsafe(end - start);
+            if (readFully(fd, out, 0, end - start, textsAt.offset + start) < end - start) throw new IndexCacheError('file is truncated');
+            return out;
+          },
+        }
+      : undefined;
+    const decoded = decodeFrom(buf, header, texts, options);
+    if (decoded.papers && decoded.papers.length > 0) {
+      keepOpen = true;
+      CLOSE_WHEN_GONE.register(decoded.papers[0]!, fd);
+    }
+    return decoded;
+  } finally {
+    if (!keepOpen) closeSync(fd);
+  }
+}
+
+/** Closes a cache file once nothing can read its texts any more (its papers are gone). */
+const CLOSE_WHEN_GONE = new FinalizationRegistry<number>((fd) => {
+  try {
+    closeSync(fd);
+  } catch {
+    /* already closed */
+  }
+});
 
 /** The format version stored in a cache buffer, or undefined when it is not one. */
 export function peekVersion(buf: Uint8Array): number | undefined {
@@ -177,26 +294,52 @@ export interface DecodeOptions {
   onDamaged?: (err: IndexCacheError) => void;
 }
 
-/** Decode and validate a cache buffer. Throws IndexCacheError when anything is off. */
+/** Decode and validate a whole cache buffer (texts included). Throws IndexCacheError when anything is off. */
 export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): CachedIndex {
   // Typed views need 8-byte alignment of the underlying buffer.
   const buf = input.byteOffset % 8 === 0 ? input : new Uint8Array(input);
   const b = Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength);
   if (b.length < PREFIX || !b.subarray(0, 8).equals(MAGIC)) throw new IndexCacheError('not an index cache file');
+  checkVersion(b);
+  const headerLen = b.readUInt32LE(12);
+  if (PREFIX + headerLen > b.length) throw new IndexCacheError('file is truncated');
+  const header = parseHeader(b.subarray(PREFIX, PREFIX + headerLen));
+  const textsAt = header.hasPapers ? header.sections.find((x) => x.name === 'texts') : undefined;
+  const texts: TextSource | undefined =
+    textsAt && textsAt.offset <= b.length ? { size: b.length - textsAt.offset, read: (start, end) => b.subarray(textsAt.offset + start, textsAt.offset + end) } : undefined;
+  return decodeFrom(textsAt ? b.subarray(0, Math.min(textsAt.offset, b.length)) : b, header, texts, options);
+}
+
+function checkVersion(b: Buffer): void {
   const version = b.readUInt32LE(8);
   if (version !== CACHE_FORMAT_VERSION) throw new IndexCacheError(`index format ${version}, expected ${CACHE_FORMAT_VERSION}`);
-  const digest = checksum(b.subarray(PREFIX));
-  if (!digest.equals(b.subarray(16, 32))) throw new IndexCacheError('checksum mismatch (file is damaged)');
-  const headerLen = b.readUInt32LE(12);
-  let header: Header;
+}
+
+function parseHeader(bytes: Buffer): Header {
   try {
-    header = HeaderSchema.parse(JSON.parse(b.subarray(PREFIX, PREFIX + headerLen).toString('utf8')));
+    return HeaderSchema.parse(JSON.parse(bytes.toString('utf8')));
   } catch (err) {
     throw new IndexCacheError(`bad header: ${err instanceof Error ? err.message : String(err)}`);
   }
+}
+
+/** Where the papers' texts are read from: byte ranges of the texts section (`size` bytes). */
+interface TextSource {
+  size: number;
+  read(start: number, end: number): Uint8Array;
+}
+
+/** Decode `b` (the file up to its texts, 8-byte aligned), `header` already parsed from it. */
+function decodeFrom(b: Buffer, header: Header, texts: TextSource | undefined, options: DecodeOptions): CachedIndex {
+  const buf = b;
+  const headerLen = b.readUInt32LE(12);
+  if (header.checked > b.length) throw new IndexCacheError('file is truncated');
+  const digest = checksum([b.subarray(PREFIX, header.checked)]);
+  if (!digest.equals(b.subarray(16, 32))) throw new IndexCacheError('checksum mismatch (file is damaged)');
   const section = (name: string): { offset: number; bytes: number } => {
     const s = header.sections.find((x) => x.name === name);
-    if (!s || s.offset + s.bytes > b.length || s.offset < PREFIX + headerLen) throw new IndexCacheError(`section ${name} missing or out of bounds`);
+    if (!s || s.offset < PREFIX + headerLen) throw new IndexCacheError(`section ${name} missing or out of bounds`);
+    if (name === 'texts' ? !texts || s.bytes !== texts.size : s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} missing or out of bounds`);
     return s;
   };
   const view = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }): T => {
@@ -229,7 +372,7 @@ export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): Cac
   };
   validate(index);
   const out: CachedIndex = { index, correctionKeys: view('correctionKeys', Float64Array), inputHash: header.inputHash };
-  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, b, section, view, options.onDamaged);
+  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, b, section, view, texts!, options.onDamaged);
   return out;
 }
 
@@ -238,13 +381,22 @@ type SectionAt = (name: string) => { offset: number; bytes: number };
 type ViewOf = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) => T;
 
 /** The papers of a cache file: records inflated and checked now, texts (checked by a probe) when read. */
-function decodePapers(n: number, chunk: number | undefined, b: Buffer, section: SectionAt, view: ViewOf, onDamaged?: (err: IndexCacheError) => void): Paper[] {
+function decodePapers(
+  n: number,
+  chunk: number | undefined,
+  b: Buffer,
+  section: SectionAt,
+  view: ViewOf,
+  source: TextSource,
+  onDamaged?: (err: IndexCacheError) => void,
+): Paper[] {
   if (chunk === undefined) throw new IndexCacheError('paper records without a chunk size');
   const records = packedParts(section('papers'), view('paperChunkOffsets', Uint32Array), Math.ceil(n / chunk), 'paper records');
-  const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
+  const texts = packedParts({ offset: 0, bytes: section('texts').bytes }, view('textOffsets', Uint32Array), n, 'paper texts');
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n || kinds.some((k) => k > 1)) throw new IndexCacheError('paper text kinds do not match the index');
-  const lazy = new LazyTexts((i) => b.subarray(texts.start(i), texts.end(i)), onDamaged);
+  const textOf = (i: number): Uint8Array => source.read(texts.start(i), texts.end(i));
+  const lazy = new LazyTexts(textOf, onDamaged);
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
     const list = inflateJson(b.subarray(records.start(c), records.end(c)), 'paper records');
@@ -255,7 +407,7 @@ function decodePapers(n: number, chunk: number | undefined, b: Buffer, section: 
     }
   }
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).
-  for (const i of n > 0 ? [0, n - 1] : []) decodeText(b.subarray(texts.start(i), texts.end(i)), kinds[i] === 1, i);
+  for (const i of n > 0 ? [0, n - 1] : []) decodeText(textOf(i), kinds[i] === 1, i);
   return papers;
 }
 

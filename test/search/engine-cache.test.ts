@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, mkdtempSync, openSync, readdirSync, readFileSync, rmSync, truncateSync, writeFileSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
 import { cacheFilePath, hashInputFiles, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
-import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, IndexCacheError } from '../../src/search/index-codec.ts';
+import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { paper } from './helpers.ts';
 
@@ -72,7 +72,8 @@ const RICH: Paper = {
 /** The checksum field of a cache buffer recomputed, as a writer that wrote wrong bytes would have it. */
 function resealed(buf: Buffer): Buffer {
   const out = Buffer.from(buf);
-  const crc = (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(out.subarray(32));
+  const { checked } = JSON.parse(out.subarray(32, 32 + out.readUInt32LE(12)).toString('utf8')) as { checked: number };
+  const crc = (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(out.subarray(32, checked));
   out.fill(0, 16, 32);
   out.writeUInt32LE(crc >>> 0, 16);
   return out;
@@ -173,6 +174,70 @@ describe('index codec: papers', () => {
     const old = Buffer.from(encoded());
     old.writeUInt32LE(INDEX_FORMAT_VERSION, 8);
     expect(() => decodeIndex(resealed(old))).toThrow(/index format/);
+  });
+});
+
+describe('index cache files: texts stay on disk', () => {
+  const all = [...papers, RICH];
+  const write = (list: readonly Paper[] = all): string => {
+    const index = buildIndex(list);
+    const file = join(dir, 'index.bin');
+    writeIndexFile(file, encodeIndexParts(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list));
+    return file;
+  };
+  /** Byte range of paper i's text in the file. */
+  const textRange = (file: string, i: number): [number, number] => {
+    const bytes = readFileSync(file);
+    const at = sectionOf(bytes, 'textOffsets');
+    const offsets = new Uint32Array(bytes.buffer.slice(bytes.byteOffset + at.offset, bytes.byteOffset + at.offset + at.bytes));
+    const texts = sectionOf(bytes, 'texts');
+    return [texts.offset + offsets[i]!, texts.offset + offsets[i + 1]!];
+  };
+
+  it('writes the same bytes as the one-buffer encoder, and opens to the same papers', () => {
+    const file = write();
+    const index = buildIndex(all);
+    expect(readFileSync(file).equals(encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', all))).toBe(true);
+    const opened = openIndexFile(file);
+    expect(opened.papers).toEqual(all);
+    expect(opened.index.n).toBe(all.length);
+  });
+
+  it('reads a text from the file when it is first read, not at open', () => {
+    const file = write();
+    const opened = openIndexFile(file).papers!;
+    // Damage paper 1's text on disk after the open: the damage shows only when that text is read.
+    const [from, to] = textRange(file, 1);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(to - from, 0xff), 0, to - from, from);
+    closeSync(fd);
+    expect(opened[0]!.abstract).toBe(all[0]!.abstract);
+    expect(() => opened[1]!.abstract).toThrow(IndexCacheError);
+  });
+
+  it('still reads the texts of a file removed after it was opened', () => {
+    const file = write();
+    const opened = openIndexFile(file).papers!;
+    rmSync(file);
+    expect(opened.map((p) => p.abstract)).toEqual(all.map((p) => p.abstract));
+  });
+
+  it('a file cut short, in its texts or before them, is a damaged cache', () => {
+    const file = write();
+    const [, end] = textRange(file, all.length - 2);
+    truncateSync(file, end);
+    expect(() => openIndexFile(file)).toThrow(IndexCacheError);
+    truncateSync(file, 100);
+    expect(() => openIndexFile(file)).toThrow(IndexCacheError);
+  });
+
+  it('a file without papers opens too', () => {
+    const index = buildIndex(papers);
+    const file = join(dir, 'bare.bin');
+    writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
+    const opened = openIndexFile(file);
+    expect(opened.papers).toBeUndefined();
+    expect(opened.index.docs).toEqual(index.docs);
   });
 });
 
