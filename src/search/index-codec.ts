@@ -490,8 +490,9 @@ function inflateJson(bytes: Uint8Array, what: string): unknown {
 }
 
 /**
- * Paper records whose text fields (abstract, highlights, summary) are inflated from the cache
- * buffer when one of them is first read, then kept as plain values. The fields are own,
+ * Paper records whose text fields (abstract, highlights, summary) are read from the cache file
+ * and inflated when one of them is read (the last `RECENT_TEXTS` read stay decoded; a field
+ * assigned becomes a plain value). The fields are own,
  * enumerable accessors added after the record's other fields (so spreading, `JSON.stringify` and
  * structured cloning see them; they come last in key order, as the lazy abstract did). Most
  * papers' texts are never read after a restart.
@@ -504,6 +505,7 @@ function inflateJson(bytes: Uint8Array, what: string): unknown {
  */
 class LazyTexts {
   readonly #slots = new WeakMap<object, number>();
+  readonly #recent = new Map<number, Pick<Paper, TextField>>();
   readonly #descriptors: Record<TextField, PropertyDescriptor>;
 
   constructor(
@@ -535,23 +537,34 @@ class LazyTexts {
     return record as Paper;
   }
 
-  /** Inflate a paper's text and settle every field still lazy (one assigned meanwhile keeps its value). */
+  /**
+   * A paper's text: from the recently read ones, or inflated from the file. Not kept on the paper:
+   * a bot answering for months would otherwise end up holding every text it ever showed.
+   */
   #load(paper: Paper): Pick<Paper, TextField> {
     const i = this.#slots.get(paper);
     if (i === undefined) throw new TypeError('not a paper of this index cache');
-    const fields = textFieldsOf(paper);
+    const recent = this.#recent.get(i);
+    if (recent) {
+      this.#recent.delete(i);
+      this.#recent.set(i, recent);
+      return recent;
+    }
     let text: Pick<Paper, TextField>;
     try {
-      text = decodeText(this.bytes(i), fields.length === 3, i);
+      text = decodeText(this.bytes(i), textFieldsOf(paper).length === 3, i);
     } catch (err) {
       if (err instanceof IndexCacheError) this.onDamaged?.(err);
       throw err;
     }
-    for (const f of fields) if (Object.getOwnPropertyDescriptor(paper, f)?.get !== undefined) settle(paper, f, text[f]);
-    this.#slots.delete(paper);
+    if (this.#recent.size >= RECENT_TEXTS) this.#recent.delete(this.#recent.keys().next().value!);
+    this.#recent.set(i, text);
     return text;
   }
 }
+
+/** Texts kept decoded (the most recently read): a page of results and its follow-ups read the same few again. */
+const RECENT_TEXTS = 1024;
 
 /** The text fields an attached paper has (a summary only where it had one). */
 function textFieldsOf(record: object): TextField[] {

@@ -119,8 +119,9 @@ describe('index codec: papers', () => {
     expect(back[5]!.title).toBe('Paper number 5');
     expect(lazy(back[5]!, 'abstract')).toBe(true);
     expect(back[5]!.highlights).toEqual([]);
-    expect(lazy(back[5]!, 'abstract')).toBe(false); // one read settles every text field of the paper
+    expect(lazy(back[5]!, 'abstract')).toBe(true); // read from the file each time (recent ones kept decoded), never kept on the paper
     expect(back[5]!.abstract).toBe(big[5]!.abstract);
+    expect(back[5]!).toEqual(big[5]!);
     expect(lazy(back[6]!, 'abstract')).toBe(true);
   });
 
@@ -213,6 +214,20 @@ describe('index cache files: texts stay on disk', () => {
     closeSync(fd);
     expect(opened[0]!.abstract).toBe(all[0]!.abstract);
     expect(() => opened[1]!.abstract).toThrow(IndexCacheError);
+  });
+
+  it('keeps only the recently read texts decoded: an old one is read from the file again', () => {
+    const list = Array.from({ length: 1100 }, (_, i) => paper({ title: `Paper number ${i}`, abstract: `Abstract number ${i} about caches.` }));
+    const file = write(list);
+    const opened = openIndexFile(file).papers!;
+    expect(opened[1]!.abstract).toBe(list[1]!.abstract);
+    const [from, to] = textRange(file, 1);
+    const fd = openSync(file, 'r+');
+    writeSync(fd, Buffer.alloc(to - from, 0xff), 0, to - from, from);
+    closeSync(fd);
+    expect(opened[1]!.abstract).toBe(list[1]!.abstract); // still decoded
+    for (let i = 2; i < list.length; i++) expect(opened[i]!.abstract).toBe(list[i]!.abstract);
+    expect(() => opened[1]!.abstract).toThrow(IndexCacheError); // read again, from the damaged file
   });
 
   it('still reads the texts of a file removed after it was opened', () => {
