@@ -16,6 +16,7 @@ import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
 import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
+import { encodePaperTerms } from './paper-terms.ts';
 
 /** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
 export function hashInputFiles(files: readonly string[]): string {
@@ -101,7 +102,7 @@ export async function loadOrBuildEngine(
         if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
         if (cached.index.n !== papers.length) throw new IndexCacheError('paper count differs');
       }
-      const engine = createSearchEngine(papers, { index: cached.index, correctionKeys: cached.correctionKeys });
+      const engine = createSearchEngine(papers, { index: cached.index, correctionKeys: cached.correctionKeys, ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}) });
       logger.debug({ file, papers: papers.length }, 'index cache hit');
       return { engine, papers, cache: 'hit' };
     } catch (err) {
@@ -134,7 +135,8 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers));
+    const terms = papers ? (doc: number) => encodePaperTerms(engine.paperTerms(doc)) : undefined;
+    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });

@@ -15,6 +15,7 @@ import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolver.ts';
 import { makeSnippet } from './snippet.ts';
 import { RERANK, Reranker, type RerankSettings } from './rerank.ts';
+import type { PaperTerms } from './paper-terms.ts';
 import { neededClauses } from './query.ts';
 import type { Resolution, SearchEngine, SearchHit, SearchOptions, SearchResult, SimilarHit } from './types.ts';
 
@@ -25,6 +26,8 @@ export interface SearchEngineOptions {
   index?: IndexData;
   /** Prebuilt typo-correction keys for that index (see correct.ts). Built on first use when absent. */
   correctionKeys?: Float64Array;
+  /** Each paper's terms for the second stage, stored with that index; computed from the text when absent. */
+  paperTerms?: (doc: number) => PaperTerms;
 }
 
 /** The engine with its index exposed (for caching and benchmarks). */
@@ -40,6 +43,8 @@ export type PaperboyEngine = SearchEngine & {
   termVector(id: string): { terms: string[]; weights: number[]; norm: number } | undefined;
   /** Second-stage ranking settings (see rerank.ts); tests and tuning may swap them. */
   rerankSettings: RerankSettings;
+  /** What the second stage reads of paper `doc` (stored, or computed from its text). */
+  paperTerms(doc: number): PaperTerms;
   /** Papers nearest to a term vector, skipping paper `skipId`: cosine-like scores in [0, 1]. */
   nearest(vector: { terms: readonly string[]; weights: readonly number[]; norm: number }, skipId: string | undefined, k: number): SimilarHit[];
 };
@@ -70,7 +75,7 @@ class Engine implements SearchEngine {
   /** Second-stage settings (tests and tuning may swap them). */
   rerankSettings: RerankSettings = RERANK;
 
-  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array) {
+  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array, paperTerms?: (doc: number) => PaperTerms) {
     this.#correctionKeys = correctionKeys;
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
     this.papers = papers;
@@ -78,7 +83,7 @@ class Engine implements SearchEngine {
     index.terms.forEach((t, i) => this.#termIds.set(t, i));
     this.#ranker = new Ranker(index);
     this.#maxscore = new MaxScoreRanker(index);
-    this.#reranker = new Reranker(index, papers, this.#termIds);
+    this.#reranker = new Reranker(index, papers, this.#termIds, paperTerms);
     this.#names = new NameIndex(papers);
     this.#resolver = new Resolver({
       papers,
@@ -101,6 +106,10 @@ class Engine implements SearchEngine {
 
   correctionKeys(): Float64Array {
     return (this.#corrector ??= new Corrector(this.index.terms, this.index.surfaces, this.index.df, this.#correctionKeys)).keys;
+  }
+
+  paperTerms(doc: number): PaperTerms {
+    return this.#reranker.terms(doc);
   }
 
   #plan(query: string): QueryPlan {
@@ -362,5 +371,5 @@ class Engine implements SearchEngine {
 
 /** Build a search engine over `papers` (their order is the tie-break order). */
 export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): PaperboyEngine {
-  return new Engine(papers, options.index ?? buildIndex(papers, options.global), options.correctionKeys);
+  return new Engine(papers, options.index ?? buildIndex(papers, options.global), options.correctionKeys, options.paperTerms);
 }

@@ -9,10 +9,11 @@
  *  32  header JSON (counts, average field lengths, input hash, section table, `checked`)
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
  *
- * The papers' texts are the last section and lie outside the checksum: `openIndexFile` reads
- * the file up to them and leaves them on disk, reading one paper's text when it is first asked
- * for (a million papers' texts are ~1 GB that a restart neither reads nor holds). Each text is
- * checked as it is inflated instead (deflate's own consistency, then its shape).
+ * The papers' texts and terms (what the second stage reads, see paper-terms.ts) are the last
+ * sections and lie outside the checksum: `openIndexFile` reads the file up to them and leaves
+ * them on disk, reading one paper's text or terms when asked for (a million papers' are ~1.5 GB
+ * that a restart neither reads nor holds). Each is checked as it is read instead (deflate's own
+ * consistency and the text's shape; the terms' structure and range).
  *
  * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
  * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
@@ -32,12 +33,14 @@ import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
+import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
  * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
- * 3, the same with the texts last and outside the checksum (read from disk when needed).
+ * 3, the same with the texts last and outside the checksum (read from disk when needed);
+ * 4, with each paper's terms for the second stage after them.
  */
-const PAPERS_LAYOUT = 3;
+const PAPERS_LAYOUT = 4;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -101,7 +104,7 @@ const HeaderSchema = z.object({
   inputHash: z.string(),
   avgLens: z.array(z.number()).length(3),
   hasPapers: z.boolean(),
-  /** End of the checksummed bytes (the start of the texts with papers, else the end of the file). */
+  /** End of the checksummed bytes (the start of the texts with papers, else the end of the file); the sections after it are read when needed. */
   checked: z.number().int().min(PREFIX),
   /** Papers per record chunk (with papers). */
   paperChunk: z.number().int().positive().optional(),
@@ -115,6 +118,8 @@ export interface CachedIndex {
   inputHash: string;
   /** Present when the cache was written with papers. */
   papers?: Paper[];
+  /** Each paper's terms for the second stage, read from the file (present when written with them). */
+  paperTerms?: (doc: number) => PaperTerms;
 }
 
 function bytesOf(a: ArrayBufferView): Uint8Array {
@@ -128,7 +133,14 @@ const SEP = '\u0000';
  * written one after another (`writeIndexFile`), never joined, so a file past 2 GB (a million
  * papers) is no problem and the writer needs no second copy.
  */
-export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array, inputHash: string, papers?: readonly Paper[]): Uint8Array[] {
+export function encodeIndexParts(
+  index: IndexData,
+  correctionKeys: Float64Array,
+  inputHash: string,
+  papers?: readonly Paper[],
+  /** Each paper's terms, encoded (`encodePaperTerms`); stored with the papers. */
+  paperTerms?: (doc: number) => Uint8Array,
+): Uint8Array[] {
   const parts: Array<{ name: string; kind: ArrayKind; data: Uint8Array }> = [
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
@@ -148,11 +160,14 @@ export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array,
     );
     parts.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
     parts.push({ name: 'papers', kind: 'u8', data: records.data });
-    // Each paper's text on its own, so a restart inflates one only when it is read; last, outside the checksum.
+    // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
     const texts = packed(papers, 1, (i) => encodeText(papers[i]!));
+    const terms = paperTerms ? packed(papers, 1, (i) => paperTerms(i)) : undefined;
     parts.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
     parts.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, (p) => (p.summary !== undefined ? 1 : 0)) });
+    if (terms) parts.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
     parts.push({ name: 'texts', kind: 'u8', data: texts.data });
+    if (terms) parts.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
   }
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
   let headerLen = 0;
@@ -166,7 +181,7 @@ export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array,
       at += p.data.byteLength;
       return s;
     });
-    const checked = papers ? sections[sections.length - 1]!.offset : at;
+    const checked = papers ? sections.find((x) => x.name === 'texts')!.offset : at;
     header = { n: index.n, inputHash, avgLens: [...index.avgLens], hasPapers: papers !== undefined, checked, ...(papers ? { paperChunk: PAPER_CHUNK } : {}), sections };
     json = Buffer.from(JSON.stringify(header), 'utf8');
     if (json.length === headerLen) break;
@@ -186,7 +201,7 @@ export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array,
       if (s.offset <= header.checked) checkedParts.push(pad);
     }
     out.push(parts[i]!.data);
-    if (s.offset + s.bytes <= header.checked) checkedParts.push(parts[i]!.data);
+    if (s.offset < header.checked) checkedParts.push(parts[i]!.data);
     at = s.offset + s.bytes;
   });
   checksum(checkedParts).copy(prefix, 16);
@@ -194,8 +209,14 @@ export function encodeIndexParts(index: IndexData, correctionKeys: Float64Array,
 }
 
 /** Serialise an index (and optionally its papers) to one buffer (small indexes; files go through `writeIndexFile`). */
-export function encodeIndex(index: IndexData, correctionKeys: Float64Array, inputHash: string, papers?: readonly Paper[]): Buffer {
-  return Buffer.concat(encodeIndexParts(index, correctionKeys, inputHash, papers));
+export function encodeIndex(
+  index: IndexData,
+  correctionKeys: Float64Array,
+  inputHash: string,
+  papers?: readonly Paper[],
+  paperTerms?: (doc: number) => Uint8Array,
+): Buffer {
+  return Buffer.concat(encodeIndexParts(index, correctionKeys, inputHash, papers, paperTerms));
 }
 
 /** Largest single read or write: Node's file calls take at most 2 GB at a time. */
@@ -245,22 +266,19 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
     const headerBytes = Buffer.alloc(headerLen);
     readFully(fd, headerBytes, 0, headerLen, PREFIX);
     const header = parseHeader(headerBytes);
-    const textsAt = header.hasPapers ? header.sections.find((x) => x.name === 'texts') : undefined;
-    const readUpTo = textsAt ? textsAt.offset : size;
+    const readUpTo = header.checked;
     if (readUpTo > size) throw new IndexCacheError('file is truncated');
     const buf = Buffer.allocUnsafeSlow(readUpTo);
     if (readFully(fd, buf, 0, readUpTo, 0) < readUpTo) throw new IndexCacheError('file is truncated');
-    const texts: TextSource | undefined = textsAt
-      ? {
-          size: size - textsAt.offset,
-          read(start, end) {
-            const out = Buffer.allocUnsafe(end - start);
-            if (readFully(fd, out, 0, end - start, textsAt.offset + start) < end - start) throw new IndexCacheError('file is truncated');
-            return out;
-          },
-        }
-      : undefined;
-    const decoded = decodeFrom(buf, header, texts, options);
+    const tail: Tail = {
+      size,
+      read(start, end) {
+        const out = Buffer.allocUnsafe(end - start);
+        if (readFully(fd, out, 0, end - start, start) < end - start) throw new IndexCacheError('file is truncated');
+        return out;
+      },
+    };
+    const decoded = decodeFrom(buf, header, tail, options);
     if (decoded.papers && decoded.papers.length > 0) {
       keepOpen = true;
       CLOSE_WHEN_GONE.register(decoded.papers[0]!, fd);
@@ -271,7 +289,7 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
   }
 }
 
-/** Closes a cache file once nothing can read its texts any more (its papers are gone). */
+/** Closes a cache file once nothing can read its texts any more (its papers, and so the engine over them, are gone). */
 const CLOSE_WHEN_GONE = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
@@ -304,10 +322,8 @@ export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): Cac
   const headerLen = b.readUInt32LE(12);
   if (PREFIX + headerLen > b.length) throw new IndexCacheError('file is truncated');
   const header = parseHeader(b.subarray(PREFIX, PREFIX + headerLen));
-  const textsAt = header.hasPapers ? header.sections.find((x) => x.name === 'texts') : undefined;
-  const texts: TextSource | undefined =
-    textsAt && textsAt.offset <= b.length ? { size: b.length - textsAt.offset, read: (start, end) => b.subarray(textsAt.offset + start, textsAt.offset + end) } : undefined;
-  return decodeFrom(textsAt ? b.subarray(0, Math.min(textsAt.offset, b.length)) : b, header, texts, options);
+  const tail: Tail = { size: b.length, read: (start, end) => b.subarray(start, end) };
+  return decodeFrom(b.subarray(0, Math.min(header.checked, b.length)), header, tail, options);
 }
 
 function checkVersion(b: Buffer): void {
@@ -323,14 +339,14 @@ function parseHeader(bytes: Buffer): Header {
   }
 }
 
-/** Where the papers' texts are read from: byte ranges of the texts section (`size` bytes). */
-interface TextSource {
+/** The file past its checksummed part (texts, terms), read when needed: `size` is the file's, offsets are the file's. */
+interface Tail {
   size: number;
   read(start: number, end: number): Uint8Array;
 }
 
-/** Decode `b` (the file up to its texts, 8-byte aligned), `header` already parsed from it. */
-function decodeFrom(b: Buffer, header: Header, texts: TextSource | undefined, options: DecodeOptions): CachedIndex {
+/** Decode `b` (the file up to `header.checked`, 8-byte aligned), `header` already parsed from it. */
+function decodeFrom(b: Buffer, header: Header, tail: Tail, options: DecodeOptions): CachedIndex {
   const buf = b;
   const headerLen = b.readUInt32LE(12);
   if (header.checked > b.length) throw new IndexCacheError('file is truncated');
@@ -338,10 +354,11 @@ function decodeFrom(b: Buffer, header: Header, texts: TextSource | undefined, op
   if (!digest.equals(b.subarray(16, 32))) throw new IndexCacheError('checksum mismatch (file is damaged)');
   const section = (name: string): { offset: number; bytes: number } => {
     const s = header.sections.find((x) => x.name === name);
-    if (!s || s.offset < PREFIX + headerLen) throw new IndexCacheError(`section ${name} missing or out of bounds`);
-    if (name === 'texts' ? !texts || s.bytes !== texts.size : s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} missing or out of bounds`);
+    const fits = s && s.offset >= PREFIX + headerLen && (s.offset < header.checked ? s.offset + s.bytes <= header.checked : s.offset + s.bytes <= tail.size);
+    if (!s || !fits) throw new IndexCacheError(`section ${name} missing or out of bounds`);
     return s;
   };
+  const has = (name: string): boolean => header.sections.some((x) => x.name === name);
   const view = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }): T => {
     const s = section(name);
     if (s.offset % 8 !== 0 || s.bytes % ctor.BYTES_PER_ELEMENT !== 0) throw new IndexCacheError(`section ${name} misaligned`);
@@ -372,7 +389,8 @@ function decodeFrom(b: Buffer, header: Header, texts: TextSource | undefined, op
   };
   validate(index);
   const out: CachedIndex = { index, correctionKeys: view('correctionKeys', Float64Array), inputHash: header.inputHash };
-  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, b, section, view, texts!, options.onDamaged);
+  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, b, section, view, tail, options.onDamaged);
+  if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
   return out;
 }
 
@@ -387,15 +405,15 @@ function decodePapers(
   b: Buffer,
   section: SectionAt,
   view: ViewOf,
-  source: TextSource,
+  tail: Tail,
   onDamaged?: (err: IndexCacheError) => void,
 ): Paper[] {
   if (chunk === undefined) throw new IndexCacheError('paper records without a chunk size');
   const records = packedParts(section('papers'), view('paperChunkOffsets', Uint32Array), Math.ceil(n / chunk), 'paper records');
-  const texts = packedParts({ offset: 0, bytes: section('texts').bytes }, view('textOffsets', Uint32Array), n, 'paper texts');
+  const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n || kinds.some((k) => k > 1)) throw new IndexCacheError('paper text kinds do not match the index');
-  const textOf = (i: number): Uint8Array => source.read(texts.start(i), texts.end(i));
+  const textOf = (i: number): Uint8Array => tail.read(texts.start(i), texts.end(i));
   const lazy = new LazyTexts(textOf, onDamaged);
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
@@ -409,6 +427,30 @@ function decodePapers(
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).
   for (const i of n > 0 ? [0, n - 1] : []) decodeText(textOf(i), kinds[i] === 1, i);
   return papers;
+}
+
+/** Each paper's second-stage terms, read from the file when asked for (first and last checked now). */
+function storedTerms(
+  n: number,
+  vocabulary: number,
+  section: SectionAt,
+  view: ViewOf,
+  tail: Tail,
+  onDamaged?: (err: IndexCacheError) => void,
+): (doc: number) => PaperTerms {
+  const parts = packedParts(section('paperTerms'), view('paperTermOffsets', Uint32Array), n, 'paper terms');
+  const read = (doc: number): PaperTerms => {
+    try {
+      return decodePaperTerms(tail.read(parts.start(doc), parts.end(doc)), vocabulary);
+    } catch (err) {
+      if (!(err instanceof PaperTermsError)) throw err;
+      const damaged = new IndexCacheError(`the terms of paper ${doc} are damaged: ${err.message}`);
+      onDamaged?.(damaged);
+      throw damaged;
+    }
+  };
+  for (const doc of n > 0 ? [0, n - 1] : []) read(doc);
+  return read;
 }
 
 /** Parts laid back to back in a section, at `offsets` (count + 1, from 0 to the section's size, increasing). */

@@ -13,8 +13,9 @@
  * No rule names a paper or a query.
  */
 import type { Paper } from '../papers/paper.ts';
-import { forEachTerm, scanWords, termOf } from './analyze.ts';
-import { idf, paperFields, type IndexData } from './inverted-index.ts';
+import { termOf } from './analyze.ts';
+import { idf, type IndexData } from './inverted-index.ts';
+import { inTitle, paperTermsOf, type PaperTerms } from './paper-terms.ts';
 import type { QueryPlan } from './query.ts';
 import { lowerBound, popcount } from './rank.ts';
 
@@ -76,11 +77,6 @@ export interface QueryShape {
   joins: Array<{ term: number; pair: number }>;
   /** First clause of each adjacent pair of query words. */
   pairs: number[];
-  /**
-   * The first two letters of every term in `termClauses`: stemming only changes a word's ending,
-   * so a word starting otherwise cannot be one of them and is not looked up.
-   */
-  starts: Set<string>;
 }
 
 /** What a candidate matched of the plan. */
@@ -93,6 +89,8 @@ export class Reranker {
   readonly #ix: IndexData;
   readonly #papers: readonly Paper[];
   readonly #termIds: ReadonlyMap<string, number>;
+  /** Each paper's terms computed once (from the index cache), when there are. */
+  readonly #stored: ((doc: number) => PaperTerms) | undefined;
 
   /** Folded word -> term id (-1: not in the index), a memo over stemming and the term table. */
   readonly #wordIds = new Map<string, number>();
@@ -101,10 +99,11 @@ export class Reranker {
   readonly #acc: Float64Array;
   #gen = 0;
 
-  constructor(ix: IndexData, papers: readonly Paper[], termIds: ReadonlyMap<string, number>) {
+  constructor(ix: IndexData, papers: readonly Paper[], termIds: ReadonlyMap<string, number>, stored?: (doc: number) => PaperTerms) {
     this.#ix = ix;
     this.#papers = papers;
     this.#termIds = termIds;
+    this.#stored = stored;
     this.#stamp = new Uint32Array(ix.terms.length);
     this.#acc = new Float64Array(ix.terms.length);
   }
@@ -118,6 +117,16 @@ export class Reranker {
       this.#wordIds.set(folded, id);
     }
     return id;
+  }
+
+  /** What the second stage reads of a paper: stored with the index, or computed from its text now. */
+  terms(doc: number): PaperTerms {
+    if (this.#stored) return this.#stored(doc);
+    return paperTermsOf(
+      this.#papers[doc]!,
+      (folded) => this.#idOf(folded),
+      (term) => this.#termIds.get(term) ?? -1,
+    );
   }
 
   #nextGen(): number {
@@ -197,9 +206,7 @@ export class Reranker {
     // Clauses in query order are bits 0..clauses-1 (see planQuery); pairs (c, c+1) both matchable.
     const pairs: number[] = [];
     for (let c = 0; c + 1 < 32; c++) if ((plan.matchable >>> c) & 1 && (plan.matchable >>> (c + 1)) & 1) pairs.push(c);
-    const starts = new Set<string>();
-    for (const t of termClauses.keys()) starts.add(this.#ix.terms[t]!.slice(0, 2));
-    return { plan, weights, termClauses, joins, pairs, starts };
+    return { plan, weights, termClauses, joins, pairs };
   }
 
   /**
@@ -214,14 +221,15 @@ export class Reranker {
     const found = new Set<number>();
     for (const j of q.joins) if (this.impact(j.term, doc) > 0) found.add(j.pair);
     let titleMask = 0;
-    const fields = paperFields(this.#papers[doc]!);
-    fields.forEach((text, f) => {
-      const masks: number[] = [];
-      scanWords(text, (folded) => {
-        const m = q.starts.has(folded.slice(0, 2)) ? (termClauses.get(this.#idOf(folded)) ?? 0) : 0;
-        masks.push(m);
+    const terms = this.terms(doc);
+    terms.fields.forEach((ids, f) => {
+      const masks = new Int32Array(ids.length);
+      for (let i = 0; i < ids.length; i++) {
+        const id = ids[i]!;
+        const m = id >= 0 ? (termClauses.get(id) ?? 0) : 0;
+        masks[i] = m;
         if (f < 2) titleMask |= m;
-      });
+      }
       if (found.size === pairs.length) return;
       for (let i = 0; i < masks.length; i++) {
         const m = masks[i]!;
@@ -237,7 +245,7 @@ export class Reranker {
         }
       }
     });
-    for (const j of q.joins) if (this.#inTitle(j.term, doc)) titleMask |= (1 << j.pair) | (1 << (j.pair + 1));
+    for (const j of q.joins) if (inTitle(terms, j.term)) titleMask |= (1 << j.pair) | (1 << (j.pair + 1));
     let have = 0;
     let all = 0;
     for (const c of pairs) {
@@ -246,15 +254,6 @@ export class Reranker {
       if (found.has(c)) have += w;
     }
     return { proximity: all === 0 ? 0 : have / all, title: Reranker.coverage(titleMask, q.plan, weights) };
-  }
-
-  /** Whether a (compound) term occurs in the paper's name or title. */
-  #inTitle(t: number, doc: number): boolean {
-    const term = this.#ix.terms[t]!;
-    const p = this.#papers[doc]!;
-    let hit = false;
-    for (const text of paperFields(p).slice(0, 2)) forEachTerm(text, (x) => (hit ||= x === term));
-    return hit;
   }
 
   /**
@@ -277,20 +276,19 @@ export class Reranker {
       const norm = ix.norms[doc]!;
       if (norm === 0) continue;
       const seen = new Set<number>();
-      for (const text of paperFields(this.#papers[doc]!)) {
-        scanWords(text, (folded) => {
-          const t = this.#idOf(folded);
-          if (t < 0 || seen.has(t) || own.has(t)) return;
+      for (const ids of this.terms(doc).fields) {
+        for (const t of ids) {
+          if (t < 0 || seen.has(t) || own.has(t)) continue;
           seen.add(t);
           const df = ix.df[t]!;
-          if (df < 2 || df > dfLimit) return;
+          if (df < 2 || df > dfLimit) continue;
           if (stamp[t] !== gen) {
             stamp[t] = gen;
             acc[t] = 0;
             touched.push(t);
           }
           acc[t] = acc[t]! + (this.impact(t, doc) / norm) * (score / top);
-        });
+        }
       }
     }
     const sum = touched.map((t) => [t, acc[t]!] as const);

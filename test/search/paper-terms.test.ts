@@ -1,0 +1,104 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pino } from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Paper } from '../../src/papers/paper.ts';
+import { loadJudgments } from '../../src/eval/evaluation.ts';
+import { SCALE_QUERIES } from '../../src/corpus/bench-queries.ts';
+import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
+import { cacheFilePath, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
+import { IndexCacheError } from '../../src/search/index-codec.ts';
+import { decodePaperTerms, encodePaperTerms, inTitle, PaperTermsError, type PaperTerms } from '../../src/search/paper-terms.ts';
+import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
+import { paper } from './helpers.ts';
+
+const plain = (t: PaperTerms) => ({ fields: t.fields.map((f) => [...f]), titleTerms: [...t.titleTerms] });
+
+describe('paper terms', () => {
+  const engine = createSearchEngine([
+    paper({ title: 'SnapKV: KV-cache compression for long contexts', name: 'SnapKV', abstract: 'We compress the key-value cache. The cache, compressed, is small; zzqx is unknown.' }),
+    paper({ title: 'Other work', abstract: 'Nothing about it at all.' }),
+  ]);
+  const id = (term: string) => engine.index.terms.indexOf(term);
+
+  it('holds each field\'s words in order (noise words left out), and the title terms with compounds', () => {
+    const t = engine.paperTerms(0);
+    expect([...t.fields[0]]).toEqual([id('snapkv')]);
+    expect(t.fields[1].length).toBeGreaterThan(4);
+    expect(t.fields[2][0]).toBe(id('compress')); // "We" and "the" are noise
+    expect([...t.fields[2]].filter((x) => x === id('cach'))).toHaveLength(2); // each occurrence keeps its place
+    expect(inTitle(t, id('kvcach'))).toBe(true); // the joined compound is a title term
+    expect(inTitle(t, id('small'))).toBe(false);
+    expect([...t.titleTerms]).toEqual([...t.titleTerms].sort((a, b) => a - b));
+  });
+
+  it('round-trips through its encoding', () => {
+    for (const doc of [0, 1]) {
+      const t = engine.paperTerms(doc);
+      expect(plain(decodePaperTerms(encodePaperTerms(t), engine.index.terms.length))).toEqual(plain(t));
+    }
+    const empty: PaperTerms = { fields: [new Int32Array(0), new Int32Array(0), new Int32Array(0)], titleTerms: new Int32Array(0) };
+    expect(plain(decodePaperTerms(encodePaperTerms(empty), 1))).toEqual(plain(empty));
+  });
+
+  it('refuses bytes that do not fit: cut short, left over, out of range, out of order', () => {
+    const bytes = encodePaperTerms(engine.paperTerms(0));
+    const vocab = engine.index.terms.length;
+    expect(() => decodePaperTerms(bytes.subarray(0, bytes.length - 1), vocab)).toThrow(PaperTermsError);
+    expect(() => decodePaperTerms(Uint8Array.from([...bytes, 0]), vocab)).toThrow(PaperTermsError);
+    expect(() => decodePaperTerms(bytes, 3)).toThrow(PaperTermsError);
+    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 2, 5, 3]), 10)).toThrow(/order/);
+    expect(() => decodePaperTerms(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 10)).toThrow(PaperTermsError);
+    expect(() => decodePaperTerms(new Uint8Array(0), 10)).toThrow(PaperTermsError);
+  });
+});
+
+describe('second stage from stored terms', () => {
+  let papers: Paper[];
+  let dir: string;
+  beforeAll(async () => {
+    ({ papers } = await loadPapers(BUILTIN_PAPERS_PATH));
+    dir = mkdtempSync(join(tmpdir(), 'paperboy-terms-'));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const results = (e: PaperboyEngine, q: string) => {
+    const r = e.search(q, { limit: 10 });
+    return { total: r.total, loose: r.loose, hits: r.hits.map((h) => [h.paper.id, h.score]) };
+  };
+
+  it('ranks exactly as the text does, for every judged query and the bench queries', async () => {
+    const logger = pino({ level: 'silent' });
+    await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'q', logger });
+    const cached = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'q', logger });
+    expect(cached.cache).toBe('hit');
+    const fresh = createSearchEngine(papers);
+    const queries = [...loadJudgments().map((j) => j.query), ...SCALE_QUERIES];
+    expect(queries.length).toBeGreaterThan(100);
+    for (const doc of [0, 57, papers.length - 1]) expect(plain(cached.engine.paperTerms(doc))).toEqual(plain(fresh.paperTerms(doc)));
+    for (const q of queries) expect(results(cached.engine, q), q).toEqual(results(fresh, q));
+  });
+
+  it('damaged stored terms fail that search with IndexCacheError and remove the file; the next start rebuilds', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'd', logger });
+    const file = cacheFilePath(dir, 'd');
+    const bytes = readFileSync(file);
+    const header = JSON.parse(bytes.subarray(32, 32 + bytes.readUInt32LE(12)).toString('utf8')) as { sections: { name: string; offset: number; bytes: number }[] };
+    const at = header.sections.find((s) => s.name === 'paperTerms')!;
+    // Every paper's terms but the first and last (the probe at open reads those).
+    const offsets = header.sections.find((s) => s.name === 'paperTermOffsets')!;
+    const starts = new Uint32Array(bytes.buffer.slice(bytes.byteOffset + offsets.offset, bytes.byteOffset + offsets.offset + offsets.bytes));
+    bytes.fill(0xff, at.offset + starts[1]!, at.offset + starts[papers.length - 1]!);
+    writeFileSync(file, bytes);
+    const hit = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'd', logger });
+    expect(hit.cache).toBe('hit');
+    expect(() => hit.engine.search('kv cache compression for long context inference', { limit: 10 })).toThrow(IndexCacheError);
+    expect(lines.some((l) => l.includes('next start rebuilds'))).toBe(true);
+    const next = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'd', logger });
+    expect(next.cache).toBe('miss');
+    expect(results(next.engine, 'kv cache compression for long context inference')).toEqual(results(createSearchEngine(papers), 'kv cache compression for long context inference'));
+  });
+});
