@@ -32,7 +32,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
-import { INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
+import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
@@ -145,7 +145,7 @@ export function encodeIndexParts(
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
     { name: 'docs', kind: 'u32', data: bytesOf(index.docs) },
-    { name: 'impacts', kind: 'f32', data: bytesOf(index.impacts) },
+    { name: 'impacts', kind: 'u16', data: bytesOf(index.impacts) },
     { name: 'maxImpact', kind: 'f32', data: bytesOf(index.maxImpact) },
     { name: 'norms', kind: 'f32', data: bytesOf(index.norms) },
     { name: 'fieldLens', kind: 'u16', data: bytesOf(index.fieldLens) },
@@ -380,8 +380,9 @@ function decodeFrom(b: Buffer, header: Header, tail: Tail, options: DecodeOption
     df: view('df', Uint32Array),
     offsets: view('offsets', Uint32Array),
     docs: view('docs', Uint32Array),
-    impacts: view('impacts', Float32Array),
+    impacts: view('impacts', Uint16Array),
     maxImpact: view('maxImpact', Float32Array),
+    impactUnit: impactUnits(view('maxImpact', Float32Array)),
     norms: view('norms', Float32Array),
     fieldLens: view('fieldLens', Uint16Array),
     avgLens: Float64Array.from(header.avgLens),

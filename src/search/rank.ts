@@ -71,7 +71,7 @@ export class Ranker {
    */
   rankExhaustive(plan: QueryPlan, k: number, keep?: (doc: number) => boolean): Ranked {
     const ix = this.#ix;
-    const { docs, impacts, offsets } = ix;
+    const { docs, impacts, offsets, impactUnit } = ix;
     const stamp = this.#stamp;
     const acc = this.#acc;
     const mask = this.#mask;
@@ -84,6 +84,7 @@ export class Ranker {
       const covers = u.covers;
       if (u.terms.length === 1) {
         const t = u.terms[0]!;
+        const wu = w * impactUnit[t]!;
         const end = offsets[t + 1]!;
         for (let p = offsets[t]!; p < end; p++) {
           const d = docs[p]!;
@@ -93,7 +94,7 @@ export class Ranker {
             mask[d] = 0;
             touched[nTouched++] = d;
           }
-          acc[d] = acc[d]! + w * impacts[p]!;
+          acc[d] = acc[d]! + wu * impacts[p]!;
           mask[d] = mask[d]! | covers;
         }
         continue;
@@ -105,7 +106,7 @@ export class Ranker {
       const leadEnd = offsets[lead + 1]!;
       outer: for (let p = offsets[lead]!; p < leadEnd; p++) {
         const d = docs[p]!;
-        let sum = impacts[p]!;
+        let sum = impactUnit[lead]! * impacts[p]!;
         for (let j = 1; j < ts.length; j++) {
           const t = ts[j]!;
           const end = offsets[t + 1]!;
@@ -113,7 +114,7 @@ export class Ranker {
           cursors[j] = at;
           if (at >= end) break outer;
           if (docs[at] !== d) continue outer;
-          sum += impacts[at]!;
+          sum += impactUnit[t]! * impacts[at]!;
         }
         if (stamp[d] !== gen) {
           stamp[d] = gen;
@@ -149,7 +150,7 @@ export class Ranker {
    */
   rankDense(plan: QueryPlan, k: number, codeOnly: boolean): Ranked {
     const ix = this.#ix;
-    const { docs, impacts, offsets, hasCode } = ix;
+    const { docs, impacts, offsets, impactUnit, hasCode } = ix;
     const acc = this.#acc;
     const mask = this.#mask;
     const n = ix.n;
@@ -160,10 +161,11 @@ export class Ranker {
       const covers = u.covers;
       if (u.terms.length === 1) {
         const t = u.terms[0]!;
+        const wu = w * impactUnit[t]!;
         const end = offsets[t + 1]!;
         for (let p = offsets[t]!; p < end; p++) {
           const d = docs[p]!;
-          acc[d] = acc[d]! + w * impacts[p]!;
+          acc[d] = acc[d]! + wu * impacts[p]!;
           mask[d] = mask[d]! | covers;
         }
         continue;
@@ -173,14 +175,14 @@ export class Ranker {
       const lead = ts[0]!;
       outer: for (let p = offsets[lead]!, leadEnd = offsets[lead + 1]!; p < leadEnd; p++) {
         const d = docs[p]!;
-        let sum = impacts[p]!;
+        let sum = impactUnit[lead]! * impacts[p]!;
         for (let j = 1; j < ts.length; j++) {
           const end = offsets[ts[j]! + 1]!;
           const at = lowerBound(docs, cursors[j]!, end, d);
           cursors[j] = at;
           if (at >= end) break outer;
           if (docs[at] !== d) continue outer;
-          sum += impacts[at]!;
+          sum += impactUnit[ts[j]!]! * impacts[at]!;
         }
         acc[d] = acc[d]! + w * sum;
         mask[d] = mask[d]! | covers;
@@ -206,7 +208,7 @@ export class Ranker {
   /** Dot products of a weighted term vector with every paper (for cosine similarity). */
   dot(terms: ArrayLike<number>, weights: ArrayLike<number>, skip: number, k: number): Array<{ doc: number; score: number }> {
     const ix = this.#ix;
-    const { docs, impacts, offsets, norms } = ix;
+    const { docs, impacts, offsets, impactUnit, norms } = ix;
     const stamp = this.#stamp;
     const acc = this.#acc;
     const touched = this.#touched;
@@ -214,7 +216,7 @@ export class Ranker {
     let nTouched = 0;
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i]!;
-      const w = weights[i]!;
+      const w = weights[i]! * impactUnit[t]!;
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) {
         const d = docs[p]!;

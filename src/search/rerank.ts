@@ -137,6 +137,11 @@ export class Reranker {
 
   /** Impact of term `t` in paper `doc`, 0 when absent. */
   impact(t: number, doc: number): number {
+    return this.#steps(t, doc) * this.#ix.impactUnit[t]!;
+  }
+
+  /** Impact steps of term `t` in paper `doc` (see `IndexData.impacts`), 0 when absent. */
+  #steps(t: number, doc: number): number {
     const { offsets, docs, impacts } = this.#ix;
     const end = offsets[t + 1]!;
     const at = lowerBound(docs, offsets[t]!, end, doc);
@@ -147,7 +152,17 @@ export class Reranker {
   match(plan: QueryPlan, doc: number): Match {
     let acc = 0;
     let mask = 0;
+    const { impactUnit } = this.#ix;
     for (const u of plan.units) {
+      if (u.terms.length === 1) {
+        // As the first stage computes it: (weight x step) x steps.
+        const t = u.terms[0]!;
+        const steps = this.#steps(t, doc);
+        if (steps === 0) continue;
+        acc += u.weight * impactUnit[t]! * steps;
+        mask |= u.covers;
+        continue;
+      }
       let sum = 0;
       let all = true;
       for (const t of u.terms) {
