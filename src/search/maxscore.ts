@@ -53,6 +53,14 @@ function advance(l: List, d: number): void {
 /** Highest-impact papers taken from each list to seed the top-k heap. */
 const SEEDS_PER_LIST = 16;
 
+/**
+ * Bitsets kept for the most recently counted common terms: n / 8 bytes each (125 KB at a million
+ * papers), so a long-running bot asked about every common word does not keep them all.
+ */
+const DENSE_CACHED = 128;
+/** Long lists whose best papers are kept (a few dozen bytes each). */
+const TOP_CACHED = 4096;
+
 /** Papers with at least this many postings get a cached bitset for match counting. */
 function denseThreshold(n: number): number {
   return Math.max(256, n >>> 5);
@@ -80,14 +88,18 @@ export class MaxScoreRanker {
     const to = ix.offsets[t + 1]!;
     if (to - from < denseThreshold(ix.n)) return undefined;
     let bits = this.#dense.get(t);
-    if (!bits) {
+    if (bits) {
+      // Most recently used last: the first is the one to drop.
+      this.#dense.delete(t);
+    } else {
       bits = new Uint32Array(this.#words);
       for (let p = from; p < to; p++) {
         const d = ix.docs[p]!;
         bits[d >>> 5]! |= 1 << (d & 31);
       }
-      this.#dense.set(t, bits);
+      if (this.#dense.size >= DENSE_CACHED) this.#dense.delete(this.#dense.keys().next().value!);
     }
+    this.#dense.set(t, bits);
     return bits;
   }
 
@@ -102,7 +114,10 @@ export class MaxScoreRanker {
       if (heap.size < count || w > heap.threshold) heap.push(w, l.docs[p]!);
     }
     const docs = Uint32Array.from(heap.sorted(), (h) => h.doc);
-    if (long) this.#top.set(l.term, docs);
+    if (long) {
+      if (this.#top.size >= TOP_CACHED) this.#top.clear();
+      this.#top.set(l.term, docs);
+    }
     return docs;
   }
 
