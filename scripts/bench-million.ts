@@ -12,7 +12,10 @@
  *  5. Serving, one `paperboy --batch --json` process fed one line at a time: time to the first
  *     answer on a warm start, search latency per query end to end (p50, p99), `show <id>`, and the
  *     process's peak RSS.              targets at 1M: ≤ 3 s, ≤ 3 ms (p99 ≤ 25 ms), ≤ 1 ms, ≤ 1.5 GB
- *  6. SQLite FTS5 (inside better-sqlite3) on the same papers and queries, as a Node developer would
+ *  6. 1,000 new papers stored while the library is served (scripts/bench/million-arrivals.ts, a
+ *     process that boots as the bot does): time until they are searchable, and how long an answer
+ *     waits behind that work (the event loop's longest stall).      targets: ≤ 2 s, ≤ 50 ms
+ *  7. SQLite FTS5 (inside better-sqlite3) on the same papers and queries, as a Node developer would
  *     set it up: build time, size, ranked OR queries (bm25) and AND-only queries, p50/p99.
  *
  * Options: --papers N (1000000)  --seed S (42)  --queries N (2000)  --skip-fts  --keep
@@ -116,6 +119,34 @@ function paperboy(args: string[], env: Record<string, string>, input?: string): 
 }
 
 /** A `--batch --json` process fed one line at a time: each answer's latency from its line being written. */
+/** Step 7 (scripts/bench/million-arrivals.ts, its own process): 1,000 new papers stored while the library is served. */
+async function arrivals(env: Record<string, string>): Promise<void> {
+  const script = join(ROOT, 'scripts', 'bench', 'million-arrivals.ts');
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--papers', '1000'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.on('error', reject);
+    child.on('close', (code) => (code === 0 ? resolve(stdout) : reject(new Error(`arrivals step failed (${code}): ${stderr.slice(0, 800)}`))));
+  });
+  const r = JSON.parse(out.trim().split('\n').at(-1)!) as {
+    added: number;
+    found: number;
+    writeMs: number;
+    searchableMs: number | null;
+    intervalMs: number;
+    idle: { p99: number; maxStallMs: number };
+    during: { queries: number; p99: number; maxStallMs: number };
+  };
+  const seen = r.searchableMs === null ? 'never found' : `searchable ${ms(r.searchableMs)} after the store write (${ms(r.writeMs)}), ${count(r.found)} found`;
+  say(`| ${count(r.added)} new papers while ${count(N)} are served | ${seen} | ≤ 2 s |`);
+  say(
+    `| longest wait of an answer behind that work | ${ms(r.during.maxStallMs)} (event-loop stall; idle ${ms(r.idle.maxStallMs)}); search p99 meanwhile ${ms(r.during.p99)}, idle ${ms(r.idle.p99)} (a query every ${r.intervalMs} ms, ${count(r.during.queries)} during) | ≤ 50 ms |`,
+  );
+}
+
 async function serve(env: Record<string, string>, lines: readonly string[]): Promise<{ firstMs: number; latencies: number[]; peakRssBytes?: number }> {
   const node = [process.execPath, join(ROOT, 'scripts', 'run.mjs'), 'cli', '--batch', '--json'];
   const cmd = TIME ? [TIME, '-f', 'BENCH-TIME %e %U %S %M', ...node] : node;
@@ -256,6 +287,7 @@ async function main(): Promise<void> {
     });
     const shows = await serve(env, ['help', ...ids.map((id) => `show ${id}`)]);
     say(`| show <arXiv id> (${count(ids.length)}) | p50 ${ms(percentile(shows.latencies, 50))}, p99 ${ms(percentile(shows.latencies, 99))} | ≤ 1 ms |`);
+    await arrivals(env);
     if (!values['skip-fts']) await fts5(snapshot, data, queries.slice(0, Math.min(queries.length, 500)));
   } finally {
     if (!values.keep) rmSync(data, { recursive: true, force: true });
