@@ -36,6 +36,20 @@ export interface LibraryOptions {
   initial?: { engine: PaperboyEngine; revision: number };
 }
 
+/**
+ * A snapshot whose paper list is the engine's, asked for when first read: over segments that list
+ * is put together anew (a million entries), work the swap itself need not do while answers wait.
+ */
+function snapshotOf(engine: SearchEngine, revision: number): LibrarySnapshot {
+  return {
+    engine,
+    revision,
+    get papers() {
+      return engine.papers;
+    },
+  };
+}
+
 /** How often a running bot looks for papers another process stored. */
 export const DEFAULT_WATCH_MS = 2000;
 /** New segments kept beside the base before they are compacted into one. */
@@ -82,7 +96,7 @@ export class Library {
     worker?.prepare([base]);
     this.#segments = [base];
     this.#hidden = new Set();
-    this.#snapshot = { engine: base, papers: base.papers, revision };
+    this.#snapshot = snapshotOf(base, revision);
   }
 
   /** Read the store, combine with the page papers and build the first engine. */
@@ -156,7 +170,7 @@ export class Library {
       }
       if (changed.length === 0) {
         if (dropped === 0) {
-          this.#snapshot = { ...current, revision };
+          this.#snapshot = snapshotOf(current.engine, revision);
           return false;
         }
         this.#install(this.#segments, hidden, revision);
@@ -225,7 +239,7 @@ export class Library {
     this.#segments = segments;
     this.#hidden = hidden;
     const engine = segments.length === 1 && hidden.size === 0 ? segments[0]! : new SegmentedEngine(segments, hidden);
-    this.#snapshot = { engine, papers: engine.papers, revision };
+    this.#snapshot = snapshotOf(engine, revision);
     for (const l of this.#listeners) {
       try {
         l(this.#snapshot, previous);

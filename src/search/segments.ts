@@ -33,6 +33,7 @@ export class SegmentedEngine implements SearchEngine {
   /** Every visible paper: the segments' papers in order, superseded records left out. */
   get papers(): readonly Paper[] {
     if (this.#papers) return this.#papers;
+    if (this.#hidden.size === 0) return (this.#papers = ([] as Paper[]).concat(...this.segments.map((s) => s.papers)));
     const out: Paper[] = [];
     for (const s of this.segments) for (const p of s.papers) if (!this.#hidden.has(p)) out.push(p);
     return (this.#papers = out);
