@@ -3,7 +3,12 @@
  * start together take turns), a database from a newer Paperboy is refused, and an unreachable
  * PostgreSQL is a clear message without the password.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
+import { openStateDatabase } from '../../src/db/sqlite.ts';
 import { StateStoreError } from '../../src/db/errors.ts';
 import { openPostgresState, POSTGRES_MIGRATIONS } from '../../src/state/postgres-state.ts';
 import { SQLITE_MIGRATIONS } from '../../src/state/sqlite-state.ts';
@@ -39,5 +44,24 @@ describe('an unreachable PostgreSQL', () => {
     expect((err as Error).message).toMatch(/^Cannot use the state database postgres:\/\/\[redacted\]@127\.0\.0\.1:9\/paperboy \(ECONNREFUSED/);
     expect((err as Error).message).toContain('Check that PostgreSQL is running');
     expect((err as Error).message).not.toContain('hunter2');
+  });
+});
+
+describe('the SQLite state file', () => {
+  it('is made with 16 KB pages; an existing file keeps the page size it has', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'paperboy-pages-'));
+    try {
+      const fresh = openStateDatabase(join(dir, 'new.db'), SQLITE_MIGRATIONS);
+      expect(fresh.db.pragma('page_size', { simple: true })).toBe(16384);
+      fresh.db.close();
+      const old = new Database(join(dir, 'old.db'));
+      old.exec('CREATE TABLE t (x INTEGER)');
+      old.close();
+      const opened = openStateDatabase(join(dir, 'old.db'), SQLITE_MIGRATIONS);
+      expect(opened.db.pragma('page_size', { simple: true })).toBe(4096);
+      opened.db.close();
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
