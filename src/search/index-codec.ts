@@ -361,11 +361,13 @@ function decodeFrom(b: Buffer, header: Header, tail: Tail, options: DecodeOption
   const has = (name: string): boolean => header.sections.some((x) => x.name === name);
   const view = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }): T => {
     const s = section(name);
+    if (s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} is not where it should be`);
     if (s.offset % 8 !== 0 || s.bytes % ctor.BYTES_PER_ELEMENT !== 0) throw new IndexCacheError(`section ${name} misaligned`);
     return new ctor(buf.buffer, buf.byteOffset + s.offset, s.bytes / ctor.BYTES_PER_ELEMENT);
   };
   const text = (name: string): string => {
     const s = section(name);
+    if (s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} is not where it should be`);
     return b.toString('utf8', s.offset, s.offset + s.bytes);
   };
   const n = header.n;
