@@ -222,6 +222,23 @@ class Engine implements SearchEngine {
     return at < end && docs[at] === doc;
   }
 
+  /**
+   * A hit whose snippet is made when first read: merged results (segments) and pages drop most of
+   * the hits a segment returns, and a snippet reads the paper's abstract.
+   */
+  #hit(plan: QueryPlan, doc: number, score: number): SearchHit {
+    const paper = this.papers[doc]!;
+    let snippet: SearchHit['snippet'] | undefined;
+    const make = () => makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc));
+    return {
+      paper,
+      score,
+      get snippet() {
+        return (snippet ??= make());
+      },
+    };
+  }
+
   /** Terms of the plan's units that the paper actually matched (for snippet marks). */
   #matchedTerms(plan: QueryPlan, doc: number): Set<string> {
     const out = new Set<string>();
@@ -247,10 +264,7 @@ class Engine implements SearchEngine {
     const settings = this.rerankSettings;
     const first = stage(plan, Math.max(offset + limit, settings.depth));
     const ranked = limit === 0 ? first : this.#rerank(plan, first, stage, keep ?? (codeOnly ? (d) => this.index.hasCode[d] === 1 : undefined));
-    const hits: SearchHit[] = ranked.top.slice(offset, offset + limit).map(({ doc, score }) => {
-      const paper = this.papers[doc]!;
-      return { paper, score, snippet: makeSnippet(paper.title, paper.abstract, this.#matchedTerms(plan, doc)) };
-    });
+    const hits: SearchHit[] = ranked.top.slice(offset, offset + limit).map(({ doc, score }) => this.#hit(plan, doc, score));
     const result: SearchResult = { hits, total: ranked.total, terms: plan.display };
     if (ranked.loose) result.loose = ranked.loose;
     if (plan.unmatched && ranked.total > 0) result.unmatched = plan.unmatched;

@@ -64,6 +64,12 @@ export interface TermVector {
   weights: number[];
 }
 
+/**
+ * Papers whose terms computed from the text are kept (when the index has none stored): all of a
+ * new segment of the day's papers, and a bounded share of a large set built in this process.
+ */
+const COMPUTED_TERMS = 8192;
+
 /** Most folded words remembered with their term id. */
 const WORD_MEMO_MAX = 200_000;
 
@@ -91,6 +97,8 @@ export class Reranker {
   readonly #termIds: ReadonlyMap<string, number>;
   /** Each paper's terms computed once (from the index cache), when there are. */
   readonly #stored: ((doc: number) => PaperTerms) | undefined;
+  /** Otherwise the terms computed from the text, for the most recently read papers (most recent last). */
+  readonly #computed = new Map<number, PaperTerms>();
 
   /** Folded word -> term id (-1: not in the index), a memo over stemming and the term table. */
   readonly #wordIds = new Map<string, number>();
@@ -122,11 +130,19 @@ export class Reranker {
   /** What the second stage reads of a paper: stored with the index, or computed from its text now. */
   terms(doc: number): PaperTerms {
     if (this.#stored) return this.#stored(doc);
-    return paperTermsOf(
-      this.#papers[doc]!,
-      (folded) => this.#idOf(folded),
-      (term) => this.#termIds.get(term) ?? -1,
-    );
+    let t = this.#computed.get(doc);
+    if (t) {
+      this.#computed.delete(doc);
+    } else {
+      t = paperTermsOf(
+        this.#papers[doc]!,
+        (folded) => this.#idOf(folded),
+        (term) => this.#termIds.get(term) ?? -1,
+      );
+      if (this.#computed.size >= COMPUTED_TERMS) this.#computed.delete(this.#computed.keys().next().value!);
+    }
+    this.#computed.set(doc, t);
+    return t;
   }
 
   #nextGen(): number {
