@@ -135,7 +135,8 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
   try {
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
-    const terms = papers ? (doc: number) => encodePaperTerms(engine.paperTerms(doc)) : undefined;
+    const all = papers ? engine.allPaperTerms() : undefined;
+    const terms = all ? (doc: number) => encodePaperTerms(all(doc)) : undefined;
     writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {

@@ -13,8 +13,9 @@
  * from disk one paper at a time; `decodePaperTerms` checks everything it reads.
  */
 import type { Paper } from '../papers/paper.ts';
-import { forEachTerm, scanWords } from './analyze.ts';
+import { forEachTerm, isNoise, scanWords } from './analyze.ts';
 import { paperFields } from './inverted-index.ts';
+import { WordTable } from './word-table.ts';
 
 export interface PaperTerms {
   readonly fields: readonly [Int32Array, Int32Array, Int32Array];
@@ -23,12 +24,20 @@ export interface PaperTerms {
 
 /** A paper's terms. `idOf` maps a folded word to its term id (-1: not indexed); `termId` a term (stemmed) to its id. */
 export function paperTermsOf(p: Paper, idOf: (folded: string) => number, termId: (term: string) => number): PaperTerms {
+  return withTitleTerms(
+    p,
+    (text) => {
+      const ids: number[] = [];
+      scanWords(text, (folded) => ids.push(idOf(folded)));
+      return Int32Array.from(ids);
+    },
+    termId,
+  );
+}
+
+function withTitleTerms(p: Paper, field: (text: string) => Int32Array, termId: (term: string) => number): PaperTerms {
   const texts = paperFields(p);
-  const fields = texts.map((text) => {
-    const ids: number[] = [];
-    scanWords(text, (folded) => ids.push(idOf(folded)));
-    return Int32Array.from(ids);
-  }) as unknown as [Int32Array, Int32Array, Int32Array];
+  const fields = texts.map(field) as unknown as [Int32Array, Int32Array, Int32Array];
   const title = new Set<number>();
   for (const text of texts.slice(0, 2)) {
     forEachTerm(text, (term) => {
@@ -37,6 +46,51 @@ export function paperTermsOf(p: Paper, idOf: (folded: string) => number, termId:
     });
   }
   return { fields, titleTerms: Int32Array.from(title).sort() };
+}
+
+const NON_ASCII = /[^\x00-\x7f]/;
+/** A word-table value: a noise word (left out). */
+const NOISE = -2;
+
+/**
+ * `paperTermsOf` for many papers in turn (writing the index cache: every paper once), the same
+ * result about four times faster: ascii fields are scanned by char code and each distinct word is
+ * folded, stemmed and looked up once (a word table, as the index build uses). `scanWords` visits
+ * exactly the runs of [a-z0-9] of lowercased ascii text that are not noise, and so does this.
+ */
+export class PaperTermsScanner {
+  readonly #table = new WordTable();
+  readonly #idOf: (folded: string) => number;
+  readonly #termId: (term: string) => number;
+
+  constructor(idOf: (folded: string) => number, termId: (term: string) => number) {
+    this.#idOf = idOf;
+    this.#termId = termId;
+  }
+
+  termsOf(p: Paper): PaperTerms {
+    return withTitleTerms(p, (text) => this.field(text), this.#termId);
+  }
+
+  /** The term ids of one field's words (see `PaperTerms.fields`). */
+  field(text: string): Int32Array {
+    const lower = text.toLowerCase();
+    if (lower.length !== text.length || NON_ASCII.test(lower)) {
+      const ids: number[] = [];
+      scanWords(text, (folded) => ids.push(this.#idOf(folded)));
+      return Int32Array.from(ids);
+    }
+    const ids: number[] = [];
+    this.#table.scan(
+      lower,
+      (word) => (isNoise(word) ? NOISE : this.#idOf(word)),
+      (v) => {
+        if (v !== NOISE) ids.push(v);
+      },
+      false,
+    );
+    return Int32Array.from(ids);
+  }
 }
 
 /** Whether `t` is one of the paper's title terms. */

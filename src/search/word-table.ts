@@ -94,10 +94,11 @@ export class WordTable {
   }
 
   /**
-   * Visit the value of every word and hyphen-group compound of lowercased ascii `text`.
-   * `resolve(word)` computes the value of a word not seen before (memoised here).
+   * Visit the value of every word and (unless `compounds` is false) hyphen-group compound of
+   * lowercased ascii `text`. `resolve(word)` computes the value of a word not seen before
+   * (memoised here).
    */
-  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void): void {
+  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void, compounds = true): void {
     const n = text.length;
     const values = this.values;
     let i = 0;
@@ -135,7 +136,7 @@ export class WordTable {
         }
         break;
       }
-      if (parts > 1) {
+      if (parts > 1 && compounds) {
         let e = this.find(text, groupStart, i, groupHash, groupLen);
         if (e < 0) {
           const joined = text.slice(groupStart, i).replaceAll('-', '');

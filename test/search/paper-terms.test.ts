@@ -9,7 +9,9 @@ import { SCALE_QUERIES } from '../../src/corpus/bench-queries.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
 import { cacheFilePath, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
 import { IndexCacheError } from '../../src/search/index-codec.ts';
-import { decodePaperTerms, encodePaperTerms, inTitle, PaperTermsError, type PaperTerms } from '../../src/search/paper-terms.ts';
+import { decodePaperTerms, encodePaperTerms, inTitle, paperTermsOf, PaperTermsError, PaperTermsScanner, type PaperTerms } from '../../src/search/paper-terms.ts';
+import { termOf } from '../../src/search/analyze.ts';
+import { corpusPapers } from '../../src/corpus/generate.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { paper } from './helpers.ts';
 
@@ -51,6 +53,27 @@ describe('paper terms', () => {
     expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 2, 5, 3]), 10)).toThrow(/order/);
     expect(() => decodePaperTerms(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 10)).toThrow(PaperTermsError);
     expect(() => decodePaperTerms(new Uint8Array(0), 10)).toThrow(PaperTermsError);
+  });
+});
+
+describe('the bulk scanner (writing the cache)', () => {
+  it('gives exactly what the text path gives: built-in and synthetic papers, odd text', async () => {
+    const { papers: builtin } = await loadPapers(BUILTIN_PAPERS_PATH);
+    const odd = [
+      paper({ title: 'I/O-aware KV-Cache: the A--B test, state-of-the-art, x-', abstract: 'UPPER lower MiXeD 3D 4-bit a-b-c -- - / I/O 1/2 the of a I x' }),
+      paper({ title: 'Über-fast E²GAN — 速い', abstract: `Café résumé naïve; ${'z'.repeat(300)} ${'y'.repeat(300)} and ${'z'.repeat(300)} again.` }),
+      paper({ title: 'Numbers 2024 and v2.5', abstract: 'Tokens like x86_64, C++ and C# and e-mail, co-operate, re-ranking; GPT-4o vs. GPT4o.' }),
+    ];
+    const synthetic = [...corpusPapers({ papers: 300, seed: 3 })].map((p) => paper({ title: p.title, abstract: p.abstract }));
+    const all = [...builtin, ...odd, ...synthetic];
+    const engine = createSearchEngine(all);
+    const ids = new Map(engine.index.terms.map((t, i) => [t, i]));
+    const idOf = (folded: string) => ids.get(termOf(folded)) ?? -1;
+    const termId = (term: string) => ids.get(term) ?? -1;
+    const scanner = new PaperTermsScanner(idOf, termId);
+    for (const p of all) expect(plain(scanner.termsOf(p)), p.title).toEqual(plain(paperTermsOf(p, idOf, termId)));
+    const bulk = engine.allPaperTerms();
+    for (let doc = 0; doc < all.length; doc += 7) expect(plain(bulk(doc))).toEqual(plain(engine.paperTerms(doc)));
   });
 });
 
