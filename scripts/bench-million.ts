@@ -123,7 +123,11 @@ function paperboy(args: string[], env: Record<string, string>, input?: string): 
 async function arrivals(env: Record<string, string>): Promise<void> {
   const script = join(ROOT, 'scripts', 'bench', 'million-arrivals.ts');
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', script, '--papers', '1000'], { cwd: ROOT, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', 'tsx', script, '--papers', '1000'], {
+      cwd: ROOT,
+      env: { ...process.env, ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));

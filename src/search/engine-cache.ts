@@ -102,7 +102,11 @@ export async function loadOrBuildEngine(
         if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
         if (cached.index.n !== papers.length) throw new IndexCacheError('paper count differs');
       }
-      const engine = createSearchEngine(papers, { index: cached.index, correctionKeys: cached.correctionKeys, ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}) });
+      const engine = createSearchEngine(papers, {
+        index: cached.index,
+        correctionKeys: cached.correctionKeys,
+        ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}),
+      });
       logger.debug({ file, papers: papers.length }, 'index cache hit');
       return { engine, papers, cache: 'hit' };
     } catch (err) {

@@ -182,7 +182,15 @@ export function encodeIndexParts(
       return s;
     });
     const checked = papers ? sections.find((x) => x.name === 'texts')!.offset : at;
-    header = { n: index.n, inputHash, avgLens: [...index.avgLens], hasPapers: papers !== undefined, checked, ...(papers ? { paperChunk: PAPER_CHUNK } : {}), sections };
+    header = {
+      n: index.n,
+      inputHash,
+      avgLens: [...index.avgLens],
+      hasPapers: papers !== undefined,
+      checked,
+      ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
+      sections,
+    };
     json = Buffer.from(JSON.stringify(header), 'utf8');
     if (json.length === headerLen) break;
     headerLen = json.length;
@@ -227,7 +235,7 @@ export function writeIndexFile(file: string, parts: readonly Uint8Array[]): void
   const fd = openSync(file, 'w');
   try {
     for (const part of parts) {
-      for (let at = 0; at < part.byteLength; ) {
+      for (let at = 0; at < part.byteLength;) {
         at += writeSync(fd, part, at, Math.min(IO_STEP, part.byteLength - at));
       }
     }

@@ -159,6 +159,7 @@ export function decodePaperTerms(bytes: Uint8Array, vocabulary: number): PaperTe
   const fields = [list(), list(), list()] as const;
   const titleTerms = list();
   if (at !== bytes.length) throw new PaperTermsError('paper terms have bytes left over');
-  for (let i = 0; i < titleTerms.length; i++) if (titleTerms[i]! < 0 || (i > 0 && titleTerms[i]! <= titleTerms[i - 1]!)) throw new PaperTermsError('paper title terms are not in order');
+  for (let i = 0; i < titleTerms.length; i++)
+    if (titleTerms[i]! < 0 || (i > 0 && titleTerms[i]! <= titleTerms[i - 1]!)) throw new PaperTermsError('paper title terms are not in order');
   return { fields, titleTerms };
 }

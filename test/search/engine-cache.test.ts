@@ -7,7 +7,15 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
 import { cacheFilePath, hashInputFiles, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
-import { CACHE_FORMAT_VERSION, decodeIndex, encodeIndex, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile } from '../../src/search/index-codec.ts';
+import {
+  CACHE_FORMAT_VERSION,
+  decodeIndex,
+  encodeIndex,
+  encodeIndexParts,
+  IndexCacheError,
+  openIndexFile,
+  writeIndexFile,
+} from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { paper } from './helpers.ts';
 

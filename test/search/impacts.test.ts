@@ -19,7 +19,7 @@ describe('impacts in 16-bit steps', () => {
     }
   });
 
-  it('an index keeps every term\'s best posting at the top step and its bound at maxImpact', () => {
+  it("an index keeps every term's best posting at the top step and its bound at maxImpact", () => {
     const ix = buildIndex([
       paper({ title: 'KV cache compression', abstract: 'We compress the kv cache of long context models, cache by cache.' }),
       paper({ title: 'Cache eviction', abstract: 'Evicting entries from a cache.' }),

@@ -9,7 +9,15 @@ import { SCALE_QUERIES } from '../../src/corpus/bench-queries.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
 import { cacheFilePath, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
 import { IndexCacheError } from '../../src/search/index-codec.ts';
-import { decodePaperTerms, encodePaperTerms, inTitle, paperTermsOf, PaperTermsError, PaperTermsScanner, type PaperTerms } from '../../src/search/paper-terms.ts';
+import {
+  decodePaperTerms,
+  encodePaperTerms,
+  inTitle,
+  paperTermsOf,
+  PaperTermsError,
+  PaperTermsScanner,
+  type PaperTerms,
+} from '../../src/search/paper-terms.ts';
 import { termOf } from '../../src/search/analyze.ts';
 import { corpusPapers } from '../../src/corpus/generate.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
@@ -19,12 +27,16 @@ const plain = (t: PaperTerms) => ({ fields: t.fields.map((f) => [...f]), titleTe
 
 describe('paper terms', () => {
   const engine = createSearchEngine([
-    paper({ title: 'SnapKV: KV-cache compression for long contexts', name: 'SnapKV', abstract: 'We compress the key-value cache. The cache, compressed, is small; zzqx is unknown.' }),
+    paper({
+      title: 'SnapKV: KV-cache compression for long contexts',
+      name: 'SnapKV',
+      abstract: 'We compress the key-value cache. The cache, compressed, is small; zzqx is unknown.',
+    }),
     paper({ title: 'Other work', abstract: 'Nothing about it at all.' }),
   ]);
   const id = (term: string) => engine.index.terms.indexOf(term);
 
-  it('holds each field\'s words in order (noise words left out), and the title terms with compounds', () => {
+  it("holds each field's words in order (noise words left out), and the title terms with compounds", () => {
     const t = engine.paperTerms(0);
     expect([...t.fields[0]]).toEqual([id('snapkv')]);
     expect(t.fields[1].length).toBeGreaterThan(4);
@@ -109,7 +121,9 @@ describe('second stage from stored terms', () => {
     await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'd', logger });
     const file = cacheFilePath(dir, 'd');
     const bytes = readFileSync(file);
-    const header = JSON.parse(bytes.subarray(32, 32 + bytes.readUInt32LE(12)).toString('utf8')) as { sections: { name: string; offset: number; bytes: number }[] };
+    const header = JSON.parse(bytes.subarray(32, 32 + bytes.readUInt32LE(12)).toString('utf8')) as {
+      sections: { name: string; offset: number; bytes: number }[];
+    };
     const at = header.sections.find((s) => s.name === 'paperTerms')!;
     // Every paper's terms but the first and last (the probe at open reads those).
     const offsets = header.sections.find((s) => s.name === 'paperTermOffsets')!;
@@ -122,6 +136,8 @@ describe('second stage from stored terms', () => {
     expect(lines.some((l) => l.includes('next start rebuilds'))).toBe(true);
     const next = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'd', logger });
     expect(next.cache).toBe('miss');
-    expect(results(next.engine, 'kv cache compression for long context inference')).toEqual(results(createSearchEngine(papers), 'kv cache compression for long context inference'));
+    expect(results(next.engine, 'kv cache compression for long context inference')).toEqual(
+      results(createSearchEngine(papers), 'kv cache compression for long context inference'),
+    );
   });
 });
