@@ -5,7 +5,8 @@
  * big library): it surfaces when the first query reads a damaged page.
  */
 import { spawnSync } from 'node:child_process';
-import { closeSync, openSync, statSync, writeSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { closeSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
@@ -20,7 +21,8 @@ function paper(i: number): Paper {
     id,
     arxivId: id,
     title: `Stored Paper ${i} on Cache Compression`,
-    abstract: `We study cache compression, variant ${i}. `.repeat(40),
+    // Text that does not compress away (records are stored deflated): the file spans many pages.
+    abstract: `We study cache compression, variant ${i}: ${Array.from({ length: 24 }, (_, k) => createHash('sha256').update(`${i}.${k}`).digest('base64')).join(' ')}.`,
     aliases: [],
     links: [],
     highlights: [],
@@ -38,8 +40,14 @@ async function library(): Promise<string> {
   return dir;
 }
 
+/** The page size of an SQLite file, from its header (big-endian at byte 16; 1 stands for 65536). */
+function pageSizeOf(file: string): number {
+  const size = readFileSync(file).readUInt16BE(16);
+  return size === 1 ? 65536 : size;
+}
+
 /** Overwrite whole pages in the middle of the file with fixed garbage (the header page stays intact). */
-function damagePages(file: string, pages: readonly number[], pageSize = 4096): void {
+function damagePages(file: string, pages: readonly number[], pageSize = pageSizeOf(file)): void {
   const fd = openSync(file, 'r+');
   try {
     for (const p of pages) writeSync(fd, Buffer.alloc(pageSize, 0xa5), 0, pageSize, p * pageSize);
@@ -55,7 +63,7 @@ describe('a state.db with damaged pages', () => {
   beforeAll(async () => {
     dir = await library();
     const file = join(dir, 'state.db');
-    const pages = Math.floor(statSync(file).size / 4096);
+    const pages = Math.floor(statSync(file).size / pageSizeOf(file));
     expect(pages).toBeGreaterThan(20);
     // Data pages only: the schema (page 1 and the first table roots) is intact, so opening succeeds.
     damagePages(file, [Math.floor(pages / 3), Math.floor(pages / 2), pages - 2]);
