@@ -17,7 +17,8 @@
  *
  * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
  * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
- *   JSON array (inflated and parsed at load; `paperChunkOffsets` has their byte offsets).
+ *   JSON array `[records, links]` (inflated and parsed at load; `paperChunkOffsets` has their byte
+ *   offsets), the links compact (see cached-papers.ts).
  * - `texts`: each paper's text (abstract, highlights, summary) deflated on its own, at
  *   `textOffsets`; inflated when one of those fields is first read (most never are after a
  *   restart). `textKinds` says which papers have a summary (1) or not (0). Measured on the
@@ -32,15 +33,17 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
+import { IndexCacheError } from './cache-error.ts';
+import { CachedPapers, decodeText, encodeRecordChunk, encodeText, inflateJson } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
  * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
  * 3, the same with the texts last and outside the checksum (read from disk when needed);
- * 4, with each paper's terms for the second stage after them.
+ * 4, with each paper's terms for the second stage after them; 5, links compact and apart.
  */
-const PAPERS_LAYOUT = 4;
+const PAPERS_LAYOUT = 5;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -50,14 +53,6 @@ export const CACHE_FORMAT_VERSION = INDEX_FORMAT_VERSION * 100 + PAPERS_LAYOUT;
 
 /** Papers per record chunk: one JSON text each (a million papers' would pass V8's longest string as one). */
 const PAPER_CHUNK = 4096;
-
-/**
- * Level 1: fast and, on these short texts, within 2% of level 6's size. An 8 KB window and a small
- * hash table: the same size on texts of a few KB, and each call allocates ~40 KB instead of
- * ~400 KB, which in a process holding a large library otherwise sets off a full garbage
- * collection every few hundred calls (zlib's memory counts against the heap).
- */
-const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 
 const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');
 
@@ -87,9 +82,7 @@ const CRC_TABLE = Uint32Array.from({ length: 256 }, (_, n) => {
 });
 const PREFIX = 32;
 
-export class IndexCacheError extends Error {
-  override name = 'IndexCacheError';
-}
+export { IndexCacheError };
 
 type ArrayKind = 'u8' | 'u16' | 'u32' | 'f32' | 'f64' | 'utf8';
 
@@ -155,9 +148,7 @@ export function encodeIndexParts(
     { name: 'surfaces', kind: 'utf8', data: Buffer.from(index.surfaces.join(SEP), 'utf8') },
   ];
   if (papers) {
-    const records = packed(papers, PAPER_CHUNK, (from, to) =>
-      zlib.deflateRawSync(Buffer.from(JSON.stringify(papers.slice(from, to).map(withoutText)), 'utf8'), DEFLATE),
-    );
+    const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to));
     parts.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
     parts.push({ name: 'papers', kind: 'u8', data: records.data });
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
@@ -425,15 +416,11 @@ function decodePapers(
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n || kinds.some((k) => k > 1)) throw new IndexCacheError('paper text kinds do not match the index');
   const textOf = (i: number): Uint8Array => tail.read(texts.start(i), texts.end(i));
-  const lazy = new LazyTexts(textOf, onDamaged);
+  const cached = new CachedPapers(textOf, onDamaged);
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
-    const list = inflateJson(b.subarray(records.start(c), records.end(c)), 'paper records');
-    if (!Array.isArray(list) || list.length !== Math.min(chunk, n - c * chunk)) throw new IndexCacheError('paper records do not match the index');
-    for (const record of list as unknown[]) {
-      if (!isTextless(record)) throw new IndexCacheError(`paper record ${papers.length} is malformed`);
-      papers.push(lazy.attach(record, papers.length, kinds[papers.length] === 1));
-    }
+    const value = inflateJson(b.subarray(records.start(c), records.end(c)), 'paper records');
+    for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds)) papers.push(p);
   }
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).
   for (const i of n > 0 ? [0, n - 1] : []) decodeText(textOf(i), kinds[i] === 1, i);
@@ -499,134 +486,6 @@ function packed(items: readonly unknown[], group: number, encode: (from: number,
     offsets[i + 1] = used;
   }
   return { offsets, data: data.subarray(0, used) };
-}
-
-/** The text fields, kept apart from the records. */
-type TextField = 'abstract' | 'highlights' | 'summary';
-
-/** A record as stored in a chunk: without its text fields. */
-type Textless = Omit<Paper, TextField>;
-
-function withoutText(p: Paper): Textless {
-  const { abstract: _a, highlights: _h, summary: _s, ...rest } = p;
-  return rest;
-}
-
-function isTextless(v: unknown): v is Textless {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const r = v as Record<string, unknown>;
-  return typeof r['id'] === 'string' && typeof r['title'] === 'string' && !('abstract' in r) && !('highlights' in r) && !('summary' in r);
-}
-
-/** A paper's text, deflated: JSON `[abstract, highlights]`, or `[abstract, highlights, summary]`. */
-function encodeText(p: Paper): Buffer {
-  const fields = p.summary !== undefined ? [p.abstract, p.highlights, p.summary] : [p.abstract, p.highlights];
-  return zlib.deflateRawSync(Buffer.from(JSON.stringify(fields), 'utf8'), DEFLATE);
-}
-
-/** Inflate and check a paper's text (`withSummary`: its record has a summary). Throws IndexCacheError. */
-function decodeText(bytes: Uint8Array, withSummary: boolean, i: number): Pick<Paper, TextField> {
-  const v = inflateJson(bytes, `the text of paper ${i}`);
-  const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  if (!Array.isArray(v) || v.length !== (withSummary ? 3 : 2) || typeof v[0] !== 'string' || !strings(v[1]) || (withSummary && typeof v[2] !== 'string')) {
-    throw new IndexCacheError(`the text of paper ${i} does not match its record`);
-  }
-  return withSummary ? { abstract: v[0], highlights: v[1], summary: v[2] as string } : { abstract: v[0], highlights: v[1] };
-}
-
-function inflateJson(bytes: Uint8Array, what: string): unknown {
-  try {
-    return JSON.parse(zlib.inflateRawSync(bytes).toString('utf8'));
-  } catch (err) {
-    throw new IndexCacheError(`${what} is damaged: ${err instanceof Error ? err.message : String(err)}`);
-  }
-}
-
-/**
- * Paper records whose text fields (abstract, highlights, summary) are read from the cache file
- * and inflated when one of them is read (the last `RECENT_TEXTS` read stay decoded; a field
- * assigned becomes a plain value). The fields are own,
- * enumerable accessors added after the record's other fields (so spreading, `JSON.stringify` and
- * structured cloning see them; they come last in key order, as the lazy abstract did). Most
- * papers' texts are never read after a restart.
- *
- * The accessor functions are shared by every paper of one file (a paper's place is a WeakMap
- * entry), and the fields are added rather than redefined: that keeps V8's fast object layout.
- * Measured on 100,000 records, a closure per paper or redefining a field in place turned every
- * paper into a dictionary-mode object: 5 times the time to attach (~0.35 s), 70% more heap, and
- * reads of any field 3-4 times slower in scans over all papers.
- */
-class LazyTexts {
-  readonly #slots = new WeakMap<object, number>();
-  readonly #recent = new Map<number, Pick<Paper, TextField>>();
-  readonly #descriptors: Record<TextField, PropertyDescriptor>;
-
-  constructor(
-    readonly bytes: (i: number) => Uint8Array,
-    readonly onDamaged?: (err: IndexCacheError) => void,
-  ) {
-    const load = (paper: Paper): Pick<Paper, TextField> => this.#load(paper);
-    const accessor = (field: TextField): PropertyDescriptor => {
-      return {
-        enumerable: true,
-        configurable: true,
-        get(this: Paper): unknown {
-          return load(this)[field];
-        },
-        set(this: Paper, value: unknown): void {
-          settle(this, field, value);
-        },
-      };
-    };
-    this.#descriptors = { abstract: accessor('abstract'), highlights: accessor('highlights'), summary: accessor('summary') };
-  }
-
-  /** Make `record` (paper `i` of the file) a paper whose text is read from the file when first needed. */
-  attach(record: Textless, i: number, withSummary: boolean): Paper {
-    this.#slots.set(record, i);
-    Object.defineProperty(record, 'abstract', this.#descriptors.abstract);
-    Object.defineProperty(record, 'highlights', this.#descriptors.highlights);
-    if (withSummary) Object.defineProperty(record, 'summary', this.#descriptors.summary);
-    return record as Paper;
-  }
-
-  /**
-   * A paper's text: from the recently read ones, or inflated from the file. Not kept on the paper:
-   * a bot answering for months would otherwise end up holding every text it ever showed.
-   */
-  #load(paper: Paper): Pick<Paper, TextField> {
-    const i = this.#slots.get(paper);
-    if (i === undefined) throw new TypeError('not a paper of this index cache');
-    const recent = this.#recent.get(i);
-    if (recent) {
-      this.#recent.delete(i);
-      this.#recent.set(i, recent);
-      return recent;
-    }
-    let text: Pick<Paper, TextField>;
-    try {
-      text = decodeText(this.bytes(i), textFieldsOf(paper).length === 3, i);
-    } catch (err) {
-      if (err instanceof IndexCacheError) this.onDamaged?.(err);
-      throw err;
-    }
-    if (this.#recent.size >= RECENT_TEXTS) this.#recent.delete(this.#recent.keys().next().value!);
-    this.#recent.set(i, text);
-    return text;
-  }
-}
-
-/** Texts kept decoded (the most recently read): a page of results and its follow-ups read the same few again. */
-const RECENT_TEXTS = 1024;
-
-/** The text fields an attached paper has (a summary only where it had one). */
-function textFieldsOf(record: object): TextField[] {
-  return 'summary' in record ? ['abstract', 'highlights', 'summary'] : ['abstract', 'highlights'];
-}
-
-/** A text field as a plain value. */
-function settle(paper: object, field: TextField, value: unknown): void {
-  Object.defineProperty(paper, field, { value, enumerable: true, configurable: true, writable: true });
 }
 
 /** Structural checks: sizes agree, offsets are monotone, doc ids are in range and sorted per term. */

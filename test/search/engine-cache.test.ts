@@ -17,6 +17,7 @@ import {
   writeIndexFile,
 } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
+import { CachedPapers } from '../../src/search/cached-papers.ts';
 import { paper } from './helpers.ts';
 
 const papers: Paper[] = [
@@ -93,8 +94,8 @@ function sectionOf(buf: Buffer, name: string): { offset: number; bytes: number }
   return header.sections.find((s) => s.name === name)!;
 }
 
-/** The fields kept apart (inflated when read), in the order a decoded paper has them. */
-const TEXT = ['abstract', 'highlights', 'summary'];
+/** The fields read from the file or made when read, in the order a decoded paper has them. */
+const TEXT = ['abstract', 'links', 'highlights', 'summary'];
 
 describe('index codec: papers', () => {
   const all = [...papers, RICH];
@@ -103,7 +104,7 @@ describe('index codec: papers', () => {
     return encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list);
   };
 
-  it('round-trips every field, with and without a summary or highlights; the text fields come last', () => {
+  it('round-trips every field, with and without a summary or highlights; the text fields and links come last', () => {
     const back = decodeIndex(encoded()).papers!;
     expect(back).toEqual(all);
     const textLast = (p: Paper) => [...Object.keys(p).filter((k) => !TEXT.includes(k)), ...TEXT.filter((k) => k in p)];
@@ -138,6 +139,69 @@ describe('index codec: papers', () => {
     back[3]!.summary = 'Changed.';
     expect(back[3]!.abstract).toBe(RICH.abstract);
     expect(back[3]!.summary).toBe('Changed.');
+  });
+
+  it('keeps arXiv links as letters and shares what papers have alike; what is read can be changed without touching another paper', () => {
+    const arxiv = (id: string, extra: Paper['links'] = []): Paper => ({
+      ...paper({ title: `Arxiv paper ${id}`, abstract: `Abstract of ${id}.` }),
+      id,
+      arxivId: id,
+      links: [
+        ...extra,
+        { url: `https://arxiv.org/abs/${id}`, kind: 'arxiv' },
+        { url: `https://arxiv.org/pdf/${id}`, kind: 'pdf' },
+        { url: `https://huggingface.co/papers/${id}`, kind: 'hf' },
+      ],
+      sources: [{ feed: 'arxiv', date: '2026-11-20' }],
+      published: '2026-11-20',
+      categories: ['cs.CL', 'cs.LG'],
+    });
+    const list = [
+      arxiv('2411.00001'),
+      arxiv('2411.00002', [{ url: 'https://github.com/a/b', kind: 'code' }]),
+      arxiv('2411.00003'),
+      // A PDF link that is not the one the id makes stays as it was.
+      { ...arxiv('2411.00004'), links: [{ url: 'https://arxiv.org/pdf/2411.00004v2', kind: 'pdf' as const }] },
+      // Not an arXiv paper: its links are kept whole.
+      { ...paper({ title: 'A page paper', abstract: 'Nothing from arXiv.' }), links: [{ url: 'https://arxiv.org/abs/2411.00009', kind: 'arxiv' as const }] },
+    ];
+    const back = decodeIndex(encoded(list)).papers!;
+    expect(back).toEqual(list);
+    expect(JSON.parse(JSON.stringify(back))).toEqual(list);
+    expect(back.map((p) => structuredClone(p))).toEqual(list);
+    // Letters only: far smaller than the links themselves.
+    const many = Array.from({ length: 50 }, (_, i) => arxiv(`2411.1${String(i).padStart(4, '0')}`));
+    const size = (l: Paper[]) => sectionOf(encoded(l), 'papers').bytes;
+    expect(size(many) - size(many.map((p) => ({ ...p, links: [] })))).toBeLessThan(many.length * 2);
+    // Shared: one sources list, one category list; frozen, so a change cannot leak to other papers.
+    expect(back[0]!.sources).toBe(back[2]!.sources);
+    expect(back[0]!.categories).toBe(back[1]!.categories);
+    expect(() => back[0]!.categories!.push('cs.AI')).toThrow(TypeError);
+    expect(back[2]!.categories).toEqual(['cs.CL', 'cs.LG']);
+    // Links are made anew on every read; assigning them makes them a plain value.
+    const links = back[0]!.links;
+    links.push({ url: 'https://example.org', kind: 'other' });
+    links[0]!.url = 'https://changed.example';
+    expect(back[0]!.links).toEqual(list[0]!.links);
+    expect(back[2]!.links).toEqual(list[2]!.links);
+    back[1]!.links = [];
+    expect(back[1]!.links).toEqual([]);
+    expect(back[0]!.links).toHaveLength(3);
+  });
+
+  it('rejects records whose links or fields are not what it wrote', () => {
+    const none = () => new Uint8Array(0);
+    const record = { id: 'a-paper', title: 'A paper', aliases: [], sources: [{ file: 'x.txt', line: 1 }] };
+    const attach = (value: unknown) => new CachedPapers(none).attach(value, 0, 1, new Uint8Array(1));
+    expect(attach([[record], [[]]])[0]!.links).toEqual([]);
+    expect(() => attach([[record], [['a']]])).toThrow(/paper record 0 is malformed/); // a letter without an arXiv id
+    expect(() => attach([[record], [['x']]])).toThrow(IndexCacheError);
+    expect(() => attach([[record], [[{ url: 'https://a.example', kind: 'nope' }]]])).toThrow(IndexCacheError);
+    expect(() => attach([[{ ...record, links: [] }], [[]]])).toThrow(IndexCacheError);
+    expect(() => attach([[{ ...record, sources: [] }], [[]]])).toThrow(IndexCacheError);
+    expect(() => attach([[record], []])).toThrow(/do not match the index/);
+    expect(() => attach([record])).toThrow(IndexCacheError);
+    expect(() => attach(null)).toThrow(IndexCacheError);
   });
 
   it('round-trips no papers, and more papers than one record chunk', () => {
