@@ -34,16 +34,17 @@ import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError } from './cache-error.ts';
-import { CachedPapers, decodeText, encodeRecordChunk, encodeText, inflateJson } from './cached-papers.ts';
+import { CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
  * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
  * 3, the same with the texts last and outside the checksum (read from disk when needed);
- * 4, with each paper's terms for the second stage after them; 5, links compact and apart.
+ * 4, with each paper's terms for the second stage after them; 5, links compact and apart;
+ * 6, the records' JSON in ASCII.
  */
-const PAPERS_LAYOUT = 5;
+const PAPERS_LAYOUT = 6;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -419,7 +420,7 @@ function decodePapers(
   const cached = new CachedPapers(textOf, onDamaged);
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
-    const value = inflateJson(b.subarray(records.start(c), records.end(c)), 'paper records');
+    const value = decodeRecordChunk(b.subarray(records.start(c), records.end(c)));
     for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds)) papers.push(p);
   }
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).

@@ -189,6 +189,20 @@ describe('index codec: papers', () => {
     expect(back[0]!.links).toHaveLength(3);
   });
 
+  it('stores records as ASCII JSON (read back by a byte copy), every other character escaped and restored', () => {
+    const buf = encoded();
+    const at = sectionOf(buf, 'papers');
+    const offsets = sectionOf(buf, 'paperChunkOffsets');
+    const end = at.offset + buf.readUInt32LE(offsets.offset + 4);
+    const json = zlib.inflateRawSync(buf.subarray(at.offset, end));
+    expect(json.every((byte) => byte < 0x80)).toBe(true);
+    expect(json.toString('latin1')).toContain('\\u00e9'); // Café
+    const back = decodeIndex(buf).papers!;
+    expect(back[2]!.title).toBe('Über Café Résumé');
+    expect(back[3]!.authors).toEqual(['Paul Erdős', '李雷']);
+    expect(back[3]!.title).toBe(RICH.title);
+  });
+
   it('rejects records whose links or fields are not what it wrote', () => {
     const none = () => new Uint8Array(0);
     const record = { id: 'a-paper', title: 'A paper', aliases: [], sources: [{ file: 'x.txt', line: 1 }] };
