@@ -24,8 +24,11 @@ export interface SearchEngineOptions {
   global?: GlobalStats;
   /** A prebuilt index for exactly these papers (from the on-disk cache). Built when absent. */
   index?: IndexData;
-  /** Prebuilt typo-correction keys for that index (see correct.ts). Built on first use when absent. */
-  correctionKeys?: Float64Array;
+  /**
+   * Prebuilt typo-correction keys for that index (see correct.ts), or how to read them (called when
+   * a query first needs them). Built on first use when absent.
+   */
+  correctionKeys?: Float64Array | (() => Float64Array);
   /** Each paper's terms for the second stage, stored with that index; computed from the text when absent. */
   paperTerms?: (doc: number) => PaperTerms;
 }
@@ -72,12 +75,12 @@ class Engine implements SearchEngine {
   readonly #resolver: Resolver;
   #corrector: Corrector | undefined;
   readonly #vocab: Vocabulary;
-  readonly #correctionKeys: Float64Array | undefined;
+  readonly #correctionKeys: Float64Array | (() => Float64Array) | undefined;
   readonly #reranker: Reranker;
   /** Second-stage settings (tests and tuning may swap them). */
   rerankSettings: RerankSettings = RERANK;
 
-  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array, paperTerms?: (doc: number) => PaperTerms) {
+  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array | (() => Float64Array), paperTerms?: (doc: number) => PaperTerms) {
     this.#correctionKeys = correctionKeys;
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
     this.papers = papers;
@@ -98,7 +101,7 @@ class Engine implements SearchEngine {
       df: (id) => index.df[id]!,
       term: (id) => index.terms[id]!,
       surface: (id) => index.surfaces[id]!,
-      corrector: () => (this.#corrector ??= new Corrector(index.terms, index.surfaces, index.df, this.#correctionKeys)),
+      corrector: () => this.#correctorNow(),
     };
     this.plan = (query) => planQuery(query, this.#vocab);
   }
@@ -107,7 +110,13 @@ class Engine implements SearchEngine {
   readonly plan: (query: string) => QueryPlan;
 
   correctionKeys(): Float64Array {
-    return (this.#corrector ??= new Corrector(this.index.terms, this.index.surfaces, this.index.df, this.#correctionKeys)).keys;
+    return this.#correctorNow().keys;
+  }
+
+  #correctorNow(): Corrector {
+    if (this.#corrector) return this.#corrector;
+    const keys = typeof this.#correctionKeys === 'function' ? this.#correctionKeys() : this.#correctionKeys;
+    return (this.#corrector = new Corrector(this.index.terms, this.index.surfaces, this.index.df, keys));
   }
 
   paperTerms(doc: number): PaperTerms {

@@ -9,6 +9,11 @@
  *  32  header JSON (counts, average field lengths, input hash, section table, `checked`)
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
  *
+ * Sections come in spans: up to `kept`, what a running engine uses (postings, per-paper arrays),
+ * read into one buffer that stays; then the typo keys, read again only when a query first needs
+ * a correction (a million papers' are 173 MB); from `once`, the vocabulary text and the records,
+ * read into a buffer dropped once decoded. The checksum covers all three.
+ *
  * The papers' texts and terms (what the second stage reads, see paper-terms.ts) are the last
  * sections and lie outside the checksum: `openIndexFile` reads the file up to them and leaves
  * them on disk, reading one paper's text or terms when asked for (a million papers' are ~1.5 GB
@@ -42,9 +47,9 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
  * 3, the same with the texts last and outside the checksum (read from disk when needed);
  * 4, with each paper's terms for the second stage after them; 5, links compact and apart;
- * 6, the records' JSON in ASCII.
+ * 6, the records' JSON in ASCII; 7, sections kept, read when needed and read once apart.
  */
-const PAPERS_LAYOUT = 6;
+const PAPERS_LAYOUT = 7;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -59,18 +64,24 @@ const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');
 
 /** CRC-32 of parts in turn (zlib's native crc32, Node >= 20.15; a table-driven fallback otherwise). */
 function checksum(parts: readonly Uint8Array[]): Buffer {
-  const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
   let crc = 0;
-  for (const part of parts) {
-    // Skipped when empty: Node 20's crc32 returns 0 for an empty view of an empty ArrayBuffer.
-    if (part.byteLength === 0) continue;
-    if (native) crc = native(part, crc);
-    else {
-      crc = (crc ^ 0xffffffff) >>> 0;
-      for (let i = 0; i < part.length; i++) crc = CRC_TABLE[(crc ^ part[i]!) & 0xff]! ^ (crc >>> 8);
-      crc = (crc ^ 0xffffffff) >>> 0;
-    }
-  }
+  for (const part of parts) crc = crcUpdate(crc, part);
+  return seal(crc);
+}
+
+/** The CRC-32 so far extended over `part`. */
+function crcUpdate(crc: number, part: Uint8Array): number {
+  const native = (zlib as unknown as { crc32?: (data: Uint8Array, value?: number) => number }).crc32;
+  // Skipped when empty: Node 20's crc32 returns 0 for an empty view of an empty ArrayBuffer.
+  if (part.byteLength === 0) return crc;
+  if (native) return native(part, crc);
+  crc = (crc ^ 0xffffffff) >>> 0;
+  for (let i = 0; i < part.length; i++) crc = CRC_TABLE[(crc ^ part[i]!) & 0xff]! ^ (crc >>> 8);
+  return (crc ^ 0xffffffff) >>> 0;
+}
+
+/** The checksum field: the CRC-32 in 4 bytes, zero padded to 16. */
+function seal(crc: number): Buffer {
   const out = Buffer.alloc(16);
   out.writeUInt32LE(crc >>> 0, 0);
   return out;
@@ -100,6 +111,10 @@ const HeaderSchema = z.object({
   hasPapers: z.boolean(),
   /** End of the checksummed bytes (the start of the texts with papers, else the end of the file); the sections after it are read when needed. */
   checked: z.number().int().min(PREFIX),
+  /** End of the sections a restart keeps in memory (postings, per-paper arrays); the typo keys start here. */
+  kept: z.number().int().min(PREFIX),
+  /** Start of the sections read once at open (vocabulary text, records), after the typo keys. */
+  once: z.number().int().min(PREFIX),
   /** Papers per record chunk (with papers). */
   paperChunk: z.number().int().positive().optional(),
   sections: z.array(SectionSchema),
@@ -108,12 +123,20 @@ type Header = z.infer<typeof HeaderSchema>;
 
 export interface CachedIndex {
   index: IndexData;
-  correctionKeys: Float64Array;
+  /** The typo keys, read from the file when first asked for (most runs never need them). */
+  correctionKeys: () => Float64Array;
   inputHash: string;
   /** Present when the cache was written with papers. */
   papers?: Paper[];
   /** Each paper's terms for the second stage, read from the file (present when written with them). */
   paperTerms?: (doc: number) => PaperTerms;
+}
+
+/** A section to write. */
+interface Part {
+  name: string;
+  kind: ArrayKind;
+  data: Uint8Array;
 }
 
 function bytesOf(a: ArrayBufferView): Uint8Array {
@@ -135,7 +158,9 @@ export function encodeIndexParts(
   /** Each paper's terms, encoded (`encodePaperTerms`); stored with the papers. */
   paperTerms?: (doc: number) => Uint8Array,
 ): Uint8Array[] {
-  const parts: Array<{ name: string; kind: ArrayKind; data: Uint8Array }> = [
+  // In three spans: what a restart keeps (the postings and per-paper arrays), the typo keys (read
+  // again when a query first needs them), and what it reads once (vocabulary text, the records).
+  const kept: Part[] = [
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
     { name: 'docs', kind: 'u32', data: bytesOf(index.docs) },
@@ -144,23 +169,26 @@ export function encodeIndexParts(
     { name: 'norms', kind: 'f32', data: bytesOf(index.norms) },
     { name: 'fieldLens', kind: 'u16', data: bytesOf(index.fieldLens) },
     { name: 'hasCode', kind: 'u8', data: bytesOf(index.hasCode) },
-    { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) },
+  ];
+  const once: Part[] = [
     { name: 'terms', kind: 'utf8', data: Buffer.from(index.terms.join(SEP), 'utf8') },
     { name: 'surfaces', kind: 'utf8', data: Buffer.from(index.surfaces.join(SEP), 'utf8') },
   ];
+  const last: Part[] = [];
   if (papers) {
     const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to));
-    parts.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
-    parts.push({ name: 'papers', kind: 'u8', data: records.data });
+    once.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
+    once.push({ name: 'papers', kind: 'u8', data: records.data });
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
     const texts = packed(papers, 1, (i) => encodeText(papers[i]!));
     const terms = paperTerms ? packed(papers, 1, (i) => paperTerms(i)) : undefined;
-    parts.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
-    parts.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, (p) => (p.summary !== undefined ? 1 : 0)) });
-    if (terms) parts.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
-    parts.push({ name: 'texts', kind: 'u8', data: texts.data });
-    if (terms) parts.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
+    kept.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
+    kept.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, (p) => (p.summary !== undefined ? 1 : 0)) });
+    if (terms) kept.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
+    last.push({ name: 'texts', kind: 'u8', data: texts.data });
+    if (terms) last.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
   }
+  const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, ...once, ...last];
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
   let headerLen = 0;
   let header: Header;
@@ -174,12 +202,15 @@ export function encodeIndexParts(
       return s;
     });
     const checked = papers ? sections.find((x) => x.name === 'texts')!.offset : at;
+    const kept = sections.find((x) => x.name === 'correctionKeys')!;
     header = {
       n: index.n,
       inputHash,
       avgLens: [...index.avgLens],
       hasPapers: papers !== undefined,
       checked,
+      kept: kept.offset,
+      once: Math.ceil((kept.offset + kept.bytes) / 8) * 8,
       ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
       sections,
     };
@@ -266,10 +297,30 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
     const headerBytes = Buffer.alloc(headerLen);
     readFully(fd, headerBytes, 0, headerLen, PREFIX);
     const header = parseHeader(headerBytes);
-    const readUpTo = header.checked;
-    if (readUpTo > size) throw new IndexCacheError('file is truncated');
-    const buf = Buffer.allocUnsafeSlow(readUpTo);
-    if (readFully(fd, buf, 0, readUpTo, 0) < readUpTo) throw new IndexCacheError('file is truncated');
+    const { kept, once, checked } = header;
+    if (checked > size) throw new IndexCacheError('file is truncated');
+    const read = (into: Buffer, length: number, position: number): void => {
+      if (readFully(fd, into, 0, length, position) < length) throw new IndexCacheError('file is truncated');
+    };
+    // What stays in memory, and apart what is read once (dropped after decoding: ~10% of the file).
+    const keptBytes = Buffer.allocUnsafeSlow(kept);
+    read(keptBytes, kept, 0);
+    const onceBytes = Buffer.allocUnsafeSlow(checked - once);
+    read(onceBytes, checked - once, once);
+    // The checksum covers every byte up to `checked`: the typo keys pass through a small buffer.
+    let crc = crcUpdate(0, keptBytes.subarray(PREFIX));
+    const scratch = Buffer.allocUnsafe(Math.min(SCRATCH, once - kept));
+    for (let at = kept; at < once; at += scratch.length) {
+      const length = Math.min(scratch.length, once - at);
+      read(scratch, length, at);
+      crc = crcUpdate(crc, scratch.subarray(0, length));
+    }
+    if (!seal(crcUpdate(crc, onceBytes)).equals(keptBytes.subarray(16, PREFIX))) throw new IndexCacheError('checksum mismatch (file is damaged)');
+    const bytes: ByteRange = (offset, length) => {
+      if (offset + length <= kept) return keptBytes.subarray(offset, offset + length);
+      if (offset >= once && offset + length <= checked) return onceBytes.subarray(offset - once, offset - once + length);
+      return undefined;
+    };
     const tail: Tail = {
       size,
       read(start, end) {
@@ -278,18 +329,24 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
         return out;
       },
     };
-    const decoded = decodeFrom(buf, header, tail, options);
-    if (decoded.papers && decoded.papers.length > 0) {
-      keepOpen = true;
-      CLOSE_WHEN_GONE.register(decoded.papers[0]!, fd);
-    }
+    const keys = (offset: number, length: number): Float64Array => {
+      const out = Buffer.allocUnsafeSlow(length);
+      read(out, length, offset);
+      return new Float64Array(out.buffer, out.byteOffset, length / 8);
+    };
+    const decoded = decodeFrom(bytes, header, tail, options, keys);
+    keepOpen = true;
+    CLOSE_WHEN_GONE.register(decoded.papers && decoded.papers.length > 0 ? decoded.papers[0]! : decoded.index, fd);
     return decoded;
   } finally {
     if (!keepOpen) closeSync(fd);
   }
 }
 
-/** Closes a cache file once nothing can read its texts any more (its papers, and so the engine over them, are gone). */
+/** Bytes read at a time for the checksum of what is not kept. */
+const SCRATCH = 16 << 20;
+
+/** Closes a cache file once nothing can read its texts or typo keys any more (its papers or index, and so the engine over them, are gone). */
 const CLOSE_WHEN_GONE = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
@@ -322,8 +379,11 @@ export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): Cac
   const headerLen = b.readUInt32LE(12);
   if (PREFIX + headerLen > b.length) throw new IndexCacheError('file is truncated');
   const header = parseHeader(b.subarray(PREFIX, PREFIX + headerLen));
+  if (header.checked > b.length) throw new IndexCacheError('file is truncated');
+  if (!checksum([b.subarray(PREFIX, header.checked)]).equals(b.subarray(16, PREFIX))) throw new IndexCacheError('checksum mismatch (file is damaged)');
   const tail: Tail = { size: b.length, read: (start, end) => b.subarray(start, end) };
-  return decodeFrom(b.subarray(0, Math.min(header.checked, b.length)), header, tail, options);
+  const bytes: ByteRange = (offset, length) => (offset + length <= header.checked ? b.subarray(offset, offset + length) : undefined);
+  return decodeFrom(bytes, header, tail, options, (offset, length) => new Float64Array(b.buffer, b.byteOffset + offset, length / 8));
 }
 
 function checkVersion(b: Buffer): void {
@@ -345,31 +405,43 @@ interface Tail {
   read(start: number, end: number): Uint8Array;
 }
 
-/** Decode `b` (the file up to `header.checked`, 8-byte aligned), `header` already parsed from it. */
-function decodeFrom(b: Buffer, header: Header, tail: Tail, options: DecodeOptions): CachedIndex {
-  const buf = b;
-  const headerLen = b.readUInt32LE(12);
-  if (header.checked > b.length) throw new IndexCacheError('file is truncated');
-  const digest = checksum([b.subarray(PREFIX, header.checked)]);
-  if (!digest.equals(b.subarray(16, 32))) throw new IndexCacheError('checksum mismatch (file is damaged)');
+/** Bytes `offset` to `offset + length` of the file, when they are at hand (else undefined). */
+type ByteRange = (offset: number, length: number) => Buffer | undefined;
+
+/**
+ * Decode a cache file whose checksum was checked: `bytes` gives its sections up to
+ * `header.checked` but the typo keys, which `keys(offset, length)` reads when first needed.
+ */
+function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: DecodeOptions, keys: (offset: number, length: number) => Float64Array): CachedIndex {
+  const head = bytes(0, PREFIX);
+  if (!head) throw new IndexCacheError('file is truncated');
+  const headerLen = head.readUInt32LE(12);
+  const { kept, once, checked } = header;
+  if (!(PREFIX + headerLen <= kept && kept <= once && once <= checked)) throw new IndexCacheError('sections out of order');
   const section = (name: string): { offset: number; bytes: number } => {
     const s = header.sections.find((x) => x.name === name);
-    const fits = s && s.offset >= PREFIX + headerLen && (s.offset < header.checked ? s.offset + s.bytes <= header.checked : s.offset + s.bytes <= tail.size);
+    const fits = s && s.offset >= PREFIX + headerLen && (s.offset < checked ? s.offset + s.bytes <= checked : s.offset + s.bytes <= tail.size);
     if (!s || !fits) throw new IndexCacheError(`section ${name} missing or out of bounds`);
     return s;
   };
   const has = (name: string): boolean => header.sections.some((x) => x.name === name);
+  const at = (name: string): Buffer => {
+    const s = section(name);
+    const out = s.offset + s.bytes <= checked ? bytes(s.offset, s.bytes) : undefined;
+    if (!out) throw new IndexCacheError(`section ${name} is not where it should be`);
+    return out;
+  };
   const view = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }): T => {
-    const s = section(name);
-    if (s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} is not where it should be`);
-    if (s.offset % 8 !== 0 || s.bytes % ctor.BYTES_PER_ELEMENT !== 0) throw new IndexCacheError(`section ${name} misaligned`);
-    return new ctor(buf.buffer, buf.byteOffset + s.offset, s.bytes / ctor.BYTES_PER_ELEMENT);
+    const raw = at(name);
+    if (raw.byteOffset % 8 !== 0 || raw.byteLength % ctor.BYTES_PER_ELEMENT !== 0) throw new IndexCacheError(`section ${name} misaligned`);
+    return new ctor(raw.buffer, raw.byteOffset, raw.byteLength / ctor.BYTES_PER_ELEMENT);
   };
-  const text = (name: string): string => {
-    const s = section(name);
-    if (s.offset + s.bytes > header.checked) throw new IndexCacheError(`section ${name} is not where it should be`);
-    return b.toString('utf8', s.offset, s.offset + s.bytes);
-  };
+  const text = (name: string): string => at(name).toString('utf8');
+  // The typo keys: between what is kept and what is read once, read when a query first needs them.
+  const keyAt = section('correctionKeys');
+  if (keyAt.offset !== kept || keyAt.offset + keyAt.bytes > once || keyAt.offset % 8 !== 0 || keyAt.bytes % 8 !== 0)
+    throw new IndexCacheError('section correctionKeys misplaced');
+  let correctionKeys: Float64Array | undefined;
   const n = header.n;
   const termsText = text('terms');
   const terms = termsText.length === 0 ? [] : termsText.split(SEP);
@@ -391,8 +463,8 @@ function decodeFrom(b: Buffer, header: Header, tail: Tail, options: DecodeOption
     hasCode: view('hasCode', Uint8Array),
   };
   validate(index);
-  const out: CachedIndex = { index, correctionKeys: view('correctionKeys', Float64Array), inputHash: header.inputHash };
-  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, b, section, view, tail, options.onDamaged);
+  const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
+  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, at, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
   return out;
 }
@@ -405,14 +477,16 @@ type ViewOf = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset
 function decodePapers(
   n: number,
   chunk: number | undefined,
-  b: Buffer,
+  at: (name: string) => Buffer,
   section: SectionAt,
   view: ViewOf,
   tail: Tail,
   onDamaged?: (err: IndexCacheError) => void,
 ): Paper[] {
   if (chunk === undefined) throw new IndexCacheError('paper records without a chunk size');
-  const records = packedParts(section('papers'), view('paperChunkOffsets', Uint32Array), Math.ceil(n / chunk), 'paper records');
+  const recordsAt = section('papers');
+  const records = packedParts(recordsAt, view('paperChunkOffsets', Uint32Array), Math.ceil(n / chunk), 'paper records');
+  const recordBytes = at('papers');
   const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n || kinds.some((k) => k > 1)) throw new IndexCacheError('paper text kinds do not match the index');
@@ -420,7 +494,7 @@ function decodePapers(
   const cached = new CachedPapers(textOf, onDamaged);
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
-    const value = decodeRecordChunk(b.subarray(records.start(c), records.end(c)));
+    const value = decodeRecordChunk(recordBytes.subarray(records.start(c) - recordsAt.offset, records.end(c) - recordsAt.offset));
     for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds)) papers.push(p);
   }
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).

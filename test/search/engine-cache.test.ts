@@ -18,6 +18,7 @@ import {
 } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { CachedPapers } from '../../src/search/cached-papers.ts';
+import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
 
 const papers: Paper[] = [
@@ -49,7 +50,7 @@ describe('index codec', () => {
     expect([...back.index.docs]).toEqual([...index.docs]);
     expect([...back.index.impacts]).toEqual([...index.impacts]);
     expect([...back.index.avgLens]).toEqual([...index.avgLens]);
-    expect([...back.correctionKeys]).toEqual([...keys]);
+    expect([...back.correctionKeys()]).toEqual([...keys]);
     expect(back.papers).toEqual(papers);
   });
 
@@ -288,6 +289,37 @@ describe('index cache files: texts stay on disk', () => {
     const opened = openIndexFile(file);
     expect(opened.papers).toEqual(all);
     expect(opened.index.n).toBe(all.length);
+  });
+
+  it('reads the typo keys when first asked for; the checksum still covers them and everything read once', () => {
+    const file = write();
+    const index = buildIndex(all);
+    const keys = buildCorrectionKeys(index.terms, index.surfaces);
+    const header = JSON.parse(
+      readFileSync(file)
+        .subarray(32, 32 + readFileSync(file).readUInt32LE(12))
+        .toString('utf8'),
+    ) as { kept: number; once: number; checked: number };
+    const at = sectionOf(readFileSync(file), 'correctionKeys');
+    expect(at.offset).toBe(header.kept);
+    expect(at.offset + at.bytes).toBeLessThanOrEqual(header.once);
+    expect(sectionOf(readFileSync(file), 'papers').offset).toBeGreaterThanOrEqual(header.once);
+    expect(sectionOf(readFileSync(file), 'docs').offset + sectionOf(readFileSync(file), 'docs').bytes).toBeLessThanOrEqual(header.kept);
+    const opened = openIndexFile(file);
+    expect([...opened.correctionKeys()]).toEqual([...keys]);
+    expect(opened.correctionKeys()).toBe(opened.correctionKeys()); // read once
+    // A typo found through keys read after the open.
+    const engine = createSearchEngine(opened.papers!, { index: opened.index, correctionKeys: opened.correctionKeys });
+    expect(engine.search('snapkb').hits[0]?.paper.title).toBe(all[0]!.title);
+    // Damage in the typo keys or in the records (neither kept in memory) fails the checksum at open.
+    for (const name of ['correctionKeys', 'papers', 'terms']) {
+      const s = sectionOf(readFileSync(file), name);
+      const bad = join(dir, `bad-${name}.bin`);
+      const bytes = Buffer.from(readFileSync(file));
+      bytes[s.offset + Math.floor(s.bytes / 2)]! ^= 0x5a;
+      writeFileSync(bad, bytes);
+      expect(() => openIndexFile(bad)).toThrow(/checksum mismatch/);
+    }
   });
 
   it('reads a text from the file when it is first read, not at open', () => {
