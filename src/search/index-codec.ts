@@ -330,13 +330,15 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
       },
     };
     const keys = (offset: number, length: number): Float64Array => {
-      const out = Buffer.allocUnsafeSlow(length);
-      read(out, length, offset);
-      return new Float64Array(out.buffer, out.byteOffset, length / 8);
+      const raw = tail.read(offset, offset + length);
+      const aligned = raw.byteOffset % 8 === 0 ? raw : new Uint8Array(raw);
+      return new Float64Array(aligned.buffer, aligned.byteOffset, length / 8);
     };
     const decoded = decodeFrom(bytes, header, tail, options, keys);
     keepOpen = true;
-    CLOSE_WHEN_GONE.register(decoded.papers && decoded.papers.length > 0 ? decoded.papers[0]! : decoded.index, fd);
+    // Everything that reads the file later (texts, terms, typo keys) reads through `tail`: the file
+    // is closed once none of them can be called (not when one paper, which may be dropped first, goes).
+    CLOSE_WHEN_GONE.register(tail, fd);
     return decoded;
   } finally {
     if (!keepOpen) closeSync(fd);
@@ -346,7 +348,7 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
 /** Bytes read at a time for the checksum of what is not kept. */
 const SCRATCH = 16 << 20;
 
-/** Closes a cache file once nothing can read its texts or typo keys any more (its papers or index, and so the engine over them, are gone). */
+/** Closes a cache file once nothing can read it any more (no paper, engine or reader holds its `tail`). */
 const CLOSE_WHEN_GONE = new FinalizationRegistry<number>((fd) => {
   try {
     closeSync(fd);
