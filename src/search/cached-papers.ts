@@ -30,7 +30,7 @@ import { IndexCacheError } from './cache-error.ts';
  * ~400 KB, which in a process holding a large library otherwise sets off a full garbage
  * collection every few hundred calls (zlib's memory counts against the heap).
  */
-export const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
+const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 
 /** The fields read from the file or made when read. */
 type TextField = 'abstract' | 'highlights' | 'summary';
@@ -77,7 +77,7 @@ export function encodeRecordChunk(papers: readonly Paper[], from: number, to: nu
 }
 
 /** JSON text with every character past ASCII escaped (`\u00e9`): the same value, one byte a character. */
-export function asciiJson(value: unknown): string {
+function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 

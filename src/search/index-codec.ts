@@ -202,15 +202,15 @@ export function encodeIndexParts(
       return s;
     });
     const checked = papers ? sections.find((x) => x.name === 'texts')!.offset : at;
-    const kept = sections.find((x) => x.name === 'correctionKeys')!;
+    const keyAt = sections.find((x) => x.name === 'correctionKeys')!;
     header = {
       n: index.n,
       inputHash,
       avgLens: [...index.avgLens],
       hasPapers: papers !== undefined,
       checked,
-      kept: kept.offset,
-      once: Math.ceil((kept.offset + kept.bytes) / 8) * 8,
+      kept: keyAt.offset,
+      once: Math.ceil((keyAt.offset + keyAt.bytes) / 8) * 8,
       ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
       sections,
     };
@@ -393,12 +393,17 @@ function checkVersion(b: Buffer): void {
   if (version !== CACHE_FORMAT_VERSION) throw new IndexCacheError(`index format ${version}, expected ${CACHE_FORMAT_VERSION}`);
 }
 
+/** The header (`bytes`, read at PREFIX), its spans in order after it: checked before anything is read by them. */
 function parseHeader(bytes: Buffer): Header {
+  let header: Header;
   try {
-    return HeaderSchema.parse(JSON.parse(bytes.toString('utf8')));
+    header = HeaderSchema.parse(JSON.parse(bytes.toString('utf8')));
   } catch (err) {
     throw new IndexCacheError(`bad header: ${err instanceof Error ? err.message : String(err)}`);
   }
+  const { kept, once, checked } = header;
+  if (!(PREFIX + bytes.length <= kept && kept <= once && once <= checked)) throw new IndexCacheError('bad header: sections out of order');
+  return header;
 }
 
 /** The file past its checksummed part (texts, terms), read when needed: `size` is the file's, offsets are the file's. */
@@ -419,7 +424,6 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   if (!head) throw new IndexCacheError('file is truncated');
   const headerLen = head.readUInt32LE(12);
   const { kept, once, checked } = header;
-  if (!(PREFIX + headerLen <= kept && kept <= once && once <= checked)) throw new IndexCacheError('sections out of order');
   const section = (name: string): { offset: number; bytes: number } => {
     const s = header.sections.find((x) => x.name === name);
     const fits = s && s.offset >= PREFIX + headerLen && (s.offset < checked ? s.offset + s.bytes <= checked : s.offset + s.bytes <= tail.size);

@@ -322,6 +322,29 @@ describe('index cache files: texts stay on disk', () => {
     }
   });
 
+  it('a header whose spans are out of order is a damaged cache, found before anything is read by them', () => {
+    const file = write();
+    const good = readFileSync(file);
+    const headerLen = good.readUInt32LE(12);
+    const header = JSON.parse(good.subarray(32, 32 + headerLen).toString('utf8')) as { kept: number; once: number; checked: number };
+    // No longer than written (the header's size fixes where sections start), padded with spaces.
+    const variants = [
+      { ...header, once: header.checked + 8 }, // past the checked part: a negative read length before
+      { ...header, kept: header.once + 8, once: header.once }, // typo keys ending before they start
+    ];
+    for (const v of variants) {
+      const json = Buffer.from(JSON.stringify(v), 'utf8');
+      const padded = Buffer.concat([json, Buffer.alloc(Math.max(0, headerLen - json.length), 0x20)]);
+      expect(padded.length).toBe(headerLen);
+      const bytes = Buffer.from(good);
+      padded.copy(bytes, 32);
+      const bad = join(dir, 'bad-spans.bin');
+      writeFileSync(bad, resealed(bytes));
+      expect(() => openIndexFile(bad)).toThrow(/sections out of order/);
+      expect(() => decodeIndex(resealed(bytes))).toThrow(/sections out of order/);
+    }
+  });
+
   it('reads a text from the file when it is first read, not at open', () => {
     const file = write();
     const opened = openIndexFile(file).papers!;
