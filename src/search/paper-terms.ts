@@ -133,21 +133,32 @@ export class PaperTermsError extends Error {
 
 /** Decode `encodePaperTerms`'s bytes for an index of `vocabulary` terms. Throws PaperTermsError when they do not fit. */
 export function decodePaperTerms(bytes: Uint8Array, vocabulary: number): PaperTerms {
+  const size = bytes.length;
   let at = 0;
+  // One varint (at most 5 bytes, below 2^35), read inline: this runs for every word of every
+  // paper the second stage looks at.
   const next = (): number => {
-    let v = 0;
-    let shift = 0;
-    for (;;) {
-      if (at >= bytes.length || shift > 28) throw new PaperTermsError('paper terms are cut short or malformed');
-      const b = bytes[at++]!;
-      v += (b & 0x7f) * 2 ** shift;
-      if (b < 0x80) return v;
-      shift += 7;
+    if (at < size) {
+      const b = bytes[at]!;
+      if (b < 0x80) {
+        at++;
+        return b;
+      }
     }
+    let v = 0;
+    let scale = 1;
+    for (let i = 0; i < 5; i++) {
+      if (at >= size) break;
+      const b = bytes[at++]!;
+      v += (b & 0x7f) * scale;
+      if (b < 0x80) return v;
+      scale *= 128;
+    }
+    throw new PaperTermsError('paper terms are cut short or malformed');
   };
   const list = (): Int32Array => {
     const count = next();
-    if (count > bytes.length) throw new PaperTermsError('paper terms are cut short or malformed');
+    if (count > size - at) throw new PaperTermsError('paper terms are cut short or malformed');
     const ids = new Int32Array(count);
     for (let i = 0; i < count; i++) {
       const v = next() - 1;
@@ -158,7 +169,7 @@ export function decodePaperTerms(bytes: Uint8Array, vocabulary: number): PaperTe
   };
   const fields = [list(), list(), list()] as const;
   const titleTerms = list();
-  if (at !== bytes.length) throw new PaperTermsError('paper terms have bytes left over');
+  if (at !== size) throw new PaperTermsError('paper terms have bytes left over');
   for (let i = 0; i < titleTerms.length; i++)
     if (titleTerms[i]! < 0 || (i > 0 && titleTerms[i]! <= titleTerms[i - 1]!)) throw new PaperTermsError('paper title terms are not in order');
   return { fields, titleTerms };

@@ -54,6 +54,14 @@ describe('paper terms', () => {
     }
     const empty: PaperTerms = { fields: [new Int32Array(0), new Int32Array(0), new Int32Array(0)], titleTerms: new Int32Array(0) };
     expect(plain(decodePaperTerms(encodePaperTerms(empty), 1))).toEqual(plain(empty));
+    // Ids at every varint length (1 to 5 bytes), and words the index does not have (-1).
+    const wide = [-1, 0, 126, 127, 16_382, 16_383, 2_097_150, 2_097_151, 268_435_454, 268_435_455, 300_000_000];
+    const big: PaperTerms = {
+      fields: [Int32Array.from(wide), new Int32Array(0), Int32Array.from([...wide].reverse())],
+      titleTerms: Int32Array.from(wide.slice(1)),
+    };
+    expect(plain(decodePaperTerms(encodePaperTerms(big), 300_000_001))).toEqual(plain(big));
+    expect(() => decodePaperTerms(encodePaperTerms(big), 300_000_000)).toThrow(/does not have/);
   });
 
   it('refuses bytes that do not fit: cut short, left over, out of range, out of order', () => {
