@@ -19,6 +19,9 @@
  *     set it up: build time, size, ranked OR queries (bm25) and AND-only queries, p50/p99.
  *
  * Options: --papers N (1000000)  --seed S (42)  --queries N (2000)  --skip-fts  --keep
+ *          --serve DIR: steps 4 and 5 only, on a data folder kept by an earlier run (--keep; copy it
+ *          before step 6 adds papers, or the first start rebuilds the cache), left as it is: the
+ *          serving figures of a code change without importing again (give the --papers it was made with).
  * Smaller: `npm run bench:million -- --papers 100000` (the 100k targets: search ≤ 1 ms, RSS ≤ 600 MB).
  */
 import { spawn } from 'node:child_process';
@@ -40,6 +43,7 @@ const { values } = parseArgs({
     queries: { type: 'string', default: '2000' },
     'skip-fts': { type: 'boolean', default: false },
     keep: { type: 'boolean', default: false },
+    serve: { type: 'string' },
   },
 });
 const N = Number(values.papers);
@@ -251,7 +255,39 @@ async function fts5(file: string, dir: string, queries: readonly string[]): Prom
   db.close();
 }
 
+/** Steps 4 and 5 of the header on `data` (kept by an earlier run). */
+async function serveOnly(data: string): Promise<void> {
+  if (!existsSync(data)) throw new Error(`no data folder at ${data}`);
+  say(`# bench:million --serve ${data}; ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; ${new Date().toISOString()}`);
+  const env = { DATA_DIR: data, LOG_LEVEL: 'silent', NO_COLOR: '1', HF_API_URL: 'http://127.0.0.1:9', ARXIV_API_URL: 'http://127.0.0.1:9' };
+  say('\n| Step | Figure | Target |');
+  say('|---|---|---|');
+  await serving(env, data);
+}
+
+/** Steps 4 and 5: disk, warm start, search, RSS, show. */
+async function serving(env: Record<string, string>, data: string): Promise<void> {
+  const queries = Array.from({ length: QUERIES }, (_, i) => SCALE_QUERIES[i % SCALE_QUERIES.length]!);
+  say(`| state on disk (store + index cache) | ${mb(du(data))} (${diskSplit(data)}) | ≤ 1.5 GB |`);
+  const warm = await serve(env, [`search ${queries[0]}`, ...queries.map((q) => `search ${q}`)]);
+  say(`| warm start | ${ms(warm.firstMs)} to the first answer | ≤ 3 s |`);
+  say(
+    `| search, end to end per query (${count(queries.length)}) | p50 ${ms(percentile(warm.latencies, 50))}, p99 ${ms(percentile(warm.latencies, 99))} | ≤ 3 ms, p99 ≤ 25 ms |`,
+  );
+  if (warm.peakRssBytes !== undefined) say(`| serving peak RSS | ${mb(warm.peakRssBytes)} | ≤ 1.5 GB |`);
+  // Ids the snapshot has: numbered per month from 2010-01 to 2026-11, about N / 203 a month.
+  const perMonth = Math.max(1, Math.floor((N / 203) * 0.9));
+  const ids = Array.from({ length: 500 }, (_, i) => {
+    const month = (i * 7919) % 203;
+    const yymm = `${String(10 + Math.floor(month / 12)).padStart(2, '0')}${String((month % 12) + 1).padStart(2, '0')}`;
+    return `${yymm}.${String(1 + ((i * 104_729) % perMonth)).padStart(5, '0')}`;
+  });
+  const shows = await serve(env, ['help', ...ids.map((id) => `show ${id}`)]);
+  say(`| show <arXiv id> (${count(ids.length)}) | p50 ${ms(percentile(shows.latencies, 50))}, p99 ${ms(percentile(shows.latencies, 99))} | ≤ 1 ms |`);
+}
+
 async function main(): Promise<void> {
+  if (values.serve !== undefined) return serveOnly(values.serve);
   mkdirSync(OUT, { recursive: true });
   say(`# bench:million — ${count(N)} cs papers (seed ${SEED}); ${cpus().length} cores, load ${loadavg()[0]!.toFixed(2)}; ${new Date().toISOString()}`);
   if (!TIME) say('(no /usr/bin/time: CPU time and peak RSS of the children are not shown)');
@@ -276,22 +312,7 @@ async function main(): Promise<void> {
     const queries = Array.from({ length: QUERIES }, (_, i) => SCALE_QUERIES[i % SCALE_QUERIES.length]!);
     const cold = await serve(env, ['search kv cache quantization']);
     say(`| first start (builds the index cache) | ${ms(cold.firstMs)} to the first answer | |`);
-    say(`| state on disk (store + index cache) | ${mb(du(data))} (${diskSplit(data)}) | ≤ 1.5 GB |`);
-    const warm = await serve(env, [`search ${queries[0]}`, ...queries.map((q) => `search ${q}`)]);
-    say(`| warm start | ${ms(warm.firstMs)} to the first answer | ≤ 3 s |`);
-    say(
-      `| search, end to end per query (${count(queries.length)}) | p50 ${ms(percentile(warm.latencies, 50))}, p99 ${ms(percentile(warm.latencies, 99))} | ≤ 3 ms, p99 ≤ 25 ms |`,
-    );
-    if (warm.peakRssBytes !== undefined) say(`| serving peak RSS | ${mb(warm.peakRssBytes)} | ≤ 1.5 GB |`);
-    // Ids the snapshot has: numbered per month from 2010-01 to 2026-11, about N / 203 a month.
-    const perMonth = Math.max(1, Math.floor((N / 203) * 0.9));
-    const ids = Array.from({ length: 500 }, (_, i) => {
-      const month = (i * 7919) % 203;
-      const yymm = `${String(10 + Math.floor(month / 12)).padStart(2, '0')}${String((month % 12) + 1).padStart(2, '0')}`;
-      return `${yymm}.${String(1 + ((i * 104_729) % perMonth)).padStart(5, '0')}`;
-    });
-    const shows = await serve(env, ['help', ...ids.map((id) => `show ${id}`)]);
-    say(`| show <arXiv id> (${count(ids.length)}) | p50 ${ms(percentile(shows.latencies, 50))}, p99 ${ms(percentile(shows.latencies, 99))} | ≤ 1 ms |`);
+    await serving(env, data);
     await arrivals(env);
     if (!values['skip-fts']) await fts5(snapshot, data, queries.slice(0, Math.min(queries.length, 500)));
   } finally {
