@@ -17,7 +17,7 @@ const PART = /[\p{L}\p{N}\p{M}]+/gu;
 export const SLASHED_LETTERS = /(?<![\p{L}\p{N}])(\p{L})\/(\p{L})(?![\p{L}\p{N}])/gu;
 
 /** `I/O` -> `I-O` (same length, so offsets hold): a hyphen group whose compound is `io`. */
-function prep(text: string): string {
+export function slashesAsHyphens(text: string): string {
   return text.includes('/') ? text.replace(SLASHED_LETTERS, '$1-$2') : text;
 }
 
@@ -70,7 +70,7 @@ const HYPHENS = /[-\u2010\u2011]/;
  * too when `keepNoise` (the indexer filters them through its memo). Unstemmed.
  */
 export function collectWords(input: string, out: string[], keepNoise = false): void {
-  let text = prep(input).toLowerCase();
+  let text = slashesAsHyphens(input).toLowerCase();
   let re = ASCII_GROUP;
   if (NON_ASCII.test(text)) {
     text = text.normalize('NFKD').replace(MARKS, '');
@@ -114,7 +114,7 @@ export function forEachTerm(text: string, emit: (term: string, folded: string) =
  * index (ascending). Allocation-free on the ascii fast path.
  */
 export function scanWords(input: string, visit: (folded: string, start: number, end: number, group: number) => void): void {
-  const text = prep(input);
+  const text = slashesAsHyphens(input);
   let group = 0;
   const lower = text.toLowerCase();
   if (lower.length === text.length && !NON_ASCII.test(lower)) {
@@ -148,6 +148,36 @@ export function scanWords(input: string, visit: (folded: string, start: number, 
   }
 }
 
+/** A word of a hyphen group (see `scanGroups`). */
+export interface GroupWord {
+  folded: string;
+  start: number;
+  end: number;
+  noise: boolean;
+}
+
+/**
+ * Visit every hyphen group of `text` with all its words, noise words included (they join the
+ * group's compound, `state-of-the-art` -> `stateoftheart`, as the index joins them), offsets in
+ * `text`. Groups are numbered as `scanWords` numbers them. The general path, for any text.
+ */
+export function scanGroups(input: string, visit: (words: readonly GroupWord[], group: number) => void): void {
+  const text = slashesAsHyphens(input);
+  let group = 0;
+  WORD_GROUP.lastIndex = 0;
+  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
+    const base = m.index;
+    const raw = m[0];
+    const words: GroupWord[] = [];
+    PART.lastIndex = 0;
+    for (let p = PART.exec(raw); p !== null; p = PART.exec(raw)) {
+      const folded = foldWord(p[0]);
+      words.push({ folded, start: base + p.index, end: base + p.index + p[0].length, noise: isNoise(folded) });
+    }
+    visit(words, group++);
+  }
+}
+
 /** Analysed words of `text` with offsets (noise words left out; compounds not included). */
 export function tokens(text: string): Token[] {
   const out: Token[] = [];
@@ -164,7 +194,7 @@ export interface QueryWord {
 
 /** Split a query into folded words (in order), keeping noise words flagged so phrases still line up. */
 export function queryWords(input: string): QueryWord[] {
-  const text = prep(input);
+  const text = slashesAsHyphens(input);
   const out: QueryWord[] = [];
   let group = 0;
   WORD_GROUP.lastIndex = 0;

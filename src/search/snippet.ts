@@ -3,49 +3,53 @@
  * with matched words as `mark` spans and `…` where the text was cut.
  */
 import type { RichText } from '../reply/reply.ts';
-import { isNoise, scanWords, termOf, type Token } from './analyze.ts';
+import { isNoise, scanGroups, slashesAsHyphens, termOf, type Token } from './analyze.ts';
 import { asciiShadow } from './fold.ts';
 
 /** Longest snippet text, ellipses excluded. */
 export const SNIPPET_MAX = 240;
 
-/** Marked tokens of `text`: words whose term is in `terms`, or whose hyphen-group compound is. */
-function markedTokens(text: string, terms: ReadonlySet<string>): Token[] {
-  // Porter stemming only rewrites suffixes, so a word can only stem to a wanted term if it starts
-  // with the term's first two characters: a cheap filter before stemming every word.
+/**
+ * Marked tokens of `text`: words whose term is in `terms`, or whose hyphen-group compound is.
+ * Text with an ascii shadow (most abstracts) is scanned by char code; `scannedMarks` is the
+ * general path, which gives the same tokens (exported for the test that holds them equal).
+ */
+export function markedTokens(text: string, terms: ReadonlySet<string>): Token[] {
+  // `I/O` is the group `I-O`, as `scanWords` reads it (same length: offsets hold).
+  const shadow = asciiShadow(slashesAsHyphens(text));
+  return shadow !== undefined ? asciiMarks(shadow, terms, headsOf(terms)) : scannedMarks(text, terms);
+}
+
+/**
+ * Porter stemming only rewrites suffixes, so a word can only stem to a wanted term if it starts
+ * with the term's first two characters: a cheap filter before stemming every word.
+ */
+function headsOf(terms: ReadonlySet<string>): Set<number> {
   const heads = new Set<number>();
   for (const t of terms) heads.add((t.charCodeAt(0) << 16) | (t.length > 1 ? t.charCodeAt(1) : 0));
-  const shadow = text.includes('/') ? undefined : asciiShadow(text);
-  if (shadow !== undefined) return asciiMarks(shadow, terms, heads);
+  return heads;
+}
+
+/** `markedTokens` for any text (by `scanGroups`). */
+export function scannedMarks(text: string, terms: ReadonlySet<string>): Token[] {
+  const heads = headsOf(terms);
   const maybe = (w: string): boolean => heads.has((w.charCodeAt(0) << 16) | (w.length > 1 ? w.charCodeAt(1) : 0));
   const out: Token[] = [];
-  let group = -1;
-  let parts: Token[] = [];
-  let joinable = false;
-  const flush = (): void => {
-    if (parts.length > 1 && joinable) {
-      let joined = '';
-      for (const t of parts) joined += t.folded;
-      if (terms.has(termOf(joined))) {
-        for (const t of parts) if (!out.includes(t)) out.push(t);
-        out.sort((a, b) => a.start - b.start);
-      }
+  scanGroups(text, (words, group) => {
+    const first = out.length;
+    for (const w of words) {
+      if (w.noise || !maybe(w.folded)) continue;
+      const term = termOf(w.folded);
+      if (terms.has(term)) out.push({ term, folded: w.folded, start: w.start, end: w.end, group });
     }
-    parts = [];
-  };
-  scanWords(text, (folded, start, end, g) => {
-    if (g !== group) {
-      flush();
-      group = g;
-      joinable = maybe(folded);
-    }
-    const hit = maybe(folded) && terms.has(termOf(folded));
-    if (!hit && !joinable) return;
-    const tok: Token = { term: hit ? termOf(folded) : folded, folded, start, end, group: g };
-    if (hit) out.push(tok);
-    parts.push(tok);
+    if (words.length < 2 || !maybe(words[0]!.folded)) return;
+    let joined = '';
+    for (const w of words) joined += w.folded;
+    if (!terms.has(termOf(joined))) return;
+    // The compound matched: mark every (non-noise) word of the group.
+    out.length = first;
+    for (const w of words) if (!w.noise) out.push({ term: termOf(w.folded), folded: w.folded, start: w.start, end: w.end, group });
   });
-  flush();
   return out;
 }
 
