@@ -86,8 +86,9 @@ export async function cli(argv: string[]): Promise<number> {
 
   const { bootFromEnv } = await import('./app/boot-env.ts');
   const { startupProblem } = await import('./app/startup-problem.ts');
-  // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked.
-  const booted = await bootFromEnv({ quiet: true, platforms: false });
+  // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked;
+  // its conversation (`show 2` after a search) is this run's.
+  const booted = await bootFromEnv({ quiet: true, platforms: false, sharedConversations: false });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;

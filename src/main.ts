@@ -76,7 +76,14 @@ async function main(): Promise<number> {
   // Which adapters run is decided from the validated config, after `.env` is read.
   const shellOnly = (config: { slack?: unknown; discord?: unknown }) => !config.slack && !config.discord;
   // The shell says in one line which page chunks were skipped (below) instead of a JSON warning each.
-  const booted = await bootFromEnv({ quiet: shellOnly, quietLoad: shellOnly, workerBuilds: true, integrityCheck: true });
+  // Shell alone: the conversation is this session's, not the state's (see `sharedConversations`).
+  const booted = await bootFromEnv({
+    quiet: shellOnly,
+    quietLoad: shellOnly,
+    workerBuilds: true,
+    integrityCheck: true,
+    sharedConversations: (config) => !shellOnly(config),
+  });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;

@@ -31,6 +31,14 @@ export interface BootFromEnvOptions {
   platforms?: boolean;
   /** Check the whole state database when opening it (the bot: yes; one-shot commands: no, it reads every page). */
   integrityCheck?: boolean;
+  /**
+   * Keep conversations (the last list, for `show 2` and `more`) in the state, shared by every
+   * process (default true: a follow-up on Slack may reach another process than its search). A
+   * terminal's conversation is its own run's (one shell session, one `--batch` run): kept in this
+   * process, so two terminals on one data folder do not answer each other's `show 2`, and no
+   * query writes to the database. A function decides from the config.
+   */
+  sharedConversations?: boolean | ((config: Config) => boolean);
 }
 
 /**
@@ -77,6 +85,7 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
   const level = config.logLevel ?? (quiet ? 'warn' : 'info');
   const quietLoad = !config.logLevel && (typeof opts.quietLoad === 'function' ? opts.quietLoad(config) : (opts.quietLoad ?? false));
   const logger = createLogger(quietLoad ? 'error' : level);
+  const shared = typeof opts.sharedConversations === 'function' ? opts.sharedConversations(config) : (opts.sharedConversations ?? true);
   let state: State | undefined;
   try {
     state = await openState({
@@ -90,7 +99,7 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
       store: state.papers,
       storeId: state.id,
       dataLocation: state.location,
-      conversations: state.ephemeral,
+      ...(shared ? { conversations: state.ephemeral } : {}),
       workerBuilds: opts.workerBuilds ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),

@@ -118,6 +118,23 @@ describe('cli: more', () => {
     expect(past).toEqual({ input: 'show 99', error: 'No result 99: the last list shows results 6–10.' });
     expect(r.code).toBe(1);
   });
+  it('a run does not answer follow-ups from an earlier run on the same data (the README: one --batch run is a conversation)', () => {
+    const dir = tempDir();
+    const first = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\n', env: { DATA_DIR: dir } });
+    const [list, second] = first.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { results?: { id: string }[]; id?: string });
+    expect(second!.id).toBe(list!.results![1]!.id);
+    for (const args of [
+      ['--batch', '--json'],
+      ['--json', 'show', '2'],
+    ]) {
+      const later = cli(args, { input: 'show 2\n', env: { DATA_DIR: dir } });
+      expect(later.out, args.join(' ')).toContain('There is no list to take result 2 from here yet.');
+      expect(later.out).not.toContain(list!.results![1]!.id);
+    }
+  });
   it("the issue's own sequence: more after similar 3 pages through the similar list", () => {
     const r = cli(['--batch', '--json'], { input: 'search kv cache compression\nshow 2\nsimilar 3\nmore\nshow 99\n' });
     const [list, second, similar, more, past] = r.out
