@@ -27,10 +27,51 @@ export function popcount(x: number): number {
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
 }
 
-/** First position in `docs[from..to)` holding a value >= `doc`. */
+/** Ranges at most this long are finished by bisection. */
+const BISECT = 16;
+/** Interpolation rounds before falling back to bisection (bounds the cost on uneven lists). */
+const GUESSES = 3;
+
+/**
+ * First position in `docs[from..to)` (ascending) holding a value >= `doc`; `to` when none does.
+ *
+ * A posting list's papers are spread fairly evenly over the ids, so the position is guessed from
+ * the value (interpolation) and bracketed with a short step either side: two or three reads of a
+ * long list instead of ~20 scattered ones (each a cache miss at a million papers). After a few
+ * guesses, or on a short range, plain bisection finishes; on any order of values the answer is
+ * the bisection's.
+ */
 export function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
   let lo = from;
   let hi = to;
+  // The answer is in [lo, hi]: docs[i] < doc for i < lo, and docs[i] >= doc for i >= hi.
+  for (let round = 0; round < GUESSES && hi - lo > BISECT; round++) {
+    const first = docs[lo]!;
+    if (first >= doc) return lo;
+    const last = docs[hi - 1]!;
+    if (last < doc) return hi;
+    // first < doc <= last: the answer is in (lo, hi - 1].
+    const span = hi - 1 - lo;
+    let g = lo + Math.ceil(((doc - first) / (last - first)) * span);
+    if (g <= lo) g = lo + 1;
+    else if (g > hi - 1) g = hi - 1;
+    const step = BISECT >>> 1;
+    if (docs[g]! < doc) {
+      lo = g + 1;
+      const probe = g + step;
+      if (probe < hi) {
+        if (docs[probe]! >= doc) hi = probe;
+        else lo = probe + 1;
+      }
+    } else {
+      hi = g;
+      const probe = g - step;
+      if (probe > lo) {
+        if (docs[probe]! < doc) lo = probe + 1;
+        else hi = probe;
+      }
+    }
+  }
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
     if (docs[mid]! < doc) lo = mid + 1;
