@@ -1,13 +1,10 @@
 /**
- * Ranking over the postings.
+ * Ranking over the postings: the reference scorer and what the rankers share.
  *
- * `rank` is the production path: the exact total is counted with per-clause bitsets (dense
- * terms' bitsets are cached), and the top k are found document-at-a-time with MaxScore pruning:
- * units are ordered by their score upper bound, and a paper that could at best reach the current
- * k-th score is skipped without probing the remaining (usually long, low-idf) lists.
- *
- * `rankExhaustive` scores every posting term-at-a-time; it is the reference the tests compare
- * `rank` against, and it serves `similar` (dot products).
+ * The production path is `MaxScoreRanker.rank` (maxscore.ts): the exact total from per-clause
+ * bitsets, the top k document-at-a-time with MaxScore pruning. `rankExhaustive` here scores every
+ * posting term-at-a-time; it is the reference the tests compare MaxScore against, and serves
+ * filtered searches (every match must be looked at). `dot` serves `similar` and feedback.
  */
 import type { IndexData } from './inverted-index.ts';
 import type { QueryPlan } from './query.ts';
@@ -180,68 +177,6 @@ export class Ranker {
       total++;
       const score = (acc[d]! * cov) / n;
       if (score > heap.threshold || heap.size < k) heap.push(score, d);
-    }
-    return { top: heap.sorted(), total };
-  }
-
-  /**
-   * The same result as `rankExhaustive`, for plans that touch a large share of the papers:
-   * accumulators are cleared with one fill instead of per-paper stamps, and the final pass is a
-   * sequential scan over all papers.
-   */
-  rankDense(plan: QueryPlan, k: number, codeOnly: boolean): Ranked {
-    const ix = this.#ix;
-    const { docs, impacts, offsets, impactUnit, hasCode } = ix;
-    const acc = this.#acc;
-    const mask = this.#mask;
-    const n = ix.n;
-    acc.fill(0, 0, n);
-    mask.fill(0, 0, n);
-    for (const u of plan.units) {
-      const w = u.weight;
-      const covers = u.covers;
-      if (u.terms.length === 1) {
-        const t = u.terms[0]!;
-        const wu = w * impactUnit[t]!;
-        const end = offsets[t + 1]!;
-        for (let p = offsets[t]!; p < end; p++) {
-          const d = docs[p]!;
-          acc[d] = acc[d]! + wu * impacts[p]!;
-          mask[d] = mask[d]! | covers;
-        }
-        continue;
-      }
-      const ts = [...u.terms].sort((a, b) => offsets[a + 1]! - offsets[a]! - (offsets[b + 1]! - offsets[b]!));
-      const cursors = ts.map((t) => offsets[t]!);
-      const lead = ts[0]!;
-      outer: for (let p = offsets[lead]!, leadEnd = offsets[lead + 1]!; p < leadEnd; p++) {
-        const d = docs[p]!;
-        let sum = impactUnit[lead]! * impacts[p]!;
-        for (let j = 1; j < ts.length; j++) {
-          const end = offsets[ts[j]! + 1]!;
-          const at = lowerBound(docs, cursors[j]!, end, d);
-          cursors[j] = at;
-          if (at >= end) break outer;
-          if (docs[at] !== d) continue outer;
-          sum += impactUnit[ts[j]!]! * impacts[at]!;
-        }
-        acc[d] = acc[d]! + w * sum;
-        mask[d] = mask[d]! | covers;
-      }
-    }
-    const need = neededClauses(plan);
-    const matchable = plan.matchable;
-    const clauses = plan.clauses || 1;
-    const heap = new TopK(k);
-    let total = 0;
-    for (let d = 0; d < n; d++) {
-      const m = mask[d]!;
-      if (m === 0) continue;
-      const cov = popcount(m & matchable);
-      if (cov < need || (codeOnly && hasCode[d] !== 1)) continue;
-      total++;
-      const score = (acc[d]! * cov) / clauses;
-      if (heap.size < k || score > heap.threshold) heap.push(score, d);
     }
     return { top: heap.sorted(), total };
   }
