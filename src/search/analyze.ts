@@ -135,17 +135,10 @@ export function scanWords(input: string, visit: (folded: string, start: number, 
     }
     return;
   }
-  WORD_GROUP.lastIndex = 0;
-  for (let m = WORD_GROUP.exec(text); m !== null; m = WORD_GROUP.exec(text)) {
-    const base = m.index;
-    PART.lastIndex = 0;
-    const raw = m[0];
-    for (let p = PART.exec(raw); p !== null; p = PART.exec(raw)) {
-      const f = foldWord(p[0]);
-      if (!isNoise(f)) visit(f, base + p.index, base + p.index + p[0].length, group);
-    }
-    group++;
-  }
+  // Any other text: the general path, groups by regular expression (`input`: it reads slashes itself).
+  scanGroups(input, (words, g) => {
+    for (const w of words) if (!w.noise) visit(w.folded, w.start, w.end, g);
+  });
 }
 
 /** A word of a hyphen group (see `scanGroups`). */
