@@ -1,6 +1,7 @@
 import { isPageSource, type Paper } from '../papers/paper.ts';
 import { span, type Field, type Reply } from '../reply/reply.ts';
 import type { SourceStatus } from '../library/store.ts';
+import { hasLink, highlightCount } from '../search/cached-papers.ts';
 import type { Command } from './command.ts';
 
 const FEEDS = [
@@ -8,8 +9,67 @@ const FEEDS = [
   { feed: 'arxiv', label: 'arXiv' },
 ] as const;
 
-function fromFeed(p: Paper, feed: 'hf' | 'arxiv'): boolean {
-  return p.sources.some((s) => !isPageSource(s) && s.feed === feed);
+/** What `stats` counts in a paper list. */
+interface Counts {
+  withCode: number;
+  withProject: number;
+  named: number;
+  highlights: number;
+  /** Page files, in order of first appearance. */
+  files: Set<string>;
+  /** Page dates, in order of first appearance. */
+  dates: string[];
+  fromPages: number;
+  newest: string | undefined;
+  feeds: Record<'hf' | 'arxiv', number>;
+}
+
+/** Counts by paper list: a list is one library snapshot (it never changes), and a million papers take a while to count. */
+const counted = new WeakMap<readonly Paper[], Counts>();
+
+/**
+ * One pass over the papers, reading neither their texts nor their links from a cache file
+ * (`highlightCount`, `hasLink`): at a million papers, reading each text took longer than a minute.
+ */
+function countPapers(papers: readonly Paper[]): Counts {
+  const known = counted.get(papers);
+  if (known) return known;
+  const c: Counts = {
+    withCode: 0,
+    withProject: 0,
+    named: 0,
+    highlights: 0,
+    files: new Set(),
+    dates: [],
+    fromPages: 0,
+    newest: undefined,
+    feeds: { hf: 0, arxiv: 0 },
+  };
+  const dates = new Set<string>();
+  for (const p of papers) {
+    if (hasLink(p, 'code')) c.withCode++;
+    if (hasLink(p, 'project')) c.withProject++;
+    if (p.name) c.named++;
+    c.highlights += highlightCount(p);
+    if (p.published && (c.newest === undefined || p.published > c.newest)) c.newest = p.published;
+    let page = false;
+    let hf = false;
+    let arxiv = false;
+    for (const s of p.sources) {
+      if (isPageSource(s)) {
+        page = true;
+        c.files.add(s.file);
+        if (s.date) dates.add(s.date);
+      } else if (s.feed === 'hf') hf = true;
+      else if (s.feed === 'arxiv') arxiv = true;
+    }
+    if (page) c.fromPages++;
+    if (hf) c.feeds.hf++;
+    if (arxiv) c.feeds.arxiv++;
+  }
+  c.dates = [...dates];
+  counted.set(papers, c);
+  return c;
 }
 
 /** `2026-11-29 06:30 UTC`. */
@@ -26,15 +86,7 @@ export const statsCommand: Command = {
   flags: [],
   async run(_input, deps, ctx): Promise<Reply> {
     const papers = deps.papers;
-    const withCode = papers.filter((p) => p.links.some((l) => l.kind === 'code')).length;
-    const withProject = papers.filter((p) => p.links.some((l) => l.kind === 'project')).length;
-    const named = papers.filter((p) => p.name).length;
-    const highlights = papers.reduce((n, p) => n + p.highlights.length, 0);
-    const files = new Set(papers.flatMap((p) => p.sources.flatMap((s) => (isPageSource(s) ? [s.file] : []))));
-    const dates = [...new Set(papers.flatMap((p) => p.sources.map((s) => (isPageSource(s) ? s.date : undefined))).filter((d): d is string => !!d))];
-    const fromPages = papers.filter((p) => p.sources.some(isPageSource)).length;
-    let newest: string | undefined;
-    for (const p of papers) if (p.published && (newest === undefined || p.published > newest)) newest = p.published;
+    const { withCode, withProject, named, highlights, files, dates, fromPages, newest, feeds } = countPapers(papers);
     let status: SourceStatus[] = [];
     try {
       status = (await deps.library.store?.sourceStatus()) ?? [];
@@ -49,7 +101,7 @@ export const statsCommand: Command = {
         return [
           feed,
           {
-            papers: papers.filter((p) => fromFeed(p, feed)).length,
+            papers: feeds[feed],
             lastSuccess: st?.lastSuccessAt?.toISOString() ?? null,
             lastFailure: st?.lastFailureAt?.toISOString() ?? null,
             lastError: st?.lastError ?? null,
@@ -64,7 +116,7 @@ export const statsCommand: Command = {
       named,
       highlights,
       pages: files.size,
-      dates,
+      dates: [...dates],
       newest: newest ?? null,
       sources: { ...sources, pages: { papers: fromPages } },
       topics: deps.topics.length,

@@ -92,11 +92,20 @@ export function encodeText(p: Paper): Buffer {
   return zlib.deflateRawSync(Buffer.from(JSON.stringify(fields), 'utf8'), DEFLATE);
 }
 
-/** Inflate and check a paper's text (`withSummary`: its record has a summary). Throws IndexCacheError. */
-export function decodeText(bytes: Uint8Array, withSummary: boolean, i: number): Pick<Paper, TextField> {
+/** Inflate and check a paper's text against its kind (see `textKind`). Throws IndexCacheError. */
+export function decodeText(bytes: Uint8Array, kind: number, i: number): Pick<Paper, TextField> {
   const v = inflateJson(bytes, `the text of paper ${i}`);
+  const withSummary = (kind & 1) === 1;
+  const highlights = kind >>> 1;
   const strings = (x: unknown): x is string[] => Array.isArray(x) && x.every((s) => typeof s === 'string');
-  if (!Array.isArray(v) || v.length !== (withSummary ? 3 : 2) || typeof v[0] !== 'string' || !strings(v[1]) || (withSummary && typeof v[2] !== 'string')) {
+  if (
+    !Array.isArray(v) ||
+    v.length !== (withSummary ? 3 : 2) ||
+    typeof v[0] !== 'string' ||
+    !strings(v[1]) ||
+    (highlights < MANY_HIGHLIGHTS ? v[1].length !== highlights : v[1].length < highlights) ||
+    (withSummary && typeof v[2] !== 'string')
+  ) {
     throw new IndexCacheError(`the text of paper ${i} does not match its record`);
   }
   return withSummary ? { abstract: v[0], highlights: v[1], summary: v[2] as string } : { abstract: v[0], highlights: v[1] };
@@ -110,6 +119,16 @@ function inflateJson(bytes: Uint8Array, what: string, encoding: 'utf8' | 'latin1
   }
 }
 
+/**
+ * A paper's text kind, as the cache file keeps it beside the text (one byte): bit 0, whether it has
+ * a summary; bits 1-7, how many highlights it has (127: that many or more). So a scan of every
+ * paper (`stats`) counts highlights without reading a million texts from the file.
+ */
+export function textKind(p: Pick<Paper, 'summary' | 'highlights'>): number {
+  return (p.summary !== undefined ? 1 : 0) | (Math.min(p.highlights.length, MANY_HIGHLIGHTS) << 1);
+}
+const MANY_HIGHLIGHTS = 127;
+
 /** Texts kept decoded (the most recently read): a page of results and its follow-ups read the same few again. */
 const RECENT_TEXTS = 1024;
 
@@ -117,8 +136,33 @@ const RECENT_TEXTS = 1024;
 const ROW = Symbol('paper of the index cache');
 /** A record's compact links. */
 const LINKS = Symbol('compact links');
+/** Its text kind (see `textKind`): an accessor shared by every paper of a file, reading the file's column. */
+const KIND = Symbol('text kind');
+/** Set on a paper whose links or highlights were assigned: what the file says of them no longer holds. */
+const SETTLED = Symbol('assigned since read');
 
-type Attached = Stored & { [ROW]: number; [LINKS]: readonly CompactLink[] };
+type Attached = Stored & { [ROW]: number; [LINKS]: readonly CompactLink[]; [KIND]: number; [SETTLED]?: true };
+
+/** A paper of a cache file whose links and highlights are still the file's. */
+function fromFile(p: Paper): Attached | undefined {
+  const a = p as unknown as Partial<Attached>;
+  return a[LINKS] !== undefined && a[SETTLED] === undefined ? (a as Attached) : undefined;
+}
+
+/** How many highlights a paper has; for a paper of a cache file, without reading its text. */
+export function highlightCount(p: Paper): number {
+  const a = fromFile(p);
+  const n = a ? a[KIND] >>> 1 : MANY_HIGHLIGHTS;
+  return n < MANY_HIGHLIGHTS ? n : p.highlights.length;
+}
+
+/** Whether a paper has a link of this kind; for a paper of a cache file, without making its links. */
+export function hasLink(p: Paper, kind: PaperLink['kind']): boolean {
+  const a = fromFile(p);
+  if (!a) return p.links.some((l) => l.kind === kind);
+  for (const l of a[LINKS]) if ((typeof l === 'string' ? DERIVED[l].kind : l.kind) === kind) return true;
+  return false;
+}
 
 const EMPTY = Object.freeze<string[]>([]) as string[];
 
@@ -129,7 +173,9 @@ const EMPTY = Object.freeze<string[]>([]) as string[];
  */
 export class CachedPapers {
   readonly #recent = new Map<number, Pick<Paper, TextField>>();
-  readonly #descriptors: Record<TextField | 'links', PropertyDescriptor>;
+  readonly #descriptors: Record<TextField | 'links' | 'kind', PropertyDescriptor>;
+  /** The file's text kinds (see `textKind`), by paper. */
+  #kinds: Uint8Array = new Uint8Array(0);
   /** Shared values, by a key of their content. */
   readonly #shared = new Map<string, unknown>();
 
@@ -138,6 +184,7 @@ export class CachedPapers {
     readonly onDamaged?: (err: IndexCacheError) => void,
   ) {
     const load = (paper: Attached): Pick<Paper, TextField> => this.#load(paper);
+    const kinds = (): Uint8Array => this.#kinds;
     const text = (field: TextField): PropertyDescriptor => ({
       enumerable: true,
       configurable: true,
@@ -162,14 +209,21 @@ export class CachedPapers {
           settle(this, 'links', value);
         },
       },
+      kind: {
+        get(this: Attached): number {
+          return kinds()[this[ROW]]!;
+        },
+      },
     };
   }
 
   /**
    * The papers of one inflated chunk (`value`, JSON `[records, links]`), papers `first` on, with
-   * `kinds[i]` 1 where paper i has a summary. Throws IndexCacheError when the chunk is not that.
+   * `kinds[i]` paper i's text kind (see `textKind`: the same column for every chunk of a file).
+   * Throws IndexCacheError when the chunk is not that.
    */
   attach(value: unknown, first: number, count: number, kinds: Uint8Array): Paper[] {
+    this.#kinds = kinds;
     if (!Array.isArray(value) || value.length !== 2) throw new IndexCacheError('paper records are malformed');
     const [records, links] = value as unknown[];
     if (!Array.isArray(records) || !Array.isArray(links) || records.length !== count || links.length !== count) {
@@ -181,7 +235,7 @@ export class CachedPapers {
       const record: unknown = records[k];
       const compact: unknown = links[k];
       if (!isStored(record) || !isCompactLinks(compact, record.arxivId)) throw new IndexCacheError(`paper record ${i} is malformed`);
-      out.push(this.#attachOne(record, compact, i, kinds[i] === 1));
+      out.push(this.#attachOne(record, compact, i, (kinds[i]! & 1) === 1));
     }
     return out;
   }
@@ -194,6 +248,7 @@ export class CachedPapers {
     Object.defineProperty(record, 'abstract', this.#descriptors.abstract);
     Object.defineProperty(record, 'links', this.#descriptors.links);
     Object.defineProperty(record, 'highlights', this.#descriptors.highlights);
+    Object.defineProperty(record, KIND, this.#descriptors.kind);
     if (withSummary) Object.defineProperty(record, 'summary', this.#descriptors.summary);
     return record as unknown as Paper;
   }
@@ -232,7 +287,7 @@ export class CachedPapers {
     }
     let text: Pick<Paper, TextField>;
     try {
-      text = decodeText(this.bytes(i), 'summary' in paper, i);
+      text = decodeText(this.bytes(i), this.#kinds[i]!, i);
     } catch (err) {
       if (err instanceof IndexCacheError) this.onDamaged?.(err);
       throw err;
@@ -285,4 +340,5 @@ function isCompactLinks(v: unknown, arxivId: string | undefined): v is CompactLi
 /** A field as a plain value. */
 function settle(paper: object, field: TextField | 'links', value: unknown): void {
   Object.defineProperty(paper, field, { value, enumerable: true, configurable: true, writable: true });
+  if (field === 'links' || field === 'highlights') Object.defineProperty(paper, SETTLED, { value: true });
 }

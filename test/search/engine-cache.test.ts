@@ -17,7 +17,7 @@ import {
   writeIndexFile,
 } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
-import { CachedPapers } from '../../src/search/cached-papers.ts';
+import { CachedPapers, decodeText, encodeText, hasLink, highlightCount, textKind } from '../../src/search/cached-papers.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
 
@@ -140,6 +140,39 @@ describe('index codec: papers', () => {
     back[3]!.summary = 'Changed.';
     expect(back[3]!.abstract).toBe(RICH.abstract);
     expect(back[3]!.summary).toBe('Changed.');
+  });
+
+  it('counts highlights and finds links of a kind without reading a text or making links; assigned values count instead', () => {
+    const many: Paper = {
+      ...paper({ title: 'Many highlights', abstract: 'A paper with a long list.' }),
+      highlights: Array.from({ length: 130 }, (_, i) => `Point ${i}.`),
+    };
+    const list = [...all, many];
+    const index = buildIndex(list);
+    const buf = encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list);
+    const back = decodeIndex(buf).papers!;
+    const lazy = (p: Paper) => Object.getOwnPropertyDescriptor(p, 'highlights')?.get !== undefined;
+    expect(back.map(highlightCount)).toEqual(list.map((p) => p.highlights.length));
+    for (const kind of ['code', 'project', 'arxiv', 'pdf', 'hf', 'other'] as const) {
+      expect(back.map((p) => hasLink(p, kind))).toEqual(list.map((p) => p.links.some((l) => l.kind === kind)));
+    }
+    // 127 or more is read from the text; fewer never is.
+    expect(back.slice(0, -1).every(lazy)).toBe(true);
+    expect(highlightCount(back[3]!)).toBe(RICH.highlights.length);
+    back[3]!.highlights = ['Only one.'];
+    back[3]!.links = [{ url: 'https://github.com/a/b', kind: 'code' }];
+    expect(highlightCount(back[3]!)).toBe(1);
+    expect(hasLink(back[3]!, 'code')).toBe(true);
+    expect(hasLink(back[3]!, 'arxiv')).toBe(false);
+  });
+
+  it('a text whose highlights are not as many as its kind says is a damaged text', () => {
+    const kinds = [0, 1, 2, 3].map((n) => textKind({ highlights: Array.from({ length: n }, () => 'x'), summary: undefined }));
+    const bytes = encodeText({ ...paper({ title: 'Two', abstract: 'Two points.' }), highlights: ['a', 'b'] });
+    expect(decodeText(bytes, kinds[2]!, 0).highlights).toEqual(['a', 'b']);
+    expect(() => decodeText(bytes, kinds[1]!, 0)).toThrow(IndexCacheError);
+    expect(() => decodeText(bytes, kinds[3]!, 0)).toThrow(IndexCacheError);
+    expect(() => decodeText(bytes, kinds[2]! | 1, 0)).toThrow(IndexCacheError);
   });
 
   it('keeps arXiv links as letters and shares what papers have alike; what is read can be changed without touching another paper', () => {
