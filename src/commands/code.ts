@@ -5,7 +5,8 @@ import { FILTER_FLAGS, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
 
 const USAGE = '[query] [--limit N] [--page N] [--since WHEN] [--author NAME] [--category CAT]';
-import { newestFirst, pastEndReply, quoted, resultsReply } from './results.ts';
+import { keptNewest, newestWithCode } from './newest.ts';
+import { pastEndReply, quoted, resultsReply } from './results.ts';
 import { paperRef } from './ref.ts';
 
 export const codeCommand: Command = {
@@ -19,7 +20,7 @@ export const codeCommand: Command = {
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now());
+    const filters = paperFilters(input.flags, deps.now(), { papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, `code ${USAGE}`);
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
@@ -34,7 +35,7 @@ export const codeCommand: Command = {
       hits = r.hits;
       total = r.total;
     } else {
-      const withCode = newestFirst(deps.papers).filter((p) => p.links.some((l) => l.kind === 'code') && (!filter || filter(p)));
+      const withCode = keptNewest(newestWithCode(deps.papers), filter, filters.since);
       total = withCode.length;
       hits = withCode.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
     }

@@ -5,7 +5,8 @@ import type { Command } from './command.ts';
 import { COUNT_FLAG, MAX_PER_PAGE, leadingCount } from './flags.ts';
 import { FILTER_FLAGS, FILTER_USAGE, paperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
-import { newestFirst, quoted, resultsReply, type RankedPaper } from './results.ts';
+import { newestFirst } from './newest.ts';
+import { quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
 
 export const DEFAULT_DIGEST_SIZE = 5;
@@ -31,10 +32,12 @@ export function selectDigest(engine: SearchEngine, papers: readonly Paper[], opt
     const r = engine.search(opts.query, { limit: Math.min(want, Math.max(opts.count, papers.length)), ...(filter ? { filter } : {}) });
     return r.hits.filter((h) => !exclude.has(h.paper.id)).slice(0, opts.count);
   }
-  return newestFirst(papers)
-    .filter((p) => !exclude.has(p.id) && (!filter || filter(p)))
-    .slice(0, opts.count)
-    .map((paper) => ({ paper, score: 1 }));
+  const out: RankedPaper[] = [];
+  for (const paper of newestFirst(papers)) {
+    if (out.length >= opts.count) break;
+    if (!exclude.has(paper.id) && (!filter || filter(paper))) out.push({ paper, score: 1 });
+  }
+  return out;
 }
 
 /** The page dates a digest covers, e.g. `Aug 8`. */
@@ -68,7 +71,7 @@ export const digestCommand: Command = {
     }
     const parsed = leadingCount(input.args, input.flags, DEFAULT_DIGEST_SIZE);
     if ('problem' in parsed) return usageProblem(parsed.problem, `digest ${DIGEST_USAGE}`);
-    const filters = paperFilters(input.flags, deps.now(), { code: true });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, `digest ${DIGEST_USAGE}`);
     const { count } = parsed;
     const query = parsed.rest.join(' ');

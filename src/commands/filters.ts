@@ -4,6 +4,8 @@ import { foldPhrase } from '../search/fold.ts';
 import { ARXIV_ARCHIVES, checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { CommandInput, FlagSpec } from './command.ts';
 import { CODE_FLAG } from './flags.ts';
+import { AUTHOR_INDEX_MIN_PAPERS, authorIndex, nameWords } from './author-index.ts';
+import { hasLink } from '../search/cached-papers.ts';
 
 export const SINCE_FLAG: FlagSpec = { name: 'since', type: 'string', placeholder: '7d|YYYY-MM-DD', help: 'only papers published since then' };
 export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author' };
@@ -22,11 +24,11 @@ export const FILTER_USAGE = '[--code] [--since WHEN] [--author NAME] [--category
  * word of one author's name, so `hinton`, `Geoffrey Hinton` and `G. Hinton` all find Geoffrey Hinton.
  */
 export function authorMatcher(name: string): (authors: readonly string[] | undefined) => boolean {
-  const want = foldPhrase(name).split(/\s+/).filter(Boolean);
+  const want = nameWords(name);
   return (authors) => {
     if (!authors?.length || want.length === 0) return false;
     return authors.some((a) => {
-      const words = foldPhrase(a).split(/\s+/).filter(Boolean);
+      const words = nameWords(a);
       return want.every((w) => words.some((x) => x.startsWith(w)));
     });
   };
@@ -43,7 +45,8 @@ export function categoryMatcher(name: string): { test: (categories: readonly str
   if (typed === '') return { problem: 'name an arXiv category or archive, e.g. --category cs.CL or --category cs.' };
   const archive = typed.toLowerCase();
   if (ARXIV_ARCHIVES.includes(archive)) {
-    return { label: archive, test: (cats) => cats?.some((c) => c === archive || c.startsWith(`${archive}.`)) ?? false };
+    const prefix = `${archive}.`;
+    return { label: archive, test: (cats) => cats?.some((c) => c === archive || c.startsWith(prefix)) ?? false };
   }
   const checked = checkArxivCategory(typed);
   if (!checked.ok) return { problem: checked.problem };
@@ -53,6 +56,8 @@ export function categoryMatcher(name: string): { test: (categories: readonly str
 export interface PaperFilters {
   /** Undefined when no filter flag was given. */
   filter?: (paper: Paper) => boolean;
+  /** The first day `--since` keeps (the filter requires it already): lists newest first may stop there. */
+  since?: string;
   /** `since 2026-11-22`, `by “Hinton”`: for headings. */
   labels: string[];
   /** The flags again, for paging commands: ` --since 7d --author "G Hinton"`. */
@@ -65,23 +70,31 @@ function quoteArg(v: string): string {
 
 /**
  * `--since`, `--author` and `--category` as one paper filter, or a problem to reply with; with `opts.code`,
- * `--code` too (commands whose search does not filter on code itself).
+ * `--code` too (commands whose search does not filter on code itself). With `opts.papers` (the
+ * library the filter is for; it then keeps only papers of that list), `--author` looks the
+ * author up in the list's author index instead of reading every paper's names.
  */
-export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { code?: boolean } = {}): PaperFilters | { problem: string } {
+export function paperFilters(
+  flags: CommandInput['flags'],
+  now: Date,
+  opts: { code?: boolean; papers?: readonly Paper[] } = {},
+): PaperFilters | { problem: string } {
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const author = typeof flags['author'] === 'string' ? flags['author'].trim() : undefined;
   const category = typeof flags['category'] === 'string' ? flags['category'].trim() : undefined;
   const tests: ((p: Paper) => boolean)[] = [];
+  let sinceDay: string | undefined;
   const labels: string[] = [];
   let suffix = '';
   if (opts.code && flags['code'] === true) {
-    tests.push((p) => p.links.some((l) => l.kind === 'code'));
+    tests.push((p) => hasLink(p, 'code'));
     labels.push('with code');
     suffix += ' --code';
   }
   if (since !== undefined) {
     const from = parseSince(since, now);
     if (!from) return { problem: `--since takes a number of days or weeks (7d, 2w) or a day (YYYY-MM-DD); got "${since.slice(0, 20)}".` };
+    sinceDay = from;
     tests.push((p) => p.published !== undefined && p.published >= from);
     labels.push(`since ${from}`);
     suffix += ` --since ${quoteArg(since)}`;
@@ -89,7 +102,12 @@ export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { co
   if (author !== undefined) {
     if (foldPhrase(author).trim() === '') return { problem: '--author needs a name, e.g. --author "Tri Dao".' };
     const has = authorMatcher(author);
-    tests.push((p) => has(p.authors));
+    if (opts.papers && opts.papers.length >= AUTHOR_INDEX_MIN_PAPERS) {
+      // A large library: the author's papers from the index, once; then each test is a lookup
+      // (of a paper of that library: the filter is for its papers).
+      const by = new Set(authorIndex(opts.papers).papersBy(author, has));
+      tests.push((p) => by.has(p));
+    } else tests.push((p) => has(p.authors));
     labels.push(`by ${author}`);
     suffix += ` --author ${quoteArg(author)}`;
   }
@@ -101,5 +119,6 @@ export function paperFilters(flags: CommandInput['flags'], now: Date, opts: { co
     suffix += ` --category ${quoteArg(wanted.label)}`;
   }
   if (tests.length === 0) return { labels, suffix };
-  return { filter: (p) => tests.every((t) => t(p)), labels, suffix };
+  const filter = tests.length === 1 ? tests[0]! : (p: Paper) => tests.every((t) => t(p));
+  return { filter, labels, suffix, ...(sinceDay !== undefined ? { since: sinceDay } : {}) };
 }

@@ -4,6 +4,7 @@ import { span, type Reply } from '../reply/reply.ts';
 import type { Command, FlagSpec } from './command.ts';
 import { COUNT_FLAG, MAX_PER_PAGE, PAGE_FLAG, intFlag, leadingCount } from './flags.ts';
 import { FILTER_FLAGS, FILTER_USAGE, paperFilters } from './filters.ts';
+import { newestOrder } from './newest.ts';
 import { pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
 import { usageProblem } from './usage.ts';
@@ -57,7 +58,7 @@ export const newCommand: Command = {
     const usage = `new ${NEW_USAGE}`;
     const parsed = leadingCount(input.args, input.flags, DEFAULT_COUNT);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
-    const filters = paperFilters(input.flags, deps.now(), { code: true });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, usage);
     const { count } = parsed;
     const query = parsed.rest.join(' ');
@@ -67,16 +68,33 @@ export const newCommand: Command = {
     const commandFor = (p: number) => `${base}${p > 1 ? ` --page ${p}` : ''}`;
     const keep = (p: Paper) => p.published !== undefined && (!filters.filter || filters.filter(p));
 
-    let pool: RankedPaper[];
+    let picked: RankedPaper[];
+    let latest = '';
+    let from = '';
     if (query) {
       const r = deps.engine.search(query, { limit: deps.papers.length, filter: keep });
       const best = r.hits[0]?.score ?? 0;
-      pool = r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+      const pool = r.hits.filter((h) => h.score >= best * TOPIC_RELATIVE_CUTOFF);
+      for (const h of pool) if (h.paper.published! > latest) latest = h.paper.published!;
+      if (latest) from = daysAgo(parseDay(latest)!, days - 1);
+      picked = pool.filter((h) => h.paper.published! >= from).sort(byUpvotes);
     } else {
-      pool = deps.papers.filter(keep).map((paper) => ({ paper, score: 0 }));
+      // Dated papers come first in the newest-first order, latest day first: read only the days shown.
+      const newest = newestOrder(deps.papers);
+      const within: { paper: Paper; score: number; at: number }[] = [];
+      for (let j = 0; j < newest.papers.length; j++) {
+        const paper = newest.papers[j]!;
+        if (paper.published === undefined) break;
+        if (from && paper.published < from) break;
+        if (!keep(paper)) continue;
+        if (!latest) from = daysAgo(parseDay((latest = paper.published))!, days - 1);
+        within.push({ paper, score: 0, at: newest.index[j]! });
+      }
+      // As the library lists them when the votes and days are equal.
+      picked = within.sort((a, b) => byUpvotes(a, b) || a.at - b.at).map(({ paper, score }) => ({ paper, score }));
     }
     const narrowed = filters.labels.length ? ` (${filters.labels.join(', ')})` : '';
-    if (pool.length === 0) {
+    if (latest === '') {
       if (!deps.papers.some((p) => p.published)) return noDatedPapers(commandFor(1));
       const what = `No dated papers${query ? ` match ${quoted(query)}` : ''}${narrowed}.`;
       return {
@@ -92,10 +110,6 @@ export const newCommand: Command = {
         data: { type: 'results', query, results: [] },
       };
     }
-    let latest = '';
-    for (const h of pool) if (h.paper.published! > latest) latest = h.paper.published!;
-    const from = daysAgo(parseDay(latest)!, days - 1);
-    const picked = pool.filter((h) => h.paper.published! >= from).sort(byUpvotes);
     const start = (page - 1) * count;
     if (start >= picked.length) return pastEndReply(query, picked.length, page, count, commandFor);
     const span_ = days === 1 ? latest : `${from} to ${latest}`;
@@ -134,7 +148,7 @@ export const trendingCommand: Command = {
     if (given !== undefined && input.flags['since'] !== undefined)
       return usageProblem('Give --days or --since, not both: they both say how far back to look.', usage);
     const now = deps.now();
-    const filters = paperFilters(input.flags, now, { code: true });
+    const filters = paperFilters(input.flags, now, { code: true, papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, usage);
     const { count } = parsed;
     const days = given ?? 7;
@@ -143,10 +157,16 @@ export const trendingCommand: Command = {
     const from = input.flags['since'] === undefined ? daysAgo(now, days - 1) : '';
     const base = `trending ${count}${days !== 7 ? ` --days ${days}` : ''}${filters.suffix}`;
     const commandFor = (p: number) => `${base}${p > 1 ? ` --page ${p}` : ''}`;
-    const picked = deps.papers
-      .filter((p: Paper) => p.upvotes !== undefined && p.published !== undefined && p.published >= from && (!filters.filter || filters.filter(p)))
-      .map((paper) => ({ paper, score: paper.upvotes ?? 0 }))
-      .sort(byUpvotes);
+    // Dated papers come first in the newest-first order, latest day first: read only the window.
+    const newest = newestOrder(deps.papers);
+    const within: { paper: Paper; score: number; at: number }[] = [];
+    for (let j = 0; j < newest.papers.length; j++) {
+      const p = newest.papers[j]!;
+      if (p.published === undefined || p.published < from) break;
+      if (p.upvotes !== undefined && (!filters.filter || filters.filter(p))) within.push({ paper: p, score: p.upvotes, at: newest.index[j]! });
+    }
+    // As the library lists them when the votes and days are equal.
+    const picked = within.sort((a, b) => byUpvotes(a, b) || a.at - b.at).map(({ paper, score }) => ({ paper, score }));
     const window = from ? `in the last ${days} day${days === 1 ? '' : 's'}` : (filters.labels.find((l) => l.startsWith('since ')) ?? '');
     const others = filters.labels.filter((l) => !l.startsWith('since '));
     const narrowed = others.length ? ` (${others.join(', ')})` : '';

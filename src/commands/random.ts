@@ -19,14 +19,16 @@ export const randomCommand: Command = {
   argName: 'query',
   flags: [...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { code: true });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, `random [query] ${FILTER_USAGE}`);
     const { filter } = filters;
     const query = input.rest;
     const again = `random${query ? ` ${query}` : ''}${filters.suffix}`;
     const pool = query
       ? deps.engine.search(query, { limit: RANDOM_POOL, ...(filter ? { filter } : {}) }).hits.map((h) => h.paper)
-      : deps.papers.filter((p) => !filter || filter(p));
+      : filter
+        ? deps.papers.filter(filter)
+        : deps.papers;
     if (pool.length === 0) {
       const what = `No papers ${query ? `match ${quoted(query)}` : 'in the set'}${filters.labels.length ? ` (${filters.labels.join(', ')})` : ''}`;
       return {

@@ -1,5 +1,5 @@
 import { paperCard, resultRow } from '../reply/cards.ts';
-import { isPageSource, type Paper } from '../papers/paper.ts';
+import type { Paper } from '../papers/paper.ts';
 import { span, type Block, type Paging, type Reply, type RichText } from '../reply/reply.ts';
 
 export interface RankedPaper {
@@ -81,21 +81,6 @@ export function pastEndReply(query: string, total: number, page: number, perPage
     ],
     data: { type: 'results', query, results: [] },
   };
-}
-
-/**
- * Papers newest first: dated papers (HF listing or arXiv submission day) by date, most upvoted first
- * within a day; then page papers with the most recent page first (files later in load order are
- * newer), page order within a file. Stable otherwise.
- */
-export function newestFirst(papers: readonly Paper[]): Paper[] {
-  const fileOrder = new Map<string, number>();
-  for (const p of papers) for (const s of p.sources) if (isPageSource(s) && !fileOrder.has(s.file)) fileOrder.set(s.file, fileOrder.size);
-  const rank = (p: Paper) => Math.max(0, ...p.sources.map((s) => (isPageSource(s) ? (fileOrder.get(s.file) ?? 0) : 0)));
-  return papers
-    .map((p, i) => ({ p, i, r: rank(p), d: p.published ?? '', u: p.upvotes ?? -1 }))
-    .sort((a, b) => (a.d === b.d ? 0 : a.d < b.d ? 1 : -1) || b.u - a.u || b.r - a.r || a.i - b.i)
-    .map((x) => x.p);
 }
 
 /** Quote a query for display. */

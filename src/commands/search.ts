@@ -1,9 +1,10 @@
 import { span, type Reply } from '../reply/reply.ts';
 import type { Command } from './command.ts';
 import { CODE_FLAG, LIMIT_FLAG, PAGE_FLAG, flagSuffix, intFlag } from './flags.ts';
-import { newestFirst, pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
+import { keptNewest, newestFirst, newestWithCode } from './newest.ts';
+import { pastEndReply, quoted, resultsReply, type RankedPaper } from './results.ts';
 import { paperRef } from './ref.ts';
-import { AUTHOR_FLAG, CATEGORY_FLAG, SINCE_FLAG, paperFilters } from './filters.ts';
+import { AUTHOR_FLAG, CATEGORY_FLAG, SINCE_FLAG, paperFilters, type PaperFilters } from './filters.ts';
 import { usageProblem } from './usage.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldWord } from '../search/fold.ts';
@@ -36,7 +37,7 @@ export const searchCommand: Command = {
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG, CATEGORY_FLAG],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now());
+    const filters = paperFilters(input.flags, deps.now(), { papers: deps.papers });
     if ('problem' in filters) return usageProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME] [--category cs.CL|cs]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);
@@ -50,7 +51,7 @@ export const searchCommand: Command = {
           codeOnly: code,
           ...(filters.filter ? { filter: filters.filter } : {}),
         })
-      : listFiltered(deps.papers, filters.filter, code, limit, page);
+      : listFiltered(deps.papers, filters, code, limit, page);
     // A correction that still leaves words no paper has (`unclosed quote` -> `unclosed quite`) trades one
     // unknown word for a stray common one: it is no suggestion.
     const suggestion =
@@ -158,12 +159,12 @@ export const searchCommand: Command = {
 /** `search --author NAME` with no words: the papers the filters keep, newest first, one page. */
 function listFiltered(
   papers: readonly Paper[],
-  filter: ((p: Paper) => boolean) | undefined,
+  { filter, since }: Pick<PaperFilters, 'filter' | 'since'>,
   code: boolean,
   limit: number,
   page: number,
 ): Pick<SearchResult, 'total' | 'loose' | 'suggestion' | 'unmatched' | 'partial'> & { hits: RankedPaper[] } {
-  const kept = newestFirst(papers).filter((p) => (!filter || filter(p)) && (!code || p.links.some((l) => l.kind === 'code')));
+  const kept = keptNewest(code ? newestWithCode(papers) : newestFirst(papers), filter, since);
   const hits = kept.slice((page - 1) * limit, page * limit).map((paper) => ({ paper, score: 1 }));
   return { hits, total: kept.length };
 }

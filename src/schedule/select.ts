@@ -1,4 +1,5 @@
-import { newestFirst, quoted } from '../commands/results.ts';
+import { newestFirst } from '../commands/newest.ts';
+import { quoted } from '../commands/results.ts';
 import { TOPIC_RELATIVE_CUTOFF, topicPapers } from '../commands/topics.ts';
 import type { Paper } from '../papers/paper.ts';
 import type { RichText } from '../reply/reply.ts';
@@ -46,10 +47,12 @@ export function fnv1a(text: string): number {
 export function candidatesFor(schedule: Pick<ScheduleSpec, 'id' | 'kind' | 'filter'>, engine: SearchEngine, topics: readonly Topic[]): CandidatesResult {
   const f = schedule.filter;
   if (f.kind === 'all') {
-    const papers = newestFirst(engine.papers);
+    let papers = newestFirst(engine.papers);
     if (schedule.kind === 'paper-of-the-day') {
-      const key = (p: Paper) => fnv1a(`${schedule.id}:${p.id}`);
-      papers.sort((a, b) => key(a) - key(b) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+      // Each paper's key hashed once (a comparison hashing two ids took seconds at a million papers).
+      const keyed = papers.map((p) => ({ p, key: fnv1a(`${schedule.id}:${p.id}`) }));
+      keyed.sort((a, b) => a.key - b.key || (a.p.id < b.p.id ? -1 : a.p.id > b.p.id ? 1 : 0));
+      papers = keyed.map((k) => k.p);
     }
     return { ok: true, list: { candidates: papers.map((paper) => ({ paper })), description: 'papers' } };
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest';
-import { newestFirst } from '../../src/commands/results.ts';
+import { newestFirst } from '../../src/commands/newest.ts';
 import { plain, type Block, type PaperCard, type Reply } from '../../src/reply/reply.ts';
 import { SqliteScheduleStore } from '../../src/schedule/sqlite-store.ts';
 import type { Timers } from '../../src/schedule/scheduler.ts';

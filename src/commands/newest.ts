@@ -1,0 +1,81 @@
+import { isPageSource, type Paper } from '../papers/paper.ts';
+import { hasLink } from '../search/cached-papers.ts';
+
+/** Papers newest first, and where each stands in the list it came from. */
+export interface NewestOrder {
+  readonly papers: readonly Paper[];
+  /** `index[j]`: the place of `papers[j]` in the list. */
+  readonly index: Uint32Array;
+}
+
+/** The order by paper list: a list is one library snapshot (it never changes), and sorting a million papers takes a while. */
+const orders = new WeakMap<readonly Paper[], NewestOrder>();
+
+/**
+ * Papers newest first: dated papers (HF listing or arXiv submission day) by date, most upvoted first
+ * within a day; then page papers with the most recent page first (files later in load order are
+ * newer), page order within a file. Stable otherwise.
+ *
+ * Computed once per list (a frozen array: copy it to reorder), with each paper's keys in typed
+ * arrays, so `new`, `code`, filtered lists and every morning's digests do not sort the library
+ * again: at a million papers a sort took about a second.
+ */
+export function newestFirst(papers: readonly Paper[]): readonly Paper[] {
+  return newestOrder(papers).papers;
+}
+
+/** `newestFirst`, with each paper's place in `papers`. */
+export function newestOrder(papers: readonly Paper[]): NewestOrder {
+  const known = orders.get(papers);
+  if (known) return known;
+  const n = papers.length;
+  const fileOrder = new Map<string, number>();
+  const days = new Map<string, number>();
+  for (const p of papers) {
+    for (const s of p.sources) if (isPageSource(s) && !fileOrder.has(s.file)) fileOrder.set(s.file, fileOrder.size);
+    if (p.published !== undefined && !days.has(p.published)) days.set(p.published, 0);
+  }
+  // Each distinct day's place among them (later days higher); undated papers 0, below every day.
+  [...days.keys()].sort().forEach((d, i) => days.set(d, i + 1));
+  const day = new Uint32Array(n);
+  const upvotes = new Float64Array(n);
+  const file = new Uint32Array(n);
+  papers.forEach((p, i) => {
+    day[i] = p.published === undefined ? 0 : days.get(p.published)!;
+    upvotes[i] = p.upvotes ?? -1;
+    let rank = 0;
+    for (const s of p.sources) if (isPageSource(s)) rank = Math.max(rank, fileOrder.get(s.file) ?? 0);
+    file[i] = rank;
+  });
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  order.sort((a, b) => day[b]! - day[a]! || upvotes[b]! - upvotes[a]! || file[b]! - file[a]! || a - b);
+  const sorted: NewestOrder = { papers: Object.freeze(Array.from(order, (i) => papers[i]!)), index: order };
+  orders.set(papers, sorted);
+  return sorted;
+}
+
+/** Papers with a code link, newest first, by paper list. */
+const withCode = new WeakMap<readonly Paper[], readonly Paper[]>();
+
+/** `newestFirst`, only the papers with a code link (computed once per list, as the order is). */
+export function newestWithCode(papers: readonly Paper[]): readonly Paper[] {
+  let list = withCode.get(papers);
+  if (!list) withCode.set(papers, (list = Object.freeze(newestFirst(papers).filter((p) => hasLink(p, 'code')))));
+  return list;
+}
+
+/**
+ * The papers of a newest-first list that `keep` keeps. With `since` (a day that `keep` already
+ * requires papers to be published on or after), the walk stops at the first paper older than it
+ * or undated: in that order, every paper after it is too.
+ */
+export function keptNewest(newest: readonly Paper[], keep: ((p: Paper) => boolean) | undefined, since?: string): Paper[] {
+  if (!keep) return [...newest];
+  const out: Paper[] = [];
+  for (const p of newest) {
+    if (since !== undefined && (p.published === undefined || p.published < since)) break;
+    if (keep(p)) out.push(p);
+  }
+  return out;
+}
