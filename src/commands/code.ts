@@ -20,7 +20,7 @@ export const codeCommand: Command = {
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, `code ${USAGE}`);
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);

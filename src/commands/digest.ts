@@ -71,7 +71,7 @@ export const digestCommand: Command = {
     }
     const parsed = leadingCount(input.args, input.flags, DEFAULT_DIGEST_SIZE);
     if ('problem' in parsed) return usageProblem(parsed.problem, `digest ${DIGEST_USAGE}`);
-    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, `digest ${DIGEST_USAGE}`);
     const { count } = parsed;
     const query = parsed.rest.join(' ');

@@ -6,6 +6,7 @@ import type { CommandInput, FlagSpec } from './command.ts';
 import { CODE_FLAG } from './flags.ts';
 import { AUTHOR_INDEX_MIN_PAPERS, authorIndex, nameWords } from './author-index.ts';
 import { hasLink } from '../search/cached-papers.ts';
+import type { SearchEngine } from '../search/types.ts';
 
 export const SINCE_FLAG: FlagSpec = { name: 'since', type: 'string', placeholder: '7d|YYYY-MM-DD', help: 'only papers published since then' };
 export const AUTHOR_FLAG: FlagSpec = { name: 'author', type: 'string', placeholder: 'NAME', help: 'only papers by this author' };
@@ -70,14 +71,14 @@ function quoteArg(v: string): string {
 
 /**
  * `--since`, `--author` and `--category` as one paper filter, or a problem to reply with; with `opts.code`,
- * `--code` too (commands whose search does not filter on code itself). With `opts.papers` (the
- * library the filter is for; it then keeps only papers of that list), `--author` looks the
- * author up in the list's author index instead of reading every paper's names.
+ * `--code` too (commands whose search does not filter on code itself). With `opts.parts` (the
+ * engine's paper lists: the filter then keeps only their papers), `--author` finds the author's
+ * papers once, a large list's from its author index, instead of reading every paper's names.
  */
 export function paperFilters(
   flags: CommandInput['flags'],
   now: Date,
-  opts: { code?: boolean; papers?: readonly Paper[] } = {},
+  opts: { code?: boolean; parts?: SearchEngine['parts'] } = {},
 ): PaperFilters | { problem: string } {
   const since = typeof flags['since'] === 'string' ? flags['since'] : undefined;
   const author = typeof flags['author'] === 'string' ? flags['author'].trim() : undefined;
@@ -102,10 +103,13 @@ export function paperFilters(
   if (author !== undefined) {
     if (foldPhrase(author).trim() === '') return { problem: '--author needs a name, e.g. --author "Tri Dao".' };
     const has = authorMatcher(author);
-    if (opts.papers && opts.papers.length >= AUTHOR_INDEX_MIN_PAPERS) {
-      // A large library: the author's papers from the index, once; then each test is a lookup
-      // (of a paper of that library: the filter is for its papers).
-      const by = new Set(authorIndex(opts.papers).papersBy(author, has));
+    if (opts.parts) {
+      // The author's papers found once (a large list's from its index); then each test is a lookup.
+      const by = new Set<Paper>();
+      for (const part of opts.parts) {
+        if (part.length >= AUTHOR_INDEX_MIN_PAPERS) for (const p of authorIndex(part).papersBy(author, has)) by.add(p);
+        else for (const p of part) if (has(p.authors)) by.add(p);
+      }
       tests.push((p) => by.has(p));
     } else tests.push((p) => has(p.authors));
     labels.push(`by ${author}`);

@@ -58,7 +58,7 @@ export const newCommand: Command = {
     const usage = `new ${NEW_USAGE}`;
     const parsed = leadingCount(input.args, input.flags, DEFAULT_COUNT);
     if ('problem' in parsed) return usageProblem(parsed.problem, usage);
-    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, usage);
     const { count } = parsed;
     const query = parsed.rest.join(' ');
@@ -148,7 +148,7 @@ export const trendingCommand: Command = {
     if (given !== undefined && input.flags['since'] !== undefined)
       return usageProblem('Give --days or --since, not both: they both say how far back to look.', usage);
     const now = deps.now();
-    const filters = paperFilters(input.flags, now, { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, now, { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, usage);
     const { count } = parsed;
     const days = given ?? 7;

@@ -19,7 +19,7 @@ export const randomCommand: Command = {
   argName: 'query',
   flags: [...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, `random [query] ${FILTER_USAGE}`);
     const { filter } = filters;
     const query = input.rest;

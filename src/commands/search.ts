@@ -37,7 +37,7 @@ export const searchCommand: Command = {
   argName: 'query',
   flags: [LIMIT_FLAG, PAGE_FLAG, CODE_FLAG, SINCE_FLAG, AUTHOR_FLAG, CATEGORY_FLAG],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, 'search <query> [--since 7d|2w|YYYY-MM-DD] [--author NAME] [--category cs.CL|cs]');
     const limit = intFlag(input.flags, 'limit', 5);
     const page = intFlag(input.flags, 'page', 1);

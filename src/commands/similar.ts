@@ -27,7 +27,7 @@ export const similarCommand: Command = {
   takesPaper: true,
   flags: [LIMIT_FLAG, PAGE_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, `similar ${USAGE}`);
     const resolved = resolveOrReply(deps.engine, input.args.join(' '), 'similar');
     if ('reply' in resolved) return resolved.reply;

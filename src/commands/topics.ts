@@ -117,7 +117,7 @@ export const topicCommand: Command = {
   argName: 'topic name',
   flags: [LIMIT_FLAG, PAGE_FLAG, ...FILTER_FLAGS],
   run(input, deps): Reply {
-    const filters = paperFilters(input.flags, deps.now(), { code: true, papers: deps.papers });
+    const filters = paperFilters(input.flags, deps.now(), { code: true, parts: deps.engine.parts });
     if ('problem' in filters) return usageProblem(filters.problem, `topic ${TOPIC_USAGE}`);
     const name = input.args.join(' ');
     const topic = findTopic(deps.topics, name);

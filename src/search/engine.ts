@@ -80,6 +80,10 @@ class Engine implements SearchEngine {
   /** Second-stage settings (tests and tuning may swap them). */
   rerankSettings: RerankSettings = RERANK;
 
+  get parts(): readonly (readonly Paper[])[] {
+    return [this.papers];
+  }
+
   constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array | (() => Float64Array), paperTerms?: (doc: number) => PaperTerms) {
     this.#correctionKeys = correctionKeys;
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);

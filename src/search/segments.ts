@@ -30,6 +30,10 @@ export class SegmentedEngine implements SearchEngine {
     this.#hidden = hidden;
   }
 
+  get parts(): readonly (readonly Paper[])[] {
+    return this.segments.map((s) => s.papers);
+  }
+
   /** Every visible paper: the segments' papers in order, superseded records left out. */
   get papers(): readonly Paper[] {
     if (this.#papers) return this.#papers;

@@ -79,6 +79,13 @@ export interface SimilarHit {
 /** The search core over one paper set. Pure in-memory; build once, query many times. */
 export interface SearchEngine {
   readonly papers: readonly Paper[];
+  /**
+   * The paper lists `papers` is made of, each unchanged for as long as an engine serves it: the
+   * papers indexed at start outlive many engines while new papers arrive in small lists beside
+   * them, so what is computed once per list (an author index) is made once, not per engine. They
+   * may also hold papers a newer record hides (not in `papers`).
+   */
+  readonly parts: readonly (readonly Paper[])[];
   search(query: string, options?: SearchOptions): SearchResult;
   resolve(ref: string): Resolution;
   similar(id: string, limit?: number): SimilarHit[];

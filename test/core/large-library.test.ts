@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaperboy, type Booted } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { AuthorIndex } from '../../src/commands/author-index.ts';
+import { AuthorIndex, authorIndex } from '../../src/commands/author-index.ts';
 import { authorMatcher, categoryMatcher } from '../../src/commands/filters.ts';
 import { newestFirst, newestOrder } from '../../src/commands/newest.ts';
 import { Random } from '../../src/corpus/random.ts';
@@ -253,4 +253,37 @@ describe.each([
     expect(v['highlights']).toBe(papers().reduce((n, p) => n + p.highlights.length, 0));
     expect(v['newest']).toBe(papers().reduce((d, p) => (p.published! > d ? p.published! : d), ''));
   });
+});
+
+describe('papers arriving beside a large library', () => {
+  it('--author finds the new papers too, and the large list keeps its author index', async () => {
+    const local = mkdtempSync(join(tmpdir(), 'paperboy-large-'));
+    const own = SqlitePaperStore.open(join(local, 'state.db'));
+    try {
+      await own.upsertBatch(library(6000));
+      const booted = await createPaperboy({ logger: silentLogger(), store: own, now: () => NOW });
+      const ask = (text: string) => booted.paperboy.run(text, SHELL_CONTEXT);
+      const before = await ask('search --author "Ada Lovelace" --limit 10');
+      const large = booted.paperboy.deps.engine.parts.find((part) => part.length >= 6000)!;
+      const index = authorIndex(large);
+      const r = paperFromFeed(
+        { arxivId: '2611.99999', title: 'A Late Paper', abstract: 'It arrived after the start.', published: '2026-11-29', authors: ['Ada Lovelace'] },
+        'arxiv',
+      );
+      if (!r.ok) throw new Error(r.message);
+      await own.upsertBatch([r.paper]);
+      expect(await booted.library.refresh()).toBe(true);
+      const parts = booted.paperboy.deps.engine.parts;
+      expect(parts.length).toBeGreaterThan(1);
+      expect(parts).toContain(large);
+      const after = await ask('search --author "Ada Lovelace" --limit 10');
+      expect(ids(after)[0]).toBe('2611.99999');
+      expect(after.paging?.total).toBe((before.paging?.total ?? 0) + 1);
+      expect(authorIndex(large)).toBe(index);
+      await booted.library.close();
+    } finally {
+      await own.close();
+      rmSync(local, { recursive: true, force: true });
+    }
+  }, 60_000);
 });
