@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
 import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
+import { StaleCacheError } from './cache-error.ts';
 import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
 import { encodePaperTerms } from './paper-terms.ts';
@@ -84,9 +85,10 @@ export async function loadOrBuildEngine(
   let cached: CachedIndex | undefined;
   let damaged: IndexCacheError | undefined;
   try {
-    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger) });
+    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger), inputHash });
   } catch (err) {
-    if (err instanceof IndexCacheError) damaged = err;
+    if (err instanceof StaleCacheError) outcome = 'stale';
+    else if (err instanceof IndexCacheError) damaged = err;
     else if ((err as NodeJS.ErrnoException).code !== 'ENOENT') logger.warn({ err, file }, 'index cache unreadable; rebuilding');
   }
   if (cached || damaged) {
@@ -113,6 +115,8 @@ export async function loadOrBuildEngine(
       outcome = 'corrupt';
       logger.warn({ file, reason: err instanceof Error ? err.message : String(err) }, 'index cache is damaged or does not match; rebuilding');
     }
+    // Not held while the papers are read and indexed again: at a million papers that is gigabytes.
+    cached = undefined;
   } else {
     try {
       if (readdirSync(cacheDir).some((f) => f.startsWith('index-') && f.endsWith('.bin'))) outcome = 'stale';

@@ -39,7 +39,7 @@ import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
-import { IndexCacheError } from './cache-error.ts';
+import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
@@ -286,7 +286,7 @@ function readFully(fd: number, into: Uint8Array, offset: number, length: number,
  * file removed or replaced meanwhile is still read as it was). Throws IndexCacheError when the
  * file is not a good cache file, and the file system's error when it cannot be read.
  */
-export function openIndexFile(file: string, options: DecodeOptions = {}): CachedIndex {
+export function openIndexFile(file: string, options: OpenOptions = {}): CachedIndex {
   const fd = openSync(file, 'r');
   let keepOpen = false;
   try {
@@ -299,6 +299,9 @@ export function openIndexFile(file: string, options: DecodeOptions = {}): Cached
     const headerBytes = Buffer.alloc(headerLen);
     readFully(fd, headerBytes, 0, headerLen, PREFIX);
     const header = parseHeader(headerBytes);
+    // Another input's file (the same store at an older revision has the same name): known from its
+    // header, before gigabytes are read and decoded only to be dropped.
+    if (options.inputHash !== undefined && header.inputHash !== options.inputHash) throw new StaleCacheError('the file is for other inputs');
     const { kept, once, checked } = header;
     if (checked > size) throw new IndexCacheError('file is truncated');
     const read = (into: Buffer, length: number, position: number): void => {
@@ -363,6 +366,11 @@ const CLOSE_WHEN_GONE = new FinalizationRegistry<number>((fd) => {
 export function peekVersion(buf: Uint8Array): number | undefined {
   if (buf.byteLength < PREFIX || !Buffer.from(buf.buffer, buf.byteOffset, 8).equals(MAGIC)) return undefined;
   return Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength).readUInt32LE(8);
+}
+
+export interface OpenOptions extends DecodeOptions {
+  /** The inputs the file must be for (see `hashInputFiles`): another's is refused after its header is read. */
+  inputHash?: string;
 }
 
 export interface DecodeOptions {

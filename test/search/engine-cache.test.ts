@@ -17,6 +17,7 @@ import {
   writeIndexFile,
 } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
+import { StaleCacheError } from '../../src/search/cache-error.ts';
 import { CachedPapers, decodeText, encodeText, hasLink, highlightCount, textKind } from '../../src/search/cached-papers.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
@@ -467,6 +468,27 @@ describe('loadOrBuildEngine', () => {
     expect(changed.cache).toBe('stale');
     expect(changed.engine.papers).toHaveLength(2);
     expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-two.bin`]);
+  });
+
+  it('a file of the same store at another revision (same name) is stale: refused from its header, papers never decoded', async () => {
+    const { logger, lines } = capture();
+    const list = [...papers, RICH];
+    // Names keep the hash's first 32 characters: the store id, not its revision.
+    const at = (revision: number) => `p2-d0123456789abcdef0123456789abcdef-s${revision}-pages`;
+    expect(cacheFilePath(dir, at(1))).toBe(cacheFilePath(dir, at(2)));
+    await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: at(1), logger });
+    // Its records damaged (checksum fixed up): decoding them would be a damaged cache, not a stale one.
+    const file = cacheFilePath(dir, at(1));
+    const bytes = readFileSync(file);
+    const records = sectionOf(bytes, 'papers');
+    for (let i = records.offset; i < records.offset + records.bytes; i += 3) bytes[i]! ^= 0x3c;
+    writeFileSync(file, resealed(bytes));
+    expect(() => openIndexFile(file, { inputHash: at(2) })).toThrow(StaleCacheError);
+    const r = await loadOrBuildEngine(() => list.slice(0, 2), { cacheDir: dir, inputHash: at(2), logger });
+    expect(r.cache).toBe('stale');
+    expect(r.papers).toHaveLength(2);
+    expect(lines().filter((l) => l.level === 40)).toEqual([]);
+    expect((await loadOrBuildEngine(() => list.slice(0, 2), { cacheDir: dir, inputHash: at(2), logger })).cache).toBe('hit');
   });
 
   it('rebuilds after a format version bump (old file ignored and removed)', async () => {
