@@ -119,6 +119,9 @@ export class AuthorIndex {
       if (both) for (let i = 0; i < bits.length; i++) both[i]! &= bits[i]!;
       else both = bits;
     }
+    // One word: a paper with a name word it starts is a match (the index holds exactly the words the
+    // matcher folds). More: they must all be in one author's name, which only the matcher can tell.
+    const check = want.length > 1;
     const out: Paper[] = [];
     for (let i = 0; i < both!.length; i++) {
       let x = both![i]!;
@@ -126,7 +129,7 @@ export class AuthorIndex {
         const bit = 31 - Math.clz32(x & -x);
         x &= x - 1;
         const paper = this.#papers[(i << 5) + bit]!;
-        if (matches(paper.authors)) out.push(paper);
+        if (!check || matches(paper.authors)) out.push(paper);
       }
     }
     return out;
