@@ -54,6 +54,9 @@ export function categoryMatcher(name: string): { test: (categories: readonly str
   return { label: checked.category, test: (cats) => cats?.includes(checked.category) ?? false };
 }
 
+/** Category lists remembered per query (their test's answer). */
+const CATEGORY_MEMO = 4096;
+
 export interface PaperFilters {
   /** Undefined when no filter flag was given. */
   filter?: (paper: Paper) => boolean;
@@ -118,7 +121,19 @@ export function paperFilters(
   if (category !== undefined) {
     const wanted = categoryMatcher(category);
     if ('problem' in wanted) return { problem: `--category: ${wanted.problem}` };
-    tests.push((p) => wanted.test(p.categories));
+    // Papers share their category lists (a cached library holds one list per combination): each
+    // list is tested once per query (a bounded memo, for lists that are not shared).
+    const seen = new Map<readonly string[], boolean>();
+    tests.push((p) => {
+      const cats = p.categories;
+      if (cats === undefined) return false;
+      let ok = seen.get(cats);
+      if (ok === undefined) {
+        ok = wanted.test(cats);
+        if (seen.size < CATEGORY_MEMO) seen.set(cats, ok);
+      }
+      return ok;
+    });
     labels.push(`in ${wanted.label}`);
     suffix += ` --category ${quoteArg(wanted.label)}`;
   }

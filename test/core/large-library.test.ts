@@ -12,7 +12,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaperboy, type Booted } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { AuthorIndex, authorIndex } from '../../src/commands/author-index.ts';
+import { AuthorIndex, authorIndex, nameWords } from '../../src/commands/author-index.ts';
+import { foldPhrase } from '../../src/search/fold.ts';
 import { authorMatcher, categoryMatcher } from '../../src/commands/filters.ts';
 import { newestFirst, newestOrder } from '../../src/commands/newest.ts';
 import { Random } from '../../src/corpus/random.ts';
@@ -99,6 +100,18 @@ describe('author index', () => {
     fc.tuple(fc.constantFrom(...FIRST, ...LAST), fc.integer({ min: 1, max: 3 })).map(([w, n]) => w.slice(0, n)),
     fc.constantFrom('G Hinton', 'g. hin', 'MARTINEZ', 'zoe', 'o brien', 'van berg', 'Nobody', 'li li', '', '  ', '-', 'é'),
   );
+
+  it('folds a name into the words foldPhrase gives (the ASCII fast path included)', () => {
+    const folded = (s: string) => foldPhrase(s).split(/\s+/).filter(Boolean);
+    const chars = fc.constantFrom(...'aZ09 .-_\'",;:!?()[]{}\\/\t\n~`@#$%^&*+=|<>éÅßﬁ²'.split(''));
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.string({ unit: chars }), fc.string({ unit: 'grapheme-ascii' })), (name) => {
+        expect(nameWords(name)).toEqual(folded(name));
+      }),
+      { numRuns: 2000 },
+    );
+    for (const name of [...FIRST, ...LAST, 'M\\"uller', "O'Brien-Smith", '  A.  B.  ', '']) expect(nameWords(name)).toEqual(folded(name));
+  });
 
   it('finds exactly the papers the matcher keeps, in list order', () => {
     fc.assert(
