@@ -30,17 +30,24 @@ export function newestOrder(papers: readonly Paper[]): NewestOrder {
   if (known) return known;
   const n = papers.length;
   const fileOrder = new Map<string, number>();
-  for (const p of papers) for (const s of p.sources) if (isPageSource(s) && !fileOrder.has(s.file)) fileOrder.set(s.file, fileOrder.size);
   const day = new Array<string | undefined>(n);
   const upvotes = new Float64Array(n);
   const file = new Uint32Array(n);
-  papers.forEach((p, i) => {
+  for (let i = 0; i < n; i++) {
+    const p = papers[i]!;
     day[i] = p.published;
     upvotes[i] = p.upvotes ?? -1;
+    const sources = p.sources;
+    if (sources.length === 1 && !isPageSource(sources[0]!)) continue;
     let rank = 0;
-    for (const s of p.sources) if (isPageSource(s)) rank = Math.max(rank, fileOrder.get(s.file) ?? 0);
+    for (const s of sources) {
+      if (!isPageSource(s)) continue;
+      let at = fileOrder.get(s.file);
+      if (at === undefined) fileOrder.set(s.file, (at = fileOrder.size));
+      rank = Math.max(rank, at);
+    }
     file[i] = rank;
-  });
+  }
   // Stable sorts from the last key to the first (list order, file, votes, day), each a counting
   // sort over the key's distinct values: linear, so a new library snapshot is ordered in a few
   // milliseconds where a comparison sort of a million papers took about a second.
@@ -49,7 +56,9 @@ export function newestOrder(papers: readonly Paper[]): NewestOrder {
   order = descendingBy(order, file);
   order = descendingBy(order, upvotes);
   order = descendingBy(order, day);
-  const sorted: NewestOrder = { papers: Object.freeze(Array.from(order, (i) => papers[i]!)), index: order };
+  const list = new Array<Paper>(n);
+  for (let j = 0; j < n; j++) list[j] = papers[order[j]!]!;
+  const sorted: NewestOrder = { papers: Object.freeze(list), index: order };
   orders.set(papers, sorted);
   return sorted;
 }
@@ -84,17 +93,30 @@ export function keptNewest(newest: readonly Paper[], keep: ((p: Paper) => boolea
  * value (undated papers last). The same `order` when every key is alike.
  */
 function descendingBy(order: Uint32Array, key: ArrayLike<number | string | undefined>): Uint32Array {
-  const distinct = new Map<number | string | undefined, number>();
-  for (let i = 0; i < key.length; i++) if (!distinct.has(key[i])) distinct.set(key[i], 0);
-  if (distinct.size <= 1) return order;
-  const values = [...distinct.keys()].sort((a, b) => (a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? 1 : -1));
-  values.forEach((v, rank) => distinct.set(v, rank));
+  // Each place's key as the order of its first appearance (one map lookup a place), then as its rank.
+  const ids = new Map<number | string | undefined, number>();
   const ranks = new Uint32Array(key.length);
-  for (let i = 0; i < key.length; i++) ranks[i] = distinct.get(key[i])!;
+  for (let i = 0; i < key.length; i++) {
+    const k = key[i];
+    let id = ids.get(k);
+    if (id === undefined) ids.set(k, (id = ids.size));
+    ranks[i] = id;
+  }
+  if (ids.size <= 1) return order;
+  const values = [...ids.keys()];
+  const byValue = values.map((_, id) => id).sort((x, y) => descending(values[x], values[y]));
+  const rankOf = new Uint32Array(values.length);
+  byValue.forEach((id, rank) => (rankOf[id] = rank));
+  for (let i = 0; i < ranks.length; i++) ranks[i] = rankOf[ranks[i]!]!;
   const starts = new Uint32Array(values.length + 1);
-  for (let i = 0; i < key.length; i++) starts[ranks[i]! + 1]!++;
+  for (let i = 0; i < ranks.length; i++) starts[ranks[i]! + 1]!++;
   for (let r = 0; r < values.length; r++) starts[r + 1]! += starts[r]!;
   const out = new Uint32Array(order.length);
   for (const i of order) out[starts[ranks[i]!]!++] = i;
   return out;
+}
+
+/** Greatest first; undefined after every value. */
+function descending(a: number | string | undefined, b: number | string | undefined): number {
+  return a === b ? 0 : a === undefined ? 1 : b === undefined ? -1 : a < b ? 1 : -1;
 }
