@@ -4,7 +4,7 @@ import { foldPhrase } from '../search/fold.ts';
 import { ARXIV_ARCHIVES, checkArxivCategory } from '../sources/arxiv-categories.ts';
 import type { CommandInput, FlagSpec } from './command.ts';
 import { CODE_FLAG } from './flags.ts';
-import { AUTHOR_INDEX_MIN_PAPERS, authorIndex, nameWords } from './author-index.ts';
+import { AUTHOR_INDEX_MIN_PAPERS, authorIndex, nameWords } from '../search/author-index.ts';
 import { hasLink } from '../search/cached-papers.ts';
 import type { SearchEngine } from '../search/types.ts';
 

@@ -14,6 +14,7 @@ import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
 import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
+import { authorIndex, storedAuthorIndex } from './author-index.ts';
 import { StaleCacheError } from './cache-error.ts';
 import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
@@ -99,6 +100,18 @@ export async function loadOrBuildEngine(
       if (typeof source === 'function') {
         if (!cached.papers) throw new IndexCacheError('cache has no papers');
         papers = cached.papers;
+        const stored = cached.authors;
+        if (stored) {
+          storedAuthorIndex(papers, () => {
+            try {
+              return stored();
+            } catch (err) {
+              // Told to discardOnDamage (the file goes); the index is built from the papers instead.
+              if (err instanceof IndexCacheError) return undefined;
+              throw err;
+            }
+          });
+        }
       } else {
         papers = source;
         if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
@@ -145,7 +158,9 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
     const tmp = `${file}.${process.pid}.tmp`;
     const all = papers ? engine.allPaperTerms() : undefined;
     const terms = all ? (doc: number) => encodePaperTerms(all(doc)) : undefined;
-    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms));
+    // The author index too (built now, and kept for this run's first `--author`), so a restart reads it.
+    const authors = papers ? authorIndex(papers).data : undefined;
+    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms, authors));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });

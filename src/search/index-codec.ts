@@ -14,11 +14,13 @@
  * a correction (a million papers' are 173 MB); from `once`, the vocabulary text and the records,
  * read into a buffer dropped once decoded. The checksum covers all three.
  *
- * The papers' texts and terms (what the second stage reads, see paper-terms.ts) are the last
- * sections and lie outside the checksum: `openIndexFile` reads the file up to them and leaves
- * them on disk, reading one paper's text or terms when asked for (a million papers' are ~1.5 GB
- * that a restart neither reads nor holds). Each is checked as it is read instead (deflate's own
- * consistency and the text's shape; the terms' structure and range).
+ * The papers' texts and terms (what the second stage reads, see paper-terms.ts) and their author
+ * index (author-index.ts) are the last sections and lie outside the checksum: `openIndexFile`
+ * reads the file up to them and leaves them on disk, reading one paper's text or terms when asked
+ * for (a million papers' are ~1.5 GB that a restart neither reads nor holds), the author index
+ * when a query first filters by author. Each is checked as it is read instead (deflate's own
+ * consistency and the text's shape; the terms' structure and range; the author index's own CRC,
+ * kept in the header, and its structure).
  *
  * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
  * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
@@ -40,6 +42,7 @@ import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
+import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
 import { CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
@@ -49,9 +52,10 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * 3, the same with the texts last and outside the checksum (read from disk when needed);
  * 4, with each paper's terms for the second stage after them; 5, links compact and apart;
  * 6, the records' JSON in ASCII; 7, sections kept, read when needed and read once apart;
- * 8, each paper's highlight count in its text kind (see `textKind`).
+ * 8, each paper's highlight count in its text kind (see `textKind`); 9, the author index after
+ * the terms (with a CRC of its own in the header).
  */
-const PAPERS_LAYOUT = 8;
+const PAPERS_LAYOUT = 9;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -119,6 +123,8 @@ const HeaderSchema = z.object({
   once: z.number().int().min(PREFIX),
   /** Papers per record chunk (with papers). */
   paperChunk: z.number().int().positive().optional(),
+  /** CRC-32 of the author index sections (with papers), which lie past the checksummed bytes. */
+  authorsCrc: z.number().int().min(0).optional(),
   sections: z.array(SectionSchema),
 });
 type Header = z.infer<typeof HeaderSchema>;
@@ -132,6 +138,8 @@ export interface CachedIndex {
   papers?: Paper[];
   /** Each paper's terms for the second stage, read from the file (present when written with them). */
   paperTerms?: (doc: number) => PaperTerms;
+  /** The papers' author index (see author-index.ts), read from the file and checked when called; throws IndexCacheError. */
+  authors?: () => AuthorIndexData;
 }
 
 /** A section to write. */
@@ -159,6 +167,8 @@ export function encodeIndexParts(
   papers?: readonly Paper[],
   /** Each paper's terms, encoded (`encodePaperTerms`); stored with the papers. */
   paperTerms?: (doc: number) => Uint8Array,
+  /** The papers' author index; stored with the papers. */
+  authors?: AuthorIndexData,
 ): Uint8Array[] {
   // In three spans: what a restart keeps (the postings and per-paper arrays), the typo keys (read
   // again when a query first needs them), and what it reads once (vocabulary text, the records).
@@ -189,6 +199,7 @@ export function encodeIndexParts(
     if (terms) kept.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
     last.push({ name: 'texts', kind: 'u8', data: texts.data });
     if (terms) last.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
+    if (authors) last.push(...authorParts(authors));
   }
   const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, ...once, ...last];
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
@@ -214,6 +225,7 @@ export function encodeIndexParts(
       kept: keyAt.offset,
       once: Math.ceil((keyAt.offset + keyAt.bytes) / 8) * 8,
       ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
+      ...(papers && authors ? { authorsCrc: crcUpdate(crcUpdate(crcUpdate(0, last.at(-3)!.data), last.at(-2)!.data), last.at(-1)!.data) >>> 0 } : {}),
       sections,
     };
     json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -482,7 +494,43 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
   if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, at, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
+  if (header.hasPapers && has('authorDocs') && header.authorsCrc !== undefined)
+    out.authors = storedAuthors(n, header.authorsCrc, section, tail, options.onDamaged);
   return out;
+}
+
+/** An author index as three sections: its words (joined by spaces: a folded word has none), offsets and papers. */
+function authorParts(a: AuthorIndexData): Part[] {
+  return [
+    { name: 'authorWords', kind: 'utf8', data: Buffer.from(a.words.join(' '), 'utf8') },
+    { name: 'authorOffsets', kind: 'u32', data: bytesOf(a.offsets) },
+    { name: 'authorDocs', kind: 'u32', data: bytesOf(a.docs) },
+  ];
+}
+
+/** The stored author index, read when called: its CRC and structure checked (damage is told to `onDamaged` and throws). */
+function storedAuthors(n: number, crc: number, section: SectionAt, tail: Tail, onDamaged?: (err: IndexCacheError) => void): () => AuthorIndexData {
+  const at = ['authorWords', 'authorOffsets', 'authorDocs'].map((name) => section(name));
+  return () => {
+    // Copied out of the read buffer: typed views need aligned memory of their own.
+    const [words, offsets, docs] = at.map((s) => new Uint8Array(tail.read(s.offset, s.offset + s.bytes))) as [Uint8Array, Uint8Array, Uint8Array];
+    try {
+      if (crcUpdate(crcUpdate(crcUpdate(0, words), offsets), docs) >>> 0 !== crc) throw new Error('checksum mismatch');
+      if (offsets.byteLength % 4 !== 0 || docs.byteLength % 4 !== 0) throw new Error('sections misaligned');
+      const text = Buffer.from(words.buffer, words.byteOffset, words.byteLength).toString('utf8');
+      const data: AuthorIndexData = {
+        words: text === '' ? [] : text.split(' '),
+        offsets: new Uint32Array(offsets.buffer, 0, offsets.byteLength / 4),
+        docs: new Uint32Array(docs.buffer, 0, docs.byteLength / 4),
+      };
+      checkAuthorIndex(data, n);
+      return data;
+    } catch (err) {
+      const damaged = new IndexCacheError(`the author index is damaged: ${err instanceof Error ? err.message : String(err)}`);
+      onDamaged?.(damaged);
+      throw damaged;
+    }
+  };
 }
 
 /** One section's byte range in the file. */

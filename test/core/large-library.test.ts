@@ -12,7 +12,7 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPaperboy, type Booted } from '../../src/app/boot.ts';
 import { silentLogger } from '../../src/app/logger.ts';
-import { AuthorIndex, authorIndex, nameWords } from '../../src/commands/author-index.ts';
+import { AuthorIndex, authorIndex, nameWords } from '../../src/search/author-index.ts';
 import { foldPhrase } from '../../src/search/fold.ts';
 import { authorMatcher, categoryMatcher } from '../../src/commands/filters.ts';
 import { newestFirst, newestOrder } from '../../src/commands/newest.ts';

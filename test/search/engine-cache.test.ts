@@ -18,6 +18,7 @@ import {
 } from '../../src/search/index-codec.ts';
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { StaleCacheError } from '../../src/search/cache-error.ts';
+import { authorIndex, buildAuthorIndex } from '../../src/search/author-index.ts';
 import { CachedPapers, decodeText, encodeText, hasLink, highlightCount, textKind } from '../../src/search/cached-papers.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
@@ -468,6 +469,42 @@ describe('loadOrBuildEngine', () => {
     expect(changed.cache).toBe('stale');
     expect(changed.engine.papers).toHaveLength(2);
     expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-two.bin`]);
+  });
+
+  it('stores the author index with the papers: a restart reads it (checked) instead of folding every name', async () => {
+    const { logger, lines } = capture();
+    const list = [...papers, RICH, { ...paper({ title: 'Two Authors', abstract: 'Written by two.' }), authors: ['Ada Lovelace', 'Charles Babbage'] }];
+    const built = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'au', logger });
+    const file = cacheFilePath(dir, 'au');
+    const opened = openIndexFile(file);
+    expect(opened.authors!()).toEqual(buildAuthorIndex(list));
+    expect(authorIndex(built.papers).data).toEqual(buildAuthorIndex(list));
+    const hit = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'au', logger });
+    expect(hit.cache).toBe('hit');
+    expect(
+      authorIndex(hit.papers)
+        .papersBy('erdos', () => false)
+        .map((p) => p.id),
+    ).toEqual([RICH.id]);
+    expect(
+      authorIndex(hit.papers)
+        .papersBy('ada lov', (a) => a?.includes('Ada Lovelace') ?? false)
+        .map((p) => p.id),
+    ).toEqual(['two-authors']);
+
+    // Damaged: the read fails and tells onDamaged (the file goes); the index is built from the papers.
+    const bytes = readFileSync(file);
+    const docs = sectionOf(bytes, 'authorDocs');
+    bytes[docs.offset]! ^= 0x01;
+    writeFileSync(file, bytes);
+    let told: IndexCacheError | undefined;
+    expect(() => openIndexFile(file, { onDamaged: (err) => (told = err) }).authors!()).toThrow(/author index is damaged/);
+    expect(told).toBeInstanceOf(IndexCacheError);
+    const again = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'au', logger });
+    expect(again.cache).toBe('hit');
+    expect(authorIndex(again.papers).data).toEqual(buildAuthorIndex(list));
+    expect(existsSync(file)).toBe(false);
+    expect(lines().some((l) => l.level === 40 && String(l.reason).includes('author index'))).toBe(true);
   });
 
   it('a file of the same store at another revision (same name) is stale: refused from its header, papers never decoded', async () => {

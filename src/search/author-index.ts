@@ -1,5 +1,5 @@
 import type { Paper } from '../papers/paper.ts';
-import { foldPhrase } from '../search/fold.ts';
+import { foldPhrase } from './fold.ts';
 
 /** Below this many papers a scan is quick enough (and an index not worth its memory). */
 export const AUTHOR_INDEX_MIN_PAPERS = 5000;
@@ -44,6 +44,70 @@ function asciiNameWords(name: string): string[] | undefined {
   return words;
 }
 
+/** An author index as stored: the distinct folded words, sorted, and each word's papers, ascending. */
+export interface AuthorIndexData {
+  words: readonly string[];
+  /** Word `w`'s papers are `docs[offsets[w] .. offsets[w + 1]]`. */
+  offsets: Uint32Array;
+  docs: Uint32Array;
+}
+
+/** The index of a paper list's author names: its words, sorted, and each word's papers (CSR). */
+export function buildAuthorIndex(papers: readonly Paper[]): AuthorIndexData {
+  const ids = new Map<string, number>();
+  // (word, paper) pairs in paper order, each once per paper.
+  let pairs = new Uint32Array(1024);
+  let count = 0;
+  const seen: number[] = [];
+  papers.forEach((p, doc) => {
+    if (!p.authors?.length) return;
+    seen.length = 0;
+    for (const a of p.authors) {
+      for (const w of nameWords(a)) {
+        let id = ids.get(w);
+        if (id === undefined) ids.set(w, (id = ids.size));
+        if (seen.includes(id)) continue;
+        seen.push(id);
+        if (count + 2 > pairs.length) {
+          const grown = new Uint32Array(pairs.length * 2);
+          grown.set(pairs);
+          pairs = grown;
+        }
+        pairs[count++] = id;
+        pairs[count++] = doc;
+      }
+    }
+  });
+  const byId = [...ids.keys()];
+  const sorted = byId.map((_, i) => i).sort((a, b) => (byId[a]! < byId[b]! ? -1 : byId[a]! > byId[b]! ? 1 : 0));
+  const place = new Uint32Array(byId.length);
+  sorted.forEach((id, at) => (place[id] = at));
+  const words = sorted.map((id) => byId[id]!);
+  const offsets = new Uint32Array(byId.length + 1);
+  for (let i = 0; i < count; i += 2) offsets[place[pairs[i]!]! + 1]!++;
+  for (let w = 0; w < byId.length; w++) offsets[w + 1]! += offsets[w]!;
+  const docs = new Uint32Array(count / 2);
+  const fill = offsets.slice(0, byId.length);
+  // Pairs are in paper order, so each word's papers come out ascending.
+  for (let i = 0; i < count; i += 2) docs[fill[place[pairs[i]!]!]!++] = pairs[i + 1]!;
+  return { words, offsets, docs };
+}
+
+/** Throws when `data` is not an author index of `n` papers: what a stored one must be before it is used. */
+export function checkAuthorIndex(data: AuthorIndexData, n: number): void {
+  const { words, offsets, docs } = data;
+  if (offsets.length !== words.length + 1 || offsets[0] !== 0 || offsets[words.length] !== docs.length)
+    throw new Error('author index offsets do not match its words');
+  for (let w = 0; w < words.length; w++) {
+    if (words[w] === '' || (w > 0 && !(words[w - 1]! < words[w]!))) throw new Error('author index words are not in order');
+    const from = offsets[w]!;
+    const to = offsets[w + 1]!;
+    if (to < from) throw new Error('author index offsets go back');
+    for (let p = from; p < to; p++)
+      if (docs[p]! >= n || (p > from && docs[p]! <= docs[p - 1]!)) throw new Error('author index papers are out of range or order');
+  }
+}
+
 /**
  * The papers of one paper list by the folded words of their authors' names, so `--author` over a
  * million papers does not fold four million names per query: each distinct word once, its papers
@@ -54,49 +118,22 @@ function asciiNameWords(name: string): string[] | undefined {
 export class AuthorIndex {
   readonly #papers: readonly Paper[];
   /** Distinct words, sorted. */
-  readonly #words: string[];
+  readonly #words: readonly string[];
   /** Papers of word `w` (its place in `#words`): `#docs[#offsets[w] .. #offsets[w + 1]]`, ascending. */
   readonly #offsets: Uint32Array;
   readonly #docs: Uint32Array;
 
-  constructor(papers: readonly Paper[]) {
+  /** `data`: the index of exactly these papers (from the index cache); built from them when absent. */
+  constructor(papers: readonly Paper[], data: AuthorIndexData = buildAuthorIndex(papers)) {
     this.#papers = papers;
-    const ids = new Map<string, number>();
-    // (word, paper) pairs in paper order, each once per paper.
-    let pairs = new Uint32Array(1024);
-    let count = 0;
-    const seen: number[] = [];
-    papers.forEach((p, doc) => {
-      if (!p.authors?.length) return;
-      seen.length = 0;
-      for (const a of p.authors) {
-        for (const w of nameWords(a)) {
-          let id = ids.get(w);
-          if (id === undefined) ids.set(w, (id = ids.size));
-          if (seen.includes(id)) continue;
-          seen.push(id);
-          if (count + 2 > pairs.length) {
-            const grown = new Uint32Array(pairs.length * 2);
-            grown.set(pairs);
-            pairs = grown;
-          }
-          pairs[count++] = id;
-          pairs[count++] = doc;
-        }
-      }
-    });
-    const byId = [...ids.keys()];
-    const sorted = byId.map((_, i) => i).sort((a, b) => (byId[a]! < byId[b]! ? -1 : byId[a]! > byId[b]! ? 1 : 0));
-    const place = new Uint32Array(byId.length);
-    sorted.forEach((id, at) => (place[id] = at));
-    this.#words = sorted.map((id) => byId[id]!);
-    this.#offsets = new Uint32Array(byId.length + 1);
-    for (let i = 0; i < count; i += 2) this.#offsets[place[pairs[i]!]! + 1]!++;
-    for (let w = 0; w < byId.length; w++) this.#offsets[w + 1]! += this.#offsets[w]!;
-    this.#docs = new Uint32Array(count / 2);
-    const fill = this.#offsets.slice(0, byId.length);
-    // Pairs are in paper order, so each word's papers come out ascending.
-    for (let i = 0; i < count; i += 2) this.#docs[fill[place[pairs[i]!]!]!++] = pairs[i + 1]!;
+    this.#words = data.words;
+    this.#offsets = data.offsets;
+    this.#docs = data.docs;
+  }
+
+  /** What the index holds (to store it). */
+  get data(): AuthorIndexData {
+    return { words: this.#words, offsets: this.#offsets, docs: this.#docs };
   }
 
   /** Papers of the list whose authors `matches` (the same test as `authorMatcher(name)`), in list order. */
@@ -144,9 +181,24 @@ export class AuthorIndex {
 /** The index by paper list: a list is one library snapshot (it never changes). */
 const indexes = new WeakMap<readonly Paper[], AuthorIndex>();
 
-/** The author index of a paper list, built when first asked for. */
+/** Stored indexes, by paper list, read when first asked for. */
+const stored = new WeakMap<readonly Paper[], () => AuthorIndexData | undefined>();
+
+/**
+ * Where the author index of a paper list is stored (the index cache): `read` gives it, checked,
+ * or undefined when it cannot be used (then it is built from the papers).
+ */
+export function storedAuthorIndex(papers: readonly Paper[], read: () => AuthorIndexData | undefined): void {
+  stored.set(papers, read);
+}
+
+/** The author index of a paper list: as stored, or built when first asked for. */
 export function authorIndex(papers: readonly Paper[]): AuthorIndex {
   let index = indexes.get(papers);
-  if (!index) indexes.set(papers, (index = new AuthorIndex(papers)));
+  if (!index) {
+    const data = stored.get(papers)?.();
+    stored.delete(papers);
+    indexes.set(papers, (index = new AuthorIndex(papers, data)));
+  }
   return index;
 }
