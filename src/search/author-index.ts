@@ -178,7 +178,7 @@ export class AuthorIndex {
   }
 }
 
-/** The index by paper list: a list is one library snapshot (it never changes). */
+/** The index by paper list: a list never changes (an engine part: see `SearchEngine.parts`). */
 const indexes = new WeakMap<readonly Paper[], AuthorIndex>();
 
 /** Stored indexes, by paper list, read when first asked for. */
