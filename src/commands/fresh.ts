@@ -21,6 +21,14 @@ function byUpvotes(a: RankedPaper, b: RankedPaper): number {
   return (b.paper.upvotes ?? -1) - (a.paper.upvotes ?? -1) || (b.paper.published ?? '').localeCompare(a.paper.published ?? '') || b.score - a.score;
 }
 
+/**
+ * Papers read in newest-first order (`at`: each one's place in the library), most upvoted first;
+ * as the library lists them when votes and days are equal.
+ */
+function mostUpvoted(within: { paper: Paper; score: number; at: number }[]): RankedPaper[] {
+  return within.sort((a, b) => byUpvotes(a, b) || a.at - b.at).map(({ paper, score }) => ({ paper, score }));
+}
+
 function noDatedPapers(command: string): Reply {
   return {
     tone: 'empty',
@@ -90,8 +98,7 @@ export const newCommand: Command = {
         if (!latest) from = daysAgo(parseDay((latest = paper.published))!, days - 1);
         within.push({ paper, score: 0, at: newest.index[j]! });
       }
-      // As the library lists them when the votes and days are equal.
-      picked = within.sort((a, b) => byUpvotes(a, b) || a.at - b.at).map(({ paper, score }) => ({ paper, score }));
+      picked = mostUpvoted(within);
     }
     const narrowed = filters.labels.length ? ` (${filters.labels.join(', ')})` : '';
     if (latest === '') {
@@ -165,8 +172,7 @@ export const trendingCommand: Command = {
       if (p.published === undefined || p.published < from) break;
       if (p.upvotes !== undefined && (!filters.filter || filters.filter(p))) within.push({ paper: p, score: p.upvotes, at: newest.index[j]! });
     }
-    // As the library lists them when the votes and days are equal.
-    const picked = within.sort((a, b) => byUpvotes(a, b) || a.at - b.at).map(({ paper, score }) => ({ paper, score }));
+    const picked = mostUpvoted(within);
     const window = from ? `in the last ${days} day${days === 1 ? '' : 's'}` : (filters.labels.find((l) => l.startsWith('since ')) ?? '');
     const others = filters.labels.filter((l) => !l.startsWith('since '));
     const narrowed = others.length ? ` (${others.join(', ')})` : '';

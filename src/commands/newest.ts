@@ -78,8 +78,8 @@ export function newestWithCode(papers: readonly Paper[]): readonly Paper[] {
  * requires papers to be published on or after), the walk stops at the first paper older than it
  * or undated: in that order, every paper after it is too.
  */
-export function keptNewest(newest: readonly Paper[], keep: ((p: Paper) => boolean) | undefined, since?: string): Paper[] {
-  if (!keep) return [...newest];
+export function keptNewest(newest: readonly Paper[], keep: ((p: Paper) => boolean) | undefined, since?: string): readonly Paper[] {
+  if (!keep) return newest;
   const out: Paper[] = [];
   for (const p of newest) {
     if (since !== undefined && (p.published === undefined || p.published < since)) break;

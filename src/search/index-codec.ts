@@ -187,6 +187,7 @@ export function encodeIndexParts(
     { name: 'surfaces', kind: 'utf8', data: Buffer.from(index.surfaces.join(SEP), 'utf8') },
   ];
   const last: Part[] = [];
+  const authorSections = papers && authors ? authorParts(authors) : [];
   if (papers) {
     const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to));
     once.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
@@ -199,7 +200,7 @@ export function encodeIndexParts(
     if (terms) kept.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
     last.push({ name: 'texts', kind: 'u8', data: texts.data });
     if (terms) last.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
-    if (authors) last.push(...authorParts(authors));
+    if (authors) last.push(...authorSections);
   }
   const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, ...once, ...last];
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
@@ -225,7 +226,7 @@ export function encodeIndexParts(
       kept: keyAt.offset,
       once: Math.ceil((keyAt.offset + keyAt.bytes) / 8) * 8,
       ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
-      ...(papers && authors ? { authorsCrc: crcUpdate(crcUpdate(crcUpdate(0, last.at(-3)!.data), last.at(-2)!.data), last.at(-1)!.data) >>> 0 } : {}),
+      ...(papers && authors ? { authorsCrc: authorsCrc(authorSections.map((x) => x.data)) } : {}),
       sections,
     };
     json = Buffer.from(JSON.stringify(header), 'utf8');
@@ -499,6 +500,13 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   return out;
 }
 
+/** The CRC-32 of the author index's sections (its words, offsets and papers, in that order). */
+function authorsCrc(sections: readonly Uint8Array[]): number {
+  let crc = 0;
+  for (const part of sections) crc = crcUpdate(crc, part);
+  return crc >>> 0;
+}
+
 /** An author index as three sections: its words (joined by spaces: a folded word has none), offsets and papers. */
 function authorParts(a: AuthorIndexData): Part[] {
   return [
@@ -515,7 +523,7 @@ function storedAuthors(n: number, crc: number, section: SectionAt, tail: Tail, o
     // Copied out of the read buffer: typed views need aligned memory of their own.
     const [words, offsets, docs] = at.map((s) => new Uint8Array(tail.read(s.offset, s.offset + s.bytes))) as [Uint8Array, Uint8Array, Uint8Array];
     try {
-      if (crcUpdate(crcUpdate(crcUpdate(0, words), offsets), docs) >>> 0 !== crc) throw new Error('checksum mismatch');
+      if (authorsCrc([words, offsets, docs]) !== crc) throw new Error('checksum mismatch');
       if (offsets.byteLength % 4 !== 0 || docs.byteLength % 4 !== 0) throw new Error('sections misaligned');
       const text = Buffer.from(words.buffer, words.byteOffset, words.byteLength).toString('utf8');
       const data: AuthorIndexData = {
