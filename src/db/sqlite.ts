@@ -1,6 +1,7 @@
 import { closeSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { retryWhileBusy } from './busy-retry.ts';
 import { StateStoreError } from './errors.ts';
 import { migrateModule, type ModuleMigrations } from './sqlite-migrate.ts';
 
@@ -110,7 +111,10 @@ export function openStateDatabase(
     // three of them left a sixth of each 4 KB page empty.
     db.pragma(`page_size = ${PAGE_SIZE}`);
     if (path !== ':memory:') {
-      const mode = db.pragma('journal_mode = WAL', { simple: true });
+      // Two processes opening a new file at once can get SQLITE_BUSY here without the busy
+      // timeout being used (SQLite's deadlock rule): try again until the same timeout has passed.
+      const conn = db;
+      const mode = retryWhileBusy(() => conn.pragma('journal_mode = WAL', { simple: true }), { timeoutMs: BUSY_TIMEOUT_MS });
       if (String(mode).toLowerCase() !== 'wal') {
         throw new StateStoreError(`Cannot switch ${path} to WAL journal mode (got "${String(mode)}").`, path);
       }
