@@ -104,7 +104,7 @@ async function holdWriteLock(file: string, holdMs: number): Promise<ChildProcess
     setTimeout(() => { db.exec('COMMIT'); db.close(); console.log('released'); }, ${holdMs});
   `;
   const child = spawn(process.execPath, ['-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: child.stdout! });
+  const lines = createInterface({ input: child.stdout });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the lock holder exited (${code}) before taking the lock`)));
     lines.once('line', (line) => (line === 'held' ? resolve() : reject(new Error(`lock holder said: ${line}`))));
