@@ -13,6 +13,7 @@ import type { PaperStore } from '../library/store.ts';
 import { combinePapers } from '../library/combine.ts';
 import { isPageSource, type Paper } from '../papers/paper.ts';
 import { hashInputFiles, loadOrBuildEngine } from '../search/engine-cache.ts';
+import { cacheKeyHash, canCatchUp, parseCacheKey, type CacheKey } from './cache-key.ts';
 import { BUILTIN_TOPICS_PATH, loadTopics } from '../library/topics.ts';
 
 export interface BootOptions {
@@ -85,6 +86,15 @@ export async function createPaperboy(opts: BootOptions): Promise<Booted> {
   return { paperboy, library, problems, files };
 }
 
+/**
+ * Most changes a restart takes in on top of an older index cache (the rest of the time it is
+ * rebuilt): a tenth of the stored papers, at least 1,000. Taken in like papers arriving (a new
+ * segment, folded in when segments pile up), far cheaper than reading and indexing every paper.
+ */
+export function catchUpLimit(stored: number): number {
+  return Math.max(1000, Math.floor(stored / 10));
+}
+
 /** Stored papers from this many on, the combined set goes through the index cache. */
 export const CACHE_MIN_STORED = 2500;
 
@@ -111,20 +121,27 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
   if (!cached || !opts.cacheDir) return { library: await Library.open({ ...base, pagePapers: await parsePages() }), problems, stored };
 
   const revision = store ? await store.revision() : -1;
-  const pagesHash = hashInputFiles(files);
+  const key: CacheKey = { parser: PARSER_VERSION, store: opts.storeId ?? 'none', revision, pages: hashInputFiles(files) };
   let pagePapers: Paper[] | undefined;
   let snapshotRevision = revision;
-  const inputHash = `p${PARSER_VERSION}-d${opts.storeId ?? 'none'}-s${revision}-${pagesHash}`;
-  const { engine, cache } = await loadOrBuildEngine(
+  // A cache of the same store some papers ago (a restart after an ingest): opened, and the store's
+  // changes since taken in below as papers arriving are, instead of reading and indexing every paper.
+  const acceptBehind = async (fileHash: string): Promise<boolean> => {
+    const older = parseCacheKey(fileHash);
+    if (!store || !older || !canCatchUp(older, key)) return false;
+    return (await store.countChangedSince(older.revision)) <= catchUpLimit(stored);
+  };
+  const { engine, cache, inputHash } = await loadOrBuildEngine(
     async () => {
       pagePapers = await parsePages();
       const snap = store ? await store.snapshot() : { revision: -1, papers: [] };
       snapshotRevision = snap.revision;
       return combinePapers(snap.papers, pagePapers);
     },
-    { cacheDir: opts.cacheDir, inputHash, logger },
+    { cacheDir: opts.cacheDir, inputHash: cacheKeyHash(key), logger, acceptBehind },
   );
-  logger.info({ cache, files: files.length, stored }, `index cache ${cache}`);
+  if (cache === 'behind') snapshotRevision = parseCacheKey(inputHash)!.revision;
+  logger.info({ cache, files: files.length, stored, ...(cache === 'behind' ? { cacheRevision: snapshotRevision, revision } : {}) }, `index cache ${cache}`);
   // A cache hit has no separate page papers: the combined records that came from pages stand in.
   const pages = pagePapers ?? engine.papers.filter((p) => p.sources.some(isPageSource));
   const library = await Library.open({ ...base, pagePapers: pages, initial: { engine, revision: snapshotRevision } });

@@ -199,6 +199,17 @@ export class PostgresPaperStore implements PaperStore {
     });
   }
 
+  async countChangedSince(revision: number): Promise<number> {
+    return this.#db(async () => {
+      const [row] = await rows<{ n: string }>(
+        this.#pool,
+        'SELECT (SELECT count(*) FROM papers WHERE rev > $1) + (SELECT count(*) FROM removed_papers WHERE rev > $1) AS n',
+        [revision],
+      );
+      return Number(row!.n);
+    });
+  }
+
   /** Under the write lock, as `upsertBatch`: the revision it takes is the next one, after every earlier batch. */
   async removePapers(arxivIds: readonly string[]): Promise<string[]> {
     const ids = [...new Set(arxivIds)];

@@ -160,6 +160,13 @@ export class SqlitePaperStore implements PaperStore {
     return { revision: now, papers: this.#papers(rows), removed };
   }
 
+  async countChangedSince(revision: number): Promise<number> {
+    return this.#db
+      .prepare('SELECT (SELECT count(*) FROM papers WHERE rev > ?) + (SELECT count(*) FROM removed_papers WHERE rev > ?)')
+      .pluck()
+      .get(revision, revision) as number;
+  }
+
   async removePapers(arxivIds: readonly string[]): Promise<string[]> {
     const db = this.#db;
     const find = db.prepare('SELECT id FROM papers WHERE arxiv_id = ?').pluck();

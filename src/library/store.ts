@@ -68,6 +68,11 @@ export interface PaperStore {
    */
   changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }>;
   /**
+   * How many papers `changedSince(revision)` would list (changed and removed), without reading
+   * them: whether catching up from that revision is worth it.
+   */
+  countChangedSince(revision: number): Promise<number>;
+  /**
    * Remove papers by arXiv id (records arXiv deleted, as OAI-PMH reports them), in one transaction:
    * gone from the store and, at their next refresh, from every running library. Returns the stored
    * ids removed (unknown ids are ignored).

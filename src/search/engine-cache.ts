@@ -2,8 +2,9 @@
  * Load a search engine from the on-disk index cache, or build it and write the cache.
  *
  * The cache file is keyed by a hash of the input files (names and contents) and the cache
- * format version (the index format and the papers' layout); either changing means a rebuild. A
- * damaged or unreadable cache file is logged as a warning and rebuilt, never fatal. A paper text
+ * format version (the index format and the papers' layout); either changing means a rebuild,
+ * unless the caller takes a file for older inputs it can bring up to date itself (`acceptBehind`:
+ * the same store some papers ago). A damaged or unreadable cache file is logged as a warning and rebuilt, never fatal. A paper text
  * found damaged only when read (after the file was accepted) fails that read, and the file is
  * removed with a warning, so the next start rebuilds it. Writes are atomic (temp file + rename).
  */
@@ -16,7 +17,7 @@ import { buildCorrectionKeys } from './correct.ts';
 import { createSearchEngine, type PaperboyEngine } from './engine.ts';
 import { authorIndex, storedAuthorIndex } from './author-index.ts';
 import { StaleCacheError } from './cache-error.ts';
-import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, writeIndexFile, type CachedIndex } from './index-codec.ts';
+import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, peekInputHash, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
 import { encodePaperTerms } from './paper-terms.ts';
 
@@ -37,14 +38,59 @@ export interface EngineCacheOptions {
   /** Hash of the inputs (see hashInputFiles). */
   inputHash: string;
   logger: Logger;
+  /**
+   * Whether a cache file for other inputs (`fileHash`) will do because the caller brings what it
+   * loads up to date itself (the same store at an earlier revision, a few changes behind: the
+   * library takes those in as it takes in papers arriving). Not given: only `inputHash` will do.
+   */
+  acceptBehind?: (fileHash: string) => boolean | Promise<boolean>;
 }
 
-export type CacheOutcome = 'hit' | 'miss' | 'stale' | 'corrupt';
+/**
+ * `hit`: the cache file for these inputs; `behind`: a file `acceptBehind` took (the engine is for
+ * `LoadedEngine.inputHash`, the caller catches up); else built: `miss` (no file), `stale` (a file
+ * for other inputs), `corrupt` (a damaged file).
+ */
+export type CacheOutcome = 'hit' | 'behind' | 'miss' | 'stale' | 'corrupt';
 
 export interface LoadedEngine {
   engine: PaperboyEngine;
   papers: readonly Paper[];
   cache: CacheOutcome;
+  /** The inputs the engine is for: the options' `inputHash`, or the older file's when `cache` is `behind`. */
+  inputHash: string;
+}
+
+/**
+ * A cache file for other inputs that `acceptBehind` takes: the file for these inputs' name first
+ * (the name keeps only the start of the input hash), then any other file of this format in the
+ * folder. Undefined when there is none to take, or the file for these very inputs is there.
+ */
+async function behindFile(file: string, options: EngineCacheOptions): Promise<{ file: string; hash: string } | undefined> {
+  const { acceptBehind, cacheDir, inputHash } = options;
+  if (!acceptBehind) return undefined;
+  const prefix = `index-v${CACHE_FORMAT_VERSION}-`;
+  let others: string[] = [];
+  try {
+    others = readdirSync(cacheDir)
+      .filter((f) => f.startsWith(prefix) && f.endsWith('.bin'))
+      .map((f) => join(cacheDir, f))
+      .filter((f) => f !== file);
+  } catch {
+    /* no cache dir yet */
+  }
+  for (const candidate of [file, ...others]) {
+    let hash: string;
+    try {
+      hash = peekInputHash(candidate);
+    } catch {
+      // Not there, or not a good file: the exact one is opened (and judged) below; others are left.
+      continue;
+    }
+    if (hash === inputHash) return undefined;
+    if (await acceptBehind(hash)) return { file: candidate, hash };
+  }
+  return undefined;
 }
 
 /** The cache file for an input hash (format version in the name). */
@@ -81,12 +127,14 @@ export async function loadOrBuildEngine(
   options: EngineCacheOptions,
 ): Promise<LoadedEngine> {
   const { cacheDir, inputHash, logger } = options;
-  const file = cacheFilePath(cacheDir, inputHash);
+  const behind = await behindFile(cacheFilePath(cacheDir, inputHash), options);
+  const file = behind?.file ?? cacheFilePath(cacheDir, inputHash);
+  const wanted = behind?.hash ?? inputHash;
   let outcome: CacheOutcome = 'miss';
   let cached: CachedIndex | undefined;
   let damaged: IndexCacheError | undefined;
   try {
-    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger), inputHash });
+    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger), inputHash: wanted });
   } catch (err) {
     if (err instanceof StaleCacheError) outcome = 'stale';
     else if (err instanceof IndexCacheError) damaged = err;
@@ -95,7 +143,7 @@ export async function loadOrBuildEngine(
   if (cached || damaged) {
     try {
       if (!cached) throw damaged ?? new IndexCacheError('not read');
-      if (cached.inputHash !== inputHash) throw new IndexCacheError('input hash differs');
+      if (cached.inputHash !== wanted) throw new IndexCacheError('input hash differs');
       let papers: readonly Paper[];
       if (typeof source === 'function') {
         if (!cached.papers) throw new IndexCacheError('cache has no papers');
@@ -122,8 +170,8 @@ export async function loadOrBuildEngine(
         correctionKeys: cached.correctionKeys,
         ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}),
       });
-      logger.debug({ file, papers: papers.length }, 'index cache hit');
-      return { engine, papers, cache: 'hit' };
+      logger.debug({ file, papers: papers.length, behind: behind !== undefined }, 'index cache hit');
+      return { engine, papers, cache: behind ? 'behind' : 'hit', inputHash: wanted };
     } catch (err) {
       outcome = 'corrupt';
       logger.warn({ file, reason: err instanceof Error ? err.message : String(err) }, 'index cache is damaged or does not match; rebuilding');
@@ -143,7 +191,7 @@ export async function loadOrBuildEngine(
   const correctionKeys = buildCorrectionKeys(index.terms, index.surfaces);
   const engine = createSearchEngine(papers, { index, correctionKeys });
   saveEngineCache(engine, options, typeof source === 'function' ? papers : undefined);
-  return { engine, papers, cache: outcome };
+  return { engine, papers, cache: outcome, inputHash };
 }
 
 /**

@@ -304,14 +304,7 @@ export function openIndexFile(file: string, options: OpenOptions = {}): CachedIn
   let keepOpen = false;
   try {
     const size = fstatSync(fd).size;
-    const head = Buffer.alloc(PREFIX);
-    if (readFully(fd, head, 0, PREFIX, 0) < PREFIX || !head.subarray(0, 8).equals(MAGIC)) throw new IndexCacheError('not an index cache file');
-    checkVersion(head);
-    const headerLen = head.readUInt32LE(12);
-    if (PREFIX + headerLen > size) throw new IndexCacheError('file is truncated');
-    const headerBytes = Buffer.alloc(headerLen);
-    readFully(fd, headerBytes, 0, headerLen, PREFIX);
-    const header = parseHeader(headerBytes);
+    const header = readHeader(fd, size);
     // Another input's file (the same store at an older revision has the same name): known from its
     // header, before gigabytes are read and decoded only to be dropped.
     if (options.inputHash !== undefined && header.inputHash !== options.inputHash) throw new StaleCacheError('the file is for other inputs');
@@ -360,6 +353,32 @@ export function openIndexFile(file: string, options: OpenOptions = {}): CachedIn
     return decoded;
   } finally {
     if (!keepOpen) closeSync(fd);
+  }
+}
+
+/** The prefix and header of an open cache file of `size` bytes. Throws IndexCacheError when it is not one of this version. */
+function readHeader(fd: number, size: number): Header {
+  const head = Buffer.alloc(PREFIX);
+  if (readFully(fd, head, 0, PREFIX, 0) < PREFIX || !head.subarray(0, 8).equals(MAGIC)) throw new IndexCacheError('not an index cache file');
+  checkVersion(head);
+  const headerLen = head.readUInt32LE(12);
+  if (PREFIX + headerLen > size) throw new IndexCacheError('file is truncated');
+  const headerBytes = Buffer.alloc(headerLen);
+  readFully(fd, headerBytes, 0, headerLen, PREFIX);
+  return parseHeader(headerBytes);
+}
+
+/**
+ * The inputs a cache file is for (see `hashInputFiles`), read from its header alone. Throws
+ * IndexCacheError when the file is not a cache file of this version, and the file system's error
+ * when it cannot be read (ENOENT: there is none).
+ */
+export function peekInputHash(file: string): string {
+  const fd = openSync(file, 'r');
+  try {
+    return readHeader(fd, fstatSync(fd).size).inputHash;
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -333,6 +333,22 @@ eachBackend((backend) => {
       expect(await s.changedSince(r3)).toEqual({ revision: r3, papers: [], removed: [] });
     });
 
+    it('countChangedSince(r) counts what changedSince(r) lists, changed and removed, without reading it', async () => {
+      const s = await openPapers(ticking());
+      expect(await s.countChangedSince(0)).toBe(0);
+      await s.upsertBatch([hf({ arxivId: '2611.00001' }), hf({ arxivId: '2611.00002' }), hf({ arxivId: '2611.00003' })]);
+      const r1 = await s.revision();
+      expect(await s.countChangedSince(-1)).toBe(3);
+      expect(await s.countChangedSince(r1)).toBe(0);
+      await s.upsertBatch([hf({ arxivId: '2611.00001', upvotes: 60 }), hf({ arxivId: '2611.00002' }), hf({ arxivId: '2611.00004' })]); // 00002 unchanged
+      await s.removePapers(['2611.00003']);
+      for (const r of [-1, 0, r1, await s.revision()]) {
+        const changed = await s.changedSince(r);
+        expect(await s.countChangedSince(r), `after revision ${r}`).toBe(changed.papers.length + changed.removed.length);
+      }
+      expect(await s.countChangedSince(r1)).toBe(3);
+    });
+
     it('a slug paper that gains its arXiv id shows up as changed under the new id', async () => {
       const s = await openPapers();
       const pg = page('SnapKV: LLM Knows What You are Looking for Before Generation');
