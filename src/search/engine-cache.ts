@@ -144,32 +144,7 @@ export async function loadOrBuildEngine(
     try {
       if (!cached) throw damaged ?? new IndexCacheError('not read');
       if (cached.inputHash !== wanted) throw new IndexCacheError('input hash differs');
-      let papers: readonly Paper[];
-      if (typeof source === 'function') {
-        if (!cached.papers) throw new IndexCacheError('cache has no papers');
-        papers = cached.papers;
-        const stored = cached.authors;
-        if (stored) {
-          storedAuthorIndex(papers, () => {
-            try {
-              return stored();
-            } catch (err) {
-              // Told to discardOnDamage (the file goes); the index is built from the papers instead.
-              if (err instanceof IndexCacheError) return undefined;
-              throw err;
-            }
-          });
-        }
-      } else {
-        papers = source;
-        if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
-        if (cached.index.n !== papers.length) throw new IndexCacheError('paper count differs');
-      }
-      const engine = createSearchEngine(papers, {
-        index: cached.index,
-        correctionKeys: cached.correctionKeys,
-        ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}),
-      });
+      const { engine, papers } = engineOf(cached, typeof source === 'function' ? undefined : source);
       logger.debug({ file, papers: papers.length, behind: behind !== undefined }, 'index cache hit');
       return { engine, papers, cache: behind ? 'behind' : 'hit', inputHash: wanted };
     } catch (err) {
@@ -186,19 +161,76 @@ export async function loadOrBuildEngine(
     }
   }
 
-  const papers = typeof source === 'function' ? await source() : source;
+  if (typeof source !== 'function') {
+    const index = buildIndex(source);
+    const engine = createSearchEngine(source, { index, correctionKeys: buildCorrectionKeys(index.terms, index.surfaces) });
+    saveEngineCache(engine, options);
+    return { engine, papers: source, cache: outcome, inputHash };
+  }
+  // Built from every record, texts included (at a million papers, gigabytes of heap), written to
+  // the cache, then let go: the engine served is the file's, as after a restart, which keeps the
+  // texts on disk. Held on, the built one would keep every abstract in memory for the process's life.
+  let built: PaperboyEngine | undefined = buildFrom(await source());
+  const written = saveEngineCache(built, options, built.papers);
+  if (!written) return { engine: built, papers: built.papers, cache: outcome, inputHash };
+  built = undefined;
+  const target = cacheFilePath(cacheDir, inputHash);
+  try {
+    const { engine, papers } = engineOf(openIndexFile(target, { onDamaged: discardOnDamage(target, logger), inputHash }));
+    return { engine, papers, cache: outcome, inputHash };
+  } catch (err) {
+    // Just written, so only the disk can be at fault: built again, served from memory this time.
+    logger.warn({ file: target, reason: err instanceof Error ? err.message : String(err) }, 'could not read back the index cache just written; building again');
+    const engine = buildFrom(await source());
+    return { engine, papers: engine.papers, cache: outcome, inputHash };
+  }
+}
+
+function buildFrom(papers: readonly Paper[]): PaperboyEngine {
   const index = buildIndex(papers);
-  const correctionKeys = buildCorrectionKeys(index.terms, index.surfaces);
-  const engine = createSearchEngine(papers, { index, correctionKeys });
-  saveEngineCache(engine, options, typeof source === 'function' ? papers : undefined);
-  return { engine, papers, cache: outcome, inputHash };
+  return createSearchEngine(papers, { index, correctionKeys: buildCorrectionKeys(index.terms, index.surfaces) });
+}
+
+/**
+ * The engine over an opened cache file: over the papers it holds (with its stored author index),
+ * or over `papers` given (the caller's, which must be the file's).
+ */
+function engineOf(cached: CachedIndex, given?: readonly Paper[]): { engine: PaperboyEngine; papers: readonly Paper[] } {
+  let papers: readonly Paper[];
+  if (!given) {
+    if (!cached.papers) throw new IndexCacheError('cache has no papers');
+    papers = cached.papers;
+    const stored = cached.authors;
+    if (stored) {
+      storedAuthorIndex(papers, () => {
+        try {
+          return stored();
+        } catch (err) {
+          // Told to discardOnDamage (the file goes); the index is built from the papers instead.
+          if (err instanceof IndexCacheError) return undefined;
+          throw err;
+        }
+      });
+    }
+  } else {
+    papers = given;
+    if (cached.papers && !sameIds(cached.papers, papers)) throw new IndexCacheError('papers differ from the cached ones');
+    if (cached.index.n !== papers.length) throw new IndexCacheError('paper count differs');
+  }
+  const engine = createSearchEngine(papers, {
+    index: cached.index,
+    correctionKeys: cached.correctionKeys,
+    ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}),
+  });
+  return { engine, papers };
 }
 
 /**
  * Write an engine's index (and, when given, its papers) to the cache, atomically, removing cache
- * files of other inputs or versions. Failures are logged as warnings, never thrown.
+ * files of other inputs or versions. Failures are logged as warnings, never thrown. Returns
+ * whether the file was written.
  */
-export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOptions, papers?: readonly Paper[]): void {
+export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOptions, papers?: readonly Paper[]): boolean {
   const { cacheDir, inputHash, logger } = options;
   const file = cacheFilePath(cacheDir, inputHash);
   try {
@@ -214,7 +246,9 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });
     }
     logger.info({ file, papers: engine.papers.length }, 'index cache written');
+    return true;
   } catch (err) {
     logger.warn({ err, file }, 'could not write the index cache; continuing without it');
+    return false;
   }
 }

@@ -169,7 +169,9 @@ beforeAll(async () => {
   store = SqlitePaperStore.open(join(dir, 'state.db'));
   await store.upsertBatch(library(6000));
   const cacheDir = join(dir, 'index-cache');
-  fresh = await createPaperboy({ logger: silentLogger(), store, cacheDir, now: () => NOW });
+  // Built in memory (no cache folder), and read from the cache file a first start wrote.
+  fresh = await createPaperboy({ logger: silentLogger(), store, now: () => NOW });
+  await (await createPaperboy({ logger: silentLogger(), store, cacheDir, now: () => NOW })).library.close();
   cached = await createPaperboy({ logger: silentLogger(), store, cacheDir, now: () => NOW });
 }, 120_000);
 

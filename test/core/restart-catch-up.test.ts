@@ -91,6 +91,8 @@ describe('a restart after papers arrived', () => {
       const { store, cacheDir, storeId } = await setUp(3000, id);
       const first = await boot(store, cacheDir, storeId);
       expect(first.outcome).toEqual(['index cache miss']);
+      // The first start serves from the file it wrote, texts on disk, not from the records it built from.
+      expect(typeof Object.getOwnPropertyDescriptor(first.b.library.papers[0], 'abstract')?.get).toBe('function');
       const cacheFiles = readdirSync(cacheDir);
 
       // Meanwhile: two new papers, one changed (its upvotes, as the HF feed reports them), one removed (arXiv deleted it).
