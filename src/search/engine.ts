@@ -264,7 +264,7 @@ class Engine implements SearchEngine {
     const limit = clampInt(options.limit, 10, 0, MAX_LIMIT);
     const offset = clampInt(options.offset, 0, 0, 1_000_000);
     const text = typeof query === 'string' ? query : '';
-    const plan = this.#plan(text);
+    const plan = options.knownElsewhere ? planQuery(text, this.#vocab, { knownElsewhere: options.knownElsewhere }) : this.#plan(text);
     const phrases = quotedPhrases(text);
     const codeOnly = options.codeOnly === true;
     const { filter } = options;

@@ -81,7 +81,7 @@ function splitCompound(folded: string, vocab: Vocabulary): [number, number] | un
 }
 
 /** Plan a query against a vocabulary. Never throws; an empty plan matches nothing. */
-export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: boolean } = {}): QueryPlan {
+export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: boolean; knownElsewhere?: (term: string) => boolean } = {}): QueryPlan {
   const words = queryWords(query.slice(0, 1000));
   const meaningful = words.filter((w) => !w.noise);
   const topical = meaningful.filter((w) => !REQUEST_WORDS.has(w.folded));
@@ -110,7 +110,8 @@ export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: bo
     if (id !== undefined) addUnit([id], WEIGHT_EXACT, bit);
     const split = splitCompound(w.folded, vocab);
     if (split) addUnit(split, WEIGHT_SPLIT, bit);
-    if (id === undefined && !split && opts.correct !== false && maxEdits(w.folded.length) > 0) {
+    // A word other papers of the library have is what the user meant: not corrected into another.
+    if (id === undefined && !split && opts.correct !== false && maxEdits(w.folded.length) > 0 && !opts.knownElsewhere?.(terms[i]!)) {
       const fix = vocab.corrector().correct(w.folded, terms[i]);
       if (fix !== undefined) {
         addUnit([fix], WEIGHT_CORRECTION, bit);

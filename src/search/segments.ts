@@ -1,7 +1,9 @@
 /**
  * A search engine over several index segments: the set built at start-up plus small segments of
  * papers that arrived since, each built with the collection statistics of the segments before it
- * (see `GlobalStats`), so their scores can be merged. Papers superseded by a newer record (more
+ * (see `GlobalStats`), so their scores can be merged. Each segment plans the query on its own
+ * vocabulary, told the words the others have so that it never corrects one of them into a word of
+ * its own (`knownElsewhere`). Papers superseded by a newer record (more
  * text, a new id) are hidden in their old segment. Immutable: the library builds a new one for
  * each change and swaps it in.
  */
@@ -50,16 +52,18 @@ export class SegmentedEngine implements SearchEngine {
     let total = 0;
     let loose = 0;
     let first: SearchResult | undefined;
+    // A word some segment has is not corrected in the others (into a word of theirs, with its papers).
+    const knownElsewhere = (term: string) => this.segments.some((s) => s.termDf(term) > 0);
     for (const s of this.segments) {
       // Ask each segment for one page's worth; when hidden records took places, ask again for more.
       const want = offset + limit;
       let k = want;
-      let r = s.search(query, { ...options, offset: 0, limit: k });
+      let r = s.search(query, { ...options, knownElsewhere, offset: 0, limit: k });
       for (let round = 0; round < 4; round++) {
         const hiddenHits = r.hits.reduce((n, h) => n + (this.#hidden.has(h.paper) ? 1 : 0), 0);
         if (hiddenHits === 0 || r.hits.length - hiddenHits >= want || r.hits.length < k) break;
         k = want + 2 * hiddenHits;
-        r = s.search(query, { ...options, offset: 0, limit: k });
+        r = s.search(query, { ...options, knownElsewhere, offset: 0, limit: k });
       }
       first ??= r;
       loose += r.loose ?? 0;

@@ -10,6 +10,12 @@ export interface SearchOptions {
   offset?: number;
   /** Keep only papers this accepts (`--since`, `--author`); `total` counts kept papers only. */
   filter?: (paper: Paper) => boolean;
+  /**
+   * Terms (analysed, as `termOf` makes them) that other papers of the library have, beside this
+   * engine's (the other segments of a segmented library): a query word that is one of them is
+   * never corrected here to a word this engine knows. Set by `SegmentedEngine`.
+   */
+  knownElsewhere?: (term: string) => boolean;
 }
 
 export interface SearchHit {

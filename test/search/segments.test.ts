@@ -106,4 +106,31 @@ describe('SegmentedEngine with superseded records', () => {
     expect(r.hits[0]?.paper.id).toBe('quokka-paper');
     expect(r.suggestion).toBeUndefined();
   });
+
+  it('does not correct a word one segment has into another segment’s word (and its papers)', () => {
+    // No built-in paper says `routing` (the large segment would read it as `root`) or `echidna`.
+    const base = createSearchEngine(papers);
+    expect(base.plan('echidna routing').corrected).toBeDefined();
+    const extra: Paper = {
+      ...papers[0]!,
+      id: 'echidna-routing',
+      title: 'Echidna Routing in Mixtures of Experts',
+      name: undefined,
+      aliases: [],
+      abstract: 'Echidna routing balances the load of experts in sparse mixture models.',
+    };
+    delete extra.name;
+    const e = new SegmentedEngine([base, createSearchEngine([extra], { global: statsOf([base]) })]);
+    const one = createSearchEngine([...papers, extra]);
+    for (const q of ['echidna routing', 'routing experts', 'echidna']) {
+      const ids = (r: { hits: { paper: Paper }[] }) => r.hits.map((h) => h.paper.id);
+      // The same papers (scores differ a little: a segment is scored with the statistics before it).
+      expect(ids(e.search(q))[0], q).toBe('echidna-routing');
+      expect(ids(e.search(q)).sort(), q).toEqual(ids(one.search(q)).sort());
+      expect(e.search(q).total, q).toBe(one.search(q).total);
+    }
+    // A typo no segment knows is still corrected, in every segment.
+    expect(e.search('atention sinks').corrected).toBe(one.search('atention sinks').corrected);
+    expect(e.search('atention sinks').hits.map((h) => h.paper.id)).toEqual(one.search('atention sinks').hits.map((h) => h.paper.id));
+  });
 });
