@@ -4,9 +4,11 @@
  * The cache file is keyed by a hash of the input files (names and contents) and the cache
  * format version (the index format and the papers' layout); either changing means a rebuild,
  * unless the caller takes a file for older inputs it can bring up to date itself (`acceptBehind`:
- * the same store some papers ago). A damaged or unreadable cache file is logged as a warning and rebuilt, never fatal. A paper text
- * found damaged only when read (after the file was accepted) fails that read, and the file is
- * removed with a warning, so the next start rebuilds it. Writes are atomic (temp file + rename).
+ * the same store some papers ago). After a rebuild the engine served is read back from the file
+ * written, as a restart would (the records it was built from are let go). A damaged or unreadable
+ * cache file is logged as a warning and rebuilt, never fatal. A paper text found damaged only when
+ * read (after the file was accepted) fails that read, and the file is removed with a warning, so
+ * the next start rebuilds it. Writes are atomic (temp file + rename).
  */
 import { createHash } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs';
