@@ -4,10 +4,13 @@
  * query group (keyword queries, natural-language questions) it prints nDCG@10, MRR and Recall@10
  * for Paperboy and the baselines configured as their users would (same run), then the targets.
  * `--per-query [dev|test]` adds per-query nDCG@10 (dev by default: look at the test split only to
- * report it). Exits non-zero when a test-split target is missed.
+ * report it). `--impact-bits N` builds the index with N-bit impacts (8-16) instead of the 16 the
+ * built-in papers get: the precision a large library has (12 at a million papers, see
+ * src/search/postings.ts). Exits non-zero when a test-split target is missed.
  */
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../src/sources/page-files.ts';
 import { createSearchEngine } from '../src/search/engine.ts';
+import { buildIndex } from '../src/search/inverted-index.ts';
 import { evaluate, loadJudgments, slice, type QueryGroup } from '../src/eval/evaluation.ts';
 import { QUALITY_TARGETS, checkTargets } from '../src/eval/targets.ts';
 
@@ -17,10 +20,21 @@ async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const perQueryAt = args.indexOf('--per-query');
   const perQuerySplit = perQueryAt >= 0 ? (args[perQueryAt + 1] === 'test' ? 'test' : 'dev') : undefined;
+  const bitsAt = args.indexOf('--impact-bits');
+  const impactBits = bitsAt >= 0 ? Number(args[bitsAt + 1]) : undefined;
   const { papers } = await loadPapers(BUILTIN_PAPERS_PATH);
   const all = loadJudgments();
-  const engine = createSearchEngine(papers);
-  console.log(`Search quality over ${papers.length} papers, ${all.length} judged queries (relevant = grade >= 2 for MRR and Recall).`);
+  let engine;
+  try {
+    engine = createSearchEngine(papers, impactBits === undefined ? {} : { index: buildIndex(papers, undefined, { impactBits }) });
+  } catch (err) {
+    console.error(`--impact-bits: ${err instanceof Error ? err.message : String(err)}`);
+    process.exitCode = 2;
+    return;
+  }
+  console.log(
+    `Search quality over ${papers.length} papers, ${all.length} judged queries (relevant = grade >= 2 for MRR and Recall), ${engine.index.impactBits}-bit impacts.`,
+  );
   let failed = false;
   for (const split of ['dev', 'test'] as const) {
     for (const group of ['keywords', 'questions'] as const satisfies readonly QueryGroup[]) {

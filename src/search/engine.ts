@@ -10,7 +10,8 @@ import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type GlobalStats, typ
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
-import { lowerBound, Ranker, type Ranked } from './rank.ts';
+import { findPosting } from './postings.ts';
+import { Ranker, type Ranked } from './rank.ts';
 import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolver.ts';
 import { makeSnippet } from './snippet.ts';
@@ -230,10 +231,8 @@ class Engine implements SearchEngine {
 
   /** Whether paper `doc` is in term `t`'s postings. */
   #inPostings(t: number, doc: number): boolean {
-    const { offsets, docs } = this.index;
-    const end = offsets[t + 1]!;
-    const at = lowerBound(docs, offsets[t]!, end, doc);
-    return at < end && docs[at] === doc;
+    const { offsets, postings, impactBits } = this.index;
+    return findPosting(postings, offsets[t]!, offsets[t + 1]!, doc, impactBits) >= 0;
   }
 
   /**

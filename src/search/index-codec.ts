@@ -45,6 +45,7 @@ import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
 import { CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
+import { impactBitsFit } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
@@ -114,6 +115,8 @@ const HeaderSchema = z.object({
   n: z.number().int().min(0),
   inputHash: z.string(),
   avgLens: z.array(z.number()).length(3),
+  /** Impact bits of a posting (see postings.ts). */
+  impactBits: z.number().int(),
   hasPapers: z.boolean(),
   /** End of the checksummed bytes (the start of the texts with papers, else the end of the file); the sections after it are read when needed. */
   checked: z.number().int().min(PREFIX),
@@ -175,8 +178,7 @@ export function encodeIndexParts(
   const kept: Part[] = [
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
-    { name: 'docs', kind: 'u32', data: bytesOf(index.docs) },
-    { name: 'impacts', kind: 'u16', data: bytesOf(index.impacts) },
+    { name: 'postings', kind: 'u32', data: bytesOf(index.postings) },
     { name: 'maxImpact', kind: 'f32', data: bytesOf(index.maxImpact) },
     { name: 'norms', kind: 'f32', data: bytesOf(index.norms) },
     { name: 'fieldLens', kind: 'u16', data: bytesOf(index.fieldLens) },
@@ -221,6 +223,7 @@ export function encodeIndexParts(
       n: index.n,
       inputHash,
       avgLens: [...index.avgLens],
+      impactBits: index.impactBits,
       hasPapers: papers !== undefined,
       checked,
       kept: keyAt.offset,
@@ -501,10 +504,10 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     surfaces,
     df: view('df', Uint32Array),
     offsets: view('offsets', Uint32Array),
-    docs: view('docs', Uint32Array),
-    impacts: view('impacts', Uint16Array),
+    postings: view('postings', Uint32Array),
+    impactBits: header.impactBits,
     maxImpact: view('maxImpact', Float32Array),
-    impactUnit: impactUnits(view('maxImpact', Float32Array)),
+    impactUnit: impactUnits(view('maxImpact', Float32Array), header.impactBits),
     norms: view('norms', Float32Array),
     fieldLens: view('fieldLens', Uint16Array),
     avgLens: Float64Array.from(header.avgLens),
@@ -654,7 +657,7 @@ function packed(items: readonly unknown[], group: number, encode: (from: number,
   return { offsets, data: data.subarray(0, used) };
 }
 
-/** Structural checks: sizes agree, offsets are monotone, doc ids are in range and sorted per term. */
+/** Structural checks: sizes agree, offsets are monotone, postings' papers are in range and sorted per term, impacts never 0. */
 function validate(ix: IndexData): void {
   const v = ix.terms.length;
   const fail = (what: string): never => {
@@ -662,15 +665,19 @@ function validate(ix: IndexData): void {
   };
   if (ix.surfaces.length !== v || ix.df.length !== v || ix.maxImpact.length !== v || ix.offsets.length !== v + 1) fail('vocabulary sizes');
   if (ix.norms.length !== ix.n || ix.hasCode.length !== ix.n || ix.fieldLens.length !== ix.n * 3) fail('paper sizes');
-  if (ix.offsets[0] !== 0 || ix.offsets[v] !== ix.docs.length || ix.docs.length !== ix.impacts.length) fail('postings size');
+  if (!impactBitsFit(ix.n, ix.impactBits)) fail(`${ix.impactBits} impact bits for ${ix.n} papers`);
+  if (ix.offsets[0] !== 0 || ix.offsets[v] !== ix.postings.length) fail('postings size');
+  const bits = ix.impactBits;
+  const steps = 2 ** bits - 1;
   for (let t = 0; t < v; t++) {
     const from = ix.offsets[t]!;
     const to = ix.offsets[t + 1]!;
     if (to < from || to - from !== ix.df[t]) fail(`offsets of term ${t}`);
     let prev = -1;
     for (let p = from; p < to; p++) {
-      const d = ix.docs[p]!;
-      if (d <= prev || d >= ix.n) fail(`postings of term ${t}`);
+      const posting = ix.postings[p]!;
+      const d = posting >>> bits;
+      if (d <= prev || d >= ix.n || (posting & steps) === 0) fail(`postings of term ${t}`);
       prev = d;
     }
   }

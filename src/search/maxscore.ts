@@ -8,16 +8,25 @@
  */
 import type { IndexData } from './inverted-index.ts';
 import { neededClauses, type QueryPlan } from './query.ts';
-import { lowerBound, popcount, type Ranked } from './rank.ts';
+import { lowerBound, topStep } from './postings.ts';
+import { popcount, type Ranked } from './rank.ts';
 import { TopK } from './top-k.ts';
 
-/** The largest impact step (a term's best posting): times a list's weight, its upper bound. */
-const IMPACT_TOP = 0xffff;
-
+/**
+ * A posting list being walked: a term's packed postings (see postings.ts), or the papers of a
+ * conjunction with their summed impacts.
+ */
 interface List {
-  docs: Uint32Array;
-  /** Impacts: a term's steps (times `weight`, which includes the step), or a conjunction's sums. */
-  imps: Uint16Array | Float32Array;
+  /** Packed postings (paper << shift | impact steps), or a conjunction's papers (shift 0). */
+  post: Uint32Array;
+  /** Impact bits of a posting: its paper is `post[p] >>> shift`. */
+  shift: number;
+  /** `2^shift`: a paper's smallest posting value is `paper * scale`. */
+  scale: number;
+  /** `2^shift - 1`: a term's posting's steps are `post[p] & mask`. */
+  mask: number;
+  /** A conjunction's summed impacts by position; absent for a term's list. */
+  sums: Float32Array | undefined;
   pos: number;
   end: number;
   weight: number;
@@ -27,30 +36,55 @@ interface List {
   term: number;
 }
 
+/** Impact at position `p` of a list: steps (times `weight`, which includes the step) or a conjunction's sum. */
+function impactAt(l: List, p: number): number {
+  return l.sums === undefined ? l.post[p]! & l.mask : l.sums[p]!;
+}
+
+/** A term's postings as a list. */
+function termList(ix: IndexData, t: number, weight: number, covers: number): List {
+  const shift = ix.impactBits;
+  const scale = 2 ** shift;
+  return {
+    post: ix.postings,
+    shift,
+    scale,
+    mask: scale - 1,
+    sums: undefined,
+    pos: ix.offsets[t]!,
+    end: ix.offsets[t + 1]!,
+    weight,
+    covers,
+    ub: weight * topStep(shift),
+    term: t,
+  };
+}
+
 /** A list's best papers by impact, and the most any other paper of the list has. */
 interface Champions {
   docs: Uint32Array;
   floor: number;
 }
 
-/** Move `l.pos` to the first posting with doc >= `d` (galloping search). */
+/** Move `l.pos` to the first posting with paper >= `d` (galloping search). */
 function advance(l: List, d: number): void {
-  const docs = l.docs;
+  const post = l.post;
+  const key = d * l.scale;
   let lo = l.pos;
-  if (lo >= l.end || docs[lo]! >= d) return;
+  if (lo >= l.end || post[lo]! >= key) return;
   let step = 1;
   let hi = lo + 1;
-  while (hi < l.end && docs[hi]! < d) {
+  while (hi < l.end && post[hi]! < key) {
     lo = hi;
     step *= 2;
     hi = lo + step;
   }
   if (hi > l.end) hi = l.end;
-  // docs[lo] < d, answer in (lo, hi]
+  // post[lo] < key, answer in (lo, hi]
   lo++;
   while (lo < hi) {
     const mid = (lo + hi) >>> 1;
-    if (docs[mid]! < d) lo = mid + 1;
+    if (post[mid]! < key) lo = mid + 1;
     else hi = mid;
   }
   l.pos = lo;
@@ -104,8 +138,9 @@ export class MaxScoreRanker {
       this.#dense.delete(t);
     } else {
       bits = new Uint32Array(this.#words);
+      const { postings, impactBits } = ix;
       for (let p = from; p < to; p++) {
-        const d = ix.docs[p]!;
+        const d = postings[p]! >>> impactBits;
         bits[d >>> 5]! |= 1 << (d & 31);
       }
       if (this.#dense.size >= DENSE_CACHED) this.#dense.delete(this.#dense.keys().next().value!);
@@ -124,8 +159,8 @@ export class MaxScoreRanker {
     if (cached) return cached;
     const heap = new TopK(count);
     for (let p = l.pos; p < l.end; p++) {
-      const w = l.imps[p]!;
-      if (heap.size < count || w > heap.threshold) heap.push(w, l.docs[p]!);
+      const w = impactAt(l, p);
+      if (heap.size < count || w > heap.threshold) heap.push(w, l.post[p]! >>> l.shift);
     }
     const champions = { docs: Uint32Array.from(heap.sorted(), (h) => h.doc), floor: l.end - l.pos > count ? heap.threshold : 0 };
     if (long) {
@@ -142,15 +177,12 @@ export class MaxScoreRanker {
     for (const u of plan.units) {
       if (u.terms.length === 1) {
         const t = u.terms[0]!;
-        const from = ix.offsets[t]!;
-        const to = ix.offsets[t + 1]!;
-        const weight = u.weight * ix.impactUnit[t]!;
-        if (to > from) lists.push({ docs: ix.docs, imps: ix.impacts, pos: from, end: to, weight, covers: u.covers, ub: weight * IMPACT_TOP, term: t });
+        const l = termList(ix, t, u.weight * ix.impactUnit[t]!, u.covers);
+        if (l.end > l.pos) lists.push(l);
         continue;
       }
-      const parts: List[] = u.terms
-        .map((t) => ({ docs: ix.docs, imps: ix.impacts, pos: ix.offsets[t]!, end: ix.offsets[t + 1]!, weight: ix.impactUnit[t]!, covers: 0, ub: 0, term: t }))
-        .sort((a, b) => a.end - a.pos - (b.end - b.pos));
+      const parts: List[] = u.terms.map((t) => termList(ix, t, ix.impactUnit[t]!, 0)).sort((a, b) => a.end - a.pos - (b.end - b.pos));
+      const shift = ix.impactBits;
       const lead = parts[0]!;
       const outDocs: number[] = [];
       const outImps: number[] = [];
@@ -158,15 +190,15 @@ export class MaxScoreRanker {
       // Galloping pays off when the other lists are much longer than the lead; otherwise step linearly.
       const gallop = parts.map((l) => l.end - l.pos > 8 * (lead.end - lead.pos));
       outer: for (let p = lead.pos; p < lead.end; p++) {
-        const d = lead.docs[p]!;
-        let sum = lead.weight * lead.imps[p]!;
+        const d = lead.post[p]! >>> shift;
+        let sum = lead.weight * impactAt(lead, p);
         for (let j = 1; j < parts.length; j++) {
           const l = parts[j]!;
           if (gallop[j]) advance(l, d);
-          else while (l.pos < l.end && l.docs[l.pos]! < d) l.pos++;
+          else while (l.pos < l.end && l.post[l.pos]! >>> shift < d) l.pos++;
           if (l.pos >= l.end) break outer;
-          if (l.docs[l.pos] !== d) continue outer;
-          sum += l.weight * l.imps[l.pos]!;
+          if (l.post[l.pos]! >>> shift !== d) continue outer;
+          sum += l.weight * impactAt(l, l.pos);
         }
         outDocs.push(d);
         outImps.push(sum);
@@ -174,8 +206,11 @@ export class MaxScoreRanker {
       }
       if (outDocs.length > 0) {
         lists.push({
-          docs: Uint32Array.from(outDocs),
-          imps: Float32Array.from(outImps),
+          post: Uint32Array.from(outDocs),
+          shift: 0,
+          scale: 1,
+          mask: 0,
+          sums: Float32Array.from(outImps),
           pos: 0,
           end: outDocs.length,
           weight: u.weight,
@@ -203,7 +238,7 @@ export class MaxScoreRanker {
         if (dense) for (let w = 0; w < words; w++) b[w]! |= dense[w]!;
         else
           for (let p = l.pos; p < l.end; p++) {
-            const d = l.docs[p]!;
+            const d = l.post[p]! >>> l.shift;
             b[d >>> 5]! |= 1 << (d & 31);
           }
       });
@@ -321,9 +356,9 @@ export class MaxScoreRanker {
       let acc = 0;
       let mask = 0;
       for (const l of lists) {
-        const at = lowerBound(l.docs, l.pos, l.end, d);
-        if (at < l.end && l.docs[at] === d) {
-          acc += l.weight * l.imps[at]!;
+        const at = lowerBound(l.post, l.pos, l.end, d * l.scale);
+        if (at < l.end && l.post[at]! >>> l.shift === d) {
+          acc += l.weight * impactAt(l, at);
           mask |= l.covers;
         }
       }
@@ -347,8 +382,8 @@ export class MaxScoreRanker {
         if (acc + cum[i]! < theta) return false;
         const l = lists[i]!;
         advance(l, d);
-        if (l.pos < l.end && l.docs[l.pos] === d) {
-          acc += l.weight * l.imps[l.pos]!;
+        if (l.pos < l.end && l.post[l.pos]! >>> l.shift === d) {
+          acc += l.weight * impactAt(l, l.pos);
           mask |= l.covers;
         }
       }
@@ -370,8 +405,8 @@ export class MaxScoreRanker {
         const below = firstEss > 0 ? cum[firstEss - 1]! : 0;
         let raised = false;
         while (e.pos < e.end) {
-          const d = e.docs[e.pos]!;
-          const acc = e.weight * e.imps[e.pos]!;
+          const d = e.post[e.pos]! >>> e.shift;
+          const acc = e.weight * impactAt(e, e.pos);
           const mask = e.covers;
           e.pos++;
           if (acc + below < theta || (codeOnly && hasCode[d] !== 1)) continue;
@@ -387,15 +422,15 @@ export class MaxScoreRanker {
       let d = 0xffffffff;
       for (let i = firstEss; i < m; i++) {
         const l = lists[i]!;
-        if (l.pos < l.end && l.docs[l.pos]! < d) d = l.docs[l.pos]!;
+        if (l.pos < l.end && l.post[l.pos]! >>> l.shift < d) d = l.post[l.pos]! >>> l.shift;
       }
       if (d === 0xffffffff) break;
       let acc = 0;
       let mask = 0;
       for (let i = firstEss; i < m; i++) {
         const l = lists[i]!;
-        if (l.pos < l.end && l.docs[l.pos] === d) {
-          acc += l.weight * l.imps[l.pos]!;
+        if (l.pos < l.end && l.post[l.pos]! >>> l.shift === d) {
+          acc += l.weight * impactAt(l, l.pos);
           mask |= l.covers;
           l.pos++;
         }

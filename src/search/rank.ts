@@ -7,6 +7,7 @@
  * filtered searches (every match must be looked at). `dot` serves `similar` and feedback.
  */
 import type { IndexData } from './inverted-index.ts';
+import { lowerBound } from './postings.ts';
 import type { QueryPlan } from './query.ts';
 import { neededClauses } from './query.ts';
 import { TopK } from './top-k.ts';
@@ -22,59 +23,6 @@ export function popcount(x: number): number {
   let v = x - ((x >>> 1) & 0x55555555);
   v = (v & 0x33333333) + ((v >>> 2) & 0x33333333);
   return (((v + (v >>> 4)) & 0x0f0f0f0f) * 0x01010101) >>> 24;
-}
-
-/** Ranges at most this long are finished by bisection. */
-const BISECT = 16;
-/** Interpolation rounds before falling back to bisection (bounds the cost on uneven lists). */
-const GUESSES = 3;
-
-/**
- * First position in `docs[from..to)` (ascending) holding a value >= `doc`; `to` when none does.
- *
- * A posting list's papers are spread fairly evenly over the ids, so the position is guessed from
- * the value (interpolation) and bracketed with a short step either side: two or three reads of a
- * long list instead of ~20 scattered ones (each a cache miss at a million papers). After a few
- * guesses, or on a short range, plain bisection finishes; on any order of values the answer is
- * the bisection's.
- */
-export function lowerBound(docs: Uint32Array, from: number, to: number, doc: number): number {
-  let lo = from;
-  let hi = to;
-  // The answer is in [lo, hi]: docs[i] < doc for i < lo, and docs[i] >= doc for i >= hi.
-  for (let round = 0; round < GUESSES && hi - lo > BISECT; round++) {
-    const first = docs[lo]!;
-    if (first >= doc) return lo;
-    const last = docs[hi - 1]!;
-    if (last < doc) return hi;
-    // first < doc <= last: the answer is in (lo, hi - 1].
-    const span = hi - 1 - lo;
-    let g = lo + Math.ceil(((doc - first) / (last - first)) * span);
-    if (g <= lo) g = lo + 1;
-    else if (g > hi - 1) g = hi - 1;
-    const step = BISECT >>> 1;
-    if (docs[g]! < doc) {
-      lo = g + 1;
-      const probe = g + step;
-      if (probe < hi) {
-        if (docs[probe]! >= doc) hi = probe;
-        else lo = probe + 1;
-      }
-    } else {
-      hi = g;
-      const probe = g - step;
-      if (probe > lo) {
-        if (docs[probe]! < doc) lo = probe + 1;
-        else hi = probe;
-      }
-    }
-  }
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (docs[mid]! < doc) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 export class Ranker {
@@ -109,7 +57,8 @@ export class Ranker {
    */
   rankExhaustive(plan: QueryPlan, k: number, keep?: (doc: number) => boolean): Ranked {
     const ix = this.#ix;
-    const { docs, impacts, offsets, impactUnit } = ix;
+    const { postings, impactBits: bits, offsets, impactUnit } = ix;
+    const steps = 2 ** bits - 1;
     const stamp = this.#stamp;
     const acc = this.#acc;
     const mask = this.#mask;
@@ -125,14 +74,15 @@ export class Ranker {
         const wu = w * impactUnit[t]!;
         const end = offsets[t + 1]!;
         for (let p = offsets[t]!; p < end; p++) {
-          const d = docs[p]!;
+          const v = postings[p]!;
+          const d = v >>> bits;
           if (stamp[d] !== gen) {
             stamp[d] = gen;
             acc[d] = 0;
             mask[d] = 0;
             touched[nTouched++] = d;
           }
-          acc[d] = acc[d]! + wu * impacts[p]!;
+          acc[d] = acc[d]! + wu * (v & steps);
           mask[d] = mask[d]! | covers;
         }
         continue;
@@ -143,16 +93,16 @@ export class Ranker {
       const cursors = ts.map((t) => offsets[t]!);
       const leadEnd = offsets[lead + 1]!;
       outer: for (let p = offsets[lead]!; p < leadEnd; p++) {
-        const d = docs[p]!;
-        let sum = impactUnit[lead]! * impacts[p]!;
+        const d = postings[p]! >>> bits;
+        let sum = impactUnit[lead]! * (postings[p]! & steps);
         for (let j = 1; j < ts.length; j++) {
           const t = ts[j]!;
           const end = offsets[t + 1]!;
-          const at = lowerBound(docs, cursors[j]!, end, d);
+          const at = lowerBound(postings, cursors[j]!, end, d * 2 ** bits);
           cursors[j] = at;
           if (at >= end) break outer;
-          if (docs[at] !== d) continue outer;
-          sum += impactUnit[t]! * impacts[at]!;
+          if (postings[at]! >>> bits !== d) continue outer;
+          sum += impactUnit[t]! * (postings[at]! & steps);
         }
         if (stamp[d] !== gen) {
           stamp[d] = gen;
@@ -184,7 +134,8 @@ export class Ranker {
   /** Dot products of a weighted term vector with every paper (for cosine similarity). */
   dot(terms: ArrayLike<number>, weights: ArrayLike<number>, skip: number, k: number): Array<{ doc: number; score: number }> {
     const ix = this.#ix;
-    const { docs, impacts, offsets, impactUnit, norms } = ix;
+    const { postings, impactBits: bits, offsets, impactUnit, norms } = ix;
+    const steps = 2 ** bits - 1;
     const stamp = this.#stamp;
     const acc = this.#acc;
     const touched = this.#touched;
@@ -195,13 +146,14 @@ export class Ranker {
       const w = weights[i]! * impactUnit[t]!;
       const end = offsets[t + 1]!;
       for (let p = offsets[t]!; p < end; p++) {
-        const d = docs[p]!;
+        const v = postings[p]!;
+        const d = v >>> bits;
         if (stamp[d] !== gen) {
           stamp[d] = gen;
           acc[d] = 0;
           touched[nTouched++] = d;
         }
-        acc[d] = acc[d]! + w * impacts[p]!;
+        acc[d] = acc[d]! + w * (v & steps);
       }
     }
     const heap = new TopK(k);

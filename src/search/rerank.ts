@@ -17,7 +17,8 @@ import { termOf } from './analyze.ts';
 import { idf, type IndexData } from './inverted-index.ts';
 import { inTitle, paperTermsOf, PaperTermsScanner, type PaperTerms } from './paper-terms.ts';
 import type { QueryPlan } from './query.ts';
-import { lowerBound, popcount } from './rank.ts';
+import { findPosting } from './postings.ts';
+import { popcount } from './rank.ts';
 
 export interface RerankSettings {
   /** How many first-stage candidates are scored again. */
@@ -169,12 +170,11 @@ export class Reranker {
     return this.#steps(t, doc) * this.#ix.impactUnit[t]!;
   }
 
-  /** Impact steps of term `t` in paper `doc` (see `IndexData.impacts`), 0 when absent. */
+  /** Impact steps of term `t` in paper `doc` (see `IndexData.postings`), 0 when absent. */
   #steps(t: number, doc: number): number {
-    const { offsets, docs, impacts } = this.#ix;
-    const end = offsets[t + 1]!;
-    const at = lowerBound(docs, offsets[t]!, end, doc);
-    return at < end && docs[at] === doc ? impacts[at]! : 0;
+    const { offsets, postings, impactBits } = this.#ix;
+    const at = findPosting(postings, offsets[t]!, offsets[t + 1]!, doc, impactBits);
+    return at < 0 ? 0 : postings[at]! & (2 ** impactBits - 1);
   }
 
   /** Score and clause mask of one paper under the plan (as the first stage computes them). */

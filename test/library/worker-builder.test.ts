@@ -25,7 +25,7 @@ describe('createWorkerBuilder', () => {
     const there = await builder.build(papers, []);
     expect(there.index.n).toBe(papers.length);
     expect(there.index.terms).toEqual(here.index.terms);
-    expect([...there.index.impacts.slice(0, 1000)]).toEqual([...here.index.impacts.slice(0, 1000)]);
+    expect([...there.index.postings.slice(0, 1000)]).toEqual([...here.index.postings.slice(0, 1000)]);
     for (const q of ['kv cache compression', 'gaussian splatting', 'snapkv']) expect(ranking(there, q), q).toEqual(ranking(here, q));
   });
 
@@ -34,18 +34,18 @@ describe('createWorkerBuilder', () => {
     const baseHere = createSearchEngine(papers.slice(0, 80));
     const added = await builder.build(papers.slice(80), [base]);
     const addedHere = await buildInThread(papers.slice(80), [baseHere]);
-    expect([...added.index.impacts]).toEqual([...addedHere.index.impacts]);
+    expect([...added.index.postings]).toEqual([...addedHere.index.postings]);
     // A second segment beside both: the worker knows both segments' statistics already.
     const third = await builder.build(papers.slice(100, 110), [base, added]);
     const thirdHere = await buildInThread(papers.slice(100, 110), [baseHere, addedHere]);
-    expect([...third.index.impacts]).toEqual([...thirdHere.index.impacts]);
+    expect([...third.index.postings]).toEqual([...thirdHere.index.postings]);
   });
 
   it('a segment whose basis was built elsewhere gets that basis registered', async () => {
     const baseHere = createSearchEngine(papers.slice(0, 60));
     const added = await builder.build(papers.slice(60), [baseHere]);
     const addedHere = await buildInThread(papers.slice(60), [baseHere]);
-    expect([...added.index.impacts]).toEqual([...addedHere.index.impacts]);
+    expect([...added.index.postings]).toEqual([...addedHere.index.postings]);
   });
 
   it('falls back to this thread once closed', async () => {

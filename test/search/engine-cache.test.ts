@@ -49,8 +49,8 @@ describe('index codec', () => {
     expect(back.inputHash).toBe('h1');
     expect(back.index.terms).toEqual(index.terms);
     expect(back.index.surfaces).toEqual(index.surfaces);
-    expect([...back.index.docs]).toEqual([...index.docs]);
-    expect([...back.index.impacts]).toEqual([...index.impacts]);
+    expect([...back.index.postings]).toEqual([...index.postings]);
+    expect(back.index.impactBits).toBe(index.impactBits);
     expect([...back.index.avgLens]).toEqual([...index.avgLens]);
     expect([...back.correctionKeys()]).toEqual([...keys]);
     expect(back.papers).toEqual(papers);
@@ -339,7 +339,7 @@ describe('index cache files: texts stay on disk', () => {
     expect(at.offset).toBe(header.kept);
     expect(at.offset + at.bytes).toBeLessThanOrEqual(header.once);
     expect(sectionOf(readFileSync(file), 'papers').offset).toBeGreaterThanOrEqual(header.once);
-    expect(sectionOf(readFileSync(file), 'docs').offset + sectionOf(readFileSync(file), 'docs').bytes).toBeLessThanOrEqual(header.kept);
+    expect(sectionOf(readFileSync(file), 'postings').offset + sectionOf(readFileSync(file), 'postings').bytes).toBeLessThanOrEqual(header.kept);
     const opened = openIndexFile(file);
     expect([...opened.correctionKeys()]).toEqual([...keys]);
     expect(opened.correctionKeys()).toBe(opened.correctionKeys()); // read once
@@ -428,7 +428,7 @@ describe('index cache files: texts stay on disk', () => {
     writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
     const opened = openIndexFile(file);
     expect(opened.papers).toBeUndefined();
-    expect(opened.index.docs).toEqual(index.docs);
+    expect(opened.index.postings).toEqual(index.postings);
   });
 });
 

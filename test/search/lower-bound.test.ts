@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { lowerBound } from '../../src/search/rank.ts';
+import { lowerBound } from '../../src/search/postings.ts';
 
 /** The reference: the first position in [from, to) holding a value >= doc, else `to`. */
 function linear(docs: Uint32Array, from: number, to: number, doc: number): number {
