@@ -19,6 +19,7 @@ import { inTitle, paperTermsOf, PaperTermsScanner, type PaperTerms } from './pap
 import type { QueryPlan } from './query.ts';
 import { findPosting } from './postings.ts';
 import { popcount } from './rank.ts';
+import type { TermLookup } from './term-table.ts';
 
 export interface RerankSettings {
   /** How many first-stage candidates are scored again. */
@@ -95,7 +96,7 @@ interface Match {
 export class Reranker {
   readonly #ix: IndexData;
   readonly #papers: readonly Paper[];
-  readonly #termIds: ReadonlyMap<string, number>;
+  readonly #termIds: TermLookup;
   /** Each paper's terms computed once (from the index cache), when there are. */
   readonly #stored: ((doc: number) => PaperTerms) | undefined;
   /** Otherwise the terms computed from the text, for the most recently read papers (most recent last). */
@@ -108,7 +109,7 @@ export class Reranker {
   readonly #acc: Float64Array;
   #gen = 0;
 
-  constructor(ix: IndexData, papers: readonly Paper[], termIds: ReadonlyMap<string, number>, stored?: (doc: number) => PaperTerms) {
+  constructor(ix: IndexData, papers: readonly Paper[], termIds: TermLookup, stored?: (doc: number) => PaperTerms) {
     this.#ix = ix;
     this.#papers = papers;
     this.#termIds = termIds;
