@@ -6,6 +6,7 @@
 import { slugify } from '../parse/slug.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldKey, foldPhrase } from './fold.ts';
+import { KeyTable } from './key-table.ts';
 
 interface Entry {
   key: string;
@@ -47,7 +48,7 @@ export class KeyMap {
 
 export class NameIndex {
   /** Ids, former ids (a page slug before the arXiv id was known) and arXiv ids, to documents. */
-  readonly ids = new Map<string, number>();
+  readonly ids: KeyTable;
   #titleSlugs: Map<string, number> | undefined;
   readonly names = new KeyMap();
   readonly aliases = new KeyMap();
@@ -56,10 +57,11 @@ export class NameIndex {
 
   constructor(papers: readonly Paper[]) {
     this.#papers = papers;
+    const ids = (this.ids = new KeyTable(papers.length));
     papers.forEach((p, doc) => {
-      if (!this.ids.has(p.id)) this.ids.set(p.id, doc);
-      for (const f of p.formerIds ?? []) if (!this.ids.has(f)) this.ids.set(f, doc);
-      if (p.arxivId && p.arxivId !== p.id && !this.ids.has(p.arxivId)) this.ids.set(p.arxivId, doc);
+      ids.add(p.id, doc);
+      for (const f of p.formerIds ?? []) ids.add(f, doc);
+      if (p.arxivId && p.arxivId !== p.id) ids.add(p.arxivId, doc);
       if (p.name) this.names.add(foldKey(p.name), doc);
       for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
     });

@@ -1,0 +1,44 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { hashString, KeyTable, slotCount } from '../../src/search/key-table.ts';
+
+describe('KeyTable', () => {
+  it('answers as a Map that keeps the first value of a key would, through any growth (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.string({ unit: 'grapheme', maxLength: 10 }), fc.nat()), { maxLength: 400 }),
+        fc.nat({ max: 500 }),
+        fc.array(fc.string({ maxLength: 6 }), { maxLength: 40 }),
+        (entries, expected, probes) => {
+          const table = new KeyTable(expected);
+          const map = new Map<string, number>();
+          for (const [key, value] of entries) {
+            expect(table.add(key, value)).toBe(!map.has(key));
+            if (!map.has(key)) map.set(key, value);
+          }
+          expect(table.size).toBe(map.size);
+          for (const [key, value] of map) expect(table.get(key)).toBe(value);
+          for (const p of probes) expect(table.get(p)).toBe(map.get(p));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('grows from nothing to 20,000 keys', () => {
+    const table = new KeyTable();
+    for (let i = 0; i < 20_000; i++) table.add(`2401.${i}`, i);
+    expect(table.size).toBe(20_000);
+    expect(table.get('2401.0')).toBe(0);
+    expect(table.get('2401.19999')).toBe(19_999);
+    expect(table.get('2401.20000')).toBeUndefined();
+  });
+
+  it('hashes as FNV-1a and sizes its slots at most half full', () => {
+    expect(hashString('')).toBe(0x811c9dc5);
+    expect(hashString('a')).toBe(0xe40c292c); // FNV-1a 32 of "a"
+    expect(slotCount(0)).toBe(16);
+    expect(slotCount(1_000_000)).toBe(2_097_152);
+    expect(slotCount(1_048_576)).toBe(4_194_304);
+  });
+});
