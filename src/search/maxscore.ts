@@ -119,11 +119,14 @@ export class MaxScoreRanker {
   /** Bitset of papers with a code link. */
   readonly #code: Uint32Array;
   #clauseBits: Uint32Array[] = [];
+  /** The papers `#count` counted (bit per paper): they meet the clause requirement and the code filter. */
+  readonly #qualified: Uint32Array;
 
   constructor(ix: IndexData) {
     this.#ix = ix;
     this.#words = (ix.n + 31) >>> 5;
     this.#code = new Uint32Array(this.#words);
+    this.#qualified = new Uint32Array(this.#words);
     for (let d = 0; d < ix.n; d++) if (ix.hasCode[d]) this.#code[d >>> 5]! |= 1 << (d & 31);
   }
 
@@ -223,7 +226,7 @@ export class MaxScoreRanker {
     return lists;
   }
 
-  /** Exact number of papers meeting the clause requirement (and the code filter). */
+  /** Exact number of papers meeting the clause requirement (and the code filter); they are left in `#qualified`. */
   #count(lists: readonly List[], plan: QueryPlan, need: number, codeOnly: boolean): number {
     const words = this.#words;
     const clauses: number[] = [];
@@ -244,12 +247,14 @@ export class MaxScoreRanker {
       });
     }
     const code = this.#code;
+    const qualified = this.#qualified;
     let total = 0;
     if (need <= 1) {
       for (let w = 0; w < words; w++) {
         let x = 0;
         for (const b of bits) x |= b[w]!;
         if (codeOnly) x &= code[w]!;
+        qualified[w] = x;
         total += popcount(x);
       }
       return total;
@@ -283,7 +288,10 @@ export class MaxScoreRanker {
         s3 ^= c;
         s4 ^= t;
       }
-      if ((s0 | s1 | s2 | s3 | s4) === 0) continue;
+      if ((s0 | s1 | s2 | s3 | s4) === 0) {
+        qualified[w] = 0;
+        continue;
+      }
       // From the top bit down: greater so far, or equal so far.
       let gt = 0;
       let eq = -1;
@@ -314,6 +322,7 @@ export class MaxScoreRanker {
       }
       let x = gt | eq;
       if (codeOnly) x &= code[w]!;
+      qualified[w] = x;
       total += popcount(x);
     }
     return total;
@@ -327,7 +336,10 @@ export class MaxScoreRanker {
     const heap = new TopK(k);
     if (k === 0 || total === 0) return { top: [], total };
 
-    const hasCode = this.#ix.hasCode;
+    // Papers that meet the clause requirement and the code filter, from the count: a paper of the
+    // walk that does not is passed by at the cost of one bit, before any other list is read for it
+    // (at a million papers, most of a three-word query's candidates lack a second word).
+    const qualified = this.#qualified;
     const matchable = plan.matchable;
     const n = plan.clauses;
     // Seed the heap with the papers that score highest on each list, scored exactly, so the
@@ -352,7 +364,7 @@ export class MaxScoreRanker {
     const seeds = Uint32Array.from([...seedSet, 0xffffffff]).sort();
     let si = 0;
     for (const d of seedSet) {
-      if (codeOnly && hasCode[d] !== 1) continue;
+      if (((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
       let acc = 0;
       let mask = 0;
       for (const l of lists) {
@@ -409,7 +421,7 @@ export class MaxScoreRanker {
           const acc = e.weight * impactAt(e, e.pos);
           const mask = e.covers;
           e.pos++;
-          if (acc + below < theta || (codeOnly && hasCode[d] !== 1)) continue;
+          if (acc + below < theta || ((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
           if (finish(d, acc, mask) && cum[firstEss]! < theta) {
             raised = true;
             break;
@@ -435,7 +447,7 @@ export class MaxScoreRanker {
           l.pos++;
         }
       }
-      if (codeOnly && hasCode[d] !== 1) continue;
+      if (((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
       finish(d, acc, mask);
     }
     return { top: heap.sorted(), total };
