@@ -186,7 +186,8 @@ export function encodeIndexParts(
   ];
   const once: Part[] = [
     { name: 'terms', kind: 'utf8', data: Buffer.from(index.terms.join(SEP), 'utf8') },
-    { name: 'surfaces', kind: 'utf8', data: Buffer.from(index.surfaces.join(SEP), 'utf8') },
+    // A surface the same as its term (most are: ~70% at a million papers) is written empty and read as the term.
+    { name: 'surfaces', kind: 'utf8', data: Buffer.from(index.surfaces.map((x, t) => (x === index.terms[t] ? '' : x)).join(SEP), 'utf8') },
   ];
   const last: Part[] = [];
   const authorSections = papers && authors ? authorParts(authors) : [];
@@ -501,7 +502,9 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   const termsText = text('terms');
   const terms = termsText.length === 0 ? [] : termsText.split(SEP);
   const surfacesText = text('surfaces');
-  const surfaces = surfacesText.length === 0 ? [] : surfacesText.split(SEP);
+  // Read as many as there are terms (one empty surface is an empty text); an empty one is its term's, the same string.
+  const surfaces = terms.length === 0 && surfacesText.length === 0 ? [] : surfacesText.split(SEP);
+  for (let t = 0; t < surfaces.length && t < terms.length; t++) if (surfaces[t] === '') surfaces[t] = terms[t]!;
   const index: IndexData = {
     n,
     terms,

@@ -167,7 +167,7 @@ export function buildIndex(papers: readonly Paper[], global?: GlobalStats, optio
       id = terms.length;
       termIds.set(term, id);
       terms.push(term);
-      surfaces.push(folded);
+      surfaces.push(folded === term ? term : folded);
       if (id >= seen.length) {
         const next = new Int32Array(seen.length * 2).fill(-1);
         next.set(seen);

@@ -42,6 +42,21 @@ beforeEach(() => {
 afterEach(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('index codec', () => {
+  it('writes a surface that is its term as nothing, and reads it back as the term (one term, none, many)', () => {
+    for (const list of [[paper({ title: 'KV', abstract: '' })], [paper({ title: 'Cache', abstract: '' })], [paper({ title: 'the', abstract: '' })], papers]) {
+      const index = buildIndex(list);
+      const bytes = Buffer.from(encodeIndex(index, new Float64Array(0), 'h'));
+      const back = decodeIndex(bytes).index;
+      expect(back.surfaces).toEqual(index.surfaces);
+      expect(back.terms).toEqual(index.terms);
+      // Only the surfaces that differ from their terms, and a separator between each two.
+      const differing = index.surfaces.filter((x, t) => x !== index.terms[t]);
+      expect(sectionOf(bytes, 'surfaces').bytes).toBe(Buffer.byteLength(differing.join(''), 'utf8') + Math.max(0, index.terms.length - 1));
+    }
+    const ix = buildIndex([paper({ title: 'Caching cache', abstract: '' })]);
+    expect(ix.terms.map((t, i) => [t, ix.surfaces[i]])).toEqual([['cach', 'caching']]);
+  });
+
   it('round-trips index, typo keys and papers', () => {
     const index = buildIndex(papers);
     const keys = buildCorrectionKeys(index.terms, index.surfaces);
