@@ -35,8 +35,35 @@ const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 /** The fields read from the file or made when read. */
 type TextField = 'abstract' | 'highlights' | 'summary';
 
-/** A record as stored in a chunk: without its text fields and links. */
-type Stored = Omit<Paper, TextField | 'links'>;
+/** A record as stored in a chunk: without its text fields and links, its authors as places in the file's name table. */
+type Stored = Omit<Paper, TextField | 'links' | 'authors'> & { authors?: number[] };
+/** A record attached: its authors are names again. */
+type PaperRecord = Omit<Paper, TextField | 'links'>;
+
+/**
+ * The authors' names of a library, each once: records store places in it. The same names recur
+ * across papers (a million arXiv papers have a few million author places and far fewer people), and
+ * a restart then holds each name once and parses numbers instead of strings.
+ */
+export interface AuthorNames {
+  names: string[];
+  place: Map<string, number>;
+}
+
+/** The author name table of `papers` (first seen first). */
+export function authorNames(papers: readonly Paper[]): AuthorNames {
+  const names: string[] = [];
+  const place = new Map<string, number>();
+  for (const p of papers) {
+    for (const a of p.authors ?? []) {
+      if (!place.has(a)) {
+        place.set(a, names.length);
+        names.push(a);
+      }
+    }
+  }
+  return { names, place };
+}
 
 /** A link as stored: a letter for a link made from the arXiv id, else the link. */
 type CompactLink = 'a' | 'p' | 'h' | PaperLink;
@@ -65,12 +92,15 @@ function compactLink(l: PaperLink, arxivId: string | undefined): CompactLink {
  * decoding: at a million papers that decoding was 2.2 s of a 19 s open, a name with one accent
  * making its whole chunk a two-byte string.
  */
-export function encodeRecordChunk(papers: readonly Paper[], from: number, to: number): Buffer {
+export function encodeRecordChunk(papers: readonly Paper[], from: number, to: number, names: AuthorNames): Buffer {
   const records: Stored[] = [];
   const links: CompactLink[][] = [];
   for (let i = from; i < to; i++) {
     const { abstract: _a, highlights: _h, summary: _s, links: l, ...rest } = papers[i]!;
-    records.push(rest);
+    // Assigned in place: the record keeps its fields' order.
+    const stored = rest as unknown as Stored;
+    if (rest.authors !== undefined) stored.authors = rest.authors.map((a) => names.place.get(a)!);
+    records.push(stored);
     links.push(l.map((x) => compactLink(x, rest.arxivId)));
   }
   return zlib.deflateRawSync(Buffer.from(asciiJson([records, links]), 'latin1'), DEFLATE);
@@ -141,7 +171,7 @@ const KIND = Symbol('text kind');
 /** Set on a paper whose links or highlights were assigned: what the file says of them no longer holds. */
 const SETTLED = Symbol('assigned since read');
 
-type Attached = Stored & { [ROW]: number; [LINKS]: readonly CompactLink[]; [KIND]: number; [SETTLED]?: true };
+type Attached = PaperRecord & { [ROW]: number; [LINKS]: readonly CompactLink[]; [KIND]: number; [SETTLED]?: true };
 
 /** A paper of a cache file whose links and highlights are still the file's. */
 function fromFile(p: Paper): Attached | undefined {
@@ -219,10 +249,10 @@ export class CachedPapers {
 
   /**
    * The papers of one inflated chunk (`value`, JSON `[records, links]`), papers `first` on, with
-   * `kinds[i]` paper i's text kind (see `textKind`: the same column for every chunk of a file).
-   * Throws IndexCacheError when the chunk is not that.
+   * `kinds[i]` paper i's text kind (see `textKind`: the same column for every chunk of a file) and
+   * `names` the file's author names. Throws IndexCacheError when the chunk is not that.
    */
-  attach(value: unknown, first: number, count: number, kinds: Uint8Array): Paper[] {
+  attach(value: unknown, first: number, count: number, kinds: Uint8Array, names: readonly string[]): Paper[] {
     this.#kinds = kinds;
     if (!Array.isArray(value) || value.length !== 2) throw new IndexCacheError('paper records are malformed');
     const [records, links] = value as unknown[];
@@ -234,13 +264,13 @@ export class CachedPapers {
       const i = first + k;
       const record: unknown = records[k];
       const compact: unknown = links[k];
-      if (!isStored(record) || !isCompactLinks(compact, record.arxivId)) throw new IndexCacheError(`paper record ${i} is malformed`);
-      out.push(this.#attachOne(record, compact, i, (kinds[i]! & 1) === 1));
+      if (!isStored(record, names.length) || !isCompactLinks(compact, record.arxivId)) throw new IndexCacheError(`paper record ${i} is malformed`);
+      out.push(this.#attachOne(named(record, names), compact, i, (kinds[i]! & 1) === 1));
     }
     return out;
   }
 
-  #attachOne(record: Stored, links: readonly CompactLink[], i: number, withSummary: boolean): Paper {
+  #attachOne(record: PaperRecord, links: readonly CompactLink[], i: number, withSummary: boolean): Paper {
     this.#share(record);
     Object.defineProperty(record, ROW, { value: i });
     const letters = links.every((l) => typeof l === 'string');
@@ -254,7 +284,7 @@ export class CachedPapers {
   }
 
   /** Replace values many papers have alike by one shared value. */
-  #share(r: Stored): void {
+  #share(r: PaperRecord): void {
     if (r.aliases.length === 0) r.aliases = EMPTY;
     if (r.arxivId !== undefined && r.arxivId === r.id) r.arxivId = r.id;
     if (r.published !== undefined) r.published = this.#shared1(`d${r.published}`, () => r.published);
@@ -307,9 +337,19 @@ function expandLinks(compact: readonly CompactLink[], arxivId: string | undefine
   });
 }
 
-function isStored(v: unknown): v is Stored {
+/** A stored record with its authors' places replaced by their names (the same strings for every paper). */
+function named(record: Stored, names: readonly string[]): PaperRecord {
+  const places = record.authors;
+  if (places !== undefined) (record as unknown as PaperRecord).authors = places.map((at) => names[at]!);
+  return record as unknown as PaperRecord;
+}
+
+/** Whether `v` is a stored record, its authors places in a table of `names` names. */
+function isStored(v: unknown, names: number): v is Stored {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
   const r = v as Record<string, unknown>;
+  const authors = r['authors'];
+  if (authors !== undefined && !(Array.isArray(authors) && authors.every((a) => Number.isInteger(a) && a >= 0 && a < names))) return false;
   return (
     typeof r['id'] === 'string' &&
     typeof r['title'] === 'string' &&

@@ -43,7 +43,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
-import { CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
+import { authorNames, CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { impactBitsFit } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
@@ -54,9 +54,10 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * 4, with each paper's terms for the second stage after them; 5, links compact and apart;
  * 6, the records' JSON in ASCII; 7, sections kept, read when needed and read once apart;
  * 8, each paper's highlight count in its text kind (see `textKind`); 9, the author index after
- * the terms (with a CRC of its own in the header).
+ * the terms (with a CRC of its own in the header); 10, the authors' names in a table of their
+ * own (`authorNames`), records holding places in it.
  */
-const PAPERS_LAYOUT = 9;
+const PAPERS_LAYOUT = 10;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -192,7 +193,10 @@ export function encodeIndexParts(
   const last: Part[] = [];
   const authorSections = papers && authors ? authorParts(authors) : [];
   if (papers) {
-    const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to));
+    const names = authorNames(papers);
+    const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to, names));
+    // JSON, not joined by a separator: a name is any text.
+    once.push({ name: 'authorNames', kind: 'utf8', data: Buffer.from(JSON.stringify(names.names), 'utf8') });
     once.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
     once.push({ name: 'papers', kind: 'u8', data: records.data });
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
@@ -593,14 +597,27 @@ function decodePapers(
   if (kinds.length !== n) throw new IndexCacheError('paper text kinds do not match the index');
   const textOf = (i: number): Uint8Array => tail.read(texts.start(i), texts.end(i));
   const cached = new CachedPapers(textOf, onDamaged);
+  const names = authorNamesOf(at('authorNames'));
   const papers: Paper[] = [];
   for (let c = 0; c < records.count; c++) {
     const value = decodeRecordChunk(recordBytes.subarray(records.start(c) - recordsAt.offset, records.end(c) - recordsAt.offset));
-    for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds)) papers.push(p);
+    for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds, names)) papers.push(p);
   }
   // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).
   for (const i of n > 0 ? [0, n - 1] : []) decodeText(textOf(i), kinds[i]!, i);
   return papers;
+}
+
+/** The file's table of author names (see `authorNames`): a JSON array of non-empty strings. */
+function authorNamesOf(bytes: Buffer): string[] {
+  let names: unknown;
+  try {
+    names = JSON.parse(bytes.toString('utf8'));
+  } catch {
+    names = undefined;
+  }
+  if (!Array.isArray(names) || !names.every((x) => typeof x === 'string' && x.length > 0)) throw new IndexCacheError('author names are malformed');
+  return names as string[];
 }
 
 /** Each paper's second-stage terms, read from the file when asked for (first and last checked now). */

@@ -256,17 +256,59 @@ describe('index codec: papers', () => {
 
   it('rejects records whose links or fields are not what it wrote', () => {
     const none = () => new Uint8Array(0);
-    const record = { id: 'a-paper', title: 'A paper', aliases: [], sources: [{ file: 'x.txt', line: 1 }] };
-    const attach = (value: unknown) => new CachedPapers(none).attach(value, 0, 1, new Uint8Array(1));
-    expect(attach([[record], [[]]])[0]!.links).toEqual([]);
-    expect(() => attach([[record], [['a']]])).toThrow(/paper record 0 is malformed/); // a letter without an arXiv id
-    expect(() => attach([[record], [['x']]])).toThrow(IndexCacheError);
-    expect(() => attach([[record], [[{ url: 'https://a.example', kind: 'nope' }]]])).toThrow(IndexCacheError);
-    expect(() => attach([[{ ...record, links: [] }], [[]]])).toThrow(IndexCacheError);
-    expect(() => attach([[{ ...record, sources: [] }], [[]]])).toThrow(IndexCacheError);
-    expect(() => attach([[record], []])).toThrow(/do not match the index/);
-    expect(() => attach([record])).toThrow(IndexCacheError);
+    // A fresh record each time: attaching defines the text fields on the record itself (reading one from a spread copy would read the file).
+    const record = () => ({ id: 'a-paper', title: 'A paper', aliases: [], sources: [{ file: 'x.txt', line: 1 }] });
+    const attach = (value: unknown) => new CachedPapers(none).attach(value, 0, 1, new Uint8Array(1), ['Ada Lovelace']);
+    expect(attach([[record()], [[]]])[0]!.links).toEqual([]);
+    expect(() => attach([[record()], [['a']]])).toThrow(/paper record 0 is malformed/); // a letter without an arXiv id
+    expect(() => attach([[record()], [['x']]])).toThrow(IndexCacheError);
+    expect(() => attach([[record()], [[{ url: 'https://a.example', kind: 'nope' }]]])).toThrow(IndexCacheError);
+    expect(() => attach([[{ ...record(), links: [] }], [[]]])).toThrow(/paper record 0 is malformed/);
+    expect(() => attach([[{ ...record(), sources: [] }], [[]]])).toThrow(/paper record 0 is malformed/);
+    expect(() => attach([[record()], []])).toThrow(/do not match the index/);
+    expect(() => attach([record()])).toThrow(IndexCacheError);
     expect(() => attach(null)).toThrow(IndexCacheError);
+    // Authors are places in the file's name table.
+    expect(attach([[{ ...record(), authors: [0, 0] }], [[]]])[0]!.authors).toEqual(['Ada Lovelace', 'Ada Lovelace']);
+    for (const authors of [[1], [-1], [0.5], ['Ada Lovelace'], 'Ada Lovelace'])
+      expect(() => attach([[{ ...record(), authors }], [[]]])).toThrow(/paper record 0 is malformed/);
+  });
+
+  it('keeps each author name once: papers with the same author share one string, and a malformed name table is refused', () => {
+    const list = [
+      paper({ title: 'First paper', abstract: 'One.' }),
+      paper({ title: 'Second paper', abstract: 'Two.' }),
+      paper({ title: 'Third paper', abstract: 'Three.' }),
+    ];
+    list[0]!.authors = ['Grace Hopper', 'Alan Turing'];
+    list[1]!.authors = ['Alan Turing', 'Paul Erdős', 'Name\u0000With a NUL'];
+    const buf = Buffer.from(encoded(list));
+    const back = decodeIndex(buf).papers!;
+    expect(back.map((p) => p.authors)).toEqual([['Grace Hopper', 'Alan Turing'], ['Alan Turing', 'Paul Erdős', 'Name\u0000With a NUL'], undefined]);
+    expect(back[0]!.authors![1]).toBe(back[1]!.authors![0]); // one string
+    const at = sectionOf(buf, 'authorNames');
+    expect(JSON.parse(buf.subarray(at.offset, at.offset + at.bytes).toString('utf8'))).toEqual([
+      'Grace Hopper',
+      'Alan Turing',
+      'Paul Erdős',
+      'Name\u0000With a NUL',
+    ]);
+    // The table damaged in ways the checksum does not see (a file written wrongly, its checksum made to match): refused.
+    const checked = (JSON.parse(buf.subarray(32, 32 + buf.readUInt32LE(12)).toString('utf8')) as { checked: number }).checked;
+    for (const [from, to] of [
+      ['"Grace Hopper"', '{"Grace Hopp"}'],
+      ['"Grace Hopper"', '""            '],
+      ['"Grace Hopper"', '17            '],
+    ] as const) {
+      const bad = Buffer.from(buf);
+      const text = bad
+        .subarray(at.offset, at.offset + at.bytes)
+        .toString('utf8')
+        .replace(from, to);
+      bad.write(text, at.offset, 'utf8');
+      bad.writeUInt32LE(zlib.crc32(bad.subarray(32, checked)), 16);
+      expect(() => decodeIndex(bad), to).toThrow(/author names are malformed/);
+    }
   });
 
   it('round-trips no papers, and more papers than one record chunk', () => {
