@@ -25,7 +25,8 @@
  * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
  * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
  *   JSON array `[records, links]` (inflated and parsed at load; `paperChunkOffsets` has their byte
- *   offsets), the links compact (see cached-papers.ts).
+ *   offsets), the links compact (see cached-papers.ts), the authors as places in `authorNames`
+ *   (a JSON array of every author's name, once).
  * - `texts`: each paper's text (abstract, highlights, summary) deflated on its own, at
  *   `textOffsets`; inflated when one of those fields is first read (most never are after a
  *   restart). `textKinds` says which papers have a summary and how many highlights (see
