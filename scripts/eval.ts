@@ -22,6 +22,11 @@ async function main(): Promise<void> {
   const perQuerySplit = perQueryAt >= 0 ? (args[perQueryAt + 1] === 'test' ? 'test' : 'dev') : undefined;
   const bitsAt = args.indexOf('--impact-bits');
   const impactBits = bitsAt >= 0 ? Number(args[bitsAt + 1]) : undefined;
+  if (impactBits !== undefined && !Number.isInteger(impactBits)) {
+    console.error(`--impact-bits needs a whole number of bits, 8 to 16 (got ${args[bitsAt + 1] ?? 'nothing'})`);
+    process.exitCode = 2;
+    return;
+  }
   const { papers } = await loadPapers(BUILTIN_PAPERS_PATH);
   const all = loadJudgments();
   let engine;
