@@ -58,11 +58,11 @@ const GUESSES = 3;
 /**
  * First position in `values[from..to)` (ascending) holding a value >= `value`; `to` when none does.
  *
- * A posting list's papers (packed or not) are spread fairly evenly over the ids, so the position is guessed from
- * the value (interpolation) and bracketed with a short step either side: two or three reads of a
- * long list instead of ~20 scattered ones (each a cache miss at a million papers). After a few
- * guesses, or on a short range, plain bisection finishes; on any order of values the answer is
- * the bisection's.
+ * A posting list's papers (packed or not) are spread fairly evenly over the ids, so the position
+ * is guessed from the value (interpolation) and bracketed with a short step either side: two or
+ * three reads of a long list instead of ~20 scattered ones (each a cache miss at a million
+ * papers). After a few guesses, or on a short range, plain bisection finishes; on any order of
+ * values the answer is the bisection's.
  */
 export function lowerBound(values: Uint32Array, from: number, to: number, value: number): number {
   let lo = from;
