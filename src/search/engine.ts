@@ -14,7 +14,7 @@ import { findPosting } from './postings.ts';
 import { Ranker, type Ranked } from './rank.ts';
 import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolver.ts';
-import { TermTable } from './term-table.ts';
+import { KeyTable } from './key-table.ts';
 import { makeSnippet } from './snippet.ts';
 import { RERANK, Reranker, type RerankSettings } from './rerank.ts';
 import type { PaperTerms } from './paper-terms.ts';
@@ -70,7 +70,7 @@ function clampInt(v: number | undefined, def: number, min: number, max: number):
 class Engine implements SearchEngine {
   readonly papers: readonly Paper[];
   readonly index: IndexData;
-  readonly #termIds: TermTable;
+  readonly #termIds: KeyTable;
   readonly #ranker: Ranker;
   readonly #maxscore: MaxScoreRanker;
   readonly #names: NameIndex;
@@ -91,7 +91,7 @@ class Engine implements SearchEngine {
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
     this.papers = papers;
     this.index = index;
-    this.#termIds = new TermTable(index.terms);
+    this.#termIds = KeyTable.over(index.terms);
     this.#ranker = new Ranker(index);
     this.#maxscore = new MaxScoreRanker(index);
     this.#reranker = new Reranker(index, papers, this.#termIds, paperTerms);

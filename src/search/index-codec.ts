@@ -46,7 +46,7 @@ import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
 import { authorNames, CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
-import { impactBitsFit } from './postings.ts';
+import { impactBitsFit, topStep } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
 /**
@@ -510,6 +510,7 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   // Read as many as there are terms (one empty surface is an empty text); an empty one is its term's, the same string.
   const surfaces = terms.length === 0 && surfacesText.length === 0 ? [] : surfacesText.split(SEP);
   for (let t = 0; t < surfaces.length && t < terms.length; t++) if (surfaces[t] === '') surfaces[t] = terms[t]!;
+  const maxImpact = view('maxImpact', Float32Array);
   const index: IndexData = {
     n,
     terms,
@@ -518,8 +519,8 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     offsets: view('offsets', Uint32Array),
     postings: view('postings', Uint32Array),
     impactBits: header.impactBits,
-    maxImpact: view('maxImpact', Float32Array),
-    impactUnit: impactUnits(view('maxImpact', Float32Array), header.impactBits),
+    maxImpact,
+    impactUnit: impactUnits(maxImpact, header.impactBits),
     norms: view('norms', Float32Array),
     fieldLens: view('fieldLens', Uint16Array),
     avgLens: Float64Array.from(header.avgLens),
@@ -693,7 +694,7 @@ function validate(ix: IndexData): void {
   if (!impactBitsFit(ix.n, ix.impactBits)) fail(`${ix.impactBits} impact bits for ${ix.n} papers`);
   if (ix.offsets[0] !== 0 || ix.offsets[v] !== ix.postings.length) fail('postings size');
   const bits = ix.impactBits;
-  const steps = 2 ** bits - 1;
+  const steps = topStep(bits);
   for (let t = 0; t < v; t++) {
     const from = ix.offsets[t]!;
     const to = ix.offsets[t + 1]!;

@@ -36,6 +36,11 @@ interface List {
   term: number;
 }
 
+/** Whether paper `d` is in bitset `bits`. */
+function has(bits: Uint32Array, d: number): boolean {
+  return ((bits[d >>> 5]! >>> (d & 31)) & 1) === 1;
+}
+
 /** Impact at position `p` of a list: steps (times `weight`, which includes the step) or a conjunction's sum. */
 function impactAt(l: List, p: number): number {
   return l.sums === undefined ? l.post[p]! & l.mask : l.sums[p]!;
@@ -49,7 +54,7 @@ function termList(ix: IndexData, t: number, weight: number, covers: number): Lis
     post: ix.postings,
     shift,
     scale,
-    mask: scale - 1,
+    mask: topStep(shift),
     sums: undefined,
     pos: ix.offsets[t]!,
     end: ix.offsets[t + 1]!,
@@ -364,7 +369,7 @@ export class MaxScoreRanker {
     const seeds = Uint32Array.from([...seedSet, 0xffffffff]).sort();
     let si = 0;
     for (const d of seedSet) {
-      if (((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
+      if (!has(qualified, d)) continue;
       let acc = 0;
       let mask = 0;
       for (const l of lists) {
@@ -421,7 +426,7 @@ export class MaxScoreRanker {
           const acc = e.weight * impactAt(e, e.pos);
           const mask = e.covers;
           e.pos++;
-          if (acc + below < theta || ((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
+          if (acc + below < theta || !has(qualified, d)) continue;
           if (finish(d, acc, mask) && cum[firstEss]! < theta) {
             raised = true;
             break;
@@ -447,7 +452,7 @@ export class MaxScoreRanker {
           l.pos++;
         }
       }
-      if (((qualified[d >>> 5]! >>> (d & 31)) & 1) === 0) continue;
+      if (!has(qualified, d)) continue;
       finish(d, acc, mask);
     }
     return { top: heap.sorted(), total };

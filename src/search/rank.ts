@@ -7,7 +7,7 @@
  * filtered searches (every match must be looked at). `dot` serves `similar` and feedback.
  */
 import type { IndexData } from './inverted-index.ts';
-import { lowerBound } from './postings.ts';
+import { lowerBound, topStep } from './postings.ts';
 import type { QueryPlan } from './query.ts';
 import { neededClauses } from './query.ts';
 import { TopK } from './top-k.ts';
@@ -58,7 +58,7 @@ export class Ranker {
   rankExhaustive(plan: QueryPlan, k: number, keep?: (doc: number) => boolean): Ranked {
     const ix = this.#ix;
     const { postings, impactBits: bits, offsets, impactUnit } = ix;
-    const steps = 2 ** bits - 1;
+    const steps = topStep(bits);
     const stamp = this.#stamp;
     const acc = this.#acc;
     const mask = this.#mask;
@@ -135,7 +135,7 @@ export class Ranker {
   dot(terms: ArrayLike<number>, weights: ArrayLike<number>, skip: number, k: number): Array<{ doc: number; score: number }> {
     const ix = this.#ix;
     const { postings, impactBits: bits, offsets, impactUnit, norms } = ix;
-    const steps = 2 ** bits - 1;
+    const steps = topStep(bits);
     const stamp = this.#stamp;
     const acc = this.#acc;
     const touched = this.#touched;

@@ -17,9 +17,9 @@ import { termOf } from './analyze.ts';
 import { idf, type IndexData } from './inverted-index.ts';
 import { inTitle, paperTermsOf, PaperTermsScanner, type PaperTerms } from './paper-terms.ts';
 import type { QueryPlan } from './query.ts';
-import { findPosting } from './postings.ts';
+import { findPosting, topStep } from './postings.ts';
 import { popcount } from './rank.ts';
-import type { TermLookup } from './term-table.ts';
+import type { KeyLookup } from './key-table.ts';
 
 export interface RerankSettings {
   /** How many first-stage candidates are scored again. */
@@ -96,7 +96,7 @@ interface Match {
 export class Reranker {
   readonly #ix: IndexData;
   readonly #papers: readonly Paper[];
-  readonly #termIds: TermLookup;
+  readonly #termIds: KeyLookup;
   /** Each paper's terms computed once (from the index cache), when there are. */
   readonly #stored: ((doc: number) => PaperTerms) | undefined;
   /** Otherwise the terms computed from the text, for the most recently read papers (most recent last). */
@@ -109,7 +109,7 @@ export class Reranker {
   readonly #acc: Float64Array;
   #gen = 0;
 
-  constructor(ix: IndexData, papers: readonly Paper[], termIds: TermLookup, stored?: (doc: number) => PaperTerms) {
+  constructor(ix: IndexData, papers: readonly Paper[], termIds: KeyLookup, stored?: (doc: number) => PaperTerms) {
     this.#ix = ix;
     this.#papers = papers;
     this.#termIds = termIds;
@@ -175,7 +175,7 @@ export class Reranker {
   #steps(t: number, doc: number): number {
     const { offsets, postings, impactBits } = this.#ix;
     const at = findPosting(postings, offsets[t]!, offsets[t + 1]!, doc, impactBits);
-    return at < 0 ? 0 : postings[at]! & (2 ** impactBits - 1);
+    return at < 0 ? 0 : postings[at]! & topStep(impactBits);
   }
 
   /** Score and clause mask of one paper under the plan (as the first stage computes them). */

@@ -34,6 +34,38 @@ describe('KeyTable', () => {
     expect(table.get('2401.20000')).toBeUndefined();
   });
 
+  it('over a list: finds every key by its text at its place, and nothing else (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.string({ unit: 'grapheme', maxLength: 12 }), { maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 6 }), { maxLength: 50 }),
+        (terms, probes) => {
+          const table = KeyTable.over(terms);
+          expect(table.size).toBe(terms.length);
+          terms.forEach((t, id) => expect(table.get(t)).toBe(id));
+          const known = new Map(terms.map((t, i) => [t, i]));
+          for (const p of probes) expect(table.get(p)).toBe(known.get(p));
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('over a list: empty, 5,000 neighbours, a key listed twice (its first place wins), and no keys added', () => {
+    expect(KeyTable.over([]).get('kv')).toBeUndefined();
+    const many = Array.from({ length: 5000 }, (_, i) => `t${i}`);
+    const table = KeyTable.over(many);
+    expect(table.get('t4999')).toBe(4999);
+    expect(table.get('t5000')).toBeUndefined();
+    const twice = KeyTable.over(['cache', 'kv', 'cache']);
+    expect(twice.get('cache')).toBe(0);
+    expect(twice.get('kv')).toBe(1);
+    expect(twice.get('')).toBeUndefined();
+    expect(twice.size).toBe(2);
+    expect(() => twice.add('new', 3)).toThrow(/takes no more keys/);
+    expect(twice.get('new')).toBeUndefined();
+  });
+
   it('hashes as FNV-1a and sizes its slots at most half full', () => {
     expect(hashString('')).toBe(0x811c9dc5);
     expect(hashString('a')).toBe(0xe40c292c); // FNV-1a 32 of "a"
