@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads';
 import type { Logger } from 'pino';
 import type { Paper } from '../papers/paper.ts';
+import { plainPaper } from '../papers/plain.ts';
 import { createSearchEngine, type PaperboyEngine } from '../search/engine.ts';
 import { statsOf } from '../search/segments.ts';
 import type { BuildRequest, BuildResponse, RegisterRequest, SegmentStats } from './build-worker.ts';
@@ -108,7 +109,8 @@ export function createWorkerBuilder(logger: Logger): WorkerBuilder {
     const register = unknown(basis);
     const job = nextJob++;
     const segment = nextSegment++;
-    const request: BuildRequest = { job, segment, papers: [...papers], basis: basis.map(idOf), register };
+    // Copied as plain objects: a paper of an index cache file keeps its fields on its prototype, which a structured clone does not see.
+    const request: BuildRequest = { job, segment, papers: papers.map(plainPaper), basis: basis.map(idOf), register };
     let response: BuildResponse;
     try {
       response = await new Promise<BuildResponse>((resolve, reject) => {

@@ -1,27 +1,30 @@
 /**
- * The papers of an index cache file, as a restart holds them: each record parsed from its chunk
- * with what it shares with other papers shared, and its largest parts read when asked for.
+ * The papers of an index cache file, as a restart holds them: not as a million records in the
+ * heap, but as columns of the file read into one buffer, and per paper an object of one number
+ * (which paper of the file it is) whose fields are read from the columns when asked for.
  *
+ * - Ids, short names and titles: UTF-8 text back to back, with offsets.
+ * - Authors: places in the file's author name table (each name once), with offsets.
+ * - Values many papers have alike (the date, the category list, the sources, the arXiv links):
+ *   one table of the distinct values (`shared`), each paper's four places in it.
+ * - Whatever else a paper has (aliases, counters, repository, DOI, keywords, former ids, links that
+ *   are not the arXiv ones): a small JSON object of its own (`rest`), most papers none; parsed
+ *   when read, the most recent kept.
  * - Texts (abstract, highlights, summary) stay in the file; one is read and inflated when one of
  *   its fields is first read (the last `RECENT_TEXTS` read stay decoded). Most never are.
- * - Links are kept compact: the arXiv abstract, PDF and Hugging Face links every arXiv paper has
- *   are a letter each (`a`, `p`, `h`), made from the arXiv id when `links` is read; other links are
- *   kept as they are. A list of letters only is shared by every paper with the same one.
- * - Values many papers have alike are shared: an empty alias list, a single feed source, a list
- *   of categories, an arXiv id equal to the id. Shared arrays are frozen (nothing may change one
- *   paper's through another's).
  *
- * Texts and links are own, enumerable accessors added after the record's other fields (so
- * spreading, `JSON.stringify` and structured cloning see them; they come last in key order); a
- * field assigned becomes a plain value. Which paper of the file a record is sits in a
- * non-enumerable symbol property (not copied by spreading or cloning), and the accessor functions
- * are shared by every paper of one file: that keeps V8's fast object layout and costs 8 bytes a
- * paper (a WeakMap entry cost ~80). Measured on the bench's synthetic arXiv records at 100,000
- * papers: a record parsed whole 760 bytes of heap, plus ~100 for the WeakMap and its entry.
+ * A paper of a file is an instance of a class made for that file (`CachedPapers`): its fields are
+ * accessors on the prototype, so `paper.title` reads as any paper's does, `JSON.stringify` writes
+ * every field (`toJSON`), and a field assigned becomes a plain value of that paper. Spreading and
+ * structured cloning see own properties only, so copy a paper with `plainPaper` (what the build
+ * worker is sent). Measured at a million papers: the records as objects took ~450 MB of heap and
+ * ~8 s of a 12 s restart (parsing, attaching, collecting); the columns take ~200 MB of buffer,
+ * read and checked in well under a second.
  */
 import * as zlib from 'node:zlib';
 import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
 import type { Paper, PaperLink, PaperSource } from '../papers/paper.ts';
+import { PAPER_FIELDS, plainPaper } from '../papers/plain.ts';
 import { IndexCacheError } from './cache-error.ts';
 
 /**
@@ -32,18 +35,13 @@ import { IndexCacheError } from './cache-error.ts';
  */
 const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 
-/** The fields read from the file or made when read. */
+/** The fields read from the file's texts. */
 type TextField = 'abstract' | 'highlights' | 'summary';
 
-/** A record as stored in a chunk: without its text fields and links, its authors as places in the file's name table. */
-type Stored = Omit<Paper, TextField | 'links' | 'authors'> & { authors?: number[] };
-/** A record attached: its authors are names again. */
-type PaperRecord = Omit<Paper, TextField | 'links'>;
-
 /**
- * The authors' names of a library, each once: records store places in it. The same names recur
+ * The authors' names of a library, each once: papers store places in it. The same names recur
  * across papers (a million arXiv papers have a few million author places and far fewer people), and
- * a restart then holds each name once and parses numbers instead of strings.
+ * a restart then holds each name once and reads numbers instead of strings.
  */
 export interface AuthorNames {
   names: string[];
@@ -65,45 +63,172 @@ export function authorNames(papers: readonly Paper[]): AuthorNames {
   return { names, place };
 }
 
-/** A link as stored: a letter for a link made from the arXiv id, else the link. */
-type CompactLink = 'a' | 'p' | 'h' | PaperLink;
+/** An arXiv link as stored: a letter, the link made from the arXiv id when read. */
+type Letter = 'a' | 'p' | 'h';
 
-const DERIVED: Record<'a' | 'p' | 'h', { kind: PaperLink['kind']; url: (id: string) => string }> = {
+const DERIVED: Record<Letter, { kind: PaperLink['kind']; url: (id: string) => string }> = {
   a: { kind: 'arxiv', url: arxivAbsUrl },
   p: { kind: 'pdf', url: arxivPdfUrl },
   h: { kind: 'hf', url: hfPaperUrl },
 };
-const LETTERS = Object.keys(DERIVED) as Array<keyof typeof DERIVED>;
+const LETTERS = Object.keys(DERIVED) as Letter[];
 
-function compactLink(l: PaperLink, arxivId: string | undefined): CompactLink {
-  if (arxivId !== undefined) {
-    for (const letter of LETTERS) {
-      const d = DERIVED[letter];
-      if (l.kind === d.kind && l.url === d.url(arxivId)) return letter;
-    }
+/** A paper's links as letters, when every one is a link its arXiv id makes (and it has one, equal to its id). */
+function letters(p: Paper): Letter[] | undefined {
+  if (p.arxivId === undefined || p.arxivId !== p.id) return undefined;
+  const out: Letter[] = [];
+  for (const l of p.links) {
+    const letter = LETTERS.find((x) => l.kind === DERIVED[x].kind && l.url === DERIVED[x].url(p.id));
+    if (letter === undefined) return undefined;
+    out.push(letter);
   }
-  return { url: l.url, kind: l.kind };
+  return out;
+}
+
+/** The four values a paper keeps as a place in the shared table, in the order of its `shared` column. */
+const SHARED = ['published', 'categories', 'sources', 'links'] as const;
+type SharedField = (typeof SHARED)[number];
+const S_PUBLISHED = 0;
+const S_CATEGORIES = 1;
+const S_SOURCES = 2;
+const S_LINKS = 3;
+
+/** `flags` bits: the arXiv id is the id; the paper has an author list (perhaps empty). */
+const ARXIV_IS_ID = 1;
+const HAS_AUTHORS = 2;
+
+/** The fields a paper's `rest` may hold. */
+type RestField = 'aliases' | 'arxivId' | 'upvotes' | 'comments' | 'githubRepo' | 'githubStars' | 'projectPage' | 'keywords' | 'doi' | 'formerIds' | 'links';
+type Rest = Partial<Pick<Paper, RestField>>;
+const REST_FIELDS: readonly RestField[] = [
+  'aliases',
+  'arxivId',
+  'upvotes',
+  'comments',
+  'githubRepo',
+  'githubStars',
+  'projectPage',
+  'keywords',
+  'doi',
+  'formerIds',
+  'links',
+];
+
+/** A section of record columns, as the index codec writes it. */
+export interface RecordSection {
+  name: string;
+  kind: 'u8' | 'u32' | 'utf8';
+  data: Uint8Array;
+}
+
+/** Text appended to one growing buffer, with each item's end. */
+class TextColumn {
+  #data = Buffer.allocUnsafe(1 << 16);
+  #used = 0;
+  readonly offsets: Uint32Array;
+  #count = 0;
+
+  constructor(count: number) {
+    this.offsets = new Uint32Array(count + 1);
+  }
+
+  push(text: string): void {
+    const most = text.length * 3;
+    if (this.#used + most > this.#data.length) {
+      const grown = Buffer.allocUnsafe(Math.max(this.#data.length * 2, this.#used + most));
+      this.#data.copy(grown, 0, 0, this.#used);
+      this.#data = grown;
+    }
+    this.#used += this.#data.write(text, this.#used, 'utf8');
+    if (this.#used > 0xffffffff) throw new RangeError('paper records too large for an index cache (over 4 GB)');
+    this.offsets[++this.#count] = this.#used;
+  }
+
+  get data(): Buffer {
+    return this.#data.subarray(0, this.#used);
+  }
+}
+
+function bytesOf(a: ArrayBufferView): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 /**
- * One chunk of records (papers `from` to `to`) as stored, deflated: JSON `[records, links]`, the
- * records without text or links, each paper's compact links apart. The JSON is ASCII (other
- * characters escaped), so reading it back is a byte copy (`decodeRecordChunk`) rather than UTF-8
- * decoding: at a million papers that decoding was 2.2 s of a 19 s open, a name with one accent
- * making its whole chunk a two-byte string.
+ * The papers' records (all but their texts) as the file's sections: the columns (kept in memory by
+ * a restart) and the shared values' table, JSON (read once).
  */
-export function encodeRecordChunk(papers: readonly Paper[], from: number, to: number, names: AuthorNames): Buffer {
-  const records: Stored[] = [];
-  const links: CompactLink[][] = [];
-  for (let i = from; i < to; i++) {
-    const { abstract: _a, highlights: _h, summary: _s, links: l, ...rest } = papers[i]!;
-    // Assigned in place: the record keeps its fields' order.
-    const stored = rest as unknown as Stored;
-    if (rest.authors !== undefined) stored.authors = rest.authors.map((a) => names.place.get(a)!);
-    records.push(stored);
-    links.push(l.map((x) => compactLink(x, rest.arxivId)));
-  }
-  return zlib.deflateRawSync(Buffer.from(asciiJson([records, links]), 'latin1'), DEFLATE);
+export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { columns: RecordSection[]; shared: RecordSection } {
+  const n = papers.length;
+  const ids = new TextColumn(n);
+  const shortNames = new TextColumn(n);
+  const titles = new TextColumn(n);
+  const rest = new TextColumn(n);
+  const authorOffsets = new Uint32Array(n + 1);
+  let places = new Uint32Array(Math.max(16, n * 4));
+  const shared = new Uint32Array(n * SHARED.length);
+  const flags = new Uint8Array(n);
+  const table: unknown[] = [];
+  const placeOf = new Map<string, number>();
+  const share = (value: unknown): number => {
+    const key = JSON.stringify(value);
+    let at = placeOf.get(key);
+    if (at === undefined) {
+      table.push(value);
+      placeOf.set(key, (at = table.length));
+    }
+    return at;
+  };
+  let used = 0;
+  papers.forEach((p, i) => {
+    ids.push(p.id);
+    shortNames.push(p.name ?? '');
+    titles.push(p.title);
+    const authors = p.authors;
+    if (authors !== undefined) {
+      flags[i]! |= HAS_AUTHORS;
+      if (used + authors.length > places.length) {
+        const grown = new Uint32Array(Math.max(places.length * 2, used + authors.length));
+        grown.set(places.subarray(0, used));
+        places = grown;
+      }
+      for (const a of authors) places[used++] = names.place.get(a)!;
+    }
+    authorOffsets[i + 1] = used;
+    if (p.arxivId !== undefined && p.arxivId === p.id) flags[i]! |= ARXIV_IS_ID;
+    const at = i * SHARED.length;
+    if (p.published !== undefined) shared[at + S_PUBLISHED] = share(p.published);
+    if (p.categories !== undefined) shared[at + S_CATEGORIES] = share(p.categories);
+    shared[at + S_SOURCES] = share(p.sources);
+    const arxivLinks = letters(p);
+    if (arxivLinks !== undefined) shared[at + S_LINKS] = share(arxivLinks);
+    const extra: Rest = {};
+    if (p.aliases.length > 0) extra.aliases = p.aliases;
+    if (p.arxivId !== undefined && p.arxivId !== p.id) extra.arxivId = p.arxivId;
+    for (const f of ['upvotes', 'comments', 'githubRepo', 'githubStars', 'projectPage', 'keywords', 'doi', 'formerIds'] as const) {
+      if (p[f] !== undefined) (extra as Record<string, unknown>)[f] = p[f];
+    }
+    if (arxivLinks === undefined) extra.links = p.links;
+    const json = JSON.stringify(extra);
+    rest.push(json === '{}' ? '' : json);
+  });
+  return {
+    columns: [
+      { name: 'paperIds', kind: 'utf8', data: ids.data },
+      { name: 'paperIdOffsets', kind: 'u32', data: bytesOf(ids.offsets) },
+      { name: 'paperNames', kind: 'utf8', data: shortNames.data },
+      { name: 'paperNameOffsets', kind: 'u32', data: bytesOf(shortNames.offsets) },
+      { name: 'titles', kind: 'utf8', data: titles.data },
+      { name: 'titleOffsets', kind: 'u32', data: bytesOf(titles.offsets) },
+      { name: 'paperAuthorPlaces', kind: 'u32', data: bytesOf(places.subarray(0, used)) },
+      { name: 'paperAuthorOffsets', kind: 'u32', data: bytesOf(authorOffsets) },
+      { name: 'recordShared', kind: 'u32', data: bytesOf(shared) },
+      { name: 'recordFlags', kind: 'u8', data: flags },
+      { name: 'recordRest', kind: 'utf8', data: rest.data },
+      { name: 'recordRestOffsets', kind: 'u32', data: bytesOf(rest.offsets) },
+    ],
+    // JSON, ASCII only (other characters escaped): read back by a byte copy.
+    shared: { name: 'sharedValues', kind: 'utf8', data: Buffer.from(asciiJson(table), 'latin1') },
+  };
 }
 
 /** JSON text with every character past ASCII escaped (`\u00e9`): the same value, one byte a character. */
@@ -111,9 +236,20 @@ function asciiJson(value: unknown): string {
   return JSON.stringify(value).replace(/[\u0080-\uffff]/g, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
-/** A stored chunk of records, inflated and parsed (not yet checked: see `CachedPapers.attach`). Throws IndexCacheError. */
-export function decodeRecordChunk(bytes: Uint8Array): unknown {
-  return inflateJson(bytes, 'paper records', 'latin1');
+/** The columns of a file's records, as `encodeRecords` wrote them (views on the buffer a restart keeps). */
+export interface RecordColumns {
+  ids: Buffer;
+  idOffsets: Uint32Array;
+  names: Buffer;
+  nameOffsets: Uint32Array;
+  titles: Buffer;
+  titleOffsets: Uint32Array;
+  authorPlaces: Uint32Array;
+  authorOffsets: Uint32Array;
+  shared: Uint32Array;
+  flags: Uint8Array;
+  rest: Buffer;
+  restOffsets: Uint32Array;
 }
 
 /** A paper's text, deflated: JSON `[abstract, highlights]`, or `[abstract, highlights, summary]`. */
@@ -141,9 +277,9 @@ export function decodeText(bytes: Uint8Array, kind: number, i: number): Pick<Pap
   return withSummary ? { abstract: v[0], highlights: v[1], summary: v[2] as string } : { abstract: v[0], highlights: v[1] };
 }
 
-function inflateJson(bytes: Uint8Array, what: string, encoding: 'utf8' | 'latin1' = 'utf8'): unknown {
+function inflateJson(bytes: Uint8Array, what: string): unknown {
   try {
-    return JSON.parse(zlib.inflateRawSync(bytes).toString(encoding));
+    return JSON.parse(zlib.inflateRawSync(bytes).toString('utf8'));
   } catch (err) {
     throw new IndexCacheError(`${what} is damaged: ${err instanceof Error ? err.message : String(err)}`);
   }
@@ -161,154 +297,217 @@ const MANY_HIGHLIGHTS = 127;
 
 /** Texts kept decoded (the most recently read): a page of results and its follow-ups read the same few again. */
 const RECENT_TEXTS = 1024;
+/** Rests kept parsed (the most recently read). */
+const RECENT_RESTS = 1024;
 
-/** Which paper of the file a record is. */
-const ROW = Symbol('paper of the index cache');
-/** A record's compact links. */
-const LINKS = Symbol('compact links');
-/** Its text kind (see `textKind`): an accessor shared by every paper of a file, reading the file's column. */
-const KIND = Symbol('text kind');
+/** The file a paper of an index cache file is from (on its class's prototype). */
+const FILE = Symbol('index cache file');
 /** Set on a paper whose links or highlights were assigned: what the file says of them no longer holds. */
 const SETTLED = Symbol('assigned since read');
 
-type Attached = PaperRecord & { [ROW]: number; [LINKS]: readonly CompactLink[]; [KIND]: number; [SETTLED]?: true };
+interface FromFile {
+  [FILE]: CachedPapers;
+  [SETTLED]?: true;
+}
 
-/** A paper of a cache file whose links and highlights are still the file's. */
-function fromFile(p: Paper): Attached | undefined {
-  const a = p as unknown as Partial<Attached>;
-  return a[LINKS] !== undefined && a[SETTLED] === undefined ? (a as Attached) : undefined;
+/** The file and row of a paper of a cache file whose links and highlights are still the file's. */
+function fromFile(p: Paper): { file: CachedPapers; row: number } | undefined {
+  const a = p as unknown as Partial<FromFile>;
+  const file = a[FILE];
+  if (file === undefined || a[SETTLED] !== undefined) return undefined;
+  return { file, row: file.rowOf(p) };
+}
+
+/** Whether `field` of a paper is still read from its cache file (not assigned since, and not a paper built in memory). */
+export function readFromFile(p: Paper, field: keyof Paper): boolean {
+  const a = p as unknown as Partial<FromFile>;
+  return a[FILE] !== undefined && !Object.prototype.hasOwnProperty.call(p, field);
 }
 
 /** How many highlights a paper has; for a paper of a cache file, without reading its text. */
 export function highlightCount(p: Paper): number {
-  const a = fromFile(p);
-  const n = a ? a[KIND] >>> 1 : MANY_HIGHLIGHTS;
+  const f = fromFile(p);
+  const n = f ? f.file.kinds[f.row]! >>> 1 : MANY_HIGHLIGHTS;
   return n < MANY_HIGHLIGHTS ? n : p.highlights.length;
 }
 
 /** Whether a paper has a link of this kind; for a paper of a cache file, without making its links. */
 export function hasLink(p: Paper, kind: PaperLink['kind']): boolean {
-  const a = fromFile(p);
-  if (!a) return p.links.some((l) => l.kind === kind);
-  for (const l of a[LINKS]) if ((typeof l === 'string' ? DERIVED[l].kind : l.kind) === kind) return true;
+  const f = fromFile(p);
+  if (!f) return p.links.some((l) => l.kind === kind);
+  const arxiv = f.file.arxivLinks(f.row);
+  if (arxiv === undefined) return p.links.some((l) => l.kind === kind);
+  for (const l of arxiv) if (DERIVED[l].kind === kind) return true;
   return false;
 }
 
 const EMPTY = Object.freeze<string[]>([]) as string[];
+const KINDS = new Set<string>(['code', 'project', 'arxiv', 'pdf', 'hf', 'other']);
+const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /**
- * The papers of one cache file: `attach` turns each stored chunk into papers, whose texts are read
- * with `bytes(i)` (checked as read: damage is told to `onDamaged` and the read throws
- * IndexCacheError) and whose links are made when read.
+ * The papers of one cache file, from its record columns (checked here: throws IndexCacheError when
+ * they are not what `encodeRecords` writes), its author names, its shared values (JSON, parsed and
+ * checked here), each paper's text kind (see `textKind`) and its texts, read with `bytes(i)`
+ * (checked as read: damage is told to `onDamaged` and the read throws IndexCacheError, as does a
+ * paper's rest found damaged when read).
  */
 export class CachedPapers {
+  readonly n: number;
+  readonly #cols: RecordColumns;
+  readonly #names: readonly string[];
+  readonly #table: readonly unknown[];
+  readonly kinds: Uint8Array;
   readonly #recent = new Map<number, Pick<Paper, TextField>>();
-  readonly #descriptors: Record<TextField | 'links' | 'kind', PropertyDescriptor>;
-  /** The file's text kinds (see `textKind`), by paper. */
-  #kinds: Uint8Array = new Uint8Array(0);
-  /** Shared values, by a key of their content. */
-  readonly #shared = new Map<string, unknown>();
+  readonly #rests = new Map<number, Rest>();
+  readonly #row: (p: object) => number;
+  readonly #Paper: new (row: number) => object;
 
   constructor(
+    cols: RecordColumns,
+    names: readonly string[],
+    sharedJson: Buffer,
+    kinds: Uint8Array,
     readonly bytes: (i: number) => Uint8Array,
     readonly onDamaged?: (err: IndexCacheError) => void,
   ) {
-    const load = (paper: Attached): Pick<Paper, TextField> => this.#load(paper);
-    const kinds = (): Uint8Array => this.#kinds;
-    const text = (field: TextField): PropertyDescriptor => ({
-      enumerable: true,
-      configurable: true,
-      get(this: Attached): unknown {
-        return load(this)[field];
-      },
-      set(this: object, value: unknown): void {
-        settle(this, field, value);
-      },
-    });
-    this.#descriptors = {
-      abstract: text('abstract'),
-      highlights: text('highlights'),
-      summary: text('summary'),
-      links: {
-        enumerable: true,
+    const n = (this.n = kinds.length);
+    this.#cols = cols;
+    this.#names = names;
+    this.kinds = kinds;
+    this.#table = checkColumns(cols, n, names.length, sharedJson);
+    // One class per file: its instances hold a row, its prototype reads the rest from this file.
+    class FilePaper {
+      readonly #at: number;
+      constructor(row: number) {
+        this.#at = row;
+      }
+      /** The row of a paper of this file; -1 for anything else (the prototype itself, as a test library's printer reads it). */
+      static row(this: void, p: object): number {
+        return #at in p ? p.#at : -1;
+      }
+    }
+    this.#row = FilePaper.row;
+    this.#Paper = FilePaper;
+    const row = FilePaper.row;
+    const descriptors: PropertyDescriptorMap = {};
+    for (const field of PAPER_FIELDS) {
+      const read = this.#reader(field);
+      descriptors[field] = {
         configurable: true,
-        get(this: Attached): PaperLink[] {
-          return expandLinks(this[LINKS], this.arxivId);
+        enumerable: false,
+        get(this: object): unknown {
+          const i = row(this);
+          return i < 0 ? undefined : read(i);
         },
         set(this: object, value: unknown): void {
-          settle(this, 'links', value);
+          settle(this, field, value);
         },
-      },
-      kind: {
-        get(this: Attached): number {
-          return kinds()[this[ROW]]!;
-        },
+      };
+    }
+    descriptors['toJSON'] = {
+      value(this: Paper): Paper {
+        return plainPaper(this);
       },
     };
+    descriptors[FILE] = { value: this };
+    Object.defineProperties(FilePaper.prototype, descriptors);
   }
 
-  /**
-   * The papers of one inflated chunk (`value`, JSON `[records, links]`), papers `first` on, with
-   * `kinds[i]` paper i's text kind (see `textKind`: the same column for every chunk of a file) and
-   * `names` the file's author names. Throws IndexCacheError when the chunk is not that.
-   */
-  attach(value: unknown, first: number, count: number, kinds: Uint8Array, names: readonly string[]): Paper[] {
-    this.#kinds = kinds;
-    if (!Array.isArray(value) || value.length !== 2) throw new IndexCacheError('paper records are malformed');
-    const [records, links] = value as unknown[];
-    if (!Array.isArray(records) || !Array.isArray(links) || records.length !== count || links.length !== count) {
-      throw new IndexCacheError('paper records do not match the index');
-    }
-    const out: Paper[] = [];
-    for (let k = 0; k < count; k++) {
-      const i = first + k;
-      const record: unknown = records[k];
-      const compact: unknown = links[k];
-      if (!isStored(record, names.length) || !isCompactLinks(compact, record.arxivId)) throw new IndexCacheError(`paper record ${i} is malformed`);
-      out.push(this.#attachOne(named(record, names), compact, i, (kinds[i]! & 1) === 1));
-    }
+  /** The papers, in the file's order: one small object each. */
+  papers(): Paper[] {
+    const out = new Array<Paper>(this.n);
+    const Ctor = this.#Paper;
+    for (let i = 0; i < this.n; i++) out[i] = new Ctor(i) as unknown as Paper;
     return out;
   }
 
-  #attachOne(record: PaperRecord, links: readonly CompactLink[], i: number, withSummary: boolean): Paper {
-    this.#share(record);
-    Object.defineProperty(record, ROW, { value: i });
-    const letters = links.every((l) => typeof l === 'string');
-    Object.defineProperty(record, LINKS, { value: letters ? this.#shared1(`l${links.join('')}`, () => Object.freeze(links)) : links });
-    Object.defineProperty(record, 'abstract', this.#descriptors.abstract);
-    Object.defineProperty(record, 'links', this.#descriptors.links);
-    Object.defineProperty(record, 'highlights', this.#descriptors.highlights);
-    Object.defineProperty(record, KIND, this.#descriptors.kind);
-    if (withSummary) Object.defineProperty(record, 'summary', this.#descriptors.summary);
-    return record as unknown as Paper;
+  /** Which paper of this file `p` is (a paper of this file only). */
+  rowOf(p: Paper): number {
+    return this.#row(p);
   }
 
-  /** Replace values many papers have alike by one shared value. */
-  #share(r: PaperRecord): void {
-    if (r.aliases.length === 0) r.aliases = EMPTY;
-    if (r.arxivId !== undefined && r.arxivId === r.id) r.arxivId = r.id;
-    if (r.published !== undefined) r.published = this.#shared1(`d${r.published}`, () => r.published);
-    if (r.categories !== undefined) {
-      const list = r.categories;
-      r.categories = this.#shared1(`c${list.join(' ')}`, () => Object.freeze(list)) as string[];
+  /** A paper's arXiv links as letters, when its links are those (else undefined: they are in its rest). */
+  arxivLinks(i: number): readonly Letter[] | undefined {
+    const at = this.#cols.shared[i * SHARED.length + S_LINKS]!;
+    return at === 0 ? undefined : (this.#table[at - 1] as Letter[]);
+  }
+
+  #reader(field: keyof Paper): (i: number) => unknown {
+    const c = this.#cols;
+    const table = this.#table;
+    const shared = (k: number) => (i: number) => {
+      const at = c.shared[i * SHARED.length + k]!;
+      return at === 0 ? undefined : table[at - 1];
+    };
+    const id = (i: number): string => c.ids.toString('utf8', c.idOffsets[i], c.idOffsets[i + 1]);
+    switch (field) {
+      case 'id':
+        return id;
+      case 'title':
+        return (i) => c.titles.toString('utf8', c.titleOffsets[i], c.titleOffsets[i + 1]);
+      case 'name':
+        return (i) => (c.nameOffsets[i] === c.nameOffsets[i + 1] ? undefined : c.names.toString('utf8', c.nameOffsets[i], c.nameOffsets[i + 1]));
+      case 'authors':
+        return (i) => {
+          if ((c.flags[i]! & HAS_AUTHORS) === 0) return undefined;
+          const out: string[] = [];
+          for (let k = c.authorOffsets[i]!; k < c.authorOffsets[i + 1]!; k++) out.push(this.#names[c.authorPlaces[k]!]!);
+          return out;
+        };
+      case 'arxivId':
+        return (i) => ((c.flags[i]! & ARXIV_IS_ID) !== 0 ? id(i) : this.#rest(i).arxivId);
+      case 'published':
+        return shared(S_PUBLISHED);
+      case 'categories':
+        return shared(S_CATEGORIES);
+      case 'sources':
+        return shared(S_SOURCES);
+      case 'links':
+        return (i) => {
+          const arxiv = this.arxivLinks(i);
+          if (arxiv === undefined) return (this.#rest(i).links ?? []).map((l) => ({ url: l.url, kind: l.kind }));
+          const at = id(i);
+          return arxiv.map((l) => ({ url: DERIVED[l].url(at), kind: DERIVED[l].kind }));
+        };
+      case 'aliases':
+        return (i) => this.#rest(i).aliases ?? EMPTY;
+      case 'abstract':
+      case 'highlights':
+        return (i) => this.#text(i)[field];
+      case 'summary':
+        return (i) => ((this.kinds[i]! & 1) === 0 ? undefined : this.#text(i).summary);
+      default:
+        return (i) => this.#rest(i)[field];
     }
-    const s = r.sources[0]!;
-    if (r.sources.length === 1 && 'feed' in s) r.sources = this.#shared1(`s${s.feed} ${s.date}`, () => Object.freeze([Object.freeze(s)])) as PaperSource[];
   }
 
-  #shared1<T>(key: string, make: () => T): T {
-    let v = this.#shared.get(key) as T | undefined;
-    if (v === undefined) this.#shared.set(key, (v = make()));
-    return v;
+  /** A paper's rest: from the recently read ones, or parsed and checked. */
+  #rest(i: number): Rest {
+    const c = this.#cols;
+    const from = c.restOffsets[i]!;
+    const to = c.restOffsets[i + 1]!;
+    if (from === to) return NO_REST;
+    const recent = this.#rests.get(i);
+    if (recent) return recent;
+    let rest: Rest;
+    try {
+      rest = checkRest(JSON.parse(c.rest.toString('utf8', from, to)), (c.flags[i]! & ARXIV_IS_ID) !== 0, c.shared[i * SHARED.length + S_LINKS] !== 0);
+    } catch (err) {
+      const damaged = new IndexCacheError(`the record of paper ${i} is damaged: ${err instanceof Error ? err.message : String(err)}`);
+      this.onDamaged?.(damaged);
+      throw damaged;
+    }
+    if (this.#rests.size >= RECENT_RESTS) this.#rests.delete(this.#rests.keys().next().value!);
+    this.#rests.set(i, rest);
+    return rest;
   }
 
   /**
    * A paper's text: from the recently read ones, or inflated from the file. Not kept on the paper:
    * a bot answering for months would otherwise end up holding every text it ever showed.
    */
-  #load(paper: Attached): Pick<Paper, TextField> {
-    const i = paper[ROW];
-    if (typeof i !== 'number') throw new TypeError('not a paper of this index cache');
+  #text(i: number): Pick<Paper, TextField> {
     const recent = this.#recent.get(i);
     if (recent) {
       this.#recent.delete(i);
@@ -317,7 +516,7 @@ export class CachedPapers {
     }
     let text: Pick<Paper, TextField>;
     try {
-      text = decodeText(this.bytes(i), this.#kinds[i]!, i);
+      text = decodeText(this.bytes(i), this.kinds[i]!, i);
     } catch (err) {
       if (err instanceof IndexCacheError) this.onDamaged?.(err);
       throw err;
@@ -326,59 +525,137 @@ export class CachedPapers {
     this.#recent.set(i, text);
     return text;
   }
+
+  /** Read and check paper `i`'s rest now (a probe at open; throws IndexCacheError). */
+  probe(i: number): void {
+    this.#rest(i);
+  }
 }
 
-/** The links a compact list stands for, made anew (a caller may change what it gets). */
-function expandLinks(compact: readonly CompactLink[], arxivId: string | undefined): PaperLink[] {
-  return compact.map((l) => {
-    if (typeof l !== 'string') return { url: l.url, kind: l.kind };
-    const d = DERIVED[l];
-    return { url: d.url(arxivId!), kind: d.kind };
-  });
-}
+const NO_REST: Rest = Object.freeze({});
 
-/** A stored record with its authors' places replaced by their names (the same strings for every paper). */
-function named(record: Stored, names: readonly string[]): PaperRecord {
-  const places = record.authors;
-  if (places !== undefined) (record as unknown as PaperRecord).authors = places.map((at) => names[at]!);
-  return record as unknown as PaperRecord;
-}
-
-/** Whether `v` is a stored record, its authors places in a table of `names` names. */
-function isStored(v: unknown, names: number): v is Stored {
-  if (typeof v !== 'object' || v === null || Array.isArray(v)) return false;
-  const r = v as Record<string, unknown>;
-  const authors = r['authors'];
-  if (authors !== undefined && !(Array.isArray(authors) && authors.every((a) => Number.isInteger(a) && a >= 0 && a < names))) return false;
-  return (
-    typeof r['id'] === 'string' &&
-    typeof r['title'] === 'string' &&
-    Array.isArray(r['aliases']) &&
-    Array.isArray(r['sources']) &&
-    r['sources'].length > 0 &&
-    (r['arxivId'] === undefined || typeof r['arxivId'] === 'string') &&
-    (r['categories'] === undefined || Array.isArray(r['categories'])) &&
-    !('abstract' in r) &&
-    !('highlights' in r) &&
-    !('summary' in r) &&
-    !('links' in r)
-  );
-}
-
-const KINDS = new Set<string>(['code', 'project', 'arxiv', 'pdf', 'hf', 'other']);
-
-function isCompactLinks(v: unknown, arxivId: string | undefined): v is CompactLink[] {
-  if (!Array.isArray(v)) return false;
-  return v.every((l: unknown) => {
-    if (typeof l === 'string') return arxivId !== undefined && (l === 'a' || l === 'p' || l === 'h');
-    if (typeof l !== 'object' || l === null) return false;
-    const link = l as Record<string, unknown>;
-    return typeof link['url'] === 'string' && typeof link['kind'] === 'string' && KINDS.has(link['kind']);
-  });
-}
-
-/** A field as a plain value. */
-function settle(paper: object, field: TextField | 'links', value: unknown): void {
+/** A field as a plain value of that paper. */
+function settle(paper: object, field: keyof Paper, value: unknown): void {
   Object.defineProperty(paper, field, { value, enumerable: true, configurable: true, writable: true });
-  if (field === 'links' || field === 'highlights') Object.defineProperty(paper, SETTLED, { value: true });
+  if (field === 'links' || field === 'highlights') Object.defineProperty(paper, SETTLED, { value: true, configurable: true });
+}
+
+/** Offsets of `count` items back to back in `bytes` bytes: from 0, never falling, to the end. */
+function checkOffsets(offsets: Uint32Array, count: number, bytes: number, what: string, nonEmpty: boolean): void {
+  if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== bytes) throw new IndexCacheError(`${what} do not match the index`);
+  for (let i = 0; i < count; i++) {
+    if (nonEmpty ? offsets[i]! >= offsets[i + 1]! : offsets[i]! > offsets[i + 1]!) throw new IndexCacheError(`${what} offsets are not in order`);
+  }
+}
+
+/** Check the columns of `n` papers against `names` author names; returns the parsed shared values. Throws IndexCacheError. */
+function checkColumns(c: RecordColumns, n: number, names: number, sharedJson: Buffer): unknown[] {
+  checkOffsets(c.idOffsets, n, c.ids.length, 'paper ids', true);
+  checkOffsets(c.nameOffsets, n, c.names.length, 'paper names', false);
+  checkOffsets(c.titleOffsets, n, c.titles.length, 'paper titles', true);
+  checkOffsets(c.authorOffsets, n, c.authorPlaces.length, 'paper authors', false);
+  checkOffsets(c.restOffsets, n, c.rest.length, 'paper records', false);
+  if (c.flags.length !== n || c.shared.length !== n * SHARED.length) throw new IndexCacheError('paper records do not match the index');
+  for (const at of c.authorPlaces) if (at >= names) throw new IndexCacheError('paper authors are not in the name table');
+  let table: unknown;
+  try {
+    table = JSON.parse(sharedJson.toString('latin1'));
+  } catch {
+    table = undefined;
+  }
+  if (!Array.isArray(table)) throw new IndexCacheError('shared paper values are malformed');
+  // Each place used is checked once for what its column holds.
+  const checked = SHARED.map(() => new Uint8Array(table.length));
+  for (let i = 0; i < n; i++) {
+    if ((c.flags[i]! & ~(ARXIV_IS_ID | HAS_AUTHORS)) !== 0) throw new IndexCacheError(`paper record ${i} is malformed`);
+    if ((c.flags[i]! & HAS_AUTHORS) === 0 && c.authorOffsets[i] !== c.authorOffsets[i + 1]) throw new IndexCacheError(`paper record ${i} is malformed`);
+    for (let k = 0; k < SHARED.length; k++) {
+      const at = c.shared[i * SHARED.length + k]!;
+      if (at === 0) {
+        if (k === S_SOURCES) throw new IndexCacheError(`paper record ${i} is malformed`);
+        continue;
+      }
+      if (at > table.length) throw new IndexCacheError(`paper record ${i} is malformed`);
+      if (checked[k]![at - 1] === 0) {
+        if (!sharedOk(SHARED[k]!, table[at - 1])) throw new IndexCacheError(`shared paper values are malformed`);
+        checked[k]![at - 1] = 1;
+      }
+      // arXiv links are made from the arXiv id, which must be the id.
+      if (k === S_LINKS && (table[at - 1] as Letter[]).length > 0 && (c.flags[i]! & ARXIV_IS_ID) === 0)
+        throw new IndexCacheError(`paper record ${i} is malformed`);
+    }
+  }
+  // Frozen: a value is every paper's that has it (a change to one paper's would change the others').
+  return table.map((v: unknown) => deepFreeze(v));
+}
+
+function deepFreeze<T>(v: T): T {
+  if (typeof v === 'object' && v !== null) {
+    for (const x of Object.values(v)) deepFreeze(x);
+    Object.freeze(v);
+  }
+  return v;
+}
+
+const strings = (v: unknown): v is string[] => Array.isArray(v) && v.every((x) => typeof x === 'string' && x.length > 0);
+const count = (v: unknown): boolean => Number.isInteger(v) && (v as number) >= 0;
+
+function isLink(l: unknown): l is PaperLink {
+  if (typeof l !== 'object' || l === null) return false;
+  const link = l as Record<string, unknown>;
+  return typeof link['url'] === 'string' && typeof link['kind'] === 'string' && KINDS.has(link['kind']);
+}
+
+function isSource(s: unknown): s is PaperSource {
+  if (typeof s !== 'object' || s === null) return false;
+  const r = s as Record<string, unknown>;
+  if ('feed' in r) return (r['feed'] === 'hf' || r['feed'] === 'arxiv') && typeof r['date'] === 'string' && ISO_DATE.test(r['date']);
+  return typeof r['file'] === 'string' && Number.isInteger(r['line']) && (r['date'] === undefined || typeof r['date'] === 'string');
+}
+
+function sharedOk(field: SharedField, v: unknown): boolean {
+  switch (field) {
+    case 'published':
+      return typeof v === 'string' && ISO_DATE.test(v);
+    case 'categories':
+      return strings(v);
+    case 'sources':
+      return Array.isArray(v) && v.length > 0 && v.every(isSource);
+    case 'links':
+      return Array.isArray(v) && v.every((l) => l === 'a' || l === 'p' || l === 'h');
+  }
+}
+
+/** A paper's rest as parsed, checked field by field (its arrays frozen: the parsed value is kept and shared by reads). */
+function checkRest(v: unknown, arxivIsId: boolean, arxivLinks: boolean): Rest {
+  if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
+  const r = v as Record<string, unknown>;
+  for (const key of Object.keys(r)) {
+    const x = r[key];
+    const ok = (() => {
+      switch (key as RestField) {
+        case 'aliases':
+        case 'keywords':
+        case 'formerIds':
+          return strings(x) && x.length > 0;
+        case 'arxivId':
+          return typeof x === 'string' && x.length > 0 && !arxivIsId;
+        case 'upvotes':
+        case 'comments':
+        case 'githubStars':
+          return count(x);
+        case 'githubRepo':
+        case 'projectPage':
+        case 'doi':
+          return typeof x === 'string' && x.length > 0;
+        case 'links':
+          return Array.isArray(x) && x.every(isLink) && !arxivLinks;
+        default:
+          return false;
+      }
+    })();
+    if (!ok) throw new Error(REST_FIELDS.includes(key as RestField) ? `bad ${key}` : `unknown field ${key}`);
+  }
+  if (!arxivLinks && r['links'] === undefined) throw new Error('no links');
+  return deepFreeze(r as Rest);
 }

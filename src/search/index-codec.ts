@@ -10,9 +10,10 @@
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
  *
  * Sections come in spans: up to `kept`, what a running engine uses (postings, per-paper arrays),
- * read into one buffer that stays; then the typo keys, read again only when a query first needs
- * a correction (a million papers' are 173 MB); from `once`, the vocabulary text and the records,
- * read into a buffer dropped once decoded. The checksum covers all three.
+ * read into one buffer that stays (with the papers' record columns); then the typo keys, read again
+ * only when a query first needs a correction (a million papers' are 173 MB); from `once`, the
+ * vocabulary text, the author names and the shared record values, read into a buffer dropped once
+ * decoded. The checksum covers all three.
  *
  * The papers' texts and terms (what the second stage reads, see paper-terms.ts) and their author
  * index (author-index.ts) are the last sections and lie outside the checksum: `openIndexFile`
@@ -22,19 +23,20 @@
  * consistency and the text's shape; the terms' structure and range; the author index's own CRC,
  * kept in the header, and its structure).
  *
- * Papers (layout 2) are two parts, both deflated (raw deflate, level 1):
- * - `papers`: the records without their text, in chunks of `paperChunk` papers, each chunk one
- *   JSON array `[records, links]` (inflated and parsed at load; `paperChunkOffsets` has their byte
- *   offsets), the links compact (see cached-papers.ts), the authors as places in `authorNames`
- *   (a JSON array of every author's name, once).
+ * Papers are two parts:
+ * - the records without their text, as columns (`encodeRecords` in cached-papers.ts): ids, short
+ *   names and titles as text with offsets, the authors as places in `authorNames` (a JSON array of
+ *   every author's name, once), each paper's places in `sharedValues` (its date, categories,
+ *   sources and arXiv links, each distinct value once) and the rest of each record as a small JSON
+ *   object of its own. Kept as they are read: a restart makes one small object a paper.
  * - `texts`: each paper's text (abstract, highlights, summary) deflated on its own, at
  *   `textOffsets`; inflated when one of those fields is first read (most never are after a
  *   restart). `textKinds` says which papers have a summary and how many highlights (see
  *   `textKind` in cached-papers.ts: `stats` counts them without reading the texts). Measured on the
  *   bench's synthetic arXiv papers: 2.25 KB of text to ~1.03 KB.
  *
- * Decoding validates magic, version, checksum, file size and structure, inflates and checks every
- * record chunk and a probe of the texts, and throws `IndexCacheError` on any mismatch; typed arrays
+ * Decoding validates magic, version, checksum, file size and structure, checks the
+ * record columns and a probe of the texts and records' rests, and throws `IndexCacheError` on any mismatch; typed arrays
  * are zero-copy views on the buffer read. Texts damaged in a way the checksum cannot see (a file
  * written wrongly) are found when read: `onDamaged` is told, and the read throws `IndexCacheError`.
  */
@@ -44,7 +46,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
-import { authorNames, CachedPapers, decodeRecordChunk, decodeText, encodeRecordChunk, encodeText, textKind } from './cached-papers.ts';
+import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
 import { impactBitsFit, topStep } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
@@ -56,18 +58,16 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * 6, the records' JSON in ASCII; 7, sections kept, read when needed and read once apart;
  * 8, each paper's highlight count in its text kind (see `textKind`); 9, the author index after
  * the terms (with a CRC of its own in the header); 10, the authors' names in a table of their
- * own (`authorNames`), records holding places in it.
+ * own (`authorNames`), records holding places in it; 11, the records as columns kept in memory
+ * (see cached-papers.ts) instead of JSON chunks parsed at open.
  */
-const PAPERS_LAYOUT = 10;
+const PAPERS_LAYOUT = 11;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
  * (`INDEX_FORMAT_VERSION * 100 + PAPERS_LAYOUT`), so a change to either makes old files stale.
  */
 export const CACHE_FORMAT_VERSION = INDEX_FORMAT_VERSION * 100 + PAPERS_LAYOUT;
-
-/** Papers per record chunk: one JSON text each (a million papers' would pass V8's longest string as one). */
-const PAPER_CHUNK = 4096;
 
 const MAGIC = Buffer.from('PBIDX\0\0\0', 'latin1');
 
@@ -126,8 +126,6 @@ const HeaderSchema = z.object({
   kept: z.number().int().min(PREFIX),
   /** Start of the sections read once at open (vocabulary text, records), after the typo keys. */
   once: z.number().int().min(PREFIX),
-  /** Papers per record chunk (with papers). */
-  paperChunk: z.number().int().positive().optional(),
   /** CRC-32 of the author index sections (with papers), which lie past the checksummed bytes. */
   authorsCrc: z.number().int().min(0).optional(),
   sections: z.array(SectionSchema),
@@ -195,11 +193,12 @@ export function encodeIndexParts(
   const authorSections = papers && authors ? authorParts(authors) : [];
   if (papers) {
     const names = authorNames(papers);
-    const records = packed(papers, PAPER_CHUNK, (from, to) => encodeRecordChunk(papers, from, to, names));
+    const records = encodeRecords(papers, names);
+    // The records' columns stay in memory; the names and shared values are read once into the heap.
+    kept.push(...records.columns);
     // JSON, not joined by a separator: a name is any text.
     once.push({ name: 'authorNames', kind: 'utf8', data: Buffer.from(JSON.stringify(names.names), 'utf8') });
-    once.push({ name: 'paperChunkOffsets', kind: 'u32', data: bytesOf(records.offsets) });
-    once.push({ name: 'papers', kind: 'u8', data: records.data });
+    once.push(records.shared);
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
     const texts = packed(papers, 1, (i) => encodeText(papers[i]!));
     const terms = paperTerms ? packed(papers, 1, (i) => paperTerms(i)) : undefined;
@@ -211,6 +210,9 @@ export function encodeIndexParts(
     if (authors) last.push(...authorSections);
   }
   const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, ...once, ...last];
+  // A reader finds a section by its name: two of one name would read the first twice.
+  const named = new Set(parts.map((p) => p.name));
+  if (named.size !== parts.length) throw new Error('index cache sections must have distinct names');
   // Lay out sections after a header whose size we only know once offsets are known: iterate.
   let headerLen = 0;
   let header: Header;
@@ -234,7 +236,6 @@ export function encodeIndexParts(
       checked,
       kept: keyAt.offset,
       once: Math.ceil((keyAt.offset + keyAt.bytes) / 8) * 8,
-      ...(papers ? { paperChunk: PAPER_CHUNK } : {}),
       ...(papers && authors ? { authorsCrc: authorsCrc(authorSections.map((x) => x.data)) } : {}),
       sections,
     };
@@ -528,7 +529,7 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   };
   validate(index);
   const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
-  if (header.hasPapers) out.papers = decodePapers(n, header.paperChunk, at, section, view, tail, options.onDamaged);
+  if (header.hasPapers) out.papers = decodePapers(n, at, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('authorDocs') && header.authorsCrc !== undefined)
     out.authors = storedAuthors(n, header.authorsCrc, section, tail, options.onDamaged);
@@ -580,34 +581,40 @@ function storedAuthors(n: number, crc: number, section: SectionAt, tail: Tail, o
 type SectionAt = (name: string) => { offset: number; bytes: number };
 type ViewOf = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) => T;
 
-/** The papers of a cache file: records inflated and checked now, texts (checked by a probe) when read. */
+/** The papers of a cache file: record columns checked now, each paper's rest and text (checked by a probe) when read. */
 function decodePapers(
   n: number,
-  chunk: number | undefined,
   at: (name: string) => Buffer,
   section: SectionAt,
   view: ViewOf,
   tail: Tail,
   onDamaged?: (err: IndexCacheError) => void,
 ): Paper[] {
-  if (chunk === undefined) throw new IndexCacheError('paper records without a chunk size');
-  const recordsAt = section('papers');
-  const records = packedParts(recordsAt, view('paperChunkOffsets', Uint32Array), Math.ceil(n / chunk), 'paper records');
-  const recordBytes = at('papers');
   const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n) throw new IndexCacheError('paper text kinds do not match the index');
   const textOf = (i: number): Uint8Array => tail.read(texts.start(i), texts.end(i));
-  const cached = new CachedPapers(textOf, onDamaged);
-  const names = authorNamesOf(at('authorNames'));
-  const papers: Paper[] = [];
-  for (let c = 0; c < records.count; c++) {
-    const value = decodeRecordChunk(recordBytes.subarray(records.start(c) - recordsAt.offset, records.end(c) - recordsAt.offset));
-    for (const p of cached.attach(value, papers.length, Math.min(chunk, n - c * chunk), kinds, names)) papers.push(p);
+  const columns = {
+    ids: at('paperIds'),
+    idOffsets: view('paperIdOffsets', Uint32Array),
+    names: at('paperNames'),
+    nameOffsets: view('paperNameOffsets', Uint32Array),
+    titles: at('titles'),
+    titleOffsets: view('titleOffsets', Uint32Array),
+    authorPlaces: view('paperAuthorPlaces', Uint32Array),
+    authorOffsets: view('paperAuthorOffsets', Uint32Array),
+    shared: view('recordShared', Uint32Array),
+    flags: view('recordFlags', Uint8Array),
+    rest: at('recordRest'),
+    restOffsets: view('recordRestOffsets', Uint32Array),
+  };
+  const cached = new CachedPapers(columns, authorNamesOf(at('authorNames')), at('sharedValues'), kinds, textOf, onDamaged);
+  // A probe: the first and last texts inflate and fit their records, and their rests parse (damage the checksum cannot see).
+  for (const i of n > 0 ? [0, n - 1] : []) {
+    decodeText(textOf(i), kinds[i]!, i);
+    cached.probe(i);
   }
-  // A probe: the first and last texts inflate and fit their records (damage the checksum cannot see).
-  for (const i of n > 0 ? [0, n - 1] : []) decodeText(textOf(i), kinds[i]!, i);
-  return papers;
+  return cached.papers();
 }
 
 /** The file's table of author names (see `authorNames`): a JSON array of non-empty strings. */

@@ -58,11 +58,15 @@ export class NameIndex {
   constructor(papers: readonly Paper[]) {
     this.#papers = papers;
     const ids = (this.ids = new KeyTable(papers.length));
+    // Each field read once: a paper of a cache file makes the value when read.
     papers.forEach((p, doc) => {
-      ids.add(p.id, doc);
+      const id = p.id;
+      ids.add(id, doc);
       for (const f of p.formerIds ?? []) ids.add(f, doc);
-      if (p.arxivId && p.arxivId !== p.id) ids.add(p.arxivId, doc);
-      if (p.name) this.names.add(foldKey(p.name), doc);
+      const arxivId = p.arxivId;
+      if (arxivId && arxivId !== id) ids.add(arxivId, doc);
+      const name = p.name;
+      if (name) this.names.add(foldKey(name), doc);
       for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
     });
   }

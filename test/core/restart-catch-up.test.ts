@@ -16,6 +16,7 @@ import { SHELL_CONTEXT } from '../../src/reply/context.ts';
 import type { Reply } from '../../src/reply/reply.ts';
 import { paperFromFeed } from '../../src/sources/from-feed.ts';
 import { useTempDirs } from '../helpers/temp-dir.ts';
+import { readFromFile } from '../../src/search/cached-papers.ts';
 
 const tempDir = useTempDirs('paperboy-catch-up-');
 const NOW = new Date('2026-11-29T12:00:00Z');
@@ -92,7 +93,7 @@ describe('a restart after papers arrived', () => {
       const first = await boot(store, cacheDir, storeId);
       expect(first.outcome).toEqual(['index cache miss']);
       // The first start serves from the file it wrote, texts on disk, not from the records it built from.
-      expect(typeof Object.getOwnPropertyDescriptor(first.b.library.papers[0], 'abstract')?.get).toBe('function');
+      expect(readFromFile(first.b.library.papers[0]!, 'abstract')).toBe(true);
       const cacheFiles = readdirSync(cacheDir);
 
       // Meanwhile: two new papers, one changed (its upvotes, as the HF feed reports them), one removed (arXiv deleted it).

@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
+import { PAPER_FIELDS, plainPaper } from '../../src/papers/plain.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
 import { cacheFilePath, hashInputFiles, loadOrBuildEngine } from '../../src/search/engine-cache.ts';
 import {
@@ -19,7 +20,17 @@ import {
 import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
 import { StaleCacheError } from '../../src/search/cache-error.ts';
 import { authorIndex, buildAuthorIndex } from '../../src/search/author-index.ts';
-import { CachedPapers, decodeText, encodeText, hasLink, highlightCount, textKind } from '../../src/search/cached-papers.ts';
+import {
+  authorNames,
+  CachedPapers,
+  decodeText,
+  encodeRecords,
+  encodeText,
+  hasLink,
+  highlightCount,
+  readFromFile,
+  textKind,
+} from '../../src/search/cached-papers.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
 
@@ -68,7 +79,7 @@ describe('index codec', () => {
     expect(back.index.impactBits).toBe(index.impactBits);
     expect([...back.index.avgLens]).toEqual([...index.avgLens]);
     expect([...back.correctionKeys()]).toEqual([...keys]);
-    expect(back.papers).toEqual(papers);
+    expect(back.papers!.map(plainPaper)).toEqual(papers);
   });
 
   it('rejects other versions, damage and garbage', () => {
@@ -113,7 +124,6 @@ function sectionOf(buf: Buffer, name: string): { offset: number; bytes: number }
 }
 
 /** The fields read from the file or made when read, in the order a decoded paper has them. */
-const TEXT = ['abstract', 'links', 'highlights', 'summary'];
 
 describe('index codec: papers', () => {
   const all = [...papers, RICH];
@@ -122,16 +132,19 @@ describe('index codec: papers', () => {
     return encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list);
   };
 
-  it('round-trips every field, with and without a summary or highlights; the text fields and links come last', () => {
+  it('round-trips every field, with and without a summary or highlights; JSON and plainPaper see every field, a spread none', () => {
     const back = decodeIndex(encoded()).papers!;
-    expect(back).toEqual(all);
-    const textLast = (p: Paper) => [...Object.keys(p).filter((k) => !TEXT.includes(k)), ...TEXT.filter((k) => k in p)];
-    expect(back.map((p) => Object.keys(p))).toEqual(all.map(textLast));
+    expect(back.map(plainPaper)).toEqual(all);
+    for (const [i, p] of back.entries()) for (const field of PAPER_FIELDS) expect(p[field], field).toEqual(all[i]![field]);
     expect(JSON.parse(JSON.stringify(back))).toEqual(all);
-    expect('summary' in back[0]!).toBe(false);
-    expect('summary' in back[3]!).toBe(true);
-    expect(structuredClone(back[3])).toEqual(RICH);
-    expect({ ...back[3] }).toEqual(RICH);
+    // plainPaper writes the fields in the schema's order, leaving out those without a value.
+    expect(Object.keys(plainPaper(back[3]!))).toEqual(PAPER_FIELDS.filter((f) => RICH[f] !== undefined));
+    expect(back[0]!.summary).toBeUndefined();
+    expect(back[3]!.summary).toBe(RICH.summary);
+    expect(structuredClone(plainPaper(back[3]!))).toEqual(RICH);
+    // The fields are the file's class's, not the paper's own: a spread or a clone copies none of them.
+    expect({ ...back[3] }).toEqual({});
+    expect(Object.keys(back[3]!)).toEqual([]);
   });
 
   it('stores the texts compressed and inflates them only when read', () => {
@@ -141,14 +154,14 @@ describe('index codec: papers', () => {
     const buf = encoded(big);
     expect(sectionOf(buf, 'texts').bytes).toBeLessThan(big.reduce((n, p) => n + Buffer.byteLength(p.abstract), 0) / 3);
     const back = decodeIndex(buf).papers!;
-    const lazy = (p: Paper, f: string) => Object.getOwnPropertyDescriptor(p, f)?.get !== undefined;
+    const lazy = (p: Paper, f: keyof Paper) => readFromFile(p, f);
     expect(lazy(back[5]!, 'abstract') && lazy(back[5]!, 'highlights')).toBe(true);
     expect(back[5]!.title).toBe('Paper number 5');
     expect(lazy(back[5]!, 'abstract')).toBe(true);
     expect(back[5]!.highlights).toEqual([]);
     expect(lazy(back[5]!, 'abstract')).toBe(true); // read from the file each time (recent ones kept decoded), never kept on the paper
     expect(back[5]!.abstract).toBe(big[5]!.abstract);
-    expect(back[5]!).toEqual(big[5]!);
+    expect(plainPaper(back[5]!)).toEqual(big[5]!);
     expect(lazy(back[6]!, 'abstract')).toBe(true);
   });
 
@@ -168,7 +181,7 @@ describe('index codec: papers', () => {
     const index = buildIndex(list);
     const buf = encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list);
     const back = decodeIndex(buf).papers!;
-    const lazy = (p: Paper) => Object.getOwnPropertyDescriptor(p, 'highlights')?.get !== undefined;
+    const lazy = (p: Paper) => readFromFile(p, 'highlights');
     expect(back.map(highlightCount)).toEqual(list.map((p) => p.highlights.length));
     for (const kind of ['code', 'project', 'arxiv', 'pdf', 'hf', 'other'] as const) {
       expect(back.map((p) => hasLink(p, kind))).toEqual(list.map((p) => p.links.some((l) => l.kind === kind)));
@@ -217,12 +230,11 @@ describe('index codec: papers', () => {
       { ...paper({ title: 'A page paper', abstract: 'Nothing from arXiv.' }), links: [{ url: 'https://arxiv.org/abs/2411.00009', kind: 'arxiv' as const }] },
     ];
     const back = decodeIndex(encoded(list)).papers!;
-    expect(back).toEqual(list);
+    expect(back.map(plainPaper)).toEqual(list);
     expect(JSON.parse(JSON.stringify(back))).toEqual(list);
-    expect(back.map((p) => structuredClone(p))).toEqual(list);
-    // Letters only: far smaller than the links themselves.
+    // Letters only, and one list of them for every paper that has it: far smaller than the links themselves.
     const many = Array.from({ length: 50 }, (_, i) => arxiv(`2411.1${String(i).padStart(4, '0')}`));
-    const size = (l: Paper[]) => sectionOf(encoded(l), 'papers').bytes;
+    const size = (l: Paper[]) => sectionOf(encoded(l), 'recordRest').bytes + sectionOf(encoded(l), 'sharedValues').bytes;
     expect(size(many) - size(many.map((p) => ({ ...p, links: [] })))).toBeLessThan(many.length * 2);
     // Shared: one sources list, one category list; frozen, so a change cannot leak to other papers.
     expect(back[0]!.sources).toBe(back[2]!.sources);
@@ -240,38 +252,114 @@ describe('index codec: papers', () => {
     expect(back[0]!.links).toHaveLength(3);
   });
 
-  it('stores records as ASCII JSON (read back by a byte copy), every other character escaped and restored', () => {
+  it('stores ids, names and titles as UTF-8 and the shared values as ASCII JSON (read back by a byte copy); every character restored', () => {
     const buf = encoded();
-    const at = sectionOf(buf, 'papers');
-    const offsets = sectionOf(buf, 'paperChunkOffsets');
-    const end = at.offset + buf.readUInt32LE(offsets.offset + 4);
-    const json = zlib.inflateRawSync(buf.subarray(at.offset, end));
+    const at = sectionOf(buf, 'sharedValues');
+    const json = buf.subarray(at.offset, at.offset + at.bytes);
     expect(json.every((byte) => byte < 0x80)).toBe(true);
-    expect(json.toString('latin1')).toContain('\\u00e9'); // Café
     const back = decodeIndex(buf).papers!;
     expect(back[2]!.title).toBe('Über Café Résumé');
     expect(back[3]!.authors).toEqual(['Paul Erdős', '李雷']);
     expect(back[3]!.title).toBe(RICH.title);
+    expect(back[3]!.name).toBe('E²GAN');
   });
 
-  it('rejects records whose links or fields are not what it wrote', () => {
-    const none = () => new Uint8Array(0);
-    // A fresh record each time: attaching defines the text fields on the record itself (reading one from a spread copy would read the file).
-    const record = () => ({ id: 'a-paper', title: 'A paper', aliases: [], sources: [{ file: 'x.txt', line: 1 }] });
-    const attach = (value: unknown) => new CachedPapers(none).attach(value, 0, 1, new Uint8Array(1), ['Ada Lovelace']);
-    expect(attach([[record()], [[]]])[0]!.links).toEqual([]);
-    expect(() => attach([[record()], [['a']]])).toThrow(/paper record 0 is malformed/); // a letter without an arXiv id
-    expect(() => attach([[record()], [['x']]])).toThrow(IndexCacheError);
-    expect(() => attach([[record()], [[{ url: 'https://a.example', kind: 'nope' }]]])).toThrow(IndexCacheError);
-    expect(() => attach([[{ ...record(), links: [] }], [[]]])).toThrow(/paper record 0 is malformed/);
-    expect(() => attach([[{ ...record(), sources: [] }], [[]]])).toThrow(/paper record 0 is malformed/);
-    expect(() => attach([[record()], []])).toThrow(/do not match the index/);
-    expect(() => attach([record()])).toThrow(IndexCacheError);
-    expect(() => attach(null)).toThrow(IndexCacheError);
-    // Authors are places in the file's name table.
-    expect(attach([[{ ...record(), authors: [0, 0] }], [[]]])[0]!.authors).toEqual(['Ada Lovelace', 'Ada Lovelace']);
-    for (const authors of [[1], [-1], [0.5], ['Ada Lovelace'], 'Ada Lovelace'])
-      expect(() => attach([[{ ...record(), authors }], [[]]])).toThrow(/paper record 0 is malformed/);
+  describe('record columns not as written (a file written wrongly: the checksum cannot see it)', () => {
+    const arxivPaper = (id: string): Paper => ({
+      ...paper({ title: `Arxiv paper ${id}`, abstract: `Abstract of ${id}.` }),
+      id,
+      arxivId: id,
+      links: [{ url: `https://arxiv.org/abs/${id}`, kind: 'arxiv' }],
+      sources: [{ feed: 'arxiv', date: '2026-11-20' }],
+      authors: ['Ada Lovelace'],
+    });
+    const list = (): Paper[] => [arxivPaper('2411.00001'), { ...paper({ title: 'A page paper', abstract: 'Text.' }), aliases: ['PagePaper'], upvotes: 3 }];
+    /** The list's columns, changed by `change`, opened as a file would open them. */
+    const open = (change: (c: Record<string, Uint8Array>, shared: { json: string }) => void, onDamaged?: (err: IndexCacheError) => void) => {
+      const papers = list();
+      const names = authorNames(papers);
+      const { columns, shared } = encodeRecords(papers, names);
+      // Copies on buffers of their own (aligned for the typed views).
+      const c = Object.fromEntries(columns.map((x) => [x.name, new Uint8Array(x.data)]));
+      const json = { json: Buffer.from(shared.data).toString('latin1') };
+      change(c, json);
+      const u32 = (name: string) => new Uint32Array(c[name]!.buffer, 0, c[name]!.byteLength / 4);
+      const buf = (name: string) => Buffer.from(c[name]!.buffer, 0, c[name]!.byteLength);
+      const texts = papers.map(encodeText);
+      const kinds = Uint8Array.from(papers, textKind);
+      return new CachedPapers(
+        {
+          ids: buf('paperIds'),
+          idOffsets: u32('paperIdOffsets'),
+          names: buf('paperNames'),
+          nameOffsets: u32('paperNameOffsets'),
+          titles: buf('titles'),
+          titleOffsets: u32('titleOffsets'),
+          authorPlaces: u32('paperAuthorPlaces'),
+          authorOffsets: u32('paperAuthorOffsets'),
+          shared: u32('recordShared'),
+          flags: c['recordFlags']!,
+          rest: buf('recordRest'),
+          restOffsets: u32('recordRestOffsets'),
+        },
+        names.names,
+        Buffer.from(json.json, 'latin1'),
+        kinds,
+        (i) => texts[i]!,
+        onDamaged,
+      );
+    };
+    const setU32 = (c: Record<string, Uint8Array>, name: string, i: number, v: number) => new DataView(c[name]!.buffer).setUint32(i * 4, v, true);
+
+    it('as written: every field reads back', () => {
+      expect(
+        open(() => {})
+          .papers()
+          .map(plainPaper),
+      ).toEqual(list());
+    });
+
+    it.each<[string, (c: Record<string, Uint8Array>, shared: { json: string }) => void, RegExp]>([
+      ['an author not in the name table', (c) => setU32(c, 'paperAuthorPlaces', 0, 1), /not in the name table/],
+      ['authors on a paper without an author list', (c) => (c['recordFlags']![0] = 1), /paper record 0 is malformed/],
+      ['an unknown flag', (c) => (c['recordFlags']![1]! |= 8), /paper record 1 is malformed/],
+      ['no sources', (c) => setU32(c, 'recordShared', 2, 0), /paper record 0 is malformed/],
+      ['a shared place past the table', (c) => setU32(c, 'recordShared', 2, 999), /paper record 0 is malformed/],
+      [
+        'sources that are not sources',
+        (c, shared) => (shared.json = shared.json.replace('"feed":"arxiv"', '"feed":"nope!"')),
+        /shared paper values are malformed/,
+      ],
+      ['the shared values not JSON', (c, shared) => (shared.json = shared.json.slice(1)), /shared paper values are malformed/],
+      ['arXiv links on a paper whose arXiv id is not its id', (c) => (c['recordFlags']![0] = 2), /paper record 0 is malformed/],
+      ['titles out of order', (c) => setU32(c, 'titleOffsets', 1, 0), /paper titles offsets are not in order/],
+      ['ids that do not end where the column does', (c) => setU32(c, 'paperIdOffsets', 2, 3), /paper ids do not match the index/],
+    ])('refused at open: %s', (_, change, message) => {
+      expect(() => open(change)).toThrow(IndexCacheError);
+      expect(() => open(change)).toThrow(message);
+    });
+
+    it.each<[string, string]>([
+      ['an unknown field', '{"aliases":["PagePaper"],"upvotes":3,"zzzzz":[]}'],
+      ['a field of the wrong type', '{"aliases":["PagePaper"],"upvotes":-3}'],
+      ['no links', '{"aliases":["PagePaper"],"upvotes":3}'],
+      ['not JSON', '{"aliases":["PagePaper"],"upvotes":3,"links":[]'],
+    ])('a rest with %s is a damaged record when read: told to onDamaged, the read throws', (_, json) => {
+      const damaged: IndexCacheError[] = [];
+      const papers = open(
+        (c) => {
+          const rest = Buffer.from(c['recordRest']!).toString('utf8');
+          const at = rest.indexOf('{"aliases"');
+          const changed = rest.slice(0, at) + json.padEnd(rest.length - at, ' ');
+          expect(Buffer.byteLength(changed)).toBe(c['recordRest']!.byteLength);
+          c['recordRest']!.set(Buffer.from(changed));
+        },
+        (err) => damaged.push(err),
+      ).papers();
+      expect(papers[0]!.title).toBe('Arxiv paper 2411.00001');
+      expect(() => papers[1]!.aliases).toThrow(/the record of paper 1 is damaged/);
+      expect(damaged).toHaveLength(1);
+    });
   });
 
   it('keeps each author name once: papers with the same author share one string, and a malformed name table is refused', () => {
@@ -311,18 +399,17 @@ describe('index codec: papers', () => {
     }
   });
 
-  it('round-trips no papers, and more papers than one record chunk', () => {
+  it('round-trips no papers, and many', () => {
     expect(decodeIndex(encoded([])).papers).toEqual([]);
-    const many = Array.from({ length: 4100 }, (_, i) => paper({ title: `Chunked paper ${i}`, abstract: `Abstract ${i}.` }));
+    const many = Array.from({ length: 4100 }, (_, i) => paper({ title: `Many paper ${i}`, abstract: `Abstract ${i}.` }));
     const back = decodeIndex(encoded(many)).papers!;
     expect(back).toHaveLength(4100);
-    expect(back[4099]).toEqual(many[4099]);
-    expect(back[0]).toEqual(many[0]);
+    expect(back.map(plainPaper)).toEqual(many);
   });
 
-  it('a damaged compressed section is a damaged cache, even with its checksum fixed up', () => {
+  it('a damaged record or compressed section is a damaged cache, even with its checksum fixed up', () => {
     const buf = encoded();
-    for (const name of ['papers', 'texts']) {
+    for (const name of ['recordShared', 'sharedValues', 'texts']) {
       const bad = Buffer.from(buf);
       const at = sectionOf(bad, name);
       for (let i = at.offset; i < at.offset + Math.min(at.bytes, 24); i++) bad[i]! ^= 0xa5;
@@ -379,7 +466,7 @@ describe('index cache files: texts stay on disk', () => {
     const index = buildIndex(all);
     expect(readFileSync(file).equals(encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', all))).toBe(true);
     const opened = openIndexFile(file);
-    expect(opened.papers).toEqual(all);
+    expect(opened.papers!.map(plainPaper)).toEqual(all);
     expect(opened.index.n).toBe(all.length);
   });
 
@@ -395,7 +482,7 @@ describe('index cache files: texts stay on disk', () => {
     const at = sectionOf(readFileSync(file), 'correctionKeys');
     expect(at.offset).toBe(header.kept);
     expect(at.offset + at.bytes).toBeLessThanOrEqual(header.once);
-    expect(sectionOf(readFileSync(file), 'papers').offset).toBeGreaterThanOrEqual(header.once);
+    expect(sectionOf(readFileSync(file), 'sharedValues').offset).toBeGreaterThanOrEqual(header.once);
     expect(sectionOf(readFileSync(file), 'postings').offset + sectionOf(readFileSync(file), 'postings').bytes).toBeLessThanOrEqual(header.kept);
     const opened = openIndexFile(file);
     expect([...opened.correctionKeys()]).toEqual([...keys]);
@@ -403,8 +490,8 @@ describe('index cache files: texts stay on disk', () => {
     // A typo found through keys read after the open.
     const engine = createSearchEngine(opened.papers!, { index: opened.index, correctionKeys: opened.correctionKeys });
     expect(engine.search('snapkb').hits[0]?.paper.title).toBe(all[0]!.title);
-    // Damage in the typo keys or in the records (neither kept in memory) fails the checksum at open.
-    for (const name of ['correctionKeys', 'papers', 'terms']) {
+    // Damage in what is kept, read once or read when first needed (the typo keys) fails the checksum at open.
+    for (const name of ['correctionKeys', 'sharedValues', 'terms', 'titles']) {
       const s = sectionOf(readFileSync(file), name);
       const bad = join(dir, `bad-${name}.bin`);
       const bytes = Buffer.from(readFileSync(file));
@@ -503,7 +590,7 @@ describe('loadOrBuildEngine', () => {
     const second = await loadOrBuildEngine(load, { cacheDir: dir, inputHash: 'abc', logger });
     expect(second.cache).toBe('hit');
     expect(parses).toBe(1);
-    expect(second.papers).toEqual(papers);
+    expect(second.papers.map(plainPaper)).toEqual(papers);
     const q = (e: typeof first.engine): string[] => e.search('kv cache').hits.map((h) => h.paper.id);
     expect(q(second.engine)).toEqual(q(first.engine));
     expect(second.engine.search('snpakv').suggestion).toBe('snapkv');
@@ -574,7 +661,7 @@ describe('loadOrBuildEngine', () => {
     // Its records damaged (checksum fixed up): decoding them would be a damaged cache, not a stale one.
     const file = cacheFilePath(dir, at(1));
     const bytes = readFileSync(file);
-    const records = sectionOf(bytes, 'papers');
+    const records = sectionOf(bytes, 'recordShared');
     for (let i = records.offset; i < records.offset + records.bytes; i += 3) bytes[i]! ^= 0x3c;
     writeFileSync(file, resealed(bytes));
     expect(() => openIndexFile(file, { inputHash: at(2) })).toThrow(StaleCacheError);
@@ -617,13 +704,13 @@ describe('loadOrBuildEngine', () => {
     await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger });
     const file = cacheFilePath(dir, 'z');
     const bytes = readFileSync(file);
-    const records = sectionOf(bytes, 'papers');
+    const records = sectionOf(bytes, 'recordShared');
     for (let i = records.offset; i < records.offset + records.bytes; i += 3) bytes[i]! ^= 0x3c;
     writeFileSync(file, resealed(bytes));
     const r = await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger });
     expect(r.cache).toBe('corrupt');
-    expect(r.papers).toEqual(list);
-    expect(lines().some((l) => l.level === 40 && String(l.reason).includes('paper records'))).toBe(true);
+    expect(r.papers.map(plainPaper)).toEqual(list);
+    expect(lines().some((l) => l.level === 40 && String(l.reason).includes('paper record'))).toBe(true);
     expect((await loadOrBuildEngine(() => list, { cacheDir: dir, inputHash: 'z', logger })).cache).toBe('hit');
   });
 
@@ -653,7 +740,7 @@ describe('loadOrBuildEngine', () => {
     writeFileSync(join(dir, `index-v${INDEX_FORMAT_VERSION}-l.bin`), encodeIndex(buildIndex(papers), new Float64Array(0), 'l'));
     const r = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'l', logger });
     expect(r.cache).toBe('stale');
-    expect(r.papers).toEqual(papers);
+    expect(r.papers.map(plainPaper)).toEqual(papers);
     expect(readdirSync(dir)).toEqual([`index-v${CACHE_FORMAT_VERSION}-l.bin`]);
   });
 
