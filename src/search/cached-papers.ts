@@ -93,9 +93,17 @@ const S_CATEGORIES = 1;
 const S_SOURCES = 2;
 const S_LINKS = 3;
 
-/** `flags` bits: the arXiv id is the id; the paper has an author list (perhaps empty). */
+/**
+ * `flags` bits: the arXiv id is the id; the paper has an author list (perhaps empty); its rest
+ * holds aliases, former ids, an arXiv id. So the name index, which reads those three of every
+ * paper at start, parses no rest that has none of them.
+ */
 const ARXIV_IS_ID = 1;
 const HAS_AUTHORS = 2;
+const REST_ALIASES = 4;
+const REST_FORMER_IDS = 8;
+const REST_ARXIV_ID = 16;
+const FLAGS = ARXIV_IS_ID | HAS_AUTHORS | REST_ALIASES | REST_FORMER_IDS | REST_ARXIV_ID;
 
 /** The fields a paper's `rest` may hold. */
 type RestField = 'aliases' | 'arxivId' | 'upvotes' | 'comments' | 'githubRepo' | 'githubStars' | 'projectPage' | 'keywords' | 'doi' | 'formerIds' | 'links';
@@ -202,8 +210,15 @@ export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { c
     const arxivLinks = letters(p);
     if (arxivLinks !== undefined) shared[at + S_LINKS] = share(arxivLinks);
     const extra: Rest = {};
-    if (p.aliases.length > 0) extra.aliases = p.aliases;
-    if (p.arxivId !== undefined && p.arxivId !== p.id) extra.arxivId = p.arxivId;
+    if (p.aliases.length > 0) {
+      extra.aliases = p.aliases;
+      flags[i]! |= REST_ALIASES;
+    }
+    if (p.arxivId !== undefined && p.arxivId !== p.id) {
+      extra.arxivId = p.arxivId;
+      flags[i]! |= REST_ARXIV_ID;
+    }
+    if (p.formerIds !== undefined) flags[i]! |= REST_FORMER_IDS;
     for (const f of ['upvotes', 'comments', 'githubRepo', 'githubStars', 'projectPage', 'keywords', 'doi', 'formerIds'] as const) {
       if (p[f] !== undefined) (extra as Record<string, unknown>)[f] = p[f];
     }
@@ -456,7 +471,7 @@ export class CachedPapers {
           return out;
         };
       case 'arxivId':
-        return (i) => ((c.flags[i]! & ARXIV_IS_ID) !== 0 ? id(i) : this.#rest(i).arxivId);
+        return (i) => ((c.flags[i]! & ARXIV_IS_ID) !== 0 ? id(i) : (c.flags[i]! & REST_ARXIV_ID) !== 0 ? this.#rest(i).arxivId : undefined);
       case 'published':
         return shared(S_PUBLISHED);
       case 'categories':
@@ -471,7 +486,9 @@ export class CachedPapers {
           return arxiv.map((l) => ({ url: DERIVED[l].url(at), kind: DERIVED[l].kind }));
         };
       case 'aliases':
-        return (i) => this.#rest(i).aliases ?? EMPTY;
+        return (i) => ((c.flags[i]! & REST_ALIASES) !== 0 ? this.#rest(i).aliases! : EMPTY);
+      case 'formerIds':
+        return (i) => ((c.flags[i]! & REST_FORMER_IDS) !== 0 ? this.#rest(i).formerIds : undefined);
       case 'abstract':
       case 'highlights':
         return (i) => this.#text(i)[field];
@@ -492,7 +509,7 @@ export class CachedPapers {
     if (recent) return recent;
     let rest: Rest;
     try {
-      rest = checkRest(JSON.parse(c.rest.toString('utf8', from, to)), (c.flags[i]! & ARXIV_IS_ID) !== 0, c.shared[i * SHARED.length + S_LINKS] !== 0);
+      rest = checkRest(JSON.parse(c.rest.toString('utf8', from, to)), c.flags[i]!, c.shared[i * SHARED.length + S_LINKS] !== 0);
     } catch (err) {
       const damaged = new IndexCacheError(`the record of paper ${i} is damaged: ${err instanceof Error ? err.message : String(err)}`);
       this.onDamaged?.(damaged);
@@ -567,7 +584,8 @@ function checkColumns(c: RecordColumns, n: number, names: number, sharedJson: Bu
   // Each place used is checked once for what its column holds.
   const checked = SHARED.map(() => new Uint8Array(table.length));
   for (let i = 0; i < n; i++) {
-    if ((c.flags[i]! & ~(ARXIV_IS_ID | HAS_AUTHORS)) !== 0) throw new IndexCacheError(`paper record ${i} is malformed`);
+    if ((c.flags[i]! & ~FLAGS) !== 0 || (c.flags[i]! & (ARXIV_IS_ID | REST_ARXIV_ID)) === (ARXIV_IS_ID | REST_ARXIV_ID))
+      throw new IndexCacheError(`paper record ${i} is malformed`);
     if ((c.flags[i]! & HAS_AUTHORS) === 0 && c.authorOffsets[i] !== c.authorOffsets[i + 1]) throw new IndexCacheError(`paper record ${i} is malformed`);
     for (let k = 0; k < SHARED.length; k++) {
       const at = c.shared[i * SHARED.length + k]!;
@@ -627,7 +645,7 @@ function sharedOk(field: SharedField, v: unknown): boolean {
 }
 
 /** A paper's rest as parsed, checked field by field (its arrays frozen: the parsed value is kept and shared by reads). */
-function checkRest(v: unknown, arxivIsId: boolean, arxivLinks: boolean): Rest {
+function checkRest(v: unknown, flags: number, arxivLinks: boolean): Rest {
   if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
   const r = v as Record<string, unknown>;
   for (const key of Object.keys(r)) {
@@ -635,11 +653,12 @@ function checkRest(v: unknown, arxivIsId: boolean, arxivLinks: boolean): Rest {
     const ok = (() => {
       switch (key as RestField) {
         case 'aliases':
+          return strings(x) && x.length > 0;
         case 'keywords':
         case 'formerIds':
-          return strings(x) && x.length > 0;
+          return strings(x);
         case 'arxivId':
-          return typeof x === 'string' && x.length > 0 && !arxivIsId;
+          return typeof x === 'string' && x.length > 0;
         case 'upvotes':
         case 'comments':
         case 'githubStars':
@@ -657,5 +676,13 @@ function checkRest(v: unknown, arxivIsId: boolean, arxivLinks: boolean): Rest {
     if (!ok) throw new Error(REST_FIELDS.includes(key as RestField) ? `bad ${key}` : `unknown field ${key}`);
   }
   if (!arxivLinks && r['links'] === undefined) throw new Error('no links');
+  // What the flags say the rest holds, it holds (and nothing they say it does not).
+  for (const [field, bit] of [
+    ['aliases', REST_ALIASES],
+    ['formerIds', REST_FORMER_IDS],
+    ['arxivId', REST_ARXIV_ID],
+  ] as const) {
+    if ((r[field] !== undefined) !== ((flags & bit) !== 0)) throw new Error(`${field} not as its flags say`);
+  }
   return deepFreeze(r as Rest);
 }

@@ -6,7 +6,7 @@ import type { Paper } from '../papers/paper.ts';
 import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
 import { foldPhrase } from './fold.ts';
-import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, type GlobalStats, type IndexData } from './inverted-index.ts';
+import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, postingsOf, type GlobalStats, type IndexData } from './inverted-index.ts';
 import { NameIndex } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
@@ -232,8 +232,8 @@ class Engine implements SearchEngine {
 
   /** Whether paper `doc` is in term `t`'s postings. */
   #inPostings(t: number, doc: number): boolean {
-    const { offsets, postings, impactBits } = this.index;
-    return findPosting(postings, offsets[t]!, offsets[t + 1]!, doc, impactBits) >= 0;
+    const postings = postingsOf(this.index, t);
+    return findPosting(postings, 0, postings.length, doc, this.index.impactBits) >= 0;
   }
 
   /**

@@ -9,9 +9,11 @@
  *  32  header JSON (counts, average field lengths, input hash, section table, `checked`)
  *  ..  sections, each 8-byte aligned: typed arrays as raw bytes, strings as UTF-8
  *
- * Sections come in spans: up to `kept`, what a running engine uses (postings, per-paper arrays),
- * read into one buffer that stays (with the papers' record columns); then the typo keys, read again
- * only when a query first needs a correction (a million papers' are 173 MB); from `once`, the
+ * Sections come in spans: up to `kept`, what a running engine uses (per-paper arrays, each term's
+ * place in the postings), read into one buffer that stays (with the papers' record columns); then
+ * the typo keys, read again only when a query first needs a correction (a million papers' are
+ * 173 MB), and the postings, each term's read when a query first needs them (a million papers'
+ * are 647 MB; the recently read kept, see `postingsReader`); from `once`, the
  * vocabulary text, the author names and the shared record values, read into a buffer dropped once
  * decoded. The checksum covers all three.
  *
@@ -47,7 +49,7 @@ import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
 import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind } from './cached-papers.ts';
-import { impactUnits, INDEX_FORMAT_VERSION, type IndexData } from './inverted-index.ts';
+import { impactUnits, INDEX_FORMAT_VERSION, postingsOf, type IndexData } from './inverted-index.ts';
 import { impactBitsFit, topStep } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
 
@@ -59,7 +61,8 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * 8, each paper's highlight count in its text kind (see `textKind`); 9, the author index after
  * the terms (with a CRC of its own in the header); 10, the authors' names in a table of their
  * own (`authorNames`), records holding places in it; 11, the records as columns kept in memory
- * (see cached-papers.ts) instead of JSON chunks parsed at open.
+ * (see cached-papers.ts) instead of JSON chunks parsed at open, and the postings after the typo
+ * keys, read per term when needed.
  */
 const PAPERS_LAYOUT = 11;
 
@@ -178,7 +181,6 @@ export function encodeIndexParts(
   const kept: Part[] = [
     { name: 'df', kind: 'u32', data: bytesOf(index.df) },
     { name: 'offsets', kind: 'u32', data: bytesOf(index.offsets) },
-    { name: 'postings', kind: 'u32', data: bytesOf(index.postings) },
     { name: 'maxImpact', kind: 'f32', data: bytesOf(index.maxImpact) },
     { name: 'norms', kind: 'f32', data: bytesOf(index.norms) },
     { name: 'fieldLens', kind: 'u16', data: bytesOf(index.fieldLens) },
@@ -209,7 +211,9 @@ export function encodeIndexParts(
     if (terms) last.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
     if (authors) last.push(...authorSections);
   }
-  const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, ...once, ...last];
+  // After the typo keys, before what is read once: a restart checks them with the rest, then reads one term's when a query needs it.
+  const postings: Part = { name: 'postings', kind: 'u32', data: bytesOf(allPostings(index)) };
+  const parts: Part[] = [...kept, { name: 'correctionKeys', kind: 'f64', data: bytesOf(correctionKeys) }, postings, ...once, ...last];
   // A reader finds a section by its name: two of one name would read the first twice.
   const named = new Set(parts.map((p) => p.name));
   if (named.size !== parts.length) throw new Error('index cache sections must have distinct names');
@@ -227,6 +231,7 @@ export function encodeIndexParts(
     });
     const checked = papers ? sections.find((x) => x.name === 'texts')!.offset : at;
     const keyAt = sections.find((x) => x.name === 'correctionKeys')!;
+    const postingsAt = sections.find((x) => x.name === 'postings')!;
     header = {
       n: index.n,
       inputHash,
@@ -235,7 +240,7 @@ export function encodeIndexParts(
       hasPapers: papers !== undefined,
       checked,
       kept: keyAt.offset,
-      once: Math.ceil((keyAt.offset + keyAt.bytes) / 8) * 8,
+      once: Math.ceil((postingsAt.offset + postingsAt.bytes) / 8) * 8,
       ...(papers && authors ? { authorsCrc: authorsCrc(authorSections.map((x) => x.data)) } : {}),
       sections,
     };
@@ -349,6 +354,9 @@ export function openIndexFile(file: string, options: OpenOptions = {}): CachedIn
         if (readFully(fd, out, 0, end - start, start) < end - start) throw new IndexCacheError('file is truncated');
         return out;
       },
+      readInto(into, position) {
+        if (readFully(fd, into, 0, into.byteLength, position) < into.byteLength) throw new IndexCacheError('file is truncated');
+      },
     };
     const keys = (offset: number, length: number): Float64Array => {
       const raw = tail.read(offset, offset + length);
@@ -439,7 +447,11 @@ export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): Cac
   const header = parseHeader(b.subarray(PREFIX, PREFIX + headerLen));
   if (header.checked > b.length) throw new IndexCacheError('file is truncated');
   if (!checksum([b.subarray(PREFIX, header.checked)]).equals(b.subarray(16, PREFIX))) throw new IndexCacheError('checksum mismatch (file is damaged)');
-  const tail: Tail = { size: b.length, read: (start, end) => b.subarray(start, end) };
+  const tail: Tail = {
+    size: b.length,
+    read: (start, end) => b.subarray(start, end),
+    readInto: (into, position) => into.set(b.subarray(position, position + into.byteLength)),
+  };
   const bytes: ByteRange = (offset, length) => (offset + length <= header.checked ? b.subarray(offset, offset + length) : undefined);
   return decodeFrom(bytes, header, tail, options, (offset, length) => new Float64Array(b.buffer, b.byteOffset + offset, length / 8));
 }
@@ -466,6 +478,8 @@ function parseHeader(bytes: Buffer): Header {
 interface Tail {
   size: number;
   read(start: number, end: number): Uint8Array;
+  /** Fill `into` with the file's bytes from `position`. */
+  readInto(into: Uint8Array, position: number): void;
 }
 
 /** Bytes `offset` to `offset + length` of the file, when they are at hand (else undefined). */
@@ -501,6 +515,9 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   const text = (name: string): string => at(name).toString('utf8');
   // The typo keys: between what is kept and what is read once, read when a query first needs them.
   const keyAt = section('correctionKeys');
+  const postingsAt = section('postings');
+  if (postingsAt.offset < kept || postingsAt.offset + postingsAt.bytes > once || postingsAt.offset % 8 !== 0 || postingsAt.bytes % 4 !== 0)
+    throw new IndexCacheError('section postings misplaced');
   if (keyAt.offset !== kept || keyAt.offset + keyAt.bytes > once || keyAt.offset % 8 !== 0 || keyAt.bytes % 8 !== 0)
     throw new IndexCacheError('section correctionKeys misplaced');
   let correctionKeys: Float64Array | undefined;
@@ -518,7 +535,7 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     surfaces,
     df: view('df', Uint32Array),
     offsets: view('offsets', Uint32Array),
-    postings: view('postings', Uint32Array),
+    postings: EMPTY_POSTINGS,
     impactBits: header.impactBits,
     maxImpact,
     impactUnit: impactUnits(maxImpact, header.impactBits),
@@ -527,7 +544,15 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     avgLens: Float64Array.from(header.avgLens),
     hasCode: view('hasCode', Uint8Array),
   };
-  validate(index);
+  validateShape(index, postingsAt.bytes / 4);
+  // Postings at hand (a whole buffer decoded) are checked now and viewed; from a file, each term's are read and checked when asked for.
+  const held = bytes(postingsAt.offset, postingsAt.bytes);
+  if (held) {
+    index.postings = view('postings', Uint32Array);
+    for (let t = 0; t < terms.length; t++) validateList(postingsOf(index, t), index, t);
+  } else {
+    index.readPostings = postingsReader(index, postingsAt.offset, tail, options.onDamaged);
+  }
   const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
   if (header.hasPapers) out.papers = decodePapers(n, at, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
@@ -690,8 +715,54 @@ function packed(items: readonly unknown[], group: number, encode: (from: number,
   return { offsets, data: data.subarray(0, used) };
 }
 
-/** Structural checks: sizes agree, offsets are monotone, postings' papers are in range and sorted per term, impacts never 0. */
-function validate(ix: IndexData): void {
+const EMPTY_POSTINGS = new Uint32Array(0);
+
+/** Every term's postings back to back, as the file holds them. */
+function allPostings(ix: IndexData): Uint32Array {
+  if (!ix.readPostings) return ix.postings;
+  const out = new Uint32Array(ix.offsets[ix.terms.length]!);
+  for (let t = 0; t < ix.terms.length; t++) out.set(postingsOf(ix, t), ix.offsets[t]);
+  return out;
+}
+
+/** Bytes of postings kept read (the most recently read terms'): a bot's queries keep asking for the same common words. */
+const POSTINGS_KEPT_BYTES = 128 << 20;
+
+/**
+ * Each term's postings read from the file at `at` when asked for, checked (damage is told to
+ * `onDamaged` and throws IndexCacheError), the recently read kept up to `POSTINGS_KEPT_BYTES`
+ * (first read, first dropped: a hit costs one lookup).
+ */
+function postingsReader(ix: IndexData, at: number, tail: Tail, onDamaged?: (err: IndexCacheError) => void): (t: number) => Uint32Array {
+  const kept = new Map<number, Uint32Array>();
+  let keptBytes = 0;
+  return (t) => {
+    const hit = kept.get(t);
+    if (hit) return hit;
+    const from = ix.offsets[t]!;
+    const list = new Uint32Array(ix.offsets[t + 1]! - from);
+    tail.readInto(new Uint8Array(list.buffer), at + from * 4);
+    try {
+      validateList(list, ix, t);
+    } catch (err) {
+      if (err instanceof IndexCacheError) onDamaged?.(err);
+      throw err;
+    }
+    if (list.byteLength <= POSTINGS_KEPT_BYTES) {
+      while (keptBytes + list.byteLength > POSTINGS_KEPT_BYTES) {
+        const [first, old] = kept.entries().next().value!;
+        kept.delete(first);
+        keptBytes -= old.byteLength;
+      }
+      kept.set(t, list);
+      keptBytes += list.byteLength;
+    }
+    return list;
+  };
+}
+
+/** Structural checks but the postings themselves: sizes agree, offsets are monotone and end at the `postings` held. */
+function validateShape(ix: IndexData, postings: number): void {
   const v = ix.terms.length;
   const fail = (what: string): never => {
     throw new IndexCacheError(`inconsistent index: ${what}`);
@@ -699,19 +770,23 @@ function validate(ix: IndexData): void {
   if (ix.surfaces.length !== v || ix.df.length !== v || ix.maxImpact.length !== v || ix.offsets.length !== v + 1) fail('vocabulary sizes');
   if (ix.norms.length !== ix.n || ix.hasCode.length !== ix.n || ix.fieldLens.length !== ix.n * 3) fail('paper sizes');
   if (!impactBitsFit(ix.n, ix.impactBits)) fail(`${ix.impactBits} impact bits for ${ix.n} papers`);
-  if (ix.offsets[0] !== 0 || ix.offsets[v] !== ix.postings.length) fail('postings size');
-  const bits = ix.impactBits;
-  const steps = topStep(bits);
+  if (ix.offsets[0] !== 0 || ix.offsets[v] !== postings) fail('postings size');
   for (let t = 0; t < v; t++) {
     const from = ix.offsets[t]!;
     const to = ix.offsets[t + 1]!;
     if (to < from || to - from !== ix.df[t]) fail(`offsets of term ${t}`);
-    let prev = -1;
-    for (let p = from; p < to; p++) {
-      const posting = ix.postings[p]!;
-      const d = posting >>> bits;
-      if (d <= prev || d >= ix.n || (posting & steps) === 0) fail(`postings of term ${t}`);
-      prev = d;
-    }
+  }
+}
+
+/** One term's postings: papers in range and ascending, impacts never 0. */
+function validateList(list: Uint32Array, ix: IndexData, t: number): void {
+  const bits = ix.impactBits;
+  const steps = topStep(bits);
+  let prev = -1;
+  for (let p = 0; p < list.length; p++) {
+    const posting = list[p]!;
+    const d = posting >>> bits;
+    if (d <= prev || d >= ix.n || (posting & steps) === 0) throw new IndexCacheError(`inconsistent index: postings of term ${t}`);
+    prev = d;
   }
 }

@@ -37,8 +37,15 @@ export interface IndexData {
   /**
    * Packed postings (see postings.ts): `postings[p] >>> impactBits` is the paper, and
    * `(postings[p] & (2^impactBits - 1)) * impactUnit[t]` its impact (BM25F score contribution).
+   * Empty when the postings are read per term from a cache file (`readPostings`): read a term's
+   * postings with `postingsOf`, never from here.
    */
   postings: Uint32Array;
+  /**
+   * A term's postings read from the index cache file (checked as read, the recently read kept),
+   * when they are not held in `postings`: a restart reads only the terms queries ask for.
+   */
+  readPostings?: (t: number) => Uint32Array;
   /** Low bits of a posting that hold its impact steps: 16 up to 65,536 papers, 12 at a million (`impactBitsFor`). */
   impactBits: number;
   /** Largest impact of each term (upper bound for pruning); a term's largest posting is exactly this. */
@@ -52,6 +59,11 @@ export interface IndexData {
   avgLens: Float64Array;
   /** 1 when the paper has a code link. */
   hasCode: Uint8Array;
+}
+
+/** Term `t`'s postings, ascending by paper (a view; from the cache file when the index reads them from there). */
+export function postingsOf(ix: IndexData, t: number): Uint32Array {
+  return ix.readPostings ? ix.readPostings(t) : ix.postings.subarray(ix.offsets[t]!, ix.offsets[t + 1]!);
 }
 
 /** The texts of each field of a paper, as indexed. */

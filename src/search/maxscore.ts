@@ -6,7 +6,7 @@
  * paper index. Because candidates are visited in ascending paper order, a paper whose upper
  * bound does not exceed the current k-th score can never enter the heap and is skipped.
  */
-import type { IndexData } from './inverted-index.ts';
+import { postingsOf, type IndexData } from './inverted-index.ts';
 import { neededClauses, type QueryPlan } from './query.ts';
 import { lowerBound, topStep } from './postings.ts';
 import { popcount, type Ranked } from './rank.ts';
@@ -48,16 +48,17 @@ function impactAt(l: List, p: number): number {
 
 /** A term's postings as a list. */
 function termList(ix: IndexData, t: number, weight: number, covers: number): List {
+  const post = postingsOf(ix, t);
   const shift = ix.impactBits;
   const scale = 2 ** shift;
   return {
-    post: ix.postings,
+    post,
     shift,
     scale,
     mask: topStep(shift),
     sums: undefined,
-    pos: ix.offsets[t]!,
-    end: ix.offsets[t + 1]!,
+    pos: 0,
+    end: post.length,
     weight,
     covers,
     ub: weight * topStep(shift),
@@ -137,17 +138,16 @@ export class MaxScoreRanker {
 
   #denseBits(t: number): Uint32Array | undefined {
     const ix = this.#ix;
-    const from = ix.offsets[t]!;
-    const to = ix.offsets[t + 1]!;
-    if (to - from < denseThreshold(ix.n)) return undefined;
+    if (ix.df[t]! < denseThreshold(ix.n)) return undefined;
     let bits = this.#dense.get(t);
     if (bits) {
       // Most recently used last: the first is the one to drop.
       this.#dense.delete(t);
     } else {
       bits = new Uint32Array(this.#words);
-      const { postings, impactBits } = ix;
-      for (let p = from; p < to; p++) {
+      const postings = postingsOf(ix, t);
+      const impactBits = ix.impactBits;
+      for (let p = 0; p < postings.length; p++) {
         const d = postings[p]! >>> impactBits;
         bits[d >>> 5]! |= 1 << (d & 31);
       }

@@ -6,7 +6,7 @@
  * posting term-at-a-time; it is the reference the tests compare MaxScore against, and serves
  * filtered searches (every match must be looked at). `dot` serves `similar` and feedback.
  */
-import type { IndexData } from './inverted-index.ts';
+import { postingsOf, type IndexData } from './inverted-index.ts';
 import { lowerBound, topStep } from './postings.ts';
 import type { QueryPlan } from './query.ts';
 import { neededClauses } from './query.ts';
@@ -57,7 +57,7 @@ export class Ranker {
    */
   rankExhaustive(plan: QueryPlan, k: number, keep?: (doc: number) => boolean): Ranked {
     const ix = this.#ix;
-    const { postings, impactBits: bits, offsets, impactUnit } = ix;
+    const { impactBits: bits, df, impactUnit } = ix;
     const steps = topStep(bits);
     const stamp = this.#stamp;
     const acc = this.#acc;
@@ -72,8 +72,8 @@ export class Ranker {
       if (u.terms.length === 1) {
         const t = u.terms[0]!;
         const wu = w * impactUnit[t]!;
-        const end = offsets[t + 1]!;
-        for (let p = offsets[t]!; p < end; p++) {
+        const postings = postingsOf(ix, t);
+        for (let p = 0; p < postings.length; p++) {
           const v = postings[p]!;
           const d = v >>> bits;
           if (stamp[d] !== gen) {
@@ -88,21 +88,22 @@ export class Ranker {
         continue;
       }
       // Conjunction: walk the shortest list, probe the others with a moving lower bound.
-      const ts = [...u.terms].sort((a, b) => offsets[a + 1]! - offsets[a]! - (offsets[b + 1]! - offsets[b]!));
+      const ts = [...u.terms].sort((a, b) => df[a]! - df[b]!);
+      const lists = ts.map((t) => postingsOf(ix, t));
       const lead = ts[0]!;
-      const cursors = ts.map((t) => offsets[t]!);
-      const leadEnd = offsets[lead + 1]!;
-      outer: for (let p = offsets[lead]!; p < leadEnd; p++) {
-        const d = postings[p]! >>> bits;
-        let sum = impactUnit[lead]! * (postings[p]! & steps);
+      const leadList = lists[0]!;
+      const cursors = ts.map(() => 0);
+      outer: for (let p = 0; p < leadList.length; p++) {
+        const d = leadList[p]! >>> bits;
+        let sum = impactUnit[lead]! * (leadList[p]! & steps);
         for (let j = 1; j < ts.length; j++) {
           const t = ts[j]!;
-          const end = offsets[t + 1]!;
-          const at = lowerBound(postings, cursors[j]!, end, d * 2 ** bits);
+          const list = lists[j]!;
+          const at = lowerBound(list, cursors[j]!, list.length, d * 2 ** bits);
           cursors[j] = at;
-          if (at >= end) break outer;
-          if (postings[at]! >>> bits !== d) continue outer;
-          sum += impactUnit[t]! * (postings[at]! & steps);
+          if (at >= list.length) break outer;
+          if (list[at]! >>> bits !== d) continue outer;
+          sum += impactUnit[t]! * (list[at]! & steps);
         }
         if (stamp[d] !== gen) {
           stamp[d] = gen;
@@ -134,7 +135,7 @@ export class Ranker {
   /** Dot products of a weighted term vector with every paper (for cosine similarity). */
   dot(terms: ArrayLike<number>, weights: ArrayLike<number>, skip: number, k: number): Array<{ doc: number; score: number }> {
     const ix = this.#ix;
-    const { postings, impactBits: bits, offsets, impactUnit, norms } = ix;
+    const { impactBits: bits, impactUnit, norms } = ix;
     const steps = topStep(bits);
     const stamp = this.#stamp;
     const acc = this.#acc;
@@ -144,8 +145,8 @@ export class Ranker {
     for (let i = 0; i < terms.length; i++) {
       const t = terms[i]!;
       const w = weights[i]! * impactUnit[t]!;
-      const end = offsets[t + 1]!;
-      for (let p = offsets[t]!; p < end; p++) {
+      const postings = postingsOf(ix, t);
+      for (let p = 0; p < postings.length; p++) {
         const v = postings[p]!;
         const d = v >>> bits;
         if (stamp[d] !== gen) {

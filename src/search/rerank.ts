@@ -14,7 +14,7 @@
  */
 import type { Paper } from '../papers/paper.ts';
 import { termOf } from './analyze.ts';
-import { idf, type IndexData } from './inverted-index.ts';
+import { idf, postingsOf, type IndexData } from './inverted-index.ts';
 import { inTitle, paperTermsOf, PaperTermsScanner, type PaperTerms } from './paper-terms.ts';
 import type { QueryPlan } from './query.ts';
 import { findPosting, topStep } from './postings.ts';
@@ -173,8 +173,9 @@ export class Reranker {
 
   /** Impact steps of term `t` in paper `doc` (see `IndexData.postings`), 0 when absent. */
   #steps(t: number, doc: number): number {
-    const { offsets, postings, impactBits } = this.#ix;
-    const at = findPosting(postings, offsets[t]!, offsets[t + 1]!, doc, impactBits);
+    const { impactBits } = this.#ix;
+    const postings = postingsOf(this.#ix, t);
+    const at = findPosting(postings, 0, postings.length, doc, impactBits);
     return at < 0 ? 0 : postings[at]! & topStep(impactBits);
   }
 

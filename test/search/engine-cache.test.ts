@@ -17,7 +17,7 @@ import {
   openIndexFile,
   writeIndexFile,
 } from '../../src/search/index-codec.ts';
-import { buildIndex, INDEX_FORMAT_VERSION } from '../../src/search/inverted-index.ts';
+import { buildIndex, INDEX_FORMAT_VERSION, postingsOf } from '../../src/search/inverted-index.ts';
 import { StaleCacheError } from '../../src/search/cache-error.ts';
 import { authorIndex, buildAuthorIndex } from '../../src/search/author-index.ts';
 import {
@@ -273,7 +273,11 @@ describe('index codec: papers', () => {
       sources: [{ feed: 'arxiv', date: '2026-11-20' }],
       authors: ['Ada Lovelace'],
     });
-    const list = (): Paper[] => [arxivPaper('2411.00001'), { ...paper({ title: 'A page paper', abstract: 'Text.' }), aliases: ['PagePaper'], upvotes: 3 }];
+    const list = (): Paper[] => [
+      arxivPaper('2411.00001'),
+      { ...paper({ title: 'A page paper', abstract: 'Text.' }), aliases: ['PagePaper'], upvotes: 3 },
+      { ...paper({ title: 'Another page paper', abstract: 'More text.' }), arxivId: '2411.09999', formerIds: [], keywords: [] },
+    ];
     /** The list's columns, changed by `change`, opened as a file would open them. */
     const open = (change: (c: Record<string, Uint8Array>, shared: { json: string }) => void, onDamaged?: (err: IndexCacheError) => void) => {
       const papers = list();
@@ -319,10 +323,24 @@ describe('index codec: papers', () => {
       ).toEqual(list());
     });
 
+    it('a rest that holds what its flags say it does not (or not what they say) is a damaged record when read', () => {
+      const damaged: IndexCacheError[] = [];
+      const papers = open(
+        (c) => (c['recordFlags']![1]! &= ~4),
+        (err) => damaged.push(err),
+      ).papers();
+      expect(papers[1]!.aliases).toEqual([]); // the flags say none: not read
+      expect(() => papers[1]!.upvotes).toThrow(/the record of paper 1 is damaged: aliases not as its flags say/);
+      const others = open((c) => (c['recordFlags']![2]! &= ~8)).papers();
+      expect(() => others[2]!.doi).toThrow(/formerIds not as its flags say/);
+      expect(damaged).toHaveLength(1);
+    });
+
     it.each<[string, (c: Record<string, Uint8Array>, shared: { json: string }) => void, RegExp]>([
       ['an author not in the name table', (c) => setU32(c, 'paperAuthorPlaces', 0, 1), /not in the name table/],
       ['authors on a paper without an author list', (c) => (c['recordFlags']![0] = 1), /paper record 0 is malformed/],
-      ['an unknown flag', (c) => (c['recordFlags']![1]! |= 8), /paper record 1 is malformed/],
+      ['an unknown flag', (c) => (c['recordFlags']![1]! |= 64), /paper record 1 is malformed/],
+      ['an arXiv id both the id and in the rest', (c) => (c['recordFlags']![0]! |= 16), /paper record 0 is malformed/],
       ['no sources', (c) => setU32(c, 'recordShared', 2, 0), /paper record 0 is malformed/],
       ['a shared place past the table', (c) => setU32(c, 'recordShared', 2, 999), /paper record 0 is malformed/],
       [
@@ -333,7 +351,7 @@ describe('index codec: papers', () => {
       ['the shared values not JSON', (c, shared) => (shared.json = shared.json.slice(1)), /shared paper values are malformed/],
       ['arXiv links on a paper whose arXiv id is not its id', (c) => (c['recordFlags']![0] = 2), /paper record 0 is malformed/],
       ['titles out of order', (c) => setU32(c, 'titleOffsets', 1, 0), /paper titles offsets are not in order/],
-      ['ids that do not end where the column does', (c) => setU32(c, 'paperIdOffsets', 2, 3), /paper ids do not match the index/],
+      ['ids that do not end where the column does', (c) => setU32(c, 'paperIdOffsets', 3, 999), /paper ids do not match the index/],
     ])('refused at open: %s', (_, change, message) => {
       expect(() => open(change)).toThrow(IndexCacheError);
       expect(() => open(change)).toThrow(message);
@@ -483,7 +501,9 @@ describe('index cache files: texts stay on disk', () => {
     expect(at.offset).toBe(header.kept);
     expect(at.offset + at.bytes).toBeLessThanOrEqual(header.once);
     expect(sectionOf(readFileSync(file), 'sharedValues').offset).toBeGreaterThanOrEqual(header.once);
-    expect(sectionOf(readFileSync(file), 'postings').offset + sectionOf(readFileSync(file), 'postings').bytes).toBeLessThanOrEqual(header.kept);
+    // The postings after the typo keys: checked with everything at open, read per term when needed.
+    expect(sectionOf(readFileSync(file), 'postings').offset).toBeGreaterThanOrEqual(header.kept);
+    expect(sectionOf(readFileSync(file), 'postings').offset + sectionOf(readFileSync(file), 'postings').bytes).toBeLessThanOrEqual(header.once);
     const opened = openIndexFile(file);
     expect([...opened.correctionKeys()]).toEqual([...keys]);
     expect(opened.correctionKeys()).toBe(opened.correctionKeys()); // read once
@@ -491,7 +511,7 @@ describe('index cache files: texts stay on disk', () => {
     const engine = createSearchEngine(opened.papers!, { index: opened.index, correctionKeys: opened.correctionKeys });
     expect(engine.search('snapkb').hits[0]?.paper.title).toBe(all[0]!.title);
     // Damage in what is kept, read once or read when first needed (the typo keys) fails the checksum at open.
-    for (const name of ['correctionKeys', 'sharedValues', 'terms', 'titles']) {
+    for (const name of ['correctionKeys', 'postings', 'sharedValues', 'terms', 'titles']) {
       const s = sectionOf(readFileSync(file), name);
       const bad = join(dir, `bad-${name}.bin`);
       const bytes = Buffer.from(readFileSync(file));
@@ -572,7 +592,33 @@ describe('index cache files: texts stay on disk', () => {
     writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
     const opened = openIndexFile(file);
     expect(opened.papers).toBeUndefined();
-    expect(opened.index.postings).toEqual(index.postings);
+    expect(opened.index.readPostings).toBeDefined();
+    for (let t = 0; t < index.terms.length; t++) expect([...postingsOf(opened.index, t)]).toEqual([...postingsOf(index, t)]);
+  });
+
+  it("reads a term's postings from the file when first asked for, checked: damage the checksum cannot see fails that read and tells onDamaged", () => {
+    const index = buildIndex(all);
+    const file = join(dir, 'lists.bin');
+    writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
+    const bytes = readFileSync(file);
+    const at = sectionOf(bytes, 'postings');
+    const t = index.terms.indexOf('snapkv');
+    expect(t).toBeGreaterThanOrEqual(0);
+    // Its first posting made the paper after the last: out of range.
+    bytes.writeUInt32LE((index.n << index.impactBits) | 1, at.offset + index.offsets[t]! * 4);
+    writeFileSync(file, resealed(bytes));
+    const damaged: IndexCacheError[] = [];
+    const opened = openIndexFile(file, { onDamaged: (err) => damaged.push(err) });
+    // Another term reads well; the damaged one fails its read, every time.
+    const other = index.terms.findIndex((x, i) => i !== t && index.df[i]! > 1);
+    expect(other).toBeGreaterThanOrEqual(0);
+    expect([...postingsOf(opened.index, other)]).toEqual([...postingsOf(index, other)]);
+    expect(damaged).toEqual([]);
+    expect(() => postingsOf(opened.index, t)).toThrow(/inconsistent index: postings of term/);
+    expect(() => postingsOf(opened.index, t)).toThrow(IndexCacheError);
+    expect(damaged).toHaveLength(2);
+    // The one-buffer decoder, holding every posting, checks them all at once.
+    expect(() => decodeIndex(resealed(bytes))).toThrow(/inconsistent index: postings of term/);
   });
 });
 
