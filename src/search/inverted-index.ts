@@ -63,7 +63,7 @@ export interface IndexData {
 
 /** Term `t`'s postings, ascending by paper (a view; from the cache file when the index reads them from there). */
 export function postingsOf(ix: IndexData, t: number): Uint32Array {
-  return ix.readPostings ? ix.readPostings(t) : ix.postings.subarray(ix.offsets[t]!, ix.offsets[t + 1]!);
+  return ix.readPostings ? ix.readPostings(t) : ix.postings.subarray(ix.offsets[t], ix.offsets[t + 1]);
 }
 
 /** The texts of each field of a paper, as indexed. */
