@@ -42,7 +42,7 @@ export interface IndexData {
    */
   postings: Uint32Array;
   /**
-   * A term's postings read from the index cache file (checked as read, the recently read kept),
+   * A term's postings read from the index cache file (checked as read, and kept),
    * when they are not held in `postings`: a restart reads only the terms queries ask for.
    */
   readPostings?: (t: number) => Uint32Array;
