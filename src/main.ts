@@ -81,6 +81,7 @@ async function main(): Promise<number> {
     quiet: shellOnly,
     quietLoad: shellOnly,
     workerBuilds: true,
+    warmPostings: true,
     integrityCheck: true,
     sharedConversations: (config) => !shellOnly(config),
   });
