@@ -88,7 +88,7 @@ export async function cli(argv: string[]): Promise<number> {
   const { startupProblem } = await import('./app/startup-problem.ts');
   // The CLI talks to no chat platform: Slack and Discord settings are neither needed nor checked;
   // its conversation (`show 2` after a search) is this run's.
-  const booted = await bootFromEnv({ quiet: true, platforms: false, sharedConversations: false, warmPostings: batch });
+  const booted = await bootFromEnv({ quiet: true, platforms: false, sharedConversations: false });
   if (!booted.ok) {
     process.stderr.write(booted.message + '\n');
     return 2;

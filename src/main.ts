@@ -81,7 +81,6 @@ async function main(): Promise<number> {
     quiet: shellOnly,
     quietLoad: shellOnly,
     workerBuilds: true,
-    warmPostings: true,
     integrityCheck: true,
     sharedConversations: (config) => !shellOnly(config),
   });

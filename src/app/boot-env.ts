@@ -27,8 +27,6 @@ export interface BootFromEnvOptions {
   quietLoad?: boolean | ((config: Config) => boolean);
   env?: NodeJS.ProcessEnv;
   workerBuilds?: boolean;
-  /** Read the index cache's long postings lists ahead once it is open (the bot, `--batch`). */
-  warmPostings?: boolean;
   /** Check and use the Slack and Discord settings (default true; the one-shot CLI needs none). */
   platforms?: boolean;
   /** Check the whole state database when opening it (the bot: yes; one-shot commands: no, it reads every page). */
@@ -103,7 +101,6 @@ export async function bootFromEnv(opts: BootFromEnvOptions): Promise<BootResult>
       dataLocation: state.location,
       ...(shared ? { conversations: state.ephemeral } : {}),
       workerBuilds: opts.workerBuilds ?? false,
-      warmPostings: opts.warmPostings ?? false,
       ...(config.papersPath ? { papersPath: config.papersPath } : {}),
       ...(config.topicsPath ? { topicsPath: config.topicsPath } : {}),
       cacheDir: join(config.dataDir, 'index-cache'),

@@ -45,8 +45,6 @@ export interface BootOptions {
    * papers arrive). One-shot commands build in this thread and skip starting a worker.
    */
   workerBuilds?: boolean;
-  /** Read the index cache's long postings lists ahead once it is open (a process that keeps answering; see `EngineCacheOptions.warmPostings`). */
-  warmPostings?: boolean;
 }
 
 /** Page text below this size (~2,500 papers) is always parsed and indexed afresh. */
@@ -140,7 +138,7 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
       snapshotRevision = snap.revision;
       return combinePapers(snap.papers, pagePapers);
     },
-    { cacheDir: opts.cacheDir, inputHash: cacheKeyHash(key), logger, acceptBehind, warmPostings: opts.warmPostings === true },
+    { cacheDir: opts.cacheDir, inputHash: cacheKeyHash(key), logger, acceptBehind },
   );
   if (cache === 'behind') snapshotRevision = parseCacheKey(inputHash)!.revision;
   logger.info({ cache, files: files.length, stored, ...(cache === 'behind' ? { cacheRevision: snapshotRevision, revision } : {}) }, `index cache ${cache}`);

@@ -46,12 +46,6 @@ export interface EngineCacheOptions {
    * library takes those in as it takes in papers arriving). Not given: only `inputHash` will do.
    */
   acceptBehind?: (fileHash: string) => boolean | Promise<boolean>;
-  /**
-   * Read the index file's long postings lists ahead in the background once it is open (a process
-   * that keeps answering: the bot, `--batch`). A one-shot command leaves it: it would wait for the
-   * reads before exiting.
-   */
-  warmPostings?: boolean;
 }
 
 /**
@@ -154,7 +148,6 @@ export async function loadOrBuildEngine(
       if (cached.inputHash !== wanted) throw new IndexCacheError('input hash differs');
       const { engine, papers } = engineOf(cached, typeof source === 'function' ? undefined : source);
       logger.debug({ file, papers: papers.length, behind: behind !== undefined }, 'index cache hit');
-      warm(cached, options);
       return { engine, papers, cache: behind ? 'behind' : 'hit', inputHash: wanted };
     } catch (err) {
       outcome = 'corrupt';
@@ -185,9 +178,7 @@ export async function loadOrBuildEngine(
   built = undefined;
   const target = cacheFilePath(cacheDir, inputHash);
   try {
-    const opened = openIndexFile(target, { onDamaged: discardOnDamage(target, logger), inputHash });
-    const { engine, papers } = engineOf(opened);
-    warm(opened, options);
+    const { engine, papers } = engineOf(openIndexFile(target, { onDamaged: discardOnDamage(target, logger), inputHash }));
     return { engine, papers, cache: outcome, inputHash };
   } catch (err) {
     // Just written, so only the disk can be at fault: built again, served from memory this time.
@@ -195,16 +186,6 @@ export async function loadOrBuildEngine(
     const engine = buildFrom(await source());
     return { engine, papers: engine.papers, cache: outcome, inputHash };
   }
-}
-
-/** With `options.warmPostings`, the file's long postings lists read ahead in the background (a failure is logged: they are read when needed). */
-function warm(cached: CachedIndex, options: EngineCacheOptions): void {
-  if (!options.warmPostings || !cached.warmPostings) return;
-  const started = Date.now();
-  cached.warmPostings().then(
-    () => options.logger.debug({ ms: Date.now() - started }, 'postings read ahead'),
-    (err: unknown) => options.logger.warn({ err }, 'could not read the postings ahead; they are read when needed'),
-  );
 }
 
 function buildFrom(papers: readonly Paper[]): PaperboyEngine {

@@ -42,8 +42,7 @@
  * are zero-copy views on the buffer read. Texts damaged in a way the checksum cannot see (a file
  * written wrongly) are found when read: `onDamaged` is told, and the read throws `IndexCacheError`.
  */
-import { closeSync, fstatSync, openSync, read, readSync, writeSync } from 'node:fs';
-import { promisify } from 'node:util';
+import { closeSync, fstatSync, openSync, readSync, writeSync } from 'node:fs';
 import * as zlib from 'node:zlib';
 import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
@@ -147,8 +146,6 @@ export interface CachedIndex {
   paperTerms?: (doc: number) => PaperTerms;
   /** The papers' author index (see author-index.ts), read from the file and checked when called; throws IndexCacheError. */
   authors?: () => AuthorIndexData;
-  /** Read the long postings lists ahead in the background (a file opened with `openIndexFile`; see `PostingsReader.warm`). */
-  warmPostings?: (minPostings?: number) => Promise<void>;
 }
 
 /** A section to write. */
@@ -283,8 +280,6 @@ export function encodeIndex(
   return Buffer.concat(encodeIndexParts(index, correctionKeys, inputHash, papers, paperTerms));
 }
 
-const readAsync = promisify(read);
-
 /** Largest single read or write: Node's file calls take at most 2 GB at a time. */
 const IO_STEP = 1 << 30;
 
@@ -361,13 +356,6 @@ export function openIndexFile(file: string, options: OpenOptions = {}): CachedIn
       },
       readInto(into, position) {
         if (readFully(fd, into, 0, into.byteLength, position) < into.byteLength) throw new IndexCacheError('file is truncated');
-      },
-      async readIntoLater(into, position) {
-        for (let done = 0; done < into.byteLength;) {
-          const { bytesRead } = await readAsync(fd, into, done, Math.min(IO_STEP, into.byteLength - done), position + done);
-          if (bytesRead === 0) throw new IndexCacheError('file is truncated');
-          done += bytesRead;
-        }
       },
     };
     const keys = (offset: number, length: number): Float64Array => {
@@ -463,7 +451,6 @@ export function decodeIndex(input: Uint8Array, options: DecodeOptions = {}): Cac
     size: b.length,
     read: (start, end) => b.subarray(start, end),
     readInto: (into, position) => into.set(b.subarray(position, position + into.byteLength)),
-    readIntoLater: (into, position) => Promise.resolve(into.set(b.subarray(position, position + into.byteLength))),
   };
   const bytes: ByteRange = (offset, length) => (offset + length <= header.checked ? b.subarray(offset, offset + length) : undefined);
   return decodeFrom(bytes, header, tail, options, (offset, length) => new Float64Array(b.buffer, b.byteOffset + offset, length / 8));
@@ -493,8 +480,6 @@ interface Tail {
   read(start: number, end: number): Uint8Array;
   /** Fill `into` with the file's bytes from `position`. */
   readInto(into: Uint8Array, position: number): void;
-  /** The same, read in the thread pool. */
-  readIntoLater(into: Uint8Array, position: number): Promise<void>;
 }
 
 /** Bytes `offset` to `offset + length` of the file, when they are at hand (else undefined). */
@@ -560,23 +545,15 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     hasCode: view('hasCode', Uint8Array),
   };
   validateShape(index, postingsAt.bytes / 4);
-  let warmPostings: ((minPostings?: number) => Promise<void>) | undefined;
   // Postings at hand (a whole buffer decoded) are checked now and viewed; from a file, each term's are read and checked when asked for.
   const held = bytes(postingsAt.offset, postingsAt.bytes);
   if (held) {
     index.postings = view('postings', Uint32Array);
     for (let t = 0; t < terms.length; t++) validateList(postingsOf(index, t), index, t);
   } else {
-    const reader = postingsReader(index, postingsAt.offset, tail, options.onDamaged);
-    index.readPostings = reader.read;
-    warmPostings = reader.warm;
+    index.readPostings = postingsReader(index, postingsAt.offset, tail, options.onDamaged);
   }
-  const out: CachedIndex = {
-    index,
-    correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)),
-    inputHash: header.inputHash,
-    ...(warmPostings ? { warmPostings } : {}),
-  };
+  const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
   if (header.hasPapers) out.papers = decodePapers(n, at, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('authorDocs') && header.authorsCrc !== undefined)
@@ -757,9 +734,14 @@ function allPostings(ix: IndexData): Uint32Array {
  * dropped, every query read its lists again (p50 38 ms instead of 6; fresh memory costs ~3-5 s a
  * GB on this machine).
  */
-function postingsReader(ix: IndexData, at: number, tail: Tail, onDamaged?: (err: IndexCacheError) => void): PostingsReader {
+function postingsReader(ix: IndexData, at: number, tail: Tail, onDamaged?: (err: IndexCacheError) => void): (t: number) => Uint32Array {
   const kept = new Map<number, Uint32Array>();
-  const checked = (list: Uint32Array, t: number): Uint32Array => {
+  return (t) => {
+    const hit = kept.get(t);
+    if (hit) return hit;
+    const from = ix.offsets[t]!;
+    const list = new Uint32Array(ix.offsets[t + 1]! - from);
+    tail.readInto(new Uint8Array(list.buffer), at + from * 4);
     try {
       validateList(list, ix, t);
     } catch (err) {
@@ -769,41 +751,6 @@ function postingsReader(ix: IndexData, at: number, tail: Tail, onDamaged?: (err:
     kept.set(t, list);
     return list;
   };
-  const read = (t: number): Uint32Array => {
-    const hit = kept.get(t);
-    if (hit) return hit;
-    const list = new Uint32Array(ix.offsets[t + 1]! - ix.offsets[t]!);
-    tail.readInto(new Uint8Array(list.buffer), at + ix.offsets[t]! * 4);
-    return checked(list, t);
-  };
-  const warm = async (minPostings = WARM_MIN_POSTINGS): Promise<void> => {
-    // The long lists (most of the bytes, and the common words queries ask for), longest first,
-    // one read at a time in the thread pool: the pages are filled there, not on the thread that answers.
-    const long: number[] = [];
-    for (let t = 0; t < ix.terms.length; t++) if (ix.df[t]! >= minPostings) long.push(t);
-    long.sort((a, b) => ix.df[b]! - ix.df[a]!);
-    for (const t of long) {
-      if (kept.has(t)) continue;
-      const list = new Uint32Array(ix.df[t]!);
-      await tail.readIntoLater(new Uint8Array(list.buffer), at + ix.offsets[t]! * 4);
-      if (!kept.has(t)) checked(list, t);
-    }
-  };
-  return { read, warm };
-}
-
-/** Lists this long or longer are read ahead by `warm` (shorter ones cost little to read when asked for). */
-const WARM_MIN_POSTINGS = 4096;
-
-/** Each term's postings read from the cache file when first needed, and kept. */
-interface PostingsReader {
-  read: (t: number) => Uint32Array;
-  /**
-   * Read the lists of `minPostings` or more (default `WARM_MIN_POSTINGS`) ahead, in the background (for a process that keeps answering: a one-shot
-   * command would wait for it to finish before exiting). Resolves when done; rejects when the
-   * file cannot be read or a list is damaged (told to `onDamaged` too).
-   */
-  warm: (minPostings?: number) => Promise<void>;
 }
 
 /** Structural checks but the postings themselves: sizes agree, offsets are monotone and end at the `postings` held. */

@@ -3,7 +3,7 @@ import * as zlib from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino, type Logger } from 'pino';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Paper } from '../../src/papers/paper.ts';
 import { PAPER_FIELDS, plainPaper } from '../../src/papers/plain.ts';
 import { buildCorrectionKeys } from '../../src/search/correct.ts';
@@ -596,13 +596,8 @@ describe('index cache files: texts stay on disk', () => {
     for (let t = 0; t < index.terms.length; t++) expect([...postingsOf(opened.index, t)]).toEqual([...postingsOf(index, t)]);
   });
 
-  it("reads a term's postings from the file when first asked for, or ahead, checked: damage the checksum cannot see fails that read and tells onDamaged", async () => {
+  it("reads a term's postings from the file when first asked for, checked: damage the checksum cannot see fails that read and tells onDamaged", () => {
     const index = buildIndex(all);
-    const writeGood = (): string => {
-      const good = join(dir, 'lists-good.bin');
-      writeIndexFile(good, encodeIndexParts(index, new Float64Array(0), 'h'));
-      return good;
-    };
     const file = join(dir, 'lists.bin');
     writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
     const bytes = readFileSync(file);
@@ -622,13 +617,6 @@ describe('index cache files: texts stay on disk', () => {
     expect(() => postingsOf(opened.index, t)).toThrow(/inconsistent index: postings of term/);
     expect(() => postingsOf(opened.index, t)).toThrow(IndexCacheError);
     expect(damaged).toHaveLength(2);
-    // Read ahead (what a process that keeps answering does): every list but the damaged one; that one fails the warm-up, told again.
-    const ahead = openIndexFile(file, { onDamaged: (err) => damaged.push(err) });
-    await expect(ahead.warmPostings!(1)).rejects.toThrow(/inconsistent index: postings of term/);
-    expect(damaged).toHaveLength(3);
-    const good = openIndexFile(writeGood());
-    await good.warmPostings!(1);
-    for (let u = 0; u < index.terms.length; u++) expect([...postingsOf(good.index, u)]).toEqual([...postingsOf(index, u)]);
     // The one-buffer decoder, holding every posting, checks them all at once.
     expect(() => decodeIndex(resealed(bytes))).toThrow(/inconsistent index: postings of term/);
   });
@@ -662,20 +650,6 @@ describe('loadOrBuildEngine', () => {
     const again = await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'p', logger });
     expect(again.cache).toBe('hit');
     expect(again.engine.search('gaussian').total).toBe(1);
-  });
-
-  it('reads the postings ahead when asked (a process that keeps answering), and answers the same', async () => {
-    const { logger, lines } = capture();
-    await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'w', logger });
-    const again = await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'w', logger, warmPostings: true });
-    expect(again.cache).toBe('hit');
-    await vi.waitFor(() => expect(lines().some((l) => l.msg === 'postings read ahead')).toBe(true));
-    expect(again.engine.search('gaussian').total).toBe(1);
-    // Not asked: not read ahead.
-    const count = lines().filter((l) => l.msg === 'postings read ahead').length;
-    await loadOrBuildEngine(papers, { cacheDir: dir, inputHash: 'w', logger });
-    await new Promise((r) => setTimeout(r, 20));
-    expect(lines().filter((l) => l.msg === 'postings read ahead')).toHaveLength(count);
   });
 
   it('rebuilds when the inputs change and drops the old file', async () => {
