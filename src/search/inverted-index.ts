@@ -325,7 +325,10 @@ export function buildIndex(papers: readonly Paper[], global?: GlobalStats, optio
 /** Each term's impact step (see `IndexData.impactUnit`): its largest impact is `topStep(bits)` steps. */
 export function impactUnits(maxImpact: Float32Array, bits: number): Float64Array {
   const top = topStep(bits);
-  return Float64Array.from(maxImpact, (m) => m / top);
+  // A loop, not `Float64Array.from` with a function: over 10 times faster (that took 0.13 s of a restart at a million papers).
+  const units = new Float64Array(maxImpact.length);
+  for (let t = 0; t < units.length; t++) units[t] = maxImpact[t]! / top;
+  return units;
 }
 
 /** An impact as steps of its term's unit: rounded, never 0 (a posting always counts), at most `top`. */
