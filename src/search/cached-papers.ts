@@ -26,6 +26,9 @@ import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
 import type { Paper, PaperLink, PaperSource } from '../papers/paper.ts';
 import { PAPER_FIELDS, plainPaper } from '../papers/plain.ts';
 import { IndexCacheError } from './cache-error.ts';
+import { chainedSlotsOver, chainFits, ChainedSlotTable, SlotTable, slotsFit, slotsOver } from './key-table.ts';
+import { foldKey } from './fold.ts';
+import type { StoredNames } from './name-index.ts';
 
 /**
  * Level 1: fast and, on these short texts, within 2% of level 6's size. An 8 KB window and a small
@@ -125,7 +128,7 @@ const REST_FIELDS: readonly RestField[] = [
 /** A section of record columns, as the index codec writes it. */
 export interface RecordSection {
   name: string;
-  kind: 'u8' | 'u32' | 'utf8';
+  kind: 'u8' | 'u32' | 'i32' | 'utf8';
   data: Uint8Array;
 }
 
@@ -226,12 +229,16 @@ export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { c
     const json = JSON.stringify(extra);
     rest.push(json === '{}' ? '' : json);
   });
+  const nameTable = chainedSlotsOver(n, (i) => foldKey(papers[i]!.name ?? ''));
   return {
     columns: [
       { name: 'paperIds', kind: 'utf8', data: ids.data },
       { name: 'paperIdOffsets', kind: 'u32', data: bytesOf(ids.offsets) },
+      { name: 'paperIdSlots', kind: 'i32', data: bytesOf(slotsOver(n, (i) => papers[i]!.id)) },
       { name: 'paperNames', kind: 'utf8', data: shortNames.data },
       { name: 'paperNameOffsets', kind: 'u32', data: bytesOf(shortNames.offsets) },
+      { name: 'paperNameSlots', kind: 'i32', data: bytesOf(nameTable.slots) },
+      { name: 'paperNameNext', kind: 'i32', data: bytesOf(nameTable.next) },
       { name: 'titles', kind: 'utf8', data: titles.data },
       { name: 'titleOffsets', kind: 'u32', data: bytesOf(titles.offsets) },
       { name: 'paperAuthorPlaces', kind: 'u32', data: bytesOf(places.subarray(0, used)) },
@@ -255,8 +262,13 @@ function asciiJson(value: unknown): string {
 export interface RecordColumns {
   ids: Buffer;
   idOffsets: Uint32Array;
+  /** The ids' lookup table (see `slotsOver` in key-table.ts): a restart reads it instead of building it. */
+  idSlots: Int32Array;
   names: Buffer;
   nameOffsets: Uint32Array;
+  /** The folded short names' lookup table and chains (see `chainedSlotsOver` in key-table.ts). */
+  nameSlots: Int32Array;
+  nameNext: Int32Array;
   titles: Buffer;
   titleOffsets: Uint32Array;
   authorPlaces: Uint32Array;
@@ -437,6 +449,23 @@ export class CachedPapers {
     return out;
   }
 
+  /**
+   * What the name index reads from the file (see `NameIndex`): the tables of ids and short names,
+   * and the papers with more to index (aliases, former ids, an arXiv id other than their id).
+   */
+  storedNames(): StoredNames {
+    const c = this.#cols;
+    const others: number[] = [];
+    const more = REST_ALIASES | REST_FORMER_IDS | REST_ARXIV_ID;
+    for (let i = 0; i < this.n; i++) if ((c.flags[i]! & more) !== 0) others.push(i);
+    const { ids, idOffsets, names, nameOffsets } = c;
+    return {
+      ids: new SlotTable(c.idSlots, (i) => ids.toString('utf8', idOffsets[i], idOffsets[i + 1])),
+      names: new ChainedSlotTable(c.nameSlots, c.nameNext, (i) => foldKey(names.toString('utf8', nameOffsets[i], nameOffsets[i + 1]))),
+      others,
+    };
+  }
+
   /** Which paper of this file `p` is (a paper of this file only). */
   rowOf(p: Paper): number {
     return this.#row(p);
@@ -568,6 +597,8 @@ function checkOffsets(offsets: Uint32Array, count: number, bytes: number, what: 
 /** Check the columns of `n` papers against `names` author names; returns the parsed shared values. Throws IndexCacheError. */
 function checkColumns(c: RecordColumns, n: number, names: number, sharedJson: Buffer): unknown[] {
   checkOffsets(c.idOffsets, n, c.ids.length, 'paper ids', true);
+  if (!slotsFit(c.idSlots, n)) throw new IndexCacheError('paper id table is malformed');
+  if (!slotsFit(c.nameSlots, n) || !chainFits(c.nameNext, n)) throw new IndexCacheError('paper name table is malformed');
   checkOffsets(c.nameOffsets, n, c.names.length, 'paper names', false);
   checkOffsets(c.titleOffsets, n, c.titles.length, 'paper titles', true);
   checkOffsets(c.authorOffsets, n, c.authorPlaces.length, 'paper authors', false);

@@ -223,6 +223,8 @@ function engineOf(cached: CachedIndex, given?: readonly Paper[]): { engine: Pape
     index: cached.index,
     correctionKeys: cached.correctionKeys,
     ...(cached.paperTerms ? { paperTerms: cached.paperTerms } : {}),
+    // The file's own papers: their ids' table is the file's too.
+    ...(!given && cached.names ? { names: cached.names } : {}),
   });
   return { engine, papers };
 }

@@ -7,14 +7,14 @@ import { forEachTerm } from './analyze.ts';
 import { Corrector } from './correct.ts';
 import { foldPhrase } from './fold.ts';
 import { bm25f, buildIndex, FIELD_COUNT, idf, paperFields, postingsOf, type GlobalStats, type IndexData } from './inverted-index.ts';
-import { NameIndex } from './name-index.ts';
+import { NameIndex, type StoredNames } from './name-index.ts';
 import { planQuery, type QueryPlan, type Vocabulary } from './query.ts';
 import { MaxScoreRanker } from './maxscore.ts';
 import { findPosting } from './postings.ts';
 import { Ranker, type Ranked } from './rank.ts';
 import { containsPhrases, phraseText, quotedPhrases } from './phrase.ts';
 import { Resolver } from './resolver.ts';
-import { KeyTable } from './key-table.ts';
+import { KeyTable, SlotTable, type KeyLookup } from './key-table.ts';
 import { makeSnippet } from './snippet.ts';
 import { RERANK, Reranker, type RerankSettings } from './rerank.ts';
 import type { PaperTerms } from './paper-terms.ts';
@@ -33,6 +33,8 @@ export interface SearchEngineOptions {
   correctionKeys?: Float64Array | (() => Float64Array);
   /** Each paper's terms for the second stage, stored with that index; computed from the text when absent. */
   paperTerms?: (doc: number) => PaperTerms;
+  /** The name index's ids, stored with those papers (see `StoredNames`); built from the papers when absent. */
+  names?: StoredNames;
 }
 
 /** The engine with its index exposed (for caching and benchmarks). */
@@ -70,7 +72,7 @@ function clampInt(v: number | undefined, def: number, min: number, max: number):
 class Engine implements SearchEngine {
   readonly papers: readonly Paper[];
   readonly index: IndexData;
-  readonly #termIds: KeyTable;
+  readonly #termIds: KeyLookup;
   readonly #ranker: Ranker;
   readonly #maxscore: MaxScoreRanker;
   readonly #names: NameIndex;
@@ -86,16 +88,18 @@ class Engine implements SearchEngine {
     return [this.papers];
   }
 
-  constructor(papers: readonly Paper[], index: IndexData, correctionKeys?: Float64Array | (() => Float64Array), paperTerms?: (doc: number) => PaperTerms) {
+  constructor(papers: readonly Paper[], index: IndexData, options: SearchEngineOptions) {
+    const { correctionKeys, paperTerms } = options;
     this.#correctionKeys = correctionKeys;
     if (index.n !== papers.length) throw new Error(`index is for ${index.n} papers, got ${papers.length}`);
     this.papers = papers;
     this.index = index;
-    this.#termIds = KeyTable.over(index.terms);
+    // A cache file's table is read; an index built here has its table built.
+    this.#termIds = index.termSlots ? new SlotTable(index.termSlots, (t) => index.terms[t]!) : KeyTable.over(index.terms);
     this.#ranker = new Ranker(index);
     this.#maxscore = new MaxScoreRanker(index);
     this.#reranker = new Reranker(index, papers, this.#termIds, paperTerms);
-    this.#names = new NameIndex(papers);
+    this.#names = new NameIndex(papers, options.names);
     this.#resolver = new Resolver({
       papers,
       names: this.#names,
@@ -399,5 +403,5 @@ class Engine implements SearchEngine {
 
 /** Build a search engine over `papers` (their order is the tie-break order). */
 export function createSearchEngine(papers: readonly Paper[], options: SearchEngineOptions = {}): PaperboyEngine {
-  return new Engine(papers, options.index ?? buildIndex(papers, options.global), options.correctionKeys, options.paperTerms);
+  return new Engine(papers, options.index ?? buildIndex(papers, options.global), options);
 }

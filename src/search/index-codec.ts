@@ -48,10 +48,12 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
+import { slotsFit, slotsOver } from './key-table.ts';
 import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, postingsOf, type IndexData } from './inverted-index.ts';
 import { impactBitsFit, topStep } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
+import type { StoredNames } from './name-index.ts';
 
 /**
  * How papers are laid out in the file: 1, JSON and plain abstracts; 2, deflated records and texts;
@@ -62,9 +64,10 @@ import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-term
  * the terms (with a CRC of its own in the header); 10, the authors' names in a table of their
  * own (`authorNames`), records holding places in it; 11, the records as columns kept in memory
  * (see cached-papers.ts) instead of JSON chunks parsed at open, and the postings after the typo
- * keys, read per term when needed.
+ * keys, read per term when needed; 12, the lookup tables of ids and short names stored
+ * (`paperIdSlots`, `paperNameSlots`), so a restart does not build them from every paper.
  */
-const PAPERS_LAYOUT = 11;
+const PAPERS_LAYOUT = 12;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -108,11 +111,11 @@ const PREFIX = 32;
 
 export { IndexCacheError };
 
-type ArrayKind = 'u8' | 'u16' | 'u32' | 'f32' | 'f64' | 'utf8';
+type ArrayKind = 'u8' | 'u16' | 'u32' | 'i32' | 'f32' | 'f64' | 'utf8';
 
 const SectionSchema = z.object({
   name: z.string(),
-  kind: z.enum(['u8', 'u16', 'u32', 'f32', 'f64', 'utf8']),
+  kind: z.enum(['u8', 'u16', 'u32', 'i32', 'f32', 'f64', 'utf8']),
   offset: z.number().int().min(0),
   bytes: z.number().int().min(0),
 });
@@ -142,6 +145,8 @@ export interface CachedIndex {
   inputHash: string;
   /** Present when the cache was written with papers. */
   papers?: Paper[];
+  /** With papers: what their name index reads from the file (its ids' table). */
+  names?: StoredNames;
   /** Each paper's terms for the second stage, read from the file (present when written with them). */
   paperTerms?: (doc: number) => PaperTerms;
   /** The papers' author index (see author-index.ts), read from the file and checked when called; throws IndexCacheError. */
@@ -185,6 +190,8 @@ export function encodeIndexParts(
     { name: 'norms', kind: 'f32', data: bytesOf(index.norms) },
     { name: 'fieldLens', kind: 'u16', data: bytesOf(index.fieldLens) },
     { name: 'hasCode', kind: 'u8', data: bytesOf(index.hasCode) },
+    // The vocabulary's lookup table: a restart reads it instead of hashing every term.
+    { name: 'termSlots', kind: 'i32', data: bytesOf(index.termSlots ?? slotsOver(index.terms.length, (t) => index.terms[t]!)) },
   ];
   const once: Part[] = [
     { name: 'terms', kind: 'utf8', data: Buffer.from(index.terms.join(SEP), 'utf8') },
@@ -543,6 +550,7 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     fieldLens: view('fieldLens', Uint16Array),
     avgLens: Float64Array.from(header.avgLens),
     hasCode: view('hasCode', Uint8Array),
+    termSlots: view('termSlots', Int32Array),
   };
   validateShape(index, postingsAt.bytes / 4);
   // Postings at hand (a whole buffer decoded) are checked now and viewed; from a file, each term's are read and checked when asked for.
@@ -554,7 +562,11 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
     index.readPostings = postingsReader(index, postingsAt.offset, tail, options.onDamaged);
   }
   const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
-  if (header.hasPapers) out.papers = decodePapers(n, at, section, view, tail, options.onDamaged);
+  if (header.hasPapers) {
+    const cached = decodePapers(n, at, section, view, tail, options.onDamaged);
+    out.papers = cached.papers();
+    out.names = cached.storedNames();
+  }
   if (header.hasPapers && has('paperTermOffsets')) out.paperTerms = storedTerms(n, terms.length, section, view, tail, options.onDamaged);
   if (header.hasPapers && has('authorDocs') && header.authorsCrc !== undefined)
     out.authors = storedAuthors(n, header.authorsCrc, section, tail, options.onDamaged);
@@ -614,7 +626,7 @@ function decodePapers(
   view: ViewOf,
   tail: Tail,
   onDamaged?: (err: IndexCacheError) => void,
-): Paper[] {
+): CachedPapers {
   const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n) throw new IndexCacheError('paper text kinds do not match the index');
@@ -622,8 +634,11 @@ function decodePapers(
   const columns = {
     ids: at('paperIds'),
     idOffsets: view('paperIdOffsets', Uint32Array),
+    idSlots: view('paperIdSlots', Int32Array),
     names: at('paperNames'),
     nameOffsets: view('paperNameOffsets', Uint32Array),
+    nameSlots: view('paperNameSlots', Int32Array),
+    nameNext: view('paperNameNext', Int32Array),
     titles: at('titles'),
     titleOffsets: view('titleOffsets', Uint32Array),
     authorPlaces: view('paperAuthorPlaces', Uint32Array),
@@ -639,7 +654,7 @@ function decodePapers(
     decodeText(textOf(i), kinds[i]!, i);
     cached.probe(i);
   }
-  return cached.papers();
+  return cached;
 }
 
 /** The file's table of author names (see `authorNames`): a JSON array of non-empty strings. */
@@ -763,6 +778,7 @@ function validateShape(ix: IndexData, postings: number): void {
   if (ix.norms.length !== ix.n || ix.hasCode.length !== ix.n || ix.fieldLens.length !== ix.n * 3) fail('paper sizes');
   if (!impactBitsFit(ix.n, ix.impactBits)) fail(`${ix.impactBits} impact bits for ${ix.n} papers`);
   if (ix.offsets[0] !== 0 || ix.offsets[v] !== postings) fail('postings size');
+  if (ix.termSlots && !slotsFit(ix.termSlots, v)) fail('term table');
   for (let t = 0; t < v; t++) {
     const from = ix.offsets[t]!;
     const to = ix.offsets[t + 1]!;

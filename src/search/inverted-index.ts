@@ -15,7 +15,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
-export const INDEX_FORMAT_VERSION = 7;
+export const INDEX_FORMAT_VERSION = 8;
 
 export const FIELD_COUNT = 3;
 /** BM25F field weights: name/aliases, title, abstract. */
@@ -59,6 +59,11 @@ export interface IndexData {
   avgLens: Float64Array;
   /** 1 when the paper has a code link. */
   hasCode: Uint8Array;
+  /**
+   * The terms' lookup table (see `slotsOver` in key-table.ts), when read from a cache file; an index
+   * built in memory has none (the engine builds its table).
+   */
+  termSlots?: Int32Array;
 }
 
 /** Term `t`'s postings, ascending by paper (a view; from the cache file when the index reads them from there). */

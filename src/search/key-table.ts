@@ -23,6 +23,144 @@ export interface KeyLookup {
   get(key: string): number | undefined;
 }
 
+/**
+ * The slots of a table over `count` keys, `keyAt(i)` the i-th: each slot holds the place of its key,
+ * or -1 when empty (at least half are); a key given twice keeps its first place. What
+ * `KeyTable.over` builds, as an array that can be stored: an index cache file keeps its papers' id
+ * table, so a restart reads it instead of building it (see `SlotTable`).
+ */
+export function slotsOver(count: number, keyAt: (i: number) => string): Int32Array {
+  const slots = new Int32Array(slotCount(count)).fill(-1);
+  const mask = slots.length - 1;
+  for (let e = 0; e < count; e++) {
+    const key = keyAt(e);
+    let at = hashString(key) & mask;
+    for (;;) {
+      const held = slots[at]!;
+      if (held === -1) {
+        slots[at] = e;
+        break;
+      }
+      if (keyAt(held) === key) break;
+      at = (at + 1) & mask;
+    }
+  }
+  return slots;
+}
+
+/**
+ * Whether `slots` can be read by `SlotTable` over `count` keys: a power of two of at least 16 slots,
+ * each -1 or a place below `count`, fewer than half of them used (so every probe ends). A table
+ * damaged otherwise (a key in the wrong slot) only misses keys.
+ */
+export function slotsFit(slots: Int32Array, count: number): boolean {
+  if (slots.length < 16 || (slots.length & (slots.length - 1)) !== 0) return false;
+  let used = 0;
+  for (let i = 0; i < slots.length; i++) {
+    const e = slots[i]!;
+    if (e === -1) continue;
+    if (e < 0 || e >= count) return false;
+    used++;
+  }
+  return used * 2 <= slots.length && used <= count;
+}
+
+/**
+ * Key -> place over slots built by `slotsOver` (read from a file), the keys read with `keyAt` as
+ * needed: nothing is built and no string is held. `slotsFit` must hold of the slots.
+ */
+export class SlotTable implements KeyLookup {
+  readonly #slots: Int32Array;
+  readonly #keyAt: (i: number) => string;
+
+  constructor(slots: Int32Array, keyAt: (i: number) => string) {
+    this.#slots = slots;
+    this.#keyAt = keyAt;
+  }
+
+  get(key: string): number | undefined {
+    const slots = this.#slots;
+    const mask = slots.length - 1;
+    let at = hashString(key) & mask;
+    for (;;) {
+      const e = slots[at]!;
+      if (e === -1) return undefined;
+      if (this.#keyAt(e) === key) return e;
+      at = (at + 1) & mask;
+    }
+  }
+}
+
+/** String -> every place holding it, in order (a short name several papers share). */
+export interface KeyPlaces {
+  /** The places of `key`, ascending (a fresh array; empty when none). */
+  get(key: string): number[];
+}
+
+/**
+ * The slots of a table over the non-empty keys of `count` places (`keyAt(i)` the i-th; an empty key
+ * is no key), each slot holding its key's first place, and `next`: each place's next place with the
+ * same key, -1 after the last. What `ChainedSlotTable` reads, stored beside the papers of a cache file.
+ */
+export function chainedSlotsOver(count: number, keyAt: (i: number) => string): { slots: Int32Array; next: Int32Array } {
+  const keys = Array.from({ length: count }, (_, i) => keyAt(i));
+  const slots = new Int32Array(slotCount(keys.reduce((a, k) => a + (k.length > 0 ? 1 : 0), 0))).fill(-1);
+  const next = new Int32Array(count).fill(-1);
+  /** The last place so far of the key whose first place is the index. */
+  const last = new Int32Array(count);
+  const mask = slots.length - 1;
+  for (let e = 0; e < count; e++) {
+    const key = keys[e]!;
+    if (key.length === 0) continue;
+    let at = hashString(key) & mask;
+    for (;;) {
+      const head = slots[at]!;
+      if (head === -1) {
+        slots[at] = last[e] = e;
+        break;
+      }
+      if (keys[head] === key) {
+        next[last[head]!] = e;
+        last[head] = e;
+        break;
+      }
+      at = (at + 1) & mask;
+    }
+  }
+  return { slots, next };
+}
+
+/** Whether `next` can be read by `ChainedSlotTable` over `count` places: each -1 or a later place (so every chain ends). */
+export function chainFits(next: Int32Array, count: number): boolean {
+  if (next.length !== count) return false;
+  for (let i = 0; i < count; i++) {
+    const to = next[i]!;
+    if (to !== -1 && (to <= i || to >= count)) return false;
+  }
+  return true;
+}
+
+/**
+ * Key -> places over slots and chains built by `chainedSlotsOver` (read from a file), the keys read
+ * with `keyAt` as needed. `slotsFit` must hold of the slots and `chainFits` of the chains.
+ */
+export class ChainedSlotTable implements KeyPlaces {
+  readonly #first: SlotTable;
+  readonly #next: Int32Array;
+
+  constructor(slots: Int32Array, next: Int32Array, keyAt: (i: number) => string) {
+    this.#first = new SlotTable(slots, keyAt);
+    this.#next = next;
+  }
+
+  get(key: string): number[] {
+    const out: number[] = [];
+    if (key.length === 0) return out;
+    for (let e = this.#first.get(key) ?? -1; e !== -1; e = this.#next[e]!) out.push(e);
+    return out;
+  }
+}
+
 /** String -> number (a paper index, a term id), the first value given for a key kept. */
 export class KeyTable implements KeyLookup {
   readonly #keys: readonly string[];
@@ -46,13 +184,8 @@ export class KeyTable implements KeyLookup {
     }
     this.#keys = expected;
     this.#values = undefined;
-    this.#slots = new Int32Array(slotCount(expected.length)).fill(-1);
-    for (let e = 0; e < expected.length; e++) {
-      const at = this.#slotOf(expected[e]!);
-      if (this.#slots[at] !== -1) continue;
-      this.#slots[at] = e;
-      this.#count++;
-    }
+    this.#slots = slotsOver(expected.length, (e) => expected[e]!);
+    for (const e of this.#slots) if (e !== -1) this.#count++;
   }
 
   /**

@@ -6,7 +6,7 @@
 import { slugify } from '../parse/slug.ts';
 import type { Paper } from '../papers/paper.ts';
 import { foldKey, foldPhrase } from './fold.ts';
-import { KeyTable } from './key-table.ts';
+import { KeyTable, type KeyLookup, type KeyPlaces } from './key-table.ts';
 
 interface Entry {
   key: string;
@@ -27,7 +27,7 @@ function lowerBound(entries: readonly Entry[], key: string): number {
 }
 
 /** A map from folded key to papers; single papers are stored as a number (most keys are unique). */
-export class KeyMap {
+export class KeyMap implements KeyPlaces {
   readonly #map = new Map<string, number | number[]>();
 
   add(key: string, doc: number): void {
@@ -46,29 +46,65 @@ export class KeyMap {
   }
 }
 
+/**
+ * What an index cache file holds for the name index, so a restart does not read every paper's id
+ * (at a million papers, a second and a million strings).
+ */
+export interface StoredNames {
+  /** Each paper's id to the paper (the first, for an id given twice). */
+  ids: KeyLookup;
+  /** Each folded short name (`foldKey`) to its papers. */
+  names: KeyPlaces;
+  /** The papers with more to index than their id and name: aliases, former ids or an arXiv id other than the id. */
+  others: readonly number[];
+}
+
 export class NameIndex {
-  /** Ids, former ids (a page slug before the arXiv id was known) and arXiv ids, to documents. */
-  readonly ids: KeyTable;
+  /** Ids, former ids (a page slug before the arXiv id was known) and arXiv ids, to documents (the first paper for a key given twice). */
+  readonly ids: KeyLookup;
   #titleSlugs: Map<string, number> | undefined;
-  readonly names = new KeyMap();
+  /** Folded short names to papers. */
+  readonly names: KeyPlaces;
   readonly aliases = new KeyMap();
   readonly #papers: readonly Paper[];
   #sorted: { names: Entry[]; titles: Entry[] } | undefined;
 
-  constructor(papers: readonly Paper[]) {
+  /** Over `papers`; with `stored` (a cache file's papers), only its `others` are read. */
+  constructor(papers: readonly Paper[], stored?: StoredNames) {
     this.#papers = papers;
-    const ids = (this.ids = new KeyTable(papers.length));
+    const ids = new KeyTable(stored ? stored.others.length : papers.length);
+    const names = stored ? undefined : new KeyMap();
     // Each field read once: a paper of a cache file makes the value when read.
-    papers.forEach((p, doc) => {
+    const add = (p: Paper, doc: number): void => {
       const id = p.id;
-      ids.add(id, doc);
+      if (!stored) ids.add(id, doc);
       for (const f of p.formerIds ?? []) ids.add(f, doc);
       const arxivId = p.arxivId;
       if (arxivId && arxivId !== id) ids.add(arxivId, doc);
-      const name = p.name;
-      if (name) this.names.add(foldKey(name), doc);
+      const name = names && p.name;
+      if (name) names.add(foldKey(name), doc);
       for (const a of p.aliases) this.aliases.add(foldKey(a), doc);
-    });
+    };
+    if (!stored) {
+      papers.forEach((p, doc) => add(p, doc));
+      this.ids = ids;
+      this.names = names!;
+      return;
+    }
+    this.names = stored.names;
+    for (const doc of stored.others) add(papers[doc]!, doc);
+    // The first paper for a key, as when every paper's keys are added in order: the lower of the two.
+    const byId = stored.ids;
+    this.ids =
+      ids.size === 0
+        ? byId
+        : {
+            get(key: string): number | undefined {
+              const a = byId.get(key);
+              const b = ids.get(key);
+              return a === undefined ? b : b === undefined ? a : Math.min(a, b);
+            },
+          };
   }
 
   /**

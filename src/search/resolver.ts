@@ -11,7 +11,8 @@ import { queryWords, termOf, tokens } from './analyze.ts';
 import { slugify } from '../parse/slug.ts';
 import { cleanLatex } from '../parse/latex.ts';
 import { foldKey, foldPhrase } from './fold.ts';
-import type { KeyMap, NameIndex } from './name-index.ts';
+import type { KeyPlaces } from './key-table.ts';
+import type { NameIndex } from './name-index.ts';
 import type { Resolution } from './types.ts';
 
 /** What resolution needs from the engine. */
@@ -92,7 +93,7 @@ export class Resolver {
   }
 
   /** Exact name/alias hits, widened to version variants (`flashattention` -> FlashAttention and FlashAttention-2). */
-  #byName(key: string, map: KeyMap): number[] {
+  #byName(key: string, map: KeyPlaces): number[] {
     const docs = map.get(key);
     if (docs.length === 0) return docs;
     for (const d of this.#variants(key)) if (!docs.includes(d)) docs.push(d);
@@ -111,7 +112,7 @@ export class Resolver {
    * `related` (`flashattention` is FlashAttention, FlashAttention-2 beside it); several exact
    * names, or only versions, are ambiguous.
    */
-  #named(key: string, map: KeyMap, via: 'name' | 'alias'): Resolution | undefined {
+  #named(key: string, map: KeyPlaces, via: 'name' | 'alias'): Resolution | undefined {
     const exact = map.get(key);
     const { papers } = this.#ctx;
     if (exact.length === 1) {

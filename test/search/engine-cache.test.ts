@@ -82,6 +82,25 @@ describe('index codec', () => {
     expect(back.papers!.map(plainPaper)).toEqual(papers);
   });
 
+  it("stores the vocabulary's lookup table: a restart finds every term by it, and a table it could not read is a damaged cache", () => {
+    const index = buildIndex(papers);
+    const bytes = Buffer.from(encodeIndex(index, new Float64Array(0), 'h'));
+    const back = decodeIndex(bytes).index;
+    expect(back.termSlots).toBeDefined();
+    const engine = createSearchEngine(papers, { index: back });
+    const built = createSearchEngine(papers, { index });
+    for (const q of ['kv cache', 'gaussian splatting codebooks', 'résumé café', 'e2gan', 'snapkv', 'nothing here at all']) {
+      expect(
+        engine.search(q).hits.map((h) => [h.paper.id, h.score]),
+        q,
+      ).toEqual(built.search(q).hits.map((h) => [h.paper.id, h.score]));
+    }
+    const at = sectionOf(bytes, 'termSlots');
+    const bad = Buffer.from(bytes);
+    bad.fill(0, at.offset, at.offset + at.bytes); // every slot full: no probe would end
+    expect(() => decodeIndex(resealed(bad))).toThrow(/inconsistent index: term table/);
+  });
+
   it('rejects other versions, damage and garbage', () => {
     const index = buildIndex(papers);
     const buf = encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h');
@@ -288,6 +307,7 @@ describe('index codec: papers', () => {
       const json = { json: Buffer.from(shared.data).toString('latin1') };
       change(c, json);
       const u32 = (name: string) => new Uint32Array(c[name]!.buffer, 0, c[name]!.byteLength / 4);
+      const i32 = (name: string) => new Int32Array(c[name]!.buffer, 0, c[name]!.byteLength / 4);
       const buf = (name: string) => Buffer.from(c[name]!.buffer, 0, c[name]!.byteLength);
       const texts = papers.map(encodeText);
       const kinds = Uint8Array.from(papers, textKind);
@@ -295,8 +315,11 @@ describe('index codec: papers', () => {
         {
           ids: buf('paperIds'),
           idOffsets: u32('paperIdOffsets'),
+          idSlots: i32('paperIdSlots'),
           names: buf('paperNames'),
           nameOffsets: u32('paperNameOffsets'),
+          nameSlots: i32('paperNameSlots'),
+          nameNext: i32('paperNameNext'),
           titles: buf('titles'),
           titleOffsets: u32('titleOffsets'),
           authorPlaces: u32('paperAuthorPlaces'),
@@ -352,6 +375,12 @@ describe('index codec: papers', () => {
       ['arXiv links on a paper whose arXiv id is not its id', (c) => (c['recordFlags']![0] = 2), /paper record 0 is malformed/],
       ['titles out of order', (c) => setU32(c, 'titleOffsets', 1, 0), /paper titles offsets are not in order/],
       ['ids that do not end where the column does', (c) => setU32(c, 'paperIdOffsets', 3, 999), /paper ids do not match the index/],
+      ['an id table pointing past the papers', (c) => setU32(c, 'paperIdSlots', c['paperIdSlots']!.indexOf(255) / 4, 3), /paper id table is malformed/],
+      ['an id table with no empty slot left', (c) => c['paperIdSlots']!.fill(0), /paper id table is malformed/],
+      ['an id table of 12 slots', (c) => (c['paperIdSlots'] = c['paperIdSlots']!.slice(0, 48)), /paper id table is malformed/],
+      ['a name chain that runs back (it would never end)', (c) => setU32(c, 'paperNameNext', 2, 1), /paper name table is malformed/],
+      ['a name chain past the papers', (c) => setU32(c, 'paperNameNext', 0, 3), /paper name table is malformed/],
+      ['a name table pointing past the papers', (c) => setU32(c, 'paperNameSlots', 0, 7), /paper name table is malformed/],
     ])('refused at open: %s', (_, change, message) => {
       expect(() => open(change)).toThrow(IndexCacheError);
       expect(() => open(change)).toThrow(message);
@@ -453,6 +482,62 @@ describe('index codec: papers', () => {
     expect(() => back[1]!.abstract).toThrow(IndexCacheError);
     expect(damaged).toHaveLength(1);
     expect(damaged[0]!.message).toMatch(/paper 1/);
+  });
+
+  it("a restart's name index reads the file's id table: every id, former id, arXiv id and name finds what it found before (the first paper for a key given twice)", () => {
+    const base = (title: string, extra: Partial<Paper>): Paper => ({ ...paper({ title, abstract: `About ${title}.` }), ...extra });
+    const list: Paper[] = [
+      base('Page paper later on arXiv', { id: 'page-paper', arxivId: '2411.00001', formerIds: ['page-paper-draft', 'shared-key'] }),
+      base('An arXiv paper', { id: '2411.00002', arxivId: '2411.00002', name: 'ArxNet', aliases: ['ArxNet-S'] }),
+      // Its id is an earlier paper's former id: the earlier paper keeps the key.
+      base('Holds a former id', { id: 'shared-key' }),
+      // Its former id is a later paper's id: it comes first, so it keeps the key.
+      base('Claims a later id', { id: 'claims', formerIds: ['2411.00009'] }),
+      base('The later id', { id: '2411.00009', arxivId: '2411.00009' }),
+      // The same id twice (a file written from a store that held both): the first is found.
+      base('Twice, first', { id: 'twice' }),
+      base('Twice, second', { id: 'twice' }),
+      // Two papers whose names fold alike, and a version of that name.
+      base('Arx Net Strikes Back', { id: 'arx-net-2', name: 'Arx-Net' }),
+      base('Arx Net, the sequel', { id: 'arxnet-2', name: 'ArxNet-2' }),
+      base('Only a version', { id: 'solo-3', name: 'Solo-3' }),
+      ...Array.from({ length: 40 }, (_, i) =>
+        base(`Filler paper ${i}`, { id: `2412.${String(i).padStart(5, '0')}`, arxivId: `2412.${String(i).padStart(5, '0')}` }),
+      ),
+    ];
+    const index = buildIndex(list);
+    const back = decodeIndex(encodeIndex(index, buildCorrectionKeys(index.terms, index.surfaces), 'h', list));
+    expect(back.names!.others).toEqual([0, 1, 3]);
+    const fromFile = createSearchEngine(back.papers!, { index: back.index, names: back.names! });
+    const built = createSearchEngine(list, { index });
+    const keys = [
+      ...list.flatMap((p) => [p.id, ...(p.formerIds ?? []), ...(p.arxivId ? [p.arxivId] : [])]),
+      'page-paper-draft',
+      '2411.00001v2',
+      'https://arxiv.org/abs/2411.00002',
+      'arxnet',
+      'ArxNet-S',
+      'arx net',
+      'arxnet-2',
+      'solo',
+      'Solo-3',
+      'no-such-paper',
+      '2499.99999',
+    ];
+    for (const key of keys) {
+      expect(fromFile.byId(key)?.title, key).toBe(built.byId(key)?.title);
+      const a = fromFile.resolve(key);
+      const b = built.resolve(key);
+      expect(a.kind === 'found' ? a.paper.title : a.kind, key).toBe(b.kind === 'found' ? b.paper.title : b.kind);
+    }
+    expect(fromFile.byId('shared-key')!.title).toBe('Page paper later on arXiv');
+    expect(fromFile.byId('2411.00009')!.title).toBe('Claims a later id');
+    expect(fromFile.byId('twice')!.title).toBe('Twice, first');
+    expect(fromFile.byId('2412.00039')!.title).toBe('Filler paper 39');
+    const both = fromFile.resolve('ARXNET');
+    expect(both.kind === 'ambiguous' && both.candidates.map((p) => p.id)).toEqual(['2411.00002', 'arx-net-2', 'arxnet-2']);
+    const version = fromFile.resolve('solo');
+    expect(version.kind === 'found' && [version.paper.id, version.via]).toEqual(['solo-3', 'version']);
   });
 
   it('rejects a file of the previous papers layout (same index format) as another version', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { hashString, KeyTable, slotCount } from '../../src/search/key-table.ts';
+import { chainedSlotsOver, chainFits, ChainedSlotTable, hashString, KeyTable, SlotTable, slotCount, slotsFit, slotsOver } from '../../src/search/key-table.ts';
 
 describe('KeyTable', () => {
   it('answers as a Map that keeps the first value of a key would, through any growth (property)', () => {
@@ -72,5 +72,71 @@ describe('KeyTable', () => {
     expect(slotCount(0)).toBe(16);
     expect(slotCount(1_000_000)).toBe(2_097_152);
     expect(slotCount(1_048_576)).toBe(4_194_304);
+  });
+});
+
+describe('SlotTable (a table stored as its slots)', () => {
+  it('answers as the table over the same list does, keys with duplicates, read through keyAt (property)', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.string({ unit: 'grapheme', maxLength: 8 }), { maxLength: 300 }),
+        fc.array(fc.string({ maxLength: 6 }), { maxLength: 50 }),
+        (keys, probes) => {
+          const slots = slotsOver(keys.length, (i) => keys[i]!);
+          expect(slotsFit(slots, keys.length)).toBe(true);
+          const stored = new SlotTable(Int32Array.from(slots), (i) => keys[i]!);
+          const built = KeyTable.over(keys);
+          for (const k of [...keys, ...probes]) expect(stored.get(k)).toBe(built.get(k));
+          for (const k of keys) expect(stored.get(k)).toBe(keys.indexOf(k)); // the first place of a key given twice
+        },
+      ),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses slots it could not read: not a power of two, too few, a place past the keys, too full to end a probe', () => {
+    const keys = ['a', 'b', 'c'];
+    const slots = slotsOver(3, (i) => keys[i]!);
+    expect(slots.length).toBe(16);
+    expect(slotsFit(slots, 3)).toBe(true);
+    expect(slotsFit(slots, 2)).toBe(false); // a place (2) past two keys
+    expect(slotsFit(slots.subarray(0, 12), 3)).toBe(false);
+    expect(slotsFit(new Int32Array(24).fill(-1), 3)).toBe(false);
+    expect(slotsFit(new Int32Array(16).fill(0), 3)).toBe(false);
+    expect(
+      slotsFit(
+        Int32Array.from(slots, (e) => (e === -1 ? -2 : e)),
+        3,
+      ),
+    ).toBe(false);
+    const half = new Int32Array(16).fill(-1);
+    half.fill(0, 0, 8);
+    expect(slotsFit(half, 9)).toBe(true);
+    half[8] = 0;
+    expect(slotsFit(half, 9)).toBe(false);
+  });
+});
+
+describe('ChainedSlotTable (every place of a key, stored)', () => {
+  it('answers every place of each key in order, as a map of lists would; an empty key is no key (property)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom('', 'a', 'b', 'kv', 'snapkv', 'é', 'x y'), { maxLength: 200 }), (keys) => {
+        const { slots, next } = chainedSlotsOver(keys.length, (i) => keys[i]!);
+        expect(slotsFit(slots, keys.length) && chainFits(next, keys.length)).toBe(true);
+        const table = new ChainedSlotTable(slots, next, (i) => keys[i]!);
+        const map = new Map<string, number[]>();
+        keys.forEach((k, i) => k && map.set(k, [...(map.get(k) ?? []), i]));
+        for (const k of ['', 'a', 'b', 'kv', 'snapkv', 'é', 'x y', 'zz']) expect(table.get(k), k).toEqual(map.get(k) ?? []);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('refuses chains that would not end or leave the places', () => {
+    expect(chainFits(Int32Array.from([2, -1, -1]), 3)).toBe(true);
+    expect(chainFits(Int32Array.from([0, -1, -1]), 3)).toBe(false);
+    expect(chainFits(Int32Array.from([2, -1, 1]), 3)).toBe(false);
+    expect(chainFits(Int32Array.from([3, -1, -1]), 3)).toBe(false);
+    expect(chainFits(Int32Array.from([-1, -1]), 3)).toBe(false);
   });
 });
