@@ -54,6 +54,11 @@ export type PaperboyEngine = SearchEngine & {
   paperTerms(doc: number): PaperTerms;
   /** The same for every paper in turn (writing the index cache): faster, nothing kept. */
   allPaperTerms(): (doc: number) => PaperTerms;
+  /**
+   * What `resolve` answers when that is a direct find (id, arXiv id, name, alias, exact title), else
+   * undefined: no correction or fuzzy match is tried (see `Resolver.resolveExact`).
+   */
+  resolveExact(ref: string): Extract<Resolution, { kind: 'found' }> | undefined;
   /** Papers nearest to a term vector, skipping paper `skipId`: cosine-like scores in [0, 1]. */
   nearest(vector: { terms: readonly string[]; weights: readonly number[]; norm: number }, skipId: string | undefined, k: number): SimilarHit[];
 };
@@ -319,6 +324,10 @@ class Engine implements SearchEngine {
 
   resolve(ref: string): Resolution {
     return this.#resolver.resolve(typeof ref === 'string' ? ref : '');
+  }
+
+  resolveExact(ref: string): Extract<Resolution, { kind: 'found' }> | undefined {
+    return this.#resolver.resolveExact(typeof ref === 'string' ? ref : '');
   }
 
   termDf(term: string): number {

@@ -13,7 +13,7 @@ import { cleanLatex } from '../parse/latex.ts';
 import { foldKey, foldPhrase } from './fold.ts';
 import type { KeyPlaces } from './key-table.ts';
 import type { NameIndex } from './name-index.ts';
-import type { Resolution } from './types.ts';
+import { isApproximate, type Resolution } from './types.ts';
 
 /** What resolution needs from the engine. */
 export interface ResolveContext {
@@ -138,6 +138,23 @@ export class Resolver {
   }
 
   resolve(ref: string): Resolution {
+    return this.#resolve(ref, false)!;
+  }
+
+  /**
+   * What `resolve` answers when it finds the paper directly (by id, arXiv id, name, alias or exact
+   * title), without trying a correction or a fuzzy match; undefined otherwise (nothing, several
+   * papers, or only a guess would answer). Cheap, so a library of several parts asks every part
+   * this first (see segments.ts). A title matched only after a full-text search (the title as
+   * cited, not its exact slug) is not found this way.
+   */
+  resolveExact(ref: string): Extract<Resolution, { kind: 'found' }> | undefined {
+    const r = this.#resolve(ref, true);
+    return r?.kind === 'found' && !isApproximate(r) ? r : undefined;
+  }
+
+  /** With `directOnly`, undefined where `resolve` would go on to corrections and fuzzy matching. */
+  #resolve(ref: string, directOnly: boolean): Resolution | undefined {
     const { papers, names } = this.#ctx;
     // A pasted title may carry its LaTeX (`E$^{2}$GAN`) and quotes; read it as the page shows it.
     const text = unquote(/[$\\{}]/.test(ref) ? cleanLatex(ref.slice(0, 500)) : ref.trim().slice(0, 500));
@@ -158,6 +175,7 @@ export class Resolver {
     if (byName) return byName;
     // Only versions of the name (`flashattention` when just FlashAttention-2 exists): one answers, several are asked about.
     const versions = key.length >= 3 ? this.#variants(key) : [];
+    if (versions.length > 0 && directOnly) return undefined;
     if (versions.length === 1) return this.#guess(versions[0]!, 'version', text);
     if (versions.length > 1) return { kind: 'ambiguous', candidates: this.#papersOf(versions) };
 
@@ -165,6 +183,7 @@ export class Resolver {
     const slug = slugify(text);
     const byTitle = names.ids.get(slug) ?? names.titleSlugs.get(slug);
     if (byTitle !== undefined) return { kind: 'found', paper: papers[byTitle]!, via: 'title' };
+    if (directOnly) return undefined;
 
     // A typo of a name or alias (`snpakv`, `zipcahce`): correct against the vocabulary, look up again.
     const corrected = this.#ctx.correct(text);

@@ -88,8 +88,18 @@ export class SegmentedEngine implements SearchEngine {
   resolve(ref: string): Resolution {
     const byId = this.byId(typeof ref === 'string' ? ref.trim() : '');
     if (byId) return { kind: 'found', paper: byId, via: 'id' };
-    const results = [...this.segments].reverse().map((s) => s.resolve(ref));
     const visible = (p: Paper) => !this.#hidden.has(p);
+    // A direct find in any part answers without the others' corrections and fuzzy matching (a
+    // name in the large part would otherwise cost each small part a typo search, and its typo
+    // keys built, the first time).
+    const direct: Extract<Resolution, { kind: 'found' }>[] = [];
+    for (const s of [...this.segments].reverse()) {
+      const r = s.resolveExact(ref);
+      if (r && visible(r.paper)) direct.push(r);
+    }
+    if (direct.length === 1) return direct[0]!;
+    if (direct.length > 1) return { kind: 'ambiguous', candidates: direct.map((r) => r.paper) };
+    const results = [...this.segments].reverse().map((s) => s.resolve(ref));
     const exact = results.filter((r): r is Extract<Resolution, { kind: 'found' }> => r.kind === 'found' && !isApproximate(r) && visible(r.paper));
     if (exact.length === 1) return exact[0]!;
     if (exact.length > 1) return { kind: 'ambiguous', candidates: exact.map((r) => r.paper) };

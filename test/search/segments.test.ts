@@ -62,6 +62,42 @@ describe('SegmentedEngine over two segments', () => {
     expect(segmented.resolve('no such paper at all zzz').kind).toBe('none');
   });
 
+  it('answers a direct find in one segment without the other segments trying corrections or fuzzy matches', () => {
+    const [base, added] = segmented.segments as PaperboyEngine[];
+    const named = papers.filter((x, i) => x.name && i % 4 !== 0).slice(0, 10); // in the base segment only
+    expect(named.length).toBeGreaterThan(3);
+    const full: string[] = [];
+    const spy = (e: PaperboyEngine) => {
+      const resolve = e.resolve.bind(e);
+      e.resolve = (ref: string) => (full.push(ref), resolve(ref));
+      return () => void (e.resolve = resolve);
+    };
+    const restore = [spy(base!), spy(added!)];
+    try {
+      for (const p of named) {
+        const r = segmented.resolve(p.name!);
+        const one = single.resolve(p.name!);
+        expect(r.kind === 'found' && [r.paper.id, r.via], p.name).toEqual(one.kind === 'found' && [p.id, one.via]);
+      }
+      expect(full).toEqual([]);
+      // No direct find anywhere: every segment is asked in full, as before.
+      expect(segmented.resolve('snpakv').kind).toBe('found');
+      expect(full).toEqual(['snpakv', 'snpakv']);
+    } finally {
+      for (const r of restore) r();
+    }
+  });
+
+  it('a name found directly in two segments is ambiguous between them', () => {
+    const base = createSearchEngine(papers);
+    const snapkv = papers.find((p) => p.name === 'SnapKV')!;
+    const twin: Paper = { ...snapkv, id: 'another-snapkv', title: 'SnapKV Again: A Different Paper', aliases: [] };
+    const e = new SegmentedEngine([base, createSearchEngine([twin], { global: statsOf([base]) })]);
+    const r = e.resolve('snapkv');
+    expect(r.kind).toBe('ambiguous');
+    expect(r.kind === 'ambiguous' && r.candidates.map((p) => p.id).sort()).toEqual([snapkv.id, 'another-snapkv'].sort());
+  });
+
   it('finds similar papers across segments, never the paper itself', () => {
     const snapkv = papers.find((p) => p.name === 'SnapKV')!;
     const a = single.similar(snapkv.id, 5).map((h) => h.paper.id);
