@@ -705,6 +705,27 @@ describe('index cache files: texts stay on disk', () => {
     // The one-buffer decoder, holding every posting, checks them all at once.
     expect(() => decodeIndex(resealed(bytes))).toThrow(/inconsistent index: postings of term/);
   });
+
+  it.each<[string, (list: Uint32Array, n: number, bits: number) => void]>([
+    ['its last paper past the papers', (list, n, bits) => (list[list.length - 1] = (n << bits) | 1)],
+    ['two papers out of order', (list) => ([list[0], list[1]] = [list[1]!, list[0]!])],
+    ['a paper twice', (list) => (list[1] = list[0]!)],
+    ['an impact of nothing', (list, _, bits) => (list[1] = (list[1]! >>> bits) << bits)],
+  ])("a term's postings with %s fail that term's read", (_, change) => {
+    const index = buildIndex(Array.from({ length: 6 }, (_, i) => paper({ title: `Model paper ${i}`, abstract: `A model, number ${i}.` })));
+    const t = index.terms.findIndex((_, i) => index.df[i]! >= 3);
+    expect(t).toBeGreaterThanOrEqual(0);
+    const file = join(dir, 'lists.bin');
+    writeIndexFile(file, encodeIndexParts(index, new Float64Array(0), 'h'));
+    const bytes = readFileSync(file);
+    const at = sectionOf(bytes, 'postings').offset + index.offsets[t]! * 4;
+    const list = new Uint32Array(bytes.buffer.slice(bytes.byteOffset + at, bytes.byteOffset + at + index.df[t]! * 4));
+    change(list, index.n, index.impactBits);
+    Buffer.from(list.buffer).copy(bytes, at);
+    writeFileSync(file, resealed(bytes));
+    const opened = openIndexFile(file);
+    expect(() => postingsOf(opened.index, t)).toThrow(/inconsistent index: postings of term/);
+  });
 });
 
 describe('loadOrBuildEngine', () => {
