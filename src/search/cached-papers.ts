@@ -25,6 +25,7 @@ import * as zlib from 'node:zlib';
 import { arxivAbsUrl, arxivPdfUrl, hfPaperUrl } from '../papers/arxiv-id.ts';
 import type { Paper, PaperLink, PaperSource } from '../papers/paper.ts';
 import { PAPER_FIELDS, plainPaper } from '../papers/plain.ts';
+import { bytesOf, ByteColumn } from './byte-column.ts';
 import { IndexCacheError } from './cache-error.ts';
 import { chainedSlotsOver, chainFits, ChainedSlotTable, SlotTable, slotsFit, slotsOver } from './key-table.ts';
 import { foldKey } from './fold.ts';
@@ -124,6 +125,8 @@ const REST_FIELDS: readonly RestField[] = [
   'formerIds',
   'links',
 ];
+/** The rest's fields written whenever a paper has them (aliases, an arXiv id and links only in some cases). */
+const PLAIN_REST_FIELDS = REST_FIELDS.filter((f) => f !== 'aliases' && f !== 'arxivId' && f !== 'links');
 
 /** A section of record columns, as the index codec writes it. */
 export interface RecordSection {
@@ -132,48 +135,16 @@ export interface RecordSection {
   data: Uint8Array;
 }
 
-/** Text appended to one growing buffer, with each item's end. */
-class TextColumn {
-  #data = Buffer.allocUnsafe(1 << 16);
-  #used = 0;
-  readonly offsets: Uint32Array;
-  #count = 0;
-
-  constructor(count: number) {
-    this.offsets = new Uint32Array(count + 1);
-  }
-
-  push(text: string): void {
-    const most = text.length * 3;
-    if (this.#used + most > this.#data.length) {
-      const grown = Buffer.allocUnsafe(Math.max(this.#data.length * 2, this.#used + most));
-      this.#data.copy(grown, 0, 0, this.#used);
-      this.#data = grown;
-    }
-    this.#used += this.#data.write(text, this.#used, 'utf8');
-    if (this.#used > 0xffffffff) throw new RangeError('paper records too large for an index cache (over 4 GB)');
-    this.offsets[++this.#count] = this.#used;
-  }
-
-  get data(): Buffer {
-    return this.#data.subarray(0, this.#used);
-  }
-}
-
-function bytesOf(a: ArrayBufferView): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
-}
-
 /**
  * The papers' records (all but their texts) as the file's sections: the columns (kept in memory by
  * a restart) and the shared values' table, JSON (read once).
  */
 export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { columns: RecordSection[]; shared: RecordSection } {
   const n = papers.length;
-  const ids = new TextColumn(n);
-  const shortNames = new TextColumn(n);
-  const titles = new TextColumn(n);
-  const rest = new TextColumn(n);
+  const ids = new ByteColumn(n, 'paper records');
+  const shortNames = new ByteColumn(n, 'paper records');
+  const titles = new ByteColumn(n, 'paper records');
+  const rest = new ByteColumn(n, 'paper records');
   const authorOffsets = new Uint32Array(n + 1);
   let places = new Uint32Array(Math.max(16, n * 4));
   const shared = new Uint32Array(n * SHARED.length);
@@ -191,9 +162,9 @@ export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { c
   };
   let used = 0;
   papers.forEach((p, i) => {
-    ids.push(p.id);
-    shortNames.push(p.name ?? '');
-    titles.push(p.title);
+    ids.pushText(p.id);
+    shortNames.pushText(p.name ?? '');
+    titles.pushText(p.title);
     const authors = p.authors;
     if (authors !== undefined) {
       flags[i]! |= HAS_AUTHORS;
@@ -222,12 +193,10 @@ export function encodeRecords(papers: readonly Paper[], names: AuthorNames): { c
       flags[i]! |= REST_ARXIV_ID;
     }
     if (p.formerIds !== undefined) flags[i]! |= REST_FORMER_IDS;
-    for (const f of ['upvotes', 'comments', 'githubRepo', 'githubStars', 'projectPage', 'keywords', 'doi', 'formerIds'] as const) {
-      if (p[f] !== undefined) (extra as Record<string, unknown>)[f] = p[f];
-    }
+    for (const f of PLAIN_REST_FIELDS) if (p[f] !== undefined) (extra as Record<string, unknown>)[f] = p[f];
     if (arxivLinks === undefined) extra.links = p.links;
     const json = JSON.stringify(extra);
-    rest.push(json === '{}' ? '' : json);
+    rest.pushText(json === '{}' ? '' : json);
   });
   const nameTable = chainedSlotsOver(n, (i) => foldKey(papers[i]!.name ?? ''));
   return {

@@ -48,6 +48,7 @@ import { z } from 'zod';
 import type { Paper } from '../papers/paper.ts';
 import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
+import { bytesOf, ByteColumn } from './byte-column.ts';
 import { slotsFit, slotsOver } from './key-table.ts';
 import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, postingsOf, type IndexData } from './inverted-index.ts';
@@ -158,10 +159,6 @@ interface Part {
   name: string;
   kind: ArrayKind;
   data: Uint8Array;
-}
-
-function bytesOf(a: ArrayBufferView): Uint8Array {
-  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
 }
 
 const SEP = '\u0000';
@@ -712,22 +709,9 @@ function packedParts(
  */
 function packed(items: readonly unknown[], group: number, encode: (from: number, to: number) => Uint8Array): { offsets: Uint32Array; data: Buffer } {
   const count = Math.ceil(items.length / group);
-  const offsets = new Uint32Array(count + 1);
-  let data = Buffer.allocUnsafe(64 * 1024);
-  let used = 0;
-  for (let i = 0; i < count; i++) {
-    const part = encode(i * group, Math.min(items.length, (i + 1) * group));
-    if (used + part.byteLength > data.byteLength) {
-      const grown = Buffer.allocUnsafe(Math.max(data.byteLength * 2, used + part.byteLength));
-      data.copy(grown, 0, 0, used);
-      data = grown;
-    }
-    data.set(part, used);
-    used += part.byteLength;
-    if (used > 0xffffffff) throw new RangeError('papers too large for an index cache (over 4 GB)');
-    offsets[i + 1] = used;
-  }
-  return { offsets, data: data.subarray(0, used) };
+  const column = new ByteColumn(count, 'papers');
+  for (let i = 0; i < count; i++) column.push(encode(i * group, Math.min(items.length, (i + 1) * group)));
+  return { offsets: column.offsets, data: column.data };
 }
 
 const EMPTY_POSTINGS = new Uint32Array(0);

@@ -681,6 +681,18 @@ describe('index cache files: texts stay on disk', () => {
     for (let t = 0; t < index.terms.length; t++) expect([...postingsOf(opened.index, t)]).toEqual([...postingsOf(index, t)]);
   });
 
+  it('an index opened from a file (postings read per term) writes the same file again', () => {
+    const index = buildIndex(all);
+    const keys = buildCorrectionKeys(index.terms, index.surfaces);
+    const file = join(dir, 'first.bin');
+    writeIndexFile(file, encodeIndexParts(index, keys, 'h'));
+    const opened = openIndexFile(file);
+    expect(opened.index.readPostings).toBeDefined();
+    const again = join(dir, 'again.bin');
+    writeIndexFile(again, encodeIndexParts(opened.index, opened.correctionKeys(), 'h'));
+    expect(readFileSync(again).equals(readFileSync(file))).toBe(true);
+  });
+
   it("reads a term's postings from the file when first asked for, checked: damage the checksum cannot see fails that read and tells onDamaged", () => {
     const index = buildIndex(all);
     const file = join(dir, 'lists.bin');
