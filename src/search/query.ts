@@ -93,7 +93,12 @@ export function planQuery(query: string, vocab: Vocabulary, opts: { correct?: bo
     const key = `${[...terms].sort((a, b) => a - b).join(',')}|${covers}`;
     if (seen.has(key)) return;
     seen.add(key);
-    units.push({ terms, weight, covers: covers >>> 0 });
+    // Every unit's terms one kind of array (packed small integers), however they were made (a
+    // literal, a \`map\`): the code that walks them is optimised for one kind, and a new kind met
+    // mid-run throws that code away (V8's "wrong map" deoptimisations, seen as slow searches).
+    const packed: number[] = [];
+    for (const t of terms) packed.push(t);
+    units.push({ terms: packed, weight, covers: covers >>> 0 });
     for (const t of terms) {
       const s = vocab.surface(t);
       if (!display.includes(s)) display.push(s);

@@ -339,7 +339,14 @@ export class Reranker {
     }
     const sum = touched.map((t) => [t, acc[t]!] as const);
     const best = [...sum].sort((a, b) => b[1] - a[1] || a[0] - b[0]).slice(0, count);
-    return { ids: best.map(([t]) => t), weights: best.map(([, w]) => w) };
+    // Built by pushing, as the empty vector is: one kind of array either way (see query.ts's units).
+    const ids: number[] = [];
+    const weights: number[] = [];
+    for (const [t, w] of best) {
+      ids.push(t);
+      weights.push(w);
+    }
+    return { ids, weights };
   }
 
   /** Cosine-like similarity of a paper to an expansion vector, in [0, 1]. */
