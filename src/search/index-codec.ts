@@ -146,7 +146,7 @@ export interface CachedIndex {
   inputHash: string;
   /** Present when the cache was written with papers. */
   papers?: Paper[];
-  /** With papers: what their name index reads from the file (its ids' table). */
+  /** With papers: what their name index reads from the file (the tables of ids and short names). */
   names?: StoredNames;
   /** Each paper's terms for the second stage, read from the file (present when written with them). */
   paperTerms?: (doc: number) => PaperTerms;

@@ -31,21 +31,22 @@ export interface KeyLookup {
  */
 export function slotsOver(count: number, keyAt: (i: number) => string): Int32Array {
   const slots = new Int32Array(slotCount(count)).fill(-1);
-  const mask = slots.length - 1;
   for (let e = 0; e < count; e++) {
-    const key = keyAt(e);
-    let at = hashString(key) & mask;
-    for (;;) {
-      const held = slots[at]!;
-      if (held === -1) {
-        slots[at] = e;
-        break;
-      }
-      if (keyAt(held) === key) break;
-      at = (at + 1) & mask;
-    }
+    const at = slotOf(slots, keyAt(e), keyAt);
+    if (slots[at] === -1) slots[at] = e;
   }
   return slots;
+}
+
+/** The slot of `slots` holding `key` (its place's key read with `keyAt`), or the empty slot where it would go. */
+function slotOf(slots: Int32Array, key: string, keyAt: (i: number) => string): number {
+  const mask = slots.length - 1;
+  let at = hashString(key) & mask;
+  for (;;) {
+    const e = slots[at]!;
+    if (e === -1 || keyAt(e) === key) return at;
+    at = (at + 1) & mask;
+  }
 }
 
 /**
@@ -79,15 +80,8 @@ export class SlotTable implements KeyLookup {
   }
 
   get(key: string): number | undefined {
-    const slots = this.#slots;
-    const mask = slots.length - 1;
-    let at = hashString(key) & mask;
-    for (;;) {
-      const e = slots[at]!;
-      if (e === -1) return undefined;
-      if (this.#keyAt(e) === key) return e;
-      at = (at + 1) & mask;
-    }
+    const e = this.#slots[slotOf(this.#slots, key, this.#keyAt)]!;
+    return e === -1 ? undefined : e;
   }
 }
 
@@ -108,23 +102,16 @@ export function chainedSlotsOver(count: number, keyAt: (i: number) => string): {
   const next = new Int32Array(count).fill(-1);
   /** The last place so far of the key whose first place is the index. */
   const last = new Int32Array(count);
-  const mask = slots.length - 1;
+  const keyOf = (i: number): string => keys[i]!;
   for (let e = 0; e < count; e++) {
     const key = keys[e]!;
     if (key.length === 0) continue;
-    let at = hashString(key) & mask;
-    for (;;) {
-      const head = slots[at]!;
-      if (head === -1) {
-        slots[at] = last[e] = e;
-        break;
-      }
-      if (keys[head] === key) {
-        next[last[head]!] = e;
-        last[head] = e;
-        break;
-      }
-      at = (at + 1) & mask;
+    const at = slotOf(slots, key, keyOf);
+    const head = slots[at]!;
+    if (head === -1) slots[at] = last[e] = e;
+    else {
+      next[last[head]!] = e;
+      last[head] = e;
     }
   }
   return { slots, next };
