@@ -68,8 +68,9 @@ export function handle(req: BuildRequest): { response: BuildResponse; transfer: 
     remember(req.segment, index.n, index.avgLens, index.terms, index.df);
     // Forget segments that are no longer in use (compacted away).
     for (const id of known.keys()) if (id !== req.segment && !req.basis.includes(id)) known.delete(id);
-    const { df, offsets, postings, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode } = index;
-    const transfer = [df, offsets, postings, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode].map((a) => a.buffer as ArrayBuffer);
+    const { df, offsets, postings, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode, idfs } = index;
+    const arrays = [df, offsets, postings, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode, ...(idfs ? [idfs] : [])];
+    const transfer = arrays.map((a) => a.buffer as ArrayBuffer);
     return { response: { job: req.job, ok: true, index }, transfer };
   } catch (err) {
     return { response: { job: req.job, ok: false, error: err instanceof Error ? err.message : String(err) }, transfer: [] };

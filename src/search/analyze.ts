@@ -67,9 +67,10 @@ const HYPHENS = /[-\u2010\u2011]/;
 /**
  * Push every folded word of `text` onto `out`, plus the joined compound of each hyphen group
  * (`state-of-the-art` -> ..., `stateoftheart`; noise parts still join). Noise words are pushed
- * too when `keepNoise` (the indexer filters them through its memo). Unstemmed.
+ * too when `keepNoise` (the indexer filters them through its memo). Unstemmed. With `joined`, the
+ * compounds go there instead (in order) and `out` holds the words alone.
  */
-export function collectWords(input: string, out: string[], keepNoise = false): void {
+export function collectWords(input: string, out: string[], keepNoise = false, joined: string[] = out): void {
   let text = slashesAsHyphens(input).toLowerCase();
   let re = ASCII_GROUP;
   if (NON_ASCII.test(text)) {
@@ -81,15 +82,15 @@ export function collectWords(input: string, out: string[], keepNoise = false): v
   for (let m = re.exec(text); m !== null; m = re.exec(text)) {
     const raw = m[0];
     if (ascii ? raw.indexOf('-') >= 0 : HYPHENS.test(raw)) {
-      let joined = '';
+      let compound = '';
       let parts = 0;
       for (const p of raw.split(HYPHENS)) {
         const f = ascii ? p : foldWord(p);
-        joined += f;
+        compound += f;
         parts++;
         if (keepNoise || !isNoise(f)) out.push(f);
       }
-      if (parts > 1 && joined.length > 1) out.push(joined);
+      if (parts > 1 && compound.length > 1) joined.push(compound);
     } else {
       const f = ascii ? raw : foldWord(raw);
       if (keepNoise || !isNoise(f)) out.push(f);

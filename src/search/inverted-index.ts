@@ -15,7 +15,7 @@ const NON_ASCII = /[^\x00-\x7f]/;
 const MARKS = /\p{M}+/gu;
 
 /** Bumped whenever the analyzer, scoring or layout changes (invalidates on-disk caches). */
-export const INDEX_FORMAT_VERSION = 8;
+export const INDEX_FORMAT_VERSION = 9;
 
 export const FIELD_COUNT = 3;
 /** BM25F field weights: name/aliases, title, abstract. */
@@ -59,6 +59,11 @@ export interface IndexData {
   avgLens: Float64Array;
   /** 1 when the paper has a code link. */
   hasCode: Uint8Array;
+  /**
+   * Each term's idf, when the index was built beside other segments (its idf counts their papers
+   * too, see `GlobalStats`); otherwise `idf(n, df[t])`. Not stored in a cache file (its index has none).
+   */
+  idfs?: Float64Array;
   /**
    * The terms' lookup table (see `slotsOver` in key-table.ts), when read from a cache file; an index
    * built in memory has none (the engine builds its table).
@@ -324,7 +329,7 @@ export function buildIndex(papers: readonly Paper[], global?: GlobalStats, optio
 
   const impactUnit = impactUnits(maxImpact, impactBits);
   packImpacts(postings, raw, offsets, impactUnit, impactBits);
-  return { n, terms, surfaces, df, offsets, postings, impactBits, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode };
+  return { n, terms, surfaces, df, offsets, postings, impactBits, maxImpact, impactUnit, norms, fieldLens, avgLens, hasCode, ...(global ? { idfs } : {}) };
 }
 
 /** Each term's impact step (see `IndexData.impactUnit`): its largest impact is `topStep(bits)` steps. */

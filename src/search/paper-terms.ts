@@ -8,36 +8,59 @@
  *   noise words are left out, as `scanWords` leaves them out.
  * - `titleTerms`: the distinct terms of the names and title, joined compounds (`kvcache`) included
  *   (`forEachTerm`), ascending.
+ * - `joined`: for each field, the term ids of its hyphen groups' joined compounds (`kv-cache` ->
+ *   `kvcache`), which the index counts beside the words: with `fields`, every term occurrence the
+ *   index counted, so a paper's impacts can be computed from its terms (paper-impacts.ts).
  *
  * Encoded compactly for the index cache (varints of id + 1, field by field), where they are read
  * from disk one paper at a time; `decodePaperTerms` checks everything it reads.
  */
 import type { Paper } from '../papers/paper.ts';
-import { forEachTerm, isNoise, scanWords } from './analyze.ts';
+import { collectWords, forEachTerm, isNoise, scanWords, slashesAsHyphens } from './analyze.ts';
 import { paperFields } from './inverted-index.ts';
 import { WordTable } from './word-table.ts';
 
+type Fields = readonly [Int32Array, Int32Array, Int32Array];
+
 export interface PaperTerms {
-  readonly fields: readonly [Int32Array, Int32Array, Int32Array];
+  readonly fields: Fields;
   readonly titleTerms: Int32Array;
+  readonly joined: Fields;
 }
+
+/** One field's terms: its words' ids in order, and its joined compounds' ids. */
+interface FieldTerms {
+  ids: Int32Array;
+  joined: Int32Array;
+}
+
+const NO_TERMS = new Int32Array(0);
 
 /** A paper's terms. `idOf` maps a folded word to its term id (-1: not indexed); `termId` a term (stemmed) to its id. */
 export function paperTermsOf(p: Paper, idOf: (folded: string) => number, termId: (term: string) => number): PaperTerms {
-  return withTitleTerms(
-    p,
-    (text) => {
-      const ids: number[] = [];
-      scanWords(text, (folded) => ids.push(idOf(folded)));
-      return Int32Array.from(ids);
-    },
-    termId,
-  );
+  return withTitleTerms(p, (text) => textField(text, idOf), termId);
 }
 
-function withTitleTerms(p: Paper, field: (text: string) => Int32Array, termId: (term: string) => number): PaperTerms {
+/** A field's terms by the general text path (`scanWords`; compounds as the indexer's `collectWords` joins them). */
+function textField(text: string, idOf: (folded: string) => number): FieldTerms {
+  const ids: number[] = [];
+  scanWords(text, (folded) => ids.push(idOf(folded)));
+  const compounds: string[] = [];
+  collectWords(text, [], false, compounds);
+  const joined: number[] = [];
+  for (const c of compounds) {
+    // As the indexer: a compound that is a noise word is not counted.
+    const id = isNoise(c) ? -1 : idOf(c);
+    if (id >= 0) joined.push(id);
+  }
+  return { ids: Int32Array.from(ids), joined: joined.length === 0 ? NO_TERMS : Int32Array.from(joined) };
+}
+
+function withTitleTerms(p: Paper, field: (text: string) => FieldTerms, termId: (term: string) => number): PaperTerms {
   const texts = paperFields(p);
-  const fields = texts.map(field) as unknown as [Int32Array, Int32Array, Int32Array];
+  const parts = texts.map(field);
+  const fields = parts.map((f) => f.ids) as unknown as Fields;
+  const joined = parts.map((f) => f.joined) as unknown as Fields;
   const title = new Set<number>();
   for (const text of texts.slice(0, 2)) {
     forEachTerm(text, (term) => {
@@ -45,7 +68,7 @@ function withTitleTerms(p: Paper, field: (text: string) => Int32Array, termId: (
       if (id >= 0) title.add(id);
     });
   }
-  return { fields, titleTerms: Int32Array.from(title).sort() };
+  return { fields, titleTerms: Int32Array.from(title).sort(), joined };
 }
 
 const NON_ASCII = /[^\x00-\x7f]/;
@@ -72,24 +95,24 @@ export class PaperTermsScanner {
     return withTitleTerms(p, (text) => this.field(text), this.#termId);
   }
 
-  /** The term ids of one field's words (see `PaperTerms.fields`). */
-  field(text: string): Int32Array {
+  /** The term ids of one field's words and joined compounds (see `PaperTerms`). */
+  field(text: string): FieldTerms {
     const lower = text.toLowerCase();
-    if (lower.length !== text.length || NON_ASCII.test(lower)) {
-      const ids: number[] = [];
-      scanWords(text, (folded) => ids.push(this.#idOf(folded)));
-      return Int32Array.from(ids);
-    }
+    if (lower.length !== text.length || NON_ASCII.test(lower)) return textField(text, this.#idOf);
     const ids: number[] = [];
+    let joined: number[] | undefined;
+    // Slashes between letters as hyphens (`I/O`), as the indexer reads them: the same words, and its groups.
     this.#table.scan(
-      lower,
+      slashesAsHyphens(lower),
       (word) => (isNoise(word) ? NOISE : this.#idOf(word)),
       (v) => {
         if (v !== NOISE) ids.push(v);
       },
-      false,
+      (v) => {
+        if (v >= 0) (joined ??= []).push(v);
+      },
     );
-    return Int32Array.from(ids);
+    return { ids: Int32Array.from(ids), joined: joined ? Int32Array.from(joined) : NO_TERMS };
   }
 }
 
@@ -106,15 +129,19 @@ export function inTitle(terms: PaperTerms, t: number): boolean {
   return lo < a.length && a[lo] === t;
 }
 
-/** Bytes: for each field its word count then id + 1 per word, then the title term count and ids + 1; all varints. */
+/**
+ * Bytes: for each field its word count then id + 1 per word, then the title term count and ids + 1,
+ * then for each field its joined compound count and ids + 1; all varints.
+ */
 export function encodePaperTerms(terms: PaperTerms): Uint8Array {
   const values: number[] = [];
-  for (const ids of terms.fields) {
+  const list = (ids: Int32Array): void => {
     values.push(ids.length);
     for (const id of ids) values.push(id + 1);
-  }
-  values.push(terms.titleTerms.length);
-  for (const id of terms.titleTerms) values.push(id + 1);
+  };
+  for (const ids of terms.fields) list(ids);
+  list(terms.titleTerms);
+  for (const ids of terms.joined) list(ids);
   const out = new Uint8Array(values.length * 5);
   let at = 0;
   for (let v of values) {
@@ -169,8 +196,10 @@ export function decodePaperTerms(bytes: Uint8Array, vocabulary: number): PaperTe
   };
   const fields = [list(), list(), list()] as const;
   const titleTerms = list();
+  const joined = [list(), list(), list()] as const;
   if (at !== size) throw new PaperTermsError('paper terms have bytes left over');
   for (let i = 0; i < titleTerms.length; i++)
     if (titleTerms[i]! < 0 || (i > 0 && titleTerms[i]! <= titleTerms[i - 1]!)) throw new PaperTermsError('paper title terms are not in order');
-  return { fields, titleTerms };
+  for (const ids of joined) for (let i = 0; i < ids.length; i++) if (ids[i]! < 0) throw new PaperTermsError('a joined compound of the paper is not a term');
+  return { fields, titleTerms, joined };
 }

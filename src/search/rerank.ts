@@ -15,6 +15,7 @@
 import type { Paper } from '../papers/paper.ts';
 import { termOf } from './analyze.ts';
 import { idf, postingsOf, type IndexData } from './inverted-index.ts';
+import { PaperImpacts } from './paper-impacts.ts';
 import { inTitle, paperTermsOf, PaperTermsScanner, type PaperTerms } from './paper-terms.ts';
 import type { QueryPlan } from './query.ts';
 import { findPosting, topStep } from './postings.ts';
@@ -108,6 +109,8 @@ export class Reranker {
   readonly #stamp: Uint32Array;
   readonly #acc: Float64Array;
   #gen = 0;
+  /** A paper's impacts from its terms (the feedback's papers), instead of a search of each term's postings. */
+  readonly #impacts: PaperImpacts;
 
   constructor(ix: IndexData, papers: readonly Paper[], termIds: KeyLookup, stored?: (doc: number) => PaperTerms) {
     this.#ix = ix;
@@ -116,6 +119,7 @@ export class Reranker {
     this.#stored = stored;
     this.#stamp = new Uint32Array(ix.terms.length);
     this.#acc = new Float64Array(ix.terms.length);
+    this.#impacts = new PaperImpacts(ix);
   }
 
   /** The term id of a folded word, -1 when the index does not have it. */
@@ -318,22 +322,32 @@ export class Reranker {
     const acc = this.#acc;
     const touched: number[] = [];
     const gen = this.#nextGen();
+    const add = (t: number, impact: number, norm: number, score: number): void => {
+      const df = ix.df[t]!;
+      if (df < 2 || df > dfLimit || own.has(t)) return;
+      if (stamp[t] !== gen) {
+        stamp[t] = gen;
+        acc[t] = 0;
+        touched.push(t);
+      }
+      acc[t] = acc[t]! + (impact / norm) * (score / top);
+    };
+    const computed = this.#impacts;
     for (const { doc, score } of docs) {
       const norm = ix.norms[doc]!;
       if (norm === 0) continue;
+      const terms = this.terms(doc);
+      if (computed.compute(doc, terms)) {
+        // The paper's words, each once, in order of first appearance: as the loop below visits them.
+        for (let i = 0; i < computed.words; i++) add(computed.terms[i]!, computed.impacts[i]!, norm, score);
+        continue;
+      }
       const seen = new Set<number>();
-      for (const ids of this.terms(doc).fields) {
+      for (const ids of terms.fields) {
         for (const t of ids) {
-          if (t < 0 || seen.has(t) || own.has(t)) continue;
+          if (t < 0 || seen.has(t)) continue;
           seen.add(t);
-          const df = ix.df[t]!;
-          if (df < 2 || df > dfLimit) continue;
-          if (stamp[t] !== gen) {
-            stamp[t] = gen;
-            acc[t] = 0;
-            touched.push(t);
-          }
-          acc[t] = acc[t]! + (this.impact(t, doc) / norm) * (score / top);
+          add(t, this.impact(t, doc), norm, score);
         }
       }
     }

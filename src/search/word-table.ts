@@ -94,11 +94,12 @@ export class WordTable {
   }
 
   /**
-   * Visit the value of every word and (unless `compounds` is false) hyphen-group compound of
-   * lowercased ascii `text`. `resolve(word)` computes the value of a word not seen before
+   * Visit the value of every word of lowercased ascii `text`, and give each hyphen group's joined
+   * compound's value to `visitJoined` (by default `visit` too, right after the group's parts; `null`:
+   * compounds are not looked up). `resolve(word)` computes the value of a word not seen before
    * (memoised here).
    */
-  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void, compounds = true): void {
+  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void, visitJoined: ((value: number) => void) | null = visit): void {
     const n = text.length;
     const values = this.values;
     let i = 0;
@@ -136,13 +137,13 @@ export class WordTable {
         }
         break;
       }
-      if (parts > 1 && compounds) {
+      if (parts > 1 && visitJoined !== null) {
         let e = this.find(text, groupStart, i, groupHash, groupLen);
         if (e < 0) {
           const joined = text.slice(groupStart, i).replaceAll('-', '');
           e = this.insert(joined, groupHash, resolve(joined));
         }
-        visit(values[e]!);
+        visitJoined(values[e]!);
       }
     }
   }

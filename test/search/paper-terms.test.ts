@@ -23,7 +23,8 @@ import { corpusPapers } from '../../src/corpus/generate.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { paper } from './helpers.ts';
 
-const plain = (t: PaperTerms) => ({ fields: t.fields.map((f) => [...f]), titleTerms: [...t.titleTerms] });
+const plain = (t: PaperTerms) => ({ fields: t.fields.map((f) => [...f]), titleTerms: [...t.titleTerms], joined: t.joined.map((f) => [...f]) });
+const none = () => [new Int32Array(0), new Int32Array(0), new Int32Array(0)] as const;
 
 describe('paper terms', () => {
   const engine = createSearchEngine([
@@ -45,6 +46,12 @@ describe('paper terms', () => {
     expect(inTitle(t, id('kvcach'))).toBe(true); // the joined compound is a title term
     expect(inTitle(t, id('small'))).toBe(false);
     expect([...t.titleTerms]).toEqual([...t.titleTerms].sort((a, b) => a - b));
+    // Joined compounds apart, field by field, as the index counts them: `KV-cache` in the title,
+    // `key-value` in the abstract.
+    expect([...t.joined[0]]).toEqual([]);
+    expect([...t.joined[1]]).toEqual([id('kvcach')]);
+    expect([...t.joined[2]]).toEqual([id('keyvalu')]);
+    expect([...engine.paperTerms(1).joined.flatMap((f) => [...f])]).toEqual([]);
   });
 
   it('round-trips through its encoding', () => {
@@ -52,13 +59,14 @@ describe('paper terms', () => {
       const t = engine.paperTerms(doc);
       expect(plain(decodePaperTerms(encodePaperTerms(t), engine.index.terms.length))).toEqual(plain(t));
     }
-    const empty: PaperTerms = { fields: [new Int32Array(0), new Int32Array(0), new Int32Array(0)], titleTerms: new Int32Array(0) };
+    const empty: PaperTerms = { fields: none(), titleTerms: new Int32Array(0), joined: none() };
     expect(plain(decodePaperTerms(encodePaperTerms(empty), 1))).toEqual(plain(empty));
     // Ids at every varint length (1 to 5 bytes), and words the index does not have (-1).
     const wide = [-1, 0, 126, 127, 16_382, 16_383, 2_097_150, 2_097_151, 268_435_454, 268_435_455, 300_000_000];
     const big: PaperTerms = {
       fields: [Int32Array.from(wide), new Int32Array(0), Int32Array.from([...wide].reverse())],
       titleTerms: Int32Array.from(wide.slice(1)),
+      joined: [Int32Array.from(wide.slice(1)), new Int32Array(0), Int32Array.from([5, 5, 0])],
     };
     expect(plain(decodePaperTerms(encodePaperTerms(big), 300_000_001))).toEqual(plain(big));
     expect(() => decodePaperTerms(encodePaperTerms(big), 300_000_000)).toThrow(/does not have/);
@@ -70,7 +78,12 @@ describe('paper terms', () => {
     expect(() => decodePaperTerms(bytes.subarray(0, bytes.length - 1), vocab)).toThrow(PaperTermsError);
     expect(() => decodePaperTerms(Uint8Array.from([...bytes, 0]), vocab)).toThrow(PaperTermsError);
     expect(() => decodePaperTerms(bytes, 3)).toThrow(PaperTermsError);
-    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 2, 5, 3]), 10)).toThrow(/order/);
+    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 2, 5, 3, 0, 0, 0]), 10)).toThrow(/order/);
+    // Joined compounds: a term the index has, never a word it does not (-1, encoded 0).
+    expect(plain(decodePaperTerms(Uint8Array.from([0, 0, 0, 0, 1, 3, 0, 2, 10, 1]), 10)).joined).toEqual([[2], [], [9, 0]]);
+    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 0, 1, 0, 0, 0]), 10)).toThrow(/not a term/);
+    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 0, 0, 0, 1, 11]), 10)).toThrow(/does not have/);
+    expect(() => decodePaperTerms(Uint8Array.from([0, 0, 0, 0]), 10)).toThrow(PaperTermsError); // an older entry: no joined compounds
     expect(() => decodePaperTerms(Uint8Array.from([0xff, 0xff, 0xff, 0xff, 0xff, 0xff]), 10)).toThrow(PaperTermsError);
     expect(() => decodePaperTerms(new Uint8Array(0), 10)).toThrow(PaperTermsError);
   });

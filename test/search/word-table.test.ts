@@ -33,6 +33,38 @@ describe('WordTable', () => {
     );
   });
 
+  it('gives joined compounds to their own visitor when asked (words alone to the first), or none', () => {
+    const table = new WordTable();
+    const names: string[] = [];
+    const alphabet = fc.constantFrom(...'abcxyz019- .,-'.split(''));
+    const resolve = (w: string): number => {
+      names.push(w);
+      return names.length - 1;
+    };
+    fc.assert(
+      fc.property(fc.array(alphabet, { maxLength: 60 }), (chars) => {
+        const text = chars.join('');
+        const words: string[] = [];
+        const joined: string[] = [];
+        collectWords(text, words, true, joined);
+        const seenWords: string[] = [];
+        const seenJoined: string[] = [];
+        table.scan(
+          text,
+          resolve,
+          (v) => seenWords.push(names[v]!),
+          (v) => seenJoined.push(names[v]!),
+        );
+        expect(seenWords).toEqual(words);
+        expect(seenJoined).toEqual(joined);
+        const alone: string[] = [];
+        table.scan(text, resolve, (v) => alone.push(names[v]!), null);
+        expect(alone).toEqual(words);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
   it('memoises: a word is resolved once however often it occurs, across growth', () => {
     const table = new WordTable();
     let resolved = 0;
