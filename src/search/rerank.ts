@@ -72,6 +72,12 @@ export interface TermVector {
  * new segment of the day's papers, and a bounded share of a large set built in this process.
  */
 const COMPUTED_TERMS = 8192;
+/**
+ * Stored terms read from the index file and kept decoded (the most recently read): a query reads
+ * its best papers' terms twice (feedback, then proximity), and the next page or the same question
+ * asked again reads them again. ~1 KB each.
+ */
+const STORED_TERMS = 1024;
 
 /** Most folded words remembered with their term id. */
 const WORD_MEMO_MAX = 200_000;
@@ -100,8 +106,8 @@ export class Reranker {
   readonly #termIds: KeyLookup;
   /** Each paper's terms computed once (from the index cache), when there are. */
   readonly #stored: ((doc: number) => PaperTerms) | undefined;
-  /** Otherwise the terms computed from the text, for the most recently read papers (most recent last). */
-  readonly #computed = new Map<number, PaperTerms>();
+  /** The most recently read papers' terms (most recent last): read from the stored ones, or computed from the text. */
+  readonly #recent = new Map<number, PaperTerms>();
 
   /** Folded word -> term id (-1: not in the index), a memo over stemming and the term table. */
   readonly #wordIds = new Map<string, number>();
@@ -135,19 +141,20 @@ export class Reranker {
 
   /** What the second stage reads of a paper: stored with the index, or computed from its text now. */
   terms(doc: number): PaperTerms {
-    if (this.#stored) return this.#stored(doc);
-    let t = this.#computed.get(doc);
+    let t = this.#recent.get(doc);
     if (t) {
-      this.#computed.delete(doc);
+      this.#recent.delete(doc);
     } else {
-      t = paperTermsOf(
-        this.#papers[doc]!,
-        (folded) => this.#idOf(folded),
-        (term) => this.#termIds.get(term) ?? -1,
-      );
-      if (this.#computed.size >= COMPUTED_TERMS) this.#computed.delete(this.#computed.keys().next().value!);
+      t = this.#stored
+        ? this.#stored(doc)
+        : paperTermsOf(
+            this.#papers[doc]!,
+            (folded) => this.#idOf(folded),
+            (term) => this.#termIds.get(term) ?? -1,
+          );
+      if (this.#recent.size >= (this.#stored ? STORED_TERMS : COMPUTED_TERMS)) this.#recent.delete(this.#recent.keys().next().value!);
     }
-    this.#computed.set(doc, t);
+    this.#recent.set(doc, t);
     return t;
   }
 

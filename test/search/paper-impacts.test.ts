@@ -142,3 +142,27 @@ describe('the feedback from computed impacts', () => {
     }
   });
 });
+
+describe('stored terms read per query', () => {
+  it('reads each paper once a query (feedback, then proximity), and none when the query is asked again', async () => {
+    const { papers } = await loadPapers(BUILTIN_PAPERS_PATH);
+    const fresh = createSearchEngine(papers);
+    const reads: number[] = [];
+    const engine = createSearchEngine(papers, {
+      index: fresh.index,
+      paperTerms: (doc) => {
+        reads.push(doc);
+        return fresh.paperTerms(doc);
+      },
+    });
+    const q = 'kv cache compression for long context inference';
+    const first = engine.search(q, { limit: 10 });
+    expect(reads.length).toBeGreaterThan(3);
+    expect(new Set(reads).size).toBe(reads.length);
+    reads.length = 0;
+    const again = engine.search(q, { limit: 10 });
+    expect(reads).toEqual([]);
+    expect(again.hits.map((h) => [h.paper.id, h.score])).toEqual(first.hits.map((h) => [h.paper.id, h.score]));
+    expect(first.hits.map((h) => [h.paper.id, h.score])).toEqual(fresh.search(q, { limit: 10 }).hits.map((h) => [h.paper.id, h.score]));
+  });
+});
