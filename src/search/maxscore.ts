@@ -117,6 +117,38 @@ function denseThreshold(n: number): number {
   return Math.max(256, n >>> 5);
 }
 
+/**
+ * Papers in at least `need` of 2-4 clause bitsets (2 <= need <= bits.length), and with a code link
+ * when `code` is given, into `qualified`; returns how many. The general count (bit-sliced counters
+ * over any number of clauses) as one formula a case: a query of a few words is most queries.
+ */
+export function atLeast(bits: readonly Uint32Array[], need: number, words: number, code: Uint32Array | undefined, qualified: Uint32Array): number {
+  const [a, b] = bits as [Uint32Array, Uint32Array];
+  const c = bits[2] ?? a;
+  const d = bits[3] ?? a;
+  const kind = bits.length * 8 + need;
+  let total = 0;
+  for (let w = 0; w < words; w++) {
+    const x0 = a[w]!;
+    const x1 = b[w]!;
+    let x: number;
+    if (kind === 18) x = x0 & x1;
+    else if (kind === 26) x = (x0 & x1) | (c[w]! & (x0 | x1));
+    else if (kind === 27) x = x0 & x1 & c[w]!;
+    else {
+      const x2 = c[w]!;
+      const x3 = d[w]!;
+      if (kind === 34) x = (x0 & x1) | (x2 & x3) | ((x0 | x1) & (x2 | x3));
+      else if (kind === 35) x = (x0 & x1 & (x2 | x3)) | (x2 & x3 & (x0 | x1));
+      else x = x0 & x1 & x2 & x3;
+    }
+    if (code) x &= code[w]!;
+    qualified[w] = x;
+    total += popcount(x);
+  }
+  return total;
+}
+
 export class MaxScoreRanker {
   readonly #ix: IndexData;
   readonly #words: number;
@@ -195,10 +227,18 @@ export class MaxScoreRanker {
       const outDocs: number[] = [];
       const outImps: number[] = [];
       let best = 0;
-      // Galloping pays off when the other lists are much longer than the lead; otherwise step linearly.
-      const gallop = parts.map((l) => l.end - l.pos > 8 * (lead.end - lead.pos));
+      // The other lists' papers as bitsets where they are long (kept for counting anyway): a lead
+      // paper missing from one is passed by with a bit test, and the lists are galloped to the
+      // papers in all of them. Otherwise galloping pays off when the other lists are much longer
+      // than the lead; else step linearly.
+      const members = parts.map((l, j) => (j > 0 ? this.#denseBits(l.term) : undefined));
+      const gallop = parts.map((l, j) => members[j] !== undefined || l.end - l.pos > 8 * (lead.end - lead.pos));
       outer: for (let p = lead.pos; p < lead.end; p++) {
         const d = lead.post[p]! >>> shift;
+        for (let j = 1; j < parts.length; j++) {
+          const m = members[j];
+          if (m !== undefined && !has(m, d)) continue outer;
+        }
         let sum = lead.weight * impactAt(lead, p);
         for (let j = 1; j < parts.length; j++) {
           const l = parts[j]!;
@@ -237,23 +277,36 @@ export class MaxScoreRanker {
     const clauses: number[] = [];
     for (let c = 0; c < 32; c++) if ((plan.matchable >>> c) & 1) clauses.push(c);
     while (this.#clauseBits.length < clauses.length) this.#clauseBits.push(new Uint32Array(words));
-    const bits = clauses.map((_, i) => this.#clauseBits[i]!.fill(0));
-    for (const l of lists) {
-      const dense = l.term >= 0 ? this.#denseBits(l.term) : undefined;
-      clauses.forEach((c, i) => {
+    const dense = lists.map((l) => (l.term >= 0 ? this.#denseBits(l.term) : undefined));
+    // A clause's papers: the bitset of its one list when that list has one (read, never written;
+    // at a million papers copying it cost more than the count), else the union of its lists.
+    const bits = clauses.map((c, i): Uint32Array => {
+      let only = -1;
+      let count = 0;
+      for (let j = 0; j < lists.length; j++) {
+        if (((lists[j]!.covers >>> c) & 1) === 0) continue;
+        only = j;
+        count++;
+      }
+      const one = count === 1 ? dense[only] : undefined;
+      if (one) return one;
+      const b = this.#clauseBits[i]!.fill(0);
+      lists.forEach((l, j) => {
         if (((l.covers >>> c) & 1) === 0) return;
-        const b = bits[i]!;
-        if (dense) for (let w = 0; w < words; w++) b[w]! |= dense[w]!;
+        const d = dense[j];
+        if (d) for (let w = 0; w < words; w++) b[w]! |= d[w]!;
         else
           for (let p = l.pos; p < l.end; p++) {
-            const d = l.post[p]! >>> l.shift;
-            b[d >>> 5]! |= 1 << (d & 31);
+            const doc = l.post[p]! >>> l.shift;
+            b[doc >>> 5]! |= 1 << (doc & 31);
           }
       });
-    }
+      return b;
+    });
     const code = this.#code;
     const qualified = this.#qualified;
     let total = 0;
+    if (need >= 2 && need <= bits.length && bits.length <= 4) return atLeast(bits, need, words, codeOnly ? code : undefined, qualified);
     if (need <= 1) {
       for (let w = 0; w < words; w++) {
         let x = 0;
@@ -362,6 +415,9 @@ export class MaxScoreRanker {
     }
     lists.sort((a, b) => a.ub - b.ub);
     const m = lists.length;
+    // The long lists' papers as bitsets (built for the count): a paper missing from a list is told
+    // by one bit, without searching the list for it.
+    const member = lists.map((l) => (l.term >= 0 ? this.#denseBits(l.term) : undefined));
     const cum = new Float64Array(m);
     let run = 0;
     for (let i = 0; i < m; i++) cum[i] = run += lists[i]!.ub;
@@ -372,7 +428,10 @@ export class MaxScoreRanker {
       if (!has(qualified, d)) continue;
       let acc = 0;
       let mask = 0;
-      for (const l of lists) {
+      for (let i = 0; i < m; i++) {
+        const l = lists[i]!;
+        const bits = member[i];
+        if (bits !== undefined && !has(bits, d)) continue;
         const at = lowerBound(l.post, l.pos, l.end, d * l.scale);
         if (at < l.end && l.post[at]! >>> l.shift === d) {
           acc += l.weight * impactAt(l, at);
@@ -397,6 +456,8 @@ export class MaxScoreRanker {
       if (seeds[si] === d) return false;
       for (let i = firstEss - 1; i >= 0; i--) {
         if (acc + cum[i]! < theta) return false;
+        const bits = member[i];
+        if (bits !== undefined && !has(bits, d)) continue;
         const l = lists[i]!;
         advance(l, d);
         if (l.pos < l.end && l.post[l.pos]! >>> l.shift === d) {

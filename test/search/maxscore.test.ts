@@ -6,7 +6,7 @@ import type { Paper } from '../../src/papers/paper.ts';
 import { parseDailyPapers } from '../../src/parse/daily-papers.ts';
 import { createSearchEngine, type PaperboyEngine } from '../../src/search/engine.ts';
 import { buildIndex } from '../../src/search/inverted-index.ts';
-import { MaxScoreRanker } from '../../src/search/maxscore.ts';
+import { atLeast, MaxScoreRanker } from '../../src/search/maxscore.ts';
 import { Ranker, type Ranked } from '../../src/search/rank.ts';
 
 /** MaxScore must return exactly what scoring every posting returns. */
@@ -70,6 +70,30 @@ describe('MaxScore ranking equals exhaustive scoring', () => {
         },
       ),
       { numRuns: 150 },
+    );
+  });
+});
+
+describe('counting papers in at least `need` clauses', () => {
+  it('agrees with counting bit by bit, for 2-4 clauses and every need, with and without the code filter (property)', () => {
+    const words = 3;
+    const word = fc.integer({ min: 0, max: 0xffffffff });
+    const bitset = fc.array(word, { minLength: words, maxLength: words }).map((a) => Uint32Array.from(a));
+    fc.assert(
+      fc.property(fc.array(bitset, { minLength: 2, maxLength: 4 }), fc.integer({ min: 2, max: 4 }), bitset, fc.boolean(), (bits, need, code, codeOnly) => {
+        fc.pre(need <= bits.length);
+        const qualified = new Uint32Array(words);
+        const total = atLeast(bits, need, words, codeOnly ? code : undefined, qualified);
+        let expected = 0;
+        for (let d = 0; d < words * 32; d++) {
+          const on = (b: Uint32Array) => ((b[d >>> 5]! >>> (d & 31)) & 1) === 1;
+          const ok = bits.filter(on).length >= need && (!codeOnly || on(code));
+          expect(on(qualified)).toBe(ok);
+          if (ok) expected++;
+        }
+        expect(total).toBe(expected);
+      }),
+      { numRuns: 300 },
     );
   });
 });
