@@ -627,11 +627,15 @@ function byFirstCode(stems: readonly string[]): Map<number, string[]> {
   return map;
 }
 
+const NON_ASCII_CHAR = /[^\x00-\x7f]/;
+
 /** Lowercase letter/digit words of `text` (a bounded prefix of a sentence). */
 function wordsOf(text: string): string[] {
+  const lower = text.toLowerCase();
+  if (!NON_ASCII_CHAR.test(lower)) return asciiWordsOf(lower);
   const words: string[] = [];
   let cur = '';
-  for (const ch of text.toLowerCase()) {
+  for (const ch of lower) {
     if (isLetter(ch) || isDigit(ch)) cur += ch;
     else {
       if (cur) words.push(cur);
@@ -640,6 +644,24 @@ function wordsOf(text: string): string[] {
     }
   }
   if (cur) words.push(cur);
+  return words;
+}
+
+/** `wordsOf` for lowercased ascii text, by char code: runs of [a-z0-9] sliced, `%` a word of its own. */
+function asciiWordsOf(lower: string): string[] {
+  const words: string[] = [];
+  let start = -1;
+  for (let i = 0; i < lower.length; i++) {
+    const c = lower.charCodeAt(i);
+    if ((c >= 97 && c <= 122) || (c >= 48 && c <= 57)) {
+      if (start < 0) start = i;
+      continue;
+    }
+    if (start >= 0) words.push(lower.slice(start, i));
+    start = -1;
+    if (c === 37) words.push('%');
+  }
+  if (start >= 0) words.push(lower.slice(start));
   return words;
 }
 
@@ -746,9 +768,10 @@ function features(words: string[]): Features {
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     const prev = words[i - 1];
-    const isSubject = w === 'we' || (PAPER_NOUNS.has(w) && (prev === 'this' || prev === 'our' || prev === 'the'));
-    if (SELF_WORDS.has(w) || isSubject) f.selfRef = true;
-    if (PAPER_NOUNS.has(w) && prev === 'this') f.framed = true;
+    // The cheap comparisons first: most words follow none of these.
+    const isSubject = w === 'we' || ((prev === 'this' || prev === 'our' || prev === 'the') && PAPER_NOUNS.has(w));
+    if (isSubject || SELF_WORDS.has(w)) f.selfRef = true;
+    if (prev === 'this' && PAPER_NOUNS.has(w)) f.framed = true;
     if (w === 'we' && prev === 'here') f.framed = true;
     if (isSubject) {
       const verb = verbAfter(words, i, CONTRIBUTION_STEMS);
@@ -782,6 +805,23 @@ interface ReadSentence {
   features: Features;
 }
 
+const NOVELTY = 1;
+const EMPHASIS = 2;
+const SECONDARY = 4;
+const PROBLEM = 8;
+const AVAILABILITY = 16;
+/** Each word of the lists `scoreSentence` counts in, with the lists it is in (bits). */
+const WORD_KINDS = new Map<string, number>();
+for (const [list, bit] of [
+  [NOVELTY_WORDS, NOVELTY],
+  [EMPHASIS_WORDS, EMPHASIS],
+  [SECONDARY_WORDS, SECONDARY],
+  [PROBLEM_WORDS, PROBLEM],
+  [AVAILABILITY_WORDS, AVAILABILITY],
+] as const) {
+  for (const w of list) WORD_KINDS.set(w, (WORD_KINDS.get(w) ?? 0) | bit);
+}
+
 /** Score one sentence as a TL;DR candidate; higher is better. */
 function scoreSentence(sentence: string, index: number, names: ReadonlySet<string>, maxChars: number, read: ReadSentence): number {
   const { window, words, features: f } = read;
@@ -806,7 +846,22 @@ function scoreSentence(sentence: string, index: number, names: ReadonlySet<strin
   if (f.ownArtefact) score += 1;
   if (mentionsName) score += 0.75;
   if (f.selfRef) score += 0.5;
-  if (words.some((w) => NOVELTY_WORDS.has(w))) score += 0.5;
+  // The word lists a sentence's words are counted in, in one pass (see WORD_KINDS).
+  let novelty = 0;
+  let emphasis = 0;
+  let secondary = 0;
+  let problems = 0;
+  let availability = 0;
+  for (const w of words) {
+    const kinds = WORD_KINDS.get(w);
+    if (kinds === undefined) continue;
+    if (kinds & NOVELTY) novelty++;
+    if (kinds & EMPHASIS) emphasis++;
+    if (kinds & SECONDARY) secondary++;
+    if (kinds & PROBLEM) problems++;
+    if (kinds & AVAILABILITY) availability++;
+  }
+  if (novelty > 0) score += 0.5;
 
   // What it achieves.
   let strong = 0;
@@ -817,12 +872,11 @@ function scoreSentence(sentence: string, index: number, names: ReadonlySet<strin
     if (hasStem(w, STRONG_RESULT_STEMS, RESULT_ENDINGS)) strong++;
     else if (hasStem(w, WEAK_RESULT_STEMS, RESULT_ENDINGS)) weak++;
   }
-  let emphasis = 0;
-  for (const w of words) if (EMPHASIS_WORDS.has(w)) emphasis++;
   const multipliers = countMultipliers(window);
   let upTo = false;
   for (let i = 0; i + 1 < words.length; i++) if (words[i] === 'up' && words[i + 1] === 'to') upTo = true;
-  const stateOfTheArt = window.toLowerCase().includes('state-of-the-art') || words.includes('sota');
+  // Lowercasing makes no hyphen: a window without one cannot say `state-of-the-art` in any case.
+  const stateOfTheArt = (window.includes('-') && window.toLowerCase().includes('state-of-the-art')) || words.includes('sota');
   let result = 0;
   if (strong > 0) result += 1.5 + Math.min(1, (strong - 1) * 0.5);
   if (weak > 0) result += 0.75 + Math.min(0.5, (weak - 1) * 0.25);
@@ -848,13 +902,9 @@ function scoreSentence(sentence: string, index: number, names: ReadonlySet<strin
   if (SECONDARY_OPENERS.has(first) || firstTwo === 'in addition') score -= 1.5;
   else if (DETAIL_OPENERS.has(first)) score -= 0.75;
   else if (DEPENDENT_OPENERS.has(first) && !f.contribution && !f.framed) score -= 0.5;
-  if (doesSomething && words.some((w) => SECONDARY_WORDS.has(w))) score -= 1.5;
+  if (doesSomething && secondary > 0) score -= 1.5;
   // `To address these challenges, we propose ...` answers the problem it names: no penalty then.
-  if (!f.contribution && !f.task) {
-    let problems = 0;
-    for (const w of words) if (PROBLEM_WORDS.has(w)) problems++;
-    score -= Math.min(2.5, problems);
-  }
+  if (!f.contribution && !f.task) score -= Math.min(2.5, problems);
   if (!f.selfRef) {
     for (let i = 0; i < words.length && i < 14; i++) {
       const w = words[i];
@@ -867,8 +917,6 @@ function scoreSentence(sentence: string, index: number, names: ReadonlySet<strin
   if (!self && !doesSomething && !f.evidence) score -= 1;
   if (index === 0 && !self) score -= 0.5;
   if (sentence.trimEnd().endsWith('?')) score -= 1.5;
-  let availability = 0;
-  for (const w of words) if (AVAILABILITY_WORDS.has(w)) availability++;
   if (window.includes('://') || availability >= 2) score -= 3;
 
   // Length: too short says little, too long will not read as one line.
