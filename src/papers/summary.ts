@@ -597,11 +597,31 @@ const RESULT_ENDINGS = new Set([...VERB_ENDINGS, 'tion', 'tions', 'ion', 'ions',
 const PASSIVE_STEMS: readonly string[] = ['propos', 'introduc', 'present'];
 const PASSIVE_FINDING_STEMS: readonly string[] = ['show', 'demonstrat', 'found'];
 
+/** A list's stems by their first character's code (every stem has one), in the list's order. */
+interface StemList {
+  /** Stems starting with an ascii character, by its code. */
+  readonly ascii: ReadonlyArray<readonly string[] | undefined>;
+  readonly other: ReadonlyMap<number, readonly string[]>;
+}
+
+function stemList(stems: readonly string[]): StemList {
+  const ascii: (string[] | undefined)[] = new Array<string[] | undefined>(128).fill(undefined);
+  const other = new Map<number, string[]>();
+  for (const stem of stems) {
+    if (stem.length === 0) throw new Error('a stem must not be empty');
+    const code = stem.charCodeAt(0);
+    if (code < 128) (ascii[code] ??= []).push(stem);
+    else other.set(code, [...(other.get(code) ?? []), stem]);
+  }
+  return { ascii, other };
+}
+
 /** Is `word` one of `stems` plus an accepted ending (so `found` matches but `foundational` does not)? */
-function hasStem(word: string, stems: readonly string[], endings: ReadonlySet<string> = VERB_ENDINGS): boolean {
+function hasStem(word: string, stems: StemList, endings: ReadonlySet<string> = VERB_ENDINGS): boolean {
   // Only the stems that start as the word does (most words start as none does): an import of a
   // million abstracts asks this of every word of every sentence, against each list.
-  const candidates = byFirstCode(stems).get(word.charCodeAt(0));
+  const code = word.charCodeAt(0);
+  const candidates = code < 128 ? stems.ascii[code] : stems.other.get(code);
   if (candidates === undefined) return false;
   for (const stem of candidates) {
     if (word.startsWith(stem) && endings.has(word.slice(stem.length))) return true;
@@ -609,23 +629,14 @@ function hasStem(word: string, stems: readonly string[], endings: ReadonlySet<st
   return false;
 }
 
-const stemsByFirst = new WeakMap<readonly string[], Map<number, string[]>>();
-
-/** A list's stems by their first character's code (every stem has one), in the list's order. */
-function byFirstCode(stems: readonly string[]): Map<number, string[]> {
-  let map = stemsByFirst.get(stems);
-  if (map) return map;
-  map = new Map();
-  for (const stem of stems) {
-    if (stem.length === 0) throw new Error('a stem must not be empty');
-    const code = stem.charCodeAt(0);
-    const list = map.get(code);
-    if (list) list.push(stem);
-    else map.set(code, [stem]);
-  }
-  stemsByFirst.set(stems, map);
-  return map;
-}
+const CONTRIBUTION = stemList(CONTRIBUTION_STEMS);
+const TASK = stemList(TASK_STEMS);
+const FINDING = stemList(FINDING_STEMS);
+const STRONG_RESULT = stemList(STRONG_RESULT_STEMS);
+const WEAK_RESULT = stemList(WEAK_RESULT_STEMS);
+const PASSIVE = stemList(PASSIVE_STEMS);
+const PASSIVE_FINDING = stemList(PASSIVE_FINDING_STEMS);
+const EVIDENCE = stemList(EVIDENCE_VERBS);
 
 const NON_ASCII_CHAR = /[^\x00-\x7f]/;
 
@@ -713,7 +724,7 @@ function introducedNames(sentence: string): string[] {
     if (names.length >= MAX_NAMES) break;
     const follows = afterVerb;
     const lower = raw.toLowerCase();
-    afterVerb = NAMING_WORDS.has(lower) || hasStem(lower, CONTRIBUTION_STEMS);
+    afterVerb = NAMING_WORDS.has(lower) || hasStem(lower, CONTRIBUTION);
     if (raw.length > 42) continue;
     const word = raw.replace(/[.'’]+$/, '').replace(/['’]s$/, '');
     if (word.length < 3) continue;
@@ -746,7 +757,7 @@ interface Features {
 }
 
 /** Does a subject at `i` have a verb from `stems` within the next few words? */
-function verbAfter(words: string[], i: number, stems: readonly string[], window = 4): number {
+function verbAfter(words: string[], i: number, stems: StemList, window = 4): number {
   for (let j = i + 1; j <= i + window && j < words.length; j++) {
     if (hasStem(words[j] as string, stems)) return j;
   }
@@ -774,14 +785,14 @@ function features(words: string[]): Features {
     if (prev === 'this' && PAPER_NOUNS.has(w)) f.framed = true;
     if (w === 'we' && prev === 'here') f.framed = true;
     if (isSubject) {
-      const verb = verbAfter(words, i, CONTRIBUTION_STEMS);
+      const verb = verbAfter(words, i, CONTRIBUTION);
       if (verb >= 0) {
         f.contribution = true;
         let object = verb + 1;
         while (words[object] === 'a' || words[object] === 'an' || words[object] === 'the') object++;
         if (VAGUE_OBJECTS.has(words[object] ?? '') && words.length < 16) f.vague = true;
-      } else if (verbAfter(words, i, TASK_STEMS) >= 0) f.task = true;
-      else if (verbAfter(words, i, FINDING_STEMS) >= 0) f.finding = true;
+      } else if (verbAfter(words, i, TASK) >= 0) f.task = true;
+      else if (verbAfter(words, i, FINDING) >= 0) f.finding = true;
     }
     if ((w === 'our' || w === 'proposed') && OWN_NOUNS.has(words[i + 1] ?? '')) {
       f.ownArtefact = true;
@@ -790,10 +801,10 @@ function features(words: string[]): Features {
     // Passive contributions and findings: `... is proposed`, `it is shown that ...`.
     if (w === 'is' || w === 'are') {
       const next = words[i + 1] ?? '';
-      if (hasStem(next, PASSIVE_STEMS)) f.passive = true;
-      else if (hasStem(next, PASSIVE_FINDING_STEMS)) f.finding = true;
+      if (hasStem(next, PASSIVE)) f.passive = true;
+      else if (hasStem(next, PASSIVE_FINDING)) f.finding = true;
     }
-    if (EVIDENCE_NOUNS.has(w) && verbAfter(words, i, EVIDENCE_VERBS) >= 0) f.evidence = true;
+    if (EVIDENCE_NOUNS.has(w) && verbAfter(words, i, EVIDENCE) >= 0) f.evidence = true;
   }
   return f;
 }
@@ -869,8 +880,8 @@ function scoreSentence(sentence: string, index: number, names: ReadonlySet<strin
   for (let i = 0; i < words.length; i++) {
     const w = words[i] as string;
     if (words[i - 1] === 'to') continue; // a purpose (`to reduce memory`), not an outcome
-    if (hasStem(w, STRONG_RESULT_STEMS, RESULT_ENDINGS)) strong++;
-    else if (hasStem(w, WEAK_RESULT_STEMS, RESULT_ENDINGS)) weak++;
+    if (hasStem(w, STRONG_RESULT, RESULT_ENDINGS)) strong++;
+    else if (hasStem(w, WEAK_RESULT, RESULT_ENDINGS)) weak++;
   }
   const multipliers = countMultipliers(window);
   let upTo = false;
