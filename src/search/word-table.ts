@@ -95,11 +95,11 @@ export class WordTable {
 
   /**
    * Visit the value of every word of lowercased ascii `text`, and give each hyphen group's joined
-   * compound's value to `visitJoined` (by default `visit` too, right after the group's parts; `null`:
-   * compounds are not looked up). `resolve(word)` computes the value of a word not seen before
+   * compound's value to `visitJoined` (by default `visit` too, right after the group's parts).
+   * `resolve(word)` computes the value of a word not seen before
    * (memoised here).
    */
-  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void, visitJoined: ((value: number) => void) | null = visit): void {
+  scan(text: string, resolve: (word: string) => number, visit: (value: number) => void, visitJoined: (value: number) => void = visit): void {
     const n = text.length;
     const values = this.values;
     let i = 0;
@@ -137,7 +137,7 @@ export class WordTable {
         }
         break;
       }
-      if (parts > 1 && visitJoined !== null) {
+      if (parts > 1) {
         let e = this.find(text, groupStart, i, groupHash, groupLen);
         if (e < 0) {
           const joined = text.slice(groupStart, i).replaceAll('-', '');

@@ -33,7 +33,7 @@ describe('WordTable', () => {
     );
   });
 
-  it('gives joined compounds to their own visitor when asked (words alone to the first), or none', () => {
+  it('gives joined compounds to their own visitor when asked (words alone to the first)', () => {
     const table = new WordTable();
     const names: string[] = [];
     const alphabet = fc.constantFrom(...'abcxyz019- .,-'.split(''));
@@ -57,9 +57,6 @@ describe('WordTable', () => {
         );
         expect(seenWords).toEqual(words);
         expect(seenJoined).toEqual(joined);
-        const alone: string[] = [];
-        table.scan(text, resolve, (v) => alone.push(names[v]!), null);
-        expect(alone).toEqual(words);
       }),
       { numRuns: 500 },
     );
