@@ -124,6 +124,10 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
   const key: CacheKey = { parser: PARSER_VERSION, store: opts.storeId ?? 'none', revision, pages: hashInputFiles(files) };
   let pagePapers: Paper[] | undefined;
   let snapshotRevision = revision;
+  // The stored papers as read, unchanged by a page paper: a store that reads at once keeps their texts for the cache.
+  let asStored: WeakSet<Paper> | undefined;
+  const readNow = store?.recordNow?.bind(store);
+  const storedTexts = readNow && { read: readNow, holds: (p: Paper) => asStored?.has(p) === true };
   // A cache of the same store some papers ago (a restart after an ingest): opened, and the store's
   // changes since taken in below as papers arriving are, instead of reading and indexing every paper.
   const acceptBehind = async (fileHash: string): Promise<boolean> => {
@@ -136,10 +140,12 @@ async function openLibrary(files: string[], opts: BootOptions): Promise<{ librar
       pagePapers = await parsePages();
       const snap = store ? await store.snapshot() : { revision: -1, papers: [] };
       snapshotRevision = snap.revision;
+      if (storedTexts) asStored = new WeakSet(snap.papers);
       return combinePapers(snap.papers, pagePapers);
     },
-    { cacheDir: opts.cacheDir, inputHash: cacheKeyHash(key), logger, acceptBehind },
+    { cacheDir: opts.cacheDir, inputHash: cacheKeyHash(key), logger, acceptBehind, ...(storedTexts ? { storedTexts } : {}) },
   );
+  asStored = undefined;
   if (cache === 'behind') snapshotRevision = parseCacheKey(inputHash)!.revision;
   logger.info({ cache, files: files.length, stored, ...(cache === 'behind' ? { cacheRevision: snapshotRevision, revision } : {}) }, `index cache ${cache}`);
   // A cache hit has no separate page papers: the combined records that came from pages stand in.

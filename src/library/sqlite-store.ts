@@ -56,6 +56,7 @@ export class SqlitePaperStore implements PaperStore {
   readonly #now: () => number;
 
   readonly #ownsConnection: boolean;
+  #byId: Database.Statement | undefined;
 
   /**
    * A store over an open state database (the state root's shared connection, whose migrations
@@ -147,6 +148,12 @@ export class SqlitePaperStore implements PaperStore {
   async all(): Promise<Paper[]> {
     const rows = this.#db.prepare('SELECT id, record FROM papers ORDER BY published DESC, first_seen DESC, id').all() as StoredRecord[];
     return this.#papers(rows);
+  }
+
+  recordNow(id: string): Paper | undefined {
+    this.#byId ??= this.#db.prepare('SELECT record FROM papers WHERE id = ?').pluck();
+    const record = this.#byId.get(id) as Buffer | string | undefined;
+    return record === undefined ? undefined : this.#parse(this.#json(record, id), id);
   }
 
   async changedSince(revision: number): Promise<{ revision: number; papers: Paper[]; removed: string[] }> {

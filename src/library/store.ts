@@ -58,6 +58,14 @@ export interface PaperStore {
   upsertPrepared(papers: readonly PreparedPaper[], opts?: UpsertOptions): Promise<UpsertOutcome>;
   /** Every stored paper, newest first (by published date, then first seen). */
   all(): Promise<Paper[]>;
+  /**
+   * Optional: one stored paper by its stored id, read at once (no promise), or `undefined` when
+   * none has that id. A store that can read synchronously (SQLite) has it, and the index cache then
+   * leaves the texts of stored papers to the store instead of keeping a second copy (a gigabyte at
+   * a million papers); a store that cannot (PostgreSQL, over the network) has not, and the cache
+   * keeps the texts.
+   */
+  recordNow?(id: string): Paper | undefined;
   /** A number that grows whenever stored papers change, in any process. Cheap to call. */
   revision(): Promise<number>;
   /** Every stored paper with the revision they make up (one consistent read), newest first. */

@@ -10,8 +10,10 @@
  * - Whatever else a paper has (aliases, counters, repository, DOI, keywords, former ids, links that
  *   are not the arXiv ones): a small JSON object of its own (`rest`), most papers none; parsed
  *   when read, the most recent kept.
- * - Texts (abstract, highlights, summary) stay in the file; one is read and inflated when one of
- *   its fields is first read (the last `RECENT_TEXTS` read stay decoded). Most never are.
+ * - Texts (abstract, highlights, summary) stay on disk; one is read when one of its fields is first
+ *   read (the last `RECENT_TEXTS` read stay decoded). Most never are. A stored paper's text is read
+ *   from the store (`StoredTexts`, when the store can read at once: SQLite), which holds it anyway;
+ *   the others' (page papers, and every paper when the store is PostgreSQL) from the file, deflated.
  *
  * A paper of a file is an instance of a class made for that file (`CachedPapers`): its fields are
  * accessors on the prototype, so `paper.title` reads as any paper's does, `JSON.stringify` writes
@@ -41,6 +43,20 @@ const DEFLATE = { level: 1, windowBits: 13, memLevel: 6 } as const;
 
 /** The fields read from the file's texts. */
 type TextField = 'abstract' | 'highlights' | 'summary';
+
+/** A paper's text: its abstract, highlights and summary. */
+export type PaperText = Pick<Paper, TextField>;
+
+/**
+ * Where the texts of stored papers are read when the cache file leaves them to the store: a stored
+ * paper (its record, of which the text fields are read) by its id, at once, or `undefined` when the
+ * store has none of that id any more (removed, or stored under another id since: the library hides
+ * such a paper when it takes in the store's changes).
+ */
+export type StoredTexts = (id: string) => PaperText | undefined;
+
+/** The text of a paper the store no longer has, shown until the library takes in that change. */
+const GONE: PaperText = Object.freeze({ abstract: '', highlights: Object.freeze([]) as unknown as string[] });
 
 /**
  * The authors' names of a library, each once: papers store places in it. The same names recur
@@ -346,7 +362,8 @@ const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
  * they are not what `encodeRecords` writes), its author names, its shared values (JSON, parsed and
  * checked here), each paper's text kind (see `textKind`) and its texts, read with `bytes(i)`
  * (checked as read: damage is told to `onDamaged` and the read throws IndexCacheError, as does a
- * paper's rest found damaged when read).
+ * paper's rest found damaged when read). A paper whose text in the file is empty (no bytes) has
+ * its text in the store, read with `stored` by the paper's id.
  */
 export class CachedPapers {
   readonly n: number;
@@ -366,6 +383,7 @@ export class CachedPapers {
     kinds: Uint8Array,
     readonly bytes: (i: number) => Uint8Array,
     readonly onDamaged?: (err: IndexCacheError) => void,
+    readonly stored?: StoredTexts,
   ) {
     const n = (this.n = kinds.length);
     this.#cols = cols;
@@ -530,15 +548,34 @@ export class CachedPapers {
       return recent;
     }
     let text: Pick<Paper, TextField>;
-    try {
-      text = decodeText(this.bytes(i), this.kinds[i]!, i);
-    } catch (err) {
-      if (err instanceof IndexCacheError) this.onDamaged?.(err);
-      throw err;
+    const bytes = this.bytes(i);
+    if (bytes.byteLength === 0) {
+      text = this.#storedText(i);
+    } else {
+      try {
+        text = decodeText(bytes, this.kinds[i]!, i);
+      } catch (err) {
+        if (err instanceof IndexCacheError) this.onDamaged?.(err);
+        throw err;
+      }
     }
     if (this.#recent.size >= RECENT_TEXTS) this.#recent.delete(this.#recent.keys().next().value!);
     this.#recent.set(i, text);
     return text;
+  }
+
+  /**
+   * A stored paper's text, from the store's record (the text fields only: the rest of the record
+   * may have changed since the file was written, and the library takes such changes in as it
+   * takes in papers arriving). A store's damaged row throws the store's error; the file is fine.
+   */
+  #storedText(i: number): PaperText {
+    const stored = this.stored;
+    if (!stored) throw new IndexCacheError(`the text of paper ${i} is kept by the store, which is not open`);
+    const record = stored(this.#cols.ids.toString('utf8', this.#cols.idOffsets[i], this.#cols.idOffsets[i + 1]));
+    if (!record) return GONE;
+    const { abstract, highlights, summary } = record;
+    return summary === undefined ? { abstract, highlights } : { abstract, highlights, summary };
   }
 
   /** Read and check paper `i`'s rest now (a probe at open; throws IndexCacheError). */

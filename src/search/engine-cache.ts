@@ -22,6 +22,7 @@ import { StaleCacheError } from './cache-error.ts';
 import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, peekInputHash, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
 import { encodePaperTerms } from './paper-terms.ts';
+import type { StoredTexts } from './cached-papers.ts';
 
 /** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
 export function hashInputFiles(files: readonly string[]): string {
@@ -46,6 +47,13 @@ export interface EngineCacheOptions {
    * library takes those in as it takes in papers arriving). Not given: only `inputHash` will do.
    */
   acceptBehind?: (fileHash: string) => boolean | Promise<boolean>;
+  /**
+   * The store's texts, when it can read them at once (SQLite): a file written with this leaves the
+   * text of every paper `holds` says the store keeps as it is (its record, unchanged) to the store,
+   * and reads it back with `read`; without it, every text is in the file, and a file that left
+   * texts to a store is rebuilt.
+   */
+  storedTexts?: { read: StoredTexts; holds: (p: Paper) => boolean };
 }
 
 /**
@@ -136,7 +144,7 @@ export async function loadOrBuildEngine(
   let cached: CachedIndex | undefined;
   let damaged: IndexCacheError | undefined;
   try {
-    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger), inputHash: wanted });
+    cached = openIndexFile(file, { onDamaged: discardOnDamage(file, logger), inputHash: wanted, ...storedTextsOf(options) });
   } catch (err) {
     if (err instanceof StaleCacheError) outcome = 'stale';
     else if (err instanceof IndexCacheError) damaged = err;
@@ -178,7 +186,7 @@ export async function loadOrBuildEngine(
   built = undefined;
   const target = cacheFilePath(cacheDir, inputHash);
   try {
-    const { engine, papers } = engineOf(openIndexFile(target, { onDamaged: discardOnDamage(target, logger), inputHash }));
+    const { engine, papers } = engineOf(openIndexFile(target, { onDamaged: discardOnDamage(target, logger), inputHash, ...storedTextsOf(options) }));
     return { engine, papers, cache: outcome, inputHash };
   } catch (err) {
     // Just written, so only the disk can be at fault: built again, served from memory this time.
@@ -186,6 +194,10 @@ export async function loadOrBuildEngine(
     const engine = buildFrom(await source());
     return { engine, papers: engine.papers, cache: outcome, inputHash };
   }
+}
+
+function storedTextsOf(options: EngineCacheOptions): { storedTexts?: StoredTexts } {
+  return options.storedTexts ? { storedTexts: options.storedTexts.read } : {};
 }
 
 function buildFrom(papers: readonly Paper[]): PaperboyEngine {
@@ -244,7 +256,8 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
     const terms = all ? (doc: number) => encodePaperTerms(all(doc)) : undefined;
     // The author index too (built now, and kept for this run's first `--author`), so a restart reads it.
     const authors = papers ? authorIndex(papers).data : undefined;
-    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms, authors));
+    const storeTexts = papers ? options.storedTexts?.holds : undefined;
+    writeIndexFile(tmp, encodeIndexParts(engine.index, engine.correctionKeys(), inputHash, papers, terms, authors, storeTexts));
     renameSync(tmp, file);
     for (const f of readdirSync(cacheDir)) {
       if (f.startsWith('index-') && f.endsWith('.bin') && join(cacheDir, f) !== file) rmSync(join(cacheDir, f), { force: true });

@@ -35,7 +35,11 @@
  *   `textOffsets`; inflated when one of those fields is first read (most never are after a
  *   restart). `textKinds` says which papers have a summary and how many highlights (see
  *   `textKind` in cached-papers.ts: `stats` counts them without reading the texts). Measured on the
- *   bench's synthetic arXiv papers: 2.25 KB of text to ~1.03 KB.
+ *   bench's synthetic arXiv papers: 2.25 KB of text to ~1.03 KB. A paper whose text the store
+ *   keeps (`storeTexts` when written: a store that reads at once, SQLite) has none here (an empty
+ *   span) and is read from the store (`OpenOptions.storedTexts`; a file with such papers is
+ *   refused without it): the store holds every stored paper's text anyway, and at a million papers
+ *   the second copy was a gigabyte, a quarter of the state on disk.
  *
  * Decoding validates magic, version, checksum, file size and structure, checks the
  * record columns and a probe of the texts and records' rests, and throws `IndexCacheError` on any mismatch; typed arrays
@@ -50,7 +54,7 @@ import { IndexCacheError, StaleCacheError } from './cache-error.ts';
 import { checkAuthorIndex, type AuthorIndexData } from './author-index.ts';
 import { bytesOf, ByteColumn } from './byte-column.ts';
 import { slotsFit, slotsOver } from './key-table.ts';
-import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind } from './cached-papers.ts';
+import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind, type StoredTexts } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, postingsOf, type IndexData } from './inverted-index.ts';
 import { impactBitsFit, topStep } from './postings.ts';
 import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
@@ -66,9 +70,10 @@ import type { StoredNames } from './name-index.ts';
  * own (`authorNames`), records holding places in it; 11, the records as columns kept in memory
  * (see cached-papers.ts) instead of JSON chunks parsed at open, and the postings after the typo
  * keys, read per term when needed; 12, the lookup tables of ids and short names stored
- * (`paperIdSlots`, `paperNameSlots`), so a restart does not build them from every paper.
+ * (`paperIdSlots`, `paperNameSlots`), so a restart does not build them from every paper; 13, the
+ * texts of stored papers left to the store (an empty span in `texts`).
  */
-const PAPERS_LAYOUT = 12;
+const PAPERS_LAYOUT = 13;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -177,6 +182,8 @@ export function encodeIndexParts(
   paperTerms?: (doc: number) => Uint8Array,
   /** The papers' author index; stored with the papers. */
   authors?: AuthorIndexData,
+  /** Whether a paper's text is left to the store (read with `OpenOptions.storedTexts`); default: none is. */
+  storeTexts?: (p: Paper) => boolean,
 ): Uint8Array[] {
   // In three spans: what a restart keeps (the postings and per-paper arrays), the typo keys (read
   // again when a query first needs them), and what it reads once (vocabulary text, the records).
@@ -206,7 +213,7 @@ export function encodeIndexParts(
     once.push({ name: 'authorNames', kind: 'utf8', data: Buffer.from(JSON.stringify(names.names), 'utf8') });
     once.push(records.shared);
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
-    const texts = packed(papers, 1, (i) => encodeText(papers[i]!));
+    const texts = packed(papers, 1, (i) => (storeTexts?.(papers[i]!) ? NO_TEXT : encodeText(papers[i]!)));
     const terms = paperTerms ? packed(papers, 1, (i) => paperTerms(i)) : undefined;
     kept.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
     kept.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, textKind) });
@@ -437,6 +444,8 @@ export interface DecodeOptions {
    * read then throws `IndexCacheError`): the file should not be used again.
    */
   onDamaged?: (err: IndexCacheError) => void;
+  /** Where the texts the file leaves to the store are read (see `StoredTexts`); without it such a file is refused. */
+  storedTexts?: StoredTexts;
 }
 
 /** Decode and validate a whole cache buffer (texts included). Throws IndexCacheError when anything is off. */
@@ -560,7 +569,7 @@ function decodeFrom(bytes: ByteRange, header: Header, tail: Tail, options: Decod
   }
   const out: CachedIndex = { index, correctionKeys: () => (correctionKeys ??= keys(keyAt.offset, keyAt.bytes)), inputHash: header.inputHash };
   if (header.hasPapers) {
-    const cached = decodePapers(n, at, section, view, tail, options.onDamaged);
+    const cached = decodePapers(n, at, section, view, tail, options);
     out.papers = cached.papers();
     out.names = cached.storedNames();
   }
@@ -616,15 +625,10 @@ type SectionAt = (name: string) => { offset: number; bytes: number };
 type ViewOf = <T>(name: string, ctor: { new (buffer: ArrayBufferLike, byteOffset: number, length: number): T; BYTES_PER_ELEMENT: number }) => T;
 
 /** The papers of a cache file: record columns checked now, each paper's rest and text (checked by a probe) when read. */
-function decodePapers(
-  n: number,
-  at: (name: string) => Buffer,
-  section: SectionAt,
-  view: ViewOf,
-  tail: Tail,
-  onDamaged?: (err: IndexCacheError) => void,
-): CachedPapers {
-  const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts');
+function decodePapers(n: number, at: (name: string) => Buffer, section: SectionAt, view: ViewOf, tail: Tail, options: DecodeOptions): CachedPapers {
+  const { onDamaged, storedTexts } = options;
+  const texts = packedParts(section('texts'), view('textOffsets', Uint32Array), n, 'paper texts', true);
+  if (texts.empty > 0 && !storedTexts) throw new IndexCacheError(`the texts of ${texts.empty} papers are kept by the store, which is not open`);
   const kinds = view('textKinds', Uint8Array);
   if (kinds.length !== n) throw new IndexCacheError('paper text kinds do not match the index');
   const textOf = (i: number): Uint8Array => tail.read(texts.start(i), texts.end(i));
@@ -645,10 +649,10 @@ function decodePapers(
     rest: at('recordRest'),
     restOffsets: view('recordRestOffsets', Uint32Array),
   };
-  const cached = new CachedPapers(columns, authorNamesOf(at('authorNames')), at('sharedValues'), kinds, textOf, onDamaged);
-  // A probe: the first and last texts inflate and fit their records, and their rests parse (damage the checksum cannot see).
+  const cached = new CachedPapers(columns, authorNamesOf(at('authorNames')), at('sharedValues'), kinds, textOf, onDamaged, storedTexts);
+  // A probe: the first and last texts inflate and fit their records (those in the file), and their rests parse (damage the checksum cannot see).
   for (const i of n > 0 ? [0, n - 1] : []) {
-    decodeText(textOf(i), kinds[i]!, i);
+    if (texts.end(i) > texts.start(i)) decodeText(textOf(i), kinds[i]!, i);
     cached.probe(i);
   }
   return cached;
@@ -696,10 +700,17 @@ function packedParts(
   offsets: Uint32Array,
   count: number,
   what: string,
-): { count: number; start(i: number): number; end(i: number): number } {
+  /** Whether a part may be empty (a text the store keeps); else each has bytes. */
+  emptyParts = false,
+): { count: number; empty: number; start(i: number): number; end(i: number): number } {
   if (offsets.length !== count + 1 || offsets[0] !== 0 || offsets[count] !== at.bytes) throw new IndexCacheError(`${what} do not match the index`);
-  for (let i = 0; i < count; i++) if (offsets[i]! >= offsets[i + 1]!) throw new IndexCacheError(`${what} offsets are not in order`);
-  return { count, start: (i) => at.offset + offsets[i]!, end: (i) => at.offset + offsets[i + 1]! };
+  let empty = 0;
+  for (let i = 0; i < count; i++) {
+    if (offsets[i]! < offsets[i + 1]!) continue;
+    if (!emptyParts || offsets[i] !== offsets[i + 1]) throw new IndexCacheError(`${what} offsets are not in order`);
+    empty++;
+  }
+  return { count, empty, start: (i) => at.offset + offsets[i]!, end: (i) => at.offset + offsets[i + 1]! };
 }
 
 /**
@@ -715,6 +726,8 @@ function packed(items: readonly unknown[], group: number, encode: (from: number,
 }
 
 const EMPTY_POSTINGS = new Uint32Array(0);
+/** A paper's text in the file when the store keeps it. */
+const NO_TEXT = new Uint8Array(0);
 
 /** Every term's postings back to back, as the file holds them. */
 function allPostings(ix: IndexData): Uint32Array {
