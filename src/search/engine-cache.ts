@@ -21,7 +21,6 @@ import { authorIndex, storedAuthorIndex } from './author-index.ts';
 import { StaleCacheError } from './cache-error.ts';
 import { CACHE_FORMAT_VERSION, encodeIndexParts, IndexCacheError, openIndexFile, peekInputHash, writeIndexFile, type CachedIndex } from './index-codec.ts';
 import { buildIndex } from './inverted-index.ts';
-import { encodePaperTerms } from './paper-terms.ts';
 import type { StoredTexts } from './cached-papers.ts';
 
 /** A hash of input files (base names and contents, in the given order). SHA-1: change detection, not security. */
@@ -253,7 +252,7 @@ export function saveEngineCache(engine: PaperboyEngine, options: EngineCacheOpti
     mkdirSync(cacheDir, { recursive: true });
     const tmp = `${file}.${process.pid}.tmp`;
     const all = papers ? engine.allPaperTerms() : undefined;
-    const terms = all ? (doc: number) => encodePaperTerms(all(doc)) : undefined;
+    const terms = all ? (doc: number) => all(doc) : undefined;
     // The author index too (built now, and kept for this run's first `--author`), so a restart reads it.
     const authors = papers ? authorIndex(papers).data : undefined;
     const storeTexts = papers ? options.storedTexts?.holds : undefined;

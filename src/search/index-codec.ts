@@ -57,7 +57,7 @@ import { slotsFit, slotsOver } from './key-table.ts';
 import { authorNames, CachedPapers, decodeText, encodeRecords, encodeText, textKind, type StoredTexts } from './cached-papers.ts';
 import { impactUnits, INDEX_FORMAT_VERSION, postingsOf, type IndexData } from './inverted-index.ts';
 import { impactBitsFit, topStep } from './postings.ts';
-import { decodePaperTerms, PaperTermsError, type PaperTerms } from './paper-terms.ts';
+import { decodePaperTerms, encodePaperTerms, PaperTermsError, placesOf, termOrder, type PaperTerms } from './paper-terms.ts';
 import type { StoredNames } from './name-index.ts';
 
 /**
@@ -71,9 +71,10 @@ import type { StoredNames } from './name-index.ts';
  * (see cached-papers.ts) instead of JSON chunks parsed at open, and the postings after the typo
  * keys, read per term when needed; 12, the lookup tables of ids and short names stored
  * (`paperIdSlots`, `paperNameSlots`), so a restart does not build them from every paper; 13, the
- * texts of stored papers left to the store (an empty span in `texts`).
+ * texts of stored papers left to the store (an empty span in `texts`); 14, each paper's terms
+ * written by the term's place in `termOrder` (most frequent first), which the file keeps.
  */
-const PAPERS_LAYOUT = 13;
+const PAPERS_LAYOUT = 14;
 
 /**
  * The version written at byte 8 and in the file name: the index format and the papers layout
@@ -178,8 +179,8 @@ export function encodeIndexParts(
   correctionKeys: Float64Array,
   inputHash: string,
   papers?: readonly Paper[],
-  /** Each paper's terms, encoded (`encodePaperTerms`); stored with the papers. */
-  paperTerms?: (doc: number) => Uint8Array,
+  /** Each paper's terms (see paper-terms.ts); stored with the papers, each term by its place in `termOrder`. */
+  paperTerms?: (doc: number) => PaperTerms,
   /** The papers' author index; stored with the papers. */
   authors?: AuthorIndexData,
   /** Whether a paper's text is left to the store (read with `OpenOptions.storedTexts`); default: none is. */
@@ -214,10 +215,13 @@ export function encodeIndexParts(
     once.push(records.shared);
     // Each paper's text (and terms) on its own, so a restart reads one only when it is needed; last, outside the checksum.
     const texts = packed(papers, 1, (i) => (storeTexts?.(papers[i]!) ? NO_TEXT : encodeText(papers[i]!)));
-    const terms = paperTerms ? packed(papers, 1, (i) => paperTerms(i)) : undefined;
+    const order = paperTerms ? termOrder(index.df) : undefined;
+    const place = order ? placesOf(order) : undefined;
+    const terms = paperTerms ? packed(papers, 1, (i) => encodePaperTerms(paperTerms(i), place)) : undefined;
     kept.push({ name: 'textOffsets', kind: 'u32', data: bytesOf(texts.offsets) });
     kept.push({ name: 'textKinds', kind: 'u8', data: Uint8Array.from(papers, textKind) });
     if (terms) kept.push({ name: 'paperTermOffsets', kind: 'u32', data: bytesOf(terms.offsets) });
+    if (order) kept.push({ name: 'termOrder', kind: 'u32', data: bytesOf(order) });
     last.push({ name: 'texts', kind: 'u8', data: texts.data });
     if (terms) last.push({ name: 'paperTerms', kind: 'u8', data: terms.data });
     if (authors) last.push(...authorSections);
@@ -286,7 +290,7 @@ export function encodeIndex(
   correctionKeys: Float64Array,
   inputHash: string,
   papers?: readonly Paper[],
-  paperTerms?: (doc: number) => Uint8Array,
+  paperTerms?: (doc: number) => PaperTerms,
 ): Buffer {
   return Buffer.concat(encodeIndexParts(index, correctionKeys, inputHash, papers, paperTerms));
 }
@@ -680,9 +684,16 @@ function storedTerms(
   onDamaged?: (err: IndexCacheError) => void,
 ): (doc: number) => PaperTerms {
   const parts = packedParts(section('paperTerms'), view('paperTermOffsets', Uint32Array), n, 'paper terms');
+  const order = view('termOrder', Uint32Array);
+  if (order.length !== vocabulary) throw new IndexCacheError('the term order does not match the vocabulary');
+  const seen = new Uint8Array(vocabulary);
+  for (const t of order) {
+    if (t >= vocabulary || seen[t] === 1) throw new IndexCacheError('the term order is not an order of the vocabulary');
+    seen[t] = 1;
+  }
   const read = (doc: number): PaperTerms => {
     try {
-      return decodePaperTerms(tail.read(parts.start(doc), parts.end(doc)), vocabulary);
+      return decodePaperTerms(tail.read(parts.start(doc), parts.end(doc)), vocabulary, order);
     } catch (err) {
       if (!(err instanceof PaperTermsError)) throw err;
       const damaged = new IndexCacheError(`the terms of paper ${doc} are damaged: ${err.message}`);

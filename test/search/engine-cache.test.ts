@@ -33,6 +33,7 @@ import {
 } from '../../src/search/cached-papers.ts';
 import { createSearchEngine } from '../../src/search/engine.ts';
 import { paper } from './helpers.ts';
+import { resealed, sectionOf } from './cache-bytes.ts';
 
 const papers: Paper[] = [
   paper({ title: 'SnapKV: Selecting KV Cache Positions', name: 'SnapKV', abstract: 'The KV cache is compressed by selecting positions per attention head.' }),
@@ -125,22 +126,6 @@ const RICH: Paper = {
   categories: ['cs.CV'],
   published: '2026-11-20',
 };
-
-/** The checksum field of a cache buffer recomputed, as a writer that wrote wrong bytes would have it. */
-function resealed(buf: Buffer): Buffer {
-  const out = Buffer.from(buf);
-  const { checked } = JSON.parse(out.subarray(32, 32 + out.readUInt32LE(12)).toString('utf8')) as { checked: number };
-  const crc = (zlib as unknown as { crc32: (d: Uint8Array) => number }).crc32(out.subarray(32, checked));
-  out.fill(0, 16, 32);
-  out.writeUInt32LE(crc >>> 0, 16);
-  return out;
-}
-
-/** Where a section of a cache buffer is (from its header). */
-function sectionOf(buf: Buffer, name: string): { offset: number; bytes: number } {
-  const header = JSON.parse(buf.subarray(32, 32 + buf.readUInt32LE(12)).toString('utf8')) as { sections: { name: string; offset: number; bytes: number }[] };
-  return header.sections.find((s) => s.name === name)!;
-}
 
 /** The fields read from the file or made when read, in the order a decoded paper has them. */
 

@@ -16,12 +16,16 @@ import {
   paperTermsOf,
   PaperTermsError,
   PaperTermsScanner,
+  placesOf,
+  termOrder,
   type PaperTerms,
 } from '../../src/search/paper-terms.ts';
+import fc from 'fast-check';
 import { termOf } from '../../src/search/analyze.ts';
 import { corpusPapers } from '../../src/corpus/generate.ts';
 import { BUILTIN_PAPERS_PATH, loadPapers } from '../../src/sources/page-files.ts';
 import { paper } from './helpers.ts';
+import { resealed, sectionOf } from './cache-bytes.ts';
 
 const plain = (t: PaperTerms) => ({ fields: t.fields.map((f) => [...f]), titleTerms: [...t.titleTerms], joined: t.joined.map((f) => [...f]) });
 const none = () => [new Int32Array(0), new Int32Array(0), new Int32Array(0)] as const;
@@ -70,6 +74,47 @@ describe('paper terms', () => {
     };
     expect(plain(decodePaperTerms(encodePaperTerms(big), 300_000_001))).toEqual(plain(big));
     expect(() => decodePaperTerms(encodePaperTerms(big), 300_000_000)).toThrow(/does not have/);
+  });
+
+  it('round-trips when written by place in an order (any permutation of the vocabulary)', () => {
+    const vocab = 40;
+    const ids = fc.integer({ min: -1, max: vocab - 1 });
+    const field = fc.array(ids, { maxLength: 12 }).map((a) => Int32Array.from(a));
+    const known = fc.array(fc.integer({ min: 0, max: vocab - 1 }), { maxLength: 8 });
+    const terms = fc.record({
+      fields: fc.tuple(field, field, field),
+      titleTerms: known.map((a) => Int32Array.from(new Set(a)).sort()),
+      joined: fc.tuple(known, known, known).map((fs) => fs.map((a) => Int32Array.from(a))),
+    });
+    const order = fc.shuffledSubarray([...Array(vocab).keys()], { minLength: vocab, maxLength: vocab }).map((a) => Uint32Array.from(a));
+    fc.assert(
+      fc.property(terms, order, (t, o) => {
+        const paper = t as unknown as PaperTerms;
+        const back = decodePaperTerms(encodePaperTerms(paper, placesOf(o)), vocab, o);
+        expect(plain(back)).toEqual(plain(paper));
+      }),
+    );
+  });
+
+  it('writes common terms in fewer bytes by place (most papers first) than by id (first seen first)', () => {
+    // Ids by first appearance: a paper with rare words first gives the common ones long ids.
+    const papers = [
+      paper({ title: 'Zyxw qwer tyui', abstract: Array.from({ length: 200 }, (_, i) => `rare${i}`).join(' ') }),
+      ...Array.from({ length: 30 }, (_, i) => paper({ title: `Model ${i}`, abstract: 'the model learns attention over tokens with a cache of memory' })),
+    ];
+    const e = createSearchEngine(papers);
+    const order = termOrder(e.index.df);
+    expect(e.index.df[order[0]!]).toBe(Math.max(...e.index.df));
+    for (let i = 1; i < order.length; i++) expect(e.index.df[order[i - 1]!]).toBeGreaterThanOrEqual(e.index.df[order[i]!]!);
+    const place = placesOf(order);
+    let byId = 0;
+    let byPlace = 0;
+    for (let doc = 1; doc < papers.length; doc++) {
+      byId += encodePaperTerms(e.paperTerms(doc)).length;
+      byPlace += encodePaperTerms(e.paperTerms(doc), place).length;
+      expect(plain(decodePaperTerms(encodePaperTerms(e.paperTerms(doc), place), e.index.terms.length, order))).toEqual(plain(e.paperTerms(doc)));
+    }
+    expect(byPlace).toBeLessThan(byId * 0.8);
   });
 
   it('refuses bytes that do not fit: cut short, left over, out of range, out of order', () => {
@@ -134,6 +179,24 @@ describe('second stage from stored terms', () => {
     expect(queries.length).toBeGreaterThan(100);
     for (const doc of [0, 57, papers.length - 1]) expect(plain(cached.engine.paperTerms(doc))).toEqual(plain(fresh.paperTerms(doc)));
     for (const q of queries) expect(results(cached.engine, q), q).toEqual(results(fresh, q));
+  });
+
+  it('a file whose term order is not an order of its vocabulary is refused at open and rebuilt', async () => {
+    const lines: string[] = [];
+    const logger = pino({ level: 'warn' }, { write: (l: string) => lines.push(l) });
+    await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'o', logger });
+    const file = cacheFilePath(dir, 'o');
+    const good = readFileSync(file);
+    const at = sectionOf(good, 'termOrder');
+    expect(at.bytes).toBe(4 * createSearchEngine(papers).index.terms.length);
+    // A term twice (the checksum made to agree: a file written wrongly, not damaged on disk).
+    const bad = Buffer.from(good);
+    bad.writeUInt32LE(bad.readUInt32LE(at.offset), at.offset + 4);
+    writeFileSync(file, resealed(bad));
+    const again = await loadOrBuildEngine(() => papers, { cacheDir: dir, inputHash: 'o', logger });
+    expect(again.cache).toBe('corrupt');
+    expect(lines.join('')).toMatch(/term order is not an order of the vocabulary/);
+    expect(results(again.engine, 'kv cache compression')).toEqual(results(createSearchEngine(papers), 'kv cache compression'));
   });
 
   it('damaged stored terms fail that search with IndexCacheError and remove the file; the next start rebuilds', async () => {
